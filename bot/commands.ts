@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * The commands the bot answers, in one place. The Teams manifest's command
+ * lists, the help card and the message router are all checked against this
+ * list, so a command cannot be advertised without being answered (or the
+ * other way round).
+ */
+export const Scope = z.enum(['personal', 'team', 'groupChat']);
+export type Scope = z.infer<typeof Scope>;
+
+export const Role = z.enum(['staff', 'coordinator', 'themeLead', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+export const CommandSpec = z.object({
+  /** What the user types (after any @mention), lower case. */
+  title: z.string().min(1).max(32),
+  /** One line shown in the Teams command menu and on the help card. */
+  description: z.string().min(1).max(128),
+  scopes: z.array(Scope).min(1),
+  /** Empty means everyone, including people not yet registered. */
+  roles: z.array(Role),
+});
+export type CommandSpec = z.infer<typeof CommandSpec>;
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    title: 'help',
+    description: 'What Concordat can do for you',
+    scopes: ['personal', 'team', 'groupChat'],
+    roles: [],
+  },
+];
+
+export function commandsFor(scope: Scope, roles: readonly Role[]): CommandSpec[] {
+  return COMMANDS.filter(
+    (c) => c.scopes.includes(scope) && (c.roles.length === 0 || c.roles.some((r) => roles.includes(r))),
+  );
+}
