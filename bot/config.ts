@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * Start-up configuration, parsed once from the environment.
+ *
+ * `local` runs without bot credentials against Azurite and the Agents
+ * Playground; it is refused unless the server binds to loopback, so an
+ * unauthenticated bot can never be reached from another machine.
+ * `production` refuses to start without credentials and real storage.
+ */
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+export const AZURITE_DEV_CONNECTION =
+  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+  'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;';
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+
+const RawEnv = z.object({
+  CONCORDAT_MODE: z.enum(['local', 'production']).default('local'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  STORAGE_CONNECTION: optionalString,
+  STORAGE_ACCOUNT_URL: z.preprocess(blankToUndefined, z.string().url().optional()),
+  TABLE_PREFIX: z.preprocess(blankToUndefined, z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/).default('concordat')),
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.preprocess(blankToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
+  MicrosoftAppTenantId: optionalString,
+  TIME_ZONE: z.string().default('Europe/London'),
+});
+
+export const Config = z.discriminatedUnion('mode', [
+  z.object({
+    mode: z.literal('local'),
+    host: z.string(),
+    port: z.number(),
+    storage: z.object({ connectionString: z.string() }),
+    tablePrefix: z.string(),
+    timeZone: z.string(),
+    bot: z.object({ appId: z.literal('') }),
+  }),
+  z.object({
+    mode: z.literal('production'),
+    host: z.string(),
+    port: z.number(),
+    storage: z.union([z.object({ connectionString: z.string() }), z.object({ accountUrl: z.string() })]),
+    tablePrefix: z.string(),
+    timeZone: z.string(),
+    bot: z.object({
+      appId: z.string(),
+      appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']),
+      tenantId: z.string(),
+      /** Absent when a managed identity stands in for a secret. */
+      password: z.string().optional(),
+    }),
+  }),
+]);
+export type Config = z.infer<typeof Config>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Concordat cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = RawEnv.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const common = { host: e.HOST, port: e.PORT, tablePrefix: e.TABLE_PREFIX, timeZone: e.TIME_ZONE };
+
+  if (e.CONCORDAT_MODE === 'local') {
+    if (!LOOPBACK.has(e.HOST)) {
+      throw new ConfigError([
+        `HOST=${e.HOST}: local mode has no bot authentication and may only bind to loopback (127.0.0.1, ::1, localhost). Set CONCORDAT_MODE=production with credentials to listen elsewhere.`,
+      ]);
+    }
+    if (e.MicrosoftAppId) {
+      throw new ConfigError(['MicrosoftAppId is set but CONCORDAT_MODE=local: set CONCORDAT_MODE=production to use bot credentials.']);
+    }
+    return Config.parse({
+      mode: 'local',
+      ...common,
+      storage: { connectionString: e.STORAGE_CONNECTION ?? AZURITE_DEV_CONNECTION },
+      bot: { appId: '' },
+    });
+  }
+
+  const missing: string[] = [];
+  if (!e.MicrosoftAppId) missing.push('MicrosoftAppId (the bot\'s Entra app id)');
+  if (!e.MicrosoftAppTenantId) missing.push('MicrosoftAppTenantId (the Entra tenant id)');
+  const appType = e.MicrosoftAppType ?? 'SingleTenant';
+  if (appType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
+    missing.push('MicrosoftAppPassword (the bot secret), or MicrosoftAppType=UserAssignedMSI for a managed identity');
+  }
+  if (!e.STORAGE_CONNECTION && !e.STORAGE_ACCOUNT_URL) {
+    missing.push('STORAGE_CONNECTION or STORAGE_ACCOUNT_URL (Azure Table Storage)');
+  }
+  if (e.STORAGE_CONNECTION?.includes('devstoreaccount1')) {
+    missing.push('STORAGE_CONNECTION points at the Azurite development account; production needs a real storage account');
+  }
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((m) => `production mode needs ${m}`));
+  }
+  return Config.parse({
+    mode: 'production',
+    ...common,
+    storage: e.STORAGE_CONNECTION ? { connectionString: e.STORAGE_CONNECTION } : { accountUrl: e.STORAGE_ACCOUNT_URL },
+    bot: { appId: e.MicrosoftAppId, appType, tenantId: e.MicrosoftAppTenantId, password: e.MicrosoftAppPassword },
+  });
+}
+
+/** What may be printed about the configuration: never a secret or a key. */
+export function describeConfig(config: Config): Record<string, string> {
+  const storage =
+    'accountUrl' in config.storage ? config.storage.accountUrl : redactConnectionString(config.storage.connectionString);
+  return {
+    mode: config.mode,
+    listen: `${config.host}:${config.port}`,
+    storage,
+    tablePrefix: config.tablePrefix,
+    botAppId: config.mode === 'production' ? config.bot.appId : '(none: local, unauthenticated)',
+  };
+}
+
+export function redactConnectionString(cs: string): string {
+  return cs
+    .split(';')
+    .filter((part) => part.trim() !== '')
+    .map((part) => (/^(AccountKey|SharedAccessSignature)=/i.test(part) ? part.replace(/=.*/, '=***') : part))
+    .join(';');
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { Instant } from './common';
+import { EntraObjectId } from './member';
+import { OrganisationId } from './organisation';
+
+/**
+ * The kinds of processing that DPA 2018 s.62 requires logs of, plus refusals
+ * (a denied look is as interesting to an auditor as a granted one).
+ */
+export const AuditAction = z.enum(['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure', 'refusal']);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+export const AuditEvent = z.object({
+  id: z.string().min(8),
+  at: Instant,
+  action: AuditAction,
+  actor: z.object({ aadObjectId: EntraObjectId.or(z.literal('system')), organisationId: OrganisationId.optional() }),
+  subject: z.object({ type: z.enum(['incident', 'alert', 'operation', 'priorities', 'member']), id: z.string().min(1) }),
+  justification: z.string().max(500).optional(),
+  recipients: z.array(z.string()).optional(),
+  /** Never the content itself: erasure logs must not keep what was erased. */
+  note: z.string().max(300).optional(),
+})
+  .refine((e) => !['consultation', 'disclosure'].includes(e.action) || !!e.justification, {
+    message: 'consultation and disclosure record a justification',
+    path: ['justification'],
+  })
+  .refine((e) => e.action !== 'disclosure' || (e.recipients?.length ?? 0) > 0, {
+    message: 'a disclosure records its recipients',
+    path: ['recipients'],
+  });
+export type AuditEvent = z.infer<typeof AuditEvent>;

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { BoroughId } from './borough';
+
+export const OrganisationKind = z.enum(['landlord', 'police', 'council', 'other']);
+export type OrganisationKind = z.infer<typeof OrganisationKind>;
+
+export const OrganisationId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by hyphens');
+
+export const Organisation = z.object({
+  id: OrganisationId,
+  name: z.string().min(2).max(120),
+  kind: OrganisationKind,
+  boroughs: z.array(BoroughId).min(1, 'an organisation serves at least one borough'),
+}).refine((o) => new Set(o.boroughs).size === o.boroughs.length, { message: 'boroughs are listed once each', path: ['boroughs'] });
+export type Organisation = z.infer<typeof Organisation>;

@@ -1,0 +1,183 @@
+import { TableClient, type TableEntity, type TableEntityResult, odata } from '@azure/data-tables';
+import type { z } from 'zod';
+import { ConcurrencyError, CorruptRowError, StoreUnavailableError, statusOf } from './errors';
+
+export interface Keys {
+  partitionKey: string;
+  rowKey: string;
+}
+
+export interface Stored<T> {
+  value: T;
+  etag: string;
+  keys: Keys;
+}
+
+/** Extra columns copied out of the JSON so that the service can filter on them. */
+export type IndexColumns = Record<string, string | number | boolean>;
+
+export interface EntityTableOptions<S extends z.ZodTypeAny> {
+  name: string;
+  schema: S;
+  keys: (value: z.output<S>) => Keys;
+  columns?: (value: z.output<S>) => IndexColumns;
+}
+
+const FORBIDDEN_KEY_CHARS = /[\/\\#?\u0000-\u001f\u007f-\u009f%]/g;
+
+/** Table keys may not hold / \ # ? or control characters; Teams ids can. Escapes them reversibly. */
+export function safeKey(raw: string): string {
+  return raw.replace(FORBIDDEN_KEY_CHARS, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * One Azure table holding one kind of entity, stored as validated JSON.
+ * Every read is parsed with the schema; every update carries the ETag it
+ * read, so two writers can never both win.
+ */
+export class EntityTable<S extends z.ZodTypeAny> {
+  readonly name: string;
+
+  constructor(private readonly client: TableClient, private readonly options: EntityTableOptions<S>) {
+    this.name = options.name;
+  }
+
+  async ensureExists(): Promise<void> {
+    await guard(() => this.client.createTable());
+  }
+
+  keysOf(value: z.output<S>): Keys {
+    return this.options.keys(value);
+  }
+
+  async get(keys: Keys): Promise<Stored<z.output<S>> | undefined> {
+    try {
+      const row = await this.client.getEntity<{ data: string }>(keys.partitionKey, keys.rowKey);
+      return this.decode(row);
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw wrap(err);
+    }
+  }
+
+  /** Creates the row; throws ConcurrencyError if it exists already. */
+  async create(value: z.input<S>): Promise<Stored<z.output<S>>> {
+    const parsed = this.options.schema.parse(value) as z.output<S>;
+    const entity = this.encode(parsed);
+    try {
+      const res = await this.client.createEntity(entity);
+      return { value: parsed, etag: res.etag ?? '', keys: this.keysOf(parsed) };
+    } catch (err) {
+      if (statusOf(err) === 409) throw new ConcurrencyError(this.name, entity.partitionKey, entity.rowKey, 'exists');
+      throw wrap(err);
+    }
+  }
+
+  /** Replaces the row if it still has `etag`; throws ConcurrencyError otherwise. */
+  async update(value: z.input<S>, etag: string): Promise<Stored<z.output<S>>> {
+    const parsed = this.options.schema.parse(value) as z.output<S>;
+    const entity = this.encode(parsed);
+    try {
+      const res = await this.client.updateEntity(entity, 'Replace', { etag });
+      return { value: parsed, etag: res.etag ?? '', keys: this.keysOf(parsed) };
+    } catch (err) {
+      if (statusOf(err) === 412) throw new ConcurrencyError(this.name, entity.partitionKey, entity.rowKey, 'changed');
+      if (statusOf(err) === 404) throw new ConcurrencyError(this.name, entity.partitionKey, entity.rowKey, 'changed');
+      throw wrap(err);
+    }
+  }
+
+  /** Read, change and write back, retrying when another writer got there first. */
+  async mutate(
+    keys: Keys,
+    change: (current: z.output<S> | undefined) => z.input<S> | undefined,
+    attempts = 8,
+  ): Promise<Stored<z.output<S>> | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(keys);
+      const next = change(current?.value);
+      if (next === undefined) return current;
+      try {
+        return current ? await this.update(next, current.etag) : await this.create(next);
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError) || attempt >= attempts) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  /** Unconditional write: only for rows with a single writer (seed data, projections). */
+  async upsert(value: z.input<S>): Promise<void> {
+    const parsed = this.options.schema.parse(value) as z.output<S>;
+    await guard(() => this.client.upsertEntity(this.encode(parsed), 'Replace'));
+  }
+
+  async delete(keys: Keys, etag = '*'): Promise<void> {
+    try {
+      await this.client.deleteEntity(keys.partitionKey, keys.rowKey, { etag });
+    } catch (err) {
+      if (statusOf(err) === 404) return;
+      if (statusOf(err) === 412) throw new ConcurrencyError(this.name, keys.partitionKey, keys.rowKey, 'changed');
+      throw wrap(err);
+    }
+  }
+
+  /** Rows of one partition, optionally within a row-key range [from, to). */
+  async listPartition(partitionKey: string, range: { from?: string; to?: string } = {}): Promise<Stored<z.output<S>>[]> {
+    let filter = odata`PartitionKey eq ${partitionKey}`;
+    if (range.from !== undefined) filter += ` and ${odata`RowKey ge ${range.from}`}`;
+    if (range.to !== undefined) filter += ` and ${odata`RowKey lt ${range.to}`}`;
+    return this.query(filter);
+  }
+
+  /** An OData filter query; build filters with `odata` so values are escaped. */
+  async query(filter: string): Promise<Stored<z.output<S>>[]> {
+    const out: Stored<z.output<S>>[] = [];
+    try {
+      for await (const row of this.client.listEntities<{ data: string }>({ queryOptions: { filter } })) {
+        out.push(this.decode(row));
+      }
+    } catch (err) {
+      if (err instanceof CorruptRowError) throw err;
+      throw wrap(err);
+    }
+    return out;
+  }
+
+  private encode(value: z.output<S>): TableEntity<Record<string, unknown>> {
+    const keys = this.keysOf(value);
+    return { ...this.options.columns?.(value), partitionKey: keys.partitionKey, rowKey: keys.rowKey, data: JSON.stringify(value) };
+  }
+
+  private decode(row: TableEntityResult<{ data: string }>): Stored<z.output<S>> {
+    const pk = row.partitionKey ?? '';
+    const rk = row.rowKey ?? '';
+    let json: unknown;
+    try {
+      json = JSON.parse(row.data);
+    } catch {
+      throw new CorruptRowError(this.name, pk, rk, 'data is not JSON');
+    }
+    const parsed = this.options.schema.safeParse(json);
+    if (!parsed.success) {
+      throw new CorruptRowError(this.name, pk, rk, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    }
+    return { value: parsed.data, etag: row.etag, keys: { partitionKey: pk, rowKey: rk } };
+  }
+}
+
+async function guard<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw wrap(err);
+  }
+}
+
+function wrap(err: unknown): Error {
+  if (err instanceof ConcurrencyError || err instanceof CorruptRowError || err instanceof StoreUnavailableError) return err;
+  const status = statusOf(err);
+  // 4xx other than those handled above are programming errors, not outages.
+  if (status !== undefined && status >= 400 && status < 500) return err as Error;
+  return new StoreUnavailableError(err);
+}

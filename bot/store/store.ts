@@ -1,0 +1,93 @@
+import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { ManagedIdentityCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { z } from 'zod';
+import { AuditEvent } from '../domain/audit';
+import { ConversationReference } from '../domain/conversation';
+import { Member } from '../domain/member';
+import { Organisation } from '../domain/organisation';
+import { Theme } from '../domain/theme';
+import { EntityTable, safeKey } from './entityTable';
+import { StoreUnavailableError } from './errors';
+
+export type StorageConnection = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
+
+/**
+ * Every table Concordat uses, with its key design. docs/storage.md explains
+ * which query each key serves.
+ */
+export function defineTables(client: (table: string) => TableClient, prefix: string) {
+  const table = <S extends z.ZodTypeAny>(suffix: string, opts: Omit<ConstructorParameters<typeof EntityTable<S>>[1], 'name'>) =>
+    new EntityTable<S>(client(`${prefix}${suffix}`), { ...opts, name: `${prefix}${suffix}` });
+
+  return {
+    organisations: table('Organisations', {
+      schema: Organisation,
+      keys: (o) => ({ partitionKey: 'org', rowKey: o.id }),
+    }),
+    members: table('Members', {
+      schema: Member,
+      keys: (m) => ({ partitionKey: 'member', rowKey: m.aadObjectId }),
+      columns: (m) => ({ organisationId: m.organisationId }),
+    }),
+    themes: table('Themes', {
+      schema: Theme,
+      keys: (t) => ({ partitionKey: 'theme', rowKey: t.id }),
+    }),
+    conversations: table('Conversations', {
+      schema: ConversationReference,
+      keys: (c) => ({ partitionKey: c.kind, rowKey: safeKey(c.conversationId) }),
+      columns: (c): Record<string, string> => (c.kind === 'channel' ? { teamId: c.teamId } : {}),
+    }),
+    audit: table('Audit', {
+      schema: AuditEvent,
+      keys: (e) => ({ partitionKey: safeKey(`${e.subject.type}:${e.subject.id}`), rowKey: `${e.at}|${e.id}` }),
+      columns: (e) => ({ actor: e.actor.aadObjectId, action: e.action }),
+    }),
+  };
+}
+
+export type Tables = ReturnType<typeof defineTables>;
+
+export interface Store extends Tables {
+  /** Creates any missing table. Idempotent. */
+  ensureTables(): Promise<void>;
+  /** A cheap round trip that proves the storage account answers. */
+  ping(timeoutMs?: number): Promise<void>;
+}
+
+export function openStore(connection: StorageConnection, prefix: string): Store {
+  const options = { allowInsecureConnection: 'connectionString' in connection && /http:\/\//.test(connection.connectionString) };
+  let makeClient: (t: string) => TableClient;
+  let service: TableServiceClient;
+  if ('connectionString' in connection) {
+    makeClient = (t) => TableClient.fromConnectionString(connection.connectionString, t, options);
+    service = TableServiceClient.fromConnectionString(connection.connectionString, options);
+  } else {
+    const credential = connection.credential ?? defaultCredential();
+    makeClient = (t) => new TableClient(connection.accountUrl, t, credential);
+    service = new TableServiceClient(connection.accountUrl, credential);
+  }
+  const tables = defineTables(makeClient, prefix);
+  return {
+    ...tables,
+    async ensureTables() {
+      await Promise.all(Object.values(tables).map((t) => t.ensureExists()));
+    },
+    async ping(timeoutMs = 2000) {
+      const abort = AbortSignal.timeout(timeoutMs);
+      try {
+        const pages = service.listTables({ abortSignal: abort }).byPage({ maxPageSize: 1 });
+        await pages.next();
+      } catch (err) {
+        throw new StoreUnavailableError(err);
+      }
+    },
+  };
+}
+
+function defaultCredential(): TokenCredential {
+  // On Azure a user-assigned identity is named by AZURE_CLIENT_ID; elsewhere fall back to the developer's login.
+  return process.env.AZURE_CLIENT_ID
+    ? new ManagedIdentityCredential({ clientId: process.env.AZURE_CLIENT_ID })
+    : new DefaultAzureCredential();
+}

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+/**
+ * Starts the Azurite storage emulator from the project's own node_modules:
+ * in memory for tests, on disk for `npm start`.
+ */
+export interface AzuriteHandle {
+  connectionString: string;
+  ports: { blob: number; queue: number; table: number };
+  stop(): Promise<void>;
+  /** Stops and restarts on the same ports (in-memory data is lost; on-disk data is kept). */
+  restart(): Promise<void>;
+}
+
+export interface AzuriteOptions {
+  /** Folder for on-disk data; omitted means in memory. */
+  location?: string;
+  ports?: { blob: number; queue: number; table: number };
+}
+
+const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteHandle> {
+  const ports = options.ports ?? { blob: await freePort(), queue: await freePort(), table: await freePort() };
+  const cli = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist/src/azurite.js');
+  const args = [
+    cli,
+    ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']),
+    '--silent', '--disableTelemetry', '--skipApiVersionCheck', '--loose',
+    '--blobHost', '127.0.0.1', '--blobPort', String(ports.blob),
+    '--queueHost', '127.0.0.1', '--queuePort', String(ports.queue),
+    '--tableHost', '127.0.0.1', '--tablePort', String(ports.table),
+  ];
+
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child = proc;
+    try {
+      await Promise.all([waitForPort(ports.table, proc), waitForPort(ports.queue, proc)]);
+    } catch (err) {
+      proc.kill('SIGKILL');
+      throw new Error(`Azurite did not start: ${(err as Error).message}\n${stderr}`);
+    }
+  };
+  const halt = async () => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill('SIGTERM');
+    // Azurite can take over a second to exit on SIGTERM; do not wait forever.
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  await launch();
+  const host = '127.0.0.1';
+  return {
+    ports,
+    connectionString:
+      `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};` +
+      `BlobEndpoint=http://${host}:${ports.blob}/devstoreaccount1;` +
+      `QueueEndpoint=http://${host}:${ports.queue}/devstoreaccount1;` +
+      `TableEndpoint=http://${host}:${ports.table}/devstoreaccount1;`,
+    stop: halt,
+    async restart() {
+      await halt();
+      await launch();
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForPort(port: number, proc: ChildProcess, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`exited with code ${proc.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1');
+      sock.once('connect', () => (sock.destroy(), resolve(true)));
+      sock.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
+}

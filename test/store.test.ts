@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ConcurrencyError, CorruptRowError } from '../bot/store/errors';
+import { openStore } from '../bot/store/store';
+import { TableClient } from '@azure/data-tables';
+import { freshStore } from './support/storage';
+
+const priya = {
+  aadObjectId: '00000000-0000-4000-8000-000000000001',
+  displayName: 'Priya Shah',
+  organisationId: 'stockport-homes',
+  roles: ['staff' as const],
+  leadsThemes: [],
+};
+
+describe('the store on Azurite', () => {
+  it('reads back, through a fresh client, a row written through the store', async () => {
+    const { store, connectionString, prefix } = await freshStore();
+    await store.members.create(priya);
+
+    const other = openStore({ connectionString }, prefix);
+    const read = await other.members.get({ partitionKey: 'member', rowKey: priya.aadObjectId });
+    expect(read?.value).toEqual(priya);
+    expect(read?.etag).toMatch(/^W\/"datetime/);
+  });
+
+  it('lets only one of two concurrent writers win an update', async () => {
+    const { store } = await freshStore();
+    const created = await store.members.create(priya);
+
+    const results = await Promise.allSettled([
+      store.members.update({ ...priya, jobTitle: 'Housing officer' }, created.etag),
+      store.members.update({ ...priya, jobTitle: 'Neighbourhood officer' }, created.etag),
+    ]);
+
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+    const final = await store.members.get(created.keys);
+    expect(final?.value.jobTitle).toBe((won[0] as PromiseFulfilledResult<{ value: { jobTitle?: string } }>).value.value.jobTitle);
+  });
+
+  it('lets only one of two writers create the same row', async () => {
+    const { store } = await freshStore();
+    const results = await Promise.allSettled([store.members.create(priya), store.members.create(priya)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: expect.any(ConcurrencyError) });
+  });
+
+  it('applies every one of many concurrent read-modify-write changes (mutate retries on ETag conflicts)', async () => {
+    const { store } = await freshStore();
+    await store.themes.create({ id: 'crime', name: 'Crime', priorityAreas: ['start'] });
+    const keys = { partitionKey: 'theme', rowKey: 'crime' };
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.themes.mutate(keys, (t) => t && { ...t, priorityAreas: [...t.priorityAreas, `area ${i}`] }, 30),
+      ),
+    );
+    const final = await store.themes.get(keys);
+    expect(final?.value.priorityAreas).toHaveLength(11);
+  });
+
+  it('refuses a row that was written behind its back in a shape the schema rejects', async () => {
+    const { store, connectionString, prefix } = await freshStore();
+    const raw = TableClient.fromConnectionString(connectionString, `${prefix}Members`, { allowInsecureConnection: true });
+    await raw.createEntity({ partitionKey: 'member', rowKey: 'x', data: JSON.stringify({ displayName: 'no id' }) });
+    await expect(store.members.get({ partitionKey: 'member', rowKey: 'x' })).rejects.toBeInstanceOf(CorruptRowError);
+  });
+
+  it('refuses to store a value that breaks its schema, writing nothing', async () => {
+    const { store } = await freshStore();
+    await expect(store.members.create({ ...priya, roles: [] })).rejects.toThrow(/at least one role/);
+    expect(await store.members.get({ partitionKey: 'member', rowKey: priya.aadObjectId })).toBeUndefined();
+  });
+});
