@@ -1,0 +1,116 @@
+import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { COMMANDS, type Scope } from '../commands';
+import type { AppContext } from '../context';
+import { buildHelpCard } from '../conversation/help';
+import { recordInstallation } from '../conversation/install';
+import { buildUnknownCard } from '../conversation/unknown';
+import { identifyCaller, type Caller } from '../conversation/user';
+import { StoreUnavailableError } from '../store/errors';
+import { messageCard } from '../../cards/message';
+import { welcomeCard } from '../../cards/welcome';
+import type { AdaptiveCard } from '../../cards/render';
+import { channelReferences, conversationReferenceOf, scopeOf, tenantOf } from './activity';
+
+/** What a command handler is given: the caller and where they asked. No Teams types. */
+export interface CommandRequest {
+  caller: Caller;
+  scope: Scope;
+  /** Text after the command word. */
+  args: string;
+}
+export type CommandHandler = (ctx: AppContext, request: CommandRequest) => Promise<AdaptiveCard>;
+
+/** Every command in bot/commands.ts must have a handler here, and nothing else (a test checks). */
+export const COMMAND_HANDLERS: Record<string, CommandHandler> = {
+  help: async (_ctx, { caller, scope }) => buildHelpCard(caller, scope),
+};
+
+/** Universal Action verbs: each returns the card that replaces the one clicked. */
+export const ACTION_HANDLERS: Record<string, (ctx: AppContext, request: CommandRequest & { data: unknown }) => Promise<AdaptiveCard>> = {
+  help: async (_ctx, { caller, scope }) => buildHelpCard(caller, scope),
+};
+
+export function parseCommand(text: string): { title: string; args: string } | undefined {
+  const normalised = text.replace(/\s+/g, ' ').trim();
+  const lower = normalised.toLowerCase();
+  const byLength = [...COMMANDS].sort((a, b) => b.title.length - a.title.length);
+  const hit = byLength.find((c) => lower === c.title || lower.startsWith(`${c.title} `));
+  return hit && { title: hit.title, args: normalised.slice(hit.title.length).trim() };
+}
+
+export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Application<TurnState> {
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId: ctx.config.mode === 'production' ? ctx.config.bot.appId : '',
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+  });
+
+  const allowedTenant = ctx.config.mode === 'production' ? ctx.config.bot.tenantId : undefined;
+  app.turn('beforeTurn', async (context) => {
+    // The bot serves one tenant: an authenticated activity from another tenant is still refused.
+    if (allowedTenant && tenantOf(context.activity) !== allowedTenant) {
+      ctx.log.warn('activity from another tenant refused', { tenant: tenantOf(context.activity) });
+      return false;
+    }
+    return true;
+  });
+
+  const callerOf = (context: TurnContext) =>
+    identifyCaller(ctx, { aadObjectId: context.activity.from?.aadObjectId, name: context.activity.from?.name });
+
+  const onInstall = async (context: TurnContext) => {
+    const activity = context.activity;
+    const botAdded =
+      activity.type === 'installationUpdate'
+        ? activity.action === 'add'
+        : (activity.membersAdded ?? []).some((m) => m.id === activity.recipient.id);
+    if (!botAdded) return;
+    const now = ctx.clock().toISOString();
+    const scope = scopeOf(activity);
+    const channels = scope === 'team' ? channelReferences(activity, await app.getTeamChannels(context), now) : [];
+    const { welcome } = await recordInstallation(ctx, conversationReferenceOf(activity, now), channels);
+    if (welcome) {
+      const teamName = (activity.channelData as { team?: { name?: string } } | undefined)?.team?.name;
+      await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(welcomeCard({ scope, teamName }))));
+    }
+  };
+  app.conversationUpdate('membersAdded', onInstall);
+  app.activity('installationUpdate', onInstall);
+
+  app.activity('message', async (context) => {
+    const text = context.activity.text ?? '';
+    const caller = await callerOf(context);
+    const scope = scopeOf(context.activity);
+    const command = parseCommand(text);
+    const handler = command && COMMAND_HANDLERS[command.title];
+    const card = handler
+      ? await handler(ctx, { caller, scope, args: command.args })
+      : buildUnknownCard(text, scope, caller.member?.roles ?? []);
+    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  });
+
+  for (const [verb, handler] of Object.entries(ACTION_HANDLERS)) {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const caller = await callerOf(context);
+      return (await handler(ctx, { caller, scope: scopeOf(context.activity), args: '', data })) as never;
+    });
+  }
+
+  app.error(async (context, error) => {
+    ctx.log.error('turn failed', { error: error.message, type: context.activity.type });
+    const card =
+      error instanceof StoreUnavailableError
+        ? messageCard({
+            title: 'Not saved — please try again',
+            text: 'Concordat cannot reach its storage right now, so nothing was saved. Please try again in a minute.',
+            tone: 'attention',
+          })
+        : messageCard({ title: 'Something went wrong', text: 'Concordat could not finish that. Please try again; if it keeps happening, tell your administrator.', tone: 'attention' });
+    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  });
+
+  return app;
+}

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { expandTemplate, type AdaptiveCard } from './render';
+import template from './templates/message.json';
+
+export const MessageCardData = z.object({
+  title: z.string().min(1).max(120),
+  text: z.string().min(1).max(2000),
+  tone: z.enum(['default', 'warning', 'attention', 'good']).default('default'),
+  buttons: z.array(z.object({ title: z.string().max(40), verb: z.string() })).max(6).default([]),
+});
+
+const COLORS = { default: 'Default', warning: 'Warning', attention: 'Attention', good: 'Good' } as const;
+
+/** A short titled message: confirmations, errors, "I did not understand". */
+export function messageCard(input: z.input<typeof MessageCardData>): AdaptiveCard {
+  const d = MessageCardData.parse(input);
+  return expandTemplate(template, { title: d.title, text: d.text, color: COLORS[d.tone], buttons: d.buttons });
+}

@@ -1,0 +1,19 @@
+import type { HttpRequest, HttpResponse, InvocationContext, Timer } from '@azure/functions';
+import type { Runtime } from '../bot/runtime';
+import { health } from './health';
+import { messages } from './messages';
+
+export type HttpHandler = (request: HttpRequest, context: InvocationContext, runtime: Runtime) => Promise<HttpResponse>;
+export type TimerHandler = (timer: Timer, context: InvocationContext, runtime: Runtime) => Promise<void>;
+
+/**
+ * Every function, in one list. The Functions host (functions/index.ts) and
+ * the local dev host both register from here, so they cannot drift apart.
+ */
+export const HTTP_FUNCTIONS: { name: string; route: string; methods: ('GET' | 'POST')[]; handler: HttpHandler }[] = [
+  { name: 'messages', route: 'messages', methods: ['POST'], handler: messages },
+  { name: 'health', route: 'health', methods: ['GET'], handler: health },
+];
+
+/** Timers use NCRONTAB (six fields, seconds first), as the Functions host does. */
+export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHandler }[] = [];
