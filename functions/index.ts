@@ -1,6 +1,11 @@
 import { app } from '@azure/functions';
+import { loadConfig } from '../bot/config';
 import { runtimeFromEnv } from '../bot/runtime';
 import { HTTP_FUNCTIONS, TIMER_FUNCTIONS } from './registry';
+
+// Fail at load, before any function is registered: a misconfigured production
+// app must not start, let alone answer unauthenticated.
+loadConfig(process.env);
 
 /** Entry point for the Azure Functions host: registers every function from the registry. */
 for (const fn of HTTP_FUNCTIONS) {

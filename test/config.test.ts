@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from '../bot/config';
+
+const ROOT = path.resolve(__dirname, '..');
+
+describe('configuration', () => {
+  it('runs locally with no settings at all, on loopback and Azurite', () => {
+    const c = loadConfig({});
+    expect(c.mode).toBe('local');
+    expect(c.host).toBe('127.0.0.1');
+    expect(describeConfig(c).storage).toContain('AccountKey=***');
+  });
+
+  it('refuses local (unauthenticated) mode on a non-loopback address', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/may only bind to loopback/);
+  });
+
+  it('names every missing production setting', () => {
+    try {
+      loadConfig({ CONCORDAT_MODE: 'production' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as Error).message;
+      for (const name of ['MicrosoftAppId', 'MicrosoftAppTenantId', 'MicrosoftAppPassword', 'STORAGE_CONNECTION']) expect(msg).toContain(name);
+    }
+  });
+
+  it('accepts a managed identity in place of a secret', () => {
+    const c = loadConfig({
+      CONCORDAT_MODE: 'production',
+      MicrosoftAppId: 'app',
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: 'tenant',
+      STORAGE_ACCOUNT_URL: 'https://concordat.table.core.windows.net',
+    });
+    expect(c.mode).toBe('production');
+  });
+
+  it('refuses the Azurite development account in production', () => {
+    expect(() =>
+      loadConfig({ CONCORDAT_MODE: 'production', MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 't', STORAGE_CONNECTION: 'UseDevelopmentStorage=true;AccountName=devstoreaccount1' }),
+    ).toThrow(/Azurite development account/);
+  });
+
+  it('never prints a secret when describing the configuration', () => {
+    const c = loadConfig({
+      CONCORDAT_MODE: 'production',
+      MicrosoftAppId: 'app-id',
+      MicrosoftAppPassword: 'p@ss-very-secret',
+      MicrosoftAppTenantId: 'tenant',
+      STORAGE_CONNECTION: 'DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=c2VjcmV0LWtleQ==;EndpointSuffix=core.windows.net',
+    });
+    const printed = JSON.stringify(describeConfig(c));
+    expect(printed).not.toContain('p@ss-very-secret');
+    expect(printed).not.toContain('c2VjcmV0LWtleQ==');
+  });
+
+  it('production start-up without credentials exits non-zero naming the missing settings, and prints no secret', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/dev-host.ts')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, CONCORDAT_MODE: 'production', MicrosoftAppPassword: 'hunter2-secret', STORAGE_CONNECTION: 'x' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('MicrosoftAppId');
+    expect(run.stderr).toContain('MicrosoftAppTenantId');
+    expect(run.stderr + run.stdout).not.toContain('hunter2-secret');
+  });
+});

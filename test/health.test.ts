@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../bot/config';
+import { silentLogger } from '../bot/context';
+import { createRuntime } from '../bot/runtime';
+import { startAzurite } from '../scripts/azurite';
+import { startLocalHost } from '../scripts/localFunctionsHost';
+import packageJson from '../package.json';
+
+describe('GET /api/health', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanup.reverse()) await c();
+  });
+
+  it('reports version, mode and a reachable store, then 503 with a clear message when Azurite stops', async () => {
+    // Its own Azurite: this test stops it.
+    const azurite = await startAzurite();
+    cleanup.push(azurite.stop);
+    const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'health' }), silentLogger);
+    await runtime.ctx.store.ensureTables();
+    const host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false });
+    cleanup.push(host.close);
+
+    const up = await fetch(`${host.url}/api/health`);
+    expect(up.status).toBe(200);
+    expect(await up.json()).toMatchObject({ status: 'ok', version: packageJson.version, mode: 'local', store: { reachable: true } });
+
+    await azurite.stop();
+    const down = await fetch(`${host.url}/api/health`);
+    expect(down.status).toBe(503);
+    const body = await down.json();
+    expect(body).toMatchObject({ status: 'degraded', store: { reachable: false } });
+    expect(body.store.error).toMatch(/Table storage did not answer/);
+  });
+
+  it('answers unknown routes and wrong methods with JSON errors', async () => {
+    const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: process.env.TEST_STORAGE_CONNECTION }), silentLogger);
+    const host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false });
+    cleanup.push(host.close);
+    expect((await fetch(`${host.url}/api/nothing`)).status).toBe(404);
+    expect((await fetch(`${host.url}/api/health`, { method: 'POST' })).status).toBe(405);
+    const bad = await fetch(`${host.url}/api/messages`, { method: 'POST', body: 'not json' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: expect.stringMatching(/Bot Framework activity/) });
+  });
+});
