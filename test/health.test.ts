@@ -28,7 +28,7 @@ describe('GET /api/health', () => {
     await azurite.stop();
     const down = await fetch(`${host.url}/api/health`);
     expect(down.status).toBe(503);
-    const body = await down.json();
+    const body = (await down.json()) as { store: { error: string } };
     expect(body).toMatchObject({ status: 'degraded', store: { reachable: false } });
     expect(body.store.error).toMatch(/Table storage did not answer/);
   });

@@ -7,6 +7,8 @@ import { Member } from '../domain/member';
 import { Organisation } from '../domain/organisation';
 import { Theme } from '../domain/theme';
 import { EntityTable, safeKey } from './entityTable';
+import { ChannelMapping } from '../channels/model';
+import { OutboxDue, OutboxItem } from '../outbox/model';
 import { StoreUnavailableError } from './errors';
 
 export type StorageConnection = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
@@ -42,6 +44,20 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
       schema: AuditEvent,
       keys: (e) => ({ partitionKey: safeKey(`${e.subject.type}:${e.subject.id}`), rowKey: `${e.at}|${e.id}` }),
       columns: (e) => ({ actor: e.actor.aadObjectId, action: e.action }),
+    }),
+    channelMappings: table('ChannelMappings', {
+      schema: ChannelMapping,
+      keys: (m) => ({ partitionKey: 'map', rowKey: safeKey(m.conversationId) }),
+      columns: (m) => ({ teamId: m.teamId }),
+    }),
+    outbox: table('Outbox', {
+      schema: OutboxItem,
+      keys: (i) => ({ partitionKey: i.batchId, rowKey: i.id }),
+      columns: (i) => ({ status: i.status }),
+    }),
+    outboxDue: table('OutboxDue', {
+      schema: OutboxDue,
+      keys: (d) => ({ partitionKey: 'due', rowKey: `${d.dueAt}|${d.itemId}` }),
     }),
   };
 }

@@ -1,0 +1,79 @@
+import type { AppContext } from '../context';
+import { ConcurrencyError } from '../store/errors';
+import { OutboxItem, type OutboxPayload, type Target } from './model';
+
+export interface OutgoingMessage {
+  /** Deterministic: the same message for the same reason always has the same id (e.g. `alert:A1:<conversation>`). */
+  id: string;
+  target: Target;
+  payload: OutboxPayload;
+  /** Replace what the item with this id posted, instead of posting anew. */
+  updateOf?: string;
+  /** Not before this time (default: now). */
+  notBefore?: Date;
+  notifyOnDeadLetter?: boolean;
+}
+
+/**
+ * Puts messages into the durable outbox: the only way anything is posted to
+ * Teams outside a reply. Idempotent per item id, so a retried request or a
+ * redelivered activity enqueues nothing twice. Returns how many were new.
+ */
+export async function enqueue(ctx: AppContext, batchId: string, messages: OutgoingMessage[]): Promise<{ added: number }> {
+  const now = ctx.clock();
+  let added = 0;
+  for (const m of messages) {
+    const due = (m.notBefore && m.notBefore > now ? m.notBefore : now).toISOString();
+    const item = OutboxItem.parse({
+      id: m.id,
+      batchId,
+      target: m.target,
+      payload: m.payload,
+      operation: m.updateOf ? 'update' : 'post',
+      updateOf: m.updateOf,
+      status: 'pending',
+      attempts: 0,
+      createdAt: now.toISOString(),
+      nextAttemptAt: due,
+      notifyOnDeadLetter: m.notifyOnDeadLetter ?? true,
+    });
+    // The due index first: an index row without its item is cleaned up by the
+    // sender, while an item without an index row would never be sent.
+    try {
+      await ctx.store.outboxDue.create({ itemId: item.id, batchId, dueAt: due });
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+    }
+    try {
+      await ctx.store.outbox.create(item);
+      added++;
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+    }
+  }
+  return { added };
+}
+
+/** Delivery of one batch: "delivered 298/300, 2 retrying". */
+export async function deliveryStatus(ctx: AppContext, batchId: string) {
+  const items = (await ctx.store.outbox.listPartition(batchId)).map((s) => s.value);
+  const count = (pred: (i: OutboxItem) => boolean) => items.filter(pred).length;
+  return {
+    total: items.length,
+    delivered: count((i) => i.status === 'sent'),
+    retrying: count((i) => i.status === 'pending' && i.attempts > 0),
+    waiting: count((i) => i.status === 'pending' && i.attempts === 0),
+    failed: count((i) => i.status === 'dead'),
+    removed: count((i) => i.status === 'gone'),
+    cancelled: count((i) => i.status === 'cancelled'),
+  };
+}
+
+export function describeDelivery(s: Awaited<ReturnType<typeof deliveryStatus>>): string {
+  const parts = [`delivered ${s.delivered}/${s.total}`];
+  if (s.retrying) parts.push(`${s.retrying} retrying`);
+  if (s.waiting) parts.push(`${s.waiting} waiting`);
+  if (s.failed) parts.push(`${s.failed} failed`);
+  if (s.removed) parts.push(`${s.removed} no longer installed`);
+  return parts.join(', ');
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { Instant } from '../domain/common';
+import { ConversationReference } from '../domain/conversation';
+
+/** Where an outbox item goes: enough of a conversation reference to continue it. */
+export const Target = z.object({
+  conversationId: z.string().min(1),
+  serviceUrl: z.string().url(),
+  tenantId: z.string(),
+  kind: z.enum(['personal', 'groupChat', 'channel']),
+});
+export type Target = z.infer<typeof Target>;
+
+export function targetOf(ref: ConversationReference): Target {
+  return { conversationId: ref.conversationId, serviceUrl: ref.serviceUrl, tenantId: ref.tenantId, kind: ref.kind };
+}
+
+/** What to send. `update` replaces the activity an earlier item posted (cards kept current). */
+export const OutboxPayload = z.object({
+  card: z.record(z.unknown()).optional(),
+  text: z.string().max(4000).optional(),
+  /** Shown in notifications and activity feeds instead of "sent a card". */
+  summary: z.string().max(200).optional(),
+}).refine((p) => p.card !== undefined || p.text !== undefined, { message: 'a message has a card or text' });
+export type OutboxPayload = z.infer<typeof OutboxPayload>;
+
+const ItemId = z.string().regex(/^[A-Za-z0-9:._-]{3,200}$/, 'letters, digits and : . _ -');
+
+export const OutboxStatus = z.enum(['pending', 'sent', 'dead', 'gone', 'cancelled']);
+
+export const OutboxItem = z.object({
+  /** Deterministic from what the item is for, so enqueueing twice stores one item. */
+  id: ItemId,
+  /** Items of one fan-out (an alert, a priorities update) share a batch for delivery tracking. */
+  batchId: ItemId,
+  target: Target,
+  payload: OutboxPayload,
+  /** Post a new activity, or update the one that item `updateOf` posted. */
+  operation: z.enum(['post', 'update']),
+  updateOf: z.string().optional(),
+  status: OutboxStatus,
+  attempts: z.number().int().min(0),
+  createdAt: Instant,
+  nextAttemptAt: Instant,
+  leaseUntil: Instant.optional(),
+  sentAt: Instant.optional(),
+  activityId: z.string().optional(),
+  lastError: z.string().max(500).optional(),
+  /** Dead letters of items that are themselves notifications do not notify again. */
+  notifyOnDeadLetter: z.boolean(),
+})
+  .refine((i) => (i.operation === 'update') === (i.updateOf !== undefined), { message: 'an update names the item it updates', path: ['updateOf'] })
+  .refine((i) => i.status !== 'sent' || (i.sentAt !== undefined && i.activityId !== undefined), { message: 'a sent item records when and its activity id', path: ['sentAt'] });
+export type OutboxItem = z.infer<typeof OutboxItem>;
+
+/** The index row that makes "what is due now" one partition range read. */
+export const OutboxDue = z.object({ itemId: ItemId, batchId: ItemId, dueAt: Instant });
+export type OutboxDue = z.infer<typeof OutboxDue>;
