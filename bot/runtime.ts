@@ -1,21 +1,24 @@
 import { loadConfig, describeConfig, type Config } from './config';
 import { consoleLogger, type AppContext, type Logger } from './context';
 import { openStore } from './store/store';
-import { createBotEndpoint } from './teams/endpoint';
+import type { Transport } from './outbox/transport';
+import { createTeamsEdge, type TeamsEdge } from './teams/endpoint';
 import packageJson from '../package.json';
 
 export const VERSION: string = packageJson.version;
 
 export interface Runtime {
   ctx: AppContext;
-  bot: ReturnType<typeof createBotEndpoint>;
+  bot: TeamsEdge['endpoint'];
+  transport: Transport;
 }
 
 /** The composition root: config, store, clock and logger wired together once per process. */
 export function createRuntime(config: Config, log: Logger = consoleLogger, clock: () => Date = () => new Date()): Runtime {
   const store = openStore(config.storage, config.tablePrefix);
   const ctx: AppContext = { config, store, clock, log };
-  return { ctx, bot: createBotEndpoint(ctx) };
+  const teams = createTeamsEdge(ctx);
+  return { ctx, bot: teams.endpoint, transport: teams.transport };
 }
 
 let current: Promise<Runtime> | undefined;

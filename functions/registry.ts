@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponse, InvocationContext, Timer } from '@azure
 import type { Runtime } from '../bot/runtime';
 import { health } from './health';
 import { messages } from './messages';
+import { outbox } from './outbox';
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext, runtime: Runtime) => Promise<HttpResponse>;
 export type TimerHandler = (timer: Timer, context: InvocationContext, runtime: Runtime) => Promise<void>;
@@ -16,4 +17,7 @@ export const HTTP_FUNCTIONS: { name: string; route: string; methods: ('GET' | 'P
 ];
 
 /** Timers use NCRONTAB (six fields, seconds first), as the Functions host does. */
-export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHandler }[] = [];
+export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHandler }[] = [
+  // Every 5 seconds: the host never overlaps runs of one timer, so one sender paces everything.
+  { name: 'outbox', schedule: '*/5 * * * * *', handler: outbox },
+];

@@ -8,7 +8,7 @@ export interface OutgoingMessage {
   target: Target;
   payload: OutboxPayload;
   /** Replace what the item with this id posted, instead of posting anew. */
-  updateOf?: string;
+  updateOf?: { batchId: string; id: string };
   /** Not before this time (default: now). */
   notBefore?: Date;
   notifyOnDeadLetter?: boolean;

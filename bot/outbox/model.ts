@@ -37,7 +37,7 @@ export const OutboxItem = z.object({
   payload: OutboxPayload,
   /** Post a new activity, or update the one that item `updateOf` posted. */
   operation: z.enum(['post', 'update']),
-  updateOf: z.string().optional(),
+  updateOf: z.object({ batchId: ItemId, id: ItemId }).optional(),
   status: OutboxStatus,
   attempts: z.number().int().min(0),
   createdAt: Instant,

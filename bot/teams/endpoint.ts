@@ -1,7 +1,9 @@
 import type { Request, Response } from 'botbuilder';
 import type { AppContext } from '../context';
+import type { Transport } from '../outbox/transport';
 import { createAdapter } from './adapter';
 import { createTeamsApp } from './app';
+import { createTeamsTransport } from './transport';
 
 export interface BotHttpRequest {
   method: string;
@@ -14,14 +16,18 @@ export interface BotHttpResponse {
   body?: unknown;
 }
 
-/**
- * The bot endpoint as a plain function: an HTTP request in, a response out.
- * Azure Functions and the dev host both call this; neither knows botbuilder.
- */
-export function createBotEndpoint(ctx: AppContext): (req: BotHttpRequest) => Promise<BotHttpResponse> {
+export interface TeamsEdge {
+  /** The bot endpoint as a plain function: Azure Functions and the dev host call it; neither knows botbuilder. */
+  endpoint: (req: BotHttpRequest) => Promise<BotHttpResponse>;
+  /** How the outbox posts to Teams. */
+  transport: Transport;
+}
+
+export function createTeamsEdge(ctx: AppContext): TeamsEdge {
   const adapter = createAdapter(ctx.config);
   const app = createTeamsApp(ctx, adapter);
-  return async (req) => {
+  const botAppId = ctx.config.mode === 'production' ? ctx.config.bot.appId : '';
+  const endpoint = async (req: BotHttpRequest) => {
     const out: BotHttpResponse = { status: 200, headers: {} };
     const res: Response = {
       socket: undefined,
@@ -42,4 +48,5 @@ export function createBotEndpoint(ctx: AppContext): (req: BotHttpRequest) => Pro
     });
     return out;
   };
+  return { endpoint, transport: createTeamsTransport(adapter, botAppId) };
 }

@@ -1,0 +1,197 @@
+import type { AppContext } from '../context';
+import { safeKey } from '../store/entityTable';
+import { ConcurrencyError } from '../store/errors';
+import { enqueue } from './enqueue';
+import type { OutboxDue, OutboxItem } from './model';
+import { Pacer, TEAMS_LIMITS } from './pacer';
+import { classifyFailure, retryDelayMs, TransportError, type Transport } from './transport';
+import { messageCard } from '../../cards/message';
+
+export interface DrainOptions {
+  /** Stop taking new items after this long; the next run carries on. */
+  budgetMs?: number;
+  maxItems?: number;
+  concurrency?: number;
+  maxAttempts?: number;
+  leaseMs?: number;
+  pacer?: Pacer;
+  random?: () => number;
+}
+
+export interface DrainResult {
+  sent: number;
+  retried: number;
+  dead: number;
+  gone: number;
+  skipped: number;
+}
+
+/**
+ * The one sender: takes due items from the outbox, claims each with an
+ * ETag lease (so two runs never send the same item), sends it at the pace
+ * Teams allows, then records the outcome. Failures are rescheduled with
+ * backoff; after maxAttempts an item is dead-lettered and admins are told.
+ */
+export async function drainOutbox(ctx: AppContext, transport: Transport, options: DrainOptions = {}): Promise<DrainResult> {
+  const opts = {
+    budgetMs: 50_000,
+    maxItems: 5000,
+    concurrency: 16,
+    maxAttempts: 8,
+    leaseMs: 60_000,
+    random: Math.random,
+    ...options,
+  };
+  const pacer = options.pacer ?? new Pacer(TEAMS_LIMITS);
+  const started = Date.now();
+  const result: DrainResult = { sent: 0, retried: 0, dead: 0, gone: 0, skipped: 0 };
+
+  const now = ctx.clock();
+  const due = await ctx.store.outboxDue.listPartition('due', { to: `${now.toISOString()}|~` });
+  const queue = due.slice(0, opts.maxItems);
+
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      if (Date.now() - started > opts.budgetMs) return;
+      const outcome = await processOne(ctx, transport, pacer, next.value, opts);
+      result[outcome]++;
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  if (result.sent + result.retried + result.dead + result.gone > 0) ctx.log.info('outbox drained', { ...result });
+  return result;
+}
+
+type Outcome = keyof DrainResult;
+
+async function processOne(
+  ctx: AppContext,
+  transport: Transport,
+  pacer: Pacer,
+  due: OutboxDue,
+  opts: Required<Omit<DrainOptions, 'pacer'>>,
+): Promise<Outcome> {
+  const dueKeys = ctx.store.outboxDue.keysOf(due);
+  const stored = await ctx.store.outbox.get({ partitionKey: due.batchId, rowKey: due.itemId });
+  const now = ctx.clock();
+  if (!stored) {
+    // enqueue() writes the index row first; give a slow enqueue a minute to write the item.
+    if (now.getTime() - Date.parse(due.dueAt) > 60_000) await ctx.store.outboxDue.delete(dueKeys);
+    return 'skipped';
+  }
+  const item = stored.value;
+  if (item.status !== 'pending' || item.nextAttemptAt !== due.dueAt) {
+    // Done already, or rescheduled (the newer index row exists): this row is stale.
+    await ctx.store.outboxDue.delete(dueKeys);
+    return 'skipped';
+  }
+  if (item.leaseUntil && Date.parse(item.leaseUntil) > now.getTime()) return 'skipped';
+
+  let claim;
+  try {
+    claim = await ctx.store.outbox.update({ ...item, leaseUntil: new Date(now.getTime() + opts.leaseMs).toISOString() }, stored.etag);
+  } catch (err) {
+    if (err instanceof ConcurrencyError) return 'skipped'; // another run has it
+    throw err;
+  }
+
+  let activityId: string;
+  try {
+    if (item.operation === 'update') {
+      const original = item.updateOf && (await ctx.store.outbox.get({ partitionKey: item.updateOf.batchId, rowKey: item.updateOf.id }))?.value;
+      if (!original || original.status === 'dead' || original.status === 'gone' || original.status === 'cancelled') {
+        await finish(ctx, claim.value, claim.etag, dueKeys, { status: 'cancelled', lastError: 'the message to update was never delivered' });
+        return 'skipped';
+      }
+      if (original.status !== 'sent' || !original.activityId) {
+        // Wait for the original post; not a failure of this item.
+        await reschedule(ctx, claim.value, claim.etag, dueKeys, 5000, false);
+        return 'skipped';
+      }
+      await pacer.take(item.target.conversationId);
+      await transport.update(item.target, original.activityId, item.payload);
+      activityId = original.activityId;
+    } else {
+      await pacer.take(item.target.conversationId);
+      activityId = (await transport.post(item.target, item.payload)).activityId;
+    }
+  } catch (err) {
+    const status = err instanceof TransportError ? err.status : undefined;
+    const retryAfterMs = err instanceof TransportError ? err.retryAfterMs : undefined;
+    const message = `${status ?? 'network'}: ${(err as Error).message}`.slice(0, 500);
+    const kind = classifyFailure(status);
+    if (kind === 'gone') {
+      await finish(ctx, claim.value, claim.etag, dueKeys, { status: 'gone', lastError: message });
+      await forgetConversation(ctx, item);
+      return 'gone';
+    }
+    const attempts = item.attempts + 1;
+    if (kind === 'fatal' || attempts >= opts.maxAttempts) {
+      await finish(ctx, claim.value, claim.etag, dueKeys, { status: 'dead', lastError: message, attempts });
+      if (item.notifyOnDeadLetter) await notifyAdmins(ctx, item, message);
+      ctx.log.error('outbox item dead-lettered', { item: item.id, batch: item.batchId, error: message });
+      return 'dead';
+    }
+    if (retryAfterMs !== undefined) pacer.pause(item.target.conversationId, retryAfterMs);
+    await reschedule(ctx, { ...claim.value, lastError: message }, claim.etag, dueKeys, retryDelayMs(attempts, retryAfterMs, opts.random), true);
+    return 'retried';
+  }
+
+  await finish(ctx, claim.value, claim.etag, dueKeys, { status: 'sent', sentAt: ctx.clock().toISOString(), activityId });
+  return 'sent';
+}
+
+async function finish(
+  ctx: AppContext,
+  item: OutboxItem,
+  etag: string,
+  dueKeys: { partitionKey: string; rowKey: string },
+  change: Partial<OutboxItem>,
+): Promise<void> {
+  await ctx.store.outbox.update({ ...item, ...change, leaseUntil: undefined }, etag);
+  await ctx.store.outboxDue.delete(dueKeys);
+}
+
+async function reschedule(
+  ctx: AppContext,
+  item: OutboxItem,
+  etag: string,
+  dueKeys: { partitionKey: string; rowKey: string },
+  delayMs: number,
+  countsAsAttempt: boolean,
+): Promise<void> {
+  const nextAttemptAt = new Date(ctx.clock().getTime() + delayMs).toISOString();
+  // New index row first, then the item, then the old row: a crash at any point leaves the item findable.
+  await ctx.store.outboxDue.upsert({ itemId: item.id, batchId: item.batchId, dueAt: nextAttemptAt });
+  await ctx.store.outbox.update({ ...item, nextAttemptAt, leaseUntil: undefined, attempts: item.attempts + (countsAsAttempt ? 1 : 0) }, etag);
+  await ctx.store.outboxDue.delete(dueKeys);
+}
+
+/** The bot was removed from that conversation: stop posting there. */
+async function forgetConversation(ctx: AppContext, item: OutboxItem): Promise<void> {
+  const rowKey = safeKey(item.target.conversationId);
+  await ctx.store.conversations.delete({ partitionKey: item.target.kind, rowKey });
+  await ctx.store.channelMappings.delete({ partitionKey: 'map', rowKey });
+  ctx.log.warn('bot no longer in conversation; stopped posting there', { conversation: item.target.conversationId });
+}
+
+async function notifyAdmins(ctx: AppContext, item: OutboxItem, error: string): Promise<void> {
+  const admins = (await ctx.store.members.listPartition('member')).map((m) => m.value).filter((m) => m.roles.includes('admin'));
+  const chats = (await ctx.store.conversations.listPartition('personal')).map((c) => c.value);
+  const card = messageCard({
+    title: 'A Concordat message could not be delivered',
+    text: `After repeated tries, a message (${item.batchId}) to a ${item.target.kind === 'channel' ? 'channel' : 'chat'} could not be delivered: ${error}. Nothing else is affected; check that Concordat is still installed there.`,
+    tone: 'attention',
+  });
+  const messages = admins.flatMap((admin) =>
+    chats
+      .filter((c) => c.kind === 'personal' && c.userAadObjectId === admin.aadObjectId)
+      .map((c) => ({
+        id: `deadletter.${item.id}.${admin.aadObjectId}`.replace(/[^A-Za-z0-9:._-]/g, '_').slice(0, 200),
+        target: { conversationId: c.conversationId, serviceUrl: c.serviceUrl, tenantId: c.tenantId, kind: c.kind },
+        payload: { card, summary: 'A message could not be delivered' },
+        notifyOnDeadLetter: false,
+      })),
+  );
+  if (messages.length) await enqueue(ctx, 'deadletters', messages);
+}

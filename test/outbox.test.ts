@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import type { AppContext } from '../bot/context';
+import { silentLogger } from '../bot/context';
+import { loadConfig } from '../bot/config';
+import { deliveryStatus, describeDelivery, enqueue, type OutgoingMessage } from '../bot/outbox/enqueue';
+import { Pacer } from '../bot/outbox/pacer';
+import { drainOutbox } from '../bot/outbox/sender';
+import { TransportError, classifyFailure, retryDelayMs } from '../bot/outbox/transport';
+import { parseRetryAfter } from '../bot/teams/transport';
+import { fakeTransport } from './support/fakeTransport';
+import { freshStore } from './support/storage';
+
+async function context(): Promise<AppContext & { now: { value: Date } }> {
+  const { store } = await freshStore();
+  const now = { value: new Date('2026-11-25T10:00:00Z') };
+  return { config: loadConfig({}), store, clock: () => now.value, log: silentLogger, now };
+}
+
+const channel = (n: number) => ({ conversationId: `19:channel-${n}@thread.tacv2`, serviceUrl: 'https://smba.example/uk/', tenantId: 't', kind: 'channel' as const });
+const messages = (count: number, prefix = 'alert-1'): OutgoingMessage[] =>
+  Array.from({ length: count }, (_, i) => ({ id: `${prefix}.${i}`, target: channel(i), payload: { text: `message ${i}` } }));
+const fastPacer = () => new Pacer({ perSecond: 10_000, perConversationPerSecond: 1000, perConversationPer30s: 10_000 });
+
+describe('the durable outbox', () => {
+  it('stores each message once however often it is enqueued', async () => {
+    const ctx = await context();
+    expect(await enqueue(ctx, 'alert-1', messages(3))).toEqual({ added: 3 });
+    expect(await enqueue(ctx, 'alert-1', messages(3))).toEqual({ added: 0 });
+    const { transport, posts } = fakeTransport();
+    await drainOutbox(ctx, transport, { pacer: fastPacer() });
+    expect(posts).toHaveLength(3);
+    expect(describeDelivery(await deliveryStatus(ctx, 'alert-1'))).toBe('delivered 3/3');
+  });
+
+  it('sends each item once when two senders run at the same time', async () => {
+    const ctx = await context();
+    await enqueue(ctx, 'alert-2', messages(40, 'alert-2'));
+    const { transport, posts } = fakeTransport();
+    const [a, b] = await Promise.all([
+      drainOutbox(ctx, transport, { pacer: fastPacer() }),
+      drainOutbox(ctx, transport, { pacer: fastPacer() }),
+    ]);
+    expect(posts).toHaveLength(40);
+    expect(new Set(posts.map((p) => p.target.conversationId)).size).toBe(40);
+    expect(a.sent + b.sent).toBe(40);
+  });
+
+  it('obeys Retry-After on 429, backs off on 5xx, and delivers once the service recovers', async () => {
+    const ctx = await context();
+    await enqueue(ctx, 'alert-3', messages(2, 'alert-3'));
+    const failures = new Map<string, TransportError[]>([
+      [channel(0).conversationId, [new TransportError(429, 'throttled', 30_000)]],
+      [channel(1).conversationId, [new TransportError(503, 'unavailable'), new TransportError(502, 'bad gateway')]],
+    ]);
+    const { transport, posts } = fakeTransport((t) => failures.get(t.conversationId)?.shift());
+
+    const first = await drainOutbox(ctx, transport, { pacer: fastPacer(), random: () => 0 });
+    expect(first).toMatchObject({ sent: 0, retried: 2 });
+    const throttled = (await ctx.store.outbox.get({ partitionKey: 'alert-3', rowKey: 'alert-3.0' }))!.value;
+    expect(Date.parse(throttled.nextAttemptAt) - ctx.now.value.getTime()).toBe(30_000);
+    expect(describeDelivery(await deliveryStatus(ctx, 'alert-3'))).toBe('delivered 0/2, 2 retrying');
+
+    ctx.now.value = new Date(ctx.now.value.getTime() + 1_000);
+    expect((await drainOutbox(ctx, transport, { pacer: fastPacer(), random: () => 0 })).retried).toBe(1); // the 5xx one, again
+    ctx.now.value = new Date(ctx.now.value.getTime() + 30_000);
+    await drainOutbox(ctx, transport, { pacer: fastPacer(), random: () => 0 });
+    expect(posts.map((p) => p.target.conversationId).sort()).toEqual([channel(0).conversationId, channel(1).conversationId]);
+    expect(describeDelivery(await deliveryStatus(ctx, 'alert-3'))).toBe('delivered 2/2');
+  });
+
+  it('dead-letters after a bounded number of tries and tells the admins in their personal chat', async () => {
+    const ctx = await context();
+    await ctx.store.members.create({ aadObjectId: '00000000-0000-4000-8000-000000000004', displayName: 'Dan', organisationId: 'stockport-council', roles: ['admin'] });
+    await ctx.store.conversations.create({ kind: 'personal', conversationId: 'a:dan', serviceUrl: 'https://smba.example/uk/', tenantId: 't', userAadObjectId: '00000000-0000-4000-8000-000000000004', installedAt: ctx.now.value.toISOString() });
+    await enqueue(ctx, 'alert-4', messages(1, 'alert-4'));
+    const { transport, posts } = fakeTransport((t) => (t.conversationId === channel(0).conversationId ? new TransportError(500, 'boom') : undefined));
+    for (let i = 0; i < 3; i++) {
+      await drainOutbox(ctx, transport, { pacer: fastPacer(), maxAttempts: 3 });
+      ctx.now.value = new Date(ctx.now.value.getTime() + 60 * 60_000);
+    }
+    expect(await deliveryStatus(ctx, 'alert-4')).toMatchObject({ failed: 1, delivered: 0 });
+    await drainOutbox(ctx, transport, { pacer: fastPacer() });
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.target.conversationId).toBe('a:dan');
+    expect(JSON.stringify(posts[0]!.payload.card)).toContain('could not be delivered');
+  });
+
+  it('stops posting to a conversation the bot was removed from (403/404), without retrying', async () => {
+    const ctx = await context();
+    const ref = { kind: 'channel' as const, ...channel(0), teamId: 'team', channelId: channel(0).conversationId, installedAt: ctx.now.value.toISOString() };
+    await ctx.store.conversations.create(ref);
+    await ctx.store.channelMappings.create({ conversationId: ref.conversationId, teamId: 'team', boroughs: ['stockport'], themes: [], mappedBy: '00000000-0000-4000-8000-000000000004', mappedAt: ctx.now.value.toISOString() });
+    await enqueue(ctx, 'alert-5', messages(1, 'alert-5'));
+    const { transport } = fakeTransport(() => new TransportError(403, 'BotNotInConversationRoster'));
+    expect(await drainOutbox(ctx, transport, { pacer: fastPacer() })).toMatchObject({ gone: 1 });
+    expect(await ctx.store.conversations.listPartition('channel')).toHaveLength(0);
+    expect(await ctx.store.channelMappings.listPartition('map')).toHaveLength(0);
+    expect(await drainOutbox(ctx, transport, { pacer: fastPacer() })).toMatchObject({ sent: 0, retried: 0, gone: 0 });
+  });
+
+  it('after a crash mid-fan-out, the next run sends what was left and nothing twice', async () => {
+    const ctx = await context();
+    await enqueue(ctx, 'alert-6', messages(10, 'alert-6'));
+    // The first run "dies" while sending the 4th message: its promise never settles.
+    const first = fakeTransport((_t, n) => (n === 4 ? 'hang' : undefined));
+    void drainOutbox(ctx, first.transport, { pacer: fastPacer(), concurrency: 1 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(first.posts).toHaveLength(3);
+
+    // A restarted process: the stuck item's lease runs out, everything else is still due.
+    ctx.now.value = new Date(ctx.now.value.getTime() + 2 * 60_000);
+    const second = fakeTransport();
+    await drainOutbox(ctx, second.transport, { pacer: fastPacer() });
+    const all = [...first.posts, ...second.posts].map((p) => p.target.conversationId);
+    expect(all).toHaveLength(10);
+    expect(new Set(all).size).toBe(10);
+  });
+
+  it('updates a posted card in place once the original has gone out', async () => {
+    const ctx = await context();
+    await enqueue(ctx, 'prio-v1', [{ id: 'prio-v1.c0', target: channel(0), payload: { text: 'v1' } }]);
+    await enqueue(ctx, 'prio-v2', [{ id: 'prio-v2.c0', target: channel(0), payload: { text: 'v2' }, updateOf: { batchId: 'prio-v1', id: 'prio-v1.c0' } }]);
+    const { transport, posts, updates } = fakeTransport();
+    await drainOutbox(ctx, transport, { pacer: fastPacer(), concurrency: 1 });
+    ctx.now.value = new Date(ctx.now.value.getTime() + 10_000);
+    await drainOutbox(ctx, transport, { pacer: fastPacer() });
+    expect(posts).toHaveLength(1);
+    expect(updates).toEqual([expect.objectContaining({ activityId: posts[0]!.activityId, payload: { text: 'v2' } })]);
+  });
+});
+
+describe('sending rules', () => {
+  it('classifies failures as Teams documents them', () => {
+    expect([429, 412, 502, 504, 500, undefined].map(classifyFailure)).toEqual(['retry', 'retry', 'retry', 'retry', 'retry', 'retry']);
+    expect([403, 404].map(classifyFailure)).toEqual(['gone', 'gone']);
+    expect([400, 413].map(classifyFailure)).toEqual(['fatal', 'fatal']);
+  });
+
+  it('backs off exponentially with jitter, capped, and honours Retry-After', () => {
+    expect(retryDelayMs(1, undefined, () => 0)).toBe(500);
+    expect(retryDelayMs(4, undefined, () => 0.999)).toBeLessThanOrEqual(8000);
+    expect(retryDelayMs(30, undefined, () => 1)).toBe(15 * 60_000);
+    expect(retryDelayMs(1, 7000, () => 0)).toBe(7000);
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter('Wed, 25 Nov 2026 10:00:10 GMT', Date.parse('2026-11-25T10:00:00Z'))).toBe(10_000);
+  });
+
+  it('paces a fan-out to the per-app rate: 120 sends at 50/s take at least 1.4 s', async () => {
+    const pacer = new Pacer({ perSecond: 50, perConversationPerSecond: 7, perConversationPer30s: 60 });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 120 }, (_, i) => pacer.take(`c${i}`)));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+
+  it('paces one conversation to 7 per second', async () => {
+    const pacer = new Pacer({ perSecond: 50, perConversationPerSecond: 7, perConversationPer30s: 60 });
+    const started = Date.now();
+    for (let i = 0; i < 15; i++) await pacer.take('same');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+  });
+});
