@@ -29,7 +29,22 @@ const RawEnv = z.object({
   MicrosoftAppType: z.preprocess(blankToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
   MicrosoftAppTenantId: optionalString,
   TIME_ZONE: z.string().default('Europe/London'),
+  PARTNER_KEYS: optionalString,
+  ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(120),
 });
+
+/**
+ * Partner systems allowed to call the signed HTTP endpoints, as JSON:
+ * {"<partner id>": {"secret": "...", "organisationId": "gmp"}}.
+ */
+export const PartnerKeys = z.record(
+  z.string().regex(/^[a-z0-9-]{3,40}$/),
+  z.object({ secret: z.string().min(32, 'a partner secret has at least 32 characters'), organisationId: z.string() }),
+);
+export type PartnerKeys = z.infer<typeof PartnerKeys>;
+
+/** Local mode's demo partner, so the signed endpoints can be tried without setup. Never used in production. */
+export const LOCAL_DEMO_PARTNER = { id: 'demo-partner', secret: 'local-demo-secret-not-for-production-use', organisationId: 'gmp' };
 
 export const Config = z.discriminatedUnion('mode', [
   z.object({
@@ -39,6 +54,8 @@ export const Config = z.discriminatedUnion('mode', [
     storage: z.object({ connectionString: z.string() }),
     tablePrefix: z.string(),
     timeZone: z.string(),
+    partners: PartnerKeys,
+    alertEscalationMinutes: z.number(),
     bot: z.object({ appId: z.literal('') }),
   }),
   z.object({
@@ -48,6 +65,8 @@ export const Config = z.discriminatedUnion('mode', [
     storage: z.union([z.object({ connectionString: z.string() }), z.object({ accountUrl: z.string() })]),
     tablePrefix: z.string(),
     timeZone: z.string(),
+    partners: PartnerKeys,
+    alertEscalationMinutes: z.number(),
     bot: z.object({
       appId: z.string(),
       appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']),
@@ -72,7 +91,30 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
-  const common = { host: e.HOST, port: e.PORT, tablePrefix: e.TABLE_PREFIX, timeZone: e.TIME_ZONE };
+  let partners: PartnerKeys = {};
+  if (e.PARTNER_KEYS) {
+    let json: unknown;
+    try {
+      json = JSON.parse(e.PARTNER_KEYS);
+    } catch {
+      throw new ConfigError(['PARTNER_KEYS: not valid JSON (expected {"partner-id": {"secret": "...", "organisationId": "..."}})']);
+    }
+    const parsedKeys = PartnerKeys.safeParse(json);
+    if (!parsedKeys.success) {
+      throw new ConfigError(parsedKeys.error.issues.map((i) => `PARTNER_KEYS.${i.path.join('.')}: ${i.message}`));
+    }
+    partners = parsedKeys.data;
+  } else if (e.CONCORDAT_MODE === 'local') {
+    partners = { [LOCAL_DEMO_PARTNER.id]: { secret: LOCAL_DEMO_PARTNER.secret, organisationId: LOCAL_DEMO_PARTNER.organisationId } };
+  }
+  const common = {
+    host: e.HOST,
+    port: e.PORT,
+    tablePrefix: e.TABLE_PREFIX,
+    timeZone: e.TIME_ZONE,
+    partners,
+    alertEscalationMinutes: e.ALERT_ESCALATION_MINUTES,
+  };
 
   if (e.CONCORDAT_MODE === 'local') {
     if (!LOOPBACK.has(e.HOST)) {
@@ -125,6 +167,7 @@ export function describeConfig(config: Config): Record<string, string> {
     storage,
     tablePrefix: config.tablePrefix,
     botAppId: config.mode === 'production' ? config.bot.appId : '(none: local, unauthenticated)',
+    partners: Object.keys(config.partners).join(', ') || '(none)',
   };
 }
 

@@ -87,7 +87,7 @@ describe('the durable outbox', () => {
 
   it('stops posting to a conversation the bot was removed from (403/404), without retrying', async () => {
     const ctx = await context();
-    const ref = { kind: 'channel' as const, ...channel(0), teamId: 'team', channelId: channel(0).conversationId, installedAt: ctx.now.value.toISOString() };
+    const ref = { ...channel(0), kind: 'channel' as const, teamId: 'team', channelId: channel(0).conversationId, installedAt: ctx.now.value.toISOString() };
     await ctx.store.conversations.create(ref);
     await ctx.store.channelMappings.create({ conversationId: ref.conversationId, teamId: 'team', boroughs: ['stockport'], themes: [], mappedBy: '00000000-0000-4000-8000-000000000004', mappedAt: ctx.now.value.toISOString() });
     await enqueue(ctx, 'alert-5', messages(1, 'alert-5'));

@@ -9,6 +9,9 @@ import { Theme } from '../domain/theme';
 import { EntityTable, safeKey } from './entityTable';
 import { ChannelMapping } from '../channels/model';
 import { OutboxDue, OutboxItem } from '../outbox/model';
+import { AlertRecord, PartnerRequest } from '../alerts/model';
+import { PrioritySet } from '../domain/priority';
+import { PriorityPost } from '../priorities/model';
 import { StoreUnavailableError } from './errors';
 
 export type StorageConnection = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
@@ -54,6 +57,28 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
       schema: OutboxItem,
       keys: (i) => ({ partitionKey: i.batchId, rowKey: i.id }),
       columns: (i) => ({ status: i.status }),
+    }),
+    prioritySets: table('PrioritySets', {
+      schema: PrioritySet,
+      // Row keys sort by version, so the newest is the last row of the borough's partition.
+      keys: (p) => ({ partitionKey: p.borough, rowKey: `v${String(p.version).padStart(6, '0')}` }),
+    }),
+    priorityPosts: table('PriorityPosts', {
+      schema: PriorityPost,
+      keys: (p) => ({ partitionKey: p.borough, rowKey: safeKey(p.conversationId) }),
+    }),
+    alerts: table('Alerts', {
+      schema: AlertRecord,
+      keys: (a) => ({ partitionKey: 'alert', rowKey: a.alert.id }),
+      columns: (a): Record<string, string | boolean> => ({
+        raisedAt: a.alert.raisedAt,
+        escalationPending: a.escalation !== undefined && a.escalation.sentAt === undefined,
+        ...(a.escalation ? { escalationDueAt: a.escalation.dueAt } : {}),
+      }),
+    }),
+    partnerRequests: table('PartnerRequests', {
+      schema: PartnerRequest,
+      keys: (r) => ({ partitionKey: safeKey(r.partnerId), rowKey: safeKey(r.key) }),
     }),
     outboxDue: table('OutboxDue', {
       schema: OutboxDue,

@@ -2,6 +2,7 @@ import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { COMMANDS, type Scope } from '../commands';
 import type { AppContext } from '../context';
+import type { ConversationReference } from '../domain/conversation';
 import { buildHelpCard } from '../conversation/help';
 import { recordInstallation } from '../conversation/install';
 import { buildUnknownCard } from '../conversation/unknown';
@@ -18,6 +19,8 @@ export interface CommandRequest {
   scope: Scope;
   /** Text after the command word. */
   args: string;
+  /** Where the request was made, as a place the bot can post back to. */
+  conversation: ConversationReference;
 }
 export type CommandHandler = (ctx: AppContext, request: CommandRequest) => Promise<AdaptiveCard>;
 
@@ -87,7 +90,7 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
     const command = parseCommand(text);
     const handler = command && COMMAND_HANDLERS[command.title];
     const card = handler
-      ? await handler(ctx, { caller, scope, args: command.args })
+      ? await handler(ctx, { caller, scope, args: command.args, conversation: conversationReferenceOf(context.activity, ctx.clock().toISOString()) })
       : buildUnknownCard(text, scope, caller.member?.roles ?? []);
     await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   });
@@ -95,7 +98,8 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
   for (const [verb, handler] of Object.entries(ACTION_HANDLERS)) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const caller = await callerOf(context);
-      return (await handler(ctx, { caller, scope: scopeOf(context.activity), args: '', data })) as never;
+      const conversation = conversationReferenceOf(context.activity, ctx.clock().toISOString());
+      return (await handler(ctx, { caller, scope: scopeOf(context.activity), args: '', data, conversation })) as never;
     });
   }
 
