@@ -30,6 +30,42 @@ export const COMMANDS: readonly CommandSpec[] = [
     scopes: ['personal', 'team', 'groupChat'],
     roles: [],
   },
+  {
+    title: 'priorities',
+    description: "A borough's current policing priorities, e.g. priorities Stockport",
+    scopes: ['personal', 'team', 'groupChat'],
+    roles: [],
+  },
+  {
+    title: 'publish priorities',
+    description: "Publish or update a borough's policing priorities",
+    scopes: ['personal'],
+    roles: ['admin', 'coordinator', 'themeLead'],
+  },
+  {
+    title: 'alert',
+    description: 'Raise a partnership alert for one or more boroughs',
+    scopes: ['personal', 'team'],
+    roles: ['admin', 'coordinator', 'themeLead'],
+  },
+  {
+    title: 'alerts',
+    description: 'Recent alerts: delivery and who has acknowledged',
+    scopes: ['personal', 'team', 'groupChat'],
+    roles: ['staff', 'coordinator', 'themeLead', 'admin'],
+  },
+  {
+    title: 'channel settings',
+    description: 'Choose the boroughs and themes this channel receives',
+    scopes: ['team'],
+    roles: ['admin'],
+  },
+  {
+    title: 'channels',
+    description: 'Channels that receive priorities and alerts',
+    scopes: ['personal'],
+    roles: ['admin'],
+  },
 ];
 
 export function commandsFor(scope: Scope, roles: readonly Role[]): CommandSpec[] {

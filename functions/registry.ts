@@ -3,6 +3,9 @@ import type { Runtime } from '../bot/runtime';
 import { health } from './health';
 import { messages } from './messages';
 import { outbox } from './outbox';
+import { alerts } from './alerts';
+import { priorities } from './priorities';
+import { escalations } from './escalations';
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext, runtime: Runtime) => Promise<HttpResponse>;
 export type TimerHandler = (timer: Timer, context: InvocationContext, runtime: Runtime) => Promise<void>;
@@ -14,10 +17,13 @@ export type TimerHandler = (timer: Timer, context: InvocationContext, runtime: R
 export const HTTP_FUNCTIONS: { name: string; route: string; methods: ('GET' | 'POST')[]; handler: HttpHandler }[] = [
   { name: 'messages', route: 'messages', methods: ['POST'], handler: messages },
   { name: 'health', route: 'health', methods: ['GET'], handler: health },
+  { name: 'alerts', route: 'alerts', methods: ['POST'], handler: alerts },
+  { name: 'priorities', route: 'priorities', methods: ['POST'], handler: priorities },
 ];
 
 /** Timers use NCRONTAB (six fields, seconds first), as the Functions host does. */
 export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHandler }[] = [
   // Every 5 seconds: the host never overlaps runs of one timer, so one sender paces everything.
   { name: 'outbox', schedule: '*/5 * * * * *', handler: outbox },
+  { name: 'escalations', schedule: '0 * * * * *', handler: escalations },
 ];

@@ -24,6 +24,8 @@ export const PrioritySet = z.object({
   publishedBy: EntraObjectId,
   changeNote: z.string().trim().max(500).default(''),
   priorities: z.array(Priority).min(1, 'a plan has at least one priority').max(60),
+  /** The card instance or partner request that published it: a repeat returns this version. */
+  submissionId: z.string().max(200).optional(),
 })
   .refine((s) => s.version === 1 || s.changeNote.length > 0, {
     message: 'an update says what changed',

@@ -26,8 +26,11 @@ export function tenantOf(activity: Activity): string {
 }
 
 export function conversationReferenceOf(activity: Activity, installedAt: string): ConversationReference {
+  const cd0 = activity.channelData as TeamsChannelData | undefined;
+  // In a channel, a reply's conversation id carries ";messageid=…": the channel itself is what we keep.
+  const conversationId = scopeOf(activity) === 'team' ? (cd0?.channel?.id ?? activity.conversation.id.split(';')[0]!) : activity.conversation.id;
   const base = {
-    conversationId: activity.conversation.id,
+    conversationId,
     serviceUrl: activity.serviceUrl,
     tenantId: tenantOf(activity),
     installedAt,

@@ -8,6 +8,12 @@ import { recordInstallation } from '../conversation/install';
 import { buildUnknownCard } from '../conversation/unknown';
 import { identifyCaller, type Caller } from '../conversation/user';
 import { StoreUnavailableError } from '../store/errors';
+import { acknowledgeFromCard } from '../alerts/acknowledgeCard';
+import { openAlertForm, submitAlertForm } from '../alerts/form';
+import { listRecentAlerts } from '../alerts/list';
+import { forgetInstallation, listChannelMappings, openChannelSettings, removeChannelMapping, saveChannelSettings } from '../channels/settings';
+import { openPrioritiesForm, submitPrioritiesForm } from '../priorities/form';
+import { showPriorities } from '../priorities/show';
 import { messageCard } from '../../cards/message';
 import { welcomeCard } from '../../cards/welcome';
 import type { AdaptiveCard } from '../../cards/render';
@@ -27,11 +33,24 @@ export type CommandHandler = (ctx: AppContext, request: CommandRequest) => Promi
 /** Every command in bot/commands.ts must have a handler here, and nothing else (a test checks). */
 export const COMMAND_HANDLERS: Record<string, CommandHandler> = {
   help: async (_ctx, { caller, scope }) => buildHelpCard(caller, scope),
+  priorities: (ctx, { caller, args }) => showPriorities(ctx, caller, args),
+  'publish priorities': (ctx, { caller, args }) => openPrioritiesForm(ctx, caller, args),
+  alert: (ctx, { caller }) => openAlertForm(ctx, caller),
+  alerts: (ctx, { caller }) => listRecentAlerts(ctx, caller),
+  'channel settings': (ctx, { caller, conversation }) => openChannelSettings(ctx, caller, conversation),
+  channels: (ctx, { caller }) => listChannelMappings(ctx, caller),
 };
 
 /** Universal Action verbs: each returns the card that replaces the one clicked. */
 export const ACTION_HANDLERS: Record<string, (ctx: AppContext, request: CommandRequest & { data: unknown }) => Promise<AdaptiveCard>> = {
   help: async (_ctx, { caller, scope }) => buildHelpCard(caller, scope),
+  alert: (ctx, { caller }) => openAlertForm(ctx, caller),
+  alerts: (ctx, { caller }) => listRecentAlerts(ctx, caller),
+  'alert.submit': (ctx, { caller, data }) => submitAlertForm(ctx, caller, data),
+  'alert.ack': (ctx, { caller, data }) => acknowledgeFromCard(ctx, caller, data),
+  'priorities.submit': (ctx, { caller, data }) => submitPrioritiesForm(ctx, caller, data),
+  'channel.save': (ctx, { caller, conversation, data }) => saveChannelSettings(ctx, caller, conversation, data),
+  'channel.remove': (ctx, { caller, data }) => removeChannelMapping(ctx, caller, data),
 };
 
 export function parseCommand(text: string): { title: string; args: string } | undefined {
@@ -80,8 +99,17 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
       await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(welcomeCard({ scope, teamName }))));
     }
   };
+  const onUninstall = async (context: TurnContext) => {
+    const activity = context.activity;
+    const botRemoved =
+      activity.type === 'installationUpdate'
+        ? activity.action === 'remove'
+        : (activity.membersRemoved ?? []).some((m) => m.id === activity.recipient.id);
+    if (botRemoved) await forgetInstallation(ctx, conversationReferenceOf(activity, ctx.clock().toISOString()));
+  };
   app.conversationUpdate('membersAdded', onInstall);
-  app.activity('installationUpdate', onInstall);
+  app.conversationUpdate('membersRemoved', onUninstall);
+  app.activity('installationUpdate', async (context) => (context.activity.action === 'remove' ? onUninstall(context) : onInstall(context)));
 
   app.activity('message', async (context) => {
     const text = context.activity.text ?? '';

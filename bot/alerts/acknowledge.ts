@@ -1,0 +1,47 @@
+import type { AppContext } from '../context';
+import { canAcknowledge, type Actor } from '../domain/permissions';
+import { stableId } from '../domain/stableId';
+import { enqueue } from '../outbox/enqueue';
+import { targetOf } from '../outbox/model';
+import type { AlertRecord } from './model';
+import { renderAlertCard } from './render';
+
+export type AckResult =
+  | { ok: true; record: AlertRecord; changed: boolean }
+  | { ok: false; reason: 'not-found' | 'not-allowed' | 'not-expected' };
+
+/**
+ * Records that the caller's organisation has seen the alert, then updates
+ * every channel's copy of the card so all partners see who has acknowledged.
+ */
+export async function acknowledgeAlert(ctx: AppContext, actor: Actor & { displayName: string }, alertId: string): Promise<AckResult> {
+  if (!canAcknowledge(actor)) return { ok: false, reason: 'not-allowed' };
+  const orgId = actor.organisation!.id;
+  const keys = { partitionKey: 'alert', rowKey: alertId };
+  const current = await ctx.store.alerts.get(keys);
+  if (!current) return { ok: false, reason: 'not-found' };
+  if (!current.value.expectedOrganisations.includes(orgId)) return { ok: false, reason: 'not-expected' };
+
+  let changed = false;
+  const stored = await ctx.store.alerts.mutate(keys, (r) => {
+    if (!r || r.acknowledgements.some((a) => a.organisationId === orgId)) return undefined;
+    changed = true;
+    return { ...r, acknowledgements: [...r.acknowledgements, { organisationId: orgId, byName: actor.displayName, at: ctx.clock().toISOString() }] };
+  });
+  const record = stored!.value;
+  if (changed) {
+    const card = await renderAlertCard(ctx, record);
+    const refs = new Map((await ctx.store.conversations.listPartition('channel')).map((c) => [c.value.conversationId, c.value]));
+    await enqueue(
+      ctx,
+      `${record.batchId}.acks`,
+      record.posts.flatMap((p) => {
+        const ref = refs.get(p.conversationId);
+        return ref
+          ? [{ id: stableId(`${record.alert.id}.ack`, orgId, p.conversationId), target: targetOf(ref), payload: { card }, updateOf: { batchId: record.batchId, id: p.itemId } }]
+          : [];
+      }),
+    );
+  }
+  return { ok: true, record, changed };
+}

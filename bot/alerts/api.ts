@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { stableId } from '../domain/stableId';
+import { handleSignedRequest, type JsonResponse, type SignedRequest } from '../partners/signedRequest';
+import { AlertInput, raiseAlert } from './raise';
+
+/** POST /api/alerts body: an alert from a partner system. */
+export const AlertRequestBody = AlertInput.extend({ raisedBy: z.string().trim().min(2).max(120).optional() }).strict();
+
+export async function receivePartnerAlert(ctx: AppContext, req: SignedRequest): Promise<JsonResponse> {
+  return handleSignedRequest(ctx, req, AlertRequestBody, async (partner, body, key) => {
+    const result = await raiseAlert(ctx, {
+      alertId: stableId('alert', partner.id, key),
+      source: 'api',
+      organisationId: partner.organisationId,
+      displayName: body.raisedBy ?? partner.id,
+      input: body,
+    });
+    if (!result.ok) return { status: 400, body: { error: 'the body is not valid', details: [{ field: result.field, message: result.message }] } };
+    return {
+      status: 202,
+      body: { alertId: result.record.alert.id, channels: result.channels, status: 'accepted: posting to channels' },
+    };
+  });
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { channelsFor } from '../channels/lookup';
+import type { AppContext } from '../context';
+import { Alert, AlertSeverity } from '../domain/alert';
+import { BoroughId } from '../domain/borough';
+import { ProtectiveMarking } from '../domain/common';
+import { hasMarkup } from '../domain/formErrors';
+import { personalDataMessage } from '../domain/personalData';
+import { stableId } from '../domain/stableId';
+import { enqueue } from '../outbox/enqueue';
+import { targetOf } from '../outbox/model';
+import { ConcurrencyError } from '../store/errors';
+import type { AlertRecord } from './model';
+import { renderAlertCard } from './render';
+
+const cleanText = (max: number, what: string) =>
+  z
+    .string({ required_error: `Write ${what}`, invalid_type_error: `Write ${what}` })
+    .trim()
+    .min(1, `Write ${what}`)
+    .max(max, `Keep it under ${max} characters`)
+    .refine((t) => !hasMarkup(t), 'Plain text only: no HTML, links or markup')
+    .superRefine((t, c) => {
+      const pd = personalDataMessage(t);
+      if (pd) c.addIssue({ code: z.ZodIssueCode.custom, message: pd });
+    });
+
+/** An alert as a person or a partner system submits it. Shared by the card and POST /api/alerts. */
+export const AlertInput = z.object({
+  severity: AlertSeverity,
+  boroughs: z.array(BoroughId, { invalid_type_error: 'Choose boroughs from the list' }).min(1, 'Choose at least one borough').max(10),
+  themeId: z.string().min(1, 'Choose a theme'),
+  title: cleanText(120, 'a headline').refine((t) => t.length >= 5, 'A headline of at least 5 characters'),
+  body: cleanText(2000, 'what partners need to know'),
+  expiresInDays: z.number().int().min(1, 'At least 1 day').max(30, 'At most 30 days'),
+  marking: ProtectiveMarking.default('OFFICIAL'),
+});
+export type AlertInput = z.infer<typeof AlertInput>;
+
+export type RaiseResult =
+  | { ok: true; record: AlertRecord; duplicate: boolean; channels: number }
+  | { ok: false; field: 'themeId'; message: string };
+
+/**
+ * Stores the alert, then fans it out through the outbox to every mapped
+ * channel of its boroughs. Idempotent by alert id: a retry re-enqueues
+ * (itself idempotent) so a crash between storing and enqueueing loses nothing.
+ */
+export async function raiseAlert(
+  ctx: AppContext,
+  request: { alertId: string; source: 'card' | 'api'; organisationId: string; displayName: string; input: AlertInput },
+): Promise<RaiseResult> {
+  const { input } = request;
+  const theme = (await ctx.store.themes.get({ partitionKey: 'theme', rowKey: input.themeId }))?.value;
+  if (!theme) return { ok: false, field: 'themeId', message: `There is no theme "${input.themeId}"` };
+
+  const existing = await ctx.store.alerts.get({ partitionKey: 'alert', rowKey: request.alertId });
+  let record = existing?.value;
+  if (!record) {
+    const now = ctx.clock();
+    const alert = Alert.parse({
+      id: request.alertId,
+      severity: input.severity,
+      boroughs: [...new Set(input.boroughs)],
+      themeId: input.themeId,
+      title: input.title,
+      body: input.body,
+      raisedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + input.expiresInDays * 86_400_000).toISOString(),
+      raisedBy: { organisationId: request.organisationId, displayName: request.displayName },
+      marking: input.marking,
+    });
+    const channels = new Map<string, Awaited<ReturnType<typeof channelsFor>>[number]>();
+    for (const b of alert.boroughs) for (const c of await channelsFor(ctx, b, alert.themeId)) channels.set(c.conversationId, c);
+    const organisations = (await ctx.store.organisations.listPartition('org')).map((o) => o.value);
+    const expected = organisations
+      .filter((o) => o.id !== request.organisationId && o.kind !== 'other' && o.boroughs.some((b) => alert.boroughs.includes(b)))
+      .map((o) => o.id);
+    const candidate: AlertRecord = {
+      alert,
+      source: request.source,
+      batchId: alert.id,
+      posts: [...channels.values()].map((c) => ({ itemId: stableId(`${alert.id}.post`, c.conversationId), conversationId: c.conversationId })),
+      expectedOrganisations: expected,
+      acknowledgements: [],
+      escalation:
+        alert.severity === 'high'
+          ? { dueAt: new Date(now.getTime() + ctx.config.alertEscalationMinutes * 60_000).toISOString() }
+          : undefined,
+    };
+    try {
+      record = (await ctx.store.alerts.create(candidate)).value;
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+      record = (await ctx.store.alerts.get({ partitionKey: 'alert', rowKey: request.alertId }))!.value;
+    }
+  }
+  await fanOut(ctx, record);
+  return { ok: true, record, duplicate: existing !== undefined, channels: record.posts.length };
+}
+
+async function fanOut(ctx: AppContext, record: AlertRecord): Promise<void> {
+  const card = await renderAlertCard(ctx, record);
+  const refs = (await ctx.store.conversations.listPartition('channel')).map((c) => c.value);
+  const byId = new Map(refs.map((r) => [r.conversationId, r]));
+  const messages = record.posts.flatMap((p) => {
+    const ref = byId.get(p.conversationId);
+    return ref ? [{ id: p.itemId, target: targetOf(ref), payload: { card, summary: `Alert: ${record.alert.title}` } }] : [];
+  });
+  await enqueue(ctx, record.batchId, messages);
+}

@@ -1,0 +1,18 @@
+import type { AppContext } from '../context';
+import { alertCard } from '../../cards/alert';
+import type { AdaptiveCard } from '../../cards/render';
+import type { AlertRecord } from './model';
+
+/** The alert card as it stands now: acknowledgements named by organisation. */
+export async function renderAlertCard(ctx: AppContext, record: AlertRecord): Promise<AdaptiveCard> {
+  const organisations = new Map((await ctx.store.organisations.listPartition('org')).map((o) => [o.value.id, o.value.name]));
+  const theme = (await ctx.store.themes.get({ partitionKey: 'theme', rowKey: record.alert.themeId }))?.value;
+  const acked = new Set(record.acknowledgements.map((a) => a.organisationId));
+  return alertCard({
+    alert: record.alert,
+    themeName: theme?.name ?? record.alert.themeId,
+    raisedByOrganisation: organisations.get(record.alert.raisedBy.organisationId) ?? record.alert.raisedBy.organisationId,
+    acknowledgements: record.acknowledgements.map((a) => ({ ...a, organisationName: organisations.get(a.organisationId) ?? a.organisationId })),
+    awaitingOrganisations: record.expectedOrganisations.filter((o) => !acked.has(o)).map((o) => organisations.get(o) ?? o),
+  });
+}

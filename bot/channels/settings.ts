@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import type { Caller } from '../conversation/user';
+import { BoroughId, boroughById } from '../domain/borough';
+import type { ConversationReference } from '../domain/conversation';
+import { splitMulti } from '../domain/formErrors';
+import { canManageChannels } from '../domain/permissions';
+import { safeKey } from '../store/entityTable';
+import { channelSettingsCard } from '../../cards/channelSettings';
+import { messageCard } from '../../cards/message';
+import type { AdaptiveCard } from '../../cards/render';
+
+const adminsOnly = () =>
+  messageCard({ title: 'Only administrators change channel settings', text: 'Ask your Concordat administrator to map this channel.', tone: 'warning' });
+const notAChannel = () =>
+  messageCard({
+    title: 'Open channel settings in a channel',
+    text: 'In the channel that should receive priorities and alerts, @mention Concordat with **channel settings**.',
+    tone: 'warning',
+  });
+
+async function themeList(ctx: AppContext) {
+  return (await ctx.store.themes.listPartition('theme')).map((t) => ({ id: t.value.id, name: t.value.name }));
+}
+
+async function settingsCard(ctx: AppContext, channel: ConversationReference & { kind: 'channel' }, extra: { status?: { text: string; tone: 'good' | 'attention' }; boroughsError?: string; selected?: { boroughs: string[]; themes: string[] } } = {}) {
+  const mapping = (await ctx.store.channelMappings.get({ partitionKey: 'map', rowKey: safeKey(channel.conversationId) }))?.value;
+  const stored = await ctx.store.conversations.get({ partitionKey: 'channel', rowKey: safeKey(channel.conversationId) });
+  const name = stored?.value.kind === 'channel' ? stored.value.channelName : undefined;
+  return channelSettingsCard({
+    conversationId: channel.conversationId,
+    channelName: name ?? channel.channelName ?? 'This channel',
+    teamName: (stored?.value.kind === 'channel' ? stored.value.teamName : undefined) ?? channel.teamName,
+    themes: await themeList(ctx),
+    selectedBoroughs: extra.selected?.boroughs ?? mapping?.boroughs ?? [],
+    selectedThemes: extra.selected?.themes ?? mapping?.themes ?? [],
+    mapped: mapping !== undefined,
+    status: extra.status,
+    boroughsError: extra.boroughsError,
+  });
+}
+
+export async function openChannelSettings(ctx: AppContext, caller: Caller, conversation: ConversationReference): Promise<AdaptiveCard> {
+  if (!canManageChannels(caller)) return adminsOnly();
+  if (conversation.kind !== 'channel') return notAChannel();
+  return settingsCard(ctx, conversation);
+}
+
+const RawSettings = z.object({ boroughs: z.string().optional(), themes: z.string().optional() });
+
+export async function saveChannelSettings(ctx: AppContext, caller: Caller, conversation: ConversationReference, data: unknown): Promise<AdaptiveCard> {
+  if (!canManageChannels(caller)) return adminsOnly();
+  if (conversation.kind !== 'channel') return notAChannel();
+  const raw = RawSettings.safeParse(data);
+  const boroughs = z.array(BoroughId).min(1).safeParse(splitMulti(raw.success ? raw.data.boroughs : ''));
+  const knownThemes = new Set((await themeList(ctx)).map((t) => t.id));
+  const themes = splitMulti(raw.success ? raw.data.themes : '').filter((t) => knownThemes.has(t));
+  if (!boroughs.success) {
+    return settingsCard(ctx, conversation, { boroughsError: 'Choose at least one borough', selected: { boroughs: [], themes } });
+  }
+  // The bot may have been added before this channel existed: record it as a place to post.
+  await ctx.store.conversations.upsert(conversation);
+  await ctx.store.channelMappings.upsert({
+    conversationId: conversation.conversationId,
+    teamId: conversation.teamId,
+    channelName: conversation.channelName,
+    boroughs: boroughs.data,
+    themes,
+    mappedBy: caller.member!.aadObjectId,
+    mappedAt: ctx.clock().toISOString(),
+  });
+  ctx.log.info('channel mapped', { conversation: conversation.conversationId, boroughs: boroughs.data, themes });
+  const names = boroughs.data.map((b) => boroughById(b).name).join(', ');
+  return settingsCard(ctx, conversation, { status: { text: `Saved: this channel gets priorities and alerts for ${names}.`, tone: 'good' } });
+}
+
+export async function removeChannelMapping(ctx: AppContext, caller: Caller, data: unknown): Promise<AdaptiveCard> {
+  if (!canManageChannels(caller)) return adminsOnly();
+  const parsed = z.object({ conversationId: z.string().min(1) }).safeParse(data);
+  if (!parsed.success) return messageCard({ title: 'Nothing to remove', text: 'That button was out of date.', tone: 'warning' });
+  await ctx.store.channelMappings.delete({ partitionKey: 'map', rowKey: safeKey(parsed.data.conversationId) });
+  return messageCard({ title: 'Channel unmapped', text: 'Concordat will no longer post priorities or alerts there. Cards already posted stay.', tone: 'good' });
+}
+
+export async function listChannelMappings(ctx: AppContext, caller: Caller): Promise<AdaptiveCard> {
+  if (!canManageChannels(caller)) return adminsOnly();
+  const mappings = (await ctx.store.channelMappings.listPartition('map')).map((m) => m.value);
+  if (mappings.length === 0) {
+    return messageCard({ title: 'No channels mapped yet', text: 'In a channel, @mention Concordat with **channel settings** to choose its boroughs and themes.' });
+  }
+  const themes = new Map((await themeList(ctx)).map((t) => [t.id, t.name]));
+  const lines = mappings.map(
+    (m) =>
+      `- **${m.channelName ?? m.conversationId}**: ${m.boroughs.map((b) => boroughById(b).name).join(', ')}; ${m.themes.length ? m.themes.map((t) => themes.get(t) ?? t).join(', ') : 'all themes'}`,
+  );
+  return messageCard({ title: `Mapped channels (${mappings.length})`, text: lines.join('\n') });
+}
+
+/** The bot was removed from a team (or a chat): forget where it could post there, so nothing retries forever. */
+export async function forgetInstallation(ctx: AppContext, conversation: ConversationReference): Promise<void> {
+  if (conversation.kind === 'channel') {
+    const teamChannels = (await ctx.store.conversations.listPartition('channel')).filter(
+      (c) => c.value.kind === 'channel' && c.value.teamId === conversation.teamId,
+    );
+    for (const c of teamChannels) await ctx.store.conversations.delete(c.keys);
+    const mappings = (await ctx.store.channelMappings.listPartition('map')).filter((m) => m.value.teamId === conversation.teamId);
+    for (const m of mappings) await ctx.store.channelMappings.delete(m.keys);
+    ctx.log.info('bot removed from team', { team: conversation.teamId, channels: teamChannels.length, mappings: mappings.length });
+  } else {
+    await ctx.store.conversations.delete(ctx.store.conversations.keysOf(conversation));
+  }
+}

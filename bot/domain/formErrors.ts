@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+
+/** A zod failure as one message per form field: what the card shows next to each input. */
+export function fieldErrors(error: z.ZodError, fields: readonly string[]): { fields: Record<string, string>; form: string } {
+  const out: Record<string, string> = {};
+  const other: string[] = [];
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? '');
+    if (fields.includes(field)) out[field] ??= issue.message;
+    else other.push(issue.message);
+  }
+  return { fields: out, form: other.join(' ') };
+}
+
+/** Input.ChoiceSet with isMultiSelect sends "a,b,c". */
+export function splitMulti(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Refuses markup in free text: cards render markdown, and HTML has no business in an alert. */
+export function hasMarkup(text: string): boolean {
+  return /<\s*\/?\s*[a-z!][^>]*>|javascript:|\]\(|!\[|\$\{/i.test(text);
+}

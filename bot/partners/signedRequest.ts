@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { verifySignature } from '../domain/signature';
+import { ConcurrencyError } from '../store/errors';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface SignedRequest {
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+export interface JsonResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+export interface Partner {
+  id: string;
+  organisationId: string;
+}
+
+const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/);
+
+/**
+ * The gate in front of every partner-system endpoint: size limit, partner
+ * id, HMAC signature within 5 minutes, replay refusal, idempotency key and a
+ * zod-validated JSON body. A retry with the same key and body gets the first
+ * answer again; the same key with another body is a conflict.
+ */
+export async function handleSignedRequest<S extends z.ZodTypeAny>(
+  ctx: AppContext,
+  req: SignedRequest,
+  schema: S,
+  action: (partner: Partner, body: z.output<S>, idempotencyKey: string) => Promise<JsonResponse>,
+): Promise<JsonResponse> {
+  const error = (status: number, message: string, details?: unknown): JsonResponse => ({
+    status,
+    body: { error: message, ...(details === undefined ? {} : { details }) },
+  });
+  if (Buffer.byteLength(req.body, 'utf8') > MAX_BODY_BYTES) return error(413, `the body is over ${MAX_BODY_BYTES / 1024} KB`);
+
+  const partnerId = req.headers['x-concordat-partner'];
+  const partner = partnerId ? ctx.config.partners[partnerId] : undefined;
+  if (!partnerId || !partner) return error(401, 'x-concordat-partner must name a registered partner system');
+
+  const check = verifySignature({
+    secret: partner.secret,
+    timestamp: req.headers['x-concordat-timestamp'],
+    signature: req.headers['x-concordat-signature'],
+    body: req.body,
+    now: ctx.clock(),
+  });
+  if (!check.ok) return error(401, check.reason);
+
+  const key = IdempotencyKey.safeParse(req.headers['idempotency-key']);
+  if (!key.success) return error(400, 'idempotency-key must be 8-100 letters, digits, - or _ (a UUID is ideal)');
+
+  // A signature is accepted once: replaying a captured request within the window is refused.
+  const signature = req.headers['x-concordat-signature']!;
+  try {
+    await ctx.store.partnerRequests.create({
+      partnerId,
+      key: `sig.${signature.slice(7)}`,
+      bodyHash: '',
+      result: { status: 0, body: {} },
+      at: ctx.clock().toISOString(),
+    });
+  } catch (err) {
+    if (err instanceof ConcurrencyError) return error(401, 'this request has been seen before (replay refused); sign each attempt afresh');
+    throw err;
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(req.body);
+  } catch {
+    return error(400, 'the body is not valid JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    return error(400, 'the body is not valid', parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })));
+  }
+
+  const bodyHash = createHash('sha256').update(req.body).digest('hex');
+  const keys = { partitionKey: partnerId, rowKey: `key.${key.data}` };
+  const seen = (await ctx.store.partnerRequests.get(keys))?.value;
+  if (seen) {
+    if (seen.bodyHash !== bodyHash) return error(409, 'this idempotency-key was used with a different body');
+    return { status: seen.result.status, body: { ...seen.result.body, replayed: true } };
+  }
+  const result = await action({ id: partnerId, organisationId: partner.organisationId }, parsed.data, key.data);
+  if (result.status < 500) {
+    await ctx.store.partnerRequests.upsert({ partnerId, key: `key.${key.data}`, bodyHash, result, at: ctx.clock().toISOString() });
+  }
+  return result;
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { BoroughId } from '../domain/borough';
+import { EntraObjectId } from '../domain/member';
+import { handleSignedRequest, type JsonResponse, type SignedRequest } from '../partners/signedRequest';
+import { PrioritiesInput } from './input';
+import { publishPriorities } from './publish';
+
+/** POST /api/priorities body: a borough's full set of priorities (the new version). */
+export const PrioritiesRequestBody = PrioritiesInput.extend({ borough: BoroughId, publishedBy: EntraObjectId }).strict();
+
+export async function receivePartnerPriorities(ctx: AppContext, req: SignedRequest): Promise<JsonResponse> {
+  return handleSignedRequest(ctx, req, PrioritiesRequestBody, async (partner, body, key) => {
+    const themes = new Set((await ctx.store.themes.listPartition('theme')).map((t) => t.value.id));
+    const unknown = body.priorities.findIndex((p) => !themes.has(p.themeId));
+    if (unknown >= 0) {
+      return { status: 400, body: { error: 'the body is not valid', details: [{ field: `priorities.${unknown}.themeId`, message: `no theme "${body.priorities[unknown]!.themeId}"` }] } };
+    }
+    const result = await publishPriorities(ctx, { ...body, organisationId: partner.organisationId, submissionId: `${partner.id}.${key}` });
+    if (!result.ok) return { status: 409, body: { error: result.message } };
+    return { status: 201, body: { borough: result.set.borough, version: result.set.version, channels: result.channels } };
+  });
+}

@@ -1,0 +1,121 @@
+import { channelsFor } from '../channels/lookup';
+import type { AppContext } from '../context';
+import type { BoroughId } from '../domain/borough';
+import type { Priority, PrioritySet } from '../domain/priority';
+import { PrioritySet as PrioritySetSchema } from '../domain/priority';
+import { diffPriorities, hasChanges, type PriorityChanges } from '../domain/priorityDiff';
+import { stableId } from '../domain/stableId';
+import { enqueue, type OutgoingMessage } from '../outbox/enqueue';
+import { targetOf } from '../outbox/model';
+import { safeKey } from '../store/entityTable';
+import { ConcurrencyError } from '../store/errors';
+import { messageCard } from '../../cards/message';
+import { prioritiesCard } from '../../cards/priorities';
+
+export interface PublishRequest {
+  borough: BoroughId;
+  effectiveFrom: string;
+  changeNote: string;
+  priorities: Priority[];
+  publishedBy: string;
+  organisationId: string;
+  submissionId: string;
+  /** The version the author edited; a newer one published meanwhile is a conflict, not an overwrite. */
+  baseVersion?: number;
+}
+
+export type PublishResult =
+  | { ok: true; set: PrioritySet; changes: PriorityChanges; channels: number; duplicate: boolean }
+  | { ok: false; reason: 'no-changes' | 'conflict'; message: string };
+
+export async function latestPriorities(ctx: AppContext, borough: BoroughId): Promise<PrioritySet | undefined> {
+  const versions = await ctx.store.prioritySets.listPartition(borough);
+  return versions.at(-1)?.value;
+}
+
+/**
+ * Publishes a new version of a borough's priorities, stored first, then
+ * posted to every mapped channel: a new card where there is none, an
+ * in-place update of the existing card plus a short "what changed" note
+ * where there is.
+ */
+export async function publishPriorities(ctx: AppContext, req: PublishRequest): Promise<PublishResult> {
+  const latest = await latestPriorities(ctx, req.borough);
+  if (latest?.submissionId === req.submissionId) {
+    const previous = latest.version > 1 ? (await ctx.store.prioritySets.get({ partitionKey: req.borough, rowKey: `v${String(latest.version - 1).padStart(6, '0')}` }))?.value : undefined;
+    const channels = await fanOut(ctx, latest, previous);
+    return { ok: true, set: latest, changes: diffPriorities(previous?.priorities ?? [], latest.priorities), channels, duplicate: true };
+  }
+  if (req.baseVersion !== undefined && (latest?.version ?? 0) !== req.baseVersion) {
+    return { ok: false, reason: 'conflict', message: `Someone published version ${latest?.version} while you were editing. Open the form again to start from it.` };
+  }
+  const changes = diffPriorities(latest?.priorities ?? [], req.priorities);
+  if (latest && !hasChanges(changes)) return { ok: false, reason: 'no-changes', message: 'Nothing changed from the current version.' };
+
+  const set = PrioritySetSchema.parse({
+    borough: req.borough,
+    version: (latest?.version ?? 0) + 1,
+    effectiveFrom: req.effectiveFrom,
+    publishedAt: ctx.clock().toISOString(),
+    publishedBy: req.publishedBy,
+    changeNote: req.changeNote,
+    priorities: req.priorities,
+    submissionId: req.submissionId,
+  });
+  try {
+    await ctx.store.prioritySets.create(set);
+  } catch (err) {
+    if (err instanceof ConcurrencyError) {
+      return { ok: false, reason: 'conflict', message: 'Someone published a new version at the same moment. Open the form again to start from it.' };
+    }
+    throw err;
+  }
+  const channels = await fanOut(ctx, set, latest);
+  ctx.log.info('priorities published', { borough: set.borough, version: set.version, channels });
+  return { ok: true, set, changes, channels, duplicate: false };
+}
+
+async function fanOut(ctx: AppContext, set: PrioritySet, previous: PrioritySet | undefined): Promise<number> {
+  const themes = (await ctx.store.themes.listPartition('theme')).map((t) => ({ id: t.value.id, name: t.value.name }));
+  const publisher = (await ctx.store.members.get({ partitionKey: 'member', rowKey: set.publishedBy }))?.value;
+  const org = publisher && (await ctx.store.organisations.get({ partitionKey: 'org', rowKey: publisher.organisationId }))?.value;
+  const card = prioritiesCard({ set, themes, publishedByOrganisation: org?.name ?? 'the police division' });
+  const changes = previous ? diffPriorities(previous.priorities, set.priorities) : undefined;
+  const batchId = `prio.${set.borough}.v${set.version}`;
+  const messages: OutgoingMessage[] = [];
+  for (const channel of await channelsFor(ctx, set.borough)) {
+    const target = targetOf(channel);
+    const postKeys = { partitionKey: set.borough, rowKey: safeKey(channel.conversationId) };
+    const existing = (await ctx.store.priorityPosts.get(postKeys))?.value;
+    const itemId = stableId(`${batchId}.card`, channel.conversationId);
+    if (existing && existing.version < set.version) {
+      messages.push({ id: itemId, target, payload: { card, summary: 'Policing priorities updated' }, updateOf: { batchId: existing.batchId, id: existing.itemId } });
+      if (changes) {
+        messages.push({ id: stableId(`${batchId}.note`, channel.conversationId), target, payload: { card: changeNoteCard(set, changes), summary: 'What changed in the priorities' } });
+      }
+    } else if (!existing || existing.itemId === itemId) {
+      messages.push({ id: itemId, target, payload: { card, summary: 'Policing priorities' } });
+      if (!existing) {
+        try {
+          await ctx.store.priorityPosts.create({ borough: set.borough, conversationId: channel.conversationId, batchId, itemId, version: set.version });
+        } catch (err) {
+          if (!(err instanceof ConcurrencyError)) throw err;
+        }
+      }
+    }
+  }
+  await enqueue(ctx, batchId, messages);
+  return messages.filter((m) => !m.id.includes('.note')).length;
+}
+
+export function changeNoteCard(set: PrioritySet, c: PriorityChanges) {
+  const lines = [
+    ...c.added.map((p) => `- Added: **${p.title}**`),
+    ...c.removed.map((p) => `- Removed: ${p.title}`),
+    ...c.reworded.map((r) => (r.from.title === r.to.title ? `- Updated: **${r.to.title}**` : `- Reworded: ${r.from.title} → **${r.to.title}**`)),
+  ];
+  return messageCard({
+    title: `Priorities updated to version ${set.version}`,
+    text: `${lines.join('\n')}${set.changeNote ? `\n\n${set.changeNote}` : ''}\n\nThe priorities card above has been updated.`,
+  });
+}

@@ -1,0 +1,27 @@
+import type { AppContext } from '../context';
+import type { Caller } from '../conversation/user';
+import { BOROUGHS, findBorough } from '../domain/borough';
+import { messageCard } from '../../cards/message';
+import { prioritiesCard } from '../../cards/priorities';
+import type { AdaptiveCard } from '../../cards/render';
+import { latestPriorities } from './publish';
+
+/** `priorities [borough] [theme]`: the current version, for anyone. */
+export async function showPriorities(ctx: AppContext, caller: Caller, args: string): Promise<AdaptiveCard> {
+  const words = args.toLowerCase().split(/\s+/).filter(Boolean);
+  const borough = words.map(findBorough).find(Boolean) ?? (caller.organisation?.boroughs.length === 1 ? findBorough(caller.organisation.boroughs[0]!) : undefined);
+  if (!borough) {
+    return messageCard({ title: 'Which borough?', text: `Type **priorities** and a borough: ${BOROUGHS.map((b) => b.name).join(', ')}.` });
+  }
+  const themes = (await ctx.store.themes.listPartition('theme')).map((t) => ({ id: t.value.id, name: t.value.name }));
+  const rest = words.filter((w) => !findBorough(w)).join(' ');
+  const onlyThemes = rest ? themes.filter((t) => t.id.includes(rest) || t.name.toLowerCase().includes(rest)).map((t) => t.id) : undefined;
+  if (onlyThemes && onlyThemes.length === 0) {
+    return messageCard({ title: `No theme called "${rest}"`, text: `The themes are: ${themes.map((t) => t.name).join('; ')}.` });
+  }
+  const set = await latestPriorities(ctx, borough.id);
+  if (!set) return messageCard({ title: `No priorities published for ${borough.name} yet`, text: 'The police division has not published them in Concordat yet.' });
+  const publisher = (await ctx.store.members.get({ partitionKey: 'member', rowKey: set.publishedBy }))?.value;
+  const org = publisher && (await ctx.store.organisations.get({ partitionKey: 'org', rowKey: publisher.organisationId }))?.value;
+  return prioritiesCard({ set, themes, publishedByOrganisation: org?.name ?? 'the police division', onlyThemes });
+}
