@@ -14,6 +14,8 @@ export interface DrainOptions {
   concurrency?: number;
   maxAttempts?: number;
   leaseMs?: number;
+  /** A send that has not answered by then counts as failed and is retried. Less than leaseMs. */
+  sendTimeoutMs?: number;
   pacer?: Pacer;
   random?: () => number;
 }
@@ -39,6 +41,7 @@ export async function drainOutbox(ctx: AppContext, transport: Transport, options
     concurrency: 16,
     maxAttempts: 8,
     leaseMs: 60_000,
+    sendTimeoutMs: 20_000,
     random: Math.random,
     ...options,
   };
@@ -109,11 +112,11 @@ async function processOne(
         return 'skipped';
       }
       await pacer.take(item.target.conversationId);
-      await transport.update(item.target, original.activityId, item.payload);
+      await withTimeout((signal) => transport.update(item.target, original.activityId!, item.payload, signal), opts.sendTimeoutMs);
       activityId = original.activityId;
     } else {
       await pacer.take(item.target.conversationId);
-      activityId = (await transport.post(item.target, item.payload)).activityId;
+      activityId = (await withTimeout((signal) => transport.post(item.target, item.payload, signal), opts.sendTimeoutMs)).activityId;
     }
   } catch (err) {
     const status = err instanceof TransportError ? err.status : undefined;
@@ -194,4 +197,17 @@ async function notifyAdmins(ctx: AppContext, item: OutboxItem, error: string): P
       })),
   );
   if (messages.length) await enqueue(ctx, 'deadletters', messages);
+}
+
+/** Gives up on a send after `ms`, aborting the request itself rather than leaving it to land later. */
+function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new TransportError(undefined, `no answer within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([work(controller.signal), timeout]).finally(() => clearTimeout(timer));
 }

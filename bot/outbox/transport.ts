@@ -5,8 +5,9 @@ import type { OutboxPayload, Target } from './model';
  * the Bot Connector; tests use fakes. Failures throw TransportError.
  */
 export interface Transport {
-  post(target: Target, payload: OutboxPayload): Promise<{ activityId: string }>;
-  update(target: Target, activityId: string, payload: OutboxPayload): Promise<void>;
+  /** `signal` aborts the request when the sender gives up waiting, so a late answer cannot become a duplicate. */
+  post(target: Target, payload: OutboxPayload, signal?: AbortSignal): Promise<{ activityId: string }>;
+  update(target: Target, activityId: string, payload: OutboxPayload, signal?: AbortSignal): Promise<void>;
 }
 
 export class TransportError extends Error {

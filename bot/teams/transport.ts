@@ -1,5 +1,6 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
-import { CardFactory, MessageFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import type { OutboxPayload, Target } from '../outbox/model';
 import { TransportError, type Transport } from '../outbox/transport';
 
@@ -21,16 +22,26 @@ export function createTeamsTransport(adapter: TeamsAdapter, botAppId: string): T
     }
     return out as T;
   };
+  // The connector client of the proactive turn, used directly so each request can be aborted,
+  // and without its own retry policies: the outbox is the one place that retries (no hidden duplicates).
+  const connectorOf = (context: TurnContext): ConnectorClient => {
+    const client = context.turnState.get(adapter.ConnectorClientKey) as ConnectorClient;
+    (client as unknown as { client: { pipeline: { removePolicy(o: { phase: 'Retry' }): unknown } } }).client.pipeline.removePolicy({ phase: 'Retry' });
+    return client;
+  };
+  const addressed = (context: TurnContext, payload: OutboxPayload) =>
+    TurnContext.applyConversationReference(activityOf(payload), TurnContext.getConversationReference(context.activity));
   return {
-    async post(target, payload) {
+    async post(target, payload, signal) {
       return run(target, async (context) => {
-        const res = await context.sendActivity(activityOf(payload));
-        return { activityId: res?.id ?? '' };
+        const res = await connectorOf(context).conversations.sendToConversation(target.conversationId, addressed(context, payload), { abortSignal: signal });
+        return { activityId: res.id ?? '' };
       });
     },
-    async update(target, activityId, payload) {
+    async update(target, activityId, payload, signal) {
       await run(target, async (context) => {
-        await context.updateActivity({ ...activityOf(payload), id: activityId, conversation: reference(target).conversation } as Partial<Activity>);
+        const activity = { ...addressed(context, payload), id: activityId } as Partial<Activity>;
+        await connectorOf(context).conversations.updateActivity(target.conversationId, activityId, activity, { abortSignal: signal });
       });
     },
   };

@@ -14,8 +14,12 @@ export interface SentActivity {
 export interface FakeConnector {
   serviceUrl: string;
   sent: SentActivity[];
-  /** Queue responses for the next calls (e.g. { status: 429, retryAfter: 1 }). */
+  /** Queue responses for the next calls (e.g. { status: 429, retryAfter: 1 }, or { status: 0 } to hang up with no answer). */
   failNext(...responses: { status: number; retryAfter?: number }[]): void;
+  /** Enforce Teams-like limits: more than `perSecond` sends in a second get 429 with Retry-After. */
+  enforceLimits(limits: { perSecond: number; perConversationPerSecond: number }): void;
+  /** Counts of what happened, for fault and load tests. */
+  stats: { requests: number; throttled: number; injected: number };
   /** Answer channels for GET /v3/teams/{id}/conversations. */
   channels: { id: string; name?: string }[];
   waitFor(predicate: (a: SentActivity) => boolean, timeoutMs?: number): Promise<SentActivity>;
@@ -27,6 +31,9 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const failures: { status: number; retryAfter?: number }[] = [];
   const waiters: { predicate: (a: SentActivity) => boolean; resolve: (a: SentActivity) => void }[] = [];
   const fake = { channels: [] as { id: string; name?: string }[] };
+  let limits: { perSecond: number; perConversationPerSecond: number } | undefined;
+  const recent: { at: number; conversationId: string }[] = [];
+  const stats = { requests: 0, throttled: 0, injected: 0 };
   let nextId = 1;
 
   const server = http.createServer(async (req, res) => {
@@ -45,7 +52,27 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url.pathname);
     if (!m || (req.method !== 'POST' && req.method !== 'PUT')) return json(404, { error: { code: 'NotFound', message: url.pathname } });
 
+    stats.requests++;
     const failure = failures.shift();
+    if (failure?.status === 0) {
+      // A dropped request: no answer, nothing recorded; the client's timeout must fire.
+      stats.injected++;
+      setTimeout(() => res.destroy(), 30_000).unref();
+      return;
+    }
+    if (failure) stats.injected++;
+    if (!failure && limits) {
+      const now = Date.now();
+      while (recent.length && recent[0]!.at <= now - 1000) recent.shift();
+      const conversationId = decodeURIComponent(m[1]!);
+      const inConversation = recent.filter((r) => r.conversationId === conversationId).length;
+      if (recent.length >= limits.perSecond || inConversation >= limits.perConversationPerSecond) {
+        stats.throttled++;
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+        return res.end(JSON.stringify({ error: { code: 'TooManyRequests', message: 'throttled' } }));
+      }
+      recent.push({ at: now, conversationId });
+    }
     if (failure) {
       res.writeHead(failure.status, {
         'content-type': 'application/json',
@@ -82,6 +109,8 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       fake.channels = v;
     },
     failNext: (...r) => failures.push(...r),
+    enforceLimits: (l) => (limits = l),
+    stats,
     waitFor(predicate, timeoutMs = 5000) {
       const found = sent.find(predicate);
       if (found) return Promise.resolve(found);
