@@ -116,3 +116,16 @@ export function textOfCard(card: any): string {
   walk(card);
   return out.join('\n');
 }
+
+/** The element with this id anywhere in a card (inputs sit inside containers and columns). */
+export function findById(card: any, id: string): any {
+  let found: any;
+  const walk = (n: any) => {
+    if (found || !n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (n.id === id) found = n;
+    else Object.values(n).forEach(walk);
+  };
+  walk(card);
+  return found;
+}
