@@ -66,6 +66,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     scopes: ['personal'],
     roles: ['admin'],
   },
+  {
+    title: 'schedule',
+    description: 'Schedule a joint operation, with reminders for the partners taking part',
+    scopes: ['personal'],
+    roles: ['coordinator'],
+  },
+  {
+    title: 'operations',
+    description: 'Upcoming joint operations, e.g. operations Stockport',
+    scopes: ['personal', 'team', 'groupChat'],
+    roles: ['staff', 'coordinator', 'themeLead', 'admin'],
+  },
+  {
+    title: 'operation',
+    description: 'One joint operation by its id, e.g. operation OP-STO-7K3Q9M',
+    scopes: ['personal', 'team', 'groupChat'],
+    roles: ['staff', 'coordinator', 'themeLead', 'admin'],
+  },
 ];
 
 export function commandsFor(scope: Scope, roles: readonly Role[]): CommandSpec[] {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GraphSettings, graphSettingsFrom } from './graph/settings';
 
 /**
  * Start-up configuration, parsed once from the environment.
@@ -31,6 +32,13 @@ const RawEnv = z.object({
   TIME_ZONE: z.string().default('Europe/London'),
   PARTNER_KEYS: optionalString,
   ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(120),
+  // Microsoft Graph (calendar events, installing the bot for a user): optional, see bot/graph/settings.ts.
+  GRAPH_TENANT_ID: optionalString,
+  GRAPH_CLIENT_ID: optionalString,
+  GRAPH_CLIENT_SECRET: optionalString,
+  GRAPH_MANAGED_IDENTITY: optionalString,
+  GRAPH_CALENDAR_ORGANISER: optionalString,
+  GRAPH_TEAMS_APP_CATALOG_ID: optionalString,
 });
 
 /**
@@ -56,6 +64,7 @@ export const Config = z.discriminatedUnion('mode', [
     timeZone: z.string(),
     partners: PartnerKeys,
     alertEscalationMinutes: z.number(),
+    graph: GraphSettings.optional(),
     bot: z.object({ appId: z.literal('') }),
   }),
   z.object({
@@ -67,6 +76,7 @@ export const Config = z.discriminatedUnion('mode', [
     timeZone: z.string(),
     partners: PartnerKeys,
     alertEscalationMinutes: z.number(),
+    graph: GraphSettings.optional(),
     bot: z.object({
       appId: z.string(),
       appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']),
@@ -107,6 +117,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   } else if (e.CONCORDAT_MODE === 'local') {
     partners = { [LOCAL_DEMO_PARTNER.id]: { secret: LOCAL_DEMO_PARTNER.secret, organisationId: LOCAL_DEMO_PARTNER.organisationId } };
   }
+  const graph = graphSettingsFrom(e);
+  if (graph.problems.length) throw new ConfigError(graph.problems);
   const common = {
     host: e.HOST,
     port: e.PORT,
@@ -114,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     timeZone: e.TIME_ZONE,
     partners,
     alertEscalationMinutes: e.ALERT_ESCALATION_MINUTES,
+    graph: graph.settings,
   };
 
   if (e.CONCORDAT_MODE === 'local') {
@@ -168,6 +181,7 @@ export function describeConfig(config: Config): Record<string, string> {
     tablePrefix: config.tablePrefix,
     botAppId: config.mode === 'production' ? config.bot.appId : '(none: local, unauthenticated)',
     partners: Object.keys(config.partners).join(', ') || '(none)',
+    graph: config.graph ? `on (${config.graph.credential.kind})` : 'off',
   };
 }
 

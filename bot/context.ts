@@ -1,4 +1,5 @@
 import type { Config } from './config';
+import type { GraphGateway } from './graph/gateway';
 import type { Store } from './store/store';
 
 export type Clock = () => Date;
@@ -15,6 +16,8 @@ export interface AppContext {
   store: Store;
   clock: Clock;
   log: Logger;
+  /** Microsoft Graph, when configured (calendar events, installing the bot for users); absent means off. */
+  graph?: GraphGateway;
 }
 
 export const consoleLogger: Logger = {

@@ -1,6 +1,7 @@
 import { loadConfig, describeConfig, type Config } from './config';
 import { consoleLogger, type AppContext, type Logger } from './context';
 import { openStore } from './store/store';
+import { graphFromConfig } from './graph';
 import type { Transport } from './outbox/transport';
 import { createTeamsEdge, type TeamsEdge } from './teams/endpoint';
 import packageJson from '../package.json';
@@ -16,7 +17,7 @@ export interface Runtime {
 /** The composition root: config, store, clock and logger wired together once per process. */
 export function createRuntime(config: Config, log: Logger = consoleLogger, clock: () => Date = () => new Date()): Runtime {
   const store = openStore(config.storage, config.tablePrefix);
-  const ctx: AppContext = { config, store, clock, log };
+  const ctx: AppContext = { config, store, clock, log, graph: graphFromConfig(config, log) };
   const teams = createTeamsEdge(ctx);
   return { ctx, bot: teams.endpoint, transport: teams.transport };
 }

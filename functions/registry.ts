@@ -3,6 +3,7 @@ import type { Runtime } from '../bot/runtime';
 import { health } from './health';
 import { messages } from './messages';
 import { outbox } from './outbox';
+import { reminders } from './reminders';
 import { alerts } from './alerts';
 import { priorities } from './priorities';
 import { escalations } from './escalations';
@@ -26,4 +27,6 @@ export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHa
   // Every 5 seconds: the host never overlaps runs of one timer, so one sender paces everything.
   { name: 'outbox', schedule: '*/5 * * * * *', handler: outbox },
   { name: 'escalations', schedule: '0 * * * * *', handler: escalations },
+  // Every minute: due joint-operation reminders into the outbox (ETag claims make overlapping runs safe).
+  { name: 'reminders', schedule: '0 * * * * *', handler: reminders },
 ];

@@ -13,6 +13,8 @@ import { AlertRecord, PartnerRequest } from '../alerts/model';
 import { PrioritySet } from '../domain/priority';
 import { PriorityPost } from '../priorities/model';
 import { StoreUnavailableError } from './errors';
+import { JointOperation } from '../domain/operation';
+import { Reminder, reminderPartition } from '../domain/reminder';
 
 export type StorageConnection = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
 
@@ -83,6 +85,18 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
     outboxDue: table('OutboxDue', {
       schema: OutboxDue,
       keys: (d) => ({ partitionKey: 'due', rowKey: `${d.dueAt}|${d.itemId}` }),
+    }),
+    operations: table('Operations', {
+      schema: JointOperation,
+      // One partition per borough: "upcoming in Stockport" is one partition read; the id names its borough.
+      keys: (o) => ({ partitionKey: o.borough, rowKey: o.id }),
+      columns: (o) => ({ startsAt: o.startsAt, endsAt: o.endsAt, status: o.status }),
+    }),
+    reminders: table('Reminders', {
+      schema: Reminder,
+      // One partition per UTC day of the due time; row keys sort by due time: "due before T" is a key-range read.
+      keys: (r) => ({ partitionKey: reminderPartition(r.dueAt), rowKey: `${r.dueAt}|${r.id}` }),
+      columns: (r) => ({ status: r.status, subjectId: r.subjectId }),
     }),
   };
 }

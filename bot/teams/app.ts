@@ -14,6 +14,7 @@ import { listRecentAlerts } from '../alerts/list';
 import { forgetInstallation, listChannelMappings, openChannelSettings, removeChannelMapping, saveChannelSettings } from '../channels/settings';
 import { openPrioritiesForm, submitPrioritiesForm } from '../priorities/form';
 import { showPriorities } from '../priorities/show';
+import * as ops from '../operations/commands';
 import { messageCard } from '../../cards/message';
 import { welcomeCard } from '../../cards/welcome';
 import type { AdaptiveCard } from '../../cards/render';
@@ -39,6 +40,9 @@ export const COMMAND_HANDLERS: Record<string, CommandHandler> = {
   alerts: (ctx, { caller }) => listRecentAlerts(ctx, caller),
   'channel settings': (ctx, { caller, conversation }) => openChannelSettings(ctx, caller, conversation),
   channels: (ctx, { caller }) => listChannelMappings(ctx, caller),
+  schedule: (ctx, req) => ops.scheduleCommand(ctx, req),
+  operations: (ctx, req) => ops.operationsCommand(ctx, req),
+  operation: (ctx, req) => ops.operationCommand(ctx, req),
 };
 
 /** Universal Action verbs: each returns the card that replaces the one clicked. */
@@ -51,6 +55,13 @@ export const ACTION_HANDLERS: Record<string, (ctx: AppContext, request: CommandR
   'priorities.submit': (ctx, { caller, data }) => submitPrioritiesForm(ctx, caller, data),
   'channel.save': (ctx, { caller, conversation, data }) => saveChannelSettings(ctx, caller, conversation, data),
   'channel.remove': (ctx, { caller, data }) => removeChannelMapping(ctx, caller, data),
+  'operation.schedule': (ctx, req) => ops.scheduleSubmit(ctx, req),
+  'operation.view': (ctx, req) => ops.viewAction(ctx, req),
+  'operation.change': (ctx, req) => ops.changeAction(ctx, req),
+  'operation.reschedule': (ctx, req) => ops.rescheduleAction(ctx, req),
+  'operation.cancel': (ctx, req) => ops.cancelAction(ctx, req),
+  'operation.outcomesForm': (ctx, req) => ops.outcomesFormAction(ctx, req),
+  'operation.outcomes': (ctx, req) => ops.outcomesAction(ctx, req),
 };
 
 export function parseCommand(text: string): { title: string; args: string } | undefined {

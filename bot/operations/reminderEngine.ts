@@ -1,0 +1,141 @@
+/**
+ * The reminder engine, run every minute by functions/reminders.ts.
+ *
+ * For each reminder due by now: claim it by writing a lease with the ETag
+ * that was read (two runs at once: one claim wins, the other skips), put its
+ * messages into the outbox with ids derived from the reminder and the
+ * recipient, then mark it sent. A crash after the outbox write and before
+ * "sent" leaves a claim whose lease runs out; the next run claims it again
+ * and enqueues the same ids, which the outbox stores once: never sent twice.
+ */
+import { odata } from '@azure/data-tables';
+import type { AppContext } from '../context';
+import { reminderRecipients, type JointOperation } from '../domain/operation';
+import { outcomesRecipients } from '../domain/operationAccess';
+import { reminderPartition, type Reminder } from '../domain/reminder';
+import { decideReminder } from '../domain/reminderSchedule';
+import type { Stored } from '../store/entityTable';
+import { ConcurrencyError } from '../store/errors';
+import { sendPersonal, sendToChannels } from './publish';
+import { operationChannels, personalChats, splitReachable } from './recipients';
+import { reminderBatch } from './reminderRows';
+import { loadDirectory, loadOperation, type Directory } from './repository';
+import { outcomesCard, outcomesDueChannelCard, reminderCard } from './views';
+
+export interface ReminderRunOptions {
+  /** How long a claim holds before another run may take the reminder over. */
+  leaseMs?: number;
+  /** How far back missed reminders are looked for (downtime longer than this is not caught up). */
+  lookbackDays?: number;
+  maxReminders?: number;
+}
+
+export interface ReminderRunResult {
+  sent: number;
+  late: number;
+  dropped: number;
+  busy: number;
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/** Pending (or abandoned) reminders due by `now`: one range query over the day partitions. */
+async function dueReminders(ctx: AppContext, now: Date, lookbackDays: number): Promise<Stored<Reminder>[]> {
+  const first = reminderPartition(new Date(now.getTime() - lookbackDays * DAY_MS).toISOString());
+  const last = reminderPartition(now.toISOString());
+  // Row keys start with the due time, so "RowKey le now" holds for every row of earlier days and only the due ones of today.
+  const filter = [
+    odata`PartitionKey ge ${first}`,
+    odata`PartitionKey le ${last}`,
+    odata`RowKey le ${`${now.toISOString()}|~`}`,
+    `(${odata`status eq ${'pending'}`} or ${odata`status eq ${'claimed'}`})`,
+  ].join(' and ');
+  const rows = await ctx.store.reminders.query(filter);
+  return rows.sort((a, b) => a.value.dueAt.localeCompare(b.value.dueAt));
+}
+
+export async function runDueReminders(ctx: AppContext, options: ReminderRunOptions = {}): Promise<ReminderRunResult> {
+  const opts = { leaseMs: 2 * 60_000, lookbackDays: 14, maxReminders: 500, ...options };
+  const now = ctx.clock();
+  const result: ReminderRunResult = { sent: 0, late: 0, dropped: 0, busy: 0 };
+  const due = (await dueReminders(ctx, now, opts.lookbackDays)).slice(0, opts.maxReminders);
+  if (due.length === 0) return result;
+
+  // Read once per run: who can be reached privately, and names for the cards.
+  const shared = { dir: await loadDirectory(ctx), chats: await personalChats(ctx) };
+  for (const row of due) {
+    const outcome = await processReminder(ctx, row, opts.leaseMs, shared);
+    if (outcome === 'sent-late') {
+      result.sent++;
+      result.late++;
+    } else result[outcome]++;
+  }
+  if (result.sent + result.dropped > 0) ctx.log.info('reminders run', { ...result });
+  return result;
+}
+
+type Shared = { dir: Directory; chats: Awaited<ReturnType<typeof personalChats>> };
+
+async function processReminder(ctx: AppContext, row: Stored<Reminder>, leaseMs: number, shared: Shared): Promise<'sent' | 'sent-late' | 'dropped' | 'busy'> {
+  const now = ctx.clock();
+  const reminder = row.value;
+  if (reminder.status === 'claimed' && Date.parse(reminder.leaseUntil!) > now.getTime()) return 'busy';
+
+  let claim: Stored<Reminder>;
+  try {
+    claim = await ctx.store.reminders.update({ ...reminder, status: 'claimed', leaseUntil: new Date(now.getTime() + leaseMs).toISOString() }, row.etag);
+  } catch (err) {
+    if (err instanceof ConcurrencyError) return 'busy'; // another run has it
+    throw err;
+  }
+
+  const op = (await loadOperation(ctx, reminder.subjectId))?.value;
+  const decision = decideReminder(reminder, op, now);
+  if (decision.action === 'drop') {
+    await settle(ctx, claim, { status: decision.status, reason: decision.reason });
+    return 'dropped';
+  }
+  await enqueueReminder(ctx, reminder, op!, decision.late, shared);
+  await settle(ctx, claim, { status: 'sent', sentAt: ctx.clock().toISOString(), late: decision.late });
+  return decision.late ? 'sent-late' : 'sent';
+}
+
+/** Ends the claim. If the claim was lost meanwhile (cancelled, or taken over after a stall), the other writer's state stands. */
+async function settle(ctx: AppContext, claim: Stored<Reminder>, change: Partial<Reminder>): Promise<void> {
+  try {
+    await ctx.store.reminders.update({ ...claim.value, ...change, leaseUntil: undefined }, claim.etag);
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+    ctx.log.warn('reminder changed while it was being sent', { reminder: claim.value.id });
+  }
+}
+
+async function enqueueReminder(ctx: AppContext, reminder: Reminder, op: JointOperation, late: boolean, { dir, chats }: Shared): Promise<void> {
+  const tz = ctx.config.timeZone;
+  const now = ctx.clock();
+  const batch = reminderBatch(reminder.id);
+  const people = reminder.kind === 'outcomes' ? outcomesRecipients(op, dir.members) : reminderRecipients(op);
+  const { reachable, unreachable } = splitReachable(people, chats);
+
+  if (reminder.kind === 'outcomes') {
+    const card = outcomesCard(op, tz, { late });
+    await sendPersonal(ctx, batch, reachable.map((r) => ({ ...r, card, summary: `Outcomes due: ${op.name}` })));
+  } else {
+    const card = reminderCard(op, dir, tz, now, { late, audience: 'personal' });
+    await sendPersonal(ctx, batch, reachable.map((r) => ({ ...r, card, summary: `Reminder: ${op.name}` })));
+  }
+
+  if (unreachable.length > 0) {
+    // No private chat recorded for them: the channel is the fallback (the card says why it is there).
+    const channels = await operationChannels(ctx, op.channelConversationIds);
+    if (channels.length === 0) {
+      ctx.log.warn('reminder: some recipients have no private chat and the operation has no channel', { reminder: reminder.id, unreachable: unreachable.length });
+      return;
+    }
+    const card =
+      reminder.kind === 'outcomes'
+        ? outcomesDueChannelCard(op, dir, tz, now, late)
+        : reminderCard(op, dir, tz, now, { late, audience: 'channel' });
+    await sendToChannels(ctx, batch, channels, card, `Reminder: ${op.name}`);
+  }
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { channelsFor } from '../channels/lookup';
+import type { AppContext } from '../context';
+import type { Caller } from '../conversation/user';
+import { JointOperation, operationIdFor } from '../domain/operation';
+import { canSchedule } from '../domain/operationAccess';
+import { parseOperationForm, type FieldErrors, type OperationFormField, type OperationFormValues } from '../domain/operationForm';
+import { ConcurrencyError } from '../store/errors';
+import { auditOperation } from './audit';
+import { createCalendarEvent, installForUnreachable } from './calendar';
+import { postToChannels, sendPersonal } from './publish';
+import { personalChats, splitReachable } from './recipients';
+import { storeReminders } from './reminderRows';
+import { loadDirectory, loadOperation } from './repository';
+import { channelCard, participantNoticeCard } from './views';
+
+export type ScheduleResult =
+  | { kind: 'refused' }
+  | { kind: 'invalid'; submissionId?: string; values: OperationFormValues; errors: FieldErrors<OperationFormField>; notice?: string }
+  | {
+      kind: 'scheduled' | 'already-scheduled';
+      op: JointOperation;
+      /** Channels the card went to. */
+      channels: number;
+      /** Participants Concordat cannot message privately (reminded in the channel instead). */
+      unreachable: number;
+      /** Of those, how many Concordat asked Teams (through Graph) to install it for. */
+      installRequested: number;
+    };
+
+const Submission = z.object({ submissionId: z.string().uuid() });
+
+/**
+ * Schedules a joint operation from the submitted card. The operation is
+ * stored first; everything after (reminders, channel card, participants'
+ * notices, calendar) is idempotent, so a resubmitted card (a double click, a
+ * retry after a timeout) finds the same operation and finishes what is left.
+ */
+export async function scheduleOperation(ctx: AppContext, caller: Caller, raw: unknown): Promise<ScheduleResult> {
+  const member = caller.member;
+  if (!member || !canSchedule(member)) return { kind: 'refused' };
+  const dir = await loadDirectory(ctx);
+  const now = ctx.clock();
+  const submission = Submission.safeParse(raw);
+  const form = parseOperationForm(raw, {
+    now,
+    timeZone: ctx.config.timeZone,
+    organisationIds: new Set(dir.organisations.keys()),
+    memberIds: new Set(dir.members.keys()),
+  });
+  if (!submission.success) {
+    return { kind: 'invalid', values: form.values, errors: form.ok ? {} : form.errors, notice: 'This card has expired: please check the details and schedule again.' };
+  }
+  const { submissionId } = submission.data;
+  if (!form.ok) return { kind: 'invalid', submissionId, values: form.values, errors: form.errors };
+
+  const id = operationIdFor(form.value.borough, submissionId);
+  let op: JointOperation;
+  let kind: 'scheduled' | 'already-scheduled' = 'scheduled';
+  const existing = await loadOperation(ctx, id);
+  if (existing) {
+    if (existing.value.submissionId !== submissionId) throw new Error(`operation id ${id} collides with another operation`);
+    op = existing.value;
+    kind = 'already-scheduled';
+  } else {
+    const channels = await channelsFor(ctx, form.value.borough);
+    const candidate = JointOperation.parse({
+      ...form.value,
+      id,
+      coordinator: member.aadObjectId,
+      status: 'scheduled',
+      version: 1,
+      submissionId,
+      createdAt: now.toISOString(),
+      channelConversationIds: channels.map((c) => c.conversationId),
+    });
+    try {
+      op = (await ctx.store.operations.create(candidate)).value;
+      await auditOperation(ctx, member, op.id, 'collection', { note: 'joint operation scheduled' });
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+      // The same card submitted twice at once: the other request stored it.
+      op = (await loadOperation(ctx, id))!.value;
+      kind = 'already-scheduled';
+    }
+  }
+
+  await storeReminders(ctx, op);
+  const channels = await postToChannels(ctx, op, channelCard(op, dir, ctx.config.timeZone, now), `Joint operation scheduled: ${op.name}`);
+  const chats = await personalChats(ctx);
+  const { reachable, unreachable } = splitReachable(
+    op.participants.filter((p) => p !== op.coordinator),
+    chats,
+  );
+  await sendPersonal(
+    ctx,
+    `op.${op.id}.v${op.version}.scheduled`,
+    reachable.map((r) => ({
+      ...r,
+      card: participantNoticeCard(op, dir, ctx.config.timeZone, now, 'scheduled'),
+      summary: `You are taking part in ${op.name}`,
+    })),
+  );
+  const installRequested = kind === 'scheduled' ? await installForUnreachable(ctx, unreachable) : 0;
+  op = await createCalendarEvent(ctx, op, dir);
+  return { kind, op, channels, unreachable: unreachable.length, installRequested };
+}

@@ -1,0 +1,21 @@
+import type { AppContext } from '../context';
+import { summariseJointActions, type JointActionSummary, type JointActionSummaryQuery } from '../domain/operationSummary';
+import { listOperationsEndingAfter } from './repository';
+
+/**
+ * For the weekly digest: joint operations completed in [from, to) with their
+ * outcome totals, and those starting in [to, upcomingUntil), for the given
+ * boroughs (all when empty). Cancelled operations are left out.
+ */
+export async function jointActionSummary(ctx: AppContext, query: JointActionSummaryQuery): Promise<JointActionSummary> {
+  // Anything completed in the period, or starting after it, ends at or after `from`.
+  const ops = await listOperationsEndingAfter(ctx, query.from, query.boroughs ?? []);
+  return summariseJointActions(ops, query);
+}
+
+/** Scheduled operations that have not ended, soonest first. */
+export async function upcomingOperations(ctx: AppContext, boroughs: JointActionSummaryQuery['boroughs'] = []) {
+  const now = ctx.clock();
+  const ops = await listOperationsEndingAfter(ctx, now, boroughs);
+  return ops.filter((op) => op.status === 'scheduled').sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+}
