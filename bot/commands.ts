@@ -20,6 +20,12 @@ export const CommandSpec = z.object({
   scopes: z.array(Scope).min(1),
   /** Empty means everyone, including people not yet registered. */
   roles: z.array(Role),
+  /**
+   * false: answered and listed on the help card, but left out of Teams'
+   * command menu, which shows at most 10 commands per scope. For commands
+   * that need an id typed after them and are mostly reached from buttons.
+   */
+  menu: z.boolean().optional(),
 });
 export type CommandSpec = z.infer<typeof CommandSpec>;
 
@@ -29,6 +35,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: 'What Concordat can do for you',
     scopes: ['personal', 'team', 'groupChat'],
     roles: [],
+  },
+  {
+    title: 'report',
+    description: 'Report an incident from a card: shared only with the partners who need it',
+    scopes: ['personal'],
+    roles: ['staff'],
+  },
+  {
+    title: 'incidents',
+    description: "Your organisation's recent incidents, e.g. incidents Stockport 30",
+    scopes: ['personal'],
+    roles: ['staff'],
+  },
+  {
+    title: 'incident',
+    description: 'One incident by reference, e.g. incident STO-2026-000123',
+    scopes: ['personal', 'team', 'groupChat'],
+    roles: ['staff'],
+    menu: false,
   },
   {
     title: 'priorities',
@@ -83,6 +108,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: 'One joint operation by its id, e.g. operation OP-STO-7K3Q9M',
     scopes: ['personal', 'team', 'groupChat'],
     roles: ['staff', 'coordinator', 'themeLead', 'admin'],
+    menu: false,
   },
 ];
 

@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponse, InvocationContext, Timer } from '@azure
 import type { Runtime } from '../bot/runtime';
 import { health } from './health';
 import { messages } from './messages';
+import { retention } from './retention';
 import { outbox } from './outbox';
 import { reminders } from './reminders';
 import { alerts } from './alerts';
@@ -24,6 +25,8 @@ export const HTTP_FUNCTIONS: { name: string; route: string; methods: ('GET' | 'P
 
 /** Timers use NCRONTAB (six fields, seconds first), as the Functions host does. */
 export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHandler }[] = [
+  // Daily at 02:30 UTC: anonymise incidents past the retention period (quiet hours; runs are idempotent).
+  { name: 'retention', schedule: '0 30 2 * * *', handler: retention },
   // Every 5 seconds: the host never overlaps runs of one timer, so one sender paces everything.
   { name: 'outbox', schedule: '*/5 * * * * *', handler: outbox },
   { name: 'escalations', schedule: '0 * * * * *', handler: escalations },

@@ -144,7 +144,8 @@ export function commandListsFrom(commands: readonly CommandSpec[], botScopes: re
   const problems: string[] = [];
   const lists: CommandList[] = [];
   for (const scope of Scope.options) {
-    const inScope = commands.filter((c) => c.scopes.includes(scope));
+    // Commands with menu: false are answered but not advertised (Teams shows at most 10 per scope).
+    const inScope = commands.filter((c) => c.scopes.includes(scope) && c.menu !== false);
     if (inScope.length === 0) continue;
     if (!botScopes.includes(scope)) {
       problems.push(`commands ${inScope.map((c) => `"${c.title}"`).join(', ')} name scope ${scope}, which the bot is not installed in`);

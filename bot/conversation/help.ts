@@ -11,7 +11,9 @@ const ROLE_LABELS: Record<Role, string> = {
 };
 
 /** Buttons on the help card for the things a role does most; filled in as capabilities land. */
-export const HELP_BUTTONS: { title: string; verb: string; roles: Role[]; scopes: Scope[] }[] = [];
+export const HELP_BUTTONS: { title: string; verb: string; roles: Role[]; scopes: Scope[] }[] = [
+  { title: 'Report incident', verb: 'incident.report', roles: ['staff'], scopes: ['personal'] },
+];
 
 export function buildHelpCard(caller: Caller, scope: Scope): AdaptiveCard {
   const roles = caller.member?.roles ?? [];

@@ -1,4 +1,4 @@
-import { TableClient, type TableEntity, type TableEntityResult, odata } from '@azure/data-tables';
+import { TableClient, type TableEntity, type TableEntityResult, type TransactionAction, odata } from '@azure/data-tables';
 import type { z } from 'zod';
 import { ConcurrencyError, CorruptRowError, StoreUnavailableError, statusOf } from './errors';
 
@@ -103,6 +103,28 @@ export class EntityTable<S extends z.ZodTypeAny> {
         if (!(err instanceof ConcurrencyError) || attempt >= attempts) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
+    }
+  }
+
+  /**
+   * Writes rows of one partition atomically (an entity group transaction):
+   * all of them or none. A `create` of a row that exists, or an `update`
+   * whose ETag has moved on, fails the whole batch with ConcurrencyError.
+   */
+  async transact(ops: ({ op: 'create'; value: z.input<S> } | { op: 'update'; value: z.input<S>; etag: string })[]): Promise<void> {
+    if (ops.length === 0) return;
+    const actions: TransactionAction[] = ops.map((o) => {
+      const entity = this.encode(this.options.schema.parse(o.value) as z.output<S>);
+      return o.op === 'create' ? ['create', entity] : ['update', entity, 'Replace', { etag: o.etag }];
+    });
+    try {
+      await this.client.submitTransaction(actions);
+    } catch (err) {
+      const status = statusOf(err);
+      const first = actions[0]![1];
+      if (status === 409) throw new ConcurrencyError(this.name, first.partitionKey, first.rowKey, 'exists');
+      if (status === 412 || status === 404) throw new ConcurrencyError(this.name, first.partitionKey, first.rowKey, 'changed');
+      throw wrap(err);
     }
   }
 

@@ -15,6 +15,9 @@ import { PriorityPost } from '../priorities/model';
 import { StoreUnavailableError } from './errors';
 import { JointOperation } from '../domain/operation';
 import { Reminder, reminderPartition } from '../domain/reminder';
+import { incidentPartitionKey } from '../domain/isoWeek';
+import { ReferenceCounter } from '../domain/referenceCounter';
+import { IncidentIndexEntry, IncidentRow, IncidentSubmission, historyRowKey } from '../incidents/model';
 
 export type StorageConnection = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
 
@@ -43,7 +46,8 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
     conversations: table('Conversations', {
       schema: ConversationReference,
       keys: (c) => ({ partitionKey: c.kind, rowKey: safeKey(c.conversationId) }),
-      columns: (c): Record<string, string> => (c.kind === 'channel' ? { teamId: c.teamId } : {}),
+      columns: (c): Record<string, string> =>
+        c.kind === 'channel' ? { teamId: c.teamId } : c.kind === 'personal' ? { userAadObjectId: c.userAadObjectId } : {},
     }),
     audit: table('Audit', {
       schema: AuditEvent,
@@ -81,6 +85,30 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
     partnerRequests: table('PartnerRequests', {
       schema: PartnerRequest,
       keys: (r) => ({ partitionKey: safeKey(r.partnerId), rowKey: safeKey(r.key) }),
+    }),
+    incidents: table('Incidents', {
+      schema: IncidentRow,
+      // An incident and its history share the borough-week partition: one range read shows both.
+      keys: (r) =>
+        r.kind === 'incident'
+          ? { partitionKey: incidentPartitionKey(r.borough, r.occurredAt), rowKey: r.reference }
+          : { partitionKey: r.partitionKey, rowKey: historyRowKey(r.reference, r.version) },
+      columns: (r): Record<string, string | boolean> =>
+        r.kind === 'incident'
+          ? { kind: r.kind, reporterOrg: r.reporter.organisationId, category: r.category, risk: r.risk, reportedAt: r.reportedAt, anonymised: r.anonymisedAt !== undefined }
+          : { kind: r.kind },
+    }),
+    incidentIndex: table('IncidentIndex', {
+      schema: IncidentIndexEntry,
+      keys: (i) => ({ partitionKey: i.reference, rowKey: 'i' }),
+    }),
+    incidentSubmissions: table('IncidentSubmissions', {
+      schema: IncidentSubmission,
+      keys: (s) => ({ partitionKey: s.submissionId, rowKey: 's' }),
+    }),
+    counters: table('Counters', {
+      schema: ReferenceCounter,
+      keys: (c) => ({ partitionKey: 'ref', rowKey: c.key }),
     }),
     outboxDue: table('OutboxDue', {
       schema: OutboxDue,

@@ -8,6 +8,14 @@ import { recordInstallation } from '../conversation/install';
 import { buildUnknownCard } from '../conversation/unknown';
 import { identifyCaller, type Caller } from '../conversation/user';
 import { StoreUnavailableError } from '../store/errors';
+import { personalConversationOf } from '../conversation/personal';
+import { openEditForm, openUpdateForm, submitEdit, submitUpdate } from '../incidents/change';
+import { linkToOperation } from '../incidents/link';
+import { filtersFromCard, listIncidents, parseListArgs } from '../incidents/list';
+import { openReportForm } from '../incidents/reportForm';
+import type { IncidentRequest } from '../incidents/request';
+import { submitReport } from '../incidents/submit';
+import { viewIncident } from '../incidents/view';
 import { acknowledgeFromCard } from '../alerts/acknowledgeCard';
 import { openAlertForm, submitAlertForm } from '../alerts/form';
 import { listRecentAlerts } from '../alerts/list';
@@ -31,9 +39,23 @@ export interface CommandRequest {
 }
 export type CommandHandler = (ctx: AppContext, request: CommandRequest) => Promise<AdaptiveCard>;
 
+/** Incident use cases see who asked and where, and can find the asker's personal chat for private details. */
+function incidentRequest(ctx: AppContext, { caller, scope, conversation }: CommandRequest): IncidentRequest {
+  return {
+    caller,
+    scope,
+    personalChat: async () =>
+      conversation.kind === 'personal' ? conversation : caller.aadObjectId ? personalConversationOf(ctx, caller.aadObjectId) : undefined,
+  };
+}
+const referenceIn = (data: unknown): string => String((data as { reference?: unknown } | null)?.reference ?? '');
+
 /** Every command in bot/commands.ts must have a handler here, and nothing else (a test checks). */
 export const COMMAND_HANDLERS: Record<string, CommandHandler> = {
   help: async (_ctx, { caller, scope }) => buildHelpCard(caller, scope),
+  report: (ctx, { caller }) => openReportForm(ctx, caller),
+  incidents: (ctx, req) => listIncidents(ctx, incidentRequest(ctx, req), parseListArgs(req.args)),
+  incident: (ctx, req) => viewIncident(ctx, incidentRequest(ctx, req), req.args),
   priorities: (ctx, { caller, args }) => showPriorities(ctx, caller, args),
   'publish priorities': (ctx, { caller, args }) => openPrioritiesForm(ctx, caller, args),
   alert: (ctx, { caller }) => openAlertForm(ctx, caller),
@@ -48,6 +70,15 @@ export const COMMAND_HANDLERS: Record<string, CommandHandler> = {
 /** Universal Action verbs: each returns the card that replaces the one clicked. */
 export const ACTION_HANDLERS: Record<string, (ctx: AppContext, request: CommandRequest & { data: unknown }) => Promise<AdaptiveCard>> = {
   help: async (_ctx, { caller, scope }) => buildHelpCard(caller, scope),
+  'incident.report': (ctx, { caller }) => openReportForm(ctx, caller),
+  'incident.submit': (ctx, { caller, data }) => submitReport(ctx, caller, data),
+  'incident.view': (ctx, req) => viewIncident(ctx, incidentRequest(ctx, req), referenceIn(req.data)),
+  'incident.update.form': (ctx, req) => openUpdateForm(ctx, incidentRequest(ctx, req), req.data),
+  'incident.update.submit': (ctx, req) => submitUpdate(ctx, incidentRequest(ctx, req), req.data),
+  'incident.edit.form': (ctx, req) => openEditForm(ctx, incidentRequest(ctx, req), req.data),
+  'incident.edit.submit': (ctx, req) => submitEdit(ctx, incidentRequest(ctx, req), req.data),
+  'incident.link': async (_ctx, { data }) => linkToOperation(referenceIn(data)),
+  'incidents.list': (ctx, req) => listIncidents(ctx, incidentRequest(ctx, req), filtersFromCard(req.data)),
   alert: (ctx, { caller }) => openAlertForm(ctx, caller),
   alerts: (ctx, { caller }) => listRecentAlerts(ctx, caller),
   'alert.submit': (ctx, { caller, data }) => submitAlertForm(ctx, caller, data),

@@ -1,0 +1,16 @@
+import { odata } from '@azure/data-tables';
+import type { AppContext } from '../context';
+import type { ConversationReference } from '../domain/conversation';
+
+/** The user's 1:1 chat with the bot, if it was recorded when they installed it: where private cards go. */
+export async function personalConversationOf(
+  ctx: AppContext,
+  aadObjectId: string,
+): Promise<Extract<ConversationReference, { kind: 'personal' }> | undefined> {
+  const rows = await ctx.store.conversations.query(odata`PartitionKey eq 'personal' and userAadObjectId eq ${aadObjectId}`);
+  const chats = rows
+    .map((r) => r.value)
+    .filter((c): c is Extract<ConversationReference, { kind: 'personal' }> => c.kind === 'personal' && c.userAadObjectId === aadObjectId);
+  // The most recent installation wins if the user reinstalled.
+  return chats.sort((a, b) => b.installedAt.localeCompare(a.installedAt))[0];
+}

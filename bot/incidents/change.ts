@@ -1,0 +1,276 @@
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { IncidentReference } from '../domain/incident';
+import { mayAddUpdate, mayEdit } from '../domain/incidentAccess';
+import { formValuesOf, validateIncidentForm, type IncidentDraft } from '../domain/incidentForm';
+import { announcedInChannels } from '../domain/incidentRedaction';
+import { markupProblem } from '../domain/textSafety';
+import { toWallClock } from '../domain/timezone';
+import { boroughById } from '../domain/borough';
+import { ConcurrencyError } from '../store/errors';
+import { incidentFormCard } from '../../cards/incidentForm';
+import { incidentUpdateFormCard } from '../../cards/incidentUpdateForm';
+import { messageCard } from '../../cards/message';
+import type { AdaptiveCard } from '../../cards/render';
+import { announceIncident } from './announce';
+import { auditIncident } from './audit';
+import { SubmissionId, type Actor, type FieldChange, type IncidentHistoryEntry, type IncidentRecord } from './model';
+import { formatLocal, formChoices, formValuesOfRecord } from './present';
+import { allOrganisations, newSubmissionId, notRegisteredCard } from './reportForm';
+import { loadIncident, type LoadedIncident } from './repository';
+import { registered, type IncidentRequest } from './request';
+import { unknownIncidentCard } from './submit';
+import { refuse, viewerOf, viewIncident } from './view';
+
+/**
+ * Changing an incident: "add an update" (a progress note) and "edit" (a
+ * correction). Each change is one transaction in the incident's partition:
+ * the incident row, ETag-guarded, moves to the next version, and a history
+ * row for that version records who, when and what changed. A second
+ * submission of the same card is recognised by its submission id and adds
+ * nothing.
+ */
+
+const UPDATE_MAX = 2000;
+const RefData = z.object({ reference: IncidentReference }).passthrough();
+const UpdateData = z.object({ reference: IncidentReference, submissionId: SubmissionId, note: z.unknown() }).passthrough();
+const EditData = z.object({ reference: IncidentReference, submissionId: SubmissionId, baseVersion: z.coerce.number().int().min(1) }).passthrough();
+
+function staleFormCard(): AdaptiveCard {
+  return messageCard({ title: 'This card is out of date', text: 'Open the incident again with **incident** and its reference.', tone: 'warning' });
+}
+
+function anonymisedCard(reference: string): AdaptiveCard {
+  return messageCard({ title: `${reference} is closed`, text: 'It has been anonymised under the retention schedule and can no longer be changed.', tone: 'warning' });
+}
+
+async function loadFor(ctx: AppContext, req: IncidentRequest, data: unknown): Promise<LoadedIncident | AdaptiveCard> {
+  if (!registered(req.caller)) return notRegisteredCard();
+  const parsed = RefData.safeParse(data);
+  if (!parsed.success) return staleFormCard();
+  return (await loadIncident(ctx, parsed.data.reference)) ?? unknownIncidentCard(parsed.data.reference);
+}
+
+const isCard = (x: LoadedIncident | AdaptiveCard): x is AdaptiveCard => (x as AdaptiveCard).type === 'AdaptiveCard';
+
+function actorOf(req: IncidentRequest): Actor {
+  const c = req.caller;
+  return { aadObjectId: c.aadObjectId!, organisationId: c.organisation!.id, displayName: c.displayName };
+}
+
+const sharingOf = (r: IncidentRecord) => ({ reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith });
+
+/**
+ * Writes the next version of an incident with its history entry, atomically.
+ * `change` is given the latest stored state (re-read after a lost race) and
+ * returns the new record and entry, or undefined when there is nothing to do.
+ */
+async function writeVersion(
+  ctx: AppContext,
+  reference: string,
+  change: (current: LoadedIncident) => { record: IncidentRecord; entry: IncidentHistoryEntry } | undefined,
+  opts: { retryOnConflict: boolean },
+): Promise<{ outcome: 'written' | 'unchanged' | 'conflict'; record?: IncidentRecord }> {
+  for (let attempt = 1; attempt <= 6; attempt++) {
+    const current = await loadIncident(ctx, reference);
+    if (!current) throw new Error(`incident ${reference} vanished while being changed`);
+    const next = change(current);
+    if (!next) return { outcome: 'unchanged', record: current.record };
+    try {
+      await ctx.store.incidents.transact([
+        { op: 'update', value: next.record, etag: current.etag },
+        { op: 'create', value: next.entry },
+      ]);
+      return { outcome: 'written', record: next.record };
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+      if (!opts.retryOnConflict) return { outcome: 'conflict' };
+    }
+  }
+  return { outcome: 'conflict' };
+}
+
+export async function openUpdateForm(ctx: AppContext, req: IncidentRequest, data: unknown): Promise<AdaptiveCard> {
+  const loaded = await loadFor(ctx, req, data);
+  if (isCard(loaded)) return loaded;
+  if (!mayAddUpdate(viewerOf(req.caller), sharingOf(loaded.record))) return refuse(ctx, req, loaded.record, 'add an update to');
+  if (loaded.record.anonymisedAt) return anonymisedCard(loaded.record.reference);
+  return incidentUpdateFormCard({ reference: loaded.record.reference, submissionId: newSubmissionId() });
+}
+
+export async function submitUpdate(ctx: AppContext, req: IncidentRequest, data: unknown): Promise<AdaptiveCard> {
+  if (!registered(req.caller)) return notRegisteredCard();
+  const parsed = UpdateData.safeParse(data);
+  if (!parsed.success) return staleFormCard();
+  const { reference, submissionId } = parsed.data;
+  const note = typeof parsed.data.note === 'string' ? parsed.data.note.trim() : '';
+  const loaded = await loadIncident(ctx, reference);
+  if (!loaded) return unknownIncidentCard(reference);
+  if (!mayAddUpdate(viewerOf(req.caller), sharingOf(loaded.record))) return refuse(ctx, req, loaded.record, 'add an update to');
+  if (loaded.record.anonymisedAt) return anonymisedCard(reference);
+  if (loaded.history.some((h) => h.submissionId === submissionId)) return viewIncident(ctx, req, reference);
+
+  const problem =
+    typeof parsed.data.note !== 'string' && parsed.data.note !== undefined ? 'The update must be text'
+    : note.length === 0 ? 'Write the update'
+    : note.length > UPDATE_MAX ? `The update is ${note.length} characters long; the most is ${UPDATE_MAX}`
+    : markupProblem(note)?.message;
+  if (problem) return incidentUpdateFormCard({ reference, submissionId, note: typeof parsed.data.note === 'string' ? parsed.data.note : '', error: problem });
+
+  const by = actorOf(req);
+  const now = ctx.clock().toISOString();
+  const result = await writeVersion(
+    ctx,
+    reference,
+    (current) => {
+      if (current.history.some((h) => h.submissionId === submissionId)) return undefined;
+      const version = current.record.version + 1;
+      return {
+        record: { ...current.record, version, updatedAt: now },
+        entry: { kind: 'history', reference, partitionKey: current.partitionKey, version, type: 'update', at: now, by, note, changes: [], submissionId },
+      };
+    },
+    { retryOnConflict: true },
+  );
+  if (result.outcome === 'written') {
+    await auditIncident(ctx, { action: 'alteration', actor: by, reference, note: 'update added' });
+  }
+  return viewIncident(ctx, req, reference);
+}
+
+function fixedWhere(r: IncidentRecord, timeZone: string): string {
+  return `${boroughById(r.borough).name} · happened ${formatLocal(r.occurredAt, timeZone)}`;
+}
+
+export async function openEditForm(ctx: AppContext, req: IncidentRequest, data: unknown): Promise<AdaptiveCard> {
+  const loaded = await loadFor(ctx, req, data);
+  if (isCard(loaded)) return loaded;
+  const r = loaded.record;
+  if (!mayEdit(viewerOf(req.caller), sharingOf(r))) return refuse(ctx, req, r, 'edit');
+  if (r.anonymisedAt) return anonymisedCard(r.reference);
+  // The form shows the restricted fields, so opening it is a consultation.
+  await auditIncident(ctx, { action: 'consultation', actor: actorOf(req), reference: r.reference, justification: 'opened for editing by the reporting organisation or an administrator' });
+  const organisations = await allOrganisations(ctx);
+  const tz = ctx.config.timeZone;
+  return incidentFormCard({
+    mode: { kind: 'edit', submissionId: newSubmissionId(), reference: r.reference, baseVersion: r.version, fixedWhere: fixedWhere(r, tz) },
+    values: formValuesOfRecord(r, tz),
+    today: toWallClock(ctx.clock(), tz).date,
+    reportedAt: formatLocal(r.reportedAt, tz),
+    choices: formChoices(organisations, r.reporter.organisationId),
+  });
+}
+
+/** The fields an edit compares, as text for the history ("from" → "to"). */
+function comparable(r: IncidentRecord | (IncidentDraft & { reporterless?: true })): Record<string, string | undefined> {
+  const isRecord = 'kind' in r;
+  const fullAddress = isRecord ? (r as IncidentRecord).restricted.fullAddress : (r as IncidentDraft).fullAddress;
+  const details = isRecord ? (r as IncidentRecord).restricted.details : (r as IncidentDraft).details;
+  const p = r.people;
+  return {
+    category: r.category,
+    hateCrimeStrand: r.hateCrimeStrand,
+    area: r.area,
+    postcodeDistrict: r.postcodeDistrict,
+    fullAddress,
+    summary: r.summary,
+    details,
+    people: `victims ${p.victims}, suspects ${p.suspects}, witnesses ${p.witnesses}, vulnerable ${p.vulnerablePerson ? 'yes' : 'no'}, children ${p.childrenPresent ? 'yes' : 'no'}`,
+    policeReference: r.policeReference,
+    risk: r.risk,
+    actions: [...r.actions].sort().join(', '),
+    sharedWith: [...r.sharedWith].sort().join(', '),
+    marking: r.marking,
+  };
+}
+
+export function diffIncident(before: IncidentRecord, after: IncidentDraft): FieldChange[] {
+  const a = comparable(before);
+  const b = comparable(after);
+  return Object.keys(a)
+    .filter((k) => (a[k] ?? '') !== (b[k] ?? ''))
+    .map((k) => ({ field: k, ...(a[k] ? { from: a[k] } : {}), ...(b[k] ? { to: b[k] } : {}) }));
+}
+
+export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: unknown): Promise<AdaptiveCard> {
+  if (!registered(req.caller)) return notRegisteredCard();
+  const parsed = EditData.safeParse(data);
+  if (!parsed.success) return staleFormCard();
+  const { reference, submissionId, baseVersion } = parsed.data;
+  const loaded = await loadIncident(ctx, reference);
+  if (!loaded) return unknownIncidentCard(reference);
+  const r = loaded.record;
+  if (!mayEdit(viewerOf(req.caller), sharingOf(r))) return refuse(ctx, req, r, 'edit');
+  if (r.anonymisedAt) return anonymisedCard(reference);
+  if (loaded.history.some((h) => h.submissionId === submissionId)) return viewIncident(ctx, req, reference);
+
+  const tz = ctx.config.timeZone;
+  const organisations = await allOrganisations(ctx);
+  const local = toWallClock(r.occurredAt, tz);
+  // Borough and time are fixed: they place the incident and its reference.
+  const raw = { ...(data as object), borough: r.borough, occurredDate: local.date, occurredTime: local.time };
+  const result = validateIncidentForm(raw, { now: ctx.clock(), timeZone: tz, organisations, fixedOccurredAt: r.occurredAt });
+  const formAgain = (errors: Record<string, string>) =>
+    incidentFormCard({
+      mode: { kind: 'edit', submissionId, reference, baseVersion, fixedWhere: fixedWhere(r, tz) },
+      values: formValuesOf(raw),
+      errors,
+      today: local.date,
+      reportedAt: formatLocal(r.reportedAt, tz),
+      choices: formChoices(organisations, r.reporter.organisationId),
+    });
+  if (!result.ok) return formAgain(result.errors);
+  if (baseVersion !== r.version) return conflictCard(reference);
+
+  const d = result.draft;
+  const changes = diffIncident(r, d);
+  if (changes.length === 0) return viewIncident(ctx, req, reference);
+  const by = actorOf(req);
+  const now = ctx.clock().toISOString();
+  const outcome = await writeVersion(
+    ctx,
+    reference,
+    (current) => {
+      if (current.record.version !== baseVersion) return undefined;
+      const version = baseVersion + 1;
+      const { policeReference: _old, hateCrimeStrand: _oldStrand, ...rest } = current.record;
+      const record: IncidentRecord = {
+        ...rest,
+        category: d.category,
+        ...(d.hateCrimeStrand ? { hateCrimeStrand: d.hateCrimeStrand } : {}),
+        area: d.area,
+        postcodeDistrict: d.postcodeDistrict,
+        summary: d.summary,
+        people: d.people,
+        ...(d.policeReference ? { policeReference: d.policeReference } : {}),
+        risk: d.risk,
+        actions: d.actions,
+        sharedWith: d.sharedWith,
+        marking: d.marking,
+        restricted: { fullAddress: d.fullAddress, details: d.details },
+        version,
+        updatedAt: now,
+      };
+      return { record, entry: { kind: 'history', reference, partitionKey: current.partitionKey, version, type: 'edit', at: now, by, changes, submissionId } };
+    },
+    { retryOnConflict: false },
+  );
+  if (outcome.outcome !== 'written') {
+    const again = await loadIncident(ctx, reference);
+    if (again?.history.some((h) => h.submissionId === submissionId)) return viewIncident(ctx, req, reference);
+    return conflictCard(reference);
+  }
+  await auditIncident(ctx, { action: 'alteration', actor: by, reference, note: `edited: ${changes.map((c) => c.field).join(', ')}`.slice(0, 300) });
+  if (!announcedInChannels(r.risk) && announcedInChannels(d.risk) && outcome.record) {
+    await announceIncident(ctx, outcome.record, organisations);
+  }
+  return viewIncident(ctx, req, reference);
+}
+
+function conflictCard(reference: string): AdaptiveCard {
+  return messageCard({
+    title: 'Not saved: someone else changed it first',
+    text: `${reference} was changed by someone else while you were editing, so your changes were not saved over theirs. Type **incident ${reference}** to see the current version, then edit again.`,
+    tone: 'attention',
+  });
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { BoroughId } from '../domain/borough';
+import { Instant, PostcodeDistrict, ProtectiveMarking, RiskLevel } from '../domain/common';
+import { IncidentReference } from '../domain/incident';
+import { EntraObjectId } from '../domain/member';
+import { OrganisationId } from '../domain/organisation';
+import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../domain/taxonomy';
+
+/**
+ * The stored shapes of incidents (docs/storage.md "Incidents"). A new report
+ * is checked against the domain's IncidentSummary before it is stored; the
+ * stored record is looser in one way only: once anonymised by the retention
+ * rule, its free text is empty.
+ */
+const count = z.number().int().min(0).max(999);
+
+export const SubmissionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a card submission id');
+
+export const People = z.object({
+  victims: count,
+  suspects: count,
+  witnesses: count,
+  vulnerablePerson: z.boolean(),
+  childrenPresent: z.boolean(),
+});
+export type People = z.infer<typeof People>;
+
+export const Restricted = z.object({
+  fullAddress: z.string().trim().max(200).optional(),
+  details: z.string().trim().max(4000).optional(),
+});
+
+export const Actor = z.object({
+  aadObjectId: EntraObjectId,
+  organisationId: OrganisationId,
+  displayName: z.string().max(120),
+});
+export type Actor = z.infer<typeof Actor>;
+
+export const IncidentRecord = z.object({
+  kind: z.literal('incident'),
+  reference: IncidentReference,
+  borough: BoroughId,
+  category: IncidentCategory,
+  hateCrimeStrand: HateCrimeStrand.optional(),
+  area: z.string().trim().max(80),
+  postcodeDistrict: PostcodeDistrict,
+  occurredAt: Instant,
+  reportedAt: Instant,
+  summary: z.string().trim().max(1000),
+  people: People,
+  policeReference: z.string().max(40).optional(),
+  risk: RiskLevel,
+  actions: z.array(ActionTaken).min(1),
+  sharedWith: z.array(OrganisationId),
+  marking: ProtectiveMarking,
+  reporter: Actor,
+  restricted: Restricted,
+  /** The card instance it came from: a second submission of that card stores nothing new. */
+  submissionId: SubmissionId,
+  /** Bumped by every edit and update; history rows are keyed by it. */
+  version: z.number().int().min(1),
+  updatedAt: Instant,
+  anonymisedAt: Instant.optional(),
+});
+export type IncidentRecord = z.infer<typeof IncidentRecord>;
+
+export const FieldChange = z.object({
+  field: z.string().max(40),
+  /** Absent when the field was empty, or when retention erased the value. */
+  from: z.string().max(4000).optional(),
+  to: z.string().max(4000).optional(),
+});
+export type FieldChange = z.infer<typeof FieldChange>;
+
+/** One step of an incident's history: who, when, and what changed (or what was added). */
+export const IncidentHistoryEntry = z.object({
+  kind: z.literal('history'),
+  reference: IncidentReference,
+  /** The incident's partition (borough-week), so the entry is stored beside it. */
+  partitionKey: z.string().min(1),
+  version: z.number().int().min(1),
+  type: z.enum(['created', 'update', 'edit', 'anonymised']),
+  at: Instant,
+  by: Actor.or(z.object({ aadObjectId: z.literal('system'), displayName: z.string() })),
+  /** An update's text: restricted, like the details. */
+  note: z.string().max(2000).optional(),
+  changes: z.array(FieldChange).max(40).default([]),
+  /** The card instance that made this change, so a resubmission adds nothing. */
+  submissionId: SubmissionId.optional(),
+});
+export type IncidentHistoryEntry = z.infer<typeof IncidentHistoryEntry>;
+
+/** Both live in the Incidents table, one partition per borough-week, so an incident and its history are one range read. */
+export const IncidentRow = z.discriminatedUnion('kind', [IncidentRecord, IncidentHistoryEntry]);
+export type IncidentRow = z.infer<typeof IncidentRow>;
+
+export function historyRowKey(reference: string, version: number): string {
+  return `${reference}|v${String(version).padStart(6, '0')}`;
+}
+
+/** reference → partition, for "incident STO-2026-000123". */
+export const IncidentIndexEntry = z.object({ reference: IncidentReference, partitionKey: z.string().min(1) });
+export type IncidentIndexEntry = z.infer<typeof IncidentIndexEntry>;
+
+/** submission id → reference: the idempotency record of a report card. */
+export const IncidentSubmission = z.object({ submissionId: SubmissionId, reference: IncidentReference, at: Instant });
+export type IncidentSubmission = z.infer<typeof IncidentSubmission>;

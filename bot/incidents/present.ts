@@ -1,0 +1,199 @@
+import { BOROUGHS, boroughById } from '../domain/borough';
+import type { FormValues } from '../domain/incidentForm';
+import { RISK_GUIDANCE, redactIncident, type RedactedIncident } from '../domain/incidentRedaction';
+import type { Organisation } from '../domain/organisation';
+import { ActionTaken, CATEGORY_LABELS, HateCrimeStrand, IncidentCategory } from '../domain/taxonomy';
+import { toWallClock } from '../domain/timezone';
+import type { Button, Fact } from '../../cards/incidentCommon';
+import type { IncidentFormData } from '../../cards/incidentForm';
+import type { IncidentHistoryEntry, IncidentRecord } from './model';
+
+/** Turning stored incidents into the words and choices the cards show. No I/O. */
+
+export const STRAND_LABELS: Record<HateCrimeStrand, string> = {
+  race: 'Race',
+  religion: 'Religion or belief',
+  'sexual-orientation': 'Sexual orientation',
+  disability: 'Disability',
+  transgender: 'Transgender identity',
+  other: 'Other',
+};
+
+export const ACTION_LABELS: Record<ActionTaken, string> = {
+  'tenancy-warning': 'Tenancy warning',
+  'acceptable-behaviour-agreement': 'Acceptable behaviour agreement',
+  'injunction-applied': 'Injunction applied for',
+  'closure-notice': 'Closure notice',
+  'social-care-referral': 'Referral to social care',
+  'reported-to-police': 'Reported to police',
+  'none-yet': 'None yet',
+};
+
+const FIELD_LABELS: Record<string, string> = {
+  category: 'category',
+  hateCrimeStrand: 'hate crime strand',
+  area: 'area',
+  postcodeDistrict: 'postcode district',
+  fullAddress: 'full address',
+  summary: 'summary',
+  details: 'details',
+  people: 'people',
+  policeReference: 'police reference',
+  risk: 'risk',
+  actions: 'actions taken',
+  sharedWith: 'shared with',
+  marking: 'protective marking',
+};
+
+export function fieldLabel(field: string): string {
+  return FIELD_LABELS[field] ?? field;
+}
+
+export function formatLocal(instant: string | Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(typeof instant === 'string' ? new Date(instant) : instant);
+}
+
+export function categoryLabel(r: Pick<IncidentRecord, 'category' | 'hateCrimeStrand'>): string {
+  return r.hateCrimeStrand ? `${CATEGORY_LABELS[r.category]} (${STRAND_LABELS[r.hateCrimeStrand].toLowerCase()})` : CATEGORY_LABELS[r.category];
+}
+
+export function formChoices(organisations: readonly Organisation[], reporterOrganisationId: string): IncidentFormData['choices'] {
+  const partners = organisations
+    .filter((o) => o.id !== reporterOrganisationId)
+    .sort((a, b) => Number(b.kind === 'police') - Number(a.kind === 'police') || a.name.localeCompare(b.name))
+    .map((o) => ({ title: o.kind === 'police' ? `${o.name} (always)` : o.name, value: o.id }));
+  return {
+    category: IncidentCategory.options.map((c) => ({ title: CATEGORY_LABELS[c], value: c })),
+    strand: HateCrimeStrand.options.map((s) => ({ title: STRAND_LABELS[s], value: s })),
+    borough: BOROUGHS.map((b) => ({ title: b.name, value: b.id })),
+    risk: (['high', 'medium', 'standard'] as const).map((r) => ({ title: `${RISK_GUIDANCE[r].label}: ${RISK_GUIDANCE[r].guidance}`, value: r })),
+    action: ActionTaken.options.map((a) => ({ title: ACTION_LABELS[a], value: a })),
+    share: partners,
+    marking: [
+      { title: 'OFFICIAL-SENSITIVE', value: 'OFFICIAL-SENSITIVE' },
+      { title: 'OFFICIAL', value: 'OFFICIAL' },
+    ],
+  };
+}
+
+/** A fresh form: the reporter's organisation's first borough, now, standard risk, police and the borough's council. */
+export function defaultFormValues(reporter: Organisation, organisations: readonly Organisation[], now: Date, timeZone: string): FormValues {
+  const borough = reporter.boroughs[0]!;
+  const local = toWallClock(now, timeZone);
+  const share = organisations
+    .filter((o) => o.id !== reporter.id && (o.kind === 'police' || (o.kind === 'council' && o.boroughs.includes(borough))))
+    .map((o) => o.id);
+  return {
+    category: '',
+    hateCrimeStrand: '',
+    borough,
+    area: '',
+    postcodeDistrict: '',
+    fullAddress: '',
+    occurredDate: local.date,
+    occurredTime: local.time,
+    summary: '',
+    details: '',
+    victims: '0',
+    suspects: '0',
+    witnesses: '0',
+    vulnerablePerson: 'false',
+    childrenPresent: 'false',
+    policeReference: '',
+    risk: 'standard',
+    actions: 'none-yet',
+    sharedWith: share.join(','),
+    marking: 'OFFICIAL-SENSITIVE',
+  };
+}
+
+/** The stored incident as form values, for the edit form. */
+export function formValuesOfRecord(r: IncidentRecord, timeZone: string): FormValues {
+  const local = toWallClock(r.occurredAt, timeZone);
+  return {
+    category: r.category,
+    hateCrimeStrand: r.hateCrimeStrand ?? '',
+    borough: r.borough,
+    area: r.area,
+    postcodeDistrict: r.postcodeDistrict,
+    fullAddress: r.restricted.fullAddress ?? '',
+    occurredDate: local.date,
+    occurredTime: local.time,
+    summary: r.summary,
+    details: r.restricted.details ?? '',
+    victims: String(r.people.victims),
+    suspects: String(r.people.suspects),
+    witnesses: String(r.people.witnesses),
+    vulnerablePerson: String(r.people.vulnerablePerson),
+    childrenPresent: String(r.people.childrenPresent),
+    policeReference: r.policeReference ?? '',
+    risk: r.risk,
+    actions: r.actions.join(','),
+    sharedWith: r.sharedWith.join(','),
+    marking: r.marking,
+  };
+}
+
+export function organisationName(organisations: readonly Organisation[], id: string): string {
+  return organisations.find((o) => o.id === id)?.name ?? id;
+}
+
+export function redactedOf(r: IncidentRecord, organisations: readonly Organisation[]): RedactedIncident {
+  return redactIncident(r, organisationName(organisations, r.reporter.organisationId));
+}
+
+/** The buttons of an incident a viewer may act on. */
+export function incidentButtons(reference: string, opts: { view?: boolean; update: boolean; edit: boolean }): Button[] {
+  const data = { reference };
+  return [
+    ...(opts.view ? [{ title: 'View details', verb: 'incident.view', data }] : []),
+    ...(opts.update ? [{ title: 'Add an update', verb: 'incident.update.form', data }] : []),
+    ...(opts.edit ? [{ title: 'Edit', verb: 'incident.edit.form', data }] : []),
+    { title: 'Link to a joint operation', verb: 'incident.link', data },
+  ];
+}
+
+export function summaryFacts(r: IncidentRecord, organisations: readonly Organisation[], timeZone: string): Fact[] {
+  return [
+    { title: 'Category', value: categoryLabel(r) },
+    { title: 'Where', value: `${r.area ? `${r.area}, ` : ''}${r.postcodeDistrict} · ${boroughById(r.borough).name}` },
+    { title: 'Happened', value: formatLocal(r.occurredAt, timeZone) },
+    { title: 'Risk', value: `${RISK_GUIDANCE[r.risk].label}: ${RISK_GUIDANCE[r.risk].guidance}` },
+    { title: 'Shared with', value: r.sharedWith.map((id) => organisationName(organisations, id)).join(', ') || 'Police only' },
+  ];
+}
+
+export function detailFacts(r: IncidentRecord, organisations: readonly Organisation[], timeZone: string): Fact[] {
+  const p = r.people;
+  const flags = [p.vulnerablePerson && 'vulnerable person involved', p.childrenPresent && 'children present'].filter(Boolean).join('; ');
+  return [
+    ...summaryFacts(r, organisations, timeZone),
+    { title: 'Reported', value: `${formatLocal(r.reportedAt, timeZone)} by ${r.reporter.displayName}, ${organisationName(organisations, r.reporter.organisationId)}` },
+    { title: 'People', value: `${p.victims} victim(s), ${p.suspects} suspect(s), ${p.witnesses} witness(es)${flags ? `; ${flags}` : ''}` },
+    { title: 'Police reference', value: r.policeReference ?? 'none given' },
+    { title: 'Actions taken', value: r.actions.map((a) => ACTION_LABELS[a]).join(', ') },
+  ];
+}
+
+export function historyLines(history: readonly IncidentHistoryEntry[], timeZone: string): { heading: string; text: string }[] {
+  return history.map((h) => {
+    const who = h.by.aadObjectId === 'system' ? h.by.displayName : h.by.displayName;
+    const what = { created: 'Reported', update: 'Update', edit: 'Edited', anonymised: 'Anonymised (retention)' }[h.type];
+    const lines: string[] = [];
+    if (h.note) lines.push(h.note);
+    for (const c of h.changes) {
+      if (c.from === undefined && c.to === undefined) lines.push(`• ${fieldLabel(c.field)} changed`);
+      else lines.push(`• ${fieldLabel(c.field)}: "${c.from ?? ''}" → "${c.to ?? ''}"`);
+    }
+    return { heading: `${what} · ${formatLocal(h.at, timeZone)} · ${who}`, text: lines.join('\n') };
+  });
+}

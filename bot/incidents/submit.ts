@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import type { Caller } from '../conversation/user';
+import { IncidentSummary } from '../domain/incident';
+import { formValuesOf, validateIncidentForm } from '../domain/incidentForm';
+import { incidentPartitionKey } from '../domain/isoWeek';
+import type { Organisation } from '../domain/organisation';
+import { ConcurrencyError } from '../store/errors';
+import { incidentConfirmationCard } from '../../cards/incidentConfirmation';
+import { messageCard } from '../../cards/message';
+import type { AdaptiveCard } from '../../cards/render';
+import { announceIncident } from './announce';
+import { auditIncident, stableId } from './audit';
+import { SubmissionId, type IncidentHistoryEntry, type IncidentRecord } from './model';
+import { incidentButtons, summaryFacts } from './present';
+import { allOrganisations, notRegisteredCard, reportFormCard } from './reportForm';
+import { allocateReference, loadIncident } from './repository';
+import { registered } from './request';
+
+const SubmitEnvelope = z.object({ submissionId: SubmissionId }).passthrough();
+
+export function confirmationCard(ctx: AppContext, record: IncidentRecord, organisations: readonly Organisation[]): AdaptiveCard {
+  return incidentConfirmationCard({
+    reference: record.reference,
+    marking: record.marking,
+    facts: summaryFacts(record, organisations, ctx.config.timeZone),
+    channelNote:
+      record.risk === 'standard'
+        ? ''
+        : 'Medium and high risk incidents are announced in the borough\'s channels as a de-identified card: reference, category, district, risk and your organisation, no free text.',
+    buttons: incidentButtons(record.reference, { view: true, update: true, edit: true }),
+  });
+}
+
+/**
+ * A submitted report card. Bad fields: the same card back, values kept,
+ * messages under the fields, nothing stored. Good: stored first (reference,
+ * incident with its first history entry, index, submission record, audit),
+ * then announced if medium or high risk, then confirmed. The same card
+ * instance submitted again answers with the same confirmation and stores
+ * nothing new.
+ */
+export async function submitReport(ctx: AppContext, caller: Caller, data: unknown): Promise<AdaptiveCard> {
+  if (!registered(caller)) return notRegisteredCard();
+  const organisations = await allOrganisations(ctx);
+  const envelope = SubmitEnvelope.safeParse(data);
+  if (!envelope.success) {
+    // Not a card this bot built (or a tampered one): offer a fresh form, keep what can be kept.
+    return reportFormCard(ctx, organisations, caller.organisation, {
+      values: formValuesOf(data),
+      errors: { summary: 'This form could not be matched to a report card. Please check the fields and submit again.' },
+    });
+  }
+  const { submissionId } = envelope.data;
+
+  const earlier = await ctx.store.incidentSubmissions.get({ partitionKey: submissionId, rowKey: 's' });
+  if (earlier) {
+    const stored = await loadIncident(ctx, earlier.value.reference);
+    if (stored) return confirmationCard(ctx, stored.record, organisations);
+  }
+
+  const now = ctx.clock();
+  const result = validateIncidentForm(data, { now, timeZone: ctx.config.timeZone, organisations });
+  if (!result.ok) {
+    return reportFormCard(ctx, organisations, caller.organisation, { submissionId, values: formValuesOf(data), errors: result.errors });
+  }
+  const d = result.draft;
+  const reporter = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id, displayName: caller.displayName };
+  const reference = await allocateReference(ctx, d.borough, now, submissionId);
+  const record: IncidentRecord = {
+    kind: 'incident',
+    reference,
+    borough: d.borough,
+    category: d.category,
+    hateCrimeStrand: d.hateCrimeStrand,
+    area: d.area,
+    postcodeDistrict: d.postcodeDistrict,
+    occurredAt: d.occurredAt,
+    reportedAt: now.toISOString(),
+    summary: d.summary,
+    people: d.people,
+    policeReference: d.policeReference,
+    risk: d.risk,
+    actions: d.actions,
+    sharedWith: d.sharedWith,
+    marking: d.marking,
+    reporter,
+    restricted: { fullAddress: d.fullAddress, details: d.details },
+    submissionId,
+    version: 1,
+    updatedAt: now.toISOString(),
+  };
+  // The domain's invariants for a new report hold before anything is written.
+  IncidentSummary.parse({ ...record, reporter: { aadObjectId: reporter.aadObjectId, organisationId: reporter.organisationId } });
+
+  const stored = await store(ctx, record);
+  await auditIncident(ctx, {
+    action: 'collection',
+    actor: reporter,
+    reference,
+    at: stored.reportedAt,
+    id: stableId('collection', submissionId),
+    note: `reported: ${stored.category}, ${stored.risk} risk`,
+  });
+  await auditIncident(ctx, {
+    action: 'disclosure',
+    actor: reporter,
+    reference,
+    at: stored.reportedAt,
+    id: stableId('disclosure', submissionId),
+    justification: 'shared by the reporter under the concordat information-sharing agreement',
+    recipients: stored.sharedWith,
+  });
+  await announceIncident(ctx, stored, organisations);
+  ctx.log.info('incident reported', { reference, borough: stored.borough, risk: stored.risk });
+  return confirmationCard(ctx, stored, organisations);
+}
+
+/**
+ * Writes a new incident so that any retry of the same submission converges:
+ * index row, then incident and its first history entry in one transaction,
+ * then the submission record. Returns the incident as stored (an earlier
+ * attempt's, if there was one).
+ */
+async function store(ctx: AppContext, record: IncidentRecord): Promise<IncidentRecord> {
+  const partitionKey = incidentPartitionKey(record.borough, record.occurredAt);
+  try {
+    await ctx.store.incidentIndex.create({ reference: record.reference, partitionKey });
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+    const already = await loadIncident(ctx, record.reference);
+    if (already) {
+      await recordSubmission(ctx, already.record);
+      return already.record;
+    }
+    // An earlier attempt got no further than the index: point it at this attempt's partition.
+    await ctx.store.incidentIndex.upsert({ reference: record.reference, partitionKey });
+  }
+  const created: IncidentHistoryEntry = {
+    kind: 'history',
+    reference: record.reference,
+    partitionKey,
+    version: 1,
+    type: 'created',
+    at: record.reportedAt,
+    by: record.reporter,
+    changes: [],
+    submissionId: record.submissionId,
+  };
+  let stored = record;
+  try {
+    await ctx.store.incidents.transact([
+      { op: 'create', value: record },
+      { op: 'create', value: created },
+    ]);
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+    const already = await loadIncident(ctx, record.reference);
+    if (!already) throw err;
+    stored = already.record;
+  }
+  await recordSubmission(ctx, stored);
+  return stored;
+}
+
+async function recordSubmission(ctx: AppContext, record: IncidentRecord): Promise<void> {
+  try {
+    await ctx.store.incidentSubmissions.create({ submissionId: record.submissionId, reference: record.reference, at: record.reportedAt });
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+  }
+}
+
+export function unknownIncidentCard(reference: string): AdaptiveCard {
+  return messageCard({ title: `No incident ${reference.slice(0, 40)}`, text: 'Check the reference: it looks like STO-2026-000123.', tone: 'warning' });
+}

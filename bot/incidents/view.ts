@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../context';
+import { IncidentReference } from '../domain/incident';
+import { decideAccess, GRANT_JUSTIFICATION, mayAddUpdate, mayEdit, type Viewer } from '../domain/incidentAccess';
+import type { Organisation } from '../domain/organisation';
+import { enqueue } from '../outbox/enqueue';
+import { targetOf } from '../outbox/model';
+import { incidentDetailsCard } from '../../cards/incidentDetails';
+import { incidentRedactedCard } from '../../cards/incidentRedacted';
+import { messageCard } from '../../cards/message';
+import type { AdaptiveCard } from '../../cards/render';
+import { auditIncident } from './audit';
+import type { IncidentRecord } from './model';
+import { categoryLabel, detailFacts, formatLocal, historyLines, incidentButtons, organisationName, redactedOf } from './present';
+import { allOrganisations, notRegisteredCard } from './reportForm';
+import { loadIncident, type LoadedIncident } from './repository';
+import { registered, type IncidentRequest } from './request';
+import { unknownIncidentCard } from './submit';
+
+/** "sto-2026-123" → STO-2026-000123; anything else unchanged (and then refused). */
+export function normaliseReference(text: string): string {
+  const m = /^\s*([a-z]{3})-(\d{4})-(\d{1,6})\s*$/i.exec(text);
+  return m ? `${m[1]!.toUpperCase()}-${m[2]}-${m[3]!.padStart(6, '0')}` : text.trim();
+}
+
+export function viewerOf(caller: IncidentRequest['caller']): Viewer {
+  return { member: caller.member, organisation: caller.organisation };
+}
+
+export function detailsCard(ctx: AppContext, loaded: LoadedIncident, viewer: Viewer, organisations: readonly Organisation[]): AdaptiveCard {
+  const r = loaded.record;
+  const tz = ctx.config.timeZone;
+  const sharing = { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith };
+  const open = r.anonymisedAt === undefined;
+  return incidentDetailsCard({
+    reference: r.reference,
+    category: categoryLabel(r),
+    marking: r.marking,
+    subtitle: open
+      ? `Reported by ${organisationName(organisations, r.reporter.organisationId)} · version ${r.version}`
+      : `Anonymised on ${formatLocal(r.anonymisedAt!, tz)} under the retention schedule`,
+    facts: detailFacts(r, organisations, tz),
+    summary: open ? r.summary : '(removed under the retention schedule)',
+    restricted: [
+      ...(r.restricted.fullAddress ? [{ title: 'Full address', value: r.restricted.fullAddress }] : []),
+      ...(r.restricted.details ? [{ title: 'Details', value: r.restricted.details }] : []),
+    ],
+    history: historyLines(loaded.history, tz),
+    buttons: incidentButtons(r.reference, { update: open && mayAddUpdate(viewer, sharing), edit: open && mayEdit(viewer, sharing) }),
+  });
+}
+
+/** The redacted card with a line saying why that is all the viewer gets. */
+function existenceCard(record: IncidentRecord, organisations: readonly Organisation[], notice: string, tone: 'default' | 'attention' | 'good', withButton: boolean): AdaptiveCard {
+  const redacted = redactedOf(record, organisations);
+  return incidentRedactedCard({
+    title: `Incident ${record.reference}`,
+    incident: redacted,
+    notice,
+    tone,
+    buttons: withButton ? [{ title: 'View details', verb: 'incident.view', data: { reference: record.reference } }] : [],
+  });
+}
+
+/**
+ * "View details" (a button anywhere, or `incident REF`): runs the access
+ * check for whoever asked. Details are shown only in a personal chat; asked
+ * from a channel or group chat, they are sent to the person's personal chat
+ * through the outbox. Every view and every refusal is audited.
+ */
+export async function viewIncident(ctx: AppContext, req: IncidentRequest, referenceText: string): Promise<AdaptiveCard> {
+  const reference = normaliseReference(referenceText);
+  if (!IncidentReference.safeParse(reference).success) {
+    return messageCard({ title: 'Which incident?', text: 'Give its reference, for example: **incident STO-2026-000123**.', tone: 'warning' });
+  }
+  const caller = req.caller;
+  if (!registered(caller)) {
+    if (caller.aadObjectId && /^[0-9a-f-]{36}$/i.test(caller.aadObjectId)) {
+      await auditIncident(ctx, { action: 'refusal', actor: { aadObjectId: caller.aadObjectId }, reference, note: 'not registered with the concordat' });
+    }
+    return notRegisteredCard();
+  }
+  const loaded = await loadIncident(ctx, reference);
+  if (!loaded) return unknownIncidentCard(reference);
+  const organisations = await allOrganisations(ctx);
+  const r = loaded.record;
+  const actor = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id };
+  const decision = decideAccess(viewerOf(caller), { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith });
+
+  if (decision.level !== 'details') {
+    await auditIncident(ctx, { action: 'refusal', actor, reference, note: `details refused: ${decision.reason}` });
+    return existenceCard(
+      r,
+      organisations,
+      `${caller.organisation.name} does not have access to the details of this incident: you can see that it exists. If you need them, ask ${organisationName(organisations, r.reporter.organisationId)} to share it with your organisation.`,
+      'attention',
+      false,
+    );
+  }
+
+  const justification = GRANT_JUSTIFICATION[decision.grant];
+  if (req.scope !== 'personal') {
+    const chat = await req.personalChat();
+    if (!chat) {
+      return existenceCard(
+        r,
+        organisations,
+        `Details are shown only in your private chat with Concordat, and you have not opened one yet. Open a chat with Concordat, then type: incident ${r.reference}`,
+        'attention',
+        false,
+      );
+    }
+    await enqueue(ctx, `incident-details-${r.reference}`, [
+      {
+        id: `incident-details:${r.reference}:${randomUUID()}`,
+        target: targetOf(chat),
+        payload: { card: detailsCard(ctx, loaded, viewerOf(caller), organisations), summary: `Details of incident ${r.reference}` },
+        notifyOnDeadLetter: false,
+      },
+    ]);
+    await auditIncident(ctx, { action: 'consultation', actor, reference, justification: `${justification}; sent to their private chat`, recipients: [caller.aadObjectId] });
+    return existenceCard(r, organisations, 'I have sent the details to your private chat with Concordat.', 'good', true);
+  }
+
+  await auditIncident(ctx, { action: 'consultation', actor, reference, justification });
+  return detailsCard(ctx, loaded, viewerOf(caller), organisations);
+}
+
+/** Anything a person cannot do to an incident: audited, and said plainly. */
+export async function refuse(ctx: AppContext, req: IncidentRequest, record: IncidentRecord, what: string): Promise<AdaptiveCard> {
+  const caller = req.caller;
+  if (caller.aadObjectId && /^[0-9a-f-]{36}$/i.test(caller.aadObjectId)) {
+    await auditIncident(ctx, { action: 'refusal', actor: { aadObjectId: caller.aadObjectId, organisationId: caller.organisation?.id }, reference: record.reference, note: `${what} refused` });
+  }
+  const organisations = await allOrganisations(ctx);
+  return existenceCard(record, organisations, `You cannot ${what} this incident: only ${what === 'edit' ? 'its reporting organisation and administrators' : 'partners with access to its details'} can.`, 'attention', false);
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { FORM_FIELDS, type FormErrors, type FormValues } from '../bot/domain/incidentForm';
+import { expandTemplate, type AdaptiveCard } from './render';
+import { withoutNullValues } from './incidentCommon';
+import template from './templates/incidentForm.json';
+
+const Choice = z.object({ title: z.string().min(1).max(120), value: z.string().min(1).max(80) });
+
+export const IncidentFormData = z.object({
+  mode: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('report'), submissionId: z.string().min(8) }),
+    z.object({ kind: z.literal('edit'), submissionId: z.string().min(8), reference: z.string(), baseVersion: z.number().int().min(1), fixedWhere: z.string() }),
+  ]),
+  values: z.record(z.enum(FORM_FIELDS), z.string()),
+  errors: z.record(z.enum(FORM_FIELDS), z.string()).default({}),
+  /** YYYY-MM-DD: the date picker offers nothing later. */
+  today: z.string(),
+  reportedAt: z.string(),
+  choices: z.object({
+    category: z.array(Choice).min(1),
+    strand: z.array(Choice).min(1),
+    borough: z.array(Choice).min(1),
+    risk: z.array(Choice).length(3),
+    action: z.array(Choice).min(1),
+    share: z.array(Choice),
+    marking: z.array(Choice).min(1),
+  }),
+});
+export type IncidentFormData = z.input<typeof IncidentFormData>;
+
+const COUNT_FIELDS = ['victims', 'suspects', 'witnesses'] as const;
+
+/**
+ * The report (or edit) form. Given the values and errors of a bad
+ * submission, it is the same card back with everything the user typed kept
+ * and each message under its field.
+ */
+export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
+  const d = IncidentFormData.parse(input);
+  const values = d.values as FormValues;
+  const errors: Record<string, string> = Object.fromEntries(FORM_FIELDS.map((f) => [f, (d.errors as FormErrors)[f] ?? '']));
+  const problems = Object.values(errors).filter(Boolean).length;
+  // Input.Number needs a number; text a client should never send is shown as empty, with its error kept.
+  const numbers = Object.fromEntries(COUNT_FIELDS.map((f) => [f, /^\d{1,3}$/.test(values[f].trim()) ? Number(values[f]) : null]));
+  const editing = d.mode.kind === 'edit';
+  const submitData =
+    d.mode.kind === 'edit'
+      ? { verb: 'incident.edit.submit', submissionId: d.mode.submissionId, reference: d.mode.reference, baseVersion: d.mode.baseVersion }
+      : { verb: 'incident.submit', submissionId: d.mode.submissionId };
+  return withoutNullValues(
+    expandTemplate(template, {
+      title: d.mode.kind === 'edit' ? `Edit ${d.mode.reference}` : 'Report an incident',
+      intro: editing
+        ? 'Change what needs correcting. Every change is kept in the incident\'s history with your name.'
+        : 'Fields marked * are required. Takes under a minute; nothing is shared until you submit.',
+      errorSummary: problems === 0 ? '' : problems === 1 ? 'One field needs attention: see below.' : `${problems} fields need attention: see below.`,
+      editing,
+      whenNote:
+        d.mode.kind === 'edit'
+          ? `${d.mode.fixedWhere}. The borough and time set the reference number, so they cannot be edited.`
+          : `Reported: ${d.reportedAt} (now). Times are UK time; on the night the clocks go back, 01:00–01:59 is read as the first (BST) hour.`,
+      values,
+      numbers,
+      errors,
+      today: d.today,
+      categoryChoices: d.choices.category,
+      strandChoices: d.choices.strand,
+      boroughChoices: d.choices.borough,
+      riskChoices: d.choices.risk,
+      actionChoices: d.choices.action,
+      shareChoices: d.choices.share,
+      markingChoices: d.choices.marking,
+      submitTitle: editing ? 'Save changes' : 'Submit report',
+      submitVerb: submitData.verb,
+      submitData,
+    }),
+  );
+}
