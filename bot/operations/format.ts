@@ -14,9 +14,10 @@ function formattersFor(timeZone: string) {
   return f;
 }
 
-/** "Sat 28 Mar 2026, 09:00" */
+/** "Sat 28 Mar 2026, 09:00": assembled from parts, since ICU versions punctuate the whole differently. */
 export function formatInstant(iso: string, timeZone: string): string {
-  return formattersFor(timeZone).dateTime.format(new Date(iso)).replace(/ at /, ', ');
+  const p = Object.fromEntries(formattersFor(timeZone).dateTime.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`;
 }
 
 /** "Sat 28 Mar 2026, 09:00 – 16:00", or both dates when it runs past midnight. */

@@ -110,15 +110,17 @@ export function detailCard(
   extra: { heading?: string; tone?: Tone; notices?: Notice[] } = {},
 ): AdaptiveCard {
   const insider = canSeeBriefing(viewer.member, op);
+  // Everyone in a channel or group chat sees the answer, whoever asked: people and links stay in private chats.
+  const showRestricted = insider && viewer.privateChat;
   const facts = publicFacts(op, dir, timeZone, now);
-  if (insider) {
+  if (showRestricted) {
     facts.push({ title: 'Coordinator', value: memberName(dir, op.coordinator) });
     facts.push({ title: 'Participants', value: op.participants.map((id) => memberName(dir, id)).join(', ') });
     if (op.linkedIncidents.length) facts.push({ title: 'Linked incidents', value: op.linkedIncidents.join(', ') });
     facts.push({ title: 'Reminders', value: describeReminders(op) });
   }
   const notices = [...(extra.notices ?? [])];
-  if (insider && op.briefing && !viewer.privateChat) notices.push({ text: 'The briefing is shown only in your private chat with Concordat.', tone: 'default' });
+  if (insider && !viewer.privateChat) notices.push({ text: 'Participants, the briefing and linked incidents are shown only in your private chat with Concordat.', tone: 'default' });
   const buttons: NonNullable<OperationCardData['buttons']> = [];
   if (viewer.privateChat && op.status === 'scheduled' && !hasEnded(op, now) && canManage(viewer.member, op)) {
     buttons.push({ title: 'Move or cancel', verb: 'operation.change', operationId: op.id, version: op.version });
@@ -134,9 +136,9 @@ export function detailCard(
     subtitle: subtitle(op),
     notices,
     facts,
-    briefing: insider && viewer.privateChat ? (op.briefing ?? '') : '',
+    briefing: showRestricted ? (op.briefing ?? '') : '',
     outcomes: outcomeFacts(op),
-    footer: insider ? `${op.marking} · for the people taking part; do not forward.` : CHANNEL_FOOTER(op),
+    footer: showRestricted ? `${op.marking} · for the people taking part; do not forward.` : CHANNEL_FOOTER(op),
     buttons,
   });
 }
