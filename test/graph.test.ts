@@ -37,7 +37,7 @@ class FakeGraph implements Middleware {
   async execute(context: Context): Promise<void> {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     const method = (context.options?.method ?? 'GET').toUpperCase();
-    const headers = new Headers(context.options?.headers as HeadersInit | undefined);
+    const headers = new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]);
     const raw = context.options?.body;
     const body = typeof raw === 'string' && raw ? JSON.parse(raw) : undefined;
     this.requests.push({ method, url, authorization: headers.get('authorization'), body });
