@@ -1,0 +1,110 @@
+/**
+ * Loads a built Function App entry in a fresh `node` process the way the
+ * Azure Functions Node.js worker does, and reports what it registered.
+ *
+ * The worker makes `require('@azure/functions-core')` return its own API
+ * (it wraps `Module.prototype.require`); `@azure/functions`' `app.http` and
+ * `app.timer` call `registerFunction` on it. Outside the host that module is
+ * missing and `@azure/functions` falls into "test mode", skipping every
+ * registration with a warning. Here a stand-in core records the
+ * registrations instead, so loading the entry runs the same code path as in
+ * Azure and the caller can check that every function was registered.
+ */
+import { spawnSync } from 'node:child_process';
+
+export interface RegisteredFunction {
+  name: string;
+  /** The trigger binding's type, e.g. httpTrigger, timerTrigger. */
+  trigger: string;
+  /** Every binding as the host would receive it (route, methods, schedule, ...). */
+  bindings: Record<string, Record<string, unknown>>;
+}
+
+export interface LoadResult {
+  /** Wall clock, spawn to exit: node start-up plus the entry's `require`. */
+  wallMs: number;
+  /** The `require(entry)` call alone, measured inside the child. */
+  requireMs: number;
+  registered: RegisteredFunction[];
+  stderr: string;
+}
+
+const MARKER = '@@concordat-load-result@@';
+const ERROR_MARKER = '@@concordat-load-error@@';
+
+/** The child's program: install the stand-in core, require the entry, print what was registered. */
+function childProgram(entry: string): string {
+  return `
+const Module = require('module');
+const registered = [];
+let model;
+const core = {
+  version: '0.0.0-stand-in',
+  hostVersion: '0.0.0-stand-in',
+  registerFunction(metadata, callback) {
+    if (typeof callback !== 'function') throw new Error('registerFunction without a callback: ' + metadata.name);
+    const trigger = Object.values(metadata.bindings).find((b) => b.direction === 'in' && /Trigger$/.test(b.type));
+    registered.push({ name: metadata.name, trigger: trigger ? trigger.type : '', bindings: metadata.bindings });
+    return { dispose() {} };
+  },
+  setProgrammingModel(m) { model = m; },
+  getProgrammingModel() { return model; },
+  registerHook() { return { dispose() {} }; },
+  log() {},
+  Disposable: class { constructor(cb) { this.cb = cb; } dispose() { if (this.cb) this.cb(); } },
+};
+const originalRequire = Module.prototype.require;
+Module.prototype.require = function (id) {
+  return id === '@azure/functions-core' ? core : originalRequire.apply(this, arguments);
+};
+const started = process.hrtime.bigint();
+try {
+  require(${JSON.stringify(entry)});
+} catch (err) {
+  // Node would print the throwing line first: one huge line, for a minified bundle.
+  process.stderr.write('\\n${ERROR_MARKER}' + String((err && err.stack) || err));
+  process.exit(1);
+}
+const requireMs = Number(process.hrtime.bigint() - started) / 1e6;
+if (!model) throw new Error('the entry did not set the programming model');
+process.stdout.write('\\n${MARKER}' + JSON.stringify({ requireMs, registered }));
+`;
+}
+
+/**
+ * A minimal environment: the default local configuration (no production
+ * settings leak in from the caller's shell) and no NODE_OPTIONS (no tsx or
+ * vitest loaders in the child).
+ */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { CONCORDAT_MODE: 'local', ...extra };
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'SystemRoot', 'TEMP']) {
+    if (process.env[name] !== undefined) env[name] = process.env[name];
+  }
+  return env;
+}
+
+/** Spawns `node -e` that requires `entry` (an absolute path) and returns the registrations and timings. */
+export function loadEntry(entry: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): LoadResult {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['-e', childProgram(entry)], {
+    env: options.env ?? childEnv(),
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const at = child.stdout?.lastIndexOf(MARKER) ?? -1;
+  if (child.status !== 0 || at < 0) {
+    const why = child.error ? child.error.message : `exit ${child.status ?? child.signal}`;
+    const stderr = child.stderr ?? '';
+    const thrown = stderr.lastIndexOf(ERROR_MARKER);
+    const detail = thrown >= 0 ? stderr.slice(thrown + ERROR_MARKER.length) : stderr;
+    throw new Error(`loading ${entry} failed (${why}):\n${detail.slice(0, 4000)}`);
+  }
+  const { requireMs, registered } = JSON.parse(child.stdout.slice(at + MARKER.length)) as {
+    requireMs: number;
+    registered: RegisteredFunction[];
+  };
+  return { wallMs, requireMs, registered, stderr: child.stderr };
+}

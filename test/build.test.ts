@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HTTP_FUNCTIONS, TIMER_FUNCTIONS } from '../functions/registry';
+import { buildBundle, HOST_PROVIDED, OPTIONAL_REQUIRES } from '../scripts/build-bundle';
+import { loadEntry } from '../scripts/bench/support/functionsHost';
+
+const outDir = mkdtempSync(path.join(os.tmpdir(), 'concordat-build-'));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe('the esbuild bundle of the Function App', () => {
+  it('is one self-contained file that registers every function of the registry with the host', { timeout: 60_000 }, async () => {
+    const built = await buildBundle({ outDir });
+    expect(built.outFile).toBe(path.join(outDir, 'functions', 'index.js'));
+    // Sanity, not a budget: megabytes of dependencies, nowhere near the 200 MiB of node_modules.
+    expect(built.bytes).toBeGreaterThan(1024 * 1024);
+    expect(built.bytes).toBeLessThan(40 * 1024 * 1024);
+    // Only the worker's own module and try/catch-guarded optional add-ons are left to run time.
+    const allowed: string[] = [...HOST_PROVIDED, ...OPTIONAL_REQUIRES];
+    expect(built.externals.filter((e) => !allowed.includes(e))).toEqual([]);
+    expect(built.externals).toContain('@azure/functions-core');
+
+    // Loaded from a temp folder with no node_modules in reach, under the
+    // default local configuration, through a stand-in for the worker's core.
+    const loaded = loadEntry(built.outFile);
+    expect(loaded.stderr).not.toMatch(/test mode/);
+    const http = loaded.registered.filter((f) => f.trigger === 'httpTrigger');
+    const timers = loaded.registered.filter((f) => f.trigger === 'timerTrigger');
+    expect(loaded.registered).toHaveLength(HTTP_FUNCTIONS.length + TIMER_FUNCTIONS.length);
+    expect(http.map((f) => f.name).sort()).toEqual(HTTP_FUNCTIONS.map((f) => f.name).sort());
+    expect(timers.map((f) => f.name).sort()).toEqual(TIMER_FUNCTIONS.map((f) => f.name).sort());
+    for (const spec of HTTP_FUNCTIONS) {
+      const trigger = Object.values(http.find((f) => f.name === spec.name)!.bindings).find((b) => b.type === 'httpTrigger');
+      expect(trigger).toMatchObject({ route: spec.route, methods: spec.methods, authLevel: 'anonymous' });
+    }
+    for (const spec of TIMER_FUNCTIONS) {
+      const trigger = Object.values(timers.find((f) => f.name === spec.name)!.bindings).find((b) => b.type === 'timerTrigger');
+      expect(trigger).toMatchObject({ schedule: spec.schedule });
+    }
+  });
+
+  it('refuses to load in production mode without credentials, as the tsc build does', { timeout: 60_000 }, () => {
+    const entry = path.join(outDir, 'functions', 'index.js');
+    expect(() => loadEntry(entry, { env: { PATH: process.env.PATH ?? '', CONCORDAT_MODE: 'production' } })).toThrow(
+      /Concordat cannot start:[\s\S]*production mode needs MicrosoftAppId/,
+    );
+  });
+});
