@@ -1,11 +1,21 @@
 /**
- * Makes the Function App deployment package: `.deployment/functions.zip`
- * with host.json, package.json and the compiled dist/ at the zip root, plus
- * the production dependencies (npm ci --omit=dev in a staging folder, so the
- * working tree's node_modules is left alone).
+ * Makes the Function App deployment package: `.deployment/functions.zip`.
  *
  *   npm run build && npm run bundle:functions
  *   az functionapp deployment source config-zip -g <rg> -n <function app> --src .deployment/functions.zip
+ *
+ * Default (bundled): host.json, a package.json without dependencies and
+ * `dist/functions/index.js`, the esbuild bundle of functions/index.ts with
+ * every dependency inside (scripts/build-bundle.ts, built here). Nothing to
+ * install: one file instead of dist/ plus ~24,000 files of node_modules.
+ *
+ * `--unbundled`: host.json, package.json, package-lock.json and the tsc
+ * build dist/ (run `npm run build` first), plus the production dependencies
+ * (npm ci --omit=dev in a staging folder, so the working tree's node_modules
+ * is left alone).
+ *
+ * Either way the zip's package.json "main" is dist/functions/index.js, the
+ * file the Functions host loads.
  *
  * The Flex Consumption plan takes the package through "one deploy"
  * (/api/publish), which `az functionapp deployment source config-zip` and
@@ -14,9 +24,20 @@
  * does not have, so m365agents.yml deploys with this script and the az CLI.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
+import { buildBundle } from './build-bundle';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -31,7 +52,12 @@ export interface BundleOptions {
   repoRoot?: string;
   /** Default <repo>/.deployment */
   outDir?: string;
-  /** Install production dependencies into the bundle (npm ci --omit=dev). Default true. */
+  /**
+   * 'bundle' (default): the esbuild bundle, built here, no node_modules.
+   * 'dist': the tsc build in dist/ plus production node_modules.
+   */
+  mode?: 'bundle' | 'dist';
+  /** 'dist' mode: install production dependencies into the package (npm ci --omit=dev). Default true. */
   install?: boolean;
 }
 
@@ -56,8 +82,9 @@ function addFolder(zip: JSZip, dir: string, prefix: string): number {
 export async function bundleFunctions(options: BundleOptions = {}): Promise<{ zipPath: string; files: number }> {
   const repoRoot = options.repoRoot ?? REPO_ROOT;
   const outDir = options.outDir ?? path.join(repoRoot, '.deployment');
-  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { main?: string };
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as PackageJson;
   if (!pkg.main) throw new BundleError('package.json has no "main" (the Functions entry point)');
+  if ((options.mode ?? 'bundle') === 'bundle') return zipBundled(repoRoot, outDir, { ...pkg, main: pkg.main });
   if (!existsSync(path.join(repoRoot, pkg.main))) {
     throw new BundleError(`${pkg.main} does not exist: run \`npm run build\` first`);
   }
@@ -83,6 +110,45 @@ export async function bundleFunctions(options: BundleOptions = {}): Promise<{ zi
     });
   }
 
+  return writeZip(staging, outDir);
+}
+
+interface PackageJson {
+  name?: string;
+  version?: string;
+  main?: string;
+  type?: string;
+  engines?: Record<string, string>;
+}
+
+/** The bundled package: host.json, a dependency-free package.json, the bundle at "main". */
+async function zipBundled(
+  repoRoot: string,
+  outDir: string,
+  pkg: PackageJson & { main: string },
+): Promise<{ zipPath: string; files: number }> {
+  const entry = 'functions/index.ts';
+  if (!existsSync(path.join(repoRoot, entry))) throw new BundleError(`${entry} (the entry point to bundle) is missing`);
+  if (pkg.main !== 'dist/functions/index.js') {
+    throw new BundleError(`package.json "main" is ${pkg.main}; the bundle is built as dist/functions/index.js`);
+  }
+  if (!existsSync(path.join(repoRoot, 'host.json'))) throw new BundleError('host.json is missing at the repository root');
+
+  const staging = path.join(outDir, 'functions');
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  cpSync(path.join(repoRoot, 'host.json'), path.join(staging, 'host.json'));
+  // No dependencies: everything is in the bundle, and nothing may be installed next to it.
+  const deployed = { name: pkg.name, version: pkg.version, private: true, type: pkg.type, main: pkg.main, engines: pkg.engines };
+  writeFileSync(path.join(staging, 'package.json'), `${JSON.stringify(deployed, null, 2)}\n`);
+  // Built outside staging: the source map stays in .deployment/, out of the zip.
+  const built = await buildBundle({ repoRoot, entry, outDir: path.join(outDir, 'bundle') });
+  mkdirSync(path.join(staging, 'dist', 'functions'), { recursive: true });
+  cpSync(built.outFile, path.join(staging, pkg.main));
+  return writeZip(staging, outDir);
+}
+
+async function writeZip(staging: string, outDir: string): Promise<{ zipPath: string; files: number }> {
   const zip = new JSZip();
   const files = addFolder(zip, staging, '');
   const zipPath = path.join(outDir, 'functions.zip');
@@ -97,7 +163,10 @@ export async function bundleFunctions(options: BundleOptions = {}): Promise<{ zi
 }
 
 if (require.main === module) {
-  bundleFunctions({ install: !process.argv.includes('--no-install') })
+  bundleFunctions({
+    mode: process.argv.includes('--unbundled') ? 'dist' : 'bundle',
+    install: !process.argv.includes('--no-install'),
+  })
     .then(({ zipPath, files }) => console.log(`${path.relative(process.cwd(), zipPath)}: ${files} files`))
     .catch((err: unknown) => {
       console.error(err instanceof Error ? err.message : String(err));
