@@ -1,0 +1,46 @@
+/**
+ * The contract between `npm run bench` (scripts/bench/run.ts) and each
+ * benchmark module.
+ *
+ * A benchmark is a file directly in scripts/bench/ (helpers go in
+ * scripts/bench/support/) that exports
+ *
+ *   export async function run(): Promise<BenchRow[]>
+ *
+ * The runner imports every such file in name order, calls `run()`, and
+ * prints all rows in one table under the file's name (coldImport,
+ * fanout, ...). A missed goal is a row with `ok: false`, never an
+ * exception: the runner fails (exit 1) only when a benchmark throws.
+ * `npm run bench -- coldImport fanout` runs only the named files.
+ */
+export interface BenchRow {
+  /** What was measured, with the conditions that matter: "cold import, bundled (median of 7)". */
+  name: string;
+  value: number;
+  /** 'ms', 'bytes', 'x' (a ratio), 'files', 'req/s', '%'...; 'bytes' is printed in KiB/MiB. */
+  unit: string;
+  /** The goal in words beside the figure ("<= 0.50x of unbundled"); null for a figure that is only context. */
+  goal: string | null;
+  /** Goal met (true), missed (false), or no goal (null). */
+  ok: boolean | null;
+  /** Anything needed to read the figure honestly: sample count, spread, what it includes. */
+  note?: string;
+}
+
+export type BenchRun = () => Promise<BenchRow[]>;
+
+/** Median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Nearest-rank percentile (p in 0..100) of a non-empty list, for latency benches. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error('percentile of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
