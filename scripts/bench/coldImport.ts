@@ -201,8 +201,8 @@ export function coldImportRows(r: ColdImportResult): BenchRow[] {
       name: `cold import, bundle (median of ${r.runs})`,
       value: bundledMedian,
       unit: 'ms',
-      goal: `<= ${(GOAL_RATIO * 100).toFixed(0)}% of unbundled`,
-      ok: ratio <= GOAL_RATIO,
+      goal: null, // the goal is relative: on the ratio row, so a miss counts once
+      ok: null,
       note: `new node process to exit, ${range(r.bundledMs)}; require() alone ${median(r.bundledRequireMs).toFixed(0)} ms`,
     },
     {
