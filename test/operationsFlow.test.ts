@@ -104,7 +104,16 @@ describe('joint operations, end to end through the bot endpoint', () => {
     expect(JSON.stringify(card)).not.toContain('Input.');
     const pressed = await press(PRIYA, 'operation.schedule', { submissionId: '6f1c2a4e-3b5d-4c7e-9f10-112233445566', ...form });
     expect(textOfCard(pressed)).toContain('Only coordinators');
+    expect(textOfCard(await press(PRIYA, 'operation.new', {}))).toContain('Only coordinators');
     expect(await bot.runtime.ctx.store.operations.query("status eq 'scheduled'")).toHaveLength(0);
+  });
+
+  it('offers coordinators a "Schedule operation" button on the help card, which opens the form', async () => {
+    const help = await ask(TOM, 'help');
+    expect(help.actions.map((a: any) => a.verb)).toEqual(expect.arrayContaining(['operation.new', 'operation.list']));
+    const opened = await press(TOM, 'operation.new', {});
+    expect(opened.actions[0]).toMatchObject({ verb: 'operation.schedule', data: { submissionId: expect.any(String) } });
+    expect((await ask(PRIYA, 'help')).actions.map((a: any) => a.verb)).not.toContain('operation.new');
   });
 
   it('schedules from the card: errors come back beside the fields with the values kept, then a good card is stored once', async () => {

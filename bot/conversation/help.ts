@@ -13,6 +13,8 @@ const ROLE_LABELS: Record<Role, string> = {
 /** Buttons on the help card for the things a role does most; filled in as capabilities land. */
 export const HELP_BUTTONS: { title: string; verb: string; roles: Role[]; scopes: Scope[] }[] = [
   { title: 'Report incident', verb: 'incident.report', roles: ['staff'], scopes: ['personal'] },
+  { title: 'Schedule operation', verb: 'operation.new', roles: ['coordinator'], scopes: ['personal'] },
+  { title: 'Upcoming operations', verb: 'operation.list', roles: ['staff', 'coordinator', 'themeLead', 'admin'], scopes: ['personal'] },
 ];
 
 export function buildHelpCard(caller: Caller, scope: Scope): AdaptiveCard {

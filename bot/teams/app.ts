@@ -86,6 +86,8 @@ export const ACTION_HANDLERS: Record<string, (ctx: AppContext, request: CommandR
   'priorities.submit': (ctx, { caller, data }) => submitPrioritiesForm(ctx, caller, data),
   'channel.save': (ctx, { caller, conversation, data }) => saveChannelSettings(ctx, caller, conversation, data),
   'channel.remove': (ctx, { caller, data }) => removeChannelMapping(ctx, caller, data),
+  'operation.new': (ctx, req) => ops.scheduleCommand(ctx, req),
+  'operation.list': (ctx, req) => ops.operationsCommand(ctx, req),
   'operation.schedule': (ctx, req) => ops.scheduleSubmit(ctx, req),
   'operation.view': (ctx, req) => ops.viewAction(ctx, req),
   'operation.change': (ctx, req) => ops.changeAction(ctx, req),
