@@ -7,6 +7,7 @@ import { DEMO_ORGANISATIONS } from '../bot/seed/demoData';
 import { incidentConfirmationCard } from '../cards/incidentConfirmation';
 import { incidentDetailsCard } from '../cards/incidentDetails';
 import { incidentFormCard } from '../cards/incidentForm';
+import { incidentLinkCard } from '../cards/incidentLink';
 import { incidentListCard } from '../cards/incidentList';
 import { incidentRedactedCard } from '../cards/incidentRedacted';
 import { incidentUpdateFormCard } from '../cards/incidentUpdateForm';
@@ -69,6 +70,8 @@ const cards: [string, AdaptiveCard][] = [
   ['details, anonymised, nothing restricted', incidentDetailsCard({ reference: record.reference, category: 'c', marking: 'OFFICIAL', subtitle: 's', facts: [], summary: '(removed)', restricted: [], history: [{ heading: 'Anonymised', text: '' }], buttons: incidentButtons(record.reference, { update: false, edit: false }) })],
   ['update form', incidentUpdateFormCard({ reference: record.reference, submissionId: 'sub-00000003' })],
   ['update form with error', incidentUpdateFormCard({ reference: record.reference, submissionId: 'sub-00000003', note: '<b>x</b>', error: 'HTML tags are not allowed' })],
+  ['link form', incidentLinkCard({ reference: record.reference, borough: 'Stockport', operations: [{ title: 'Day of action · Wed 2 Dec', value: 'OP-STO-7K3Q9M' }] })],
+  ['link form with error', incidentLinkCard({ reference: record.reference, borough: 'Stockport', operations: [{ title: 'Day of action', value: 'OP-STO-7K3Q9M' }], selected: 'OP-STO-7K3Q9M', error: 'Only partners can link' })],
   ['list, empty', incidentListCard({ title: 't', subtitle: 's', filters: { borough: 'all', category: 'all', days: '30' }, choices: { borough: [{ title: 'All', value: 'all' }], category: [{ title: 'All', value: 'all' }], days: [{ title: '30', value: '30' }] }, rows: [], emptyText: 'None', pageText: '', buttons: [{ title: 'Apply filters', verb: 'incidents.list', data: { page: 0 } }] })],
   ['list, a page', incidentListCard({ title: 't', subtitle: 's', filters: { borough: 'bury', category: 'all', days: '7' }, choices: { borough: [{ title: 'Bury', value: 'bury' }], category: [{ title: 'All', value: 'all' }], days: [{ title: '7', value: '7' }] }, rows: Array.from({ length: 8 }, (_, i) => ({ reference: `BUR-2026-00000${i + 1}`, heading: 'h', line: 'l' })), emptyText: 'None', pageText: 'Page 2 of 3', buttons: [{ title: 'Previous', verb: 'incidents.list', data: { page: 0 } }, { title: 'Next', verb: 'incidents.list', data: { page: 2 } }] })],
 ];

@@ -445,9 +445,40 @@ describe('updates and edits', () => {
     expect(refusals).toHaveLength(2);
   });
 
-  it('"link to a joint operation" says plainly that it is not available yet', async () => {
-    const card = await invoke(PRIYA, 'incident.link', { reference });
-    expect(textOfCard(card)).toContain('Joint operations are coming');
+  it('links to a joint operation in its borough, kept in history and audited as a combination', async () => {
+    expect(textOfCard(await invoke(PRIYA, 'incident.link', { reference }))).toContain('No joint operations planned in Stockport');
+    await store().operations.create({
+      id: 'OP-STO-7K3Q9M',
+      name: 'Brinnington day of action',
+      type: 'day-of-action',
+      borough: 'stockport',
+      area: 'Brinnington',
+      startsAt: '2026-12-02T08:00:00.000Z',
+      endsAt: '2026-12-02T16:00:00.000Z',
+      leadOrganisationId: 'gmp',
+      partnerOrganisationIds: ['stockport-homes'],
+      participants: [PRIYA.aadObjectId, TOM.aadObjectId],
+      coordinator: TOM.aadObjectId,
+      linkedIncidents: [],
+      reminderOffsetsMin: [],
+      outcomesAfterMin: 0,
+      status: 'scheduled',
+    });
+    const form = await invoke(PRIYA, 'incident.link', { reference });
+    expect(validateAdaptiveCard(form)).toEqual([]);
+    expect(textOfCard(form)).toContain('Brinnington day of action');
+    const bad = await invoke(PRIYA, 'incident.link.submit', { reference, operationId: 'OP-WIG-000000' });
+    expect(textOfCard(bad)).toContain('Choose one of the operations listed');
+    const linked = await invoke(PRIYA, 'incident.link.submit', { reference, operationId: 'OP-STO-7K3Q9M' });
+    await invoke(PRIYA, 'incident.link.submit', { reference, operationId: 'OP-STO-7K3Q9M' }); // twice: once
+    expect(textOfCard(linked)).toContain('Linked to a joint operation');
+    expect(textOfCard(linked)).toContain('OP-STO-7K3Q9M Brinnington day of action');
+    const op = await store().operations.get({ partitionKey: 'stockport', rowKey: 'OP-STO-7K3Q9M' });
+    expect(op?.value.linkedIncidents).toEqual([reference]);
+    const audit = (await store().audit.listPartition(`incident:${reference}`)).map((a) => a.value.action);
+    expect(audit.filter((a) => a === 'combination')).toHaveLength(1);
+    // Someone without access to the incident cannot link it.
+    expect(textOfCard(await invoke(AISHA, 'incident.link.submit', { reference, operationId: 'OP-STO-7K3Q9M' }))).toContain('You cannot link this incident');
   });
 });
 

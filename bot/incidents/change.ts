@@ -65,7 +65,7 @@ const sharingOf = (r: IncidentRecord) => ({ reporterOrganisationId: r.reporter.o
  * `change` is given the latest stored state (re-read after a lost race) and
  * returns the new record and entry, or undefined when there is nothing to do.
  */
-async function writeVersion(
+export async function writeVersion(
   ctx: AppContext,
   reference: string,
   change: (current: LoadedIncident) => { record: IncidentRecord; entry: IncidentHistoryEntry } | undefined,

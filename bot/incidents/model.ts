@@ -80,7 +80,7 @@ export const IncidentHistoryEntry = z.object({
   /** The incident's partition (borough-week), so the entry is stored beside it. */
   partitionKey: z.string().min(1),
   version: z.number().int().min(1),
-  type: z.enum(['created', 'update', 'edit', 'anonymised']),
+  type: z.enum(['created', 'update', 'edit', 'linked', 'anonymised']),
   at: Instant,
   by: Actor.or(z.object({ aadObjectId: z.literal('system'), displayName: z.string() })),
   /** An update's text: restricted, like the details. */

@@ -43,6 +43,7 @@ const FIELD_LABELS: Record<string, string> = {
   actions: 'actions taken',
   sharedWith: 'shared with',
   marking: 'protective marking',
+  operation: 'joint operation',
 };
 
 export function fieldLabel(field: string): string {
@@ -186,12 +187,13 @@ export function detailFacts(r: IncidentRecord, organisations: readonly Organisat
 
 export function historyLines(history: readonly IncidentHistoryEntry[], timeZone: string): { heading: string; text: string }[] {
   return history.map((h) => {
-    const who = h.by.aadObjectId === 'system' ? h.by.displayName : h.by.displayName;
-    const what = { created: 'Reported', update: 'Update', edit: 'Edited', anonymised: 'Anonymised (retention)' }[h.type];
+    const who = h.by.displayName;
+    const what = { created: 'Reported', update: 'Update', edit: 'Edited', linked: 'Linked to a joint operation', anonymised: 'Anonymised (retention)' }[h.type];
     const lines: string[] = [];
     if (h.note) lines.push(h.note);
     for (const c of h.changes) {
       if (c.from === undefined && c.to === undefined) lines.push(`• ${fieldLabel(c.field)} changed`);
+      else if (c.from === undefined && h.type === 'linked') lines.push(`• ${c.to}`);
       else lines.push(`• ${fieldLabel(c.field)}: "${c.from ?? ''}" → "${c.to ?? ''}"`);
     }
     return { heading: `${what} · ${formatLocal(h.at, timeZone)} · ${who}`, text: lines.join('\n') };

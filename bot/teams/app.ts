@@ -10,7 +10,7 @@ import { identifyCaller, type Caller } from '../conversation/user';
 import { StoreUnavailableError } from '../store/errors';
 import { personalConversationOf } from '../conversation/personal';
 import { openEditForm, openUpdateForm, submitEdit, submitUpdate } from '../incidents/change';
-import { linkToOperation } from '../incidents/link';
+import { linkToOperation, openLinkForm } from '../incidents/link';
 import { filtersFromCard, listIncidents, parseListArgs } from '../incidents/list';
 import { openReportForm } from '../incidents/reportForm';
 import type { IncidentRequest } from '../incidents/request';
@@ -77,7 +77,8 @@ export const ACTION_HANDLERS: Record<string, (ctx: AppContext, request: CommandR
   'incident.update.submit': (ctx, req) => submitUpdate(ctx, incidentRequest(ctx, req), req.data),
   'incident.edit.form': (ctx, req) => openEditForm(ctx, incidentRequest(ctx, req), req.data),
   'incident.edit.submit': (ctx, req) => submitEdit(ctx, incidentRequest(ctx, req), req.data),
-  'incident.link': async (_ctx, { data }) => linkToOperation(referenceIn(data)),
+  'incident.link': (ctx, req) => openLinkForm(ctx, incidentRequest(ctx, req), req.data),
+  'incident.link.submit': (ctx, req) => linkToOperation(ctx, incidentRequest(ctx, req), req.data),
   'incidents.list': (ctx, req) => listIncidents(ctx, incidentRequest(ctx, req), filtersFromCard(req.data)),
   alert: (ctx, { caller }) => openAlertForm(ctx, caller),
   alerts: (ctx, { caller }) => listRecentAlerts(ctx, caller),
