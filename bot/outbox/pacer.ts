@@ -2,6 +2,10 @@
  * Paces sends to Teams' published limits: per app per tenant (50/s) and per
  * conversation (7/s, 60 per 30 s). Waits rather than fails, so a fan-out
  * takes as long as the limits require and no longer.
+ *
+ * Sends are spaced evenly rather than let out in bursts of 50: requests
+ * reach Teams with some jitter, and a burst that lands partly in the
+ * service's next second earns 429s. A 3% margin absorbs the rest.
  */
 export interface PacerLimits {
   perSecond: number;
@@ -11,48 +15,37 @@ export interface PacerLimits {
 
 export const TEAMS_LIMITS: PacerLimits = { perSecond: 50, perConversationPerSecond: 7, perConversationPer30s: 60 };
 
+const MARGIN = 1.03;
+
 export class Pacer {
-  private readonly global: number[] = [];
-  private readonly byConversation = new Map<string, number[]>();
+  private nextGlobal = 0;
+  private readonly nextByConversation = new Map<string, number>();
+  private readonly history = new Map<string, number[]>();
   private readonly pausedUntil = new Map<string, number>();
 
   constructor(private readonly limits: PacerLimits, private readonly now: () => number = Date.now) {}
 
-  /** Resolves when a send to this conversation may start, and counts it. */
+  /** Resolves when a send to this conversation may start, and books its slot. */
   async take(conversationId: string): Promise<void> {
-    for (;;) {
-      const wait = this.waitMs(conversationId);
-      if (wait <= 0) break;
-      await new Promise((r) => setTimeout(r, wait));
-    }
     const t = this.now();
-    this.global.push(t);
-    const list = this.byConversation.get(conversationId) ?? [];
-    list.push(t);
-    this.byConversation.set(conversationId, list);
+    const sent = (this.history.get(conversationId) ?? []).filter((x) => x > t - 30_000 * MARGIN);
+    const slot = Math.max(
+      t,
+      this.nextGlobal,
+      this.nextByConversation.get(conversationId) ?? 0,
+      this.pausedUntil.get(conversationId) ?? 0,
+      sent.length >= this.limits.perConversationPer30s ? sent[sent.length - this.limits.perConversationPer30s]! + 30_000 * MARGIN : 0,
+    );
+    // Book before waiting, so concurrent callers queue behind this one.
+    this.nextGlobal = slot + (1000 / this.limits.perSecond) * MARGIN;
+    this.nextByConversation.set(conversationId, slot + (1000 / this.limits.perConversationPerSecond) * MARGIN);
+    sent.push(slot);
+    this.history.set(conversationId, sent);
+    if (slot > t) await new Promise((r) => setTimeout(r, slot - t));
   }
 
   /** After a 429 with Retry-After, hold this conversation back. */
   pause(conversationId: string, ms: number): void {
     this.pausedUntil.set(conversationId, Math.max(this.pausedUntil.get(conversationId) ?? 0, this.now() + ms));
   }
-
-  private waitMs(conversationId: string): number {
-    const t = this.now();
-    prune(this.global, t - 1000);
-    const conv = this.byConversation.get(conversationId) ?? [];
-    prune(conv, t - 30_000);
-    const waits = [(this.pausedUntil.get(conversationId) ?? 0) - t];
-    if (this.global.length >= this.limits.perSecond) waits.push(this.global[this.global.length - this.limits.perSecond]! + 1000 - t);
-    const lastSecond = conv.filter((x) => x > t - 1000);
-    if (lastSecond.length >= this.limits.perConversationPerSecond) {
-      waits.push(lastSecond[lastSecond.length - this.limits.perConversationPerSecond]! + 1000 - t);
-    }
-    if (conv.length >= this.limits.perConversationPer30s) waits.push(conv[conv.length - this.limits.perConversationPer30s]! + 30_000 - t);
-    return Math.max(...waits);
-  }
-}
-
-function prune(list: number[], before: number): void {
-  while (list.length > 0 && list[0]! <= before) list.shift();
 }

@@ -11,16 +11,24 @@ export function createTeamsTransport(adapter: TeamsAdapter, botAppId: string): T
     serviceUrl: t.serviceUrl,
     conversation: { id: t.conversationId, tenantId: t.tenantId, isGroup: t.kind !== 'personal', conversationType: t.kind, name: '' },
   });
-  const run = async <T>(target: Target, logic: (context: TurnContext) => Promise<T>) => {
-    let out: T | undefined;
+  const run = async <T>(target: Target, logic: (context: TurnContext) => Promise<T>): Promise<T> => {
+    // Errors are caught inside the turn and rethrown outside it: thrown inside, the adapter would hand
+    // them to the app's turn-error handler, which answers with an error card in that conversation.
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
     try {
       await adapter.continueConversationAsync(botAppId, reference(target), async (context) => {
-        out = await logic(context);
+        try {
+          outcome = { ok: true, value: await logic(context) };
+        } catch (error) {
+          outcome = { ok: false, error };
+        }
       });
-    } catch (err) {
-      throw toTransportError(err);
+    } catch (error) {
+      outcome = { ok: false, error };
     }
-    return out as T;
+    if (!outcome) throw new TransportError(undefined, 'the proactive turn did not run');
+    if (!outcome.ok) throw toTransportError(outcome.error);
+    return outcome.value;
   };
   // The connector client of the proactive turn, used directly so each request can be aborted,
   // and without its own retry policies: the outbox is the one place that retries (no hidden duplicates).
