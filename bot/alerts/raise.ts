@@ -4,8 +4,7 @@ import type { AppContext } from '../context';
 import { Alert, AlertSeverity } from '../domain/alert';
 import { BoroughId } from '../domain/borough';
 import { ProtectiveMarking } from '../domain/common';
-import { hasMarkup } from '../domain/formErrors';
-import { personalDataMessage } from '../domain/personalData';
+import { broadcastText } from '../domain/plainText';
 import { stableId } from '../domain/stableId';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
@@ -13,17 +12,7 @@ import { ConcurrencyError } from '../store/errors';
 import type { AlertRecord } from './model';
 import { renderAlertCard } from './render';
 
-const cleanText = (max: number, what: string) =>
-  z
-    .string({ required_error: `Write ${what}`, invalid_type_error: `Write ${what}` })
-    .trim()
-    .min(1, `Write ${what}`)
-    .max(max, `Keep it under ${max} characters`)
-    .refine((t) => !hasMarkup(t), 'Plain text only: no HTML, links or markup')
-    .superRefine((t, c) => {
-      const pd = personalDataMessage(t);
-      if (pd) c.addIssue({ code: z.ZodIssueCode.custom, message: pd });
-    });
+const cleanText = (max: number, what: string) => broadcastText(max, `Write ${what}`).refine((t) => t.length > 0, `Write ${what}`);
 
 /** An alert as a person or a partner system submits it. Shared by the card and POST /api/alerts. */
 export const AlertInput = z.object({

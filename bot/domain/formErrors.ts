@@ -16,8 +16,3 @@ export function fieldErrors(error: z.ZodError, fields: readonly string[]): { fie
 export function splitMulti(value: string | undefined): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
-
-/** Refuses markup in free text: cards render markdown, and HTML has no business in an alert. */
-export function hasMarkup(text: string): boolean {
-  return /<\s*\/?\s*[a-z!][^>]*>|javascript:|\]\(|!\[|\$\{/i.test(text);
-}

@@ -1,18 +1,8 @@
 import { z } from 'zod';
 import { CalendarDate } from '../domain/common';
-import { hasMarkup } from '../domain/formErrors';
-import { personalDataMessage } from '../domain/personalData';
+import { broadcastText } from '../domain/plainText';
 
-const plain = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Keep it under ${max} characters`)
-    .refine((t) => !hasMarkup(t), 'Plain text only: no HTML, links or markup')
-    .superRefine((t, c) => {
-      const pd = personalDataMessage(t);
-      if (pd) c.addIssue({ code: z.ZodIssueCode.custom, message: pd });
-    });
+const plain = (max: number) => broadcastText(max, 'Write plain text');
 
 export const PriorityAreaInput = z.object({
   themeId: z.string().min(1),
