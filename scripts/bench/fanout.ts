@@ -44,8 +44,8 @@ export async function measureFanout(channels = 300, rate = 50): Promise<FanoutRe
       }),
     );
     connector.enforceLimits({ perSecond: rate, perConversationPerSecond: 7 });
-    // Faults spread through the run: two 5xx, one 429 with Retry-After, one dropped request.
-    connector.failNext({ status: 503 }, { status: 429, retryAfter: 1 }, { status: 502 }, { status: 0 });
+    // Faults at the start of the run: two 5xx, one 429 with Retry-After, one reset connection.
+    connector.failNext({ status: 503 }, { status: 429, retryAfter: 1 }, { status: 502 }, { status: -1 });
 
     const result = await raiseAlert(ctx, {
       alertId: 'alert-bench-1',
@@ -58,7 +58,7 @@ export async function measureFanout(channels = 300, rate = 50): Promise<FanoutRe
 
     const started = Date.now();
     for (;;) {
-      await drainOutbox(ctx, runtime.transport, { sendTimeoutMs: 2000 });
+      await drainOutbox(ctx, runtime.transport);
       const status = await deliveryStatus(ctx, 'alert-bench-1');
       if (status.delivered + status.failed + status.removed >= channels || Date.now() - started > 120_000) break;
       await new Promise((r) => setTimeout(r, 50));

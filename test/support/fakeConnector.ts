@@ -14,7 +14,10 @@ export interface SentActivity {
 export interface FakeConnector {
   serviceUrl: string;
   sent: SentActivity[];
-  /** Queue responses for the next calls (e.g. { status: 429, retryAfter: 1 }, or { status: 0 } to hang up with no answer). */
+  /**
+   * Queue responses for the next calls: { status: 429, retryAfter: 1 }, { status: 503 }, { status: 0 } for a
+   * request that never gets an answer (the client's timeout must fire), { status: -1 } for a reset connection.
+   */
   failNext(...responses: { status: number; retryAfter?: number }[]): void;
   /** Enforce Teams-like limits: more than `perSecond` sends in a second get 429 with Retry-After. */
   enforceLimits(limits: { perSecond: number; perConversationPerSecond: number }): void;
@@ -54,6 +57,10 @@ export async function startFakeConnector(): Promise<FakeConnector> {
 
     stats.requests++;
     const failure = failures.shift();
+    if (failure?.status === -1) {
+      stats.injected++;
+      return void req.socket.destroy();
+    }
     if (failure?.status === 0) {
       // A dropped request: no answer, nothing recorded; the client's timeout must fire.
       stats.injected++;
