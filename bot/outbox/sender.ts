@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import { safeKey } from '../store/entityTable';
-import { ConcurrencyError } from '../store/errors';
+import { ConcurrencyError, StoreUnavailableError } from '../store/errors';
 import { enqueue } from './enqueue';
 import type { OutboxDue, OutboxItem } from './model';
 import { Pacer, TEAMS_LIMITS } from './pacer';
@@ -54,14 +54,25 @@ export async function drainOutbox(ctx: AppContext, transport: Transport, options
   const due = await ctx.store.outboxDue.listPartition('due', { to: `${now.toISOString()}|~` });
   const queue = due.slice(0, opts.maxItems);
 
+  // Storage down: every worker stops taking items, those that have sent finish recording it, then the run fails.
+  let storageDown: StoreUnavailableError | undefined;
   const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
+    for (let next = queue.shift(); next && !storageDown; next = queue.shift()) {
       if (Date.now() - started > opts.budgetMs) return;
-      const outcome = await processOne(ctx, transport, pacer, next.value, opts);
-      result[outcome]++;
+      try {
+        const outcome = await processOne(ctx, transport, pacer, next.value, opts);
+        result[outcome]++;
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError)) throw err;
+        storageDown ??= err;
+      }
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  if (storageDown) {
+    ctx.log.error('outbox run stopped: storage unavailable', { ...result, error: storageDown.message });
+    throw storageDown;
+  }
   if (result.sent + result.retried + result.dead + result.gone > 0) ctx.log.info('outbox drained', { ...result });
   return result;
 }
@@ -92,6 +103,7 @@ async function processOne(
   if (item.leaseUntil && Date.parse(item.leaseUntil) > now.getTime()) return 'skipped';
 
   let claim;
+  const claimedAt = Date.now();
   try {
     claim = await ctx.store.outbox.update({ ...item, leaseUntil: new Date(now.getTime() + opts.leaseMs).toISOString() }, stored.etag);
   } catch (err) {
@@ -141,8 +153,20 @@ async function processOne(
     return 'retried';
   }
 
-  await finish(ctx, claim.value, claim.etag, dueKeys, { status: 'sent', sentAt: ctx.clock().toISOString(), activityId });
-  return 'sent';
+  // The message is out: unless that is recorded, it goes out again when the lease ends. So a storage
+  // outage is waited out here for as long as the lease holds (no other run can take the item meanwhile).
+  const recordBy = claimedAt + opts.leaseMs - 5000;
+  for (let attempt = 0, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5000)) {
+    try {
+      await finish(ctx, claim.value, claim.etag, dueKeys, { status: 'sent', sentAt: ctx.clock().toISOString(), activityId });
+      return 'sent';
+    } catch (err) {
+      // The earlier attempt's write landed though its answer was lost; a stale index row is cleaned up later.
+      if (attempt > 0 && err instanceof ConcurrencyError) return 'sent';
+      if (!(err instanceof StoreUnavailableError) || Date.now() + delay > recordBy) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 async function finish(

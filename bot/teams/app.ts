@@ -1,5 +1,5 @@
 import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { COMMANDS, type Scope } from '../commands';
 import type { AppContext } from '../context';
 import type { ConversationReference } from '../domain/conversation';
@@ -65,6 +65,8 @@ export const COMMAND_HANDLERS: Record<string, CommandHandler> = {
   schedule: (ctx, req) => ops.scheduleCommand(ctx, req),
   operations: (ctx, req) => ops.operationsCommand(ctx, req),
   operation: (ctx, req) => ops.operationCommand(ctx, req),
+  'digest settings': (ctx, { caller }) => openDigestSettings(ctx, caller),
+  'digest now': (ctx, { caller, args }) => digestNow(ctx, caller, args),
 };
 
 /** Universal Action verbs: each returns the card that replaces the one clicked. */
@@ -186,8 +188,33 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
             tone: 'attention',
           })
         : messageCard({ title: 'Something went wrong', text: 'Concordat could not finish that. Please try again; if it keeps happening, tell your administrator.', tone: 'attention' });
+    const activity = context.activity;
+    if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') {
+      // A card button: Teams waits for the invoke response and shows its card in place of the one clicked.
+      // Without a response the adapter answers 501 and Teams shows only a generic failure.
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: withRetryButton(card, activity) } },
+      });
+      return;
+    }
     await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   });
 
   return app;
+}
+
+/**
+ * In a personal chat, the error card offers "Try again" with the clicked action's own data: the same
+ * submission id, so a retry converges on what the first attempt began (an incident keeps the reference
+ * number it was given) and nothing typed is lost. Not in channels or group chats, where the card's data
+ * would be visible to others.
+ */
+function withRetryButton(card: AdaptiveCard, activity: TurnContext['activity']): AdaptiveCard {
+  const action = (activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined)?.action;
+  const verb = typeof action?.verb === 'string' ? action.verb : undefined;
+  const data = action?.data && typeof action.data === 'object' && !Array.isArray(action.data) ? action.data : {};
+  if (scopeOf(activity) !== 'personal' || !verb || !Object.hasOwn(ACTION_HANDLERS, verb) || JSON.stringify(data).length > 16_000) return card;
+  const retry = { type: 'Action.Execute', title: 'Try again', verb, data: { ...data, verb } };
+  return { ...card, actions: [retry, ...((card.actions as unknown[] | undefined) ?? [])] };
 }
