@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GraphSettings, graphSettingsFrom } from './graph/settings';
+import { DEFAULT_HOTSPOT_SETTINGS, HotspotOverrides, HotspotSettings } from './domain/hotspots';
 
 /**
  * Start-up configuration, parsed once from the environment.
@@ -39,6 +40,9 @@ const RawEnv = z.object({
   GRAPH_MANAGED_IDENTITY: optionalString,
   GRAPH_CALENDAR_ORGANISER: optionalString,
   GRAPH_TEAMS_APP_CATALOG_ID: optionalString,
+  // Early warning: the key of household/complainant reference hashes, and per-borough hotspot rule overrides.
+  REFERENCE_HASH_KEY: optionalString,
+  HOTSPOT_RULES: optionalString,
 });
 
 /**
@@ -50,6 +54,9 @@ export const PartnerKeys = z.record(
   z.object({ secret: z.string().min(32, 'a partner secret has at least 32 characters'), organisationId: z.string() }),
 );
 export type PartnerKeys = z.infer<typeof PartnerKeys>;
+
+/** Local mode's key for household/complainant reference hashes. Never used in production (REFERENCE_HASH_KEY is required there). */
+export const LOCAL_REFERENCE_HASH_KEY = 'local-reference-hash-key-not-for-production-use';
 
 /** Local mode's demo partner, so the signed endpoints can be tried without setup. Never used in production. */
 export const LOCAL_DEMO_PARTNER = { id: 'demo-partner', secret: 'local-demo-secret-not-for-production-use', organisationId: 'gmp' };
@@ -65,6 +72,8 @@ export const Config = z.discriminatedUnion('mode', [
     partners: PartnerKeys,
     alertEscalationMinutes: z.number(),
     graph: GraphSettings.optional(),
+    referenceHashKey: z.string().min(32),
+    hotspots: HotspotSettings,
     bot: z.object({ appId: z.literal('') }),
   }),
   z.object({
@@ -77,6 +86,8 @@ export const Config = z.discriminatedUnion('mode', [
     partners: PartnerKeys,
     alertEscalationMinutes: z.number(),
     graph: GraphSettings.optional(),
+    referenceHashKey: z.string().min(32),
+    hotspots: HotspotSettings,
     bot: z.object({
       appId: z.string(),
       appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']),
@@ -119,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const graph = graphSettingsFrom(e);
   if (graph.problems.length) throw new ConfigError(graph.problems);
+  const hotspots = hotspotSettingsFrom(e.HOTSPOT_RULES);
   const common = {
     host: e.HOST,
     port: e.PORT,
@@ -127,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     partners,
     alertEscalationMinutes: e.ALERT_ESCALATION_MINUTES,
     graph: graph.settings,
+    hotspots,
   };
 
   if (e.CONCORDAT_MODE === 'local') {
@@ -141,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     return Config.parse({
       mode: 'local',
       ...common,
+      referenceHashKey: e.REFERENCE_HASH_KEY ?? LOCAL_REFERENCE_HASH_KEY,
       storage: { connectionString: e.STORAGE_CONNECTION ?? AZURITE_DEV_CONNECTION },
       bot: { appId: '' },
     });
@@ -159,15 +173,34 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.STORAGE_CONNECTION?.includes('devstoreaccount1')) {
     missing.push('STORAGE_CONNECTION points at the Azurite development account; production needs a real storage account');
   }
+  if (!e.REFERENCE_HASH_KEY || e.REFERENCE_HASH_KEY.length < 32) {
+    missing.push('REFERENCE_HASH_KEY (at least 32 characters: the key of household/complainant reference hashes)');
+  }
   if (missing.length > 0) {
     throw new ConfigError(missing.map((m) => `production mode needs ${m}`));
   }
   return Config.parse({
     mode: 'production',
     ...common,
+    referenceHashKey: e.REFERENCE_HASH_KEY,
     storage: e.STORAGE_CONNECTION ? { connectionString: e.STORAGE_CONNECTION } : { accountUrl: e.STORAGE_ACCOUNT_URL },
     bot: { appId: e.MicrosoftAppId, appType, tenantId: e.MicrosoftAppTenantId, password: e.MicrosoftAppPassword },
   });
+}
+
+/** HOTSPOT_RULES: per-borough overrides of the default hotspot rules, as JSON {"stockport": {"asb": {"threshold": 6}}}. */
+function hotspotSettingsFrom(raw: string | undefined): HotspotSettings {
+  if (!raw) return DEFAULT_HOTSPOT_SETTINGS;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(['HOTSPOT_RULES: not valid JSON (expected {"<borough>": {"<rule id>": {"threshold": 6, "windowDays": 14, "enabled": true}}})']);
+  }
+  const overrides = HotspotOverrides.safeParse(json);
+  const settings = overrides.success ? HotspotSettings.safeParse({ ...DEFAULT_HOTSPOT_SETTINGS, boroughs: overrides.data }) : overrides;
+  if (!settings.success) throw new ConfigError(settings.error.issues.map((i) => `HOTSPOT_RULES.${i.path.filter((p) => p !== 'boroughs').join('.')}: ${i.message}`));
+  return settings.data;
 }
 
 /** What may be printed about the configuration: never a secret or a key. */

@@ -8,6 +8,7 @@ import { reminders } from './reminders';
 import { alerts } from './alerts';
 import { priorities } from './priorities';
 import { escalations } from './escalations';
+import { warnings } from './warnings';
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext, runtime: Runtime) => Promise<HttpResponse>;
 export type TimerHandler = (timer: Timer, context: InvocationContext, runtime: Runtime) => Promise<void>;
@@ -32,4 +33,6 @@ export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHa
   { name: 'escalations', schedule: '0 * * * * *', handler: escalations },
   // Every minute: due joint-operation reminders into the outbox (ETag claims make overlapping runs safe).
   { name: 'reminders', schedule: '0 * * * * *', handler: reminders },
+  // Every 15 minutes: hotspot early warnings (create-once rows: one warning per place and window however often it runs).
+  { name: 'warnings', schedule: '0 */15 * * * *', handler: warnings },
 ];

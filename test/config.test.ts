@@ -35,6 +35,7 @@ describe('configuration', () => {
       MicrosoftAppType: 'UserAssignedMSI',
       MicrosoftAppTenantId: 'tenant',
       STORAGE_ACCOUNT_URL: 'https://concordat.table.core.windows.net',
+      REFERENCE_HASH_KEY: 'k'.repeat(32),
     });
     expect(c.mode).toBe('production');
   });
@@ -52,8 +53,10 @@ describe('configuration', () => {
       MicrosoftAppPassword: 'p@ss-very-secret',
       MicrosoftAppTenantId: 'tenant',
       STORAGE_CONNECTION: 'DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=c2VjcmV0LWtleQ==;EndpointSuffix=core.windows.net',
+      REFERENCE_HASH_KEY: 'reference-hash-key-very-secret-0123456789',
     });
     const printed = JSON.stringify(describeConfig(c));
+    expect(printed).not.toContain('reference-hash-key-very-secret');
     expect(printed).not.toContain('p@ss-very-secret');
     expect(printed).not.toContain('c2VjcmV0LWtleQ==');
   });

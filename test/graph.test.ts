@@ -255,7 +255,7 @@ describe('Graph configuration', () => {
   it('reuses the bot identity with a Graph secret, or takes a managed identity; incomplete settings stop start-up', () => {
     const production = {
       CONCORDAT_MODE: 'production', MicrosoftAppId: settings.clientId, MicrosoftAppTenantId: settings.tenantId, MicrosoftAppPassword: 'bot-secret',
-      STORAGE_ACCOUNT_URL: 'https://concordat.table.core.windows.net',
+      STORAGE_ACCOUNT_URL: 'https://concordat.table.core.windows.net', REFERENCE_HASH_KEY: 'k'.repeat(32),
     };
     expect(loadConfig({ ...production, GRAPH_CLIENT_SECRET: 'graph-secret' }).graph).toEqual({
       tenantId: settings.tenantId, clientId: settings.clientId, credential: { kind: 'secret', secret: 'graph-secret' },

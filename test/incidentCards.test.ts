@@ -88,7 +88,7 @@ describe('incident cards', () => {
     const card = cards[1]![1];
     const json = JSON.stringify(card);
     for (const f of FORM_FIELDS) expect(json).toContain(`"text":"Problem with ${f}","color":"Attention"`);
-    expect(textOfCard(card)).toContain('20 fields need attention');
+    expect(textOfCard(card)).toContain(`${FORM_FIELDS.length} fields need attention`);
   });
 
   it('the channel card carries no free text, names or addresses', () => {

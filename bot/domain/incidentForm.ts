@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BoroughId } from './borough';
 import { PostcodeDistrict, ProtectiveMarking, RiskLevel } from './common';
+import { referenceProblem } from './complaintReference';
 import { parsePoliceReference, POLICE_REFERENCE_HELP } from './policeReference';
 import { ActionTaken, HateCrimeStrand, IncidentCategory } from './taxonomy';
 import { markupProblem, personalDataProblem } from './textSafety';
@@ -22,6 +23,7 @@ export const FORM_FIELDS = [
   'occurredTime',
   'summary',
   'details',
+  'householdReference',
   'victims',
   'suspects',
   'witnesses',
@@ -51,6 +53,8 @@ export interface IncidentDraft {
   occurredAt: string;
   summary: string;
   details?: string;
+  /** The landlord's tenancy or case reference (restricted; matched only as a keyed hash). */
+  householdReference?: string;
   people: { victims: number; suspects: number; witnesses: number; vulnerablePerson: boolean; childrenPresent: boolean };
   policeReference?: string;
   risk: RiskLevel;
@@ -134,6 +138,10 @@ const RawForm = z.object({
   occurredTime: text('Time').pipe(z.string().min(1, 'Enter the time it happened (roughly is fine)')),
   summary: freeText('Summary', LIMITS.summary, { required: LIMITS.summaryMin, personalData: true }),
   details: freeText('Restricted details', LIMITS.details),
+  householdReference: text('Household or complainant reference').superRefine((s, c) => {
+    const problem = referenceProblem(s);
+    if (problem) c.addIssue({ code: 'custom', message: problem });
+  }),
   victims: countOf('Victims'),
   suspects: countOf('Suspects'),
   witnesses: countOf('Witnesses'),
@@ -229,6 +237,7 @@ export function validateIncidentForm(raw: unknown, env: FormEnvironment): FormRe
       occurredAt,
       summary: d.summary,
       details: d.details || undefined,
+      householdReference: d.householdReference || undefined,
       people: { victims: d.victims, suspects: d.suspects, witnesses: d.witnesses, vulnerablePerson: d.vulnerablePerson, childrenPresent: d.childrenPresent },
       policeReference,
       risk: d.risk!,

@@ -27,7 +27,7 @@ interface ErasableIncident {
   area: string;
   summary: string;
   policeReference?: string;
-  restricted: { fullAddress?: string; details?: string };
+  restricted: { fullAddress?: string; details?: string; householdReference?: string };
   anonymisedAt?: string;
 }
 
@@ -39,6 +39,7 @@ export function anonymiseIncident<T extends ErasableIncident>(incident: T, now: 
     incident.policeReference && 'police reference',
     incident.restricted.fullAddress && 'full address',
     incident.restricted.details && 'details',
+    incident.restricted.householdReference && 'household reference',
   ].filter((x): x is string => !!x);
   const { policeReference: _dropped, ...rest } = incident;
   return { value: { ...rest, summary: '', area: '', restricted: {}, anonymisedAt: now.toISOString() } as T, erased };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordComplaint, referenceFields } from '../warnings/repeats';
 import type { AppContext } from '../context';
 import { IncidentReference } from '../domain/incident';
 import { mayAddUpdate, mayEdit } from '../domain/incidentAccess';
@@ -177,6 +178,7 @@ function comparable(r: IncidentRecord | (IncidentDraft & { reporterless?: true }
     details,
     people: `victims ${p.victims}, suspects ${p.suspects}, witnesses ${p.witnesses}, vulnerable ${p.vulnerablePerson ? 'yes' : 'no'}, children ${p.childrenPresent ? 'yes' : 'no'}`,
     policeReference: r.policeReference,
+    householdReference: isRecord ? (r as IncidentRecord).restricted.householdReference : (r as IncidentDraft).householdReference,
     risk: r.risk,
     actions: [...r.actions].sort().join(', '),
     sharedWith: [...r.sharedWith].sort().join(', '),
@@ -189,7 +191,8 @@ export function diffIncident(before: IncidentRecord, after: IncidentDraft): Fiel
   const b = comparable(after);
   return Object.keys(a)
     .filter((k) => (a[k] ?? '') !== (b[k] ?? ''))
-    .map((k) => ({ field: k, ...(a[k] ? { from: a[k] } : {}), ...(b[k] ? { to: b[k] } : {}) }));
+    // The household reference is matched as a hash and never written out in clear, not even in history.
+    .map((k) => (k === 'householdReference' ? { field: k } : { field: k, ...(a[k] ? { from: a[k] } : {}), ...(b[k] ? { to: b[k] } : {}) }));
 }
 
 export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: unknown): Promise<AdaptiveCard> {
@@ -247,7 +250,13 @@ export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: un
         actions: d.actions,
         sharedWith: d.sharedWith,
         marking: d.marking,
-        restricted: { fullAddress: d.fullAddress, details: d.details },
+        restricted: {
+          fullAddress: d.fullAddress,
+          details: d.details,
+          ...(d.householdReference === current.record.restricted.householdReference
+            ? { householdReference: current.record.restricted.householdReference, householdReferenceHash: current.record.restricted.householdReferenceHash }
+            : referenceFields(ctx, d.householdReference)),
+        },
         version,
         updatedAt: now,
       };
@@ -261,6 +270,9 @@ export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: un
     return conflictCard(reference);
   }
   await auditIncident(ctx, { action: 'alteration', actor: by, reference, note: `edited: ${changes.map((c) => c.field).join(', ')}`.slice(0, 300) });
+  if (outcome.record && changes.some((c) => c.field === 'householdReference' || c.field === 'category')) {
+    await recordComplaint(ctx, outcome.record, organisations);
+  }
   if (!announcedInChannels(r.risk) && announcedInChannels(d.risk) && outcome.record) {
     await announceIncident(ctx, outcome.record, organisations);
   }

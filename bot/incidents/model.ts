@@ -28,6 +28,10 @@ export type People = z.infer<typeof People>;
 export const Restricted = z.object({
   fullAddress: z.string().trim().max(200).optional(),
   details: z.string().trim().max(4000).optional(),
+  /** The landlord's tenancy or case reference, as typed: restricted, shown on no card but the reporter's edit form. */
+  householdReference: z.string().trim().max(40).optional(),
+  /** Its keyed hash (domain/complaintReference.ts): what repeat matching uses. */
+  householdReferenceHash: z.string().regex(/^[a-f0-9]{64}$/).optional(),
 });
 
 export const Actor = z.object({

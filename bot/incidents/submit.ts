@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { repeatLabel } from '../domain/complaintReference';
+import { recordComplaint, referenceFields } from '../warnings/repeats';
 import type { AppContext } from '../context';
 import type { Caller } from '../conversation/user';
 import { IncidentSummary } from '../domain/incident';
@@ -19,11 +21,11 @@ import { registered } from './request';
 
 const SubmitEnvelope = z.object({ submissionId: SubmissionId }).passthrough();
 
-export function confirmationCard(ctx: AppContext, record: IncidentRecord, organisations: readonly Organisation[]): AdaptiveCard {
+export function confirmationCard(ctx: AppContext, record: IncidentRecord, organisations: readonly Organisation[], repeat?: string): AdaptiveCard {
   return incidentConfirmationCard({
     reference: record.reference,
     marking: record.marking,
-    facts: summaryFacts(record, organisations, ctx.config.timeZone),
+    facts: [...summaryFacts(record, organisations, ctx.config.timeZone), ...(repeat ? [{ title: 'Repeat', value: `${repeat} (same household or complainant reference)` }] : [])],
     channelNote:
       record.risk === 'standard'
         ? ''
@@ -56,7 +58,8 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
   const earlier = await ctx.store.incidentSubmissions.get({ partitionKey: submissionId, rowKey: 's' });
   if (earlier) {
     const stored = await loadIncident(ctx, earlier.value.reference);
-    if (stored) return confirmationCard(ctx, stored.record, organisations);
+    // A retry converges: the repeat check is idempotent (one warning per complaint and person).
+    if (stored) return confirmationCard(ctx, stored.record, organisations, repeatLabel((await recordComplaint(ctx, stored.record, organisations)).count));
   }
 
   const now = ctx.clock();
@@ -85,7 +88,7 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
     sharedWith: d.sharedWith,
     marking: d.marking,
     reporter,
-    restricted: { fullAddress: d.fullAddress, details: d.details },
+    restricted: { fullAddress: d.fullAddress, details: d.details, ...referenceFields(ctx, d.householdReference) },
     submissionId,
     version: 1,
     updatedAt: now.toISOString(),
@@ -111,9 +114,11 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
     justification: 'shared by the reporter under the concordat information-sharing agreement',
     recipients: stored.sharedWith,
   });
+  // Repeat complaints: indexed by the reference's keyed hash; leads warned at the case review threshold.
+  const repeats = await recordComplaint(ctx, stored, organisations);
   await announceIncident(ctx, stored, organisations);
   ctx.log.info('incident reported', { reference, borough: stored.borough, risk: stored.risk });
-  return confirmationCard(ctx, stored, organisations);
+  return confirmationCard(ctx, stored, organisations, repeatLabel(repeats.count));
 }
 
 /**

@@ -16,6 +16,7 @@ import { allOrganisations, notRegisteredCard } from './reportForm';
 import { loadIncident, type LoadedIncident } from './repository';
 import { registered, type IncidentRequest } from './request';
 import { unknownIncidentCard } from './submit';
+import { repeatStatus } from '../warnings/repeats';
 
 /** "sto-2026-123" → STO-2026-000123; anything else unchanged (and then refused). */
 export function normaliseReference(text: string): string {
@@ -27,7 +28,7 @@ export function viewerOf(caller: IncidentRequest['caller']): Viewer {
   return { member: caller.member, organisation: caller.organisation };
 }
 
-export function detailsCard(ctx: AppContext, loaded: LoadedIncident, viewer: Viewer, organisations: readonly Organisation[]): AdaptiveCard {
+export function detailsCard(ctx: AppContext, loaded: LoadedIncident, viewer: Viewer, organisations: readonly Organisation[], repeat?: string): AdaptiveCard {
   const r = loaded.record;
   const tz = ctx.config.timeZone;
   const sharing = { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith };
@@ -39,7 +40,7 @@ export function detailsCard(ctx: AppContext, loaded: LoadedIncident, viewer: Vie
     subtitle: open
       ? `Reported by ${organisationName(organisations, r.reporter.organisationId)} · version ${r.version}`
       : `Anonymised on ${formatLocal(r.anonymisedAt!, tz)} under the retention schedule`,
-    facts: detailFacts(r, organisations, tz),
+    facts: [...detailFacts(r, organisations, tz), ...(repeat ? [{ title: 'Repeat', value: `${repeat} (same household or complainant reference)` }] : [])],
     summary: open ? r.summary : '(removed under the retention schedule)',
     restricted: [
       ...(r.restricted.fullAddress ? [{ title: 'Full address', value: r.restricted.fullAddress }] : []),
@@ -99,6 +100,8 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
   }
 
   const justification = GRANT_JUSTIFICATION[decision.grant];
+  // Only after the access check: how many linked complaints share its household reference.
+  const repeat = await repeatStatus(ctx, r, organisations);
   if (req.scope !== 'personal') {
     const chat = await req.personalChat();
     if (!chat) {
@@ -114,7 +117,7 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
       {
         id: `incident-details:${r.reference}:${randomUUID()}`,
         target: targetOf(chat),
-        payload: { card: detailsCard(ctx, loaded, viewerOf(caller), organisations), summary: `Details of incident ${r.reference}` },
+        payload: { card: detailsCard(ctx, loaded, viewerOf(caller), organisations, repeat), summary: `Details of incident ${r.reference}` },
         notifyOnDeadLetter: false,
       },
     ]);
@@ -123,7 +126,7 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
   }
 
   await auditIncident(ctx, { action: 'consultation', actor, reference, justification });
-  return detailsCard(ctx, loaded, viewerOf(caller), organisations);
+  return detailsCard(ctx, loaded, viewerOf(caller), organisations, repeat);
 }
 
 /** Anything a person cannot do to an incident: audited, and said plainly. */

@@ -289,7 +289,15 @@ export function changeCard(
 export function scheduleFormCard(
   dir: Directory,
   timeZone: string,
-  opts: { submissionId?: string; values?: Record<OperationFormField, string>; errors?: FieldErrors<OperationFormField>; notice?: string; caller?: Member } = {},
+  opts: {
+    submissionId?: string;
+    values?: Record<OperationFormField, string>;
+    errors?: FieldErrors<OperationFormField>;
+    notice?: string;
+    caller?: Member;
+    /** Values to start from instead of the blanks (e.g. a hotspot's borough, area and incidents). */
+    prefill?: Partial<Record<OperationFormField, string>>;
+  } = {},
 ): AdaptiveCard {
   const defaults = Object.fromEntries(OPERATION_FORM_FIELDS.map((f) => [f, ''])) as Record<OperationFormField, string>;
   Object.assign(defaults, {
@@ -298,6 +306,7 @@ export function scheduleFormCard(
     lead: opts.caller?.organisationId ?? '',
     borough: opts.caller ? (dir.organisations.get(opts.caller.organisationId)?.boroughs.length === 1 ? dir.organisations.get(opts.caller.organisationId)!.boroughs[0]! : '') : '',
   });
+  Object.assign(defaults, opts.prefill ?? {});
   const byName = <T extends { name?: string; displayName?: string }>(a: T, b: T) => (a.name ?? a.displayName ?? '').localeCompare(b.name ?? b.displayName ?? '');
   return operationFormCard({
     submissionId: opts.submissionId ?? randomUUID(),

@@ -17,6 +17,7 @@ import { JointOperation } from '../domain/operation';
 import { Reminder, reminderPartition } from '../domain/reminder';
 import { incidentPartitionKey } from '../domain/isoWeek';
 import { ReferenceCounter } from '../domain/referenceCounter';
+import { ComplaintIndexEntry, HotspotWarning, warningRowKey } from '../warnings/model';
 import { IncidentIndexEntry, IncidentRow, IncidentSubmission, historyRowKey } from '../incidents/model';
 
 export type StorageConnection = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
@@ -125,6 +126,17 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
       // One partition per UTC day of the due time; row keys sort by due time: "due before T" is a key-range read.
       keys: (r) => ({ partitionKey: reminderPartition(r.dueAt), rowKey: `${r.dueAt}|${r.id}` }),
       columns: (r) => ({ status: r.status, subjectId: r.subjectId }),
+    }),
+    warnings: table('Warnings', {
+      schema: HotspotWarning,
+      // Created once per place, rule and window: a second create of the key fails, so concurrent detectors raise one.
+      keys: (w) => ({ partitionKey: w.borough, rowKey: warningRowKey(w) }),
+      columns: (w) => ({ ruleId: w.ruleId, status: w.status, raisedAt: w.raisedAt }),
+    }),
+    complaintIndex: table('ComplaintIndex', {
+      schema: ComplaintIndexEntry,
+      // The keyed hash of a household reference: its complaints are one partition read, in time order.
+      keys: (c) => ({ partitionKey: c.hash, rowKey: `${c.occurredAt}|${c.reference}` }),
     }),
   };
 }

@@ -23,6 +23,7 @@ import { forgetInstallation, listChannelMappings, openChannelSettings, removeCha
 import { openPrioritiesForm, submitPrioritiesForm } from '../priorities/form';
 import { showPriorities } from '../priorities/show';
 import * as ops from '../operations/commands';
+import { proposeOperation, showHotspotIncidents } from '../warnings/actions';
 import { messageCard } from '../../cards/message';
 import { welcomeCard } from '../../cards/welcome';
 import type { AdaptiveCard } from '../../cards/render';
@@ -98,6 +99,8 @@ export const ACTION_HANDLERS: Record<string, (ctx: AppContext, request: CommandR
   'operation.cancel': (ctx, req) => ops.cancelAction(ctx, req),
   'operation.outcomesForm': (ctx, req) => ops.outcomesFormAction(ctx, req),
   'operation.outcomes': (ctx, req) => ops.outcomesAction(ctx, req),
+  'hotspot.incidents': (ctx, req) => showHotspotIncidents(ctx, incidentRequest(ctx, req), req.data),
+  'hotspot.propose': (ctx, req) => proposeOperation(ctx, incidentRequest(ctx, req), req.data),
 };
 
 export function parseCommand(text: string): { title: string; args: string } | undefined {

@@ -1,0 +1,149 @@
+import { odata } from '@azure/data-tables';
+import { channelsFor } from '../channels/lookup';
+import type { AppContext } from '../context';
+import { BOROUGHS, type BoroughId } from '../domain/borough';
+import { addDays, findHotspots, nextWarningWindow, rulesFor, type HotspotFinding, type HotspotRule } from '../domain/hotspots';
+import { stableId } from '../domain/stableId';
+import { toWallClock } from '../domain/timezone';
+import { enqueue } from '../outbox/enqueue';
+import { targetOf } from '../outbox/model';
+import { ConcurrencyError } from '../store/errors';
+import { incidentsForDetection } from './incidents';
+import { warningId, warningRowKey, type HotspotWarning } from './model';
+import { warningCard, warningTitle } from './present';
+
+const DAY_MS = 86_400_000;
+/** A claim older than this with no posting is taken over (the detector that made it stopped half way). */
+const CLAIM_LEASE_MS = 5 * 60_000;
+
+export interface DetectionResult {
+  /** Places hot now, under any rule, in the boroughs looked at. */
+  hot: number;
+  /** Warnings this run raised (a concurrent run that lost the create raised none). */
+  raised: HotspotWarning[];
+  /** Outbox items added for them. */
+  enqueued: number;
+}
+
+/**
+ * The hotspot detector (timer `warnings`, and after a report). Per borough:
+ * one incident range query covering twice the longest window (the crossing
+ * moment of a window needs the window before it), one read of the borough's
+ * recent warnings, the pure rules, then for each place that is hot and not
+ * already warned about in its window: a create-once Warnings row, the
+ * channel cards into the outbox with ids derived from the warning, and the
+ * row marked posted. Any number of runs, concurrent or not, raise one
+ * warning per place, rule and window; a run that stopped after its claim is
+ * completed by a later one (outbox ids are deterministic, so nothing goes twice).
+ */
+export async function detectHotspots(ctx: AppContext, opts: { boroughs?: readonly BoroughId[] } = {}): Promise<DetectionResult> {
+  const boroughs = opts.boroughs ?? BOROUGHS.map((b) => b.id);
+  const results = await Promise.all(boroughs.map((b) => detectInBorough(ctx, b)));
+  const out: DetectionResult = { hot: 0, raised: [], enqueued: 0 };
+  for (const r of results) {
+    out.hot += r.hot;
+    out.raised.push(...r.raised);
+    out.enqueued += r.enqueued;
+  }
+  ctx.log.info('hotspot detection', { boroughs: boroughs.length, hot: out.hot, raised: out.raised.length, enqueued: out.enqueued });
+  return out;
+}
+
+async function detectInBorough(ctx: AppContext, borough: BoroughId): Promise<DetectionResult> {
+  const rules = rulesFor(ctx.config.hotspots, borough);
+  const result: DetectionResult = { hot: 0, raised: [], enqueued: 0 };
+  if (rules.length === 0) return result;
+  const now = ctx.clock();
+  const tz = ctx.config.timeZone;
+  const longest = Math.max(...rules.map((r) => r.windowDays));
+  const [incidents, recent] = await Promise.all([
+    incidentsForDetection(ctx, borough, new Date(now.getTime() - 2 * longest * DAY_MS), now, rules.flatMap((r) => r.categories)),
+    // Windows that may still matter: those that started within two of the longest windows.
+    ctx.store.warnings.query(odata`PartitionKey eq ${borough} and RowKey ge ${addDays(toWallClock(now, tz).date, -2 * longest - 1)}`),
+  ]);
+  for (const rule of rules) {
+    const findings = findHotspots(incidents, rule, { from: new Date(now.getTime() - rule.windowDays * DAY_MS), to: now });
+    for (const f of findings) {
+      if (f.current.length < rule.threshold) continue; // hot earlier in the window, not now
+      result.hot++;
+      const earlier = recent.filter((w) => w.value.ruleId === rule.id && w.value.postcodeDistrict === f.postcodeDistrict && w.value.areaKey === f.areaKey);
+      const unfinished = earlier.find((w) => w.value.status === 'pending');
+      if (unfinished) {
+        result.enqueued += await finishClaim(ctx, unfinished.value, unfinished.etag);
+        continue;
+      }
+      const window = nextWarningWindow(f, rule, earlier.map((w) => w.value.windowStart), now, tz);
+      if (!window) continue;
+      const raised = await raise(ctx, rule, f, window.startDate);
+      if (raised) {
+        result.raised.push(raised.warning);
+        result.enqueued += raised.enqueued;
+      }
+    }
+  }
+  return result;
+}
+
+async function raise(ctx: AppContext, rule: HotspotRule, f: HotspotFinding, windowStart: string): Promise<{ warning: HotspotWarning; enqueued: number } | undefined> {
+  const areaKey = f.areaKey.slice(0, 80);
+  const base = { windowStart, ruleId: rule.id, postcodeDistrict: f.postcodeDistrict, areaKey };
+  const warning: HotspotWarning = {
+    id: warningId(f.borough, warningRowKey(base)),
+    ruleId: rule.id,
+    ruleLabel: rule.label,
+    themeId: rule.themeId,
+    borough: f.borough,
+    postcodeDistrict: f.postcodeDistrict,
+    areaKey,
+    area: f.areaLabel.slice(0, 80),
+    windowStart,
+    windowDays: rule.windowDays,
+    threshold: rule.threshold,
+    count: f.current.length,
+    categories: [...new Set(f.current.map((i) => i.category))].sort(),
+    incidents: f.current.slice(-500).map((i) => ({ reference: i.reference, occurredAt: i.occurredAt })),
+    raisedAt: ctx.clock().toISOString(),
+    status: 'pending',
+    channels: 0,
+  };
+  let etag: string;
+  try {
+    etag = (await ctx.store.warnings.create(warning)).etag;
+  } catch (err) {
+    if (err instanceof ConcurrencyError) return undefined; // another run raised it
+    throw err;
+  }
+  return { warning, enqueued: await post(ctx, warning, etag) };
+}
+
+/** Channel cards into the outbox, then the row marked posted. */
+async function post(ctx: AppContext, warning: HotspotWarning, etag: string): Promise<number> {
+  const channels = await channelsFor(ctx, warning.borough, warning.themeId);
+  const card = warningCard(warning);
+  const { added } = await enqueue(
+    ctx,
+    `hotspot-${warning.id}`,
+    channels.map((c) => ({
+      id: `hotspot:${warning.id}:${stableId('c', c.conversationId).slice(2)}`,
+      target: targetOf(c),
+      payload: { card, summary: `Early warning: ${warningTitle(warning)}`.slice(0, 200) },
+    })),
+  );
+  try {
+    await ctx.store.warnings.update({ ...warning, status: 'posted', channels: channels.length }, etag);
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err; // another run finished it
+  }
+  return added;
+}
+
+async function finishClaim(ctx: AppContext, warning: HotspotWarning, etag: string): Promise<number> {
+  if (Date.parse(warning.raisedAt) > ctx.clock().getTime() - CLAIM_LEASE_MS) return 0; // its detector may still be posting
+  return post(ctx, warning, etag);
+}
+
+/** A warning by its row (the cards' buttons carry borough and row key). */
+export async function loadWarning(ctx: AppContext, borough: string, key: string): Promise<HotspotWarning | undefined> {
+  if (!BOROUGHS.some((b) => b.id === borough) || typeof key !== 'string' || key.length > 200) return undefined;
+  return (await ctx.store.warnings.get({ partitionKey: borough, rowKey: key }))?.value;
+}

@@ -1,0 +1,132 @@
+import type { AppContext } from '../context';
+import { boroughById } from '../domain/borough';
+import {
+  CASE_REVIEW_MONTHS,
+  CASE_REVIEW_THRESHOLD,
+  hashComplaintReference,
+  monthsBefore,
+  ordinal,
+  qualifyingComplaints,
+  repeatLabel,
+  type Complaint,
+} from '../domain/complaintReference';
+import type { Member } from '../domain/member';
+import type { Organisation } from '../domain/organisation';
+import { CATEGORY_LABELS } from '../domain/taxonomy';
+import type { IncidentRecord } from '../incidents/model';
+import { formatLocal, organisationName } from '../incidents/present';
+import { personalChats } from '../operations/recipients';
+import { enqueue } from '../outbox/enqueue';
+import { targetOf } from '../outbox/model';
+import { ConcurrencyError } from '../store/errors';
+import { repeatComplaintCard } from '../../cards/repeatComplaint';
+
+/**
+ * Repeat complaints and the ASB case-review threshold. A report that carries
+ * a household or complainant reference is indexed under the reference's
+ * keyed hash (ComplaintIndex: PartitionKey hash, RowKey occurredAt|reference);
+ * the complaints counted with it are read back from that one partition.
+ * See domain/complaintReference.ts for the matching rule.
+ */
+
+/** The restricted fields a report or edit stores for a reference typed on the form (none when it is blank). */
+export function referenceFields(ctx: AppContext, typed: string | undefined): { householdReference?: string; householdReferenceHash?: string } {
+  const t = typed?.trim();
+  if (!t) return {};
+  return { householdReference: t, householdReferenceHash: hashComplaintReference(ctx.config.referenceHashKey, t) };
+}
+
+const asComplaint = (r: IncidentRecord): Complaint => ({
+  reference: r.reference,
+  category: r.category,
+  occurredAt: r.occurredAt,
+  reporterOrganisationId: r.reporter.organisationId,
+  sharedWith: r.sharedWith,
+  anonymised: r.anonymisedAt !== undefined,
+});
+
+/** The complaints counted with this incident, oldest first (empty if it has no reference or is not ASB). */
+export async function qualifyingFor(ctx: AppContext, record: IncidentRecord, organisations: readonly Organisation[]): Promise<Complaint[]> {
+  const hash = record.restricted.householdReferenceHash;
+  if (!hash) return [];
+  const from = monthsBefore(record.occurredAt, CASE_REVIEW_MONTHS).toISOString();
+  const rows = await ctx.store.complaintIndex.listPartition(hash, { from, to: `${record.occurredAt}|~` });
+  const loaded = await Promise.all(
+    rows
+      .filter((r) => r.value.reference !== record.reference)
+      .map(async (r) => (await ctx.store.incidents.get({ partitionKey: r.value.partitionKey, rowKey: r.value.reference }))?.value),
+  );
+  // The index may hold a row whose incident was since edited to another reference: the incident decides.
+  const same = loaded.filter((v): v is IncidentRecord => v?.kind === 'incident' && v.restricted.householdReferenceHash === hash).map(asComplaint);
+  const kinds = new Map(organisations.map((o) => [o.id, o.kind]));
+  return qualifyingComplaints(asComplaint(record), same, (id) => kinds.get(id));
+}
+
+/** "repeat: 3rd in 6 months" for an incident card shown to someone with access; undefined for a first complaint. */
+export async function repeatStatus(ctx: AppContext, record: IncidentRecord, organisations: readonly Organisation[]): Promise<string | undefined> {
+  if (!record.restricted.householdReferenceHash || record.anonymisedAt) return undefined;
+  return repeatLabel((await qualifyingFor(ctx, record, organisations)).length);
+}
+
+const LEAD_ROLES = new Set<Member['roles'][number]>(['admin', 'coordinator', 'themeLead']);
+
+/**
+ * After a report (or an edit that set a reference) is stored: indexes it,
+ * and when it brings the linked complaints to the threshold or beyond,
+ * warns the reporting organisation's leads (its admins, coordinators and
+ * theme leads) and the police's leads, each in their personal chat through
+ * the outbox. One warning per complaint and person, whatever the retries.
+ */
+export async function recordComplaint(
+  ctx: AppContext,
+  record: IncidentRecord,
+  organisations: readonly Organisation[],
+): Promise<{ count: number; notified: number; unreachable: number }> {
+  const hash = record.restricted.householdReferenceHash;
+  if (!hash) return { count: 0, notified: 0, unreachable: 0 };
+  const partitionKey = (await ctx.store.incidentIndex.get({ partitionKey: record.reference, rowKey: 'i' }))?.value.partitionKey;
+  if (!partitionKey) throw new Error(`incident ${record.reference} is not indexed`);
+  try {
+    await ctx.store.complaintIndex.create({ hash, reference: record.reference, occurredAt: record.occurredAt, partitionKey, indexedAt: ctx.clock().toISOString() });
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err; // indexed by an earlier attempt
+  }
+  const qualifying = await qualifyingFor(ctx, record, organisations);
+  const count = qualifying.length;
+  if (count < CASE_REVIEW_THRESHOLD) return { count, notified: 0, unreachable: 0 };
+
+  const kinds = new Map(organisations.map((o) => [o.id, o.kind]));
+  const members = (await ctx.store.members.listPartition('member')).map((m) => m.value);
+  const recipients = members.filter(
+    (m) => m.roles.some((r) => LEAD_ROLES.has(r)) && (m.organisationId === record.reporter.organisationId || kinds.get(m.organisationId) === 'police'),
+  );
+  const chats = await personalChats(ctx);
+  const reachable = recipients.flatMap((m) => {
+    const chat = chats.get(m.aadObjectId);
+    return chat ? [{ member: m, chat }] : [];
+  });
+  const tz = ctx.config.timeZone;
+  const card = repeatComplaintCard({
+    count,
+    months: CASE_REVIEW_MONTHS,
+    threshold: CASE_REVIEW_THRESHOLD,
+    borough: boroughById(record.borough).name,
+    complaints: qualifying.map((c, i) => ({
+      title: ordinal(i + 1),
+      value: `${formatLocal(c.occurredAt, tz)} · ${c.reference} · ${CATEGORY_LABELS[c.category]} · ${organisationName(organisations, c.reporterOrganisationId)}`,
+    })),
+    buttons: [{ title: `View ${record.reference}`, verb: 'incident.view', data: { reference: record.reference } }],
+  });
+  const { added } = await enqueue(
+    ctx,
+    `repeat-${record.reference}`,
+    reachable.map(({ member, chat }) => ({
+      id: `repeat:${record.reference}:${member.aadObjectId}`,
+      target: targetOf(chat),
+      payload: { card, summary: `ASB case review threshold: ${ordinal(count)} complaint in ${CASE_REVIEW_MONTHS} months (${record.reference})` },
+    })),
+  );
+  const unreachable = recipients.length - reachable.length;
+  ctx.log.info('repeat complaints at the case review threshold', { reference: record.reference, count, recipients: reachable.length, unreachable, newlyEnqueued: added });
+  return { count, notified: reachable.length, unreachable };
+}
