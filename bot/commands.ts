@@ -110,6 +110,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     roles: ['staff', 'coordinator', 'themeLead', 'admin'],
     menu: false,
   },
+  {
+    title: 'digest settings',
+    description: 'Your weekly digest: themes, boroughs, day, time and where it goes',
+    scopes: ['personal'],
+    roles: ['themeLead', 'admin'],
+    // The personal menu already has 10 commands (Teams' limit); reached from the help card and the digest's button.
+    menu: false,
+  },
+  {
+    title: 'digest now',
+    description: 'A preview of this week\'s digest so far, e.g. digest now vulnerable',
+    scopes: ['personal'],
+    roles: ['themeLead', 'admin'],
+    menu: false,
+  },
 ];
 
 export function commandsFor(scope: Scope, roles: readonly Role[]): CommandSpec[] {

@@ -8,6 +8,7 @@ import { reminders } from './reminders';
 import { alerts } from './alerts';
 import { priorities } from './priorities';
 import { escalations } from './escalations';
+import { digests } from './digests';
 import { warnings } from './warnings';
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext, runtime: Runtime) => Promise<HttpResponse>;
@@ -33,6 +34,8 @@ export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHa
   { name: 'escalations', schedule: '0 * * * * *', handler: escalations },
   // Every minute: due joint-operation reminders into the outbox (ETag claims make overlapping runs safe).
   { name: 'reminders', schedule: '0 * * * * *', handler: reminders },
+  // Hourly, on the hour: weekly digests whose local day and time has passed (a create-once claim per subscription and week).
+  { name: 'digests', schedule: '0 0 * * * *', handler: digests },
   // Every 15 minutes: hotspot early warnings (create-once rows: one warning per place and window however often it runs).
   { name: 'warnings', schedule: '0 */15 * * * *', handler: warnings },
 ];

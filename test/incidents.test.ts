@@ -291,7 +291,7 @@ describe('a good report', () => {
     const refs = cards.map(referenceOf).sort();
     expect(refs).toEqual(Array.from({ length: 20 }, (_, i) => `BUR-2026-${String(i + 1).padStart(6, '0')}`));
     console.log(`20 concurrent reports stored in ${elapsed.toFixed(0)} ms`);
-    const stored = (await store().incidents.query("kind eq 'incident'")).map((r) => r.value.reference).filter((r) => r.startsWith('BUR'));
+    const stored = (await store().incidents.query("kind eq 'incident'")).flatMap((r) => (r.value.kind === 'incident' ? [r.value.reference] : [])).filter((r) => r.startsWith('BUR'));
     expect(stored.sort()).toEqual(refs);
   });
 });
@@ -425,7 +425,7 @@ describe('updates and edits', () => {
     expect(text).toMatch(/Update · Wed, 25 Nov 2026, 11:00 · Priya Shah/);
 
     const loaded = (await store().incidents.listPartition('stockport-2026-W48', { from: reference, to: `${reference}|~` })).map((r) => r.value);
-    expect(loaded.map((r) => (r.kind === 'history' ? `${r.version}:${r.type}` : `record v${r.version}`))).toEqual(['record v3', '1:created', '2:update', '3:edit']);
+    expect(loaded.map((r) => (r.kind === 'history' ? `${r.version}:${r.type}` : r.kind === 'incident' ? `record v${r.version}` : r.kind))).toEqual(['record v3', '1:created', '2:update', '3:edit']);
     const alterations = (await store().audit.listPartition(`incident:${reference}`)).filter((a) => a.value.action === 'alteration');
     expect(alterations).toHaveLength(2);
     // Raised to medium: now announced (redacted) like a new medium risk incident would be.

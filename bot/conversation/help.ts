@@ -15,6 +15,7 @@ export const HELP_BUTTONS: { title: string; verb: string; roles: Role[]; scopes:
   { title: 'Report incident', verb: 'incident.report', roles: ['staff'], scopes: ['personal'] },
   { title: 'Schedule operation', verb: 'operation.new', roles: ['coordinator'], scopes: ['personal'] },
   { title: 'Upcoming operations', verb: 'operation.list', roles: ['staff', 'coordinator', 'themeLead', 'admin'], scopes: ['personal'] },
+  { title: 'Digest settings', verb: 'digest.settings', roles: ['themeLead', 'admin'], scopes: ['personal'] },
 ];
 
 export function buildHelpCard(caller: Caller, scope: Scope): AdaptiveCard {

@@ -22,6 +22,7 @@ import { loadIncident, type LoadedIncident } from './repository';
 import { registered, type IncidentRequest } from './request';
 import { unknownIncidentCard } from './submit';
 import { refuse, viewerOf, viewIncident } from './view';
+import { weekMarkOp } from './weekMark';
 
 /**
  * Changing an incident: "add an update" (a progress note) and "edit" (a
@@ -81,6 +82,7 @@ export async function writeVersion(
       await ctx.store.incidents.transact([
         { op: 'update', value: next.record, etag: current.etag },
         { op: 'create', value: next.entry },
+        weekMarkOp(current.partitionKey, next.entry.at),
       ]);
       return { outcome: 'written', record: next.record };
     } catch (err) {

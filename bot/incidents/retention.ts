@@ -5,6 +5,7 @@ import { ConcurrencyError } from '../store/errors';
 import { auditIncident, stableId } from './audit';
 import { historyRowKey, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { loadIncident } from './repository';
+import { clearWeekStatsOp, weekMarkOp } from './weekMark';
 
 export interface RetentionResult {
   cutoff: string;
@@ -74,7 +75,12 @@ async function anonymiseOne(ctx: AppContext, reference: string, now: Date, month
     const rewrites = history
       .filter((h) => h.erased)
       .map((h) => ({ op: 'update' as const, value: h.value, etag: etags.get(historyRowKey(reference, h.before.version)) ?? '*' }));
-    const final = [{ op: 'update' as const, value: next, etag: loaded.etag }, { op: 'create' as const, value: entry }];
+    const final = [
+      { op: 'update' as const, value: next, etag: loaded.etag },
+      { op: 'create' as const, value: entry },
+      weekMarkOp(loaded.partitionKey, now.toISOString()),
+      clearWeekStatsOp(loaded.partitionKey, now.toISOString()),
+    ];
     // Usually one batch. A very long history is cleared first in chunks, so the
     // incident is marked anonymised only once everything else is done.
     const batches = rewrites.length + final.length <= MAX_BATCH ? [[...final, ...rewrites]] : [...chunks(rewrites, MAX_BATCH), final];

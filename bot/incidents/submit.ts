@@ -18,6 +18,7 @@ import { incidentButtons, summaryFacts } from './present';
 import { allOrganisations, notRegisteredCard, reportFormCard } from './reportForm';
 import { allocateReference, loadIncident } from './repository';
 import { registered } from './request';
+import { weekMarkOp } from './weekMark';
 
 const SubmitEnvelope = z.object({ submissionId: SubmissionId }).passthrough();
 
@@ -157,6 +158,7 @@ async function store(ctx: AppContext, record: IncidentRecord): Promise<IncidentR
     await ctx.store.incidents.transact([
       { op: 'create', value: record },
       { op: 'create', value: created },
+      weekMarkOp(partitionKey, record.reportedAt),
     ]);
   } catch (err) {
     if (!(err instanceof ConcurrencyError)) throw err;

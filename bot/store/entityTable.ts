@@ -111,11 +111,14 @@ export class EntityTable<S extends z.ZodTypeAny> {
    * all of them or none. A `create` of a row that exists, or an `update`
    * whose ETag has moved on, fails the whole batch with ConcurrencyError.
    */
-  async transact(ops: ({ op: 'create'; value: z.input<S> } | { op: 'update'; value: z.input<S>; etag: string })[]): Promise<void> {
+  async transact(
+    ops: ({ op: 'create'; value: z.input<S> } | { op: 'update'; value: z.input<S>; etag: string } | { op: 'upsert'; value: z.input<S> })[],
+  ): Promise<void> {
     if (ops.length === 0) return;
     const actions: TransactionAction[] = ops.map((o) => {
       const entity = this.encode(this.options.schema.parse(o.value) as z.output<S>);
-      return o.op === 'create' ? ['create', entity] : ['update', entity, 'Replace', { etag: o.etag }];
+      // upsert: an unconditional write (a marker every writer touches), never a conflict.
+      return o.op === 'create' ? ['create', entity] : o.op === 'upsert' ? ['upsert', entity, 'Replace'] : ['update', entity, 'Replace', { etag: o.etag }];
     });
     try {
       await this.client.submitTransaction(actions);

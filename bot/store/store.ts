@@ -13,12 +13,13 @@ import { AlertRecord, PartnerRequest } from '../alerts/model';
 import { PrioritySet } from '../domain/priority';
 import { PriorityPost } from '../priorities/model';
 import { StoreUnavailableError } from './errors';
+import { DigestAllowance, DigestDelivery, DigestSubscription } from '../digests/model';
 import { JointOperation } from '../domain/operation';
 import { Reminder, reminderPartition } from '../domain/reminder';
 import { incidentPartitionKey } from '../domain/isoWeek';
 import { ReferenceCounter } from '../domain/referenceCounter';
 import { ComplaintIndexEntry, HotspotWarning, warningRowKey } from '../warnings/model';
-import { IncidentIndexEntry, IncidentRow, IncidentSubmission, historyRowKey } from '../incidents/model';
+import { IncidentIndexEntry, IncidentRow, IncidentSubmission, historyRowKey, WEEK_MARK_KEY, WEEK_STATS_KEY } from '../incidents/model';
 
 export type StorageConnection = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
 
@@ -93,7 +94,9 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
       keys: (r) =>
         r.kind === 'incident'
           ? { partitionKey: incidentPartitionKey(r.borough, r.occurredAt), rowKey: r.reference }
-          : { partitionKey: r.partitionKey, rowKey: historyRowKey(r.reference, r.version) },
+          : r.kind === 'history'
+            ? { partitionKey: r.partitionKey, rowKey: historyRowKey(r.reference, r.version) }
+            : { partitionKey: r.partitionKey, rowKey: r.kind === 'weekMark' ? WEEK_MARK_KEY : WEEK_STATS_KEY },
       columns: (r): Record<string, string | boolean> =>
         r.kind === 'incident'
           ? { kind: r.kind, reporterOrg: r.reporter.organisationId, category: r.category, risk: r.risk, reportedAt: r.reportedAt, anonymised: r.anonymisedAt !== undefined }
@@ -120,6 +123,20 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
       // One partition per borough: "upcoming in Stockport" is one partition read; the id names its borough.
       keys: (o) => ({ partitionKey: o.borough, rowKey: o.id }),
       columns: (o) => ({ startsAt: o.startsAt, endsAt: o.endsAt, status: o.status }),
+    }),
+    digestSubscriptions: table('DigestSubscriptions', {
+      schema: DigestSubscription,
+      keys: (s) => ({ partitionKey: 'sub', rowKey: s.owner }),
+    }),
+    digestAllowances: table('DigestAllowances', {
+      schema: DigestAllowance,
+      keys: (a) => ({ partitionKey: 'allow', rowKey: a.aadObjectId }),
+    }),
+    digestDeliveries: table('DigestDeliveries', {
+      schema: DigestDelivery,
+      // One partition per subscription, one row per reported ISO week: the idempotency key of weekly delivery.
+      keys: (d) => ({ partitionKey: d.owner, rowKey: d.week }),
+      columns: (d) => ({ status: d.status }),
     }),
     reminders: table('Reminders', {
       schema: Reminder,

@@ -23,6 +23,7 @@ import { forgetInstallation, listChannelMappings, openChannelSettings, removeCha
 import { openPrioritiesForm, submitPrioritiesForm } from '../priorities/form';
 import { showPriorities } from '../priorities/show';
 import * as ops from '../operations/commands';
+import { allowDigestMember, digestNow, openDigestSettings, saveDigestSettings, stopDigests } from '../digests/settings';
 import { proposeOperation, showHotspotIncidents } from '../warnings/actions';
 import { messageCard } from '../../cards/message';
 import { welcomeCard } from '../../cards/welcome';
@@ -99,6 +100,11 @@ export const ACTION_HANDLERS: Record<string, (ctx: AppContext, request: CommandR
   'operation.cancel': (ctx, req) => ops.cancelAction(ctx, req),
   'operation.outcomesForm': (ctx, req) => ops.outcomesFormAction(ctx, req),
   'operation.outcomes': (ctx, req) => ops.outcomesAction(ctx, req),
+  'digest.settings': (ctx, { caller }) => openDigestSettings(ctx, caller),
+  'digest.save': (ctx, { caller, data }) => saveDigestSettings(ctx, caller, data),
+  'digest.stop': (ctx, { caller }) => stopDigests(ctx, caller),
+  'digest.allow': (ctx, { caller, data }) => allowDigestMember(ctx, caller, data),
+  'digest.now': (ctx, { caller, data }) => digestNow(ctx, caller, '', data),
   'hotspot.incidents': (ctx, req) => showHotspotIncidents(ctx, incidentRequest(ctx, req), req.data),
   'hotspot.propose': (ctx, req) => proposeOperation(ctx, incidentRequest(ctx, req), req.data),
 };

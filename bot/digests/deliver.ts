@@ -1,0 +1,146 @@
+import type { AppContext } from '../context';
+import { dueDigest, type DueDigest } from '../domain/digestSchedule';
+import { personalConversationOf } from '../conversation/personal';
+import { enqueue } from '../outbox/enqueue';
+import { targetOf, type Target } from '../outbox/model';
+import { safeKey } from '../store/entityTable';
+import { ConcurrencyError } from '../store/errors';
+import { buildThemeDigest } from './build';
+import type { DigestDelivery, DigestSubscription } from './model';
+import { DigestSources } from './sources';
+
+/** How long a claim holds before another run may take the week over (a run that crashed half way). */
+export const CLAIM_LEASE_MS = 10 * 60_000;
+
+export interface DigestRunResult {
+  sent: number;
+  notDue: number;
+  alreadyDone: number;
+  busy: number;
+  skipped: number;
+  failed: number;
+}
+
+/** The outbox item of one subscription's digest of one theme for one week: the same id however often it is enqueued. */
+export function digestItemId(owner: string, week: string, themeId: string): string {
+  return `digest:${owner}:${week}:${themeId}`;
+}
+export const digestBatchId = (week: string) => `digest-${week}`;
+
+/**
+ * The hourly timer: every subscription whose slot has passed gets its digest
+ * for the week reported, once. The week is claimed first by creating its
+ * DigestDeliveries row (create-once: a concurrent run gets a conflict and
+ * stops); the cards go into the outbox under deterministic ids, so a run
+ * that crashed after enqueueing and is retried once the lease runs out
+ * stores nothing twice; then the claim is marked sent.
+ */
+export async function runDigests(ctx: AppContext, opts: { concurrency?: number } = {}): Promise<DigestRunResult> {
+  const now = ctx.clock();
+  const result: DigestRunResult = { sent: 0, notDue: 0, alreadyDone: 0, busy: 0, skipped: 0, failed: 0 };
+  const subs = (await ctx.store.digestSubscriptions.listPartition('sub')).map((s) => s.value);
+  const sources = new DigestSources(ctx);
+  const queue = [...subs];
+  const worker = async () => {
+    for (let sub = queue.shift(); sub; sub = queue.shift()) {
+      try {
+        result[await deliverOne(ctx, sources, sub, now)]++;
+      } catch (err) {
+        // One subscription's failure must not stop the others; its claim's lease runs out and a later run retries.
+        result.failed++;
+        ctx.log.error('digest failed', { owner: sub.owner, error: (err as Error).message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency ?? 8 }, worker));
+  if (result.sent + result.skipped + result.failed > 0) ctx.log.info('digests run', { ...result });
+  return result;
+}
+
+type Outcome = Exclude<keyof DigestRunResult, 'failed'>;
+
+async function deliverOne(ctx: AppContext, sources: DigestSources, sub: DigestSubscription, now: Date): Promise<Outcome> {
+  const due = dueDigest(now, sub, new Date(sub.createdAt));
+  if (!due) return 'notDue';
+  const claim = await claimWeek(ctx, sub.owner, due.week, now);
+  if (claim.state !== 'claimed') return claim.state;
+
+  const target = await targetFor(ctx, sub);
+  if (!target) {
+    await finish(ctx, claim.row, claim.etag, { status: 'skipped', reason: sub.destination.kind === 'personal' ? 'no personal chat with the bot' : 'the channel is no longer mapped' });
+    ctx.log.warn('digest not delivered: nowhere to post', { owner: sub.owner, week: due.week, destination: sub.destination.kind });
+    return 'skipped';
+  }
+  const itemIds = await enqueueDigest(ctx, sources, sub, due, target);
+  await finish(ctx, claim.row, claim.etag, { status: 'sent', itemIds, sentAt: now.toISOString() });
+  return 'sent';
+}
+
+async function enqueueDigest(ctx: AppContext, sources: DigestSources, sub: DigestSubscription, due: DueDigest, target: Target): Promise<string[]> {
+  const messages = [];
+  for (const themeId of sub.themes) {
+    const built = await buildThemeDigest(ctx, sources, { themeId, boroughs: sub.boroughs, weekMonday: due.weekMonday, preview: false, timeZone: sub.timeZone });
+    if (!built) continue; // a theme removed from the configuration since
+    messages.push({
+      id: digestItemId(sub.owner, due.week, themeId),
+      target,
+      payload: { card: built.card, summary: `Weekly digest: ${built.figures.theme.name}, ${built.figures.total.thisWeek} incidents` },
+    });
+  }
+  await enqueue(ctx, digestBatchId(due.week), messages);
+  return messages.map((m) => m.id);
+}
+
+type Claim = { state: 'claimed'; row: DigestDelivery; etag: string } | { state: 'alreadyDone' | 'busy' };
+
+/** Create-once claim of (subscription, week); a claim whose lease ran out is taken over with an ETag-guarded write. */
+async function claimWeek(ctx: AppContext, owner: string, week: string, now: Date): Promise<Claim> {
+  const fresh: DigestDelivery = {
+    owner,
+    week,
+    status: 'claimed',
+    claimedAt: now.toISOString(),
+    leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString(),
+    attempts: 1,
+    itemIds: [],
+  };
+  try {
+    const created = await ctx.store.digestDeliveries.create(fresh);
+    return { state: 'claimed', row: created.value, etag: created.etag };
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+  }
+  const existing = await ctx.store.digestDeliveries.get({ partitionKey: owner, rowKey: week });
+  if (!existing) return { state: 'busy' };
+  if (existing.value.status !== 'claimed') return { state: 'alreadyDone' };
+  if (Date.parse(existing.value.leaseUntil) > now.getTime()) return { state: 'busy' };
+  try {
+    const taken = await ctx.store.digestDeliveries.update({ ...fresh, attempts: existing.value.attempts + 1 }, existing.etag);
+    return { state: 'claimed', row: taken.value, etag: taken.etag };
+  } catch (err) {
+    if (err instanceof ConcurrencyError) return { state: 'busy' };
+    throw err;
+  }
+}
+
+async function finish(ctx: AppContext, row: DigestDelivery, etag: string, change: Partial<DigestDelivery>): Promise<void> {
+  try {
+    await ctx.store.digestDeliveries.update({ ...row, ...change }, etag);
+  } catch (err) {
+    // Another run took the claim over after our lease ran out: it enqueues the same item ids and marks the week itself.
+    if (!(err instanceof ConcurrencyError)) throw err;
+  }
+}
+
+async function targetFor(ctx: AppContext, sub: DigestSubscription): Promise<Target | undefined> {
+  if (sub.destination.kind === 'personal') {
+    const chat = await personalConversationOf(ctx, sub.owner);
+    return chat && targetOf(chat);
+  }
+  const conversationId = sub.destination.conversationId;
+  const [mapping, channel] = await Promise.all([
+    ctx.store.channelMappings.get({ partitionKey: 'map', rowKey: safeKey(conversationId) }),
+    ctx.store.conversations.get({ partitionKey: 'channel', rowKey: safeKey(conversationId) }),
+  ]);
+  return mapping && channel ? targetOf(channel.value) : undefined;
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { BoroughId } from '../domain/borough';
+import { Instant } from '../domain/common';
+import { EntraObjectId } from '../domain/member';
+import { OrganisationId } from '../domain/organisation';
+import { ThemeId } from '../domain/theme';
+
+/** Where a subscription's digests go: the owner's 1:1 chat with the bot, or a channel an admin has mapped. */
+export const DigestDestination = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('personal') }),
+  z.object({ kind: z.literal('channel'), conversationId: z.string().min(1).max(400) }),
+]);
+export type DigestDestination = z.infer<typeof DigestDestination>;
+
+export const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 08:00');
+
+/** One person's weekly digest: one card per theme, every week at their local day and time. One per person. */
+export const DigestSubscription = z.object({
+  owner: EntraObjectId,
+  organisationId: OrganisationId,
+  themes: z.array(ThemeId).min(1, 'Choose at least one theme').max(10),
+  boroughs: z.array(BoroughId).min(1, 'Choose at least one borough'),
+  /** ISO weekday, 1 Monday … 7 Sunday. */
+  day: z.number().int().min(1).max(7),
+  time: LocalTime,
+  timeZone: z.string().min(1),
+  destination: DigestDestination,
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+export type DigestSubscription = z.infer<typeof DigestSubscription>;
+
+/** Someone who is not a theme lead, allowed by an admin to receive digests. */
+export const DigestAllowance = z.object({ aadObjectId: EntraObjectId, allowedBy: EntraObjectId, at: Instant });
+export type DigestAllowance = z.infer<typeof DigestAllowance>;
+
+export const IsoWeekLabel = z.string().regex(/^\d{4}-W\d{2}$/);
+
+/**
+ * The claim of one subscription's digest for one week: created once (a
+ * second timer run finds it and stops), leased while the cards are built and
+ * enqueued, then marked sent. Its keys are the idempotency key.
+ */
+export const DigestDelivery = z.object({
+  owner: EntraObjectId,
+  week: IsoWeekLabel,
+  status: z.enum(['claimed', 'sent', 'skipped']),
+  claimedAt: Instant,
+  leaseUntil: Instant,
+  attempts: z.number().int().min(1),
+  /** The outbox items it enqueued (deterministic from owner, week and theme). */
+  itemIds: z.array(z.string()).default([]),
+  sentAt: Instant.optional(),
+  reason: z.string().max(200).optional(),
+});
+export type DigestDelivery = z.infer<typeof DigestDelivery>;

@@ -1,0 +1,155 @@
+import { boroughById, type BoroughId } from '../bot/domain/borough';
+import type { Change, ThemeDigestFigures } from '../bot/domain/digest';
+import { OPERATION_TYPE_LABELS, OUTCOME_COUNTS, OUTCOME_LABELS } from '../bot/domain/operation';
+import { CATEGORY_LABELS } from '../bot/domain/taxonomy';
+import { Button, buttonsOf } from './incidentCommon';
+import { expandTemplate, type AdaptiveCard } from './render';
+import template from './templates/digest.json';
+
+/**
+ * The weekly digest of one theme: the trend chart first, then the figures.
+ * Everything on it is a count or a place (postcode district and area): no
+ * names, no incident text, no addresses, so it may go to a channel.
+ * Rows open the list behind them (`incidents.list`, access-checked for
+ * whoever taps).
+ */
+export interface DigestCardInput {
+  figures: ThemeDigestFigures;
+  boroughs: readonly BoroughId[];
+  /** "26 Oct – 1 Nov 2026". */
+  periodText: string;
+  /** A preview of the week so far, not the weekly delivery. */
+  preview: boolean;
+  /** Days the incident list buttons look back (the list filters by days, not weeks). */
+  listDays: 7 | 30 | 90;
+  /** Incident categories mapped to the theme (none: the theme has no incident figures). */
+  mappedCategories: number;
+  buttons: Button[];
+}
+
+const BAR = '▇';
+
+export function signed(n: number): string {
+  return n > 0 ? `+${n}` : n < 0 ? `−${Math.abs(n)}` : '0';
+}
+
+/** "▲ 13 (+12%)", "▼ 5 (−20%)", "no change", "▲ 4 (new)". */
+export function changeText(c: Pick<Change, 'change' | 'changePct'>): string {
+  if (c.change === 0) return 'no change';
+  const arrow = c.change > 0 ? '▲' : '▼';
+  const pct = c.changePct === undefined ? 'new' : `${signed(c.changePct)}%`;
+  return `${arrow} ${Math.abs(c.change)} (${pct})`;
+}
+
+const shortChange = (c: Change) => (c.change === 0 ? '=' : `${c.change > 0 ? '▲' : '▼'}${Math.abs(c.change)}`);
+const changeColor = (c: Change) => (c.change > 0 ? 'Attention' : c.change < 0 ? 'Good' : 'Default');
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function digestCard(input: DigestCardInput): AdaptiveCard {
+  const f = input.figures;
+  const single = input.boroughs.length === 1 ? input.boroughs[0] : undefined;
+  const listData = (extra: Record<string, string>) => ({
+    verb: 'incidents.list',
+    borough: single ?? 'all',
+    category: 'all',
+    days: String(input.listDays),
+    page: 0,
+    ...extra,
+  });
+  const weekNo = f.week.slice(5);
+  const max = Math.max(1, ...f.trend.map((t) => t.count));
+  const hasFigures = input.mappedCategories > 0;
+
+  const facts = [
+    { title: 'High risk', value: `${f.highRisk.thisWeek} (week before: ${f.highRisk.previous})` },
+    {
+      title: 'Alerts',
+      value:
+        f.alerts.raised === 0
+          ? 'none raised'
+          : `${plural(f.alerts.raised, 'raised', 'raised')} · ${f.alerts.sharePct ?? 0}% acknowledged (${f.alerts.acknowledged} of ${f.alerts.expected})`,
+    },
+    {
+      title: 'Joint operations',
+      value:
+        f.operations.completed === 0
+          ? 'none completed'
+          : `${f.operations.completed} completed${f.operations.awaitingOutcomes ? ` (${f.operations.awaitingOutcomes} awaiting outcomes)` : ''}`,
+    },
+  ];
+  const totals = OUTCOME_COUNTS.filter((k) => f.operations.totals[k] > 0).map((k) => `${f.operations.totals[k]} ${OUTCOME_LABELS[k].toLowerCase()}`);
+  if (totals.length) facts.push({ title: 'Outcomes', value: totals.join(', ') });
+
+  const boroughNames = input.boroughs.map((b) => boroughById(b).name).join(', ');
+  return expandTemplate(template, {
+    marking: 'OFFICIAL · figures only: no names, addresses or incident text',
+    title: `${input.preview ? 'Digest preview' : 'Weekly digest'} · ${f.theme.name}`,
+    subtitle: `Week ${Number(weekNo.slice(1))} · ${input.periodText} · ${boroughNames}`,
+    previewNote: input.preview ? 'The week so far: figures will change until it ends. Your weekly digest covers the whole week.' : '',
+    headline: hasFigures
+      ? `**${plural(f.total.thisWeek, 'incident')}** · ${changeText(f.total)} on the week before · 4-week average ${f.total.average4}`
+      : 'No incident categories are mapped to this theme.',
+    chart: {
+      title: 'Incidents per week',
+      xAxisTitle: 'ISO week',
+      yAxisTitle: 'Incidents',
+      data: f.trend.map((t) => ({ x: t.week.slice(5), y: t.count })),
+    },
+    trendRows: f.trend.map((t, i) => ({
+      week: t.week.slice(5),
+      count: String(t.count),
+      bar: t.count === 0 ? '·' : BAR.repeat(Math.max(1, Math.round((t.count / max) * 5))),
+      weight: i === f.trend.length - 1 ? 'Bolder' : 'Default',
+    })),
+    noIncidentsText: hasFigures && f.total.thisWeek + f.total.previous + f.total.average4 === 0 ? 'No incidents in these five weeks.' : '',
+    categories: f.byCategory.map((c) => ({
+      label: CATEGORY_LABELS[c.category].replace('Anti-social behaviour', 'ASB'),
+      count: String(c.thisWeek),
+      change: shortChange(c),
+      changeColor: changeColor(c),
+      average: `avg ${c.average4}`,
+      data: listData({ category: c.category }),
+    })),
+    boroughs: hasFigures && input.boroughs.length > 1
+      ? f.byBorough.map((b) => ({
+          label: boroughById(b.borough).name,
+          count: String(b.thisWeek),
+          change: shortChange(b),
+          changeColor: changeColor(b),
+          average: `avg ${b.average4}`,
+          data: listData({ borough: b.borough }),
+        }))
+      : [],
+    hotspots: f.hotspots.map((h) => ({
+      text: `**${h.count}** · ${h.district}${h.area ? ` ${h.area}` : ''} (${boroughById(h.borough).name})`,
+    })),
+    facts,
+    upcoming: f.operations.upcoming.slice(0, 3).map((o) => ({
+      text: `${OPERATION_TYPE_LABELS[o.type]} · ${boroughById(o.borough).name}, ${o.area} · ${shortDate(o.startsAt)}`,
+    })),
+    priorities: f.priorityChanges.slice(0, 4).map((p) => ({
+      text: `${boroughById(p.borough).name} v${p.version}: ${[
+        ...p.added.map((t) => `added ${t}`),
+        ...p.removed.map((t) => `removed ${t}`),
+        ...p.reworded.map((t) => `updated ${t}`),
+      ].join('; ')}`,
+    })),
+    footnote: 'Tap a row for the list behind it: you see your own organisation\'s reports. Weeks run Monday to Sunday, UK time.',
+    buttons: buttonsOf(input.buttons),
+  });
+}
+
+const SHORT = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+function shortDate(iso: string): string {
+  return SHORT.format(new Date(iso)).replace(',', '');
+}
+
+const DAY_MONTH = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' });
+const DAY_MONTH_YEAR = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
+
+/** "19 Oct – 25 Oct 2026" for the week starting on a Monday (calendar dates). */
+export function periodText(monday: string, sunday: string): string {
+  const d = (s: string) => new Date(`${s}T12:00:00Z`);
+  return `${DAY_MONTH.format(d(monday))} – ${DAY_MONTH_YEAR.format(d(sunday))}`;
+}
+

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { BOROUGHS } from '../bot/domain/borough';
+import { WEEKDAY_NAMES } from '../bot/domain/digestSchedule';
+import { expandTemplate, type AdaptiveCard } from './render';
+import template from './templates/digestSettings.json';
+
+const Choice = z.object({ title: z.string(), value: z.string() });
+
+export const DigestSettingsData = z.object({
+  subtitle: z.string(),
+  status: z.object({ text: z.string(), tone: z.enum(['good', 'attention']) }).optional(),
+  themes: z.array(Choice),
+  selected: z.object({ themes: z.array(z.string()), boroughs: z.array(z.string()), day: z.string(), time: z.string(), destination: z.string() }),
+  destinations: z.array(Choice).min(1),
+  errors: z.object({ themes: z.string(), boroughs: z.string(), time: z.string(), destination: z.string() }).partial().default({}),
+  subscribed: z.boolean(),
+  /** Admins also see who they may allow to receive digests. */
+  allowable: z.array(Choice).optional(),
+});
+
+/** Where and when a person's weekly digests go, with the themes and boroughs they cover. */
+export function digestSettingsCard(input: z.input<typeof DigestSettingsData>): AdaptiveCard {
+  const d = DigestSettingsData.parse(input);
+  const admin = d.allowable !== undefined && d.allowable.length > 0;
+  return expandTemplate(template, {
+    subtitle: d.subtitle,
+    status: d.status?.text ?? '',
+    statusColor: d.status?.tone === 'attention' ? 'Attention' : 'Good',
+    themes: d.selected.themes.join(','),
+    boroughs: d.selected.boroughs.join(','),
+    day: d.selected.day,
+    time: d.selected.time,
+    destination: d.selected.destination,
+    themeChoices: d.themes,
+    boroughChoices: BOROUGHS.map((b) => ({ title: b.name, value: b.id })),
+    dayChoices: WEEKDAY_NAMES.map((n, i) => ({ title: n, value: String(i + 1) })),
+    destinationChoices: d.destinations,
+    errors: { themes: d.errors.themes ?? '', boroughs: d.errors.boroughs ?? '', time: d.errors.time ?? '', destination: d.errors.destination ?? '' },
+    subscribed: d.subscribed,
+    admin,
+    memberChoices: d.allowable ?? [],
+  });
+}
