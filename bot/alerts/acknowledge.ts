@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context';
+import { EntraObjectId } from '../domain/member';
 import { canAcknowledge, type Actor } from '../domain/permissions';
 import { stableId } from '../domain/stableId';
 import { enqueue } from '../outbox/enqueue';
@@ -14,13 +16,27 @@ export type AckResult =
  * Records that the caller's organisation has seen the alert, then updates
  * every channel's copy of the card so all partners see who has acknowledged.
  */
-export async function acknowledgeAlert(ctx: AppContext, actor: Actor & { displayName: string }, alertId: string): Promise<AckResult> {
-  if (!canAcknowledge(actor)) return { ok: false, reason: 'not-allowed' };
+export async function acknowledgeAlert(ctx: AppContext, actor: Actor & { displayName: string; aadObjectId?: string }, alertId: string): Promise<AckResult> {
+  const refuse = async (reason: 'not-found' | 'not-allowed' | 'not-expected'): Promise<AckResult> => {
+    // A refusal is audited: a button naming an alert the organisation was not asked about is a tampered one.
+    if (EntraObjectId.safeParse(actor.aadObjectId).success) {
+      await ctx.store.audit.create({
+        id: randomUUID(),
+        at: ctx.clock().toISOString(),
+        action: 'refusal',
+        actor: { aadObjectId: actor.aadObjectId!, organisationId: actor.organisation?.id },
+        subject: { type: 'alert', id: alertId },
+        note: `acknowledgement refused: ${reason}`,
+      });
+    }
+    return { ok: false, reason };
+  };
+  if (!canAcknowledge(actor)) return refuse('not-allowed');
   const orgId = actor.organisation!.id;
   const keys = { partitionKey: 'alert', rowKey: alertId };
   const current = await ctx.store.alerts.get(keys);
-  if (!current) return { ok: false, reason: 'not-found' };
-  if (!current.value.expectedOrganisations.includes(orgId)) return { ok: false, reason: 'not-expected' };
+  if (!current) return refuse('not-found');
+  if (!current.value.expectedOrganisations.includes(orgId)) return refuse('not-expected');
 
   let changed = false;
   const stored = await ctx.store.alerts.mutate(keys, (r) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context';
 import type { AuditAction } from '../domain/audit';
-import type { Member } from '../domain/member';
+import { EntraObjectId, type Member } from '../domain/member';
 
 /** Records who did what to an operation, and who looked at its restricted briefing. */
 export async function auditOperation(
@@ -18,5 +18,18 @@ export async function auditOperation(
     actor: { aadObjectId: member.aadObjectId, organisationId: member.organisationId },
     subject: { type: 'operation', id: operationId },
     ...extra,
+  });
+}
+
+/** A refused action on an operation (e.g. a tampered button naming someone else's operation): audited like a change. */
+export async function auditOperationRefusal(ctx: AppContext, caller: { aadObjectId?: string; member?: Member }, operationId: string, note: string): Promise<void> {
+  if (!EntraObjectId.safeParse(caller.aadObjectId).success) return; // no identity to record
+  await ctx.store.audit.create({
+    id: randomUUID(),
+    at: ctx.clock().toISOString(),
+    action: 'refusal',
+    actor: { aadObjectId: caller.aadObjectId!, organisationId: caller.member?.organisationId },
+    subject: { type: 'operation', id: operationId },
+    note,
   });
 }

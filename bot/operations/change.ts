@@ -12,7 +12,7 @@ import { hasEnded } from '../domain/operation';
 import { canManage } from '../domain/operationAccess';
 import { parseCancelForm, parseRescheduleForm, type ChangeFormField, type FieldErrors } from '../domain/operationForm';
 import { ConcurrencyError } from '../store/errors';
-import { auditOperation } from './audit';
+import { auditOperation, auditOperationRefusal } from './audit';
 import { cancelCalendarEvent, updateCalendarEvent } from './calendar';
 import { sendPersonal, updateChannelPosts } from './publish';
 import { personalChats, splitReachable } from './recipients';
@@ -39,7 +39,10 @@ async function precheck(ctx: AppContext, caller: Caller, raw: unknown): Promise<
   const stored = action.success ? await loadOperation(ctx, action.data.operationId) : undefined;
   if (!action.success || !stored) return { ok: false, result: { kind: 'not-found' } };
   const op = stored.value;
-  if (!canManage(caller.member, op)) return { ok: false, result: { kind: 'refused', op } };
+  if (!canManage(caller.member, op)) {
+    await auditOperationRefusal(ctx, caller, op.id, 'reschedule or cancel refused: not its coordinator or an administrator');
+    return { ok: false, result: { kind: 'refused', op } };
+  }
   return { ok: true, op, etag: stored.etag, version: action.data.version };
 }
 

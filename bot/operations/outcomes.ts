@@ -4,7 +4,7 @@ import type { JointOperation } from '../domain/operation';
 import { canRecordOutcomes } from '../domain/operationAccess';
 import { parseOutcomesForm, type FieldErrors, type OutcomesFormField } from '../domain/operationForm';
 import { ConcurrencyError } from '../store/errors';
-import { auditOperation } from './audit';
+import { auditOperation, auditOperationRefusal } from './audit';
 import { OperationAction } from './change';
 import { updateChannelPosts } from './publish';
 import { loadDirectory, loadOperation } from './repository';
@@ -24,7 +24,10 @@ export async function recordOutcomes(ctx: AppContext, caller: Caller, raw: unkno
   if (!action.success || !stored) return { kind: 'not-found' };
   const op = stored.value;
   const member = caller.member;
-  if (!member || !canRecordOutcomes(member, op)) return { kind: 'refused', op };
+  if (!member || !canRecordOutcomes(member, op)) {
+    await auditOperationRefusal(ctx, caller, op.id, 'outcomes refused: not its coordinator or the lead agency');
+    return { kind: 'refused', op };
+  }
   const now = ctx.clock();
   if (op.status === 'cancelled') return { kind: 'closed', op, why: 'it was cancelled' };
   if (Date.parse(op.startsAt) > now.getTime()) return { kind: 'closed', op, why: 'it has not started yet' };

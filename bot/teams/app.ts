@@ -131,6 +131,8 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
     // The bot serves one tenant: an authenticated activity from another tenant is still refused.
     if (allowedTenant && tenantOf(context.activity) !== allowedTenant) {
       ctx.log.warn('activity from another tenant refused', { tenant: tenantOf(context.activity) });
+      // An invoke is answered 403 (without an answer botbuilder would say 501, "not implemented").
+      if (context.activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });
       return false;
     }
     return true;

@@ -1,0 +1,236 @@
+/**
+ * Who may reach the bot, and what a tampered card can do.
+ *
+ * - Production mode: activities without a Bot Framework JWT, or with a bad
+ *   one, are answered 401 by botbuilder's CloudAdapter; the app never runs.
+ * - Past the JWT check (stubbed in test/support/acceptingAuth.ts), an
+ *   activity from another tenant is refused by the app.
+ * - Card actions whose data names things the user may not touch (another
+ *   organisation's incident, an alert the organisation was not asked to
+ *   acknowledge, an operation the user does not run) are refused and audited.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseAlert } from '../bot/alerts/raise';
+import { loadConfig, type Config } from '../bot/config';
+import type { Logger } from '../bot/context';
+import { DEMO_MEMBERS } from '../bot/seed/demoData';
+import { scheduleOperation } from '../bot/operations/schedule';
+import { createRuntime, type Runtime } from '../bot/runtime';
+import { seedDemoDataIfEmpty } from '../bot/seed/seed';
+import { safeKey } from '../bot/store/entityTable';
+import { startLocalHost, type LocalHost } from '../scripts/localFunctionsHost';
+import { runtimeWithAcceptingAuth } from './support/acceptingAuth';
+import { activityFrom, personalChat, PRIYA, startBotHarness, TENANT, textOfCard, type BotHarness } from './support/botHarness';
+import { startFakeConnector, type FakeConnector } from './support/fakeConnector';
+import { freshStore } from './support/storage';
+
+const APP_ID = '11111111-2222-4333-8444-555555555555';
+const OTHER_TENANT = '99999999-0000-4000-8000-00000000beef';
+const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP, coordinator
+const AISHA = { id: '29:aisha', aadObjectId: '00000000-0000-4000-8000-000000000005', name: 'Aisha Rahman' }; // Salix Homes
+
+const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const unsignedJwt = (claims: Record<string, unknown>) => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
+
+describe('production mode', () => {
+  let runtime: Runtime;
+  let host: LocalHost;
+  let accepting: LocalHost;
+  let connector: FakeConnector;
+  const logs: { level: string; msg: string }[] = [];
+  const logger: Logger = {
+    info: (msg) => logs.push({ level: 'info', msg }),
+    warn: (msg) => logs.push({ level: 'warn', msg }),
+    error: (msg) => logs.push({ level: 'error', msg }),
+  };
+
+  beforeAll(async () => {
+    const { connectionString, prefix } = await freshStore();
+    // loadConfig rightly refuses Azurite's development account in production: load with a real-looking
+    // account, then point the storage at the test Azurite.
+    const loaded = loadConfig({
+      CONCORDAT_MODE: 'production', HOST: '127.0.0.1', PORT: '0', TABLE_PREFIX: prefix,
+      STORAGE_CONNECTION: `DefaultEndpointsProtocol=https;AccountName=concordattest;AccountKey=${Buffer.from('k'.repeat(64)).toString('base64')};EndpointSuffix=core.windows.net`,
+      MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'not-a-real-secret-for-tests-only',
+      PARTNER_KEYS: '{}', REFERENCE_HASH_KEY: 'test-only-reference-hash-key-0123456789abcdef',
+    });
+    const config: Config = { ...loaded, storage: { connectionString } };
+    expect(config.mode).toBe('production');
+    runtime = createRuntime(config, logger);
+    await seedDemoDataIfEmpty(runtime.ctx.store);
+    connector = await startFakeConnector();
+    host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false });
+    accepting = await startLocalHost(runtimeWithAcceptingAuth(runtime.ctx), { host: '127.0.0.1', port: 0, timers: false });
+  });
+  afterAll(async () => {
+    await host?.close();
+    await accepting?.close();
+    await connector?.close();
+  });
+
+  const post = async (url: string, activity: Record<string, unknown>, authorization?: string) => {
+    const res = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    return { status: res.status, text };
+  };
+  const help = (tenant = TENANT) => {
+    const a = activityFrom(connector.serviceUrl, PRIYA, personalChat(PRIYA), { type: 'message', text: 'help' });
+    return { ...a, conversation: { ...(a.conversation as object), tenantId: tenant }, channelData: { tenant: { id: tenant } } };
+  };
+  const install = (tenant = TENANT) => ({
+    ...activityFrom(connector.serviceUrl, PRIYA, personalChat(PRIYA), { type: 'conversationUpdate', membersAdded: [{ id: '28:concordat-bot' }] }),
+    conversation: { id: `a:install-${tenant}`, conversationType: 'personal', tenantId: tenant },
+    channelData: { tenant: { id: tenant } },
+  });
+  const conversations = async () => (await runtime.ctx.store.conversations.query("PartitionKey ne ''")).length;
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['a token that is not a JWT', 'Bearer not-a-jwt'],
+    ['an unsigned JWT from a foreign issuer', `Bearer ${unsignedJwt({ iss: 'https://evil.example', aud: APP_ID, exp: 4102444800, serviceurl: 'http://127.0.0.1' })}`],
+    ['an unsigned JWT claiming to be the Bot Framework', `Bearer ${unsignedJwt({ iss: 'https://api.botframework.com', aud: APP_ID, exp: 4102444800 })}`],
+    ['Basic credentials', `Basic ${Buffer.from('user:pass').toString('base64')}`],
+  ])('refuses an activity with %s: 401, and the app never runs', async (_what, authorization) => {
+    const sentBefore = connector.sent.length;
+    const before = await conversations();
+    for (const activity of [help(), install()]) {
+      const res = await post(host.url, activity, authorization);
+      // A token naming the Bot Framework as issuer makes botbuilder fetch its signing keys from
+      // login.botframework.com: offline (as here) that fails with 500 before any check, online the
+      // signature check fails with 401. Either way it is refused before the app.
+      if (/Bot Framework/.test(_what)) expect([401, 500]).toContain(res.status);
+      else expect(res.status).toBe(401);
+    }
+    expect(connector.sent.length).toBe(sentBefore); // no reply
+    expect(await conversations()).toBe(before); // no installation recorded
+    expect(logs.filter((l) => l.msg === 'turn failed')).toEqual([]);
+  }, 20_000);
+
+  it('past the JWT check, serves its own tenant (the stub works) and refuses another tenant', async () => {
+    const ours = await post(accepting.url, help());
+    expect(ours.status).toBe(200);
+    const reply = await connector.waitFor((a) => textOfCard(a.activity.attachments?.[0]?.content).includes('Report incident'), 5000);
+    expect(reply).toBeDefined();
+
+    const sentBefore = connector.sent.length;
+    const before = await conversations();
+    const theirs = await post(accepting.url, help(OTHER_TENANT));
+    const theirInstall = await post(accepting.url, install(OTHER_TENANT));
+    expect(theirs.status).toBeLessThan(500);
+    expect(theirInstall.status).toBeLessThan(500);
+    const theirInvoke = await post(accepting.url, {
+      ...activityFrom(connector.serviceUrl, PRIYA, personalChat(PRIYA), {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: 'incident.report', data: { verb: 'incident.report' } } },
+      }),
+      conversation: { id: 'a:x', conversationType: 'personal', tenantId: OTHER_TENANT },
+      channelData: { tenant: { id: OTHER_TENANT } },
+    });
+    expect(theirInvoke.text).not.toContain('Report an incident'); // no card handed out
+    expect(theirInvoke.status).toBe(403);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(connector.sent.length).toBe(sentBefore);
+    expect(await conversations()).toBe(before);
+    expect(logs.filter((l) => l.msg === 'activity from another tenant refused')).toHaveLength(3);
+  });
+});
+
+describe('tampered card actions', () => {
+  let bot: BotHarness;
+  beforeAll(async () => {
+    bot = await startBotHarness();
+  });
+  afterAll(async () => bot?.close());
+
+  const store = () => bot.runtime.ctx.store;
+  const invoke = async (user: typeof PRIYA, verb: string, data: Record<string, unknown>) => {
+    const res = await bot.post(
+      activityFrom(bot.connector.serviceUrl, user, personalChat(user), {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' },
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    return textOfCard(res.body.value);
+  };
+  const refusals = async (subject: string) =>
+    (await store().audit.listPartition(safeKey(subject))).map((a) => a.value).filter((a) => a.action === 'refusal');
+
+  it("another organisation's incident: view, update and edit are refused, and each refusal is audited", async () => {
+    const form = {
+      category: 'asb-nuisance', hateCrimeStrand: '', borough: 'stockport', area: 'Brinnington estate', postcodeDistrict: 'SK5', fullAddress: '',
+      occurredDate: '2026-11-24', occurredTime: '21:30', summary: 'Group of youths throwing stones at passing buses near the shops.',
+      details: 'Restricted: the caller at number 4.', victims: '0', suspects: '4', witnesses: '2', vulnerablePerson: 'false', childrenPresent: 'false',
+      policeReference: '', risk: 'standard', actions: 'reported-to-police', sharedWith: 'gmp', marking: 'OFFICIAL-SENSITIVE',
+    };
+    const confirmation = await invoke(PRIYA, 'incident.submit', { submissionId: randomUUID().replace(/-/g, ''), ...form });
+    const reference = /Recorded: ([A-Z]{3}-\d{4}-\d{6})/.exec(confirmation)![1]!;
+
+    // Aisha (Salix Homes) presses buttons carrying Stockport Homes' reference.
+    const view = await invoke(AISHA, 'incident.view', { reference });
+    expect(view).toContain('does not have access');
+    expect(view).not.toContain('Restricted: the caller');
+    const update = await invoke(AISHA, 'incident.update.submit', { reference, submissionId: randomUUID().replace(/-/g, ''), note: 'Tampered update from another organisation.' });
+    expect(update).toContain('You cannot add an update to this incident');
+    const edit = await invoke(AISHA, 'incident.edit.submit', { reference, submissionId: randomUUID().replace(/-/g, ''), baseVersion: 1, ...form, summary: 'Rewritten by someone who may not edit it.' });
+    expect(edit).toContain('You cannot edit this incident');
+
+    const loaded = await store().incidentIndex.get({ partitionKey: reference, rowKey: 'i' });
+    const rows = (await store().incidents.listPartition(loaded!.value.partitionKey)).map((r) => r.value);
+    expect(rows.filter((r) => r.kind === 'history' && 'reference' in r && r.reference === reference)).toHaveLength(1); // created only
+    const audited = await refusals(`incident:${reference}`);
+    expect(audited.map((a) => a.note).sort()).toEqual(['add an update to refused', 'details refused: not shared with salix-homes', 'edit refused'].sort());
+    expect(audited.every((a) => a.actor.aadObjectId === AISHA.aadObjectId && a.actor.organisationId === 'salix-homes')).toBe(true);
+  });
+
+  it('an alert the organisation was not asked to acknowledge, or one that does not exist: refused, nothing recorded, refusal audited', async () => {
+    const raised = await raiseAlert(bot.runtime.ctx, {
+      alertId: 'alert-tamper-1', source: 'api', organisationId: 'gmp', displayName: 'Salford district',
+      input: { severity: 'warning', boroughs: ['salford'], themeId: 'public-safety', title: 'Warrant day in Eccles', body: 'Expect a police presence around Eccles from 06:00.', expiresInDays: 3, marking: 'OFFICIAL' },
+    });
+    expect(raised.ok && raised.record.expectedOrganisations).not.toContain('stockport-homes');
+    const text = await invoke(PRIYA, 'alert.ack', { alertId: 'alert-tamper-1' });
+    expect(text).toContain('Your organisation is not one of those this alert asks to acknowledge it');
+    expect((await store().alerts.get({ partitionKey: 'alert', rowKey: 'alert-tamper-1' }))!.value.acknowledgements).toEqual([]);
+    expect(await refusals('alert:alert-tamper-1')).toEqual([
+      expect.objectContaining({ actor: { aadObjectId: PRIYA.aadObjectId, organisationId: 'stockport-homes' }, note: 'acknowledgement refused: not-expected' }),
+    ]);
+    expect(await invoke(PRIYA, 'alert.ack', { alertId: 'alert-made-up-by-hand' })).toContain('That alert no longer exists');
+    expect(await refusals('alert:alert-made-up-by-hand')).toHaveLength(1);
+  });
+
+  it('an operation the user does not coordinate: reschedule, cancel and outcomes are refused, nothing changes, refusals audited', async () => {
+    const tom = DEMO_MEMBERS.find((m) => m.aadObjectId === TOM.aadObjectId)!;
+    const scheduled = await scheduleOperation(bot.runtime.ctx, { aadObjectId: tom.aadObjectId, displayName: tom.displayName, member: tom }, {
+      submissionId: randomUUID(), name: 'Brinnington day of action', type: 'day-of-action', borough: 'stockport', area: 'Brinnington',
+      startDate: '2026-12-05', startTime: '09:00', endDate: '2026-12-05', endTime: '15:00',
+      lead: 'gmp', partners: '', participants: TOM.aadObjectId, briefing: '', incidents: '', reminders: '1440', outcomesAfter: '1440',
+    });
+    if (scheduled.kind !== 'scheduled') throw new Error('not scheduled');
+    const op = scheduled.op;
+
+    expect(await invoke(PRIYA, 'operation.cancel', { operationId: op.id, version: op.version, reason: '' })).toContain('Only the coordinator who scheduled it');
+    expect(await invoke(PRIYA, 'operation.reschedule', { operationId: op.id, version: op.version, startDate: '2026-12-06', startTime: '09:00', endDate: '2026-12-06', endTime: '15:00' })).toContain('Only the coordinator who scheduled it');
+    expect(await invoke(AISHA, 'operation.outcomes', { operationId: op.id, arrests: '9', warrantsExecuted: '0', premisesClosed: '0', vehiclesSeized: '0', referrals: '0', notes: '' })).toContain('Outcomes are recorded by the coordinator');
+
+    const now = (await store().operations.get({ partitionKey: op.borough, rowKey: op.id }))!.value;
+    expect(now).toMatchObject({ status: 'scheduled', version: op.version, startsAt: op.startsAt });
+    expect(now.outcomes).toBeUndefined();
+    const audited = await refusals(`operation:${op.id}`);
+    expect(audited.map((a) => [a.actor.aadObjectId, a.note?.split(':')[0]]).sort()).toEqual(
+      [
+        [PRIYA.aadObjectId, 'reschedule or cancel refused'],
+        [PRIYA.aadObjectId, 'reschedule or cancel refused'],
+        [AISHA.aadObjectId, 'outcomes refused'],
+      ].sort(),
+    );
+  });
+});
