@@ -186,10 +186,12 @@ describe('digest figures from a known data set', () => {
 
   it('serves a borough-week from its cached stats row until an incident is written there, then recomputes', async () => {
     await build('public-safety'); // computes and stores the stats rows
-    const pk = 'stockport-2026-W43';
-    const cached = await ctx.store.incidents.get({ partitionKey: pk, rowKey: '~stats' });
-    const mark = await ctx.store.incidents.get({ partitionKey: pk, rowKey: '~mark' });
-    expect(cached?.value.kind === 'weekStats' && mark?.value.kind === 'weekMark' && cached.value.mark === mark.value.nonce).toBe(true);
+    const cached = await ctx.store.weekStats.get({ partitionKey: '2026-W43', rowKey: 'stockport' });
+    const mark = await ctx.store.incidents.get({ partitionKey: 'stockport-2026-W43', rowKey: '~mark' });
+    expect(mark?.value.kind === 'weekMark' && cached?.value.mark === mark.value.nonce).toBe(true);
+    expect(cached?.value.stats.byCategory).toEqual({ 'asb-nuisance': 3, 'domestic-abuse': 1, burglary: 1 });
+    // A borough-week with no incidents is cached too, as zeros.
+    expect((await ctx.store.weekStats.get({ partitionKey: '2026-W43', rowKey: 'bury' }))?.value).toMatchObject({ mark: '', stats: { incidents: 0 } });
     // A report through the card (the real write path) moves the marker in the incident's own transaction.
     bot.now.value = new Date('2026-10-26T07:59:00Z');
     const res = await execute(bot, PRIYA, personalChat(PRIYA), 'incident.submit', {

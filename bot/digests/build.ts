@@ -45,8 +45,7 @@ export async function buildThemeDigest(ctx: AppContext, sources: DigestSources, 
   await Promise.all(
     req.boroughs.flatMap((b) =>
       weeks.map(async (w) => {
-        const key = `${b}-${w}`;
-        statsByKey.set(key, await sources.weekStats(key));
+        statsByKey.set(`${b}-${w}`, await sources.weekStats(b, w));
       }),
     ),
   );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BoroughId } from '../domain/borough';
 import { Instant } from '../domain/common';
+import { WeekStats } from '../domain/digest';
 import { EntraObjectId } from '../domain/member';
 import { OrganisationId } from '../domain/organisation';
 import { ThemeId } from '../domain/theme';
@@ -54,3 +55,18 @@ export const DigestDelivery = z.object({
   reason: z.string().max(200).optional(),
 });
 export type DigestDelivery = z.infer<typeof DigestDelivery>;
+
+/**
+ * A borough-week's digest figures (domain/digest.ts WeekStats), computed from
+ * its Incidents partition by a reader and tagged with the partition's `~mark`
+ * nonce read before computing ('' when it had none): current while the
+ * marker keeps that nonce. docs/storage.md "Weekly digests".
+ */
+export const BoroughWeekStats = z.object({
+  week: IsoWeekLabel,
+  borough: BoroughId,
+  mark: z.string().max(64),
+  computedAt: Instant,
+  stats: WeekStats,
+});
+export type BoroughWeekStats = z.infer<typeof BoroughWeekStats>;

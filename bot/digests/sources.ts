@@ -6,18 +6,19 @@ import { weekStatsOf, type WeekStats } from '../domain/digest';
 import type { JointActionSummary, JointActionSummaryQuery } from '../domain/operationSummary';
 import type { PrioritySet } from '../domain/priority';
 import type { Theme } from '../domain/theme';
-import { WEEK_MARK_KEY, WEEK_STATS_KEY, type IncidentRecord } from '../incidents/model';
+import { WEEK_MARK_KEY, type IncidentRecord } from '../incidents/model';
+import type { BoroughWeekStats } from './model';
 import { jointActionSummary } from '../operations/summary';
 
 /**
  * What digests read, each read once per run however many digests need it
  * (a timer run builds many digests from the same borough-weeks).
  *
- * Incidents: one borough-week's figures come from its partition's `~stats`
- * row, current while the partition's `~mark` row still has the nonce the
- * stats were computed under (two point reads). Otherwise the partition's
- * incidents are read (one partition query) and the stats recomputed and
- * stored for the next reader. docs/storage.md "Weekly digests".
+ * Incidents: one borough-week's figures come from its WeekStats row (one
+ * partition read per week for every borough), current while the Incidents
+ * partition's `~mark` row still has the nonce they were computed under (one
+ * point read). Otherwise the partition's incidents are read (one partition
+ * query), aggregated, and stored for the next reader. docs/storage.md "Weekly digests".
  */
 export class DigestSources {
   private readonly memo = new Map<string, Promise<unknown>>();
@@ -34,9 +35,14 @@ export class DigestSources {
     return p;
   }
 
-  /** The stats of one Incidents partition (`<borough>-<ISO week>`). */
-  weekStats(partitionKey: string): Promise<WeekStats> {
-    return this.once(`stats:${partitionKey}`, () => readWeekStats(this.ctx, partitionKey));
+  /** A borough-week's figures. */
+  weekStats(borough: BoroughId, week: string): Promise<WeekStats> {
+    return this.once(`stats:${borough}-${week}`, async () => readWeekStats(this.ctx, borough, week, await this.cachedWeek(week)));
+  }
+
+  /** Every borough's cached figures of one week: one partition read. */
+  private cachedWeek(week: string): Promise<Map<string, BoroughWeekStats>> {
+    return this.once(`week:${week}`, async () => new Map((await this.ctx.store.weekStats.listPartition(week)).map((r) => [r.value.borough, r.value])));
   }
 
   themes(): Promise<Theme[]> {
@@ -62,16 +68,22 @@ export class DigestSources {
   }
 }
 
-export async function readWeekStats(ctx: AppContext, partitionKey: string): Promise<WeekStats> {
+/**
+ * A borough-week's figures: the cached row if the partition's marker still
+ * has the nonce it was computed under, else the partition's incidents read
+ * (one partition query), aggregated, and cached for the next reader.
+ */
+export async function readWeekStats(ctx: AppContext, borough: BoroughId, week: string, cachedWeek?: Map<string, BoroughWeekStats>): Promise<WeekStats> {
+  const partitionKey = `${borough}-${week}`;
   const [mark, cached] = await Promise.all([
     ctx.store.incidents.get({ partitionKey, rowKey: WEEK_MARK_KEY }),
-    ctx.store.incidents.get({ partitionKey, rowKey: WEEK_STATS_KEY }),
+    cachedWeek ? cachedWeek.get(borough) : ctx.store.weekStats.get({ partitionKey: week, rowKey: borough }).then((r) => r?.value),
   ]);
-  // The marker is read before the partition: any write after this read changes it, so stats tagged with it are never wrongly current.
+  // The marker is read before the partition: any write after this read changes it, so figures tagged with it are never wrongly current.
   const nonce = mark?.value.kind === 'weekMark' ? mark.value.nonce : '';
-  if (cached?.value.kind === 'weekStats' && cached.value.mark === nonce) return cached.value.stats;
+  if (cached && cached.mark === nonce) return cached.stats;
   const rows = await ctx.store.incidents.query(odata`PartitionKey eq ${partitionKey} and kind eq 'incident'`);
   const stats = weekStatsOf(rows.map((r) => r.value).filter((v): v is IncidentRecord => v.kind === 'incident'));
-  await ctx.store.incidents.upsert({ kind: 'weekStats', partitionKey, mark: nonce, computedAt: ctx.clock().toISOString(), stats });
+  await ctx.store.weekStats.upsert({ week, borough, mark: nonce, computedAt: ctx.clock().toISOString(), stats });
   return stats;
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { BoroughId } from '../domain/borough';
 import { Instant, PostcodeDistrict, ProtectiveMarking, RiskLevel } from '../domain/common';
-import { WeekStats } from '../domain/digest';
 import { IncidentReference } from '../domain/incident';
 import { EntraObjectId } from '../domain/member';
 import { OrganisationId } from '../domain/organisation';
@@ -99,33 +98,18 @@ export type IncidentHistoryEntry = z.infer<typeof IncidentHistoryEntry>;
 /**
  * The week's change marker: every write of an incident in a borough-week
  * partition upserts it, in the same transaction, with a new nonce (no ETag,
- * so writers never contend on it). RowKey WEEK_MARK_KEY.
+ * so writers never contend on it). RowKey WEEK_MARK_KEY. Digests cache a
+ * borough-week's figures tagged with the nonce they read (digests/model.ts
+ * BoroughWeekStats): current while the marker keeps that nonce.
  */
 export const IncidentWeekMark = z.object({ kind: z.literal('weekMark'), partitionKey: z.string().min(1), nonce: z.string().min(1).max(64), at: Instant });
 export type IncidentWeekMark = z.infer<typeof IncidentWeekMark>;
 
-/**
- * The week's aggregate for digests (domain/digest.ts WeekStats), computed
- * from the partition by its readers and tagged with the marker nonce read
- * before computing: current while the marker still has that nonce.
- * RowKey WEEK_STATS_KEY. See docs/storage.md "Weekly digests".
- */
-export const IncidentWeekStats = z.object({
-  kind: z.literal('weekStats'),
-  partitionKey: z.string().min(1),
-  /** The marker nonce the stats were computed under; '' when the partition had no marker. */
-  mark: z.string().max(64),
-  computedAt: Instant,
-  stats: WeekStats,
-});
-export type IncidentWeekStats = z.infer<typeof IncidentWeekStats>;
-
-/** Both sort after every reference ("~" is after "Z" and "|"), so range reads of one incident never see them. */
+/** Sorts after every reference ("~" is after "Z" and "|"), so range reads of one incident never see it. */
 export const WEEK_MARK_KEY = '~mark';
-export const WEEK_STATS_KEY = '~stats';
 
 /** All live in the Incidents table, one partition per borough-week, so an incident and its history are one range read. */
-export const IncidentRow = z.discriminatedUnion('kind', [IncidentRecord, IncidentHistoryEntry, IncidentWeekMark, IncidentWeekStats]);
+export const IncidentRow = z.discriminatedUnion('kind', [IncidentRecord, IncidentHistoryEntry, IncidentWeekMark]);
 export type IncidentRow = z.infer<typeof IncidentRow>;
 
 export function historyRowKey(reference: string, version: number): string {

@@ -5,7 +5,7 @@ import { ConcurrencyError } from '../store/errors';
 import { auditIncident, stableId } from './audit';
 import { historyRowKey, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { loadIncident } from './repository';
-import { clearWeekStatsOp, weekMarkOp } from './weekMark';
+import { splitIncidentPartition, weekMarkOp } from './weekMark';
 
 export interface RetentionResult {
   cutoff: string;
@@ -79,7 +79,6 @@ async function anonymiseOne(ctx: AppContext, reference: string, now: Date, month
       { op: 'update' as const, value: next, etag: loaded.etag },
       { op: 'create' as const, value: entry },
       weekMarkOp(loaded.partitionKey, now.toISOString()),
-      clearWeekStatsOp(loaded.partitionKey, now.toISOString()),
     ];
     // Usually one batch. A very long history is cleared first in chunks, so the
     // incident is marked anonymised only once everything else is done.
@@ -90,6 +89,9 @@ async function anonymiseOne(ctx: AppContext, reference: string, now: Date, month
       if (err instanceof ConcurrencyError) continue; // changed while we worked: read again
       throw err;
     }
+    // The week's cached digest figures name its hotspot areas: drop them (the marker moved, so the next digest recomputes).
+    const { borough, week } = splitIncidentPartition(loaded.partitionKey);
+    await ctx.store.weekStats.delete({ partitionKey: week, rowKey: borough });
     await auditIncident(ctx, {
       action: 'erasure',
       actor: 'system',

@@ -13,13 +13,13 @@ import { AlertRecord, PartnerRequest } from '../alerts/model';
 import { PrioritySet } from '../domain/priority';
 import { PriorityPost } from '../priorities/model';
 import { StoreUnavailableError } from './errors';
-import { DigestAllowance, DigestDelivery, DigestSubscription } from '../digests/model';
+import { BoroughWeekStats, DigestAllowance, DigestDelivery, DigestSubscription } from '../digests/model';
 import { JointOperation } from '../domain/operation';
 import { Reminder, reminderPartition } from '../domain/reminder';
 import { incidentPartitionKey } from '../domain/isoWeek';
 import { ReferenceCounter } from '../domain/referenceCounter';
 import { ComplaintIndexEntry, HotspotWarning, warningRowKey } from '../warnings/model';
-import { IncidentIndexEntry, IncidentRow, IncidentSubmission, historyRowKey, WEEK_MARK_KEY, WEEK_STATS_KEY } from '../incidents/model';
+import { IncidentIndexEntry, IncidentRow, IncidentSubmission, historyRowKey, WEEK_MARK_KEY } from '../incidents/model';
 
 export type StorageConnection = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
 
@@ -96,7 +96,7 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
           ? { partitionKey: incidentPartitionKey(r.borough, r.occurredAt), rowKey: r.reference }
           : r.kind === 'history'
             ? { partitionKey: r.partitionKey, rowKey: historyRowKey(r.reference, r.version) }
-            : { partitionKey: r.partitionKey, rowKey: r.kind === 'weekMark' ? WEEK_MARK_KEY : WEEK_STATS_KEY },
+            : { partitionKey: r.partitionKey, rowKey: WEEK_MARK_KEY },
       columns: (r): Record<string, string | boolean> =>
         r.kind === 'incident'
           ? { kind: r.kind, reporterOrg: r.reporter.organisationId, category: r.category, risk: r.risk, reportedAt: r.reportedAt, anonymised: r.anonymisedAt !== undefined }
@@ -131,6 +131,11 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
     digestAllowances: table('DigestAllowances', {
       schema: DigestAllowance,
       keys: (a) => ({ partitionKey: 'allow', rowKey: a.aadObjectId }),
+    }),
+    weekStats: table('WeekStats', {
+      schema: BoroughWeekStats,
+      // One partition per ISO week: a week's figures for every borough are one partition read.
+      keys: (w) => ({ partitionKey: w.week, rowKey: w.borough }),
     }),
     digestDeliveries: table('DigestDeliveries', {
       schema: DigestDelivery,
