@@ -189,6 +189,23 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
     });
   }
 
+  // An invoke no route took (a card action without a known verb, a damaged one, an invoke this bot does not
+  // offer): a card for card actions, 400 for the rest. Without this botbuilder answers 501.
+  app.activity(ActivityTypes.Invoke, async (context) => {
+    const value =
+      context.activity.name === 'adaptiveCard/action'
+        ? {
+            status: 200,
+            body: {
+              statusCode: 200,
+              type: 'application/vnd.microsoft.card.adaptive',
+              value: messageCard({ title: 'That button is out of date', text: 'Concordat did not recognise that action. Type **help** to see what it can do.', tone: 'warning' }),
+            },
+          }
+        : { status: 400, body: { error: `Concordat does not handle the invoke "${String(context.activity.name ?? '').slice(0, 60)}"` } };
+    await context.sendActivity({ type: ActivityTypes.InvokeResponse, value });
+  });
+
   app.error(async (context, error) => {
     ctx.log.error('turn failed', { error: error.message, type: context.activity.type });
     const card =
