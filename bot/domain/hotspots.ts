@@ -201,17 +201,20 @@ export function warningWindow(startDate: string, windowDays: number, timeZone: s
 
 /**
  * Whether a hot place gets a new warning now, and the start date of its window.
+ * `finding` comes from findHotspots over the rolling window ending now, given
+ * only that window's incidents (the detector reads no further back).
  *
- * - A window opens on the local date of the earliest moment in the last
- *   windowDays at which the place was hot (in practice: the report that
- *   brought the count to the threshold), and lasts windowDays.
+ * - A window opens on the local date of the report that brought the rolling
+ *   count to the threshold (the threshold-th report in the window), and
+ *   lasts windowDays.
  * - While an earlier window still covers `now`, nothing new is raised: one
  *   warning per place and window, however often the detector runs.
- * - After it ends, a new window opens only on a moment of heat after its
+ * - After it ends, a new window opens only if the place is still at or over
+ *   the threshold and reached it again with a report after the old window's
  *   end, so a place that stays hot is warned about again once per window,
- *   and a place that only has the old incidents is not.
- * The result depends only on the incidents and the earlier windows, so
- * detectors running at the same time compute the same window start.
+ *   and a place that only has the old reports is not.
+ * The result depends only on the reports in the window and the earlier
+ * windows, so detectors running at the same time compute the same start.
  */
 export function nextWarningWindow(
   finding: Pick<HotspotFinding, 'hotAt'>,

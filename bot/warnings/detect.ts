@@ -2,7 +2,7 @@ import { odata } from '@azure/data-tables';
 import { channelsFor } from '../channels/lookup';
 import type { AppContext } from '../context';
 import { BOROUGHS, type BoroughId } from '../domain/borough';
-import { addDays, findHotspots, nextWarningWindow, rulesFor, type HotspotFinding, type HotspotRule } from '../domain/hotspots';
+import { addDays, findHotspots, nextWarningWindow, rulesFor, type HotspotFinding, type HotspotIncident, type HotspotRule } from '../domain/hotspots';
 import { stableId } from '../domain/stableId';
 import { toWallClock } from '../domain/timezone';
 import { enqueue } from '../outbox/enqueue';
@@ -26,10 +26,10 @@ export interface DetectionResult {
 }
 
 /**
- * The hotspot detector (timer `warnings`, and after a report). Per borough:
- * one incident range query covering twice the longest window (the crossing
- * moment of a window needs the window before it), one read of the borough's
- * recent warnings, the pure rules, then for each place that is hot and not
+ * The hotspot detector (timer `warnings`). Per borough: one incident query
+ * per window length over that window (14 days: 3 week partitions), one read
+ * of the borough's recent warnings, the pure rules, then for each place that
+ * is hot and not
  * already warned about in its window: a create-once Warnings row, the
  * channel cards into the outbox with ids derived from the warning, and the
  * row marked posted. Any number of runs, concurrent or not, raise one
@@ -38,7 +38,21 @@ export interface DetectionResult {
  */
 export async function detectHotspots(ctx: AppContext, opts: { boroughs?: readonly BoroughId[] } = {}): Promise<DetectionResult> {
   const boroughs = opts.boroughs ?? BOROUGHS.map((b) => b.id);
-  const results = await Promise.all(boroughs.map((b) => detectInBorough(ctx, b)));
+  const now = ctx.clock();
+  const rulesBy = new Map(boroughs.map((b) => [b, rulesFor(ctx.config.hotspots, b)]));
+  // Per borough, one incident query per window length (defaults: 14 days for ASB and criminal damage, 28 for drugs).
+  // Not one query for all boroughs: a filter of ten key ranges costs Azurite far more per row than ten simple ones.
+  const loaded = new Map<string, HotspotIncident[]>();
+  await Promise.all(
+    boroughs.flatMap((b) =>
+      [...new Set(rulesBy.get(b)!.map((r) => r.windowDays))].map(async (days) => {
+        const categories = rulesBy.get(b)!.filter((r) => r.windowDays === days).flatMap((r) => r.categories);
+        loaded.set(`${b}|${days}`, await incidentsForDetection(ctx, b, new Date(now.getTime() - days * DAY_MS), now, categories));
+      }),
+    ),
+  );
+  const incidentsOf = (borough: BoroughId, days: number) => loaded.get(`${borough}|${days}`) ?? [];
+  const results = await Promise.all(boroughs.map((b) => detectInBorough(ctx, b, rulesBy.get(b)!, now, incidentsOf)));
   const out: DetectionResult = { hot: 0, raised: [], enqueued: 0 };
   for (const r of results) {
     out.hot += r.hot;
@@ -49,42 +63,55 @@ export async function detectHotspots(ctx: AppContext, opts: { boroughs?: readonl
   return out;
 }
 
-async function detectInBorough(ctx: AppContext, borough: BoroughId): Promise<DetectionResult> {
-  const rules = rulesFor(ctx.config.hotspots, borough);
+async function detectInBorough(
+  ctx: AppContext,
+  borough: BoroughId,
+  rules: HotspotRule[],
+  now: Date,
+  incidentsOf: (borough: BoroughId, days: number) => HotspotIncident[],
+): Promise<DetectionResult> {
   const result: DetectionResult = { hot: 0, raised: [], enqueued: 0 };
   if (rules.length === 0) return result;
-  const now = ctx.clock();
   const tz = ctx.config.timeZone;
   const longest = Math.max(...rules.map((r) => r.windowDays));
-  const [incidents, recent] = await Promise.all([
-    incidentsForDetection(ctx, borough, new Date(now.getTime() - 2 * longest * DAY_MS), now, rules.flatMap((r) => r.categories)),
-    // Windows that may still matter: those that started within two of the longest windows.
-    ctx.store.warnings.query(odata`PartitionKey eq ${borough} and RowKey ge ${addDays(toWallClock(now, tz).date, -2 * longest - 1)}`),
-  ]);
+  const recent = await ctx.store.warnings.query(odata`PartitionKey eq ${borough} and RowKey ge ${addDays(toWallClock(now, tz).date, -2 * longest - 1)}`);
+  const channels = new Map<string, ReturnType<typeof channelsFor>>();
+  const channelsOf = (themeId: string) => {
+    let c = channels.get(themeId);
+    if (!c) channels.set(themeId, (c = channelsFor(ctx, borough, themeId)));
+    return c;
+  };
+  // Places are independent: their claims and posts run side by side.
+  const work: Promise<void>[] = [];
   for (const rule of rules) {
-    const findings = findHotspots(incidents, rule, { from: new Date(now.getTime() - rule.windowDays * DAY_MS), to: now });
+    const findings = findHotspots(incidentsOf(borough, rule.windowDays), rule, { from: new Date(now.getTime() - rule.windowDays * DAY_MS), to: now });
     for (const f of findings) {
-      if (f.current.length < rule.threshold) continue; // hot earlier in the window, not now
+      if (f.current.length < rule.threshold) continue;
       result.hot++;
       const earlier = recent.filter((w) => w.value.ruleId === rule.id && w.value.postcodeDistrict === f.postcodeDistrict && w.value.areaKey === f.areaKey);
       const unfinished = earlier.find((w) => w.value.status === 'pending');
       if (unfinished) {
-        result.enqueued += await finishClaim(ctx, unfinished.value, unfinished.etag);
+        work.push(finishClaim(ctx, unfinished.value, unfinished.etag, channelsOf).then((n) => void (result.enqueued += n)));
         continue;
       }
       const window = nextWarningWindow(f, rule, earlier.map((w) => w.value.windowStart), now, tz);
       if (!window) continue;
-      const raised = await raise(ctx, rule, f, window.startDate);
-      if (raised) {
-        result.raised.push(raised.warning);
-        result.enqueued += raised.enqueued;
-      }
+      work.push(
+        raise(ctx, rule, f, window.startDate, channelsOf).then((raised) => {
+          if (!raised) return;
+          result.raised.push(raised.warning);
+          result.enqueued += raised.enqueued;
+        }),
+      );
     }
   }
+  await Promise.all(work);
   return result;
 }
 
-async function raise(ctx: AppContext, rule: HotspotRule, f: HotspotFinding, windowStart: string): Promise<{ warning: HotspotWarning; enqueued: number } | undefined> {
+type ChannelsOf = (themeId: string) => ReturnType<typeof channelsFor>;
+
+async function raise(ctx: AppContext, rule: HotspotRule, f: HotspotFinding, windowStart: string, channelsOf: ChannelsOf): Promise<{ warning: HotspotWarning; enqueued: number } | undefined> {
   const areaKey = f.areaKey.slice(0, 80);
   const base = { windowStart, ruleId: rule.id, postcodeDistrict: f.postcodeDistrict, areaKey };
   const warning: HotspotWarning = {
@@ -113,12 +140,12 @@ async function raise(ctx: AppContext, rule: HotspotRule, f: HotspotFinding, wind
     if (err instanceof ConcurrencyError) return undefined; // another run raised it
     throw err;
   }
-  return { warning, enqueued: await post(ctx, warning, etag) };
+  return { warning, enqueued: await post(ctx, warning, etag, channelsOf) };
 }
 
 /** Channel cards into the outbox, then the row marked posted. */
-async function post(ctx: AppContext, warning: HotspotWarning, etag: string): Promise<number> {
-  const channels = await channelsFor(ctx, warning.borough, warning.themeId);
+async function post(ctx: AppContext, warning: HotspotWarning, etag: string, channelsOf: ChannelsOf): Promise<number> {
+  const channels = await channelsOf(warning.themeId);
   const card = warningCard(warning);
   const { added } = await enqueue(
     ctx,
@@ -137,9 +164,9 @@ async function post(ctx: AppContext, warning: HotspotWarning, etag: string): Pro
   return added;
 }
 
-async function finishClaim(ctx: AppContext, warning: HotspotWarning, etag: string): Promise<number> {
+async function finishClaim(ctx: AppContext, warning: HotspotWarning, etag: string, channelsOf: ChannelsOf): Promise<number> {
   if (Date.parse(warning.raisedAt) > ctx.clock().getTime() - CLAIM_LEASE_MS) return 0; // its detector may still be posting
-  return post(ctx, warning, etag);
+  return post(ctx, warning, etag, channelsOf);
 }
 
 /** A warning by its row (the cards' buttons carry borough and row key). */

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import { BOROUGHS, boroughById, type BoroughId } from '../domain/borough';
-import { findHotspots, rulesFor } from '../domain/hotspots';
+import { findHotspots, rulesFor, type HotspotIncident } from '../domain/hotspots';
 import { CATEGORY_LABELS } from '../domain/taxonomy';
 import { toWallClock } from '../domain/timezone';
 import { incidentsForDetection } from './incidents';
@@ -36,41 +36,46 @@ export interface HotspotRecord {
 
 /**
  * The places that were hotspots at some moment in [from, to] under the rules
- * in force in each borough: reads, per borough, the week partitions from
- * `from` minus the longest window to `to` (a 7-day digest period with 28-day
- * rules: 6 partitions), then applies the same pure rules as the detector.
+ * in force in each borough: per borough one query per window length, over
+ * the week partitions from `from` minus that window to `to` (a 7-day period
+ * with 14-day rules: 3 partitions), then the same pure rules as the detector.
  * Sorted by borough, then peak count (highest first).
  */
 export async function hotspotsFor(ctx: AppContext, opts: { boroughs?: readonly BoroughId[]; from: Date; to: Date }): Promise<HotspotRecord[]> {
   const boroughs = opts.boroughs ?? BOROUGHS.map((b) => b.id);
   const tz = ctx.config.timeZone;
-  const perBorough = await Promise.all(
-    boroughs.map(async (borough) => {
-      const rules = rulesFor(ctx.config.hotspots, borough);
-      if (rules.length === 0) return [];
-      const longest = Math.max(...rules.map((r) => r.windowDays));
-      const incidents = await incidentsForDetection(ctx, borough, new Date(opts.from.getTime() - longest * DAY_MS), opts.to, rules.flatMap((r) => r.categories));
-      return rules.flatMap((rule) =>
-        findHotspots(incidents, rule, { from: opts.from, to: opts.to }).map((f): HotspotRecord => {
-          return {
-            ruleId: rule.id,
-            ruleLabel: rule.label,
-            themeId: rule.themeId,
-            borough,
-            boroughName: boroughById(borough).name,
-            postcodeDistrict: f.postcodeDistrict,
-            area: f.areaLabel,
-            categories: f.categories.map((c) => CATEGORY_LABELS[c]),
-            threshold: rule.threshold,
-            windowDays: rule.windowDays,
-            peakCount: f.peakCount,
-            incidentsInPeriod: f.inRange,
-            firstHot: toWallClock(f.hotAtStart ? opts.from : new Date(f.hotAt[0]!), tz).date,
-            lastHot: toWallClock(f.hotAt.length ? new Date(f.hotAt[f.hotAt.length - 1]!) : opts.from, tz).date,
-          };
+  // Per borough, one query per window length, from the period start minus that window.
+  const rulesBy = new Map(boroughs.map((b) => [b, rulesFor(ctx.config.hotspots, b)]));
+  const loaded = new Map<string, HotspotIncident[]>();
+  await Promise.all(
+    boroughs.flatMap((b) =>
+      [...new Set(rulesBy.get(b)!.map((r) => r.windowDays))].map(async (days) => {
+        const categories = rulesBy.get(b)!.filter((r) => r.windowDays === days).flatMap((r) => r.categories);
+        loaded.set(`${b}|${days}`, await incidentsForDetection(ctx, b, new Date(opts.from.getTime() - days * DAY_MS), opts.to, categories));
+      }),
+    ),
+  );
+  const perBorough = boroughs.map((borough) =>
+    rulesBy.get(borough)!.flatMap((rule) =>
+      findHotspots(loaded.get(`${borough}|${rule.windowDays}`) ?? [], rule, { from: opts.from, to: opts.to }).map(
+        (f): HotspotRecord => ({
+          ruleId: rule.id,
+          ruleLabel: rule.label,
+          themeId: rule.themeId,
+          borough,
+          boroughName: boroughById(borough).name,
+          postcodeDistrict: f.postcodeDistrict,
+          area: f.areaLabel,
+          categories: f.categories.map((c) => CATEGORY_LABELS[c]),
+          threshold: rule.threshold,
+          windowDays: rule.windowDays,
+          peakCount: f.peakCount,
+          incidentsInPeriod: f.inRange,
+          firstHot: toWallClock(f.hotAtStart ? opts.from : new Date(f.hotAt[0]!), tz).date,
+          lastHot: toWallClock(f.hotAt.length ? new Date(f.hotAt[f.hotAt.length - 1]!) : opts.from, tz).date,
         }),
-      );
-    }),
+      ),
+    ),
   );
   return perBorough.flat();
 }
