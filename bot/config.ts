@@ -61,33 +61,30 @@ export const LOCAL_REFERENCE_HASH_KEY = 'local-reference-hash-key-not-for-produc
 /** Local mode's demo partner, so the signed endpoints can be tried without setup. Never used in production. */
 export const LOCAL_DEMO_PARTNER = { id: 'demo-partner', secret: 'local-demo-secret-not-for-production-use', organisationId: 'gmp' };
 
+/** Settings both modes have; the modes differ in storage and bot credentials. */
+const COMMON_SETTINGS = {
+  host: z.string(),
+  port: z.number(),
+  tablePrefix: z.string(),
+  timeZone: z.string(),
+  partners: PartnerKeys,
+  alertEscalationMinutes: z.number(),
+  graph: GraphSettings.optional(),
+  referenceHashKey: z.string().min(32),
+  hotspots: HotspotSettings,
+};
+
 export const Config = z.discriminatedUnion('mode', [
   z.object({
     mode: z.literal('local'),
-    host: z.string(),
-    port: z.number(),
+    ...COMMON_SETTINGS,
     storage: z.object({ connectionString: z.string() }),
-    tablePrefix: z.string(),
-    timeZone: z.string(),
-    partners: PartnerKeys,
-    alertEscalationMinutes: z.number(),
-    graph: GraphSettings.optional(),
-    referenceHashKey: z.string().min(32),
-    hotspots: HotspotSettings,
     bot: z.object({ appId: z.literal('') }),
   }),
   z.object({
     mode: z.literal('production'),
-    host: z.string(),
-    port: z.number(),
+    ...COMMON_SETTINGS,
     storage: z.union([z.object({ connectionString: z.string() }), z.object({ accountUrl: z.string() })]),
-    tablePrefix: z.string(),
-    timeZone: z.string(),
-    partners: PartnerKeys,
-    alertEscalationMinutes: z.number(),
-    graph: GraphSettings.optional(),
-    referenceHashKey: z.string().min(32),
-    hotspots: HotspotSettings,
     bot: z.object({
       appId: z.string(),
       appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']),

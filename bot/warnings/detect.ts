@@ -8,7 +8,7 @@ import { toWallClock } from '../domain/timezone';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { ConcurrencyError } from '../store/errors';
-import { incidentsForDetection } from './incidents';
+import { incidentsByWindow } from './incidents';
 import { warningId, warningRowKey, type HotspotWarning } from './model';
 import { warningCard, warningTitle } from './present';
 
@@ -40,17 +40,7 @@ export async function detectHotspots(ctx: AppContext, opts: { boroughs?: readonl
   const boroughs = opts.boroughs ?? BOROUGHS.map((b) => b.id);
   const now = ctx.clock();
   const rulesBy = new Map(boroughs.map((b) => [b, rulesFor(ctx.config.hotspots, b)]));
-  // Per borough, one incident query per window length (defaults: 14 days for ASB and criminal damage, 28 for drugs).
-  // Not one query for all boroughs: a filter of ten key ranges costs Azurite far more per row than ten simple ones.
-  const loaded = new Map<string, HotspotIncident[]>();
-  await Promise.all(
-    boroughs.flatMap((b) =>
-      [...new Set(rulesBy.get(b)!.map((r) => r.windowDays))].map(async (days) => {
-        const categories = rulesBy.get(b)!.filter((r) => r.windowDays === days).flatMap((r) => r.categories);
-        loaded.set(`${b}|${days}`, await incidentsForDetection(ctx, b, new Date(now.getTime() - days * DAY_MS), now, categories));
-      }),
-    ),
-  );
+  const loaded = await incidentsByWindow(ctx, rulesBy, (days) => new Date(now.getTime() - days * DAY_MS), now);
   const incidentsOf = (borough: BoroughId, days: number) => loaded.get(`${borough}|${days}`) ?? [];
   const results = await Promise.all(boroughs.map((b) => detectInBorough(ctx, b, rulesBy.get(b)!, now, incidentsOf)));
   const out: DetectionResult = { hot: 0, raised: [], enqueued: 0 };

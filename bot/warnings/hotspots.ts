@@ -1,9 +1,9 @@
 import type { AppContext } from '../context';
 import { BOROUGHS, boroughById, type BoroughId } from '../domain/borough';
-import { findHotspots, rulesFor, type HotspotIncident } from '../domain/hotspots';
+import { findHotspots, rulesFor } from '../domain/hotspots';
 import { CATEGORY_LABELS } from '../domain/taxonomy';
 import { toWallClock } from '../domain/timezone';
-import { incidentsForDetection } from './incidents';
+import { incidentsByWindow } from './incidents';
 
 const DAY_MS = 86_400_000;
 
@@ -44,17 +44,8 @@ export interface HotspotRecord {
 export async function hotspotsFor(ctx: AppContext, opts: { boroughs?: readonly BoroughId[]; from: Date; to: Date }): Promise<HotspotRecord[]> {
   const boroughs = opts.boroughs ?? BOROUGHS.map((b) => b.id);
   const tz = ctx.config.timeZone;
-  // Per borough, one query per window length, from the period start minus that window.
   const rulesBy = new Map(boroughs.map((b) => [b, rulesFor(ctx.config.hotspots, b)]));
-  const loaded = new Map<string, HotspotIncident[]>();
-  await Promise.all(
-    boroughs.flatMap((b) =>
-      [...new Set(rulesBy.get(b)!.map((r) => r.windowDays))].map(async (days) => {
-        const categories = rulesBy.get(b)!.filter((r) => r.windowDays === days).flatMap((r) => r.categories);
-        loaded.set(`${b}|${days}`, await incidentsForDetection(ctx, b, new Date(opts.from.getTime() - days * DAY_MS), opts.to, categories));
-      }),
-    ),
-  );
+  const loaded = await incidentsByWindow(ctx, rulesBy, (days) => new Date(opts.from.getTime() - days * DAY_MS), opts.to);
   const perBorough = boroughs.map((borough) =>
     rulesBy.get(borough)!.flatMap((rule) =>
       findHotspots(loaded.get(`${borough}|${rule.windowDays}`) ?? [], rule, { from: opts.from, to: opts.to }).map(
