@@ -4,7 +4,7 @@ import { EntraObjectId } from '../domain/member';
 import { canAcknowledge, type Actor } from '../domain/permissions';
 import { stableId } from '../domain/stableId';
 import { enqueue } from '../outbox/enqueue';
-import { targetOf } from '../outbox/model';
+import { toAlertChannels } from './channels';
 import type { AlertRecord } from './model';
 import { renderAlertCard } from './render';
 
@@ -47,16 +47,14 @@ export async function acknowledgeAlert(ctx: AppContext, actor: Actor & { display
   const record = stored!.value;
   if (changed) {
     const card = await renderAlertCard(ctx, record);
-    const refs = new Map((await ctx.store.conversations.listPartition('channel')).map((c) => [c.value.conversationId, c.value]));
     await enqueue(
       ctx,
       `${record.batchId}.acks`,
-      record.posts.flatMap((p) => {
-        const ref = refs.get(p.conversationId);
-        return ref
-          ? [{ id: stableId(`${record.alert.id}.ack`, orgId, p.conversationId), target: targetOf(ref), payload: { card }, updateOf: { batchId: record.batchId, id: p.itemId } }]
-          : [];
-      }),
+      await toAlertChannels(ctx, record, (p) => ({
+        id: stableId(`${record.alert.id}.ack`, orgId, p.conversationId),
+        payload: { card },
+        updateOf: { batchId: record.batchId, id: p.itemId },
+      })),
     );
   }
   return { ok: true, record, changed };

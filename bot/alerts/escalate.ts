@@ -2,7 +2,8 @@ import { odata } from '@azure/data-tables';
 import type { AppContext } from '../context';
 import { stableId } from '../domain/stableId';
 import { enqueue } from '../outbox/enqueue';
-import { targetOf } from '../outbox/model';
+import { organisationNames } from '../referenceData';
+import { toAlertChannels } from './channels';
 import { ConcurrencyError } from '../store/errors';
 import { messageCard } from '../../cards/message';
 import { listOf } from '../../cards/format';
@@ -16,26 +17,23 @@ export async function escalateOverdueAlerts(ctx: AppContext): Promise<{ escalate
   const now = ctx.clock().toISOString();
   const due = await ctx.store.alerts.query(odata`PartitionKey eq 'alert' and escalationPending eq true and escalationDueAt le ${now}`);
   let escalated = 0;
+  let names: Map<string, string> | undefined;
   for (const { value, etag } of due) {
     const acked = new Set(value.acknowledgements.map((a) => a.organisationId));
     const missing = value.expectedOrganisations.filter((o) => !acked.has(o));
     const expired = Date.parse(value.alert.expiresAt) <= Date.parse(now);
     if (missing.length > 0 && !expired) {
-      const names = new Map((await ctx.store.organisations.listPartition('org')).map((o) => [o.value.id, o.value.name]));
+      names ??= await organisationNames(ctx);
       const card = messageCard({
         title: `Reminder: high alert not yet acknowledged — ${value.alert.title}`,
-        text: `Still awaiting acknowledgement from ${listOf(missing.map((m) => names.get(m) ?? m))}. Please open the alert above and press Acknowledge.`,
+        text: `Still awaiting acknowledgement from ${listOf(missing.map((m) => names!.get(m) ?? m))}. Please open the alert above and press Acknowledge.`,
         tone: 'attention',
       });
-      const refs = new Map((await ctx.store.conversations.listPartition('channel')).map((c) => [c.value.conversationId, c.value]));
       // Enqueue before marking: item ids are deterministic, so a repeat run adds nothing, and a crash loses nothing.
       await enqueue(
         ctx,
         `${value.batchId}.escalation`,
-        value.posts.flatMap((p) => {
-          const ref = refs.get(p.conversationId);
-          return ref ? [{ id: stableId(`${value.alert.id}.esc`, p.conversationId), target: targetOf(ref), payload: { card, summary: 'Alert not yet acknowledged' } }] : [];
-        }),
+        await toAlertChannels(ctx, value, (p) => ({ id: stableId(`${value.alert.id}.esc`, p.conversationId), payload: { card, summary: 'Alert not yet acknowledged' } })),
       );
       escalated++;
     }

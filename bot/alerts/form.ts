@@ -11,6 +11,7 @@ import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { boroughById } from '../domain/borough';
 import { AlertInput, raiseAlert } from './raise';
+import { allThemes } from '../referenceData';
 
 const notAllowed = () =>
   messageCard({
@@ -20,7 +21,7 @@ const notAllowed = () =>
   });
 
 async function themes(ctx: AppContext) {
-  return (await ctx.store.themes.listPartition('theme')).map((t) => ({ id: t.value.id, name: t.value.name }));
+  return (await allThemes(ctx)).map((t) => ({ id: t.id, name: t.name }));
 }
 
 export async function openAlertForm(ctx: AppContext, caller: Caller): Promise<AdaptiveCard> {

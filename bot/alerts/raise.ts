@@ -7,10 +7,11 @@ import { ProtectiveMarking } from '../domain/common';
 import { broadcastText } from '../domain/plainText';
 import { stableId } from '../domain/stableId';
 import { enqueue } from '../outbox/enqueue';
-import { targetOf } from '../outbox/model';
+import { toAlertChannels } from './channels';
 import { ConcurrencyError } from '../store/errors';
 import type { AlertRecord } from './model';
 import { renderAlertCard } from './render';
+import { allOrganisations } from '../referenceData';
 
 const cleanText = (max: number, what: string) => broadcastText(max, `Write ${what}`).refine((t) => t.length > 0, `Write ${what}`);
 
@@ -61,7 +62,7 @@ export async function raiseAlert(
     });
     const channels = new Map<string, Awaited<ReturnType<typeof channelsFor>>[number]>();
     for (const b of alert.boroughs) for (const c of await channelsFor(ctx, b, alert.themeId)) channels.set(c.conversationId, c);
-    const organisations = (await ctx.store.organisations.listPartition('org')).map((o) => o.value);
+    const organisations = await allOrganisations(ctx);
     const expected = organisations
       .filter((o) => o.id !== request.organisationId && o.kind !== 'other' && o.boroughs.some((b) => alert.boroughs.includes(b)))
       .map((o) => o.id);
@@ -90,11 +91,6 @@ export async function raiseAlert(
 
 async function fanOut(ctx: AppContext, record: AlertRecord): Promise<void> {
   const card = await renderAlertCard(ctx, record);
-  const refs = (await ctx.store.conversations.listPartition('channel')).map((c) => c.value);
-  const byId = new Map(refs.map((r) => [r.conversationId, r]));
-  const messages = record.posts.flatMap((p) => {
-    const ref = byId.get(p.conversationId);
-    return ref ? [{ id: p.itemId, target: targetOf(ref), payload: { card, summary: `Alert: ${record.alert.title}` } }] : [];
-  });
+  const messages = await toAlertChannels(ctx, record, (p) => ({ id: p.itemId, payload: { card, summary: `Alert: ${record.alert.title}` } }));
   await enqueue(ctx, record.batchId, messages);
 }

@@ -2,10 +2,11 @@ import type { AppContext } from '../context';
 import { alertCard } from '../../cards/alert';
 import type { AdaptiveCard } from '../../cards/render';
 import type { AlertRecord } from './model';
+import { organisationNames } from '../referenceData';
 
 /** The alert card as it stands now: acknowledgements named by organisation. */
 export async function renderAlertCard(ctx: AppContext, record: AlertRecord): Promise<AdaptiveCard> {
-  const organisations = new Map((await ctx.store.organisations.listPartition('org')).map((o) => [o.value.id, o.value.name]));
+  const organisations = await organisationNames(ctx);
   const theme = (await ctx.store.themes.get({ partitionKey: 'theme', rowKey: record.alert.themeId }))?.value;
   const acked = new Set(record.acknowledgements.map((a) => a.organisationId));
   return alertCard({

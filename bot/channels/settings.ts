@@ -9,6 +9,7 @@ import { safeKey } from '../store/entityTable';
 import { channelSettingsCard } from '../../cards/channelSettings';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
+import { allThemes } from '../referenceData';
 
 const adminsOnly = () =>
   messageCard({ title: 'Only administrators change channel settings', text: 'Ask your Concordat administrator to map this channel.', tone: 'warning' });
@@ -20,7 +21,7 @@ const notAChannel = () =>
   });
 
 async function themeList(ctx: AppContext) {
-  return (await ctx.store.themes.listPartition('theme')).map((t) => ({ id: t.value.id, name: t.value.name }));
+  return (await allThemes(ctx)).map((t) => ({ id: t.id, name: t.name }));
 }
 
 async function settingsCard(ctx: AppContext, channel: ConversationReference & { kind: 'channel' }, extra: { status?: { text: string; tone: 'good' | 'attention' }; boroughsError?: string; selected?: { boroughs: string[]; themes: string[] } } = {}) {

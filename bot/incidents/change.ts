@@ -17,12 +17,13 @@ import { announceIncident } from './announce';
 import { auditIncident } from './audit';
 import { SubmissionId, type Actor, type FieldChange, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { formatLocal, formChoices, formValuesOfRecord } from './present';
-import { allOrganisations, newSubmissionId, notRegisteredCard } from './reportForm';
+import { newSubmissionId, notRegisteredCard } from './reportForm';
 import { loadIncident, type LoadedIncident } from './repository';
 import { registered, type IncidentRequest } from './request';
 import { unknownIncidentCard } from './submit';
 import { refuse, viewerOf, viewIncident } from './view';
 import { weekMarkOp } from './weekMark';
+import { allOrganisations } from '../referenceData';
 
 /**
  * Changing an incident: "add an update" (a progress note) and "edit" (a

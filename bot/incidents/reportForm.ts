@@ -9,10 +9,8 @@ import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { defaultFormValues, formatLocal, formChoices } from './present';
 import { registered } from './request';
+import { allOrganisations } from '../referenceData';
 
-export async function allOrganisations(ctx: AppContext): Promise<Organisation[]> {
-  return (await ctx.store.organisations.listPartition('org')).map((o) => o.value);
-}
 
 export function notRegisteredCard(): AdaptiveCard {
   return messageCard({

@@ -15,10 +15,11 @@ import { announceIncident } from './announce';
 import { auditIncident, stableId } from './audit';
 import { SubmissionId, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { incidentButtons, summaryFacts } from './present';
-import { allOrganisations, notRegisteredCard, reportFormCard } from './reportForm';
+import { notRegisteredCard, reportFormCard } from './reportForm';
 import { allocateReference, loadIncident } from './repository';
 import { registered } from './request';
 import { weekMarkOp } from './weekMark';
+import { allOrganisations } from '../referenceData';
 
 const SubmitEnvelope = z.object({ submissionId: SubmissionId }).passthrough();
 

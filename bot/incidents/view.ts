@@ -12,11 +12,12 @@ import type { AdaptiveCard } from '../../cards/render';
 import { auditIncident } from './audit';
 import type { IncidentRecord } from './model';
 import { categoryLabel, detailFacts, formatLocal, historyLines, incidentButtons, organisationName, redactedOf } from './present';
-import { allOrganisations, notRegisteredCard } from './reportForm';
+import { notRegisteredCard } from './reportForm';
 import { loadIncident, type LoadedIncident } from './repository';
 import { registered, type IncidentRequest } from './request';
 import { unknownIncidentCard } from './submit';
 import { repeatStatus } from '../warnings/repeats';
+import { allOrganisations } from '../referenceData';
 
 /** "sto-2026-123" → STO-2026-000123; anything else unchanged (and then refused). */
 export function normaliseReference(text: string): string {

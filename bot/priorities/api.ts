@@ -1,17 +1,17 @@
-import { z } from 'zod';
 import type { AppContext } from '../context';
 import { BoroughId } from '../domain/borough';
 import { EntraObjectId } from '../domain/member';
 import { handleSignedRequest, type JsonResponse, type SignedRequest } from '../partners/signedRequest';
 import { PrioritiesInput } from './input';
 import { publishPriorities } from './publish';
+import { allThemes } from '../referenceData';
 
 /** POST /api/priorities body: a borough's full set of priorities (the new version). */
 export const PrioritiesRequestBody = PrioritiesInput.extend({ borough: BoroughId, publishedBy: EntraObjectId }).strict();
 
 export async function receivePartnerPriorities(ctx: AppContext, req: SignedRequest): Promise<JsonResponse> {
   return handleSignedRequest(ctx, req, PrioritiesRequestBody, async (partner, body, key) => {
-    const themes = new Set((await ctx.store.themes.listPartition('theme')).map((t) => t.value.id));
+    const themes = new Set((await allThemes(ctx)).map((t) => t.id));
     const unknown = body.priorities.findIndex((p) => !themes.has(p.themeId));
     if (unknown >= 0) {
       return { status: 400, body: { error: 'the body is not valid', details: [{ field: `priorities.${unknown}.themeId`, message: `no theme "${body.priorities[unknown]!.themeId}"` }] } };

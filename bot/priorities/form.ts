@@ -9,6 +9,7 @@ import { prioritiesFormCard, themeInputId } from '../../cards/prioritiesForm';
 import type { AdaptiveCard } from '../../cards/render';
 import { PrioritiesInput } from './input';
 import { latestPriorities, publishPriorities } from './publish';
+import { allThemes } from '../referenceData';
 
 const notAllowed = () =>
   messageCard({
@@ -17,9 +18,6 @@ const notAllowed = () =>
     tone: 'warning',
   });
 
-async function themes(ctx: AppContext) {
-  return (await ctx.store.themes.listPartition('theme')).map((t) => t.value);
-}
 
 export async function openPrioritiesForm(ctx: AppContext, caller: Caller, args: string): Promise<AdaptiveCard> {
   if (!canPublishPriorities(caller)) return notAllowed();
@@ -34,7 +32,7 @@ export async function openPrioritiesForm(ctx: AppContext, caller: Caller, args: 
     submissionId: randomUUID(),
     baseVersion: latest?.version ?? 0,
     effectiveFrom: latest?.effectiveFrom ?? ctx.clock().toISOString().slice(0, 10),
-    themes: (await themes(ctx)).map((t) => ({
+    themes: (await allThemes(ctx)).map((t) => ({
       id: t.id,
       name: t.name,
       lines: (latest?.priorities ?? []).filter((p) => p.themeId === t.id).map((p) => p.title).join('\n'),
@@ -50,7 +48,7 @@ export async function submitPrioritiesForm(ctx: AppContext, caller: Caller, data
   if (!canPublishPriorities(caller)) return notAllowed();
   const raw = RawForm.safeParse(data);
   if (!raw.success) return messageCard({ title: 'This form was out of date', text: 'Type **publish priorities** to open it again.', tone: 'warning' });
-  const themeList = await themes(ctx);
+  const themeList = await allThemes(ctx);
   const fields = raw.data as Record<string, unknown>;
   const linesOf = (id: string) => (typeof fields[themeInputId(id)] === 'string' ? (fields[themeInputId(id)] as string) : '');
   const priorities = themeList.flatMap((t) =>

@@ -11,6 +11,7 @@ import { safeKey } from '../store/entityTable';
 import { ConcurrencyError } from '../store/errors';
 import { messageCard } from '../../cards/message';
 import { prioritiesCard } from '../../cards/priorities';
+import { allThemes } from '../referenceData';
 
 export interface PublishRequest {
   borough: BoroughId;
@@ -76,7 +77,7 @@ export async function publishPriorities(ctx: AppContext, req: PublishRequest): P
 }
 
 async function fanOut(ctx: AppContext, set: PrioritySet, previous: PrioritySet | undefined): Promise<number> {
-  const themes = (await ctx.store.themes.listPartition('theme')).map((t) => ({ id: t.value.id, name: t.value.name }));
+  const themes = (await allThemes(ctx)).map((t) => ({ id: t.id, name: t.name }));
   const publisher = (await ctx.store.members.get({ partitionKey: 'member', rowKey: set.publishedBy }))?.value;
   const org = publisher && (await ctx.store.organisations.get({ partitionKey: 'org', rowKey: publisher.organisationId }))?.value;
   const card = prioritiesCard({ set, themes, publishedByOrganisation: org?.name ?? 'the police division' });

@@ -5,6 +5,7 @@ import { messageCard } from '../../cards/message';
 import { prioritiesCard } from '../../cards/priorities';
 import type { AdaptiveCard } from '../../cards/render';
 import { latestPriorities } from './publish';
+import { allThemes } from '../referenceData';
 
 /** `priorities [borough] [theme]`: the current version, for anyone. */
 export async function showPriorities(ctx: AppContext, caller: Caller, args: string): Promise<AdaptiveCard> {
@@ -13,7 +14,7 @@ export async function showPriorities(ctx: AppContext, caller: Caller, args: stri
   if (!borough) {
     return messageCard({ title: 'Which borough?', text: `Type **priorities** and a borough: ${BOROUGHS.map((b) => b.name).join(', ')}.` });
   }
-  const themes = (await ctx.store.themes.listPartition('theme')).map((t) => ({ id: t.value.id, name: t.value.name }));
+  const themes = (await allThemes(ctx)).map((t) => ({ id: t.id, name: t.name }));
   const rest = words.filter((w) => !findBorough(w)).join(' ');
   const onlyThemes = rest ? themes.filter((t) => t.id.includes(rest) || t.name.toLowerCase().includes(rest)).map((t) => t.id) : undefined;
   if (onlyThemes && onlyThemes.length === 0) {
