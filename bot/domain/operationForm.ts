@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { BoroughId } from './borough';
 import { IncidentReference } from './incident';
 import { EntraObjectId } from './member';
-import { OperationType } from './operation';
+import { OperationType, type JointOperation } from './operation';
 import { OrganisationId } from './organisation';
 import { personalDataMessage } from './personalData';
 import { OUTCOMES_CHOICES, REMINDER_CHOICES } from './reminderSchedule';
@@ -131,21 +131,12 @@ export interface OperationFormContext extends WhenContext {
   memberIds: ReadonlySet<string>;
 }
 
-export interface ValidOperationForm {
-  name: string;
-  type: OperationType;
-  borough: BoroughId;
-  area: string;
-  startsAt: string;
-  endsAt: string;
-  leadOrganisationId: string;
-  partnerOrganisationIds: string[];
-  participants: string[];
-  briefing?: string;
-  linkedIncidents: string[];
-  reminderOffsetsMin: number[];
-  outcomesAfterMin: number;
-}
+/** A schedule form that passed every check: the operation's own fields, as the domain schema types them. */
+export type ValidOperationForm = Pick<
+  JointOperation,
+  | 'name' | 'type' | 'borough' | 'area' | 'startsAt' | 'endsAt' | 'leadOrganisationId' | 'partnerOrganisationIds'
+  | 'participants' | 'briefing' | 'linkedIncidents' | 'reminderOffsetsMin' | 'outcomesAfterMin'
+>;
 
 const REMINDER_MINUTES = new Set(REMINDER_CHOICES.map((c) => c.minutes));
 const OUTCOMES_MINUTES = new Set(OUTCOMES_CHOICES.map((c) => c.minutes));

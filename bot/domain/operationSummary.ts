@@ -4,7 +4,7 @@
  * operations are passed in (bot/operations/summary.ts reads them).
  */
 import type { BoroughId } from './borough';
-import { OUTCOME_COUNTS, type JointOperation, type OperationType, type OutcomeCount } from './operation';
+import { OUTCOME_COUNTS, type JointOperation, type OutcomeCount } from './operation';
 
 export interface JointActionSummaryQuery {
   /** Boroughs to include; empty or absent means all. */
@@ -16,18 +16,10 @@ export interface JointActionSummaryQuery {
   upcomingUntil: Date;
 }
 
-export interface JointActionLine {
-  id: string;
-  name: string;
-  type: OperationType;
-  borough: BoroughId;
-  area: string;
-  startsAt: string;
-  endsAt: string;
-  leadOrganisationId: string;
-  /** Absent when the lead has not recorded outcomes yet. */
+/** One operation as the digest lists it: counts only, never the outcome notes; absent until the lead records them. */
+export type JointActionLine = Pick<JointOperation, 'id' | 'name' | 'type' | 'borough' | 'area' | 'startsAt' | 'endsAt' | 'leadOrganisationId'> & {
   outcomes?: Record<OutcomeCount, number>;
-}
+};
 
 export type OutcomeTotals = Record<OutcomeCount, number>;
 
