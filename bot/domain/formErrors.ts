@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 
 /** A zod failure as one message per form field: what the card shows next to each input. */
-export function fieldErrors(error: z.ZodError, fields: readonly string[]): { fields: Record<string, string>; form: string } {
-  const out: Record<string, string> = {};
+export function fieldErrors<F extends string>(error: z.ZodError, fields: readonly F[]): { fields: Partial<Record<F, string>>; form: string } {
+  const out: Partial<Record<F, string>> = {};
   const other: string[] = [];
   for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? '');
+    const field = String(issue.path[0] ?? '') as F;
     if (fields.includes(field)) out[field] ??= issue.message;
     else other.push(issue.message);
   }

@@ -6,6 +6,7 @@ import { parsePoliceReference, POLICE_REFERENCE_HELP } from './policeReference';
 import { ActionTaken, HateCrimeStrand, IncidentCategory } from './taxonomy';
 import { markupProblem, personalDataProblem } from './textSafety';
 import { fromWallClock } from './timezone';
+import { fieldErrors } from './formErrors';
 
 /**
  * The incident card's form: what arrives from the Input.* elements (strings,
@@ -159,14 +160,8 @@ export type FormResult = { ok: true; draft: IncidentDraft } | { ok: false; error
 /** Every problem with a submitted form, one message per field; or the draft it describes. */
 export function validateIncidentForm(raw: unknown, env: FormEnvironment): FormResult {
   const input = raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {};
-  const errors: FormErrors = {};
   const parsed = RawForm.safeParse(input);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as FormField | undefined;
-      if (field && FORM_FIELDS.includes(field) && !errors[field]) errors[field] = issue.message;
-    }
-  }
+  const errors: FormErrors = parsed.success ? {} : fieldErrors(parsed.error, FORM_FIELDS).fields;
   // Cross-field and environment checks run on whatever fields did parse, so a
   // user sees every problem at once rather than one round trip per field.
   const f = parsed.success ? parsed.data : partialParse(input);

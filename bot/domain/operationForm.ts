@@ -13,6 +13,7 @@ import { OperationType, type JointOperation } from './operation';
 import { OrganisationId } from './organisation';
 import { personalDataMessage } from './personalData';
 import { OUTCOMES_CHOICES, REMINDER_CHOICES } from './reminderSchedule';
+import { fieldErrors } from './formErrors';
 import { fromWallClock } from './timezone';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
@@ -24,15 +25,6 @@ export type FormResult<F extends string, T> =
 function readValues<F extends string>(fields: readonly F[], raw: unknown): Record<F, string> {
   const source = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   return Object.fromEntries(fields.map((f) => [f, typeof source[f] === 'string' ? (source[f] as string) : ''])) as Record<F, string>;
-}
-
-function firstErrors<F extends string>(error: z.ZodError, fields: readonly F[]): FieldErrors<F> {
-  const out: FieldErrors<F> = {};
-  for (const issue of error.issues) {
-    const field = issue.path[0] as F;
-    if (fields.includes(field) && out[field] === undefined) out[field] = issue.message;
-  }
-  return out;
 }
 
 /** A comma-separated multi-select value ("a,b") as a list. */
@@ -167,7 +159,7 @@ export function parseOperationForm(raw: unknown, ctx: OperationFormContext): For
   const parsed = OperationFormSchema.safeParse(values);
   const when = parseWhen(values, ctx);
   const errors: FieldErrors<OperationFormField> = {
-    ...(parsed.success ? {} : firstErrors(parsed.error, OPERATION_FORM_FIELDS)),
+    ...(parsed.success ? {} : fieldErrors(parsed.error, OPERATION_FORM_FIELDS).fields),
     ...(when.ok ? {} : when.errors),
   };
   // Checks against the directory and across fields, on each field that parsed on its own.
@@ -257,6 +249,6 @@ export type ValidOutcomesForm = z.output<typeof OutcomesFormSchema>;
 export function parseOutcomesForm(raw: unknown): FormResult<OutcomesFormField, ValidOutcomesForm> {
   const values = readValues(OUTCOMES_FORM_FIELDS, raw);
   const parsed = OutcomesFormSchema.safeParse(values);
-  if (!parsed.success) return { ok: false, errors: firstErrors(parsed.error, OUTCOMES_FORM_FIELDS), values };
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, OUTCOMES_FORM_FIELDS).fields, values };
   return { ok: true, values, value: parsed.data };
 }
