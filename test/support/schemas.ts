@@ -1,9 +1,9 @@
 /**
  * Offline schema validators shared by the tests and the packaging script.
  *
- * The schemas are data files kept outside the repository, in `shared/schemas`
- * beside the clone (CI lays a copy of shared/ next to its fresh clone, so the
- * path is `<clone>/../shared/schemas`). Nothing is fetched from the web.
+ * The schemas are vendored in `test/fixtures/schemas/` (origin, commit and
+ * licence in its SOURCE.md), so a clone validates with nothing beside it.
+ * Nothing is fetched from the web, and nothing outside the repository is read.
  *
  * - Adaptive Cards 1.5 / 1.6 (JSON Schema draft-06 as published; they need
  *   fixing up in memory before ajv compiles them, see `fixUpAdaptiveCardSchema`).
@@ -17,20 +17,19 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 
-/** Where shared/schemas is expected: `<repo>/../shared/schemas`, or `CONCORDAT_SCHEMAS_DIR`. */
+/** The vendored schemas (`test/fixtures/schemas`), or `CONCORDAT_SCHEMAS_DIR` to try another copy. */
 export function schemasDir(): string {
   const override = process.env.CONCORDAT_SCHEMAS_DIR?.trim();
-  return override ? path.resolve(override) : path.resolve(__dirname, '../../../shared/schemas');
+  return override ? path.resolve(override) : path.resolve(__dirname, '../fixtures/schemas');
 }
 
 export class SchemaNotFoundError extends Error {
   constructor(readonly file: string) {
     super(
       `Schema file not found: ${file}\n` +
-        `The offline schemas live in shared/schemas beside the repository clone ` +
-        `(expected at ${schemasDir()}). Put a copy of shared/ next to the clone, ` +
-        `or set CONCORDAT_SCHEMAS_DIR to the folder that holds ` +
-        `adaptive-cards/ and teams-manifest-v1.29/.`,
+        `The offline schemas are vendored in test/fixtures/schemas ` +
+        `(looked for in ${schemasDir()}). If CONCORDAT_SCHEMAS_DIR is set, it must ` +
+        `name a folder that holds adaptive-cards/ and teams-manifest-v1.29/.`,
     );
     this.name = 'SchemaNotFoundError';
   }
