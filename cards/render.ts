@@ -12,7 +12,58 @@ export type AdaptiveCard = z.infer<typeof AdaptiveCard>;
  */
 export function expandTemplate(template: object, data: object): AdaptiveCard {
   const expanded = new ACData.Template(template).expand({ $root: data }) as unknown;
-  return AdaptiveCard.parse(expanded);
+  const card = AdaptiveCard.parse(expanded);
+  const problems = actionDataProblems(card);
+  // A programming error, not bad input: fail loudly in every test that renders the card.
+  if (problems.length) throw new Error(`Card action data is unsafe for Teams clients: ${problems.join('; ')}`);
+  return card;
+}
+
+/**
+ * Names an action's data must not use. Teams clients hand `data` to their UI
+ * framework and merge the card's input values into it: the web client and the
+ * Agents Playground threw "Cannot assign to read only property 'key'" for a
+ * field named `key` (a React reserved prop), so the button did nothing.
+ * `ref` is React's other reserved prop; `msteams` is Teams' own field in
+ * submit data; the prototype names are never safe as object keys.
+ */
+export const RESERVED_ACTION_DATA_NAMES: readonly string[] = ['key', 'ref', 'msteams', '__proto__', 'constructor', 'prototype'];
+
+const ACTION_TYPES = new Set(['Action.Execute', 'Action.Submit']);
+
+/**
+ * Every problem with a card's action data: a reserved name at any depth, or
+ * a field named like one of the card's inputs (the client merges input values
+ * into the data, so one would silently overwrite the other).
+ */
+export function actionDataProblems(card: unknown): string[] {
+  const inputIds = new Set<string>();
+  const actions: { path: string; data: unknown }[] = [];
+  const walk = (n: unknown, path: string): void => {
+    if (Array.isArray(n)) return n.forEach((x, i) => walk(x, `${path}/${i}`));
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string') inputIds.add(o.id);
+    if (typeof o.type === 'string' && ACTION_TYPES.has(o.type) && 'data' in o) actions.push({ path, data: o.data });
+    for (const [k, v] of Object.entries(o)) if (k !== 'data') walk(v, `${path}/${k}`);
+  };
+  walk(card, '');
+  const problems: string[] = [];
+  const reserved = (d: unknown, path: string): void => {
+    if (Array.isArray(d)) return d.forEach((x, i) => reserved(x, `${path}/${i}`));
+    if (!d || typeof d !== 'object') return;
+    for (const k of Object.getOwnPropertyNames(d)) {
+      if (RESERVED_ACTION_DATA_NAMES.includes(k)) problems.push(`${path}/${k} is a reserved name`);
+      reserved((d as Record<string, unknown>)[k], `${path}/${k}`);
+    }
+  };
+  for (const a of actions) {
+    reserved(a.data, `${a.path}/data`);
+    if (a.data && typeof a.data === 'object' && !Array.isArray(a.data)) {
+      for (const k of Object.keys(a.data)) if (inputIds.has(k)) problems.push(`${a.path}/data/${k} has the same name as an input`);
+    }
+  }
+  return problems;
 }
 
 /** Teams advises messages under ~80 KB; our cards stay far below 28 KB for older clients. */

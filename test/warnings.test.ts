@@ -141,12 +141,24 @@ describe('hotspot warnings', () => {
     const shared = [];
     for (const d of [1, 2, 3, 4]) shared.push(await put({ area: 'Heaton Norris', district: 'SK4', daysAgo: d }));
     const salix = await put({ area: 'Heaton Norris', district: 'SK4', daysAgo: 1.5, org: 'salix-homes', sharedWith: ['gmp'] });
+    const posted = bot.connector.sent.length;
     const [w] = (await detectHotspots(ctx(), { boroughs: ['stockport'] })).raised;
-    const data = { borough: 'stockport', key: (await ctx().store.warnings.query("PartitionKey eq 'stockport'")).find((x) => x.value.id === w!.id)!.keys.rowKey };
+    await drain();
+    // The buttons' data exactly as the channel card carries it (a real client sends it back unchanged).
+    const channelCard = channelCards(posted).find((c) => textOfCard(c).includes('Heaton Norris'));
+    const actions = channelCard.actions as { verb: string; data: Record<string, unknown> }[];
+    expect(actions.map((a) => a.verb)).toEqual(['hotspot.incidents', 'hotspot.propose']);
+    // Teams' web client and the Agents Playground throw on a data field named `key` ("Cannot assign to read only property 'key'").
+    for (const a of actions) expect(Object.keys(a.data)).not.toContain('key');
+    const data = actions[0]!.data;
 
     const list = await invoke(PRIYA, 'hotspot.incidents', data);
     expect(validateAdaptiveCard(list)).toEqual([]);
     const text = textOfCard(list);
+    // The list and the channel card describe the same period, and the listed incidents lie inside it.
+    const counted = channelCard.body.flatMap((b: any) => b.facts ?? []).find((f: any) => f.title === 'Counted')?.value as string;
+    expect(counted).toMatch(/^5 reports from \w{3},? \d+ Nov 2026 to \w{3},? \d+ Nov 2026, within 14 days$/);
+    expect(text).toContain(counted);
     for (const r of shared) expect(text).toContain(r.reference);
     expect(text).not.toContain(salix.reference);
     expect(text).toContain('1 more incident is not shared with Stockport Homes');

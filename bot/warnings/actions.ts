@@ -21,15 +21,22 @@ import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { loadWarning } from './detect';
 import type { HotspotWarning } from './model';
-import { formatDate, warningCard, warningTitle } from './present';
+import { warningCard, warningPeriods, warningTitle } from './present';
 
 /** The hotspot card's buttons: "See the incidents" and "Propose joint operation". */
 
-const WarningData = z.object({ borough: z.string().max(40), key: z.string().max(200) }).passthrough();
+/**
+ * Cards posted before the rename carry the row as `key` (which the Teams web
+ * client cannot send back, but the mobile clients can): both are read.
+ */
+const WarningData = z
+  .object({ borough: z.string().max(40), warning: z.string().max(200).optional(), key: z.string().max(200).optional() })
+  .passthrough()
+  .transform((d) => ({ borough: d.borough, row: d.warning ?? d.key }));
 
 async function warningOf(ctx: AppContext, data: unknown): Promise<HotspotWarning | AdaptiveCard> {
   const d = WarningData.safeParse(data);
-  const w = d.success ? await loadWarning(ctx, d.data.borough, d.data.key) : undefined;
+  const w = d.success && d.data.row ? await loadWarning(ctx, d.data.borough, d.data.row) : undefined;
   return w ?? messageCard({ title: 'This warning is no longer available', text: 'It may have been removed. Type **incidents** to see recent incidents.', tone: 'warning' });
 }
 
@@ -56,7 +63,7 @@ export async function showHotspotIncidents(ctx: AppContext, req: IncidentRequest
   if (isCard(w)) return w;
   const chat = req.scope === 'personal' ? undefined : await req.personalChat();
   if (req.scope !== 'personal' && !chat) {
-    return warningCard(w, { notice: 'The incidents are shown only in your private chat with Concordat, and you have not opened one yet. Open a chat with Concordat, then press the button again.', tone: 'attention' });
+    return warningCard(w, ctx.config.timeZone, { notice: 'The incidents are shown only in your private chat with Concordat, and you have not opened one yet. Open a chat with Concordat, then press the button again.', tone: 'attention' });
   }
   const viewer = viewerOf(caller);
   const actor = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id };
@@ -84,7 +91,7 @@ export async function showHotspotIncidents(ctx: AppContext, req: IncidentRequest
   }
   const list = hotspotIncidentsCard({
     title: `Behind the warning: ${warningTitle(w)}`.slice(0, 160),
-    subtitle: `Window from ${formatDate(w.windowStart)} (${w.windowDays} days).`,
+    subtitle: `${warningPeriods(w, tz).counted}.`,
     rows: rows.reverse(),
     withheld: withheld ? `${withheld} more ${withheld === 1 ? 'incident is' : 'incidents are'} not shared with ${caller.organisation.name}: ask the reporting organisation if you need ${withheld === 1 ? 'it' : 'them'}.` : '',
   });
@@ -92,7 +99,7 @@ export async function showHotspotIncidents(ctx: AppContext, req: IncidentRequest
   await enqueue(ctx, `hotspot-incidents-${w.id}`, [
     { id: `hotspot-incidents:${w.id}:${randomUUID()}`, target: targetOf(chat), payload: { card: list, summary: 'Incidents behind a hotspot warning' }, notifyOnDeadLetter: false },
   ]);
-  return warningCard(w, { notice: 'I have sent the incidents you have access to to your private chat with Concordat.', tone: 'good' });
+  return warningCard(w, ctx.config.timeZone, { notice: 'I have sent the incidents you have access to to your private chat with Concordat.', tone: 'good' });
 }
 
 /**
@@ -106,11 +113,11 @@ export async function proposeOperation(ctx: AppContext, req: IncidentRequest, da
   const w = await warningOf(ctx, data);
   if (isCard(w)) return w;
   if (!registered(caller) || !canSchedule(caller.member)) {
-    return warningCard(w, { notice: 'Only concordat coordinators can propose a joint operation. Ask your coordinator, who can press the button too.', tone: 'attention' });
+    return warningCard(w, ctx.config.timeZone, { notice: 'Only concordat coordinators can propose a joint operation. Ask your coordinator, who can press the button too.', tone: 'attention' });
   }
   const chat = req.scope === 'personal' ? undefined : await req.personalChat();
   if (req.scope !== 'personal' && !chat) {
-    return warningCard(w, { notice: 'Scheduling happens in your private chat with Concordat, and you have not opened one yet. Open a chat with Concordat, then press the button again.', tone: 'attention' });
+    return warningCard(w, ctx.config.timeZone, { notice: 'Scheduling happens in your private chat with Concordat, and you have not opened one yet. Open a chat with Concordat, then press the button again.', tone: 'attention' });
   }
   const viewer = viewerOf(caller);
   const linked = (await incidentsOf(ctx, w))
@@ -123,12 +130,12 @@ export async function proposeOperation(ctx: AppContext, req: IncidentRequest, da
     borough: w.borough,
     area: w.area,
     incidents: linked.join(','),
-    briefing: `Proposed from an early warning: ${w.count} ${w.ruleLabel.toLowerCase()} incidents in ${w.area}, ${w.postcodeDistrict} within ${w.windowDays} days (window from ${formatDate(w.windowStart)}).`,
+    briefing: `Proposed from an early warning: ${w.count} ${w.ruleLabel.toLowerCase()} incidents in ${w.area}, ${w.postcodeDistrict} ${warningPeriods(w, ctx.config.timeZone).counted.replace(/^\d+ reports? /, ' ')}.`,
   };
   const form = scheduleFormCard(await loadDirectory(ctx), ctx.config.timeZone, { caller: caller.member, prefill });
   if (!chat) return form;
   await enqueue(ctx, `hotspot-propose-${w.id}`, [
     { id: `hotspot-propose:${w.id}:${randomUUID()}`, target: targetOf(chat), payload: { card: form, summary: 'Propose a joint operation for a hotspot' }, notifyOnDeadLetter: false },
   ]);
-  return warningCard(w, { notice: 'I have sent you the scheduling card, filled in for this hotspot, in your private chat with Concordat.', tone: 'good' });
+  return warningCard(w, ctx.config.timeZone, { notice: 'I have sent you the scheduling card, filled in for this hotspot, in your private chat with Concordat.', tone: 'good' });
 }

@@ -136,7 +136,7 @@ async function raise(ctx: AppContext, rule: HotspotRule, f: HotspotFinding, wind
 /** Channel cards into the outbox, then the row marked posted. */
 async function post(ctx: AppContext, warning: HotspotWarning, etag: string, channelsOf: ChannelsOf): Promise<number> {
   const channels = await channelsOf(warning.themeId);
-  const card = warningCard(warning);
+  const card = warningCard(warning, ctx.config.timeZone);
   const { added } = await enqueue(
     ctx,
     `hotspot-${warning.id}`,

@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { actionDataProblems, expandTemplate, RESERVED_ACTION_DATA_NAMES } from '../cards/render';
+
+/**
+ * What a card's buttons carry back. Teams clients hand an action's `data` to
+ * their UI framework and merge the card's input values into it; a field named
+ * `key` made the Agents Playground and the web client throw "Cannot assign to
+ * read only property 'key'", so the hotspot card's buttons did nothing.
+ */
+describe('card action data', () => {
+  const card = (actions: unknown[], body: unknown[] = []) => ({ type: 'AdaptiveCard', version: '1.5', body, actions });
+
+  it('rejects reserved names at any depth, and fields named like one of the card\'s inputs', () => {
+    expect(actionDataProblems(card([{ type: 'Action.Execute', verb: 'x', data: { verb: 'x', borough: 'stockport', key: 'r' } }]))).toEqual(['/actions/0/data/key is a reserved name']);
+    expect(actionDataProblems(card([{ type: 'Action.Submit', data: { nested: { ref: 1 } } }]))).toEqual(['/actions/0/data/nested/ref is a reserved name']);
+    expect(actionDataProblems(JSON.parse('{"type":"AdaptiveCard","actions":[{"type":"Action.Execute","data":{"__proto__":{"x":1}}}]}'))).toEqual(['/actions/0/data/__proto__ is a reserved name']);
+    const withInput = card(
+      [{ type: 'Action.Execute', verb: 'x', data: { verb: 'x', summary: 'stale' } }],
+      [{ type: 'Container', items: [{ type: 'Input.Text', id: 'summary' }] }],
+    );
+    expect(actionDataProblems(withInput)).toEqual(['/actions/0/data/summary has the same name as an input']);
+    // selectAction inside the body is checked too.
+    expect(actionDataProblems(card([], [{ type: 'Container', items: [], selectAction: { type: 'Action.Execute', data: { msteams: {} } } }]))).toEqual([
+      '/body/0/selectAction/data/msteams is a reserved name',
+    ]);
+    expect(actionDataProblems(card([{ type: 'Action.Execute', verb: 'x', data: { verb: 'x', reference: 'STO-2026-000001' } }]))).toEqual([]);
+  });
+
+  it('are refused when a card is built, so no builder can ship one', () => {
+    const template = { type: 'AdaptiveCard', version: '1.5', body: [], actions: [{ type: 'Action.Execute', title: 'Go', verb: 'x', data: '${data}' }] };
+    expect(() => expandTemplate(template, { data: { verb: 'x', key: 'row' } })).toThrow(/reserved name/);
+    expect(expandTemplate(template, { data: { verb: 'x', warning: 'row' } }).actions).toEqual([{ type: 'Action.Execute', title: 'Go', verb: 'x', data: { verb: 'x', warning: 'row' } }]);
+  });
+
+  it('in every template, literal data objects use no reserved name', () => {
+    const dir = path.join(__dirname, '../cards/templates');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(20);
+    for (const f of files) {
+      const problems = actionDataProblems(JSON.parse(readFileSync(path.join(dir, f), 'utf8')))
+        // Inputs bound by templating (`${id}`) are checked after expansion by expandTemplate.
+        .filter((p) => RESERVED_ACTION_DATA_NAMES.some((n) => p.endsWith(`/${n} is a reserved name`)));
+      expect({ f, problems }).toEqual({ f, problems: [] });
+    }
+  });
+});
