@@ -25,6 +25,8 @@ export function prioritiesFormCard(input: z.input<typeof PrioritiesFormData>): A
     baseVersion: String(d.baseVersion),
     effectiveFrom: d.effectiveFrom,
     changeNote: d.changeNote,
+    // From version 2 on a note is required (a new borough's first version has nothing to compare with).
+    changeNoteRequired: d.baseVersion > 0,
     themes: d.themes.map((t) => ({ inputId: themeInputId(t.id), name: t.name, value: t.lines, error: t.error })),
     errors: { effectiveFrom: d.errors.effectiveFrom ?? '', changeNote: d.errors.changeNote ?? '' },
     formError: d.formError,

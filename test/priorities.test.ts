@@ -106,6 +106,28 @@ describe('policing priorities', () => {
     expect(await bot.runtime.ctx.store.prioritySets.listPartition('stockport')).toHaveLength(0);
   });
 
+  it('an update with "What changed and why" left empty is a field error, values kept, nothing published (card and API)', async () => {
+    await publishViaApi(V1, 'prio-v1-0003');
+    await bot.say(HELEN, 'publish priorities stockport');
+    const form = cardOf(bot.connector.sent.at(-1)!);
+    // Marked required on the card for an update, so the client says so before sending.
+    expect(findById(form, 'changeNote')).toMatchObject({ isRequired: true, errorMessage: expect.stringContaining('what changed') });
+    expect(validateAdaptiveCard(form)).toEqual([]);
+    const res = await execute(bot, HELEN, personalChat(HELEN), 'priorities.submit', { ...form.actions[0].data, effectiveFrom: '2026-11-25', 'areas.public-safety': 'Knife crime', changeNote: '  ' });
+    expect(res.status).toBe(200);
+    const again = res.body.value;
+    expect(validateAdaptiveCard(again)).toEqual([]);
+    expect(textOfCard(again)).toContain('Say what changed and why');
+    expect(textOfCard(again)).not.toContain('Something went wrong');
+    expect(findById(again, 'areas.public-safety').value).toBe('Knife crime');
+    expect(await bot.runtime.ctx.store.prioritySets.listPartition('stockport')).toHaveLength(1);
+    // A partner system gets a 400 naming the field, not a 500.
+    expect(await publishViaApi([{ themeId: 'public-safety', title: 'Knife crime' }], 'prio-v2-0003')).toMatchObject({
+      status: 400,
+      body: { details: [{ field: 'changeNote', message: expect.stringContaining('Say what changed and why') }] },
+    });
+  });
+
   it('the channel settings card maps and unmaps a channel, for admins only', async () => {
     await bot.say(PRIYA, 'channel settings', inChannel(ALERTS_CHANNEL.id));
     expect(textOfCard(cardOf(bot.connector.sent.at(-1)!))).toContain('Only administrators change channel settings');

@@ -17,6 +17,7 @@ export async function receivePartnerPriorities(ctx: AppContext, req: SignedReque
       return { status: 400, body: { error: 'the body is not valid', details: [{ field: `priorities.${unknown}.themeId`, message: `no theme "${body.priorities[unknown]!.themeId}"` }] } };
     }
     const result = await publishPriorities(ctx, { ...body, organisationId: partner.organisationId, submissionId: `${partner.id}.${key}` });
+    if (!result.ok && result.reason === 'invalid') return { status: 400, body: { error: 'the body is not valid', details: [{ field: result.field, message: result.message }] } };
     if (!result.ok) return { status: 409, body: { error: result.message } };
     return { status: 201, body: { borough: result.set.borough, version: result.set.version, channels: result.channels } };
   });

@@ -96,6 +96,7 @@ export async function submitPrioritiesForm(ctx: AppContext, caller: Caller, data
     baseVersion: raw.data.baseVersion,
   });
   if (!result.ok) {
+    if (result.reason === 'invalid') return again({ [result.field]: result.message }, {});
     return result.reason === 'no-changes'
       ? again({}, {}, result.message)
       : messageCard({ title: 'Not published', text: result.message, tone: 'attention' });

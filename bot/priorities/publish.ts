@@ -27,7 +27,11 @@ export interface PublishRequest {
 
 export type PublishResult =
   | { ok: true; set: PrioritySet; changes: PriorityChanges; channels: number; duplicate: boolean }
-  | { ok: false; reason: 'no-changes' | 'conflict'; message: string };
+  | { ok: false; reason: 'no-changes' | 'conflict'; message: string }
+  /** A field of the request is missing or wrong for this version (a later version must say what changed). */
+  | { ok: false; reason: 'invalid'; field: 'changeNote'; message: string };
+
+export const CHANGE_NOTE_NEEDED = 'Say what changed and why: partners read this with the updated priorities';
 
 export async function latestPriorities(ctx: AppContext, borough: BoroughId): Promise<PrioritySet | undefined> {
   const versions = await ctx.store.prioritySets.listPartition(borough);
@@ -52,6 +56,8 @@ export async function publishPriorities(ctx: AppContext, req: PublishRequest): P
   }
   const changes = diffPriorities(latest?.priorities ?? [], req.priorities);
   if (latest && !hasChanges(changes)) return { ok: false, reason: 'no-changes', message: 'Nothing changed from the current version.' };
+  // The stored set requires a note from version 2 on: check it here, as a field error, not as a thrown parse.
+  if (latest && !req.changeNote.trim()) return { ok: false, reason: 'invalid', field: 'changeNote', message: CHANGE_NOTE_NEEDED };
 
   const set = PrioritySetSchema.parse({
     borough: req.borough,
