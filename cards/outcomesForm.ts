@@ -10,6 +10,8 @@ const COLORS = { default: 'Default', warning: 'Warning', attention: 'Attention' 
 export const OutcomesFormCardData = z.object({
   operationId: z.string().min(1),
   version: z.number().int().min(1),
+  /** When the outcomes this card shows were recorded ('' for none): a card older than the stored outcomes is refused. */
+  basedOn: z.string().max(40).default(''),
   title: z.string().min(1).max(100),
   summary: z.string().min(1).max(300),
   notices: z.array(z.object({ text: z.string().min(1).max(300), tone: z.enum(['default', 'warning', 'attention']) })).max(3).default([]),
@@ -24,6 +26,7 @@ export function outcomesFormCard(input: OutcomesFormCardData): AdaptiveCard {
   return expandTemplate(template, {
     operationId: d.operationId,
     version: d.version,
+    basedOn: d.basedOn,
     title: d.title,
     summary: d.summary,
     notices: d.notices.map((n) => ({ text: n.text, color: COLORS[n.tone] })),

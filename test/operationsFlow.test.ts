@@ -253,8 +253,23 @@ describe('joint operations, end to end through the bot endpoint', () => {
     const bad = await press(TOM, 'operation.outcomes', { operationId: id, ...counts, arrests: 'six', vehiclesSeized: '' });
     expect(textOfCard(bad)).toContain('a whole number, 0 or more');
     expect(inputValue(bad, 'arrests')).toBe('six');
-    expect(textOfCard(await press(TOM, 'operation.outcomes', { operationId: id, ...counts }))).toContain(`Outcomes recorded: ${id}`);
+    const cardData = outcomesForm.actions[0].data;
+    expect(textOfCard(await press(TOM, 'operation.outcomes', { ...cardData, ...counts }))).toContain(`Outcomes recorded: ${id}`);
     expect(textOfCard(cardOf(to(await flush(), ALERTS_CHANNEL.id)[0]!))).toContain('Joint operation completed');
+    // The same submission retried (Teams redelivers an invoke) is accepted once, nothing changed.
+    expect(textOfCard(await press(TOM, 'operation.outcomes', { ...cardData, ...counts }))).toContain(`Outcomes recorded: ${id}`);
+    // The same card sent again with other numbers is refused like a stale move or cancel: nothing is overwritten.
+    const stale = await press(TOM, 'operation.outcomes', { ...cardData, ...counts, arrests: '9' });
+    expect(validateAdaptiveCard(stale)).toEqual([]);
+    expect(textOfCard(stale)).toContain('Outcomes were recorded since this card was shown');
+    expect(inputValue(stale, 'arrests')).toBe('6');
+    const stored = (await bot.runtime.ctx.store.operations.query(`RowKey eq '${id}'`))[0]!.value;
+    expect(stored.outcomes?.arrests).toBe(6);
+    // The card shown now carries the recorded outcomes it is based on: a correction from it is accepted.
+    const fresh = stale.actions[0].data;
+    expect(textOfCard(await press(TOM, 'operation.outcomes', { ...fresh, ...counts, arrests: '7' }))).toContain(`Outcomes recorded: ${id}`);
+    expect((await bot.runtime.ctx.store.operations.query(`RowKey eq '${id}'`))[0]!.value.outcomes?.arrests).toBe(7);
+    await flush();
 
     const summary = await jointActionSummary(bot.runtime.ctx, {
       boroughs: ['stockport'],
@@ -263,7 +278,7 @@ describe('joint operations, end to end through the bot endpoint', () => {
       upcomingUntil: new Date('2026-11-30T00:00:00Z'),
     });
     expect(summary.completed.map((c) => c.id)).toEqual([id]);
-    expect(summary.totals).toEqual({ arrests: 6, warrantsExecuted: 2, premisesClosed: 1, vehiclesSeized: 3, referrals: 4 });
+    expect(summary.totals).toEqual({ arrests: 7, warrantsExecuted: 2, premisesClosed: 1, vehiclesSeized: 3, referrals: 4 });
   });
 
   it('keeps the briefing out of channels even for a participant asking there', async () => {

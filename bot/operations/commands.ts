@@ -206,6 +206,12 @@ export async function outcomesAction(ctx: AppContext, req: OperationRequest): Pr
       return showOperation(ctx, req, result.op.id, { notices: [{ text: 'Outcomes are recorded by the coordinator or the lead agency\'s participants.', tone: 'attention' }] });
     case 'closed':
       return showOperation(ctx, req, result.op.id, { notices: [{ text: `Outcomes cannot be recorded: ${result.why}.`, tone: 'warning' }] });
+    case 'stale':
+      return outcomesCard(result.op, ctx.config.timeZone, {
+        notice: result.op.outcomes
+          ? 'Outcomes were recorded since this card was shown: here they are as recorded now. Change them and press Record outcomes again if they need correcting.'
+          : 'Someone changed this operation since this card was shown: here it is as it is now.',
+      });
     case 'invalid':
       return outcomesCard(result.op, ctx.config.timeZone, { values: result.values, errors: result.errors, notice: 'Some numbers need attention: see the notes under the fields.' });
     case 'recorded':

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { Caller } from '../conversation/user';
-import type { JointOperation } from '../domain/operation';
+import { z } from 'zod';
+import { OUTCOME_COUNTS, type JointOperation } from '../domain/operation';
 import { canRecordOutcomes } from '../domain/operationAccess';
 import { parseOutcomesForm, type FieldErrors, type OutcomesFormField } from '../domain/operationForm';
 import { ConcurrencyError } from '../store/errors';
@@ -14,10 +15,24 @@ export type OutcomesResult =
   | { kind: 'not-found' }
   | { kind: 'refused'; op: JointOperation }
   | { kind: 'closed'; op: JointOperation; why: string }
+  /** The card was shown before the operation was moved or before outcomes were recorded: nothing is overwritten. */
+  | { kind: 'stale'; op: JointOperation }
   | { kind: 'invalid'; op: JointOperation; values: Record<OutcomesFormField, string>; errors: FieldErrors<OutcomesFormField> }
   | { kind: 'recorded'; op: JointOperation };
 
-/** The lead records what the operation achieved; it is stored with the operation and feeds the digest. */
+/** What the card was showing: its version, and when the outcomes on it were recorded ('' or absent: none). */
+const CardBase = z.object({ basedOn: z.string().max(40).optional() }).passthrough();
+
+const sameOutcomes = (a: NonNullable<JointOperation['outcomes']>, b: Omit<NonNullable<JointOperation['outcomes']>, 'recordedBy' | 'recordedAt'>) =>
+  OUTCOME_COUNTS.every((k) => a[k] === b[k]) && (a.notes ?? '') === (b.notes ?? '');
+
+/**
+ * The lead records what the operation achieved; it is stored with the
+ * operation and feeds the digest. Like move and cancel, a card older than the
+ * stored operation is refused (shown again as it is now), so two leads, or
+ * one card pressed twice with different numbers, never silently overwrite
+ * recorded outcomes; the same submission retried is accepted once.
+ */
 export async function recordOutcomes(ctx: AppContext, caller: Caller, raw: unknown): Promise<OutcomesResult> {
   const action = OperationAction.safeParse(raw);
   const stored = action.success ? await loadOperation(ctx, action.data.operationId) : undefined;
@@ -33,6 +48,14 @@ export async function recordOutcomes(ctx: AppContext, caller: Caller, raw: unkno
   if (Date.parse(op.startsAt) > now.getTime()) return { kind: 'closed', op, why: 'it has not started yet' };
   const form = parseOutcomesForm(raw);
   if (!form.ok) return { kind: 'invalid', op, values: form.values, errors: form.errors };
+  const basedOn = CardBase.safeParse(raw).data?.basedOn ?? '';
+  const isCurrent = (o: JointOperation) =>
+    (action.data.version === undefined || action.data.version === o.version) && (o.outcomes?.recordedAt ?? '') === basedOn;
+  if (!isCurrent(op)) {
+    // The same submission retried after it was stored: already done.
+    if (op.outcomes && sameOutcomes(op.outcomes, form.value)) return { kind: 'recorded', op };
+    return { kind: 'stale', op };
+  }
 
   const outcomes = { ...form.value, recordedBy: member.aadObjectId, recordedAt: now.toISOString() };
   let saved: JointOperation;
@@ -40,12 +63,10 @@ export async function recordOutcomes(ctx: AppContext, caller: Caller, raw: unkno
     saved = (await ctx.store.operations.update({ ...op, status: 'completed', outcomes }, stored.etag)).value;
   } catch (err) {
     if (!(err instanceof ConcurrencyError)) throw err;
-    // Someone else changed it meanwhile (outcomes recorded twice at once): apply on the newest version.
-    const again = await ctx.store.operations.mutate(stored.keys, (current) =>
-      current && current.status !== 'cancelled' ? { ...current, status: 'completed' as const, outcomes } : undefined,
-    );
-    if (!again || again.value.status !== 'completed') return { kind: 'closed', op: again?.value ?? op, why: 'it was cancelled' };
-    saved = again.value;
+    // Someone else changed it meanwhile: apply only if the card is still current for the newest row.
+    const latest = (await loadOperation(ctx, op.id))?.value ?? op;
+    if (latest.status === 'cancelled') return { kind: 'closed', op: latest, why: 'it was cancelled' };
+    return { kind: 'stale', op: latest };
   }
   await auditOperation(ctx, member, op.id, 'alteration', { note: op.outcomes ? 'outcomes updated' : 'outcomes recorded' });
   const dir = await loadDirectory(ctx);

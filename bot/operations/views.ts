@@ -236,6 +236,7 @@ export function outcomesCard(
   return outcomesFormCard({
     operationId: op.id,
     version: op.version,
+    basedOn: recorded?.recordedAt ?? '',
     title: op.name,
     summary: `${subtitle(op)} · ${formatSpan(op.startsAt, op.endsAt, timeZone)}`,
     notices,
