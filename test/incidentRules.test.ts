@@ -7,7 +7,7 @@ import { incidentPartitionKey, isoWeekOf } from '../bot/domain/isoWeek';
 import { parsePoliceReference } from '../bot/domain/policeReference';
 import { allocate, counterKey, RECENT_ALLOCATIONS } from '../bot/domain/referenceCounter';
 import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../bot/domain/retention';
-import { markupProblem, personalDataProblem } from '../bot/domain/textSafety';
+import { markupProblem, personalDataProblem } from '../bot/domain/plainText';
 import { fromWallClock, toWallClock } from '../bot/domain/timezone';
 import { DEMO_ORGANISATIONS } from '../bot/seed/demoData';
 

@@ -4,7 +4,7 @@ import { PostcodeDistrict, ProtectiveMarking, RiskLevel } from './common';
 import { referenceProblem } from './complaintReference';
 import { parsePoliceReference, POLICE_REFERENCE_HELP } from './policeReference';
 import { ActionTaken, HateCrimeStrand, IncidentCategory } from './taxonomy';
-import { markupProblem, personalDataProblem } from './textSafety';
+import { markupProblem, personalDataProblem, quotable } from './plainText';
 import { fromWallClock } from './timezone';
 import { fieldErrors } from './formErrors';
 
@@ -117,12 +117,18 @@ const freeText = (label: string, max: number, opts: { required?: number; persona
     if (personal) c.addIssue({ code: 'custom', message: personal.message });
   });
 
+/** The user's value quoted in an error, when it is plain text; otherwise "That" (an error text must not carry the user's markup). */
+const quoted = (s: string) => {
+  const q = quotable(s, 40);
+  return q ? `"${q}"` : 'That';
+};
+
 const choice = <T extends [string, ...string[]]>(label: string, values: z.ZodEnum<T>, opts: { optional?: boolean } = {}) =>
   text(label).pipe(
     z.string().superRefine((s, c) => {
       if (s === '' && opts.optional) return;
       if (s === '') return c.addIssue({ code: 'custom', message: `Choose a ${label.toLowerCase()}` });
-      if (!values.options.includes(s)) c.addIssue({ code: 'custom', message: `"${s.slice(0, 40)}" is not a ${label.toLowerCase()} on the list` });
+      if (!values.options.includes(s)) c.addIssue({ code: 'custom', message: `${quoted(s)} is not a ${label.toLowerCase()} on the list` });
     }),
   ).transform((s) => (s === '' ? undefined : (s as T[number])));
 
@@ -196,7 +202,7 @@ export function validateIncidentForm(raw: unknown, env: FormEnvironment): FormRe
   const actions = (f.actions ?? []) as string[];
   const unknownAction = actions.find((a) => !ActionTaken.options.includes(a as ActionTaken));
   if (!errors.actions) {
-    if (unknownAction) errors.actions = `"${unknownAction.slice(0, 40)}" is not an action on the list`;
+    if (unknownAction) errors.actions = `${quoted(unknownAction)} is not an action on the list`;
     else if (actions.length === 0) errors.actions = 'Choose what has been done so far, or "None yet"';
     else if (actions.includes('none-yet') && actions.length > 1) errors.actions = '"None yet" cannot be combined with actions taken';
   }

@@ -12,6 +12,7 @@ import { EntraObjectId } from './member';
 import { OperationType, type JointOperation } from './operation';
 import { OrganisationId } from './organisation';
 import { personalDataMessage } from './personalData';
+import { plainTextRefinement } from './plainText';
 import { OUTCOMES_CHOICES, REMINDER_CHOICES } from './reminderSchedule';
 import { fieldErrors } from './formErrors';
 import { fromWallClock } from './timezone';
@@ -34,15 +35,11 @@ const list = <T extends z.ZodTypeAny>(item: T) =>
     .transform((v) => [...new Set(v.split(/[,;\s]+/).map((x) => x.trim()).filter(Boolean))])
     .pipe(z.array(item));
 
-const noPersonalData = (text: string, ctx: z.RefinementCtx) => {
-  const problem = personalDataMessage(text);
-  if (problem) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: 'This goes to a channel: give the area or estate, not an address, postcode or personal details.',
-    });
-  }
-};
+const CHANNEL_TEXT_MESSAGE = 'This goes to a channel: give the area or estate, not an address, postcode, name or other personal details.';
+
+/** Text shown on operation cards, channel cards included: the plain-text rule, and for channel text no personal data. */
+const cardText = (max: number) => plainTextRefinement(max);
+const channelText = (max: number) => plainTextRefinement(max, (t) => (personalDataMessage(t) ? CHANNEL_TEXT_MESSAGE : undefined));
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'choose a date');
 const time = z.string().regex(/^\d{2}:\d{2}(?::\d{2})?$/, 'choose a time');
@@ -134,14 +131,14 @@ const REMINDER_MINUTES = new Set(REMINDER_CHOICES.map((c) => c.minutes));
 const OUTCOMES_MINUTES = new Set(OUTCOMES_CHOICES.map((c) => c.minutes));
 
 const OperationFormSchema = z.object({
-  name: z.string().trim().min(3, 'give it a name of at least 3 characters').max(100, 'at most 100 characters').superRefine(noPersonalData),
+  name: z.string().trim().min(3, 'give it a name of at least 3 characters').max(100, 'at most 100 characters').superRefine(channelText(100)),
   type: z.string().refine((t) => OperationType.safeParse(t).success, 'choose a type').transform((t) => t as OperationType),
   borough: z.string().refine((b) => BoroughId.safeParse(b).success, 'choose a borough').transform((b) => b as BoroughId),
-  area: z.string().trim().min(2, 'name the area or estate').max(80, 'at most 80 characters').superRefine(noPersonalData),
+  area: z.string().trim().min(2, 'name the area or estate').max(80, 'at most 80 characters').superRefine(channelText(80)),
   lead: z.string().trim().min(1, 'choose the lead agency').pipe(OrganisationId),
   partners: list(OrganisationId),
   participants: list(EntraObjectId).refine((p) => p.length > 0, 'choose at least one participant'),
-  briefing: z.string().trim().max(4000, 'at most 4000 characters'),
+  briefing: z.string().trim().max(4000, 'at most 4000 characters').superRefine(cardText(4000)),
   incidents: z
     .string()
     .transform((v) => v.toUpperCase())
@@ -212,7 +209,7 @@ export function parseRescheduleForm(raw: unknown, ctx: WhenContext): FormResult<
   return { ok: true, values, value: { startsAt: when.startsAt, endsAt: when.endsAt } };
 }
 
-const Reason = z.string().trim().max(300, 'at most 300 characters').superRefine(noPersonalData);
+const Reason = z.string().trim().max(300, 'at most 300 characters').superRefine(channelText(300));
 
 export function parseCancelForm(raw: unknown): FormResult<ChangeFormField, { reason?: string }> {
   const values = readValues(CHANGE_FORM_FIELDS, raw);
@@ -242,7 +239,7 @@ const OutcomesFormSchema = z.object({
   premisesClosed: count,
   vehiclesSeized: count,
   referrals: count,
-  notes: z.string().trim().max(1000, 'at most 1000 characters').superRefine(noPersonalData),
+  notes: z.string().trim().max(1000, 'at most 1000 characters').superRefine(channelText(1000)),
 });
 export type ValidOutcomesForm = z.output<typeof OutcomesFormSchema>;
 

@@ -5,7 +5,7 @@ import { IncidentReference } from '../domain/incident';
 import { mayAddUpdate, mayEdit } from '../domain/incidentAccess';
 import { formValuesOf, validateIncidentForm, type IncidentDraft } from '../domain/incidentForm';
 import { announcedInChannels } from '../domain/incidentRedaction';
-import { markupProblem } from '../domain/textSafety';
+import { markupProblem } from '../domain/plainText';
 import { toWallClock } from '../domain/timezone';
 import { boroughById } from '../domain/borough';
 import { ConcurrencyError } from '../store/errors';
