@@ -25,7 +25,7 @@ import { PrioritiesRequestBody } from '../bot/priorities/api';
 import { DEMO_MEMBERS } from '../bot/seed/demoData';
 import { activityFrom, DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
 import { ALERTS_CHANNEL, inChannel, installAndMapChannel } from './support/teamSetup';
-import { arbitraryOf, hostileString, mutated, wrongType } from './support/zodArbitrary';
+import { arbitraryOf, hostileString, MARKUP_BYPASSES, mutated, PERSONAL_DATA_BYPASSES, wrongType } from './support/zodArbitrary';
 
 const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP coordinator: alerts, priorities, operations
 type User = typeof PRIYA;
@@ -171,6 +171,34 @@ describe.each(FORMS)('card submission $verb', (form) => {
         const before = await writtenRows();
         const res = await atTime(() => execute(form.user, form.where(), form.verb, value));
         expectReadableCard(res);
+        expect(await writtenRows()).toEqual(before);
+        counts.invalidChecked++;
+      }),
+      { numRuns: RUNS.invalid },
+    );
+  }, 60_000);
+});
+
+/** Fields whose text reaches a channel or another organisation's screen, and what a refusal there says. */
+const DISGUISE_TARGETS: { verb: string; field: string; refusal: RegExp }[] = [
+  { verb: 'alert.submit', field: 'body', refusal: /personal data|plain text|invisible/i },
+  { verb: 'alert.submit', field: 'title', refusal: /personal data|plain text|invisible/i },
+  { verb: 'incident.submit', field: 'summary', refusal: /identify anyone|plain text|invisible/i },
+  { verb: 'operation.schedule', field: 'name', refusal: /goes to a channel|plain text|invisible/i },
+  { verb: 'operation.schedule', field: 'area', refusal: /goes to a channel|plain text|invisible/i },
+];
+
+describe.each(DISGUISE_TARGETS)('personal data and markup in disguise: $verb $field', ({ verb, field, refusal }) => {
+  const form = FORMS.find((f) => f.verb === verb)!;
+  it('is refused beside the field, and nothing is stored', async () => {
+    const ordinary = fc.constantFrom('Seen near the shops:', 'Problems again with', 'Operation at', '');
+    const disguised = fc.tuple(ordinary, fc.constantFrom(...PERSONAL_DATA_BYPASSES, ...MARKUP_BYPASSES), fc.constantFrom(' most nights.', '', ' again')).map(([a, b, c]) => `${a} ${b}${c}`.trim());
+    await fc.assert(
+      fc.asyncProperty(arbitraryOf(form.schema), disguised, async (base, text) => {
+        const before = await writtenRows();
+        const res = await execute(form.user, form.where(), verb, { ...(base as Record<string, unknown>), [field]: text });
+        expectReadableCard(res);
+        expect(textOfCard(res.body.value), text).toMatch(refusal);
         expect(await writtenRows()).toEqual(before);
         counts.invalidChecked++;
       }),

@@ -107,8 +107,49 @@ export const HOSTILE_STRINGS = [
   'y'.repeat(70_000),
 ];
 
+/**
+ * Personal data in disguise, one of each bypass class found in review: each
+ * is refused by the personal-data check in every field that reaches a
+ * channel. Invisible characters (U+2060 word joiner, U+00AD soft hyphen),
+ * full-width forms, lower case, spelt-out e-mail addresses, and names with
+ * no title.
+ */
+export const PERSONAL_DATA_BYPASSES = [
+  'John Smith',
+  'Sarah Jones-Smith',
+  'the lad called Kyle',
+  'mrs patel',
+  '12 acacia avenue',
+  '4b mill lane',
+  'SK5\u2060 7AB',
+  'SK5 7\u00adAB',
+  'ＳＫ５ ７ＡＢ',
+  '07700\u2060900\u2060123',
+  '0\u00ad7700 900 123',
+  '０７７００ ９００１２３',
+  '+44 (0)161 496 0000',
+  '(0161) 496 0000',
+  'jsmith[at]example.com',
+  'j.smith (at) example (dot) com',
+  'jsmith at example dot co dot uk',
+  'jsmith@\u2060example.com',
+  'AB123456C',
+  'ab 12 34 56 c',
+  'DOB 01/02/2009',
+];
+
+/** Markup in disguise: full-width brackets, a link split by an invisible character, Teams mentions. */
+export const MARKUP_BYPASSES = [
+  '［click］（https://evil.example）',
+  '[Sign in again]\u2060(https://evil.example)',
+  '<at>everyone</at>',
+  '＜script＞alert(1)＜/script＞',
+  '_italic words_ here',
+];
+
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
+  { weight: 1, arbitrary: fc.constantFrom(...PERSONAL_DATA_BYPASSES, ...MARKUP_BYPASSES) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
   { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_STRINGS).chain((h) => fc.string({ maxLength: 30 }).map((s) => `${s}${h}${s}`)) },
 );
