@@ -116,6 +116,19 @@ describe('one plain-text rule for every field that reaches a card', () => {
     expect(textOfCard(buildUnknownCard('what time is it', 'personal', ['staff']))).toMatch(/"what time is it"/);
   });
 
+  it('an error that quotes the user\'s value quotes it only when it is plain text', () => {
+    const r = validateIncidentForm(
+      { category: '[Sign in again](https://evil.example)', sharedWith: '**gmp-x**', risk: 'extreme' },
+      { now: new Date('2026-11-25T12:00:00Z'), timeZone: 'Europe/London', organisations: [] },
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors.category).toBe('That is not a category on the list');
+      expect(r.errors.sharedWith).toBe('That is not a partner organisation');
+      expect(r.errors.risk).toBe('"extreme" is not a risk level on the list');
+    }
+  });
+
   it('every error message of the plain-text rule is itself plain text, so the renderer shows it as written', () => {
     for (const message of MARKUP_MESSAGES) {
       expect(plainTextProblem(message), message).toBeUndefined();

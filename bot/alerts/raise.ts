@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quoteForCard } from '../domain/plainText';
 import { channelsFor } from '../channels/lookup';
 import type { AppContext } from '../context';
 import { Alert, AlertSeverity } from '../domain/alert';
@@ -42,7 +43,7 @@ export async function raiseAlert(
 ): Promise<RaiseResult> {
   const { input } = request;
   const theme = (await ctx.store.themes.get({ partitionKey: 'theme', rowKey: input.themeId }))?.value;
-  if (!theme) return { ok: false, field: 'themeId', message: `There is no theme "${input.themeId}"` };
+  if (!theme) return { ok: false, field: 'themeId', message: `There is no theme ${quoteForCard(input.themeId, 40, 'of that name')}` };
 
   const existing = await ctx.store.alerts.get({ partitionKey: 'alert', rowKey: request.alertId });
   let record = existing?.value;

@@ -4,7 +4,7 @@ import { PostcodeDistrict, ProtectiveMarking, RiskLevel } from './common';
 import { referenceProblem } from './complaintReference';
 import { parsePoliceReference, POLICE_REFERENCE_HELP } from './policeReference';
 import { ActionTaken, HateCrimeStrand, IncidentCategory } from './taxonomy';
-import { markupProblem, personalDataProblem, quotable } from './plainText';
+import { markupProblem, personalDataProblem, quoteForCard as quoted } from './plainText';
 import { fromWallClock } from './timezone';
 import { fieldErrors } from './formErrors';
 
@@ -117,12 +117,6 @@ const freeText = (label: string, max: number, opts: { required?: number; persona
     if (personal) c.addIssue({ code: 'custom', message: personal.message });
   });
 
-/** The user's value quoted in an error, when it is plain text; otherwise "That" (an error text must not carry the user's markup). */
-const quoted = (s: string) => {
-  const q = quotable(s, 40);
-  return q ? `"${q}"` : 'That';
-};
-
 const choice = <T extends [string, ...string[]]>(label: string, values: z.ZodEnum<T>, opts: { optional?: boolean } = {}) =>
   text(label).pipe(
     z.string().superRefine((s, c) => {
@@ -210,7 +204,7 @@ export function validateIncidentForm(raw: unknown, env: FormEnvironment): FormRe
   const known = new Map(env.organisations.map((o) => [o.id, o]));
   const shared = (f.sharedWith ?? []) as string[];
   const unknownOrg = shared.find((id) => !known.has(id));
-  if (!errors.sharedWith && unknownOrg) errors.sharedWith = `"${unknownOrg.slice(0, 40)}" is not a partner organisation`;
+  if (!errors.sharedWith && unknownOrg) errors.sharedWith = `${quoted(unknownOrg)} is not a partner organisation`;
 
   let policeReference: string | undefined;
   if (!errors.policeReference && f.policeReference) {

@@ -69,6 +69,12 @@ export function quotable(text: string, max = 60): string | undefined {
   return trimmed.length > max ? `${trimmed.slice(0, max - 1)}…` : trimmed;
 }
 
+/** The user's value quoted in a message ("SK5Q" is not …), or the fallback when it is not plain text. */
+export function quoteForCard(text: string, max = 40, fallback = 'That'): string {
+  const q = quotable(text, max);
+  return q ? `"${q}"` : fallback;
+}
+
 const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 
 /** Beyond the shared personal-data patterns (personalData.ts): things a summary specifically must not carry. */

@@ -3,6 +3,7 @@
  * bot/teams/app.ts routes to these and sends what they return.
  */
 import type { Scope } from '../commands';
+import { quoteForCard } from '../domain/plainText';
 import type { AppContext } from '../context';
 import type { Caller } from '../conversation/user';
 import { BOROUGHS, findBorough, type BoroughId } from '../domain/borough';
@@ -90,7 +91,7 @@ export async function operationsCommand(ctx: AppContext, req: OperationRequest):
   if (req.args) {
     const b = findBorough(req.args);
     if (!b) {
-      return messageCard({ title: `I don't know the borough "${req.args.slice(0, 40)}"`, text: `Try one of: ${BOROUGHS.map((x) => x.name).join(', ')}.`, tone: 'warning' });
+      return messageCard({ title: `I don't know the borough ${quoteForCard(req.args, 40, 'you typed')}`, text: `Try one of: ${BOROUGHS.map((x) => x.name).join(', ')}.`, tone: 'warning' });
     }
     boroughs = [b.id];
     where = b.name;

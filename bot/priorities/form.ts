@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { quoteForCard } from '../domain/plainText';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import type { Caller } from '../conversation/user';
@@ -81,7 +82,7 @@ export async function submitPrioritiesForm(ctx: AppContext, caller: Caller, data
       const [first, index] = issue.path;
       if (first === 'priorities' && typeof index === 'number') {
         const p = priorities[index]!;
-        themeErrors[p.themeId] ??= `"${p.title.slice(0, 40)}": ${issue.message}`;
+        themeErrors[p.themeId] ??= `${quoteForCard(p.title, 40, 'One priority')}: ${issue.message}`;
       } else if (first === 'priorities') formError ||= issue.message;
       else errors[String(first)] ??= first === 'effectiveFrom' ? 'Choose a date' : issue.message;
     }

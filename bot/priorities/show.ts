@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { quoteForCard } from '../domain/plainText';
 import type { Caller } from '../conversation/user';
 import { BOROUGHS, findBorough } from '../domain/borough';
 import { messageCard } from '../../cards/message';
@@ -18,7 +19,7 @@ export async function showPriorities(ctx: AppContext, caller: Caller, args: stri
   const rest = words.filter((w) => !findBorough(w)).join(' ');
   const onlyThemes = rest ? themes.filter((t) => t.id.includes(rest) || t.name.toLowerCase().includes(rest)).map((t) => t.id) : undefined;
   if (onlyThemes && onlyThemes.length === 0) {
-    return messageCard({ title: `No theme called "${rest}"`, text: `The themes are: ${themes.map((t) => t.name).join('; ')}.` });
+    return messageCard({ title: `No theme called ${quoteForCard(rest, 40, 'that')}`, text: `The themes are: ${themes.map((t) => t.name).join('; ')}.` });
   }
   const set = await latestPriorities(ctx, borough.id);
   if (!set) return messageCard({ title: `No priorities published for ${borough.name} yet`, text: 'The police division has not published them in Concordat yet.' });
