@@ -101,7 +101,7 @@ describe('policing priorities', () => {
     const res = await execute(bot, DAN, personalChat(DAN), 'priorities.submit', { ...data, effectiveFrom: '', 'areas.public-safety': '<script>alert(1)</script>' });
     const text = textOfCard(res.body.value);
     expect(text).toContain('Choose a date');
-    expect(text).toContain('HTML tags (such as <script> or <b>) are not allowed: please use plain text');
+    expect(text).toContain('HTML tags (anything between angle brackets) are not allowed: please use plain text');
     expect(findById(res.body.value, 'areas.public-safety').value).toBe('<script>alert(1)</script>');
     expect(await bot.runtime.ctx.store.prioritySets.listPartition('stockport')).toHaveLength(0);
   });
