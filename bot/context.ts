@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import type { GraphGateway } from './graph/gateway';
 import type { Store } from './store/store';
+import type { OutboxWaker } from './outbox/wake';
 
 export type Clock = () => Date;
 
@@ -18,6 +19,8 @@ export interface AppContext {
   log: Logger;
   /** Microsoft Graph, when configured (calendar events, installing the bot for users); absent means off. */
   graph?: GraphGateway;
+  /** Wakes the outbox sender after an enqueue (a Storage queue message); absent: the timer sends it. */
+  wake?: OutboxWaker;
 }
 
 export const consoleLogger: Logger = {

@@ -3,6 +3,7 @@ import { consoleLogger, type AppContext, type Logger } from './context';
 import { openStore } from './store/store';
 import { graphFromConfig } from './graph';
 import type { Transport } from './outbox/transport';
+import { storageQueueWaker } from './outbox/wake';
 import { createTeamsEdge, type TeamsEdge } from './teams/endpoint';
 import packageJson from '../package.json';
 
@@ -17,7 +18,8 @@ export interface Runtime {
 /** The composition root: config, store, clock and logger wired together once per process. */
 export function createRuntime(config: Config, log: Logger = consoleLogger, clock: () => Date = () => new Date()): Runtime {
   const store = openStore(config.storage, config.tablePrefix);
-  const ctx: AppContext = { config, store, clock, log, graph: graphFromConfig(config, log) };
+  const wake = storageQueueWaker(config.storage, config.tablePrefix, log);
+  const ctx: AppContext = { config, store, clock, log, graph: graphFromConfig(config, log), wake };
   const teams = createTeamsEdge(ctx);
   return { ctx, bot: teams.endpoint, transport: teams.transport };
 }

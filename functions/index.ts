@@ -1,11 +1,12 @@
 import { app } from '@azure/functions';
 import { loadConfig } from '../bot/config';
 import { runtimeFromEnv } from '../bot/runtime';
-import { HTTP_FUNCTIONS, TIMER_FUNCTIONS } from './registry';
+import { wakeQueueName } from '../bot/outbox/wake';
+import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, TIMER_FUNCTIONS } from './registry';
 
 // Fail at load, before any function is registered: a misconfigured production
 // app must not start, let alone answer unauthenticated.
-loadConfig(process.env);
+const config = loadConfig(process.env);
 
 /** Entry point for the Azure Functions host: registers every function from the registry. */
 for (const fn of HTTP_FUNCTIONS) {
@@ -20,5 +21,13 @@ for (const fn of TIMER_FUNCTIONS) {
   app.timer(fn.name, {
     schedule: fn.schedule,
     handler: async (timer, context) => fn.handler(timer, context, await runtimeFromEnv()),
+  });
+}
+for (const fn of QUEUE_FUNCTIONS) {
+  app.storageQueue(fn.name, {
+    queueName: wakeQueueName(config.tablePrefix),
+    // The app's own storage account (managed identity in Azure: AzureWebJobsStorage__accountName).
+    connection: 'AzureWebJobsStorage',
+    handler: async (message, context) => fn.handler(message, context, await runtimeFromEnv()),
   });
 }

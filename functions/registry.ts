@@ -3,7 +3,7 @@ import type { Runtime } from '../bot/runtime';
 import { health } from './health';
 import { messages } from './messages';
 import { retention } from './retention';
-import { outbox } from './outbox';
+import { outbox, outboxWake } from './outbox';
 import { reminders } from './reminders';
 import { alerts } from './alerts';
 import { priorities } from './priorities';
@@ -13,6 +13,7 @@ import { warnings } from './warnings';
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext, runtime: Runtime) => Promise<HttpResponse>;
 export type TimerHandler = (timer: Timer, context: InvocationContext, runtime: Runtime) => Promise<void>;
+export type QueueHandler = (message: unknown, context: InvocationContext, runtime: Runtime) => Promise<void>;
 
 /**
  * Every function, in one list. The Functions host (functions/index.ts) and
@@ -29,8 +30,9 @@ export const HTTP_FUNCTIONS: { name: string; route: string; methods: ('GET' | 'P
 export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHandler }[] = [
   // Daily at 02:30 UTC: anonymise incidents past the retention period (quiet hours; runs are idempotent).
   { name: 'retention', schedule: '0 30 2 * * *', handler: retention },
-  // Every 5 seconds: the host never overlaps runs of one timer, so one sender paces everything.
-  { name: 'outbox', schedule: '*/5 * * * * *', handler: outbox },
+  // Every 2 minutes, a safety net only: enqueueing wakes the sender at once (QUEUE_FUNCTIONS); this sends what a
+  // lost wake left behind. The sender lease (bot/outbox/run.ts) keeps one instance sending at a time.
+  { name: 'outbox', schedule: '0 */2 * * * *', handler: outbox },
   { name: 'escalations', schedule: '0 * * * * *', handler: escalations },
   // Every minute: due joint-operation reminders into the outbox (ETag claims make overlapping runs safe).
   { name: 'reminders', schedule: '0 * * * * *', handler: reminders },
@@ -38,4 +40,13 @@ export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHa
   { name: 'digests', schedule: '0 0 * * * *', handler: digests },
   // Every 15 minutes: hotspot early warnings (create-once rows: one warning per place and window however often it runs).
   { name: 'warnings', schedule: '0 */15 * * * *', handler: warnings },
+];
+
+/**
+ * Storage-queue triggers, on the app's own storage account (`AzureWebJobsStorage`). `queue` is the name
+ * before the table prefix is applied: see `wakeQueueName`.
+ */
+export const QUEUE_FUNCTIONS: { name: string; queue: 'outbox'; handler: QueueHandler }[] = [
+  // An enqueue wakes the sender: a private card or an alert goes out in well under a second, not at the next timer.
+  { name: 'outboxWake', queue: 'outbox', handler: outboxWake },
 ];

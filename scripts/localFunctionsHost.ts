@@ -1,21 +1,31 @@
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { HttpRequest, InvocationContext } from '@azure/functions';
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import type { Runtime } from '../bot/runtime';
-import { HTTP_FUNCTIONS, TIMER_FUNCTIONS } from '../functions/registry';
+import { wakeQueueName } from '../bot/outbox/wake';
+import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, TIMER_FUNCTIONS, type QueueHandler } from '../functions/registry';
 import { matches, parseNcrontab } from './ncrontab';
 
 /**
  * A thin stand-in for the Azure Functions host, for local runs and tests
- * only: it serves the same handlers at /api/<route> and fires the same
- * timers on their NCRONTAB schedules. In Azure, functions/index.ts registers
- * these handlers with the real host instead.
+ * only: it serves the same handlers at /api/<route>, fires the same
+ * timers on their NCRONTAB schedules and runs the same queue-triggered
+ * functions, polling their Azurite queues as the host does (host.json
+ * `extensions.queues`). In Azure, functions/index.ts registers these
+ * handlers with the real host instead.
  */
 export interface LocalHost {
   url: string;
   close(): Promise<void>;
 }
 
-export async function startLocalHost(runtime: Runtime, opts: { host: string; port: number; timers?: boolean }): Promise<LocalHost> {
+export async function startLocalHost(
+  runtime: Runtime,
+  /** `queues` defaults to `timers`: tests that drive the outbox themselves turn both off. */
+  opts: { host: string; port: number; timers?: boolean; queues?: boolean },
+): Promise<LocalHost> {
   const server = http.createServer((req, res) => {
     void serve(runtime, req, res);
   });
@@ -27,10 +37,12 @@ export async function startLocalHost(runtime: Runtime, opts: { host: string; por
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
 
   const stopTimers = opts.timers === false ? () => {} : startTimers(runtime);
+  const stopQueues = (opts.queues ?? opts.timers) === false ? async () => {} : startQueues(runtime);
   return {
     url: `http://${opts.host}:${port}`,
     async close() {
       stopTimers();
+      await stopQueues();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -103,4 +115,91 @@ function startTimers(runtime: Runtime): () => void {
     last = now;
   }, 250);
   return () => clearInterval(tick);
+}
+
+/** host.json's queue settings, so the local poller behaves as the Functions host will. */
+export function queueSettings(): { maxPollingIntervalMs: number; batchSize: number; maxDequeueCount: number } {
+  const hostJson = JSON.parse(readFileSync(path.join(__dirname, '..', 'host.json'), 'utf8')) as {
+    extensions?: { queues?: { maxPollingInterval?: string; batchSize?: number; maxDequeueCount?: number } };
+  };
+  const q = hostJson.extensions?.queues ?? {};
+  const m = /^(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(q.maxPollingInterval ?? '00:01:00');
+  const maxPollingIntervalMs = m ? ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 : 60_000;
+  return { maxPollingIntervalMs, batchSize: q.batchSize ?? 16, maxDequeueCount: q.maxDequeueCount ?? 5 };
+}
+
+/**
+ * Polls each queue function's queue like the host: at once again after a
+ * message, backing off to maxPollingInterval while empty; messages of a batch
+ * run concurrently; a message whose function throws is retried, and after
+ * maxDequeueCount attempts moved to `<queue>-poison`.
+ */
+function startQueues(runtime: Runtime): () => Promise<void> {
+  const storage = runtime.ctx.config.storage;
+  if (!('connectionString' in storage)) return async () => {};
+  const settings = queueSettings();
+  const service = QueueServiceClient.fromConnectionString(storage.connectionString);
+  let running = true;
+  let wakeUp: () => void = () => {};
+  const loops = QUEUE_FUNCTIONS.map(async (fn) => {
+    const name = wakeQueueName(runtime.ctx.config.tablePrefix);
+    const queue = service.getQueueClient(name);
+    await queue.createIfNotExists().catch(() => {});
+    let idleMs = 50;
+    while (running) {
+      let got = 0;
+      try {
+        const batch = await queue.receiveMessages({ numberOfMessages: settings.batchSize, visibilityTimeout: 5 * 60 });
+        got = batch.receivedMessageItems.length;
+        await Promise.all(batch.receivedMessageItems.map((m) => handleMessage(runtime, fn, queue, service.getQueueClient(`${name}-poison`), m, settings.maxDequeueCount)));
+      } catch (err) {
+        runtime.ctx.log.warn('queue poll failed', { function: fn.name, error: (err as Error).message });
+      }
+      if (got > 0) {
+        idleMs = 50;
+        continue;
+      }
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, idleMs);
+        wakeUp = () => (clearTimeout(t), r());
+      });
+      idleMs = Math.min(idleMs * 2, settings.maxPollingIntervalMs);
+    }
+  });
+  return async () => {
+    running = false;
+    wakeUp();
+    await Promise.all(loops);
+  };
+}
+
+async function handleMessage(
+  runtime: Runtime,
+  fn: { name: string; handler: QueueHandler },
+  queue: QueueClient,
+  poison: QueueClient,
+  m: { messageId: string; popReceipt: string; messageText: string; dequeueCount: number },
+  maxDequeueCount: number,
+): Promise<void> {
+  // The host decodes base64 and hands JSON over parsed; so does this.
+  const text = Buffer.from(m.messageText, 'base64').toString('utf8');
+  let message: unknown = text;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    // not JSON: the function gets the string, as from the host
+  }
+  try {
+    await fn.handler(message, invocation(fn.name, runtime), runtime);
+    await queue.deleteMessage(m.messageId, m.popReceipt);
+  } catch (err) {
+    runtime.ctx.log.error('queue function failed', { function: fn.name, error: (err as Error).message, dequeueCount: m.dequeueCount });
+    if (m.dequeueCount >= maxDequeueCount) {
+      await poison.createIfNotExists().catch(() => {});
+      await poison.sendMessage(m.messageText).catch(() => {});
+      await queue.deleteMessage(m.messageId, m.popReceipt).catch(() => {});
+    } else {
+      await queue.updateMessage(m.messageId, m.popReceipt, undefined, 1).catch(() => {});
+    }
+  }
 }

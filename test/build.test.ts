@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HTTP_FUNCTIONS, TIMER_FUNCTIONS } from '../functions/registry';
+import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, TIMER_FUNCTIONS } from '../functions/registry';
 import { buildBundle, HOST_PROVIDED, OPTIONAL_REQUIRES } from '../scripts/build-bundle';
 import { loadEntry } from '../scripts/bench/support/functionsHost';
 
@@ -27,7 +27,14 @@ describe('the esbuild bundle of the Function App', () => {
     expect(loaded.stderr).not.toMatch(/test mode/);
     const http = loaded.registered.filter((f) => f.trigger === 'httpTrigger');
     const timers = loaded.registered.filter((f) => f.trigger === 'timerTrigger');
-    expect(loaded.registered).toHaveLength(HTTP_FUNCTIONS.length + TIMER_FUNCTIONS.length);
+    const queues = loaded.registered.filter((f) => f.trigger === 'queueTrigger');
+    expect(loaded.registered).toHaveLength(HTTP_FUNCTIONS.length + TIMER_FUNCTIONS.length + QUEUE_FUNCTIONS.length);
+    expect(queues.map((f) => f.name).sort()).toEqual(QUEUE_FUNCTIONS.map((f) => f.name).sort());
+    for (const spec of QUEUE_FUNCTIONS) {
+      const trigger = Object.values(queues.find((f) => f.name === spec.name)!.bindings).find((b) => b.type === 'queueTrigger');
+      // The default local configuration's table prefix is `concordat`: the queue the waker writes to.
+      expect(trigger).toMatchObject({ queueName: `concordat-${spec.queue}`, connection: 'AzureWebJobsStorage' });
+    }
     expect(http.map((f) => f.name).sort()).toEqual(HTTP_FUNCTIONS.map((f) => f.name).sort());
     expect(timers.map((f) => f.name).sort()).toEqual(TIMER_FUNCTIONS.map((f) => f.name).sort());
     for (const spec of HTTP_FUNCTIONS) {

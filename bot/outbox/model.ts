@@ -56,3 +56,21 @@ export type OutboxItem = z.infer<typeof OutboxItem>;
 /** The index row that makes "what is due now" one partition range read. */
 export const OutboxDue = z.object({ itemId: ItemId, batchId: ItemId, dueAt: Instant });
 export type OutboxDue = z.infer<typeof OutboxDue>;
+
+/**
+ * The one sender lease (table OutboxLease, a single row): whoever holds it is
+ * the only instance sending, so one in-process pacer paces everything, however
+ * many instances are woken. Others that find it held bump `wakes` (an
+ * ETag-guarded write), which makes the holder's release fail and run another
+ * pass: no wake is lost between "nothing left" and "released".
+ */
+export const SenderLease = z.object({
+  name: z.literal('outbox'),
+  /** Empty when free. */
+  holder: z.string().max(100),
+  until: Instant,
+  wakes: z.number().int().min(0),
+  /** Epoch ms of the next free send slot when the last holder let go: the next holder's pace starts there. */
+  nextSlotAt: z.number().int().min(0),
+});
+export type SenderLease = z.infer<typeof SenderLease>;

@@ -23,7 +23,15 @@ export class Pacer {
   private readonly history = new Map<string, number[]>();
   private readonly pausedUntil = new Map<string, number>();
 
-  constructor(private readonly limits: PacerLimits, private readonly now: () => number = Date.now) {}
+  /** `startAt`: the first free slot (epoch ms), when taking over from a sender that paced sends until then. */
+  constructor(private readonly limits: PacerLimits, private readonly now: () => number = Date.now, startAt = 0) {
+    this.nextGlobal = startAt;
+  }
+
+  /** When the next send could start (epoch ms): handed to the next sender so the pace carries on across instances. */
+  nextFree(): number {
+    return this.nextGlobal;
+  }
 
   /** Resolves when a send to this conversation may start, and books its slot. */
   async take(conversationId: string): Promise<void> {

@@ -18,6 +18,8 @@ export interface DrainOptions {
   sendTimeoutMs?: number;
   pacer?: Pacer;
   random?: () => number;
+  /** Checked before each item: true stops taking new ones (the sender lease was lost). */
+  shouldStop?: () => boolean;
 }
 
 export interface DrainResult {
@@ -44,6 +46,7 @@ export async function drainOutbox(ctx: AppContext, transport: Transport, options
     leaseMs: 60_000,
     sendTimeoutMs: 20_000,
     random: Math.random,
+    shouldStop: () => false,
     ...options,
   };
   const pacer = options.pacer ?? new Pacer(TEAMS_LIMITS);
@@ -58,7 +61,7 @@ export async function drainOutbox(ctx: AppContext, transport: Transport, options
   let storageDown: StoreUnavailableError | undefined;
   const worker = async () => {
     for (let next = queue.shift(); next && !storageDown; next = queue.shift()) {
-      if (Date.now() - started > opts.budgetMs) return;
+      if (Date.now() - started > opts.budgetMs || opts.shouldStop()) return;
       try {
         const outcome = await processOne(ctx, transport, pacer, next.value, opts);
         result[outcome]++;
@@ -193,6 +196,8 @@ async function reschedule(
   await ctx.store.outboxDue.upsert({ itemId: item.id, batchId: item.batchId, dueAt: nextAttemptAt });
   await ctx.store.outbox.update({ ...item, nextAttemptAt, leaseUntil: undefined, attempts: item.attempts + (countsAsAttempt ? 1 : 0) }, etag);
   await ctx.store.outboxDue.delete(dueKeys);
+  // Wake a sender when it is due, rather than leaving it to the next timer run.
+  await ctx.wake?.wake(delayMs);
 }
 
 /** The bot was removed from that conversation: stop posting there. */

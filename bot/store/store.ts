@@ -8,7 +8,7 @@ import { Organisation } from '../domain/organisation';
 import { Theme } from '../domain/theme';
 import { EntityTable, safeKey } from './entityTable';
 import { ChannelMapping } from '../channels/model';
-import { OutboxDue, OutboxItem } from '../outbox/model';
+import { OutboxDue, OutboxItem, SenderLease } from '../outbox/model';
 import { AlertRecord, PartnerRequest } from '../alerts/model';
 import { PrioritySet } from '../domain/priority';
 import { PriorityPost } from '../priorities/model';
@@ -117,6 +117,11 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
     outboxDue: table('OutboxDue', {
       schema: OutboxDue,
       keys: (d) => ({ partitionKey: 'due', rowKey: `${d.dueAt}|${d.itemId}` }),
+    }),
+    outboxLease: table('OutboxLease', {
+      schema: SenderLease,
+      // One row: the sender lease (bot/outbox/run.ts).
+      keys: (l) => ({ partitionKey: 'lease', rowKey: l.name }),
     }),
     operations: table('Operations', {
       schema: JointOperation,
