@@ -60,13 +60,15 @@ export function storageQueueWaker(connection: StorageConnection, tablePrefix: st
   const name = wakeQueueName(tablePrefix);
   return queueWaker(async () => {
     const { QueueServiceClient, QueueClient } = await import('@azure/storage-queue');
-    if ('connectionString' in connection) return QueueServiceClient.fromConnectionString(connection.connectionString).getQueueClient(name);
+    // A wake is a hint: one quick retry at most, never the SDK's minutes of backoff inside a user's turn.
+    const options = { retryOptions: { maxTries: 2, tryTimeoutInMs: 3000, retryDelayInMs: 100, maxRetryDelayInMs: 200 } };
+    if ('connectionString' in connection) return QueueServiceClient.fromConnectionString(connection.connectionString, options).getQueueClient(name);
     // The Table endpoint names the account: https://<account>.table.core.windows.net → .queue.
     const queueUrl = connection.accountUrl.replace(/\.table\./, '.queue.').replace(/\/$/, '');
     const { DefaultAzureCredential, ManagedIdentityCredential } = await import('@azure/identity');
     const credential =
       connection.credential ??
       (process.env.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: process.env.AZURE_CLIENT_ID }) : new DefaultAzureCredential());
-    return new QueueClient(`${queueUrl}/${name}`, credential);
+    return new QueueClient(`${queueUrl}/${name}`, credential, options);
   }, log);
 }
