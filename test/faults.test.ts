@@ -180,6 +180,53 @@ describe('storage down during an incident submission', () => {
     const audit = (await store().audit.listPartition(`incident:${expected}`)).map((a) => a.value.action).sort();
     expect(audit).toEqual(['collection', 'disclosure']);
   }, 90_000);
+  it('storage lost right after the submission was recorded: "Try again" completes the audit, the repeat-complaint record and the channel announcement', async () => {
+    // A channel for Stockport, so a medium risk report is announced.
+    const at = bot.now.value.toISOString();
+    const channel = '19:stockport-after-record@thread.tacv2';
+    await store().conversations.upsert({ kind: 'channel', conversationId: channel, serviceUrl: bot.connector.serviceUrl, tenantId: 't', teamId: 'team-sto', channelId: channel, channelName: channel, installedAt: at });
+    await store().channelMappings.upsert({ conversationId: channel, teamId: 'team-sto', boroughs: ['stockport'], themes: [], mappedBy: '00000000-0000-4000-8000-000000000004', mappedAt: at });
+
+    const before = await incidentRows();
+    const form = await invoke(PRIYA, 'incident.report', {});
+    const submissionId = form.body.value.actions[0].data.submissionId as string;
+    const t = store().incidentSubmissions as unknown as { create: (...a: unknown[]) => Promise<unknown> };
+    const create = t.create.bind(t);
+    t.create = async (...args) => {
+      const r = await create(...args);
+      t.create = create;
+      await outage(); // the submission is recorded as done, then storage goes away
+      return r;
+    };
+    const res = await invoke(PRIYA, 'incident.submit', {
+      submissionId,
+      ...goodForm('Repeated door knocking and shouting at the flats late at night.'),
+      risk: 'medium',
+      householdReference: 'STO/TEN 777001',
+    });
+    t.create = create;
+    const retry = expectNotSavedCard(res);
+    await az.restart();
+
+    const expected = `STO-2026-${String(before.counter + 1).padStart(6, '0')}`;
+    expect((await incidentRows()).submissions).toBe(before.submissions + 1); // the first write completed...
+    const auditOf = async () => (await store().audit.listPartition(`incident:${expected}`)).map((a) => a.value.action).sort();
+    expect(await auditOf()).toEqual([]); // ...and nothing after it
+
+    const again = await invoke(PRIYA, retry.verb, retry.data);
+    expect(referenceOf(again.body.value)).toBe(expected);
+    expect(await auditOf()).toEqual(['collection', 'disclosure']);
+    const indexed = (await store().complaintIndex.query("PartitionKey ne ''")).filter((r) => r.value.reference === expected);
+    expect(indexed).toHaveLength(1);
+    const announced = (await store().outbox.listPartition(`incident-${expected}`)).map((i) => i.value.target.conversationId);
+    expect(announced).toEqual([channel]);
+
+    // Once more: nothing is logged, indexed or announced twice.
+    await invoke(PRIYA, retry.verb, retry.data);
+    expect(await auditOf()).toEqual(['collection', 'disclosure']);
+    expect((await store().outbox.listPartition(`incident-${expected}`))).toHaveLength(1);
+    await unmap([channel]);
+  }, 90_000);
 });
 
 /** Channels mapped to Salford, each able to receive from the fake connector. */

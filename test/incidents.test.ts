@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from '../bot/incidents/retention';
+import { StoreUnavailableError } from '../bot/store/errors';
 import { TIMER_FUNCTIONS } from '../functions/registry';
 import { activityFrom, DAN, personalChat, PRIYA, startBotHarness, STRANGER, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
 import { validateAdaptiveCard } from './support/schemas';
@@ -434,6 +435,35 @@ describe('updates and edits', () => {
     // A stale edit card (version 2) cannot overwrite version 3.
     const stale = await invoke(PRIYA, 'incident.edit.submit', { ...goodForm(), reference, submissionId: newSubmissionId(), baseVersion: 2 });
     expect(textOfCard(stale)).toContain('someone else changed it first');
+  });
+
+  it('sharing with another organisation by an edit is a disclosure to it; a failure after the edit is stored is completed by submitting the card again', async () => {
+    const ref = referenceOf(await submit(PRIYA, goodForm({ summary: 'Shopping trolleys dumped in the brook again.', sharedWith: 'gmp' })));
+    const editForm = await invoke(PRIYA, 'incident.edit.form', { reference: ref });
+    const { submissionId, baseVersion } = editForm.actions[0].data;
+    const edit = { ...goodForm({ summary: 'Shopping trolleys dumped in the brook again.', sharedWith: 'gmp,stockport-council,salix-homes' }), reference: ref, submissionId, baseVersion };
+
+    // Storage fails on the first audit write after the edit is stored: the user sees "not saved"...
+    const audit = store().audit as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const method = 'create';
+    const original = audit[method]!;
+    audit[method] = async () => {
+      audit[method] = original;
+      throw new StoreUnavailableError(new Error('injected outage'));
+    };
+    const failed = await invoke(PRIYA, 'incident.edit.submit', edit);
+    audit[method] = original;
+    expect(textOfCard(failed)).toMatch(/Not saved/);
+    // ...and submits the same card again: the edit is not repeated, what follows it is completed.
+    const again = await invoke(PRIYA, 'incident.edit.submit', edit);
+    expect(textOfCard(again)).toContain('shared with: "gmp" → "gmp, salix-homes, stockport-council"');
+    await invoke(PRIYA, 'incident.edit.submit', edit); // and once more: nothing twice
+
+    const events = (await store().audit.listPartition(`incident:${ref}`)).map((a) => a.value);
+    expect(events.filter((e) => e.action === 'alteration')).toHaveLength(1);
+    const disclosures = events.filter((e) => e.action === 'disclosure');
+    expect(disclosures.map((d) => d.recipients?.join(',')).sort()).toEqual(['gmp', 'salix-homes,stockport-council']); // at the report, then by the edit
+    expect(disclosures.every((d) => d.actor.aadObjectId === PRIYA.aadObjectId)).toBe(true);
   });
 
   it('are refused, and audited, for someone who may not make them', async () => {

@@ -220,7 +220,7 @@ describe('repeat complaints', () => {
     };
     // Too old (more than 6 months before the last), then two that count, and one the reporter cannot see.
     await report(PRIYA, { householdReference: CLEAR[0], area: 'Edgeley flats', occurredDate: '2026-04-01', sharedWith: 'gmp' });
-    await report(PRIYA, { householdReference: CLEAR[1], area: 'Edgeley flats', occurredDate: '2026-08-01', sharedWith: 'gmp' });
+    const first = await report(PRIYA, { householdReference: CLEAR[1], area: 'Edgeley flats', occurredDate: '2026-08-01', sharedWith: 'gmp' });
     const second = await report(TOM, { householdReference: CLEAR[2], area: 'Edgeley', occurredDate: '2026-10-15', sharedWith: 'stockport-homes' });
     expect(textOfCard(second)).toContain('repeat: 2nd in 6 months');
     const aisha = await report(AISHA, { householdReference: CLEAR[0], area: 'Edgeley', occurredDate: '2026-11-01', sharedWith: 'gmp' });
@@ -242,8 +242,18 @@ describe('repeat complaints', () => {
     expect(textOfCard(warning)).not.toContain('Apr 2026');
     expect(textOfCard(warning)).not.toContain('Salix');
 
-    // Cards show the repeat to authorised viewers only.
+    // Sending the matched complaints' references to the leads combines the records: each is logged once, with its recipients.
     const reference = refOf(confirmed)!;
+    const matched = [refOf(first)!, refOf(second)!, reference];
+    for (const ref of matched) {
+      const combinations = (await ctx().store.audit.listPartition(`incident:${ref}`)).map((a) => a.value).filter((a) => a.action === 'combination');
+      expect(combinations, ref).toHaveLength(1);
+      expect(combinations[0]!.recipients?.slice().sort()).toEqual([SARA, TOM, HELEN].map((u) => u.aadObjectId).sort());
+      expect(combinations[0]!.note).toContain(`triggered by ${reference}`);
+      for (const other of matched.filter((r) => r !== ref)) expect(combinations[0]!.note).toContain(other);
+    }
+
+    // Cards show the repeat to authorised viewers only.
     expect(textOfCard(await invoke(TOM, 'incident.view', { reference }))).toContain('repeat: 3rd in 6 months');
     const refused = await invoke(AISHA, 'incident.view', { reference });
     expect(textOfCard(refused)).toContain('does not have access');

@@ -8,13 +8,14 @@ import { announcedInChannels } from '../domain/incidentRedaction';
 import { markupProblem } from '../domain/plainText';
 import { toWallClock } from '../domain/timezone';
 import { boroughById } from '../domain/borough';
+import type { Organisation } from '../domain/organisation';
 import { ConcurrencyError } from '../store/errors';
 import { incidentFormCard } from '../../cards/incidentForm';
 import { incidentUpdateFormCard } from '../../cards/incidentUpdateForm';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { announceIncident } from './announce';
-import { auditIncident } from './audit';
+import { auditIncident, stableId } from './audit';
 import { SubmissionId, type Actor, type FieldChange, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { formatLocal, formChoices, formValuesOfRecord } from './present';
 import { newSubmissionId, notRegisteredCard } from './reportForm';
@@ -112,7 +113,9 @@ export async function submitUpdate(ctx: AppContext, req: IncidentRequest, data: 
   if (!loaded) return unknownIncidentCard(reference);
   if (!mayAddUpdate(viewerOf(req.caller), sharingOf(loaded.record))) return refuse(ctx, req, loaded.record, 'add an update to');
   if (loaded.record.anonymisedAt) return anonymisedCard(reference);
-  if (loaded.history.some((h) => h.submissionId === submissionId)) return viewIncident(ctx, req, reference);
+  const done = loaded.history.find((h) => h.submissionId === submissionId);
+  // Already written (a resubmission, or a retry after a failure past the write): finish what follows it.
+  if (done) return afterUpdate(ctx, req, done);
 
   const problem =
     typeof parsed.data.note !== 'string' && parsed.data.note !== undefined ? 'The update must be text'
@@ -123,7 +126,7 @@ export async function submitUpdate(ctx: AppContext, req: IncidentRequest, data: 
 
   const by = actorOf(req);
   const now = ctx.clock().toISOString();
-  const result = await writeVersion(
+  await writeVersion(
     ctx,
     reference,
     (current) => {
@@ -136,10 +139,16 @@ export async function submitUpdate(ctx: AppContext, req: IncidentRequest, data: 
     },
     { retryOnConflict: true },
   );
-  if (result.outcome === 'written') {
-    await auditIncident(ctx, { action: 'alteration', actor: by, reference, note: 'update added' });
+  const written = (await loadIncident(ctx, reference))?.history.find((h) => h.submissionId === submissionId);
+  return written ? afterUpdate(ctx, req, written) : viewIncident(ctx, req, reference);
+}
+
+/** What follows a stored update, idempotent (the audit id derives from the card instance): run on every submission of that card. */
+async function afterUpdate(ctx: AppContext, req: IncidentRequest, entry: IncidentHistoryEntry): Promise<AdaptiveCard> {
+  if (entry.by.aadObjectId !== 'system' && entry.submissionId) {
+    await auditIncident(ctx, { action: 'alteration', actor: entry.by, reference: entry.reference, at: entry.at, id: stableId('alteration', entry.submissionId), note: 'update added' });
   }
-  return viewIncident(ctx, req, reference);
+  return viewIncident(ctx, req, entry.reference);
 }
 
 function fixedWhere(r: IncidentRecord, timeZone: string): string {
@@ -208,10 +217,12 @@ export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: un
   const r = loaded.record;
   if (!mayEdit(viewerOf(req.caller), sharingOf(r))) return refuse(ctx, req, r, 'edit');
   if (r.anonymisedAt) return anonymisedCard(reference);
-  if (loaded.history.some((h) => h.submissionId === submissionId)) return viewIncident(ctx, req, reference);
-
   const tz = ctx.config.timeZone;
   const organisations = await allOrganisations(ctx);
+  const done = loaded.history.find((h) => h.submissionId === submissionId);
+  // Already written (a resubmission, or a retry after a failure past the write): finish what follows it.
+  if (done) return afterEdit(ctx, req, loaded.record, done, organisations);
+
   const local = toWallClock(r.occurredAt, tz);
   // Borough and time are fixed: they place the incident and its reference.
   const raw = { ...(data as object), borough: r.borough, occurredDate: local.date, occurredTime: local.time };
@@ -233,7 +244,7 @@ export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: un
   if (changes.length === 0) return viewIncident(ctx, req, reference);
   const by = actorOf(req);
   const now = ctx.clock().toISOString();
-  const outcome = await writeVersion(
+  await writeVersion(
     ctx,
     reference,
     (current) => {
@@ -267,17 +278,60 @@ export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: un
     },
     { retryOnConflict: false },
   );
-  if (outcome.outcome !== 'written') {
-    const again = await loadIncident(ctx, reference);
-    if (again?.history.some((h) => h.submissionId === submissionId)) return viewIncident(ctx, req, reference);
-    return conflictCard(reference);
+  const again = await loadIncident(ctx, reference);
+  const written = again?.history.find((h) => h.submissionId === submissionId);
+  if (!again || !written) return conflictCard(reference);
+  return afterEdit(ctx, req, again.record, written, organisations);
+}
+
+/**
+ * What follows a stored edit, all idempotent (audit ids derive from the card
+ * instance, outbox and index rows from the reference): the alteration; a
+ * disclosure to each organisation the edit newly shared it with; the
+ * repeat-complaint record when the reference or category changed; the
+ * channel announcement when the risk rose to medium or high. Run on every
+ * submission of that card, so a retry after a failure completes them.
+ */
+async function afterEdit(
+  ctx: AppContext,
+  req: IncidentRequest,
+  record: IncidentRecord,
+  entry: IncidentHistoryEntry,
+  organisations: readonly Organisation[],
+): Promise<AdaptiveCard> {
+  const { reference, submissionId, changes } = entry;
+  if (entry.by.aadObjectId === 'system' || !submissionId) return viewIncident(ctx, req, reference);
+  const by = entry.by;
+  await auditIncident(ctx, {
+    action: 'alteration',
+    actor: by,
+    reference,
+    at: entry.at,
+    id: stableId('alteration', submissionId),
+    note: `edited: ${changes.map((c) => c.field).join(', ')}`.slice(0, 300),
+  });
+  const sharing = changes.find((c) => c.field === 'sharedWith');
+  const listOf = (v: string | undefined) => (v ? v.split(', ').filter(Boolean) : []);
+  const newlyShared = sharing ? listOf(sharing.to).filter((o) => !listOf(sharing.from).includes(o)) : [];
+  if (newlyShared.length > 0) {
+    // Sharing with another organisation is a disclosure to it, not only a change of a field.
+    await auditIncident(ctx, {
+      action: 'disclosure',
+      actor: by,
+      reference,
+      at: entry.at,
+      id: stableId('disclosure', submissionId),
+      justification: 'shared by an edit under the concordat information-sharing agreement',
+      recipients: newlyShared,
+    });
   }
-  await auditIncident(ctx, { action: 'alteration', actor: by, reference, note: `edited: ${changes.map((c) => c.field).join(', ')}`.slice(0, 300) });
-  if (outcome.record && changes.some((c) => c.field === 'householdReference' || c.field === 'category')) {
-    await recordComplaint(ctx, outcome.record, organisations);
+  if (record.anonymisedAt) return viewIncident(ctx, req, reference);
+  if (changes.some((c) => c.field === 'householdReference' || c.field === 'category')) {
+    await recordComplaint(ctx, record, organisations);
   }
-  if (!announcedInChannels(r.risk) && announcedInChannels(d.risk) && outcome.record) {
-    await announceIncident(ctx, outcome.record, organisations);
+  const risk = changes.find((c) => c.field === 'risk');
+  if (risk?.from && risk.to && !announcedInChannels(risk.from as IncidentRecord['risk']) && announcedInChannels(record.risk)) {
+    await announceIncident(ctx, record, organisations);
   }
   return viewIncident(ctx, req, reference);
 }

@@ -7,7 +7,7 @@ import { loadOperation, listOperationsEndingAfter } from '../operations/reposito
 import { incidentLinkCard } from '../../cards/incidentLink';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
-import { auditIncident } from './audit';
+import { auditIncident, stableId } from './audit';
 import { writeVersion } from './change';
 import type { IncidentRecord } from './model';
 import { formatLocal } from './present';
@@ -91,8 +91,8 @@ export async function linkToOperation(ctx: AppContext, req: IncidentRequest, dat
     await auditIncident(ctx, { action: 'refusal', actor: { aadObjectId: caller.aadObjectId, organisationId: org }, reference: record.reference, note: `link to ${o.id} refused: not a partner in it` });
     return formOrNone(ctx, record, o.id, `Only ${o.name}'s coordinator and partner organisations can link incidents to it`);
   }
-  if (o.linkedIncidents.includes(record.reference)) return viewIncident(ctx, req, record.reference);
-
+  // No early return when it is linked already: a retry after a failure part way must still write the
+  // history entry and the combination event. Each step below is idempotent.
   await ctx.store.operations.mutate(op.keys, (current) =>
     current && !current.linkedIncidents.includes(record.reference) ? { ...current, linkedIncidents: [...current.linkedIncidents, record.reference] } : undefined,
   );
@@ -111,6 +111,14 @@ export async function linkToOperation(ctx: AppContext, req: IncidentRequest, dat
     },
     { retryOnConflict: true },
   );
-  await auditIncident(ctx, { action: 'combination', actor: by, reference: record.reference, note: `linked to joint operation ${o.id}` });
+  const linked = (await loadIncident(ctx, record.reference))?.history.find((h) => h.type === 'linked' && h.changes.some((c) => c.to?.startsWith(o.id)));
+  await auditIncident(ctx, {
+    action: 'combination',
+    actor: linked && linked.by.aadObjectId !== 'system' ? linked.by : by,
+    reference: record.reference,
+    at: linked?.at,
+    id: stableId('combination', record.reference, o.id),
+    note: `linked to joint operation ${o.id}`,
+  });
   return viewIncident(ctx, req, record.reference);
 }

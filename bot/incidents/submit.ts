@@ -60,8 +60,8 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
   const earlier = await ctx.store.incidentSubmissions.get({ partitionKey: submissionId, rowKey: 's' });
   if (earlier) {
     const stored = await loadIncident(ctx, earlier.value.reference);
-    // A retry converges: the repeat check is idempotent (one warning per complaint and person).
-    if (stored) return confirmationCard(ctx, stored.record, organisations, repeatLabel((await recordComplaint(ctx, stored.record, organisations)).count));
+    // A retry after a failure anywhere past the first write re-runs every later step (each is idempotent).
+    if (stored) return confirmationCard(ctx, stored.record, organisations, await afterStored(ctx, stored.record, organisations));
   }
 
   const now = ctx.clock();
@@ -99,28 +99,43 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
   IncidentSummary.parse({ ...record, reporter: { aadObjectId: reporter.aadObjectId, organisationId: reporter.organisationId } });
 
   const stored = await store(ctx, record);
+  const repeat = await afterStored(ctx, stored, organisations);
+  ctx.log.info('incident reported', { reference, borough: stored.borough, risk: stored.risk });
+  return confirmationCard(ctx, stored, organisations, repeat);
+}
+
+/**
+ * Everything that follows once the incident is stored: its collection and
+ * disclosure audit events, the repeat-complaint record (and the leads'
+ * warning), and the channel announcement. Each step is idempotent (audit ids,
+ * index rows and outbox ids derive from the submission and the reference),
+ * and all of them run on every submission of the card, including a retry
+ * that finds the incident already stored: a failure after any earlier step
+ * is completed by the user's "Try again". Returns the repeat label.
+ */
+async function afterStored(ctx: AppContext, stored: IncidentRecord, organisations: readonly Organisation[]): Promise<string | undefined> {
+  const reporter = stored.reporter;
   await auditIncident(ctx, {
     action: 'collection',
     actor: reporter,
-    reference,
+    reference: stored.reference,
     at: stored.reportedAt,
-    id: stableId('collection', submissionId),
+    id: stableId('collection', stored.submissionId),
     note: `reported: ${stored.category}, ${stored.risk} risk`,
   });
   await auditIncident(ctx, {
     action: 'disclosure',
     actor: reporter,
-    reference,
+    reference: stored.reference,
     at: stored.reportedAt,
-    id: stableId('disclosure', submissionId),
+    id: stableId('disclosure', stored.submissionId),
     justification: 'shared by the reporter under the concordat information-sharing agreement',
     recipients: stored.sharedWith,
   });
   // Repeat complaints: indexed by the reference's keyed hash; leads warned at the case review threshold.
   const repeats = await recordComplaint(ctx, stored, organisations);
   await announceIncident(ctx, stored, organisations);
-  ctx.log.info('incident reported', { reference, borough: stored.borough, risk: stored.risk });
-  return confirmationCard(ctx, stored, organisations, repeatLabel(repeats.count));
+  return repeatLabel(repeats.count);
 }
 
 /**

@@ -19,6 +19,7 @@ import { personalChats } from '../operations/recipients';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { ConcurrencyError } from '../store/errors';
+import { auditIncident, stableId } from '../incidents/audit';
 import { repeatComplaintCard } from '../../cards/repeatComplaint';
 
 /**
@@ -126,6 +127,22 @@ export async function recordComplaint(
       payload: { card, summary: `ASB case review threshold: ${ordinal(count)} complaint in ${CASE_REVIEW_MONTHS} months (${record.reference})` },
     })),
   );
+  // Matching records by the hashed reference and sending their references, dates and organisations to
+  // these leads combines them (DPA 2018 s.62): logged on every incident in the match, once per
+  // triggering complaint however often it is retried, naming who received it.
+  const combined = qualifying.map((c) => c.reference);
+  const others = combined.filter((r) => r !== record.reference);
+  for (const c of qualifying) {
+    await auditIncident(ctx, {
+      action: 'combination',
+      actor: 'system',
+      reference: c.reference,
+      at: record.reportedAt,
+      id: stableId('combination', 'repeat', record.reference, c.reference),
+      recipients: reachable.map(({ member }) => member.aadObjectId),
+      note: `repeat complaints (same household or complainant reference): ${ordinal(count)} in ${CASE_REVIEW_MONTHS} months, triggered by ${record.reference}; matched with ${(c.reference === record.reference ? others : combined.filter((r) => r !== c.reference)).join(', ')}; sent to ${reachable.length} lead(s)`.slice(0, 300),
+    });
+  }
   const unreachable = recipients.length - reachable.length;
   ctx.log.info('repeat complaints at the case review threshold', { reference: record.reference, count, recipients: reachable.length, unreachable, newlyEnqueued: added });
   return { count, notified: reachable.length, unreachable };
