@@ -43,6 +43,8 @@ const RawEnv = z.object({
   // Early warning: the key of household/complainant reference hashes, and per-borough hotspot rule overrides.
   REFERENCE_HASH_KEY: optionalString,
   HOTSPOT_RULES: optionalString,
+  // The audit log's hash chain key (optional; see docs/audit.md): set, a chain cannot be recomputed with the storage key alone.
+  AUDIT_CHAIN_KEY: z.preprocess(blankToUndefined, z.string().min(32, 'AUDIT_CHAIN_KEY needs at least 32 characters').optional()),
 });
 
 /**
@@ -72,6 +74,8 @@ const COMMON_SETTINGS = {
   graph: GraphSettings.optional(),
   referenceHashKey: z.string().min(32),
   hotspots: HotspotSettings,
+  /** The HMAC key of the audit log's hash chain; '' (unkeyed) when AUDIT_CHAIN_KEY is not set. */
+  auditChainKey: z.string(),
 };
 
 export const Config = z.discriminatedUnion('mode', [
@@ -137,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     alertEscalationMinutes: e.ALERT_ESCALATION_MINUTES,
     graph: graph.settings,
     hotspots,
+    auditChainKey: e.AUDIT_CHAIN_KEY ?? '',
   };
 
   if (e.CONCORDAT_MODE === 'local') {

@@ -20,6 +20,7 @@ import { createRuntime, type Runtime } from '../bot/runtime';
 import { seedDemoDataIfEmpty } from '../bot/seed/seed';
 import { safeKey } from '../bot/store/entityTable';
 import { startLocalHost, type LocalHost } from '../scripts/localFunctionsHost';
+import { auditOf } from './support/audit';
 import { runtimeWithAcceptingAuth } from './support/acceptingAuth';
 import { activityFrom, personalChat, PRIYA, startBotHarness, TENANT, textOfCard, type BotHarness } from './support/botHarness';
 import { startFakeConnector, type FakeConnector } from './support/fakeConnector';
@@ -162,7 +163,7 @@ describe('tampered card actions', () => {
     return textOfCard(res.body.value);
   };
   const refusals = async (subject: string) =>
-    (await store().audit.listPartition(safeKey(subject))).map((a) => a.value).filter((a) => a.action === 'refusal');
+    (await auditOf(store(), subject as `incident:${string}`)).filter((a) => a.action === 'refusal');
 
   it("another organisation's incident: view, update and edit are refused, and each refusal is audited", async () => {
     const form = {

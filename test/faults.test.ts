@@ -27,6 +27,7 @@ import { createRuntime } from '../bot/runtime';
 import { safeKey } from '../bot/store/entityTable';
 import { StoreUnavailableError } from '../bot/store/errors';
 import { startAzurite, type AzuriteHandle } from '../scripts/azurite';
+import { auditOf } from './support/audit';
 import { activityFrom, cardOf, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
 import { validateAdaptiveCard } from './support/schemas';
 
@@ -177,7 +178,7 @@ describe('storage down during an incident submission', () => {
     expect(after.incidents).toContain(expected);
     expect(after.incidents).toContain(nextRef);
     expect(after).toMatchObject({ history: after.incidents.length, index: after.incidents.length, submissions: after.incidents.length, counter: after.incidents.length });
-    const audit = (await store().audit.listPartition(`incident:${expected}`)).map((a) => a.value.action).sort();
+    const audit = (await auditOf(store(), `incident:${expected}`)).map((a) => a.action).sort();
     expect(audit).toEqual(['collection', 'disclosure']);
   }, 90_000);
   it('storage lost right after the submission was recorded: "Try again" completes the audit, the repeat-complaint record and the channel announcement', async () => {
@@ -210,12 +211,12 @@ describe('storage down during an incident submission', () => {
 
     const expected = `STO-2026-${String(before.counter + 1).padStart(6, '0')}`;
     expect((await incidentRows()).submissions).toBe(before.submissions + 1); // the first write completed...
-    const auditOf = async () => (await store().audit.listPartition(`incident:${expected}`)).map((a) => a.value.action).sort();
-    expect(await auditOf()).toEqual([]); // ...and nothing after it
+    const actions = async () => (await auditOf(store(), `incident:${expected}`)).map((a) => a.action).sort();
+    expect(await actions()).toEqual([]); // ...and nothing after it
 
     const again = await invoke(PRIYA, retry.verb, retry.data);
     expect(referenceOf(again.body.value)).toBe(expected);
-    expect(await auditOf()).toEqual(['collection', 'disclosure']);
+    expect(await actions()).toEqual(['collection', 'disclosure']);
     const indexed = (await store().complaintIndex.query("PartitionKey ne ''")).filter((r) => r.value.reference === expected);
     expect(indexed).toHaveLength(1);
     const announced = (await store().outbox.listPartition(`incident-${expected}`)).map((i) => i.value.target.conversationId);
@@ -223,7 +224,7 @@ describe('storage down during an incident submission', () => {
 
     // Once more: nothing is logged, indexed or announced twice.
     await invoke(PRIYA, retry.verb, retry.data);
-    expect(await auditOf()).toEqual(['collection', 'disclosure']);
+    expect(await actions()).toEqual(['collection', 'disclosure']);
     expect((await store().outbox.listPartition(`incident-${expected}`))).toHaveLength(1);
     await unmap([channel]);
   }, 90_000);

@@ -4,6 +4,7 @@ import { TIMER_FUNCTIONS } from '../functions/registry';
 import { jointActionSummary } from '../bot/operations/summary';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
+import { auditOf } from './support/audit';
 import { activityFrom, cardOf, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
 import type { SentActivity } from './support/fakeConnector';
 import { validateAdaptiveCard } from './support/schemas';
@@ -166,9 +167,9 @@ describe('joint operations, end to end through the bot endpoint', () => {
     expect(helen).toContain('Brinnington day of action');
     expect(helen).not.toContain(BRIEFING);
     expect(helen).not.toContain('Priya');
-    const audit = await bot.runtime.ctx.store.audit.listPartition(`operation:${opId}`);
-    expect(audit.map((a) => [a.value.action, a.value.actor.aadObjectId])).toContainEqual(['consultation', PRIYA.aadObjectId]);
-    expect(audit.map((a) => a.value.actor.aadObjectId)).not.toContain(HELEN.aadObjectId);
+    const audit = await auditOf(bot.runtime.ctx.store, `operation:${opId}`);
+    expect(audit.map((a) => [a.action, a.actor.aadObjectId])).toContainEqual(['consultation', PRIYA.aadObjectId]);
+    expect(audit.map((a) => a.actor.aadObjectId)).not.toContain(HELEN.aadObjectId);
 
     const list = textOfCard(await ask(PRIYA, 'operations stockport'));
     expect(list).toContain(`Brinnington day of action (${opId})`);

@@ -8,6 +8,7 @@ import { drainOutbox } from '../bot/outbox/sender';
 import { detectHotspots } from '../bot/warnings/detect';
 import { hotspotsFor } from '../bot/warnings/hotspots';
 import { TIMER_FUNCTIONS } from '../functions/registry';
+import { auditOf } from './support/audit';
 import { activityFrom, cardOf, DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
 import { validateAdaptiveCard } from './support/schemas';
 import { ALERTS_CHANNEL, execute, inChannel, installAndMapChannel } from './support/teamSetup';
@@ -162,7 +163,7 @@ describe('hotspot warnings', () => {
     for (const r of shared) expect(text).toContain(r.reference);
     expect(text).not.toContain(salix.reference);
     expect(text).toContain('1 more incident is not shared with Stockport Homes');
-    const audit = async (ref: string) => (await ctx().store.audit.listPartition(`incident:${ref}`)).map((a) => a.value);
+    const audit = async (ref: string) => (await auditOf(ctx().store, `incident:${ref}`));
     expect((await audit(shared[0]!.reference)).filter((a) => a.action === 'consultation' && a.justification?.includes(w!.id))).toHaveLength(1);
     expect((await audit(salix.reference)).filter((a) => a.action === 'refusal')).toHaveLength(1);
 
@@ -246,7 +247,7 @@ describe('repeat complaints', () => {
     const reference = refOf(confirmed)!;
     const matched = [refOf(first)!, refOf(second)!, reference];
     for (const ref of matched) {
-      const combinations = (await ctx().store.audit.listPartition(`incident:${ref}`)).map((a) => a.value).filter((a) => a.action === 'combination');
+      const combinations = (await auditOf(ctx().store, `incident:${ref}`)).filter((a) => a.action === 'combination');
       expect(combinations, ref).toHaveLength(1);
       expect(combinations[0]!.recipients?.slice().sort()).toEqual([SARA, TOM, HELEN].map((u) => u.aadObjectId).sort());
       expect(combinations[0]!.note).toContain(`triggered by ${reference}`);

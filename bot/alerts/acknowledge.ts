@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/log';
 import type { AppContext } from '../context';
 import { EntraObjectId } from '../domain/member';
 import { canAcknowledge, type Actor } from '../domain/permissions';
@@ -20,7 +21,7 @@ export async function acknowledgeAlert(ctx: AppContext, actor: Actor & { display
   const refuse = async (reason: 'not-found' | 'not-allowed' | 'not-expected'): Promise<AckResult> => {
     // A refusal is audited: a button naming an alert the organisation was not asked about is a tampered one.
     if (EntraObjectId.safeParse(actor.aadObjectId).success) {
-      await ctx.store.audit.create({
+      await appendAudit(ctx, {
         id: randomUUID(),
         at: ctx.clock().toISOString(),
         action: 'refusal',

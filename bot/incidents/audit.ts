@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AppContext } from '../context';
 import { AuditEvent, type AuditAction } from '../domain/audit';
-import { ConcurrencyError } from '../store/errors';
+import { appendAudit } from '../audit/log';
 
 /** Who did something, for the audit log: a member, or the system (retention). */
 export type AuditActor = { aadObjectId: string; organisationId?: string } | 'system';
@@ -25,11 +25,7 @@ export async function auditIncident(
     recipients: e.recipients,
     note: e.note?.slice(0, 300),
   });
-  try {
-    await ctx.store.audit.create(event);
-  } catch (err) {
-    if (!(err instanceof ConcurrencyError)) throw err; // the same event, already logged
-  }
+  await appendAudit(ctx, event); // once per id: a retried step logs nothing twice
 }
 
 /** A short stable id from parts (for deterministic audit and outbox ids). */

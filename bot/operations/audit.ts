@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/log';
 import type { AppContext } from '../context';
 import type { AuditAction } from '../domain/audit';
 import { EntraObjectId, type Member } from '../domain/member';
@@ -11,7 +12,7 @@ export async function auditOperation(
   action: AuditAction,
   extra: { justification?: string; note?: string } = {},
 ): Promise<void> {
-  await ctx.store.audit.create({
+  await appendAudit(ctx, {
     id: randomUUID(),
     at: ctx.clock().toISOString(),
     action,
@@ -24,7 +25,7 @@ export async function auditOperation(
 /** A refused action on an operation (e.g. a tampered button naming someone else's operation): audited like a change. */
 export async function auditOperationRefusal(ctx: AppContext, caller: { aadObjectId?: string; member?: Member }, operationId: string, note: string): Promise<void> {
   if (!EntraObjectId.safeParse(caller.aadObjectId).success) return; // no identity to record
-  await ctx.store.audit.create({
+  await appendAudit(ctx, {
     id: randomUUID(),
     at: ctx.clock().toISOString(),
     action: 'refusal',

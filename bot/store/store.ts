@@ -1,7 +1,7 @@
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { ManagedIdentityCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { z } from 'zod';
-import { AuditEvent } from '../domain/audit';
+import { AuditRow, auditRowKeys } from '../audit/model';
 import { ConversationReference } from '../domain/conversation';
 import { Member } from '../domain/member';
 import { Organisation } from '../domain/organisation';
@@ -52,9 +52,11 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
         c.kind === 'channel' ? { teamId: c.teamId } : c.kind === 'personal' ? { userAadObjectId: c.userAadObjectId } : {},
     }),
     audit: table('Audit', {
-      schema: AuditEvent,
-      keys: (e) => ({ partitionKey: safeKey(`${e.subject.type}:${e.subject.id}`), rowKey: `${e.at}|${e.id}` }),
-      columns: (e) => ({ actor: e.actor.aadObjectId, action: e.action }),
+      schema: AuditRow,
+      // A hash chain per subject (bot/audit/model.ts): written only through bot/audit/log.ts appendAudit.
+      keys: auditRowKeys,
+      columns: (r): Record<string, string> =>
+        r.kind === 'event' ? { kind: r.kind, at: r.event.at, actor: r.event.actor.aadObjectId, action: r.event.action } : { kind: r.kind },
     }),
     channelMappings: table('ChannelMappings', {
       schema: ChannelMapping,

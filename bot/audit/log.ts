@@ -1,0 +1,110 @@
+import type { AppContext } from '../context';
+import { AuditEvent } from '../domain/audit';
+import { safeKey } from '../store/entityTable';
+import { ConcurrencyError } from '../store/errors';
+import {
+  eventRowKey,
+  GENESIS,
+  HEAD_KEY,
+  idRowKey,
+  linkHash,
+  type AuditEventRow,
+  type AuditHeadRow,
+  type AuditRow,
+} from './model';
+
+/** The partition of a subject's audit trail: "who did what to this incident", one range read. */
+export const auditPartition = (subject: AuditEvent['subject']) => safeKey(`${subject.type}:${subject.id}`);
+
+type AuditCtx = Pick<AppContext, 'store' | 'config'>;
+
+/**
+ * Appends one event to its subject's chain, exactly once per event id: a
+ * retried write of the same id (an idempotent step re-run after a failure)
+ * logs nothing more. Never overwrites: the only writes are a create of the
+ * next row and an ETag-guarded move of the head, in one transaction.
+ */
+export async function appendAudit(ctx: AuditCtx, input: AuditEvent): Promise<void> {
+  const event = AuditEvent.parse(input);
+  const partitionKey = auditPartition(event.subject);
+  const table = ctx.store.audit;
+  const key = ctx.config.auditChainKey;
+  for (let attempt = 1; ; attempt++) {
+    const head = await table.get({ partitionKey, rowKey: HEAD_KEY });
+    const current = head?.value.kind === 'head' ? head.value : undefined;
+    const seq = (current?.seq ?? 0) + 1;
+    const prevHash = current?.hash ?? GENESIS;
+    const hash = linkHash(key, partitionKey, seq, prevHash, event);
+    const nextHead: AuditHeadRow = { kind: 'head', partitionKey, seq, hash, ...(current?.anchor ? { anchor: current.anchor } : {}) };
+    try {
+      await table.transact([
+        { op: 'create', value: { kind: 'event', partitionKey, seq, prevHash, hash, event } satisfies AuditEventRow },
+        { op: 'create', value: { kind: 'id', partitionKey, eventId: event.id, seq } },
+        head ? { op: 'update', value: nextHead, etag: head.etag } : { op: 'create', value: nextHead },
+      ]);
+      return;
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+      // Either this event is logged already (its id row exists), or another writer moved the head first.
+      if (await table.get({ partitionKey, rowKey: idRowKey(event.id) })) return;
+      if (attempt >= 12) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 15 * attempt));
+    }
+  }
+}
+
+/** A subject's audit events in the order they were logged. */
+export async function auditTrail(ctx: Pick<AppContext, 'store'>, subject: AuditEvent['subject']): Promise<AuditEvent[]> {
+  const rows = await ctx.store.audit.listPartition(auditPartition(subject), { from: 'e', to: 'f' });
+  return rows.flatMap((r) => (r.value.kind === 'event' ? [r.value.event] : []));
+}
+
+/**
+ * Deletes a chain's oldest events logged before `cutoff` (the audit log's
+ * retention), oldest first, each batch in one transaction with the head's
+ * new anchor (the last deleted row's sequence number and hash), so the chain
+ * that remains still verifies from its anchor. Stops at the first event that
+ * is not due. Returns how many events were deleted.
+ */
+export async function pruneAuditPartition(ctx: AuditCtx & Pick<AppContext, 'clock'>, partitionKey: string, cutoff: string): Promise<number> {
+  const table = ctx.store.audit;
+  let deleted = 0;
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const rows = await table.listPartition(partitionKey);
+    const head = rows.find((r) => r.value.kind === 'head');
+    if (!head || head.value.kind !== 'head') return deleted;
+    const events = rows
+      .flatMap((r) => (r.value.kind === 'event' ? [r.value] : []))
+      .sort((a, b) => a.seq - b.seq);
+    const ids = new Map(rows.flatMap((r) => (r.value.kind === 'id' ? [[r.value.eventId, r] as const] : [])));
+    const due: AuditEventRow[] = [];
+    for (const e of events) {
+      if (e.event.at >= cutoff) break;
+      due.push(e);
+    }
+    if (due.length === 0) return deleted;
+    // 100 operations per transaction: 49 events and their id rows, plus the head.
+    let headEtag = head.etag;
+    let headValue: AuditHeadRow = head.value;
+    try {
+      for (let i = 0; i < due.length; i += 49) {
+        const batch = due.slice(i, i + 49);
+        const last = batch[batch.length - 1]!;
+        headValue = { ...headValue, anchor: { seq: last.seq, hash: last.hash, prunedAt: ctx.clock().toISOString() } };
+        const ops: Parameters<typeof table.transact>[0] = [];
+        for (const e of batch) {
+          ops.push({ op: 'delete', keys: { partitionKey, rowKey: eventRowKey(e.seq) } });
+          if (ids.has(e.event.id)) ops.push({ op: 'delete', keys: { partitionKey, rowKey: idRowKey(e.event.id) } });
+        }
+        ops.push({ op: 'update', value: headValue as AuditRow, etag: headEtag });
+        const etags = await table.transact(ops);
+        headEtag = etags[etags.length - 1] ?? '';
+        deleted += batch.length;
+      }
+      return deleted;
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err; // an append moved the head: read again
+    }
+  }
+  return deleted;
+}
