@@ -1,134 +1,77 @@
-import { z } from 'zod';
+import { alertRoutes } from './alerts/routes';
+import { channelRoutes } from './channels/routes';
+import { conversationRoutes } from './conversation/routes';
+import { digestRoutes } from './digests/routes';
+import { incidentRoutes } from './incidents/routes';
+import { operationRoutes } from './operations/routes';
+import { priorityRoutes } from './priorities/routes';
+import type { Scope, Who } from './shared/access';
+import type { ActionRoute, CommandRoute, Route } from './shared/route';
+import { warningRoutes } from './warnings/routes';
+
+export { Role, Scope } from './shared/access';
 
 /**
- * The commands the bot answers, in one place. The Teams manifest's command
- * lists, the help card and the message router are all checked against this
- * list, so a command cannot be advertised without being answered (or the
- * other way round).
+ * Every command and card action the bot answers, collected from each
+ * capability's routes.ts. bot/teams/ registers exactly these behind the one
+ * gate (bot/shared/gate.ts); the help card and the manifest's command lists
+ * (scripts/package-app.ts) are derived from the same declarations, so a
+ * command cannot be offered to someone it refuses, or answered somewhere it
+ * is not declared.
  */
-export const Scope = z.enum(['personal', 'team', 'groupChat']);
-export type Scope = z.infer<typeof Scope>;
-
-export const Role = z.enum(['staff', 'coordinator', 'themeLead', 'admin']);
-export type Role = z.infer<typeof Role>;
-
-export const CommandSpec = z.object({
-  /** What the user types (after any @mention), lower case. */
-  title: z.string().min(1).max(32),
-  /** One line shown in the Teams command menu and on the help card. */
-  description: z.string().min(1).max(128),
-  scopes: z.array(Scope).min(1),
-  /** Empty means everyone, including people not yet registered. */
-  roles: z.array(Role),
-  /**
-   * false: answered and listed on the help card, but left out of Teams'
-   * command menu, which shows at most 10 commands per scope. For commands
-   * that need an id typed after them and are mostly reached from buttons.
-   */
-  menu: z.boolean().optional(),
-});
-export type CommandSpec = z.infer<typeof CommandSpec>;
-
-export const COMMANDS: readonly CommandSpec[] = [
-  {
-    title: 'help',
-    description: 'What Concordat can do for you',
-    scopes: ['personal', 'team', 'groupChat'],
-    roles: [],
-  },
-  {
-    title: 'report',
-    description: 'Report an incident from a card: shared only with the partners who need it',
-    scopes: ['personal'],
-    roles: ['staff'],
-  },
-  {
-    title: 'incidents',
-    description: "Your organisation's recent incidents, e.g. incidents Stockport 30",
-    scopes: ['personal'],
-    roles: ['staff'],
-  },
-  {
-    title: 'incident',
-    description: 'One incident by reference, e.g. incident STO-2026-000123',
-    scopes: ['personal', 'team', 'groupChat'],
-    roles: ['staff'],
-    menu: false,
-  },
-  {
-    title: 'priorities',
-    description: "A borough's current policing priorities, e.g. priorities Stockport",
-    scopes: ['personal', 'team', 'groupChat'],
-    roles: [],
-  },
-  {
-    title: 'publish priorities',
-    description: "Publish or update a borough's policing priorities",
-    scopes: ['personal'],
-    roles: ['admin', 'coordinator', 'themeLead'],
-  },
-  {
-    title: 'alert',
-    description: 'Raise a partnership alert for one or more boroughs',
-    scopes: ['personal', 'team'],
-    roles: ['admin', 'coordinator', 'themeLead'],
-  },
-  {
-    title: 'alerts',
-    description: 'Recent alerts: delivery and who has acknowledged',
-    scopes: ['personal', 'team', 'groupChat'],
-    roles: ['staff', 'coordinator', 'themeLead', 'admin'],
-  },
-  {
-    title: 'channel settings',
-    description: 'Choose the boroughs and themes this channel receives',
-    scopes: ['team'],
-    roles: ['admin'],
-  },
-  {
-    title: 'channels',
-    description: 'Channels that receive priorities and alerts',
-    scopes: ['personal'],
-    roles: ['admin'],
-  },
-  {
-    title: 'schedule',
-    description: 'Schedule a joint operation, with reminders for the partners taking part',
-    scopes: ['personal'],
-    roles: ['coordinator'],
-  },
-  {
-    title: 'operations',
-    description: 'Upcoming joint operations, e.g. operations Stockport',
-    scopes: ['personal', 'team', 'groupChat'],
-    roles: ['staff', 'coordinator', 'themeLead', 'admin'],
-  },
-  {
-    title: 'operation',
-    description: 'One joint operation by its id, e.g. operation OP-STO-7K3Q9M',
-    scopes: ['personal', 'team', 'groupChat'],
-    roles: ['staff', 'coordinator', 'themeLead', 'admin'],
-    menu: false,
-  },
-  {
-    title: 'digest settings',
-    description: 'Your weekly digest: themes, boroughs, day, time and where it goes',
-    scopes: ['personal'],
-    roles: ['themeLead', 'admin'],
-    // The personal menu already has 10 commands (Teams' limit); reached from the help card and the digest's button.
-    menu: false,
-  },
-  {
-    title: 'digest now',
-    description: 'A preview of this week\'s digest so far, e.g. digest now vulnerable',
-    scopes: ['personal'],
-    roles: ['themeLead', 'admin'],
-    menu: false,
-  },
+export const ROUTES: readonly Route[] = [
+  ...conversationRoutes,
+  ...incidentRoutes,
+  ...priorityRoutes,
+  ...alertRoutes,
+  ...channelRoutes,
+  ...operationRoutes,
+  ...digestRoutes,
+  ...warningRoutes,
 ];
 
-export function commandsFor(scope: Scope, roles: readonly Role[]): CommandSpec[] {
-  return COMMANDS.filter(
-    (c) => c.scopes.includes(scope) && (c.roles.length === 0 || c.roles.some((r) => roles.includes(r))),
-  );
+function indexBy<R extends Route>(routes: readonly R[], key: (r: R) => string): ReadonlyMap<string, R> {
+  const out = new Map<string, R>();
+  for (const r of routes) {
+    if (out.has(key(r))) throw new Error(`two routes declare "${key(r)}"`);
+    out.set(key(r), r);
+  }
+  return out;
+}
+
+/** Commands by title, card actions by verb. Maps, so that a typed "__proto__" or "constructor" is simply not found. */
+export const COMMAND_ROUTES: ReadonlyMap<string, CommandRoute> = indexBy(
+  ROUTES.filter((r): r is CommandRoute => r.kind === 'command'),
+  (r) => r.title,
+);
+export const ACTION_ROUTES: ReadonlyMap<string, ActionRoute> = indexBy(
+  ROUTES.filter((r): r is ActionRoute => r.kind === 'action'),
+  (r) => r.verb,
+);
+
+/** A command as the manifest and the help card see it. */
+export interface CommandSpec {
+  title: string;
+  description: string;
+  scopes: readonly Scope[];
+  who: Who;
+  menu?: boolean;
+}
+
+export const COMMANDS: readonly CommandSpec[] = [...COMMAND_ROUTES.values()].map((r) => ({
+  title: r.title,
+  description: r.description,
+  scopes: r.access.scopes,
+  who: r.access.who,
+  ...(r.menu === undefined ? {} : { menu: r.menu }),
+}));
+
+/** Longest title first, so "digest now" is not read as "digest" with arguments. */
+const BY_LENGTH = [...COMMAND_ROUTES.values()].sort((a, b) => b.title.length - a.title.length);
+
+export function parseCommand(text: string): { title: string; args: string } | undefined {
+  const normalised = text.replace(/\s+/g, ' ').trim();
+  const lower = normalised.toLowerCase();
+  const hit = BY_LENGTH.find((c) => lower === c.title || lower.startsWith(`${c.title} `));
+  return hit && { title: hit.title, args: normalised.slice(hit.title.length).trim() };
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { CommandSpec } from '../bot/commands';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/help.json';
 
@@ -9,7 +8,7 @@ export const HelpCardData = z.object({
   roleLabels: z.array(z.string()),
   registered: z.boolean(),
   scope: z.enum(['personal', 'team', 'groupChat']),
-  commands: z.array(CommandSpec),
+  commands: z.array(z.object({ title: z.string().min(1).max(32), description: z.string().min(1).max(128) })),
   buttons: z.array(z.object({ title: z.string().max(40), verb: z.string() })).max(6),
 });
 export type HelpCardData = z.infer<typeof HelpCardData>;

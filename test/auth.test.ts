@@ -22,7 +22,8 @@ import { safeKey } from '../bot/store/entityTable';
 import { startLocalHost, type LocalHost } from '../scripts/localFunctionsHost';
 import { auditOf } from './support/audit';
 import { runtimeWithAcceptingAuth } from './support/acceptingAuth';
-import { activityFrom, personalChat, PRIYA, startBotHarness, TENANT, textOfCard, type BotHarness } from './support/botHarness';
+import { activityFrom, cardOf, personalChat, PRIYA, startBotHarness, STRANGER, TENANT, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
+import { inChannel } from './support/teamSetup';
 import { startFakeConnector, type FakeConnector } from './support/fakeConnector';
 import { freshStore } from './support/storage';
 
@@ -30,6 +31,14 @@ const APP_ID = '11111111-2222-4333-8444-555555555555';
 const OTHER_TENANT = '99999999-0000-4000-8000-00000000beef';
 const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP, coordinator
 const AISHA = { id: '29:aisha', aadObjectId: '00000000-0000-4000-8000-000000000005', name: 'Aisha Rahman' }; // Salix Homes
+const GARETH = { id: '29:gareth', aadObjectId: '00000000-0000-4000-8000-000000000006', name: 'Gareth Lowe' }; // Probation, theme lead
+const HELEN = { id: '29:helen', aadObjectId: '00000000-0000-4000-8000-000000000003', name: 'Helen Okafor' }; // GMP, theme lead
+const INCIDENT_FORM = {
+  category: 'asb-nuisance', hateCrimeStrand: '', borough: 'stockport', area: 'Brinnington estate', postcodeDistrict: 'SK5', fullAddress: '',
+  occurredDate: '2026-11-24', occurredTime: '21:30', summary: 'Group of youths throwing stones at passing buses near the shops.',
+  details: 'Restricted: the caller at number 4.', victims: '0', suspects: '4', witnesses: '2', vulnerablePerson: 'false', childrenPresent: 'false',
+  policeReference: '', risk: 'standard', actions: 'reported-to-police', sharedWith: 'gmp', marking: 'OFFICIAL-SENSITIVE',
+};
 
 const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const unsignedJwt = (claims: Record<string, unknown>) => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
@@ -233,5 +242,126 @@ describe('tampered card actions', () => {
         [AISHA.aadObjectId, 'outcomes refused'],
       ].sort(),
     );
+  });
+});
+
+describe('the gate: who may use each command and card action, and where', () => {
+  let bot: BotHarness;
+  let opId = '';
+  let reference = '';
+  const TEAM_CHANNEL = inChannel('19:stockport-general@thread.tacv2');
+  beforeAll(async () => {
+    bot = await startBotHarness();
+    const tom = DEMO_MEMBERS.find((m) => m.aadObjectId === TOM.aadObjectId)!;
+    const scheduled = await scheduleOperation(bot.runtime.ctx, { aadObjectId: tom.aadObjectId, displayName: tom.displayName, member: tom }, {
+      submissionId: randomUUID(), name: 'Operation Lantern: Brinnington warrant', type: 'warrant', borough: 'stockport', area: 'Brinnington',
+      startDate: '2026-12-05', startTime: '06:00', endDate: '2026-12-05', endTime: '09:00',
+      lead: 'gmp', partners: 'stockport-homes', participants: TOM.aadObjectId, briefing: '', incidents: '', reminders: '1440', outcomesAfter: '1440',
+    });
+    if (scheduled.kind !== 'scheduled') throw new Error('not scheduled');
+    opId = scheduled.op.id;
+    const confirmation = await invoke(PRIYA, 'incident.submit', { submissionId: randomUUID().replace(/-/g, ''), ...INCIDENT_FORM });
+    reference = /Recorded: ([A-Z]{3}-\d{4}-\d{6})/.exec(confirmation)![1]!;
+  });
+  afterAll(async () => bot?.close());
+
+  const store = () => bot.runtime.ctx.store;
+  const invokeIn = async (user: typeof PRIYA, conversation: Conversation, verb: string, data: Record<string, unknown>) => {
+    const res = await bot.post(
+      activityFrom(bot.connector.serviceUrl, user, conversation, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' },
+      }),
+    );
+    expect(res.status).toBe(200);
+    return textOfCard(res.body.value);
+  };
+  const invoke = (user: typeof PRIYA, verb: string, data: Record<string, unknown>) => invokeIn(user, personalChat(user), verb, data);
+  /** What the bot answered to a typed command (the reply it sent to that conversation). */
+  const say = async (user: typeof PRIYA, text: string, conversation: Conversation = personalChat(user)) => {
+    const before = bot.connector.sent.length;
+    expect((await bot.say(user, text, conversation)).status).toBe(200);
+    const replies = bot.connector.sent.slice(before);
+    expect(replies).toHaveLength(1);
+    return textOfCard(cardOf(replies[0]!));
+  };
+
+  it('someone not registered cannot list or open joint operations: told to register, nothing about the operation shown', async () => {
+    for (const text of ['operations', 'operations stockport', `operation ${opId}`]) {
+      const reply = await say(STRANGER, text);
+      expect(reply).toContain('Only registered partner staff can use this');
+      expect(reply).toContain('You are not registered with the concordat');
+      expect(reply).not.toContain('Lantern');
+      expect(reply).not.toContain('Brinnington');
+    }
+    for (const [verb, data] of [['operation.view', { operationId: opId }], ['operation.list', {}]] as const) {
+      const text = await invoke(STRANGER, verb, data);
+      expect(text).toContain('Only registered partner staff');
+      expect(text).not.toContain('Lantern');
+    }
+    // A member still sees it.
+    expect(await say(PRIYA, `operation ${opId}`)).toContain('Lantern');
+  });
+
+  it('"incidents" and "report" are answered only in a personal chat: in a channel the list is not posted', async () => {
+    for (const text of ['incidents', 'incidents stockport 30', 'report']) {
+      const reply = await say(PRIYA, text, TEAM_CHANNEL);
+      expect(reply).toContain('Use this in your personal chat with Concordat');
+      expect(reply).not.toContain(reference);
+    }
+    expect(await invokeIn(PRIYA, TEAM_CHANNEL, 'incidents.list', { page: 0 })).not.toContain(reference);
+    expect(await invokeIn(PRIYA, { id: '19:group@thread.v2', conversationType: 'groupChat' }, 'incident.report', {})).toContain('Use this in your personal chat');
+    // The same person in their personal chat gets the list.
+    expect(await say(PRIYA, 'incidents')).toContain(reference);
+  });
+
+  it('the help card offers what the gate admits: a probation theme lead is not offered "publish priorities" and is refused it; a police theme lead gets the form', async () => {
+    const help = await say(GARETH, 'help');
+    expect(help).not.toContain('publish priorities');
+    expect(help).toContain('digest settings');
+    const refused = await say(GARETH, 'publish priorities stockport');
+    expect(refused).toContain('Only police leads and administrators publish priorities');
+    expect(refused).toContain('You need to be an administrator, or a coordinator or theme lead at a police force');
+    expect(refused).toContain('You are registered as Partner staff, Theme lead at Probation');
+    expect(await say(HELEN, 'help')).toContain('publish priorities');
+    expect(await say(HELEN, 'publish priorities stockport')).not.toContain('Only police leads');
+  });
+
+  it('police staff without a lead role are offered "alert" (they may raise alerts)', async () => {
+    const officer = { id: '29:pc', aadObjectId: '00000000-0000-4000-8000-0000000000a1', name: 'PC Jo Reid' };
+    await store().members.create({ aadObjectId: officer.aadObjectId, displayName: officer.name, organisationId: 'gmp', roles: ['staff'], leadsThemes: [] });
+    const help = await say(officer, 'help');
+    expect(help).toMatch(/\balert\b/);
+    expect(await say(officer, 'alert')).not.toContain('Only authorised staff');
+    // Landlord staff are neither offered it nor allowed it.
+    expect(await say(PRIYA, 'help')).not.toMatch(/\*\*alert\*\*|^alert$/m);
+    expect(await say(PRIYA, 'alert')).toContain('Only authorised staff can raise alerts');
+  });
+
+  it('refusals are audited, but a caller pressing buttons in a loop with invented ids writes one row per route and hour, and no invented id', async () => {
+    const invented = Array.from({ length: 25 }, (_, i) => `alert-invented-${i}-${randomUUID()}`);
+    for (const alertId of invented) expect(await invoke(STRANGER, 'alert.ack', { alertId })).toContain('Only registered partner staff');
+    for (let i = 0; i < 5; i++) await say(STRANGER, 'operations');
+
+    const routeRows = async (name: string) => (await store().audit.listPartition(safeKey(`route:${name}`))).map((r) => r.value);
+    expect(await routeRows('action:alert.ack')).toEqual([
+      expect.objectContaining({ action: 'refusal', actor: { aadObjectId: STRANGER.aadObjectId }, subject: { type: 'route', id: 'action:alert.ack' } }),
+    ]);
+    expect(await routeRows('command:operations')).toHaveLength(1);
+    for (const alertId of invented.slice(0, 3)) expect(await store().audit.listPartition(safeKey(`alert:${alertId}`))).toEqual([]);
+    const everything = JSON.stringify((await store().audit.query("PartitionKey ne ''")).map((r) => r.value));
+    expect(everything).not.toContain('alert-invented-');
+
+    // The next hour, the next refusal is recorded again.
+    bot.now.value = new Date(bot.now.value.getTime() + 60 * 60 * 1000);
+    await invoke(STRANGER, 'alert.ack', { alertId: 'alert-invented-again' });
+    expect(await routeRows('action:alert.ack')).toHaveLength(2);
+  });
+
+  it('a damaged button (data its route does not accept) is answered without running the handler', async () => {
+    const text = await invoke(PRIYA, 'incident.view', { reference: { $ne: null } });
+    expect(text).toContain('Concordat could not read that button');
+    expect(text).not.toContain('object Object');
   });
 });

@@ -241,7 +241,7 @@ describe('fillTemplate', () => {
 });
 
 describe('commandListsFrom', () => {
-  const cmd = (title: string, scopes: CommandSpec['scopes']): CommandSpec => ({ title, description: `${title}.`, scopes, roles: [] });
+  const cmd = (title: string, scopes: CommandSpec['scopes']): CommandSpec => ({ title, description: `${title}.`, scopes, who: 'anyone' });
   const all = ['personal', 'team', 'groupChat'];
 
   it('groups by scope in a fixed order', () => {

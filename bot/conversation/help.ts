@@ -1,24 +1,19 @@
-import { commandsFor, type Role, type Scope } from '../commands';
+import { ROLE_LABELS } from '../shared/access';
+import type { CommandRequest } from '../shared/route';
 import { helpCard } from '../../cards/help';
 import type { AdaptiveCard } from '../../cards/render';
-import type { Caller } from './user';
 
-const ROLE_LABELS: Record<Role, string> = {
-  staff: 'Partner staff',
-  coordinator: 'Coordinator',
-  themeLead: 'Theme lead',
-  admin: 'Administrator',
-};
-
-/** Buttons on the help card for the things a role does most; filled in as capabilities land. */
-export const HELP_BUTTONS: { title: string; verb: string; roles: Role[]; scopes: Scope[] }[] = [
-  { title: 'Report incident', verb: 'incident.report', roles: ['staff'], scopes: ['personal'] },
-  { title: 'Schedule operation', verb: 'operation.new', roles: ['coordinator'], scopes: ['personal'] },
-  { title: 'Upcoming operations', verb: 'operation.list', roles: ['staff', 'coordinator', 'themeLead', 'admin'], scopes: ['personal'] },
-  { title: 'Digest settings', verb: 'digest.settings', roles: ['themeLead', 'admin'], scopes: ['personal'] },
+/** Buttons on the help card for the things a role does most; each shows only if its action's route admits the caller here. */
+export const HELP_BUTTONS: { title: string; verb: string }[] = [
+  { title: 'Report incident', verb: 'incident.report' },
+  { title: 'Schedule operation', verb: 'operation.new' },
+  { title: 'Upcoming operations', verb: 'operation.list' },
+  { title: 'Digest settings', verb: 'digest.settings' },
 ];
 
-export function buildHelpCard(caller: Caller, scope: Scope): AdaptiveCard {
+/** The help card: the commands and buttons the gate offers this caller here (from the route declarations). */
+export async function buildHelpCard({ caller, scope, offer: offered }: Pick<CommandRequest, 'caller' | 'scope' | 'offer'>): Promise<AdaptiveCard> {
+  const offer = await offered();
   const roles = caller.member?.roles ?? [];
   return helpCard({
     displayName: caller.displayName,
@@ -26,9 +21,7 @@ export function buildHelpCard(caller: Caller, scope: Scope): AdaptiveCard {
     roleLabels: roles.map((r) => ROLE_LABELS[r]),
     registered: caller.member !== undefined,
     scope,
-    commands: commandsFor(scope, roles),
-    buttons: HELP_BUTTONS.filter((b) => b.scopes.includes(scope) && b.roles.some((r) => roles.includes(r))).map(
-      ({ title, verb }) => ({ title, verb }),
-    ),
+    commands: offer.commands.map(({ title, description }) => ({ title, description })),
+    buttons: HELP_BUTTONS.filter((b) => offer.verbs.has(b.verb)),
   });
 }

@@ -1,13 +1,13 @@
-import { commandsFor, type Role, type Scope } from '../commands';
+import type { Offer } from '../shared/route';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { quotable } from '../domain/plainText';
 
-/** An answer to text the bot does not understand: say so, and say what would work. */
-export function buildUnknownCard(text: string, scope: Scope, roles: readonly Role[]): AdaptiveCard {
+/** An answer to text the bot does not understand: say so, and say what would work (for this caller, here). */
+export function buildUnknownCard(text: string, offer: Offer): AdaptiveCard {
   // Quoted back only when it is plain text: the bot's card must not carry the user's links or formatting.
   const shown = quotable(text);
-  const commands = commandsFor(scope, roles).map((c) => `**${c.title}**`);
+  const commands = offer.commands.map((c) => `**${c.title}**`);
   return messageCard({
     title: shown ? `I didn't understand "${shown}"` : text.trim() ? "I didn't understand that" : 'Say something I can help with',
     text: `I answer commands rather than free text. Try ${commands.join(', ')}.`,

@@ -7,6 +7,8 @@
  * district and the area name reporters give (an estate, a street of shops).
  */
 import { z } from 'zod';
+import type { Member } from './member';
+import { canReceiveDigests } from './permissions';
 import type { AlertRecord } from '../alerts/model';
 import type { BoroughId } from './borough';
 import type { JointActionSummary } from './operationSummary';
@@ -260,6 +262,6 @@ export function priorityChangesIn(
 }
 
 /** Theme leads and admins receive digests; anyone else once an admin allows them. */
-export function mayReceiveDigests(roles: readonly string[], allowedByAdmin: boolean): boolean {
-  return roles.includes('themeLead') || roles.includes('admin') || allowedByAdmin;
+export function mayReceiveDigests(roles: Member['roles'], allowedByAdmin: boolean): boolean {
+  return canReceiveDigests(roles, allowedByAdmin);
 }

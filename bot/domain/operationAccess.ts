@@ -3,12 +3,13 @@
  * the operation are passed in.
  */
 import type { Member } from './member';
+import { canScheduleOperations } from './permissions';
 import type { JointOperation } from './operation';
 
 type Op = Pick<JointOperation, 'coordinator' | 'participants' | 'leadOrganisationId'>;
 
 export function canSchedule(member: Member | undefined): boolean {
-  return member?.roles.includes('coordinator') ?? false;
+  return canScheduleOperations(member);
 }
 
 /** Reschedule or cancel: the coordinator who scheduled it, or an administrator. */

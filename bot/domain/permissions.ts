@@ -1,5 +1,26 @@
+import { permits, REGISTERED, type Actor as AccessActor, type Who } from '../shared/access';
 import type { Member } from './member';
 import type { Organisation } from './organisation';
+
+/**
+ * Who may do what: the one table. Route declarations (bot/<capability>/routes.ts)
+ * name these, so the gate, the help card, the manifest and the use cases'
+ * own checks (defence in depth, for callers that do not come through Teams)
+ * cannot disagree.
+ */
+export const MAY = {
+  /** Admins, and police leads (coordinators or theme leads of the police force). */
+  publishPriorities: [{ roles: ['admin'] }, { roles: ['coordinator', 'themeLead'], organisationKinds: ['police'] }],
+  /** Authorised staff: admins, coordinators, theme leads, and police staff. */
+  raiseAlert: [{ roles: ['admin', 'coordinator', 'themeLead'] }, { organisationKinds: ['police'] }],
+  manageChannels: [{ roles: ['admin'] }],
+  scheduleOperations: [{ roles: ['coordinator'] }],
+  /** Theme leads and admins receive digests; anyone else once an admin allows them. */
+  receiveDigests: [{ roles: ['themeLead', 'admin'] }, { allowance: 'digests' }],
+  allowDigests: [{ roles: ['admin'] }],
+  /** Any registered member: report and see incidents (subject to per-incident access), acknowledge, see operations. */
+  registered: REGISTERED,
+} as const satisfies Record<string, Who>;
 
 /** Who may do what. Pure: the caller's member record and organisation decide. */
 export interface Actor {
@@ -7,24 +28,29 @@ export interface Actor {
   organisation?: Organisation;
 }
 
-const has = (a: Actor, role: Member['roles'][number]) => a.member?.roles.includes(role) ?? false;
-const isPolice = (a: Actor) => a.organisation?.kind === 'police';
+const may = (who: Who, a: Actor & Pick<AccessActor, 'allowances'>): boolean => permits(who, a);
 
-/** Admins, and police leads (coordinators or theme leads of the police force). */
 export function canPublishPriorities(a: Actor): boolean {
-  return has(a, 'admin') || (isPolice(a) && (has(a, 'coordinator') || has(a, 'themeLead')));
+  return may(MAY.publishPriorities, a);
 }
 
-/** Authorised staff: admins, coordinators, theme leads, and police staff. */
 export function canRaiseAlert(a: Actor): boolean {
-  return a.member !== undefined && (has(a, 'admin') || has(a, 'coordinator') || has(a, 'themeLead') || isPolice(a));
+  return may(MAY.raiseAlert, a);
 }
 
 export function canManageChannels(a: Actor): boolean {
-  return has(a, 'admin');
+  return may(MAY.manageChannels, a);
 }
 
 /** Any registered member may acknowledge for their organisation. */
 export function canAcknowledge(a: Actor): boolean {
-  return a.member !== undefined && a.organisation !== undefined;
+  return may(MAY.registered, a) && a.organisation !== undefined;
+}
+
+export function canScheduleOperations(member: Member | undefined): boolean {
+  return may(MAY.scheduleOperations, { member });
+}
+
+export function canReceiveDigests(roles: Member['roles'], allowedByAdmin: boolean): boolean {
+  return may(MAY.receiveDigests, { member: { roles } as Member, allowances: allowedByAdmin ? new Set(['digests'] as const) : undefined });
 }

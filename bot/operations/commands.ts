@@ -2,7 +2,7 @@
  * The joint-operation commands and card actions, as cards. No Teams types:
  * bot/teams/app.ts routes to these and sends what they return.
  */
-import type { Scope } from '../commands';
+import type { Scope } from '../shared/access';
 import { quoteForCard } from '../domain/plainText';
 import type { AppContext } from '../context';
 import type { Caller } from '../conversation/user';

@@ -1,5 +1,5 @@
 import type { Activity, ChannelInfo } from 'botbuilder';
-import type { Scope } from '../commands';
+import type { Scope } from '../shared/access';
 import type { ConversationReference } from '../domain/conversation';
 
 /** Teams activity shapes mapped to the domain's; the only place that reads channelData. */

@@ -1,0 +1,14 @@
+import { defineAction, defineCommand, NoData } from '../shared/route';
+import { buildHelpCard } from './help';
+
+const EVERYWHERE = ['personal', 'team', 'groupChat'] as const;
+
+export const conversationRoutes = [
+  defineCommand({
+    title: 'help',
+    description: 'What Concordat can do for you',
+    access: { who: 'anyone', scopes: EVERYWHERE },
+    handler: (_ctx, req) => buildHelpCard(req),
+  }),
+  defineAction({ verb: 'help', schema: NoData, access: { who: 'anyone', scopes: EVERYWHERE }, handler: (_ctx, req) => buildHelpCard(req) }),
+];

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { IncidentReference } from '../domain/incident';
+import { MAY } from '../domain/permissions';
+import { defineAction, defineCommand, FormData } from '../shared/route';
+import { openEditForm, openUpdateForm, submitEdit, submitUpdate } from './change';
+import { linkToOperation, openLinkForm } from './link';
+import { filtersFromCard, listIncidents, parseListArgs } from './list';
+import { openReportForm } from './reportForm';
+import { incidentRequest } from './request';
+import { submitReport } from './submit';
+import { viewIncident } from './view';
+
+/** Reporting and changing incidents happen in the reporter's personal chat: the forms hold restricted details. */
+const PERSONAL = { who: MAY.registered, scopes: ['personal'] } as const;
+/** Viewing works anywhere: in a shared place the answer is de-identified and the details go to the personal chat. */
+const ANYWHERE = { who: MAY.registered, scopes: ['personal', 'team', 'groupChat'] } as const;
+
+const Reference = z.object({ reference: z.string().trim().toUpperCase().pipe(IncidentReference) }).passthrough();
+
+export const incidentRoutes = [
+  defineCommand({
+    title: 'report',
+    description: 'Report an incident from a card: shared only with the partners who need it',
+    access: PERSONAL,
+    handler: (ctx, { caller }) => openReportForm(ctx, caller),
+  }),
+  defineCommand({
+    title: 'incidents',
+    description: "Your organisation's recent incidents, e.g. incidents Stockport 30",
+    access: PERSONAL,
+    handler: (ctx, req) => listIncidents(ctx, incidentRequest(ctx, req), parseListArgs(req.args)),
+  }),
+  defineCommand({
+    title: 'incident',
+    description: 'One incident by reference, e.g. incident STO-2026-000123',
+    access: ANYWHERE,
+    menu: false,
+    handler: (ctx, req) => viewIncident(ctx, incidentRequest(ctx, req), req.args),
+  }),
+  defineAction({ verb: 'incident.report', schema: FormData, access: PERSONAL, handler: (ctx, { caller }) => openReportForm(ctx, caller) }),
+  defineAction({ verb: 'incident.submit', schema: FormData, access: PERSONAL, handler: (ctx, { caller, data }) => submitReport(ctx, caller, data) }),
+  defineAction({ verb: 'incident.view', schema: Reference, access: ANYWHERE, handler: (ctx, req) => viewIncident(ctx, incidentRequest(ctx, req), req.data.reference) }),
+  defineAction({ verb: 'incident.update.form', schema: Reference, access: PERSONAL, handler: (ctx, req) => openUpdateForm(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: 'incident.update.submit', schema: FormData, access: PERSONAL, handler: (ctx, req) => submitUpdate(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: 'incident.edit.form', schema: Reference, access: PERSONAL, handler: (ctx, req) => openEditForm(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: 'incident.edit.submit', schema: FormData, access: PERSONAL, handler: (ctx, req) => submitEdit(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: 'incident.link', schema: Reference, access: PERSONAL, handler: (ctx, req) => openLinkForm(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: 'incident.link.submit', schema: FormData, access: PERSONAL, handler: (ctx, req) => linkToOperation(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: 'incidents.list', schema: FormData, access: PERSONAL, handler: (ctx, req) => listIncidents(ctx, incidentRequest(ctx, req), filtersFromCard(req.data)) }),
+];

@@ -1,0 +1,152 @@
+import type { z } from 'zod';
+import { ACTION_ROUTES, COMMAND_ROUTES, parseCommand } from '../commands';
+import type { AppContext } from '../context';
+import type { Caller } from '../conversation/user';
+import { buildUnknownCard } from '../conversation/unknown';
+import type { ConversationReference } from '../domain/conversation';
+import { EntraObjectId } from '../domain/member';
+import { stableId } from '../domain/stableId';
+import {
+  allowancesNamed,
+  decide,
+  describeScopes,
+  describeWho,
+  ROLE_LABELS,
+  type Access,
+  type Actor,
+  type Allowance,
+  type Decision,
+  type Scope,
+  type Who,
+} from '../shared/access';
+import type { ActionRoute, CommandRoute, Offer } from '../shared/route';
+import { ConcurrencyError } from '../store/errors';
+import { messageCard } from '../../cards/message';
+import type { AdaptiveCard } from '../../cards/render';
+
+/**
+ * The one authorisation gate. Every command and card action reaches its
+ * handler only through here: the route's declaration (who, where) is
+ * enforced and its data parsed first. Refusals answer with a card that says
+ * what is needed, and are audited at most once per caller, route and hour,
+ * so nobody can fill the audit log by pressing a button in a loop.
+ */
+
+/** Who asked and where: the gate's input, with no Teams types. */
+export interface Turn {
+  caller: Caller;
+  scope: Scope;
+  conversation: ConversationReference;
+}
+
+/** A refusal is audited once per caller, route and window; later ones in the window are only counted in the log. */
+export const REFUSAL_AUDIT_WINDOW_MS = 60 * 60 * 1000;
+
+/** The caller as the gate judges them, with the allowances the declarations ask about looked up (once per turn). */
+async function actorOf(ctx: AppContext, caller: Caller, whos: readonly Who[]): Promise<Actor> {
+  const named = new Set<Allowance>(whos.flatMap(allowancesNamed));
+  if (named.size === 0 || !caller.member || !caller.aadObjectId) return caller;
+  const allowances = new Set<Allowance>();
+  if (named.has('digests') && (await ctx.store.digestAllowances.get({ partitionKey: 'allow', rowKey: caller.aadObjectId }))) allowances.add('digests');
+  return { ...caller, allowances };
+}
+
+/** The commands and verbs this caller may use here: what the help card and "I didn't understand" offer. */
+export async function offerFor(ctx: AppContext, caller: Caller, scope: Scope): Promise<Offer> {
+  const actor = await actorOf(ctx, caller, [...COMMAND_ROUTES.values(), ...ACTION_ROUTES.values()].map((r) => r.access.who));
+  const allowed = (a: Access) => decide(a, actor, scope).ok;
+  return {
+    commands: [...COMMAND_ROUTES.values()].filter((r) => allowed(r.access)).map(({ title, description }) => ({ title, description })),
+    verbs: new Set([...ACTION_ROUTES.values()].filter((r) => allowed(r.access)).map((r) => r.verb)),
+  };
+}
+
+/** A typed message: the command it names, through the gate; anything else gets "I didn't understand". */
+export async function runCommand(ctx: AppContext, text: string, turn: Turn): Promise<AdaptiveCard> {
+  const parsed = parseCommand(text);
+  const route = parsed && COMMAND_ROUTES.get(parsed.title);
+  if (!parsed || !route) return buildUnknownCard(text, await offerFor(ctx, turn.caller, turn.scope));
+  const refused = await check(ctx, route, turn);
+  if (refused) return refused;
+  return route.handler(ctx, { ...turn, args: parsed.args, offer: () => offerFor(ctx, turn.caller, turn.scope) });
+}
+
+/** A card action with a declared verb: through the gate, then its data through the route's schema, then the handler. */
+export async function runAction<S extends z.ZodTypeAny>(ctx: AppContext, route: ActionRoute<S>, turn: Turn, data: unknown): Promise<AdaptiveCard> {
+  const refused = await check(ctx, route, turn);
+  if (refused) return refused;
+  const parsed = route.schema.safeParse(data ?? {});
+  if (!parsed.success) {
+    // A damaged or hand-made button (the cards the bot builds always pass). Nothing of the data is echoed or kept.
+    ctx.log.warn('card action data refused by its schema', { verb: route.verb, issues: parsed.error.issues.slice(0, 5).map((i) => i.path.join('.') || '(root)') });
+    return messageCard({
+      title: 'Concordat could not read that button',
+      text: 'The card it came from may be out of date or damaged, so nothing was done. Type **help** to start again.',
+      tone: 'warning',
+      buttons: [{ title: 'Show help', verb: 'help' }],
+    });
+  }
+  return route.handler(ctx, { ...turn, args: '', data: parsed.data, offer: () => offerFor(ctx, turn.caller, turn.scope) });
+}
+
+const nameOf = (route: CommandRoute | ActionRoute) => (route.kind === 'command' ? route.title : route.verb);
+
+/** undefined: allowed. Otherwise the refusal card (the refusal audited, bounded). */
+async function check(ctx: AppContext, route: CommandRoute | ActionRoute<z.ZodTypeAny>, turn: Turn): Promise<AdaptiveCard | undefined> {
+  const decision = decide(route.access, await actorOf(ctx, turn.caller, [route.access.who]), turn.scope);
+  if (decision.ok) return undefined;
+  await auditRefusal(ctx, route, turn, decision);
+  return refusalCard(route, turn.caller, decision);
+}
+
+export function refusalCard(route: CommandRoute | ActionRoute, caller: Caller, decision: Exclude<Decision, { ok: true }>): AdaptiveCard {
+  const what = route.kind === 'command' ? `**${route.title}**` : 'That button';
+  const { who, scopes } = route.access;
+  if (decision.reason === 'scope') {
+    const privateOnly = scopes.length === 1 && scopes[0] === 'personal';
+    return messageCard({
+      title: privateOnly ? 'Use this in your personal chat with Concordat' : `Not available here: use it in ${describeScopes(scopes)}`,
+      text: privateOnly
+        ? `${what} shows details meant for you alone, so Concordat does not answer it where others can read it. Open your chat with Concordat and try it there.`
+        : `${what} works in ${describeScopes(scopes)}.`,
+      tone: 'warning',
+    });
+  }
+  const needed = describeWho(who);
+  const youAre =
+    decision.reason === 'unregistered' || !caller.member
+      ? "You are not registered with the concordat. Ask your organisation's Concordat administrator to register you."
+      : `You are registered as ${caller.member.roles.map((r) => ROLE_LABELS[r]).join(', ')}${caller.organisation ? ` at ${caller.organisation.name}` : ''}. If you need this, ask your Concordat administrator.`;
+  return messageCard({
+    title: (route.access.refusedTitle ?? `Only ${needed} can use this`).slice(0, 120),
+    text: `You need to be ${needed} to use ${what === 'That button' ? 'that button' : what}. ${youAre}`,
+    tone: 'warning',
+  });
+}
+
+/**
+ * One audit row per caller, route and window (hour): the id is derived from
+ * them and the row is created once, so a loop of refusals writes one row. The
+ * row names the route (a fixed list), never anything from the caller's data.
+ * A caller without a valid Entra id is only logged.
+ */
+async function auditRefusal(ctx: AppContext, route: CommandRoute | ActionRoute, turn: Turn, decision: Exclude<Decision, { ok: true }>): Promise<void> {
+  const name = nameOf(route);
+  const who = EntraObjectId.safeParse(turn.caller.aadObjectId);
+  ctx.log.info('refused by the gate', { route: name, reason: decision.reason, scope: turn.scope });
+  if (!who.success) return;
+  const now = ctx.clock();
+  const windowStart = new Date(Math.floor(now.getTime() / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
+  try {
+    await ctx.store.audit.create({
+      id: stableId('refusal', windowStart, who.data, route.kind, name),
+      at: windowStart,
+      action: 'refusal',
+      actor: { aadObjectId: who.data, organisationId: turn.caller.organisation?.id },
+      subject: { type: 'route', id: `${route.kind}:${name}` },
+      note: `refused by the gate: ${decision.reason} (in ${turn.scope}); first refusal this hour at ${now.toISOString()}; later ones this hour are not logged again`,
+    });
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err; // already recorded in this window
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The one authorisation gate, as declarations: every command and card action
+ * says who may use it and where, the help card offers exactly what the gate
+ * admits, every verb a card carries has a route, and a card action's data is
+ * parsed by its route's schema before its handler runs.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { ACTION_ROUTES, COMMAND_ROUTES, ROUTES } from '../bot/commands';
+import type { AppContext } from '../bot/context';
+import type { Caller } from '../bot/conversation/user';
+import { canPublishPriorities, canRaiseAlert, MAY } from '../bot/domain/permissions';
+import type { Member } from '../bot/domain/member';
+import type { Organisation } from '../bot/domain/organisation';
+import { DEMO_MEMBERS, DEMO_ORGANISATIONS } from '../bot/seed/demoData';
+import { decide, describeWho, permits, Scope } from '../bot/shared/access';
+import { defineAction, FormData } from '../bot/shared/route';
+import { offerFor, runAction } from '../bot/teams/gate';
+import { textOfCard } from './support/botHarness';
+
+const ROOT = path.resolve(__dirname, '..');
+const org = (id: string) => DEMO_ORGANISATIONS.find((o) => o.id === id)!;
+const callerOf = (m: Member): Caller => ({ aadObjectId: m.aadObjectId, displayName: m.displayName, member: m, organisation: org(m.organisationId) });
+const memberNamed = (name: string) => DEMO_MEMBERS.find((m) => m.displayName === name)!;
+
+/** A context whose only storage is an empty table of digest allowances (the one thing the gate looks up). */
+const bareCtx = {
+  clock: () => new Date('2026-11-25T10:00:00Z'),
+  log: { info() {}, warn() {}, error() {} },
+  store: { digestAllowances: { get: async () => undefined } },
+} as unknown as AppContext;
+
+describe('the declarations', () => {
+  it('every command and action says who and where, and no route is usable nowhere', () => {
+    for (const r of ROUTES) {
+      expect(r.access.scopes.length).toBeGreaterThan(0);
+      for (const s of r.access.scopes) expect(Scope.options).toContain(s);
+      expect(r.access.who === 'anyone' || r.access.who.length > 0).toBe(true);
+    }
+  });
+
+  it('only help and priorities are open to people who are not registered', () => {
+    const open = ROUTES.filter((r) => r.access.who === 'anyone').map((r) => `${r.kind}:${r.kind === 'command' ? r.title : r.verb}`);
+    expect(open.sort()).toEqual(['action:help', 'command:help', 'command:priorities']);
+  });
+
+  it('incidents and report are for personal chats only, as are every form that holds restricted details', () => {
+    for (const name of ['incidents', 'report', 'schedule', 'publish priorities', 'digest settings', 'channels']) {
+      expect(COMMAND_ROUTES.get(name)?.access.scopes).toEqual(['personal']);
+    }
+    for (const verb of ['incident.submit', 'incident.edit.submit', 'incident.update.submit', 'incidents.list', 'operation.schedule', 'operation.cancel', 'priorities.submit']) {
+      expect(ACTION_ROUTES.get(verb)?.access.scopes).toEqual(['personal']);
+    }
+  });
+
+  it('a command and the card action that does the same thing are declared alike', () => {
+    const pairs: [string, string][] = [
+      ['report', 'incident.report'], ['alert', 'alert'], ['alert', 'alert.submit'], ['alerts', 'alerts'], ['publish priorities', 'priorities.submit'],
+      ['schedule', 'operation.new'], ['schedule', 'operation.schedule'], ['operations', 'operation.list'], ['operation', 'operation.view'],
+      ['digest settings', 'digest.settings'], ['digest settings', 'digest.save'], ['digest now', 'digest.now'], ['incidents', 'incidents.list'],
+      ['channel settings', 'channel.save'], ['channels', 'channel.remove'], ['incident', 'incident.view'], ['help', 'help'],
+    ];
+    for (const [title, verb] of pairs) expect([title, ACTION_ROUTES.get(verb)?.access]).toEqual([title, COMMAND_ROUTES.get(title)?.access]);
+  });
+
+  it('the use cases\' own checks are the same rule as the gate\'s (a probation theme lead may not publish priorities; police staff may raise alerts)', () => {
+    const gareth = callerOf(memberNamed('Gareth Lowe')); // Probation, theme lead
+    const helen = callerOf(memberNamed('Helen Okafor')); // GMP, theme lead
+    const policeStaff = { ...callerOf(memberNamed('Tom Bradley')), member: { ...memberNamed('Tom Bradley'), roles: ['staff'] } as Member };
+    const publish = COMMAND_ROUTES.get('publish priorities')!.access;
+    const alert = COMMAND_ROUTES.get('alert')!.access;
+    for (const caller of [gareth, helen, policeStaff, callerOf(memberNamed('Priya Shah')), callerOf(memberNamed('Dan Whitworth'))]) {
+      expect(decide(publish, caller, 'personal').ok).toBe(canPublishPriorities(caller));
+      expect(decide(alert, caller, 'personal').ok).toBe(canRaiseAlert(caller));
+    }
+    expect(canPublishPriorities(gareth)).toBe(false);
+    expect(canPublishPriorities(helen)).toBe(true);
+    expect(canRaiseAlert(policeStaff)).toBe(true);
+  });
+
+  it('says who is needed in words', () => {
+    expect(describeWho(MAY.publishPriorities)).toBe('an administrator, or a coordinator or theme lead at a police force');
+    expect(describeWho(MAY.raiseAlert)).toBe('an administrator, coordinator or theme lead, or staff at a police force');
+    expect(describeWho(MAY.registered)).toBe('registered partner staff');
+    expect(describeWho(MAY.receiveDigests)).toBe('a theme lead or administrator, or staff allowed digests by an administrator');
+  });
+
+  it('a member whose organisation kind is not named is refused, whatever their roles', () => {
+    const who = [{ roles: ['coordinator'], organisationKinds: ['police'] }] as const;
+    const landlordCoordinator = { member: { roles: ['coordinator'] as const }, organisation: { kind: 'landlord' as const } };
+    expect(permits(who, landlordCoordinator)).toBe(false);
+    expect(permits(who, { ...landlordCoordinator, organisation: { kind: 'police' } })).toBe(true);
+    expect(permits(who, {})).toBe(false);
+  });
+});
+
+describe('the help card and the gate agree', () => {
+  it('for every demo member, every scope: the commands offered are exactly those the gate admits', async () => {
+    const callers: Caller[] = [...DEMO_MEMBERS.map(callerOf), { aadObjectId: '00000000-0000-4000-8000-0000000000ff', displayName: 'Sam Stranger' }];
+    for (const caller of callers) {
+      for (const scope of Scope.options) {
+        const offer = await offerFor(bareCtx, caller, scope);
+        const admitted = [...COMMAND_ROUTES.values()].filter((r) => decide(r.access, { ...caller, allowances: new Set() }, scope).ok).map((r) => r.title);
+        expect(offer.commands.map((c) => c.title)).toEqual(admitted);
+      }
+    }
+    const gareth = await offerFor(bareCtx, callerOf(memberNamed('Gareth Lowe')), 'personal');
+    expect(gareth.commands.map((c) => c.title)).not.toContain('publish priorities');
+  });
+});
+
+describe('every verb a card carries has a route', () => {
+  const verbsInTemplates = () =>
+    readdirSync(path.join(ROOT, 'cards', 'templates')).flatMap((f) =>
+      [...readFileSync(path.join(ROOT, 'cards', 'templates', f), 'utf8').matchAll(/"verb"\s*:\s*"([^"$]+)"/g)].map((m) => [f, m[1]!] as const),
+    );
+  const verbsInCode = () => {
+    const out: (readonly [string, string])[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith('.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/verb: '([a-zA-Z.]+)'/g)) out.push([path.relative(ROOT, p), m[1]!]);
+      }
+    };
+    walk(path.join(ROOT, 'bot'));
+    walk(path.join(ROOT, 'cards'));
+    return out;
+  };
+
+  it('finds the verbs it checks (the scan works)', () => {
+    expect(verbsInTemplates().length).toBeGreaterThan(10);
+    expect(verbsInCode().length).toBeGreaterThan(10);
+  });
+
+  it.each([['templates', verbsInTemplates], ['card builders and use cases', verbsInCode]])('in the %s', (_where, scan) => {
+    const missing = scan().filter(([, verb]) => !ACTION_ROUTES.has(verb));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe("a card action's data is parsed by its route's schema before the handler runs", () => {
+  const turn = { caller: callerOf(memberNamed('Priya Shah')), scope: 'personal' as const, conversation: { kind: 'personal', conversationId: 'a:1', serviceUrl: 'http://x', tenantId: 't', installedAt: '2026-01-01T00:00:00Z', userAadObjectId: memberNamed('Priya Shah').aadObjectId } as const };
+
+  it('bad data never reaches the handler; good data reaches it parsed', async () => {
+    const seen: unknown[] = [];
+    const route = defineAction({
+      verb: 'test.thing',
+      schema: z.object({ count: z.coerce.number().int().min(1) }),
+      access: { who: MAY.registered, scopes: ['personal'] },
+      handler: async (_ctx, { data }) => {
+        seen.push(data);
+        return { type: 'AdaptiveCard', version: '1.5', body: [] };
+      },
+    });
+    const refused = await runAction(bareCtx, route, turn, { count: 'lots' });
+    expect(textOfCard(refused)).toContain('could not read that button');
+    expect(await runAction(bareCtx, route, turn, { count: '3' })).toEqual({ type: 'AdaptiveCard', version: '1.5', body: [] });
+    expect(seen).toEqual([{ count: 3 }]);
+  });
+
+  it('every declared action refuses data that is not an object, before its handler', async () => {
+    for (const route of ACTION_ROUTES.values()) {
+      expect(route.schema.safeParse('a string').success, route.verb).toBe(false);
+      expect(route.schema.safeParse([1, 2]).success, route.verb).toBe(false);
+    }
+  });
+
+  it('a form is bounded in fields and size, whatever the field types', () => {
+    expect(FormData.safeParse({ summary: 'x', witnesses: { n: 2 }, borough: ['stockport'] }).success).toBe(true);
+    expect(FormData.safeParse(Object.fromEntries(Array.from({ length: 81 }, (_, i) => [`f${i}`, 'x']))).success).toBe(false);
+    expect(FormData.safeParse({ summary: 'x'.repeat(70_000) }).success).toBe(false);
+  });
+});
