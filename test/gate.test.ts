@@ -60,7 +60,7 @@ describe('the declarations', () => {
       ['report', 'incident.report'], ['alert', 'alert'], ['alert', 'alert.submit'], ['alerts', 'alerts'], ['publish priorities', 'priorities.submit'],
       ['schedule', 'operation.new'], ['schedule', 'operation.schedule'], ['operations', 'operation.list'], ['operation', 'operation.view'],
       ['digest settings', 'digest.settings'], ['digest settings', 'digest.save'], ['digest now', 'digest.now'], ['incidents', 'incidents.list'],
-      ['channel settings', 'channel.save'], ['channels', 'channel.remove'], ['incident', 'incident.view'], ['help', 'help'],
+      ['channel settings', 'channel.save'], ['incident', 'incident.view'], ['help', 'help'],
     ];
     for (const [title, verb] of pairs) expect([title, ACTION_ROUTES.get(verb)?.access]).toEqual([title, COMMAND_ROUTES.get(title)?.access]);
   });

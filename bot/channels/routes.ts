@@ -24,7 +24,8 @@ export const channelRoutes = [
   defineAction({
     verb: 'channel.remove',
     schema: z.object({ conversationId: z.string().min(1).max(400) }).passthrough(),
-    access: FROM_PERSONAL,
+    // On the channel's own settings card and on the list of channels in the admin's personal chat.
+    access: { who: MAY.manageChannels, scopes: ['personal', 'team'], refusedTitle },
     handler: (ctx, { caller, data }) => removeChannelMapping(ctx, caller, data),
   }),
 ];
