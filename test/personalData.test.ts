@@ -17,6 +17,9 @@ import { generateYearScale } from '../scripts/data/yearScale';
 import { textOfCard } from './support/botHarness';
 import { ORDINARY_WORDING } from './fixtures/ordinaryWording';
 
+/** What the gate offers a member of staff in a personal chat (the commands named in "I didn't understand"). */
+const OFFER = { commands: [{ title: 'help', description: 'What Concordat can do for you' }, { title: 'report', description: 'Report an incident' }], verbs: new Set<string>() };
+
 const alertBody = (text: string) => AlertInput.shape.body.safeParse(text);
 const summaryErrors = (summary: string) => {
   const r = validateIncidentForm({ summary }, { now: new Date('2026-11-25T12:00:00Z'), timeZone: 'Europe/London', organisations: [] });
@@ -109,11 +112,11 @@ describe('one plain-text rule for every field that reaches a card', () => {
 
   it('"I didn\'t understand" does not echo Markdown, links or HTML into the bot\'s card', () => {
     for (const text of ['[Sign in again](https://evil.example)', '**urgent** reset your password', '<at>everyone</at> look', 'see https://evil.example']) {
-      const shown = textOfCard(buildUnknownCard(text, 'personal', ['staff']));
+      const shown = textOfCard(buildUnknownCard(text, OFFER));
       expect(shown).not.toMatch(/evil\.example|\*\*urgent|<at>|\]\(/);
       expect(shown).toMatch(/didn't understand/);
     }
-    expect(textOfCard(buildUnknownCard('what time is it', 'personal', ['staff']))).toMatch(/"what time is it"/);
+    expect(textOfCard(buildUnknownCard('what time is it', OFFER))).toMatch(/"what time is it"/);
   });
 
   it('an error that quotes the user\'s value quotes it only when it is plain text', () => {
@@ -170,7 +173,7 @@ describe('the checks are linear and check length first', () => {
       expect(summaryErrors(text)).toMatch(/characters/);
       expect(parseOperationForm({ name: text, area: text, briefing: text }, { now: new Date(), timeZone: 'Europe/London', organisationIds: new Set(), memberIds: new Set() }).ok).toBe(false);
       expect(parseCancelForm({ reason: text }).ok).toBe(false);
-      buildUnknownCard(text, 'personal', ['staff']);
+      buildUnknownCard(text, OFFER);
     });
     expect(elapsed).toBeLessThan(250);
   });
