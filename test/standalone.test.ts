@@ -57,7 +57,7 @@ function dirnamePaths(file: string, text: string): { expr: string; resolved: str
 const SIBLING_FOLDER = new RegExp(['\\.\\./', 'shared\\b|\\bshared/', 'schemas'].join(''));
 const OUTSIDE_ABSOLUTE = /['"`](\/(?:work|home|root|srv|mnt|opt|Users)\/[^'"`\s]*)/;
 
-/** An import of the repository's own bot/shared/ (e.g. '../shared/access' from bot/teams/) stays inside it. */
+/** A relative import that resolves inside the repository (bot/teams/ importing bot's own vocabulary folder) is not the sibling folder. */
 const importsInside = (file: string, line: string): boolean => {
   const specs = [...line.matchAll(/from '(\.\.\/[^']+)'/g)].map((m) => m[1]!);
   return specs.length > 0 && specs.every((spec) => inside(path.resolve(path.dirname(file), spec)));

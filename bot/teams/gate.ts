@@ -20,7 +20,7 @@ import {
   type Who,
 } from '../shared/access';
 import type { ActionRoute, CommandRoute, Offer } from '../shared/route';
-import { ConcurrencyError } from '../store/errors';
+import { appendAudit } from '../audit/log';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 
@@ -130,23 +130,20 @@ export function refusalCard(route: CommandRoute | ActionRoute, caller: Caller, d
  * row names the route (a fixed list), never anything from the caller's data.
  * A caller without a valid Entra id is only logged.
  */
-async function auditRefusal(ctx: AppContext, route: CommandRoute | ActionRoute, turn: Turn, decision: Exclude<Decision, { ok: true }>): Promise<void> {
+async function auditRefusal(ctx: AppContext, route: CommandRoute | ActionRoute<z.ZodTypeAny>, turn: Turn, decision: Exclude<Decision, { ok: true }>): Promise<void> {
   const name = nameOf(route);
   const who = EntraObjectId.safeParse(turn.caller.aadObjectId);
   ctx.log.info('refused by the gate', { route: name, reason: decision.reason, scope: turn.scope });
   if (!who.success) return;
   const now = ctx.clock();
   const windowStart = new Date(Math.floor(now.getTime() / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
-  try {
-    await ctx.store.audit.create({
-      id: stableId('refusal', windowStart, who.data, route.kind, name),
-      at: windowStart,
-      action: 'refusal',
-      actor: { aadObjectId: who.data, organisationId: turn.caller.organisation?.id },
-      subject: { type: 'route', id: `${route.kind}:${name}` },
-      note: `refused by the gate: ${decision.reason} (in ${turn.scope}); first refusal this hour at ${now.toISOString()}; later ones this hour are not logged again`,
-    });
-  } catch (err) {
-    if (!(err instanceof ConcurrencyError)) throw err; // already recorded in this window
-  }
+  // appendAudit logs an event id once: the id names the caller, route and window, so a loop logs one event.
+  await appendAudit(ctx, {
+    id: stableId('refusal', windowStart, who.data, route.kind, name),
+    at: now.toISOString(),
+    action: 'refusal',
+    actor: { aadObjectId: who.data, organisationId: turn.caller.organisation?.id },
+    subject: { type: 'route', id: `${route.kind}:${name}` },
+    note: `refused by the gate: ${decision.reason} (in ${turn.scope}); further refusals of this route to this caller in the hour from ${windowStart} are not logged again`,
+  });
 }
