@@ -1,0 +1,373 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { loadConfig } from '../../bot/config';
+import { silentLogger } from '../../bot/context';
+import { createRuntime, type Runtime } from '../../bot/runtime';
+import { seedDemoDataIfEmpty } from '../../bot/seed/seed';
+import { startLocalHost, type LocalHost } from '../../scripts/localFunctionsHost';
+import { ensureChromium } from '../../scripts/playground/ensureChromium';
+import { playgroundConfigFor } from '../../scripts/playground/people';
+import { CHROMIUM_ARGS } from '../../scripts/playground/screenshot';
+import { startPlayground, type RunningPlayground } from '../../scripts/playground/start';
+import { PlaygroundClient } from './playgroundClient';
+import { freshStore } from './storage';
+
+/**
+ * Journeys through the real product in a real browser: the bot's handlers
+ * behind the Microsoft 365 Agents Playground, whose web client (the same
+ * Adaptive Cards renderer and the same invoke calls as Teams' web client)
+ * is driven in headless Chromium. Buttons are clicked, fields typed and
+ * choices picked on the rendered card, so a card that only works with a
+ * hand-built activity fails here.
+ *
+ * One bot and one playground per demo person for a whole test file (each
+ * playground types as its config's current user). A card posted
+ * proactively to a channel appears in the playground that last opened that
+ * channel: the bot stores one conversation reference (and service URL) per
+ * conversation.
+ */
+
+/**
+ * Screenshots go to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (to refresh the pictures the README shows);
+ * otherwise to a temporary folder, so an ordinary `npm test` leaves the working tree as it found it.
+ */
+export const SCREENSHOT_DIR =
+  process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(__dirname, '../../docs/screenshots') : path.join(os.tmpdir(), 'concordat-journey-screenshots');
+export const DESKTOP = { width: 1280, height: 860 } as const;
+/** A common Android phone width; Teams mobile gives a card almost the whole width. */
+export const PHONE = { width: 360, height: 740 } as const;
+
+const CARD = '.ac-adaptiveCard';
+const EDITOR = '[data-lexical-editor="true"]';
+
+export type ChatName = 'Personal Chat' | 'Brinnington joint visit' | 'General' | 'Stockport Priorities and Alerts';
+
+export interface JourneyWorld {
+  runtime: Runtime;
+  /** Moves the bot's clock forward (the browsers keep real time). */
+  advance(ms: number): void;
+  host: LocalHost;
+  browser: Browser;
+  person(name: string): Person;
+  /** Saves every person's screen and page HTML (for a failed journey) and returns the folder. */
+  dump(label: string): Promise<string>;
+  /** Every Universal Action verb clicked in any browser, in order. */
+  readonly verbsClicked: string[];
+  close(): Promise<void>;
+}
+
+export async function startJourneyWorld(people: readonly string[]): Promise<JourneyWorld> {
+  ensureChromium();
+  const { connectionString, prefix } = await freshStore();
+  let offsetMs = 0;
+  const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix }), silentLogger, () => new Date(Date.now() + offsetMs));
+  await seedDemoDataIfEmpty(runtime.ctx.store);
+  const host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0 });
+  const playgrounds: RunningPlayground[] = [];
+  const clients: PlaygroundClient[] = [];
+  const verbsClicked: string[] = [];
+  let browser: Browser | undefined;
+  const byName = new Map<string, Person>();
+  const close = async () => {
+    await browser?.close().catch(() => {});
+    await Promise.all(clients.map((c) => c.close().catch(() => {})));
+    await Promise.all(playgrounds.map((p) => p.stop()));
+    await host.close();
+  };
+  try {
+    const started = await Promise.all(
+      people.map(async (name) => {
+        const pg = await startPlayground({
+          botEndpoint: `${host.url}/api/messages`,
+          port: 0,
+          configPath: playgroundConfigFor(name),
+          logDir: mkdtempSync(path.join(os.tmpdir(), 'journey-playground-')),
+          startTimeoutMs: 60_000,
+        });
+        playgrounds.push(pg);
+        const client = await PlaygroundClient.connect(pg.url);
+        clients.push(client);
+        return { name, pg, client };
+      }),
+    );
+    browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS, headless: true });
+    for (const { name, pg, client } of started) {
+      const page = await browser.newPage({ viewport: DESKTOP });
+      page.setDefaultTimeout(15_000);
+      const person = new Person(name, page, client, verbsClicked);
+      await person.load(pg.url);
+      byName.set(name, person);
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return {
+    runtime,
+    advance: (ms) => void (offsetMs += ms),
+    async dump(label) {
+      const dir = path.join(os.tmpdir(), 'journey-failures', label.replace(/[^a-z0-9]+/gi, '-').slice(0, 80));
+      mkdirSync(dir, { recursive: true });
+      for (const [name, p] of byName) {
+        await p.page.screenshot({ path: path.join(dir, `${name}.png`) }).catch(() => {});
+        writeFileSync(path.join(dir, `${name}.html`), await p.page.content().catch(() => ''));
+      }
+      return dir;
+    },
+    host,
+    browser,
+    verbsClicked,
+    person(name) {
+      const p = byName.get(name);
+      if (!p) throw new Error(`No journey person ${name}`);
+      return p;
+    },
+    close,
+  };
+}
+
+/** What a person sees and does in their own browser tab. */
+export class Person {
+  /** Taps (clicks on a button, field or choice) since the last resetTaps(): how much work a journey is. */
+  taps = 0;
+
+  constructor(
+    readonly name: string,
+    readonly page: Page,
+    readonly client: PlaygroundClient,
+    private readonly verbsClicked: string[],
+  ) {}
+
+  async load(url: string): Promise<void> {
+    await this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await this.page.locator(EDITOR).first().waitFor({ state: 'visible', timeout: 60_000 });
+    // Opening the personal chat installs the bot, which welcomes the person; the playground opens its log panel then.
+    await this.page.locator(CARD).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await this.closeLogPanel();
+  }
+
+  /**
+   * The log panel covers the chat at phone width; the journeys read the bot's calls from the log stream instead.
+   * Opening or closing it draws every card again, losing what was typed: close it before filling a card.
+   */
+  async closeLogPanel(): Promise<void> {
+    if (await this.page.getByText('Log Panel', { exact: true }).isVisible()) await this.page.locator('button[title="Toggle Log Panel"]').click();
+  }
+
+  /** Opens a chat or channel from the left rail (opening one installs the bot there, as in Teams). */
+  async open(chat: ChatName): Promise<void> {
+    const label = chat === 'General' || chat === 'Stockport Priorities and Alerts' ? `Stockport Community Safety - ${chat}` : chat;
+    const since = this.client.log.length;
+    await this.page.getByRole('treeitem', { name: label, exact: true }).click();
+    await this.page.locator(EDITOR).first().waitFor({ state: 'visible' });
+    // The first visit installs the bot there (the playground then opens its log panel): wait for that, then close the panel.
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline && !this.client.log.slice(since).some((i) => (i.request?.body as { type?: string } | undefined)?.type === 'installationUpdate' && i.response)) {
+      await this.page.waitForTimeout(100);
+    }
+    await this.page.waitForTimeout(300);
+    await this.closeLogPanel();
+  }
+
+  /** Types a message and sends it. In a channel, `mention` @mentions the bot first, as Teams requires. */
+  async say(text: string, opts: { mention?: boolean } = {}): Promise<void> {
+    await this.closeLogPanel();
+    const editor = this.page.locator(EDITOR).first();
+    await editor.click();
+    if (opts.mention) {
+      await this.page.keyboard.type('@Concordat');
+      await this.page.locator('#typeahead-menu').getByRole('menuitem', { name: /Concordat/ }).first().click();
+      await this.page.keyboard.type(' ');
+    }
+    await this.page.keyboard.type(text);
+    // A channel starts a new post with the Post button; a chat sends on Enter.
+    const post = this.page.getByRole('button', { name: 'Post', exact: true });
+    if (await post.isVisible()) await post.click();
+    else await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * The last card on screen whose text matches, pinned by position: a card the bot posts later (a reminder, a
+   * notice) does not take its place while the journey is filling it in.
+   */
+  async card(text: string | RegExp, timeoutMs = 20_000): Promise<Locator> {
+    const matching = this.page.locator(CARD).filter({ hasText: text });
+    await matching.last().waitFor({ state: 'visible', timeout: timeoutMs });
+    return matching.nth((await matching.count()) - 1);
+  }
+
+  /** Clicks a card button by its title and waits for the bot to answer the invoke (or the submit). */
+  async click(card: Locator, title: string | RegExp): Promise<void> {
+    const since = this.client.log.length;
+    this.taps++;
+    await card.getByRole('button', { name: title, exact: typeof title === 'string' }).first().click();
+    const verb = await this.waitForInvoke(since);
+    if (verb) this.verbsClicked.push(verb);
+  }
+
+  /** Clicks a button that only changes the card in the client (Action.ToggleVisibility, Action.ShowCard). */
+  async reveal(card: Locator, title: string | RegExp): Promise<void> {
+    this.taps++;
+    await card.getByRole('button', { name: title, exact: typeof title === 'string' }).first().click();
+  }
+
+  async fill(card: Locator, label: string | RegExp, value: string): Promise<void> {
+    this.taps++;
+    await card.getByLabel(labelled(label)).first().fill(value);
+  }
+
+  /** Picks an option of a compact choice set (a drop-down list): open it, pick. */
+  async choose(card: Locator, label: string | RegExp, option: string | RegExp): Promise<void> {
+    const exact = typeof option === 'string';
+    this.taps += 2;
+    await card.getByRole('combobox', { name: labelled(label) }).first().click();
+    // A single choice is an option; each choice of a multi-select is a menu item with a check box.
+    await this.page.getByRole('option', { name: option, exact }).or(this.page.getByRole('menuitemcheckbox', { name: option, exact })).first().click();
+    // Close the list by clicking the card's empty corner: Escape would undo a multi-select's picks.
+    await card.click({ position: { x: 4, y: 4 } });
+  }
+
+  /** Picks a day in an Input.Date's calendar (the `nth` field with this label). */
+  async pickDate(card: Locator, label: string | RegExp, date: { year: number; month: number; day: number }, nth = 0): Promise<void> {
+    this.taps += 2;
+    await card.getByRole('combobox', { name: labelled(label) }).nth(nth).click();
+    const dialog = this.page.getByRole('dialog').last();
+    const monthName = new Date(Date.UTC(date.year, date.month - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+    const day = dialog.getByRole('button', { name: `${date.day}, ${monthName}, ${date.year}`, exact: true });
+    for (let i = 0; i < 24 && !(await day.isVisible()); i++) {
+      this.taps++;
+      await dialog.locator('button[title^="Next month"]').click();
+    }
+    await day.click();
+  }
+
+  /** Picks a time from an Input.Time's list, e.g. "10:00 AM" (the `nth` field with this label). */
+  async pickTime(card: Locator, label: string | RegExp, time: string, nth = 0): Promise<void> {
+    this.taps += 2;
+    await card.getByRole('combobox', { name: labelled(label) }).nth(nth).click();
+    await this.page.getByRole('option', { name: time, exact: true }).first().click();
+  }
+
+  /** Ticks a toggle, a radio button or a check box of an expanded choice set. */
+  async tick(card: Locator, label: string | RegExp): Promise<void> {
+    this.taps++;
+    // A choice's accessible name is its choice set's label followed by its own title.
+    const name = typeof label === 'string' ? new RegExp(`(^|\\s)${escapeRegExp(label)}$`) : label;
+    await card.getByRole('checkbox', { name }).or(card.getByRole('radio', { name })).or(card.getByRole('switch', { name })).first().check();
+  }
+
+  /**
+   * Waits for the bot's answer to the card action just clicked and returns
+   * its verb: Action.Execute is an `adaptiveCard/action` invoke, whose
+   * answer the playground logs once the bot has replied.
+   */
+  private async waitForInvoke(since: number, timeoutMs = 20_000): Promise<string | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const item of this.client.log.slice(since)) {
+        const body = item.request?.body as { type?: string; name?: string; value?: { action?: { verb?: string } } } | undefined;
+        if (body?.type === 'invoke' && body.name === 'adaptiveCard/action' && item.response) {
+          if (item.response.statusCode >= 300) throw new Error(`The bot answered ${item.response.statusCode} to ${body.value?.action?.verb}`);
+          // Let the client draw the card it was given.
+          await this.page.waitForTimeout(150);
+          return body.value?.action?.verb;
+        }
+      }
+      await this.page.waitForTimeout(50);
+    }
+    throw new Error(`${this.name}: no invoke reached the bot within ${timeoutMs} ms of the click (a client-side error in the card?)`);
+  }
+
+  /** Screenshots of what this person sees now: desktop and phone width, into docs/screenshots/. */
+  async shoot(name: string, focus?: Locator): Promise<{ desktop: string; phone: string }> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const desktop = path.join(SCREENSHOT_DIR, `${name}-desktop.png`);
+    const phone = path.join(SCREENSHOT_DIR, `${name}-phone.png`);
+    await this.closeLogPanel();
+    await focus?.scrollIntoViewIfNeeded();
+    await this.page.screenshot({ path: desktop });
+    await this.atPhoneWidth(async () => {
+      await focus?.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await this.page.screenshot({ path: phone });
+    });
+    return { desktop, phone };
+  }
+
+  /** Runs `fn` with the page at phone width, the cards fitted to it, then restores the desktop size. */
+  async atPhoneWidth<T>(fn: () => Promise<T>): Promise<T> {
+    await this.page.setViewportSize(PHONE);
+    // In a channel the conversation list stays beside the chat: fold it away, as a phone shows one pane at a time.
+    const rail = this.page.locator('button[title="Toggle app bar and conversation window"]');
+    const list = await this.page.getByRole('treeitem').first().boundingBox();
+    const folded = !!list && list.x + list.width > 0 && list.x < PHONE.width && (await rail.isVisible());
+    if (folded) await rail.click();
+    await fitCardsToViewport(this.page);
+    try {
+      return await fn();
+    } finally {
+      await unfitCards(this.page);
+      if (folded) await rail.click();
+      await this.page.setViewportSize(DESKTOP);
+    }
+  }
+
+  /** The rendered height of a card at phone width, in CSS pixels, and its width. */
+  async cardSizeAtPhoneWidth(card: Locator): Promise<{ width: number; height: number }> {
+    return this.atPhoneWidth(async () => {
+      const box = await card.boundingBox();
+      if (!box) throw new Error('card not rendered');
+      return { width: Math.round(box.width), height: Math.round(box.height) };
+    });
+  }
+}
+
+/** A field's accessible name starts with its label (a required field's adds " *" and more). */
+function labelled(label: string | RegExp): RegExp {
+  return typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}`) : label;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The playground is a desktop web app (its chat pane has a 600 px minimum
+ * width). At phone width the chat pane and each card's containers are let
+ * shrink to the viewport, as Teams mobile lays a card out across the
+ * screen; the card's own layout is untouched.
+ */
+async function fitCardsToViewport(page: Page): Promise<void> {
+  await page.evaluate((cardSelector) => {
+    const fitted: HTMLElement[] = [];
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+      if (parseFloat(getComputedStyle(el).minWidth) > window.innerWidth) fitted.push(el);
+    }
+    for (const card of Array.from(document.querySelectorAll<HTMLElement>(cardSelector))) {
+      let el: HTMLElement | null = card;
+      while (el && el.getBoundingClientRect().width > window.innerWidth - 1) {
+        fitted.push(el);
+        el = el.parentElement;
+      }
+    }
+    for (const el of fitted) {
+      el.dataset.phoneFit = '1';
+      for (const [k, v] of [['width', '100%'], ['max-width', '100%'], ['min-width', '0'], ['box-sizing', 'border-box'], ['flex-shrink', '1']]) {
+        el.style.setProperty(k!, v!, 'important');
+      }
+    }
+    window.scrollTo(0, 0);
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) if (el.scrollLeft) el.scrollLeft = 0;
+  }, CARD);
+  await page.waitForTimeout(100);
+}
+
+async function unfitCards(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-phone-fit]'))) {
+      for (const k of ['width', 'max-width', 'min-width', 'box-sizing', 'flex-shrink']) el.style.removeProperty(k);
+      delete el.dataset.phoneFit;
+    }
+  });
+}
