@@ -70,7 +70,7 @@ describe('Priya Shah, housing officer at Stockport Homes, reports an incident', 
 
   it('opens the details, adds an update and corrects the area', JOURNEY, async () => {
     const priya = world.person('Priya Shah');
-    const recorded = await priya.card(`Recorded: ${reference}`);
+    const recorded = await priya.card(`Recorded: ${reference}`, { anyTime: true });
     await priya.click(recorded, 'View details');
     const details = await priya.card(reference);
     await priya.shoot('journey-incident-details', details);
@@ -123,7 +123,7 @@ describe('Helen Okafor, GMP theme lead, alerts the partnership; Dan Whitworth ac
 
     // The channel's posts are shown in the client of the person who set the channel up.
     const dan = world.person('Dan Whitworth');
-    const alertCard = await dan.card('Cuckooing reported on the Lancashire Hill estate', 30_000);
+    const alertCard = await dan.card('Cuckooing reported on the Lancashire Hill estate', { timeoutMs: 30_000 });
     await dan.shoot('journey-alert-channel', alertCard);
     await dan.click(alertCard, 'Acknowledge');
     const acked = await dan.card(/Stockport Council \(/);
@@ -193,7 +193,7 @@ describe('Tom Bradley, GMP coordinator, runs a joint operation', () => {
     await priya.click(link, 'Link');
     await priya.card(/Operation Nightjar/);
     // Taking part, she was told privately and can open it.
-    await priya.click(await priya.card('A joint operation you are taking part in has moved'), 'Open details');
+    await priya.click(await priya.card('A joint operation you are taking part in has moved', { anyTime: true }), 'Open details');
     await priya.card(operationId);
   });
 

@@ -40,6 +40,14 @@ export const DESKTOP = { width: 1280, height: 860 } as const;
 export const PHONE = { width: 360, height: 740 } as const;
 
 const CARD = '.ac-adaptiveCard';
+let pins = 0;
+
+/** The little of the DOM the journeys touch in the page (the project compiles without the DOM library). */
+interface DomElement {
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+  scrollIntoView(options: { block: 'start' }): void;
+}
 const EDITOR = '[data-lexical-editor="true"]';
 
 export type ChatName = 'Personal Chat' | 'Brinnington joint visit' | 'General' | 'Stockport Priorities and Alerts';
@@ -174,6 +182,7 @@ export class Person {
   /** Types a message and sends it. In a channel, `mention` @mentions the bot first, as Teams requires. */
   async say(text: string, opts: { mention?: boolean } = {}): Promise<void> {
     await this.closeLogPanel();
+    await this.markSeen();
     const editor = this.page.locator(EDITOR).first();
     await editor.click();
     if (opts.mention) {
@@ -189,19 +198,33 @@ export class Person {
   }
 
   /**
-   * The last card on screen whose text matches, pinned by position: a card the bot posts later (a reminder, a
-   * notice) does not take its place while the journey is filling it in.
+   * The newest card on screen whose text matches, among those drawn since the last message sent or button
+   * clicked (the clicked card's answer replaces it), pinned: a card the bot posts later (a reminder, a notice)
+   * does not take its place while the journey is filling it in. Channels list the newest post first, so
+   * "since" is a mark on the cards already there, not a position.
    */
-  async card(text: string | RegExp, timeoutMs = 20_000): Promise<Locator> {
-    const matching = this.page.locator(CARD).filter({ hasText: text });
-    await matching.last().waitFor({ state: 'visible', timeout: timeoutMs });
-    return matching.nth((await matching.count()) - 1);
+  async card(text: string | RegExp, opts: { timeoutMs?: number; anyTime?: boolean } = {}): Promise<Locator> {
+    const found = this.page
+      .locator(opts.anyTime ? CARD : `${CARD}:not([data-seen])`)
+      .filter({ hasText: text })
+      .last();
+    await found.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 20_000 });
+    const pin = `pin-${++pins}`;
+    await found.evaluate((el: DomElement, id: string) => el.setAttribute('data-pin', id), pin);
+    return this.page.locator(`[data-pin="${pin}"]`);
+  }
+
+  /** Marks every card on screen as seen (so card() waits for a new one), except `keep`. */
+  private async markSeen(keep?: Locator): Promise<void> {
+    await this.page.evaluate(`document.querySelectorAll(${JSON.stringify(CARD)}).forEach((el) => el.setAttribute('data-seen', '1'))`);
+    await keep?.evaluate((el: DomElement) => el.removeAttribute('data-seen'));
   }
 
   /** Clicks a card button by its title and waits for the bot to answer the invoke (or the submit). */
   async click(card: Locator, title: string | RegExp): Promise<void> {
     const since = this.client.log.length;
     this.taps++;
+    await this.markSeen(card);
     await card.getByRole('button', { name: title, exact: typeof title === 'string' }).first().click();
     const verb = await this.waitForInvoke(since);
     if (verb) this.verbsClicked.push(verb);
@@ -289,7 +312,7 @@ export class Person {
     await focus?.scrollIntoViewIfNeeded();
     await this.page.screenshot({ path: desktop });
     await this.atPhoneWidth(async () => {
-      await focus?.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await focus?.evaluate((el: DomElement) => el.scrollIntoView({ block: 'start' }));
       await this.page.screenshot({ path: phone });
     });
     return { desktop, phone };
@@ -298,17 +321,11 @@ export class Person {
   /** Runs `fn` with the page at phone width, the cards fitted to it, then restores the desktop size. */
   async atPhoneWidth<T>(fn: () => Promise<T>): Promise<T> {
     await this.page.setViewportSize(PHONE);
-    // In a channel the conversation list stays beside the chat: fold it away, as a phone shows one pane at a time.
-    const rail = this.page.locator('button[title="Toggle app bar and conversation window"]');
-    const list = await this.page.getByRole('treeitem').first().boundingBox();
-    const folded = !!list && list.x + list.width > 0 && list.x < PHONE.width && (await rail.isVisible());
-    if (folded) await rail.click();
     await fitCardsToViewport(this.page);
     try {
       return await fn();
     } finally {
       await unfitCards(this.page);
-      if (folded) await rail.click();
       await this.page.setViewportSize(DESKTOP);
     }
   }
@@ -339,13 +356,20 @@ function escapeRegExp(s: string): string {
  * screen; the card's own layout is untouched.
  */
 async function fitCardsToViewport(page: Page): Promise<void> {
-  await page.evaluate((cardSelector) => {
-    const fitted: HTMLElement[] = [];
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+  // Browser-side code, as source text: the project compiles without the DOM library.
+  await page.evaluate(`(() => {
+    // The conversation list and app bar: a phone shows one pane at a time, so they are hidden for the picture.
+    for (const sel of ['[role=treeitem]', 'button[aria-label="Chat"]']) {
+      let pane = document.querySelector(sel);
+      while (pane && pane.parentElement && pane.parentElement.getBoundingClientRect().width < window.innerWidth * 0.9) pane = pane.parentElement;
+      if (pane) { pane.dataset.phoneHidden = pane.style.display || 'unset'; pane.style.setProperty('display', 'none', 'important'); }
+    }
+    const fitted = [];
+    for (const el of document.querySelectorAll('body *')) {
       if (parseFloat(getComputedStyle(el).minWidth) > window.innerWidth) fitted.push(el);
     }
-    for (const card of Array.from(document.querySelectorAll<HTMLElement>(cardSelector))) {
-      let el: HTMLElement | null = card;
+    for (const card of document.querySelectorAll(${JSON.stringify(CARD)})) {
+      let el = card;
       while (el && el.getBoundingClientRect().width > window.innerWidth - 1) {
         fitted.push(el);
         el = el.parentElement;
@@ -354,20 +378,24 @@ async function fitCardsToViewport(page: Page): Promise<void> {
     for (const el of fitted) {
       el.dataset.phoneFit = '1';
       for (const [k, v] of [['width', '100%'], ['max-width', '100%'], ['min-width', '0'], ['box-sizing', 'border-box'], ['flex-shrink', '1']]) {
-        el.style.setProperty(k!, v!, 'important');
+        el.style.setProperty(k, v, 'important');
       }
     }
     window.scrollTo(0, 0);
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) if (el.scrollLeft) el.scrollLeft = 0;
-  }, CARD);
+    for (const el of document.querySelectorAll('body *')) if (el.scrollLeft) el.scrollLeft = 0;
+  })()`);
   await page.waitForTimeout(100);
 }
 
 async function unfitCards(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-phone-fit]'))) {
+  await page.evaluate(`(() => {
+    for (const el of document.querySelectorAll('[data-phone-hidden]')) {
+      el.style.removeProperty('display');
+      delete el.dataset.phoneHidden;
+    }
+    for (const el of document.querySelectorAll('[data-phone-fit]')) {
       for (const k of ['width', 'max-width', 'min-width', 'box-sizing', 'flex-shrink']) el.style.removeProperty(k);
       delete el.dataset.phoneFit;
     }
-  });
+  })()`);
 }
