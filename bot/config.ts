@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GraphSettings, graphSettingsFrom } from './graph/settings';
+import { DEFAULT_RETENTION_MONTHS } from './domain/retention';
 import { DEFAULT_HOTSPOT_SETTINGS, HotspotOverrides, HotspotSettings } from './domain/hotspots';
 
 /**
@@ -43,6 +44,12 @@ const RawEnv = z.object({
   // Early warning: the key of household/complainant reference hashes, and per-borough hotspot rule overrides.
   REFERENCE_HASH_KEY: optionalString,
   HOTSPOT_RULES: optionalString,
+  // Retention (docs/storage.md "Retention"): read here so that a typo stops start-up and the pre-deploy check,
+  // not the nightly run. Blank means the default.
+  INCIDENT_RETENTION_MONTHS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(120).default(DEFAULT_RETENTION_MONTHS)),
+  AUDIT_RETENTION_MONTHS: z.preprocess(blankToUndefined, z.coerce.number().int().min(12).max(240).default(72)),
+  OUTBOX_RETENTION_MONTHS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(120).default(13)),
+  PARTNER_REQUEST_RETENTION_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   // The audit log's hash chain key (optional; see docs/audit.md): set, a chain cannot be recomputed with the storage key alone.
   AUDIT_CHAIN_KEY: z.preprocess(blankToUndefined, z.string().min(32, 'AUDIT_CHAIN_KEY needs at least 32 characters').optional()),
 });
@@ -74,6 +81,16 @@ const COMMON_SETTINGS = {
   graph: GraphSettings.optional(),
   referenceHashKey: z.string().min(32),
   hotspots: HotspotSettings,
+  retention: z.object({
+    /** Incidents (and their warnings, complaint index rows, alerts, operations) are anonymised or deleted this long after. */
+    incidentMonths: z.number().int(),
+    /** Audit events are kept this long: 6 years by default (the limitation period for claims a log may be evidence in). */
+    auditMonths: z.number().int(),
+    /** Outbox rows (delivery metadata; payloads go when sent) are deleted this long after they were created. */
+    outboxMonths: z.number().int(),
+    /** Partner request idempotency records are deleted this long after the request. */
+    partnerRequestDays: z.number().int(),
+  }),
   /** The HMAC key of the audit log's hash chain; '' (unkeyed) when AUDIT_CHAIN_KEY is not set. */
   auditChainKey: z.string(),
 };
@@ -142,6 +159,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     graph: graph.settings,
     hotspots,
     auditChainKey: e.AUDIT_CHAIN_KEY ?? '',
+    retention: {
+      incidentMonths: e.INCIDENT_RETENTION_MONTHS,
+      auditMonths: e.AUDIT_RETENTION_MONTHS,
+      outboxMonths: e.OUTBOX_RETENTION_MONTHS,
+      partnerRequestDays: e.PARTNER_REQUEST_RETENTION_DAYS,
+    },
   };
 
   if (e.CONCORDAT_MODE === 'local') {
@@ -217,6 +240,8 @@ export function describeConfig(config: Config): Record<string, string> {
     botAppId: config.mode === 'production' ? config.bot.appId : '(none: local, unauthenticated)',
     partners: Object.keys(config.partners).join(', ') || '(none)',
     graph: config.graph ? `on (${config.graph.credential.kind})` : 'off',
+    retention: `incidents ${config.retention.incidentMonths} months, audit ${config.retention.auditMonths} months, outbox ${config.retention.outboxMonths} months, partner requests ${config.retention.partnerRequestDays} days`,
+    auditChain: config.auditChainKey ? 'keyed' : 'unkeyed (set AUDIT_CHAIN_KEY)',
   };
 }
 

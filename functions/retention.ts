@@ -1,15 +1,18 @@
 import type { InvocationContext, Timer } from '@azure/functions';
-import { z } from 'zod';
-import { DEFAULT_RETENTION_MONTHS } from '../bot/domain/retention';
-import { applyRetention } from '../bot/incidents/retention';
+import { runRetention } from '../bot/retention/run';
 import type { Runtime } from '../bot/runtime';
 
-/** INCIDENT_RETENTION_MONTHS: how long incident details are kept (default 13 months). */
-const RetentionSetting = z.coerce.number().int().min(1).max(120).default(DEFAULT_RETENTION_MONTHS);
-
-/** Timer: anonymise incidents past the retention period, daily at night. */
+/**
+ * Timer: the nightly retention run over every table (bot/retention/run.ts).
+ * Its settings (INCIDENT_RETENTION_MONTHS and the others) are read and
+ * checked at start-up by loadConfig, so a typo stops the app, not this run.
+ * A step that fails has already been told to the administrators; the
+ * invocation then fails too, so the host's monitoring records it.
+ */
 export async function retention(_timer: Timer, context: InvocationContext, runtime: Runtime): Promise<void> {
-  const months = RetentionSetting.parse(process.env.INCIDENT_RETENTION_MONTHS?.trim() || undefined);
-  const result = await applyRetention(runtime.ctx, { months });
-  context.log(`retention: cutoff ${result.cutoff}, anonymised ${result.anonymised.length}, failed ${result.failed.length}`);
+  const report = await runRetention(runtime.ctx);
+  context.log(`retention: ${report.steps.map((s) => `${s.table} ${s.count}${s.error ? ' FAILED' : ''}`).join(', ')}`);
+  if (report.failed.length > 0) {
+    throw new Error(`retention incomplete: ${report.failed.map((s) => `${s.table}: ${s.error}`).join('; ')}`);
+  }
 }

@@ -347,7 +347,7 @@ describe('access to details', () => {
     const items = (await store().outbox.listPartition(`incident-details-${reference}`)).map((i) => i.value);
     expect(items).toHaveLength(1);
     expect(items[0]!.target).toMatchObject({ kind: 'personal', conversationId: personalChat(TOM).id });
-    expect(textOfCard(items[0]!.payload.card)).toContain('Resident at number 4 threatened.');
+    expect(textOfCard(items[0]!.payload!.card)).toContain('Resident at number 4 threatened.');
 
     const noChat = await invoke(DAN, 'incident.view', { reference }, channel);
     expect(textOfCard(noChat)).toContain('you have not opened one yet');
@@ -374,9 +374,9 @@ describe('channel announcements', () => {
     const items = (await store().outbox.listPartition(`incident-${reference}`)).map((i) => i.value);
     expect(items).toHaveLength(1);
     expect(items[0]!.target.conversationId).toBe(channelId);
-    const posted = items[0]!.payload.card!;
+    const posted = items[0]!.payload!.card!;
     expect(validateAdaptiveCard(posted)).toEqual([]);
-    const text = `${JSON.stringify(posted)}\n${items[0]!.payload.summary}`;
+    const text = `${JSON.stringify(posted)}\n${items[0]!.payload!.summary}`;
     for (const value of Object.values(secret)) expect(text).not.toContain(value);
     for (const fragment of ['with a knife', 'Jay', 'Lapwing', 'Sample Street', '7AB', 'Priya']) expect(text).not.toContain(fragment);
     const shown = textOfCard(posted);

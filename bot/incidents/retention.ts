@@ -1,6 +1,6 @@
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../context';
-import { anonymiseHistoryEntry, anonymiseIncident, DEFAULT_RETENTION_MONTHS, isPastRetention, retentionCutoff } from '../domain/retention';
+import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../domain/retention';
 import { ConcurrencyError } from '../store/errors';
 import { auditIncident, stableId } from './audit';
 import { historyRowKey, type IncidentHistoryEntry, type IncidentRecord } from './model';
@@ -25,7 +25,7 @@ export interface RetentionResult {
  * incident happened in. Safe to run twice: an anonymised incident is skipped.
  */
 export async function applyRetention(ctx: AppContext, opts: { months?: number } = {}): Promise<RetentionResult> {
-  const months = opts.months ?? DEFAULT_RETENTION_MONTHS;
+  const months = opts.months ?? ctx.config.retention.incidentMonths;
   const now = ctx.clock();
   const cutoff = retentionCutoff(now, months).toISOString();
   const due = await ctx.store.incidents.query(

@@ -34,7 +34,14 @@ export const OutboxItem = z.object({
   /** Items of one fan-out (an alert, a priorities update) share a batch for delivery tracking. */
   batchId: ItemId,
   target: Target,
-  payload: OutboxPayload,
+  /**
+   * The message itself, until the item is finished: the sender removes it
+   * on sending (or dead-lettering, or giving up), so personal details in a
+   * card (e.g. an incident's details sent to a private chat) do not stay in
+   * storage after they were delivered. The row keeps delivery metadata only.
+   */
+  payload: OutboxPayload.optional(),
+  payloadRemovedAt: Instant.optional(),
   /** Post a new activity, or update the one that item `updateOf` posted. */
   operation: z.enum(['post', 'update']),
   updateOf: z.object({ batchId: ItemId, id: ItemId }).optional(),
@@ -50,7 +57,8 @@ export const OutboxItem = z.object({
   notifyOnDeadLetter: z.boolean(),
 })
   .refine((i) => (i.operation === 'update') === (i.updateOf !== undefined), { message: 'an update names the item it updates', path: ['updateOf'] })
-  .refine((i) => i.status !== 'sent' || (i.sentAt !== undefined && i.activityId !== undefined), { message: 'a sent item records when and its activity id', path: ['sentAt'] });
+  .refine((i) => i.status !== 'sent' || (i.sentAt !== undefined && i.activityId !== undefined), { message: 'a sent item records when and its activity id', path: ['sentAt'] })
+  .refine((i) => i.status !== 'pending' || i.payload !== undefined, { message: 'an item waiting to be sent has its message', path: ['payload'] });
 export type OutboxItem = z.infer<typeof OutboxItem>;
 
 /** The index row that makes "what is due now" one partition range read. */

@@ -104,6 +104,8 @@ async function processOne(
     return 'skipped';
   }
   if (item.leaseUntil && Date.parse(item.leaseUntil) > now.getTime()) return 'skipped';
+  const payload = item.payload;
+  if (!payload) return 'skipped'; // never for a pending item (the schema requires it); narrows the type
 
   let claim;
   const claimedAt = Date.now();
@@ -128,11 +130,11 @@ async function processOne(
         return 'skipped';
       }
       await pacer.take(item.target.conversationId);
-      await withTimeout((signal) => transport.update(item.target, original.activityId!, item.payload, signal), opts.sendTimeoutMs);
+      await withTimeout((signal) => transport.update(item.target, original.activityId!, payload, signal), opts.sendTimeoutMs);
       activityId = original.activityId;
     } else {
       await pacer.take(item.target.conversationId);
-      activityId = (await withTimeout((signal) => transport.post(item.target, item.payload, signal), opts.sendTimeoutMs)).activityId;
+      activityId = (await withTimeout((signal) => transport.post(item.target, payload, signal), opts.sendTimeoutMs)).activityId;
     }
   } catch (err) {
     const status = err instanceof TransportError ? err.status : undefined;
@@ -179,7 +181,9 @@ async function finish(
   dueKeys: { partitionKey: string; rowKey: string },
   change: Partial<OutboxItem>,
 ): Promise<void> {
-  await ctx.store.outbox.update({ ...item, ...change, leaseUntil: undefined }, etag);
+  // Finished: the message's content is no longer needed (updates reuse the activity id, never the payload).
+  const { payload: _sent, ...metadata } = item;
+  await ctx.store.outbox.update({ ...metadata, ...change, leaseUntil: undefined, payloadRemovedAt: ctx.clock().toISOString() }, etag);
   await ctx.store.outboxDue.delete(dueKeys);
 }
 

@@ -1,0 +1,156 @@
+import { odata } from '@azure/data-tables';
+import type { AppContext } from '../context';
+import { appendAudit, pruneAuditPartition } from '../audit/log';
+import { retentionCutoff } from '../domain/retention';
+import { formatIsoWeek, isoWeekOf } from '../domain/isoWeek';
+import { applyRetention } from '../incidents/retention';
+import type { Keys } from '../store/entityTable';
+import { enqueue } from '../outbox/enqueue';
+import { targetOf } from '../outbox/model';
+import { messageCard } from '../../cards/message';
+
+/**
+ * The nightly retention run: every table's rows past their stated retention
+ * (bot/retention/policies.ts, docs/storage.md "Retention") are anonymised or
+ * deleted. Each step runs on its own, so one failing does not stop the
+ * rest; any failure is logged and told to the administrators through the
+ * outbox, and the run then fails so the host records it. Every step is
+ * idempotent: tomorrow's run finishes what today's could not.
+ */
+
+export interface RetentionStep {
+  table: string;
+  action: string;
+  count: number;
+  error?: string;
+}
+
+export interface RetentionReport {
+  at: string;
+  steps: RetentionStep[];
+  failed: RetentionStep[];
+}
+
+const REMINDER_DAYS = 90;
+
+export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
+  const now = ctx.clock();
+  const r = ctx.config.retention;
+  const incidentCutoff = retentionCutoff(now, r.incidentMonths).toISOString();
+  const auditCutoff = retentionCutoff(now, r.auditMonths).toISOString();
+  const outboxCutoff = retentionCutoff(now, r.outboxMonths).toISOString();
+  const partnerCutoff = new Date(now.getTime() - r.partnerRequestDays * 86_400_000).toISOString();
+  const reminderCutoff = new Date(now.getTime() - REMINDER_DAYS * 86_400_000).toISOString();
+  const weekOf = (iso: string) => formatIsoWeek(isoWeekOf(iso.slice(0, 10)));
+
+  const steps: RetentionStep[] = [];
+  const step = async (table: string, action: string, work: () => Promise<number>) => {
+    try {
+      steps.push({ table, action, count: await work() });
+    } catch (err) {
+      steps.push({ table, action, count: 0, error: (err as Error).message.slice(0, 300) });
+      ctx.log.error('retention step failed', { table, action, error: (err as Error).message });
+    }
+  };
+  const deleteAll = async (table: { delete(k: Keys): Promise<void> }, rows: { keys: Keys }[]) => {
+    for (const row of rows) await table.delete(row.keys);
+    return rows.length;
+  };
+
+  await step('Incidents', `anonymised: reported before ${incidentCutoff}`, async () => {
+    const res = await applyRetention(ctx, { months: r.incidentMonths });
+    if (res.failed.length > 0) throw new Error(`${res.failed.length} incident(s) could not be anonymised: ${res.failed.map((f) => f.reference).join(', ').slice(0, 200)}`);
+    return res.anonymised.length;
+  });
+  // Repeat matching reads 6 months back; the index's keyed hashes go with the incidents' details.
+  await step('ComplaintIndex', `deleted: happened before ${incidentCutoff}`, async () =>
+    deleteAll(ctx.store.complaintIndex, await ctx.store.complaintIndex.query(odata`RowKey lt ${incidentCutoff}`)),
+  );
+  await step('Warnings', `deleted: raised before ${incidentCutoff}`, async () =>
+    deleteAll(ctx.store.warnings, await ctx.store.warnings.query(odata`raisedAt lt ${incidentCutoff}`)),
+  );
+  await step('WeekStats', `deleted: weeks before ${weekOf(incidentCutoff)}`, async () =>
+    deleteAll(ctx.store.weekStats, await ctx.store.weekStats.query(odata`PartitionKey lt ${weekOf(incidentCutoff)}`)),
+  );
+  await step('Outbox', 'payloads removed from finished items', async () => {
+    // The sender removes a payload when it finishes an item; this catches items finished before it did, or by a crashed run.
+    const finished = await ctx.store.outbox.query("status ne 'pending'");
+    let n = 0;
+    for (const row of finished) {
+      if (row.value.payload === undefined) continue;
+      const { payload: _gone, ...metadata } = row.value;
+      await ctx.store.outbox.update({ ...metadata, payloadRemovedAt: now.toISOString() }, row.etag);
+      n++;
+    }
+    return n;
+  });
+  await step('Outbox', `deleted: created before ${outboxCutoff}`, async () => {
+    const old = (await ctx.store.outbox.query("PartitionKey ne ''")).filter((row) => row.value.createdAt < outboxCutoff);
+    return deleteAll(ctx.store.outbox, old);
+  });
+  await step('OutboxDue', `deleted: due before ${outboxCutoff}`, async () =>
+    deleteAll(ctx.store.outboxDue, await ctx.store.outboxDue.listPartition('due', { to: outboxCutoff })),
+  );
+  await step('PartnerRequests', `deleted: made before ${partnerCutoff}`, async () =>
+    deleteAll(ctx.store.partnerRequests, (await ctx.store.partnerRequests.query("PartitionKey ne ''")).filter((row) => row.value.at < partnerCutoff)),
+  );
+  await step('Alerts', `deleted: raised before ${incidentCutoff}`, async () =>
+    deleteAll(ctx.store.alerts, await ctx.store.alerts.query(odata`raisedAt lt ${incidentCutoff}`)),
+  );
+  await step('Operations', `deleted: ended before ${incidentCutoff}`, async () => {
+    const ended = await ctx.store.operations.query(odata`endsAt lt ${incidentCutoff}`);
+    for (const row of ended) {
+      await ctx.store.operations.delete(row.keys, row.etag);
+      await appendAudit(ctx, {
+        id: `erasure-${row.value.id}`,
+        at: now.toISOString(),
+        action: 'erasure',
+        actor: { aadObjectId: 'system' },
+        subject: { type: 'operation', id: row.value.id },
+        note: `deleted ${r.incidentMonths} months after it ended: name, area, participants, briefing and outcomes`,
+      });
+    }
+    return ended.length;
+  });
+  await step('Reminders', `deleted: due before ${reminderCutoff.slice(0, 10)}`, async () =>
+    deleteAll(ctx.store.reminders, await ctx.store.reminders.query(odata`PartitionKey lt ${`due-${reminderCutoff.slice(0, 10)}`}`)),
+  );
+  await step('DigestDeliveries', `deleted: weeks before ${weekOf(incidentCutoff)}`, async () =>
+    deleteAll(ctx.store.digestDeliveries, await ctx.store.digestDeliveries.query(odata`RowKey lt ${weekOf(incidentCutoff)}`)),
+  );
+  await step('Audit', `events logged before ${auditCutoff} pruned`, async () => {
+    const due = await ctx.store.audit.query(odata`kind eq 'event' and at lt ${auditCutoff}`);
+    const partitions = [...new Set(due.map((row) => row.keys.partitionKey))];
+    let n = 0;
+    for (const p of partitions) n += await pruneAuditPartition(ctx, p, auditCutoff);
+    return n;
+  });
+
+  const failed = steps.filter((s) => s.error !== undefined);
+  const report: RetentionReport = { at: now.toISOString(), steps, failed };
+  ctx.log.info('retention run', { steps: steps.map((s) => `${s.table}: ${s.count} ${s.action}${s.error ? ` FAILED ${s.error}` : ''}`) });
+  if (failed.length > 0) await tellAdministrators(ctx, report);
+  return report;
+}
+
+/** A failed run is not silent: each administrator gets a card in their private chat (once per day's run). */
+async function tellAdministrators(ctx: AppContext, report: RetentionReport): Promise<void> {
+  const day = report.at.slice(0, 10);
+  const admins = (await ctx.store.members.listPartition('member')).map((m) => m.value).filter((m) => m.roles.includes('admin'));
+  const chats = (await ctx.store.conversations.listPartition('personal')).map((c) => c.value);
+  const card = messageCard({
+    title: 'Retention did not complete',
+    text:
+      `The nightly retention run on ${day} could not finish ${report.failed.length} step(s), so some data is being kept past its retention period: ` +
+      report.failed.map((s) => `${s.table} (${s.action}): ${s.error}`).join('; ').slice(0, 1200) +
+      '. Tomorrow\'s run tries again; if this repeats, check the storage account and the function app\'s logs.',
+    tone: 'attention',
+  });
+  const messages = admins.flatMap((admin) =>
+    chats
+      .filter((c) => c.kind === 'personal' && c.userAadObjectId === admin.aadObjectId)
+      .map((c) => ({ id: `retention.${day}.${admin.aadObjectId}`, target: targetOf(c), payload: { card, summary: 'Retention did not complete' } })),
+  );
+  if (messages.length > 0) await enqueue(ctx, `retention-${day}`, messages);
+  ctx.log.error('retention run incomplete; administrators told', { failed: report.failed.length, told: messages.length });
+}
