@@ -2,6 +2,7 @@ import { alertRoutes } from './alerts/routes';
 import { channelRoutes } from './channels/routes';
 import { conversationRoutes } from './conversation/routes';
 import { digestRoutes } from './digests/routes';
+import { directoryRoutes } from './directory/routes';
 import { incidentRoutes } from './incidents/routes';
 import { operationRoutes } from './operations/routes';
 import { priorityRoutes } from './priorities/routes';
@@ -28,6 +29,7 @@ export const ROUTES: readonly Route[] = [
   ...operationRoutes,
   ...digestRoutes,
   ...warningRoutes,
+  ...directoryRoutes,
 ];
 
 function indexBy<R extends Route>(routes: readonly R[], key: (r: R) => string): ReadonlyMap<string, R> {

@@ -10,6 +10,7 @@ import { priorities } from './priorities';
 import { escalations } from './escalations';
 import { digests } from './digests';
 import { warnings } from './warnings';
+import { accessReview } from './accessReview';
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext, runtime: Runtime) => Promise<HttpResponse>;
 export type TimerHandler = (timer: Timer, context: InvocationContext, runtime: Runtime) => Promise<void>;
@@ -40,6 +41,8 @@ export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHa
   { name: 'digests', schedule: '0 0 * * * *', handler: digests },
   // Every 15 minutes: hotspot early warnings (create-once rows: one warning per place and window however often it runs).
   { name: 'warnings', schedule: '0 */15 * * * *', handler: warnings },
+  // Daily at 06:00 UTC: access-review rounds that are due open, and past a round's deadline the unconfirmed are suspended.
+  { name: 'accessReview', schedule: '0 0 6 * * *', handler: accessReview },
 ];
 
 /**

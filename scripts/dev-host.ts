@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ConfigError, describeConfig, loadConfig } from '../bot/config';
 import { consoleLogger } from '../bot/context';
 import { createRuntime } from '../bot/runtime';
-import { seedDemoDataIfEmpty } from '../bot/seed/seed';
+import { applyDemoPartnershipIfEmpty } from './demoPartnership';
 import { startAzurite } from './azurite';
 import { startLocalHost } from './localFunctionsHost';
 
@@ -37,8 +37,8 @@ async function main(): Promise<void> {
     }
     const runtime = createRuntime(config, consoleLogger);
     await runtime.ctx.store.ensureTables();
-    const { seeded } = await seedDemoDataIfEmpty(runtime.ctx.store);
-    console.log(`Store        ${seeded ? 'seeded with demo data' : 'already has data (kept)'}`);
+    const { applied } = await applyDemoPartnershipIfEmpty(runtime.ctx);
+    console.log(`Store        ${applied ? 'demo partnership applied (env/partnership.demo.json)' : 'already has a directory (kept)'}`);
 
     const host = await startLocalHost(runtime, { host: config.host, port: config.port });
     stops.push(host.close);

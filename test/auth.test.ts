@@ -15,10 +15,10 @@ import { raiseAlert } from '../bot/alerts/raise';
 import { auditTrail } from '../bot/audit/log';
 import { loadConfig, type Config } from '../bot/config';
 import type { Logger } from '../bot/context';
-import { DEMO_MEMBERS } from '../bot/seed/demoData';
+import { DEMO_MEMBERS } from './support/demoDirectory';
 import { scheduleOperation } from '../bot/operations/schedule';
 import { createRuntime, type Runtime } from '../bot/runtime';
-import { seedDemoDataIfEmpty } from '../bot/seed/seed';
+import { applyDemoPartnershipIfEmpty } from '../scripts/demoPartnership';
 import { safeKey } from '../bot/store/entityTable';
 import { startLocalHost, type LocalHost } from '../scripts/localFunctionsHost';
 import { auditOf } from './support/audit';
@@ -31,6 +31,8 @@ import { freshStore } from './support/storage';
 const APP_ID = '11111111-2222-4333-8444-555555555555';
 const OTHER_TENANT = '99999999-0000-4000-8000-00000000beef';
 const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP, coordinator
+const KWAME = { id: '29:kwame', aadObjectId: '00000000-0000-4000-8000-000000000007', name: 'Kwame Mensah' }; // City West, partner tenant
+const CITY_WEST_TENANT = 'c1700000-0000-4000-8000-00000000c1e5';
 const AISHA = { id: '29:aisha', aadObjectId: '00000000-0000-4000-8000-000000000005', name: 'Aisha Rahman' }; // Salix Homes
 const GARETH = { id: '29:gareth', aadObjectId: '00000000-0000-4000-8000-000000000006', name: 'Gareth Lowe' }; // Probation, theme lead
 const HELEN = { id: '29:helen', aadObjectId: '00000000-0000-4000-8000-000000000003', name: 'Helen Okafor' }; // GMP, theme lead
@@ -69,7 +71,7 @@ describe('production mode', () => {
     const config: Config = { ...loaded, storage: { connectionString } };
     expect(config.mode).toBe('production');
     runtime = createRuntime(config, logger);
-    await seedDemoDataIfEmpty(runtime.ctx.store);
+    await applyDemoPartnershipIfEmpty(runtime.ctx);
     connector = await startFakeConnector();
     host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false });
     accepting = await startLocalHost(runtimeWithAcceptingAuth(runtime.ctx), { host: '127.0.0.1', port: 0, timers: false });
@@ -132,8 +134,9 @@ describe('production mode', () => {
     const before = await conversations();
     const theirs = await post(accepting.url, help(OTHER_TENANT));
     const theirInstall = await post(accepting.url, install(OTHER_TENANT));
-    expect(theirs.status).toBeLessThan(500);
-    expect(theirInstall.status).toBeLessThan(500);
+    // Every activity type from an unlisted tenant is answered 403, not only invokes.
+    expect(theirs.status).toBe(403);
+    expect(theirInstall.status).toBe(403);
     const theirInvoke = await post(accepting.url, {
       ...activityFrom(connector.serviceUrl, PRIYA, personalChat(PRIYA), {
         type: 'invoke',
@@ -148,7 +151,31 @@ describe('production mode', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(connector.sent.length).toBe(sentBefore);
     expect(await conversations()).toBe(before);
-    expect(logs.filter((l) => l.msg === 'activity from another tenant refused')).toHaveLength(3);
+    expect(logs.filter((l) => l.msg === 'activity from a tenant the directory does not list refused')).toHaveLength(3);
+  });
+
+  it('serves a partner tenant the directory lists: Kwame, in City West Housing Trust\'s own tenant, is a member there', async () => {
+    const kwameHelp = {
+      ...activityFrom(connector.serviceUrl, KWAME, personalChat(KWAME), { type: 'message', text: 'help' }),
+      conversation: { id: 'a:kwame-personal', conversationType: 'personal', tenantId: CITY_WEST_TENANT },
+      channelData: { tenant: { id: CITY_WEST_TENANT } },
+    };
+    const res = await post(accepting.url, kwameHelp);
+    expect(res.status).toBe(200);
+    const reply = await connector.waitFor((a) => a.conversationId === 'a:kwame-personal', 5000);
+    expect(textOfCard(reply.activity.attachments?.[0]?.content)).toContain('Hello Kwame Mensah — City West Housing Trust · Partner staff');
+  });
+
+  it('treats a member signing in from a listed tenant that is not their organisation\'s as unknown, and logs it', async () => {
+    // Priya (Stockport Homes, host tenant) with an activity claiming City West's tenant: listed, but not hers.
+    const a = activityFrom(connector.serviceUrl, PRIYA, personalChat(PRIYA), { type: 'message', text: 'help' });
+    const res = await post(accepting.url, { ...a, conversation: { id: 'a:priya-elsewhere', conversationType: 'personal', tenantId: CITY_WEST_TENANT }, channelData: { tenant: { id: CITY_WEST_TENANT } } });
+    expect(res.status).toBe(200);
+    const reply = await connector.waitFor((x) => x.conversationId === 'a:priya-elsewhere', 5000);
+    const text = textOfCard(reply.activity.attachments?.[0]?.content);
+    expect(text).not.toContain('Stockport Homes ·');
+    expect(text).not.toContain('Report incident');
+    expect(logs.some((l) => l.msg === 'member signed in from a tenant not theirs')).toBe(true);
   });
 });
 

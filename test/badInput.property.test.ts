@@ -22,7 +22,7 @@ import { IncidentCategory } from '../bot/domain/taxonomy';
 import { SubmissionId } from '../bot/incidents/model';
 import { scheduleOperation } from '../bot/operations/schedule';
 import { PrioritiesRequestBody } from '../bot/priorities/api';
-import { DEMO_MEMBERS } from '../bot/seed/demoData';
+import { DEMO_MEMBERS } from './support/demoDirectory';
 import { activityFrom, DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
 import { ALERTS_CHANNEL, inChannel, installAndMapChannel } from './support/teamSetup';
 import { arbitraryOf, hostileString, MARKUP_BYPASSES, mutated, PERSONAL_DATA_BYPASSES, wrongType } from './support/zodArbitrary';

@@ -10,7 +10,7 @@ import { Organisation } from '../bot/domain/organisation';
 import { PrioritySet } from '../bot/domain/priority';
 import { Reminder } from '../bot/domain/reminder';
 import { Theme } from '../bot/domain/theme';
-import { DEMO_MEMBERS, DEMO_ORGANISATIONS, DEMO_THEMES } from '../bot/seed/demoData';
+import { DEMO_MEMBERS, DEMO_ORGANISATIONS, DEMO_THEMES } from './support/demoDirectory';
 
 const messages = (r: { success: boolean; error?: { issues: { message: string }[] } }) => r.error?.issues.map((i) => i.message) ?? [];
 const ID = '00000000-0000-4000-8000-000000000001';

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseAlert } from '../bot/alerts/raise';
 import { loadConfig } from '../bot/config';
 import { silentLogger } from '../bot/context';
-import { DEMO_MEMBERS } from '../bot/seed/demoData';
+import { DEMO_MEMBERS } from './support/demoDirectory';
 import { runDueReminders } from '../bot/operations/reminderEngine';
 import { scheduleOperation } from '../bot/operations/schedule';
 import { deliveryStatus } from '../bot/outbox/enqueue';

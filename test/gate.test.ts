@@ -14,7 +14,7 @@ import type { Caller } from '../bot/conversation/user';
 import { canPublishPriorities, canRaiseAlert, MAY } from '../bot/domain/permissions';
 import type { Member } from '../bot/domain/member';
 import type { Organisation } from '../bot/domain/organisation';
-import { DEMO_MEMBERS, DEMO_ORGANISATIONS } from '../bot/seed/demoData';
+import { DEMO_MEMBERS, DEMO_ORGANISATIONS } from './support/demoDirectory';
 import { decide, describeWho, permits, Scope } from '../bot/shared/access';
 import { defineAction, FormData } from '../bot/shared/route';
 import { offerFor, runAction } from '../bot/teams/gate';

@@ -11,8 +11,8 @@ import { createGraphGateway } from '../bot/graph/gateway';
 import type { GraphSettings } from '../bot/graph/settings';
 import { cancelOperation, rescheduleOperation } from '../bot/operations/change';
 import { scheduleOperation } from '../bot/operations/schedule';
-import { DEMO_MEMBERS } from '../bot/seed/demoData';
-import { seedDemoDataIfEmpty } from '../bot/seed/seed';
+import { DEMO_MEMBERS } from './support/demoDirectory';
+import { applyDemoPartnershipIfEmpty } from '../scripts/demoPartnership';
 import { freshStore } from './support/storage';
 
 interface SeenRequest {
@@ -191,7 +191,7 @@ describe('Microsoft Graph, through the real client with its auth and retry handl
 describe('joint operations with Graph configured', () => {
   async function context(fake: FakeGraph) {
     const { store } = await freshStore();
-    await seedDemoDataIfEmpty(store);
+    await applyDemoPartnershipIfEmpty({ store, clock: () => new Date(), config: { auditChainKey: '' } });
     const now = { value: new Date('2026-10-20T09:00:00Z') };
     const warnings: string[] = [];
     const log: Logger = { ...silentLogger, warn: (m) => warnings.push(m) };

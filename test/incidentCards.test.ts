@@ -3,7 +3,7 @@ import { FORM_FIELDS, type FormErrors } from '../bot/domain/incidentForm';
 import { channelAnnouncementCard } from '../bot/incidents/announce';
 import type { IncidentHistoryEntry, IncidentRecord } from '../bot/incidents/model';
 import { defaultFormValues, formChoices, formValuesOfRecord, incidentButtons, redactedOf } from '../bot/incidents/present';
-import { DEMO_ORGANISATIONS } from '../bot/seed/demoData';
+import { DEMO_ORGANISATIONS } from './support/demoDirectory';
 import { incidentConfirmationCard } from '../cards/incidentConfirmation';
 import { incidentDetailsCard } from '../cards/incidentDetails';
 import { incidentFormCard } from '../cards/incidentForm';

@@ -9,7 +9,7 @@ import { allocate, counterKey, RECENT_ALLOCATIONS } from '../bot/domain/referenc
 import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../bot/domain/retention';
 import { markupProblem, personalDataProblem } from '../bot/domain/plainText';
 import { fromWallClock, toWallClock } from '../bot/domain/timezone';
-import { DEMO_ORGANISATIONS } from '../bot/seed/demoData';
+import { DEMO_ORGANISATIONS } from './support/demoDirectory';
 
 const utc = (wall: { ok: boolean; instant?: Date }) => (wall.ok ? wall.instant!.toISOString() : wall);
 

@@ -12,7 +12,7 @@ import {
   scheduleFormCard,
   upcomingListCard,
 } from '../bot/operations/views';
-import { DEMO_MEMBERS, DEMO_ORGANISATIONS } from '../bot/seed/demoData';
+import { DEMO_MEMBERS, DEMO_ORGANISATIONS } from './support/demoDirectory';
 import { cardBytes, CARD_BYTE_BUDGET, type AdaptiveCard } from '../cards/render';
 import { textOfCard } from './support/botHarness';
 import { validateAdaptiveCard } from './support/schemas';

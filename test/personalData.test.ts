@@ -11,7 +11,7 @@ import { validateIncidentForm } from '../bot/domain/incidentForm';
 import { parseCancelForm, parseOperationForm, parseOutcomesForm } from '../bot/domain/operationForm';
 import { personalDataMessage } from '../bot/domain/personalData';
 import { markupProblem, personalDataProblem, plainTextProblem, MARKUP_MESSAGES } from '../bot/domain/plainText';
-import { DEMO_ORGANISATIONS, DEMO_THEMES } from '../bot/seed/demoData';
+import { DEMO_ORGANISATIONS, DEMO_THEMES } from './support/demoDirectory';
 import { BOROUGHS } from '../bot/domain/borough';
 import { generateYearScale } from '../scripts/data/yearScale';
 import { textOfCard } from './support/botHarness';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../bot/config';
 import { silentLogger } from '../bot/context';
 import { createRuntime } from '../bot/runtime';
-import { seedDemoDataIfEmpty } from '../bot/seed/seed';
+import { applyDemoPartnershipIfEmpty } from '../scripts/demoPartnership';
 import { startLocalHost, type LocalHost } from '../scripts/localFunctionsHost';
 import { startPlayground, type RunningPlayground } from '../scripts/playground/start';
 import { textOfCard } from './support/botHarness';
@@ -24,7 +24,7 @@ let client: PlaygroundClient;
 beforeAll(async () => {
   const { connectionString, prefix } = await freshStore();
   const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix }), silentLogger);
-  await seedDemoDataIfEmpty(runtime.ctx.store);
+  await applyDemoPartnershipIfEmpty(runtime.ctx);
   host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0 });
   playground = await startPlayground({ botEndpoint: `${host.url}/api/messages`, port: 0, logDir: mkdtempSync(path.join(os.tmpdir(), 'playground-')) });
   client = await PlaygroundClient.connect(playground.url);

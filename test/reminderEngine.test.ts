@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../bot/config';
 import { silentLogger, type AppContext } from '../bot/context';
 import type { Caller } from '../bot/conversation/user';
-import { DEMO_MEMBERS } from '../bot/seed/demoData';
-import { seedDemoDataIfEmpty } from '../bot/seed/seed';
+import { DEMO_MEMBERS } from './support/demoDirectory';
+import { applyDemoPartnershipIfEmpty } from '../scripts/demoPartnership';
 import { cancelOperation, rescheduleOperation } from '../bot/operations/change';
 import { runDueReminders } from '../bot/operations/reminderEngine';
 import { scheduleOperation } from '../bot/operations/schedule';
@@ -26,7 +26,7 @@ type Ctx = AppContext & { now: { value: Date } };
 
 async function context(start = '2026-11-29T10:00:00Z'): Promise<Ctx> {
   const { store } = await freshStore();
-  await seedDemoDataIfEmpty(store);
+  await applyDemoPartnershipIfEmpty({ store, clock: () => new Date(), config: { auditChainKey: '' } });
   const now = { value: new Date(start) };
   const ctx: Ctx = { config: loadConfig({}), store, clock: () => now.value, log: silentLogger, now };
   const at = now.value.toISOString();

@@ -50,15 +50,15 @@ describe('the store on Azurite', () => {
 
   it('applies every one of many concurrent read-modify-write changes (mutate retries on ETag conflicts)', async () => {
     const { store } = await freshStore();
-    await store.themes.create({ id: 'crime', name: 'Crime', priorityAreas: ['start'] });
-    const keys = { partitionKey: 'theme', rowKey: 'crime' };
+    const created = await store.members.create({ ...priya, jobTitle: 's' });
+    const keys = created.keys;
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        store.themes.mutate(keys, (t) => t && { ...t, priorityAreas: [...t.priorityAreas, `area ${i}`] }, 30),
+        store.members.mutate(keys, (m) => m && { ...m, jobTitle: `${m.jobTitle}${i}` }, 30),
       ),
     );
-    const final = await store.themes.get(keys);
-    expect(final?.value.priorityAreas).toHaveLength(11);
+    const final = await store.members.get(keys);
+    expect(final?.value.jobTitle).toHaveLength(11);
   });
 
   it('refuses a row that was written behind its back in a shape the schema rejects', async () => {

@@ -12,7 +12,7 @@ import { toAlertChannels } from './channels';
 import { ConcurrencyError } from '../store/errors';
 import type { AlertRecord } from './model';
 import { renderAlertCard } from './render';
-import { allOrganisations } from '../referenceData';
+import { allOrganisations, themeById } from '../referenceData';
 
 const cleanText = (max: number, what: string) => broadcastText(max, `Write ${what}`).refine((t) => t.length > 0, `Write ${what}`);
 
@@ -42,8 +42,9 @@ export async function raiseAlert(
   request: { alertId: string; source: 'card' | 'api'; organisationId: string; displayName: string; input: AlertInput },
 ): Promise<RaiseResult> {
   const { input } = request;
-  const theme = (await ctx.store.themes.get({ partitionKey: 'theme', rowKey: input.themeId }))?.value;
-  if (!theme) return { ok: false, field: 'themeId', message: `There is no theme ${quoteForCard(input.themeId, 40, 'of that name')}` };
+  const theme = await themeById(ctx, input.themeId);
+  // A retired theme still names old alerts, but no new one is raised under it.
+  if (!theme || theme.retiredAt) return { ok: false, field: 'themeId', message: `There is no theme ${quoteForCard(input.themeId, 40, 'of that name')}` };
 
   const existing = await ctx.store.alerts.get({ partitionKey: 'alert', rowKey: request.alertId });
   let record = existing?.value;

@@ -2,12 +2,12 @@ import type { AppContext } from '../context';
 import { alertCard } from '../../cards/alert';
 import type { AdaptiveCard } from '../../cards/render';
 import type { AlertRecord } from './model';
-import { organisationNames } from '../referenceData';
+import { organisationNames, themeById } from '../referenceData';
 
 /** The alert card as it stands now: acknowledgements named by organisation. */
 export async function renderAlertCard(ctx: AppContext, record: AlertRecord): Promise<AdaptiveCard> {
   const organisations = await organisationNames(ctx);
-  const theme = (await ctx.store.themes.get({ partitionKey: 'theme', rowKey: record.alert.themeId }))?.value;
+  const theme = await themeById(ctx, record.alert.themeId);
   const acked = new Set(record.acknowledgements.map((a) => a.organisationId));
   return alertCard({
     alert: record.alert,

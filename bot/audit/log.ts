@@ -16,7 +16,8 @@ import {
 /** The partition of a subject's audit trail: "who did what to this incident", one range read. */
 export const auditPartition = (subject: AuditEvent['subject']) => safeKey(`${subject.type}:${subject.id}`);
 
-type AuditCtx = Pick<AppContext, 'store' | 'config'>;
+/** Only the chain key of the configuration: tools that write audit (npm run directory) need no bot settings. */
+type AuditCtx = Pick<AppContext, 'store'> & { config: Pick<AppContext['config'], 'auditChainKey'> };
 
 /**
  * Appends one event to its subject's chain, exactly once per event id: a

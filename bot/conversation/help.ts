@@ -9,6 +9,7 @@ export const HELP_BUTTONS: { title: string; verb: string }[] = [
   { title: 'Schedule operation', verb: 'operation.new' },
   { title: 'Upcoming operations', verb: 'operation.list' },
   { title: 'Digest settings', verb: 'digest.settings' },
+  { title: 'People and requests', verb: 'people.list' },
 ];
 
 /** The help card: the commands and buttons the gate offers this caller here (from the route declarations). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allThemes } from '../referenceData';
 import type { AppContext } from '../context';
 import type { Caller } from '../conversation/user';
 import { BoroughId, boroughById, findBorough } from '../domain/borough';
@@ -56,7 +57,7 @@ async function settingsCard(
 ): Promise<AdaptiveCard> {
   const [sub, themes, destinations] = await Promise.all([
     ctx.store.digestSubscriptions.get({ partitionKey: 'sub', rowKey: caller.aadObjectId }),
-    ctx.store.themes.listPartition('theme'),
+    allThemes(ctx),
     destinationChoices(ctx),
   ]);
   const s = sub?.value;
@@ -82,7 +83,7 @@ async function settingsCard(
       ? `You receive ${s.themes.length === 1 ? 'one card' : `${s.themes.length} cards`} every ${WEEKDAY_NAMES[s.day - 1]} at ${s.time} (UK time).`
       : 'Choose what your weekly digest covers and when it arrives. Default: Monday 08:00.',
     status: extra.status,
-    themes: themes.map((t) => ({ title: t.value.name, value: t.value.id })),
+    themes: themes.map((t) => ({ title: t.name, value: t.id })),
     selected,
     destinations,
     errors: extra.errors ?? {},
@@ -108,7 +109,7 @@ export async function saveDigestSettings(ctx: AppContext, caller: Caller, data: 
   const who = await access(ctx, caller);
   if (isCard(who)) return who;
   const raw = RawSettings.catch({}).parse(data);
-  const knownThemes = new Set((await ctx.store.themes.listPartition('theme')).map((t) => t.value.id));
+  const knownThemes = new Set((await allThemes(ctx)).map((t) => t.id));
   const themes = splitMulti(raw.themes).filter((t) => knownThemes.has(t));
   const boroughs = splitMulti(raw.boroughs).filter((b) => BoroughId.safeParse(b).success) as BoroughId[];
   const day = Number(raw.day ?? DEFAULT_SCHEDULE.day);
@@ -181,14 +182,14 @@ export async function digestNow(ctx: AppContext, caller: Caller, args: string, d
   if (isCard(who)) return who;
   const [sub, themes] = await Promise.all([
     ctx.store.digestSubscriptions.get({ partitionKey: 'sub', rowKey: who.aadObjectId }),
-    ctx.store.themes.listPartition('theme'),
+    allThemes(ctx),
   ]);
-  const themeIds = themes.map((t) => t.value.id);
+  const themeIds = themes.map((t) => t.id);
   const mine = (sub?.value.themes ?? who.member.leadsThemes).filter((t) => themeIds.includes(t));
   const choices = mine.length ? mine : themeIds.slice(0, 1);
   const words = args.toLowerCase().split(/\s+/).filter(Boolean);
   const asked = typeof (data as { theme?: unknown } | undefined)?.theme === 'string' ? String((data as { theme: string }).theme) : undefined;
-  const named = themes.find((t) => words.some((w) => t.value.id === w || t.value.id.startsWith(w) || t.value.name.toLowerCase().split(/\W+/).includes(w)))?.value.id;
+  const named = themes.find((t) => words.some((w) => t.id === w || t.id.startsWith(w) || t.name.toLowerCase().split(/\W+/).includes(w)))?.id;
   const themeId = [asked, named].find((t) => t && themeIds.includes(t)) ?? choices[0];
   if (!themeId) return messageCard({ title: 'No themes configured', text: 'Ask your Concordat administrator to set up the themes.', tone: 'warning' });
   const boroughsNamed = words.map((w) => findBorough(w)?.id).filter((b): b is BoroughId => b !== undefined);
@@ -196,7 +197,7 @@ export async function digestNow(ctx: AppContext, caller: Caller, args: string, d
   const timeZone = sub?.value.timeZone ?? ctx.config.timeZone;
   const { weekMonday } = currentWeek(ctx.clock(), timeZone);
   const next = choices[(choices.indexOf(themeId) + 1) % choices.length];
-  const nextName = themes.find((t) => t.value.id === next)?.value.name;
+  const nextName = themes.find((t) => t.id === next)?.name;
   const built = await buildThemeDigest(ctx, new DigestSources(ctx), {
     themeId,
     boroughs,

@@ -1,4 +1,5 @@
 import { odata } from '@azure/data-tables';
+import { allThemes } from '../referenceData';
 import type { AlertRecord } from '../alerts/model';
 import type { AppContext } from '../context';
 import type { BoroughId } from '../domain/borough';
@@ -46,7 +47,7 @@ export class DigestSources {
   }
 
   themes(): Promise<Theme[]> {
-    return this.once('themes', async () => (await this.ctx.store.themes.listPartition('theme')).map((t) => t.value));
+    return this.once('themes', async () => allThemes(this.ctx));
   }
 
   /** Alerts raised at or after `since` (one query on the copied raisedAt column). */

@@ -16,7 +16,7 @@ export const AuditEvent = z.object({
   action: AuditAction,
   actor: z.object({ aadObjectId: EntraObjectId.or(z.literal('system')), organisationId: OrganisationId.optional() }),
   /** `route`: a command or card action refused by the gate (id: the command title or verb, never anything the caller typed). */
-  subject: z.object({ type: z.enum(['incident', 'alert', 'operation', 'priorities', 'member', 'route']), id: z.string().min(1) }),
+  subject: z.object({ type: z.enum(['incident', 'alert', 'operation', 'priorities', 'member', 'route', 'directory', 'access-request']), id: z.string().min(1) }),
   justification: z.string().max(500).optional(),
   recipients: z.array(z.string()).optional(),
   /** Never the content itself: erasure logs must not keep what was erased. */

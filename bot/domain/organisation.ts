@@ -11,5 +11,7 @@ export const Organisation = z.object({
   name: z.string().min(2).max(120),
   kind: OrganisationKind,
   boroughs: z.array(BoroughId).min(1, 'an organisation serves at least one borough'),
+  /** Organisations its incident reports are shared with by default (the partnership file's defaultSharing); empty: police and the borough's council. */
+  defaultSharing: z.array(OrganisationId).optional(),
 }).refine((o) => new Set(o.boroughs).size === o.boroughs.length, { message: 'boroughs are listed once each', path: ['boroughs'] });
 export type Organisation = z.infer<typeof Organisation>;

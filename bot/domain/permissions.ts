@@ -18,6 +18,8 @@ export const MAY = {
   /** Theme leads and admins receive digests; anyone else once an admin allows them. */
   receiveDigests: [{ roles: ['themeLead', 'admin'] }, { allowance: 'digests' }],
   allowDigests: [{ roles: ['admin'] }],
+  /** Organisation approvers (their own organisation's people and join requests) and administrators (anyone's): per-person checks stay in bot/directory/rules/access.ts. */
+  managePeople: [{ roles: ['orgLead'] }, { roles: ['admin'] }],
   /** Any registered member: report and see incidents (subject to per-incident access), acknowledge, see operations. */
   registered: REGISTERED,
 } as const satisfies Record<string, Who>;

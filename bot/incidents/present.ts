@@ -91,9 +91,11 @@ export function formChoices(organisations: readonly Organisation[], reporterOrga
 export function defaultFormValues(reporter: Organisation, organisations: readonly Organisation[], now: Date, timeZone: string): FormValues {
   const borough = reporter.boroughs[0]!;
   const local = toWallClock(now, timeZone);
-  const share = organisations
-    .filter((o) => o.id !== reporter.id && (o.kind === 'police' || (o.kind === 'council' && o.boroughs.includes(borough))))
-    .map((o) => o.id);
+  // The organisation's default sharing from the partnership file; without one, police and the borough's council.
+  const configured = (reporter.defaultSharing ?? []).filter((id) => id !== reporter.id && organisations.some((o) => o.id === id));
+  const share = configured.length
+    ? configured
+    : organisations.filter((o) => o.id !== reporter.id && (o.kind === 'police' || (o.kind === 'council' && o.boroughs.includes(borough)))).map((o) => o.id);
   return {
     category: '',
     hateCrimeStrand: '',

@@ -1,4 +1,5 @@
 import { odata } from '@azure/data-tables';
+import { allOrganisations } from '../referenceData';
 import type { AppContext } from '../context';
 import type { BoroughId } from '../domain/borough';
 import type { Member } from '../domain/member';
@@ -30,9 +31,9 @@ export interface Directory {
 }
 
 export async function loadDirectory(ctx: AppContext): Promise<Directory> {
-  const [orgs, members] = await Promise.all([ctx.store.organisations.listPartition('org'), ctx.store.members.listPartition('member')]);
+  const [orgs, members] = await Promise.all([allOrganisations(ctx), ctx.store.members.listPartition('member')]);
   return {
-    organisations: new Map(orgs.map((o) => [o.value.id, o.value])),
+    organisations: new Map(orgs.map((o) => [o.id, o])),
     members: new Map(members.map((m) => [m.value.aadObjectId, m.value])),
   };
 }

@@ -11,7 +11,7 @@ import { safeKey } from '../store/entityTable';
 import { ConcurrencyError } from '../store/errors';
 import { messageCard } from '../../cards/message';
 import { prioritiesCard } from '../../cards/priorities';
-import { allThemes } from '../referenceData';
+import { allThemes, organisationById } from '../referenceData';
 
 export interface PublishRequest {
   borough: BoroughId;
@@ -85,7 +85,7 @@ export async function publishPriorities(ctx: AppContext, req: PublishRequest): P
 async function fanOut(ctx: AppContext, set: PrioritySet, previous: PrioritySet | undefined): Promise<number> {
   const themes = (await allThemes(ctx)).map((t) => ({ id: t.id, name: t.name }));
   const publisher = (await ctx.store.members.get({ partitionKey: 'member', rowKey: set.publishedBy }))?.value;
-  const org = publisher && (await ctx.store.organisations.get({ partitionKey: 'org', rowKey: publisher.organisationId }))?.value;
+  const org = publisher && (await organisationById(ctx, publisher.organisationId));
   const card = prioritiesCard({ set, themes, publishedByOrganisation: org?.name ?? 'the police division' });
   const changes = previous ? diffPriorities(previous.priorities, set.priorities) : undefined;
   const batchId = `prio.${set.borough}.v${set.version}`;

@@ -6,7 +6,7 @@ import { messageCard } from '../../cards/message';
 import { prioritiesCard } from '../../cards/priorities';
 import type { AdaptiveCard } from '../../cards/render';
 import { latestPriorities } from './publish';
-import { allThemes } from '../referenceData';
+import { allThemes, organisationById } from '../referenceData';
 
 /** `priorities [borough] [theme]`: the current version, for anyone. */
 export async function showPriorities(ctx: AppContext, caller: Caller, args: string): Promise<AdaptiveCard> {
@@ -24,6 +24,6 @@ export async function showPriorities(ctx: AppContext, caller: Caller, args: stri
   const set = await latestPriorities(ctx, borough.id);
   if (!set) return messageCard({ title: `No priorities published for ${borough.name} yet`, text: 'The police division has not published them in Concordat yet.' });
   const publisher = (await ctx.store.members.get({ partitionKey: 'member', rowKey: set.publishedBy }))?.value;
-  const org = publisher && (await ctx.store.organisations.get({ partitionKey: 'org', rowKey: publisher.organisationId }))?.value;
+  const org = publisher && (await organisationById(ctx, publisher.organisationId));
   return prioritiesCard({ set, themes, publishedByOrganisation: org?.name ?? 'the police division', onlyThemes });
 }

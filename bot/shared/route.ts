@@ -31,6 +31,8 @@ export interface CommandRequest {
   conversation: ConversationReference;
   /** What this caller may use here (computed on demand: it may read the caller's allowances). */
   offer: () => Promise<Offer>;
+  /** The caller's e-mail, where Teams gave it (looked up only to ask for access: it proposes their organisation). */
+  email?: string;
 }
 
 /** A card action's request: its data already parsed by the route's schema. */

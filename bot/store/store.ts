@@ -4,8 +4,6 @@ import { z } from 'zod';
 import { AuditRow, auditRowKeys } from '../audit/model';
 import { ConversationReference } from '../domain/conversation';
 import { Member } from '../domain/member';
-import { Organisation } from '../domain/organisation';
-import { Theme } from '../domain/theme';
 import { EntityTable, safeKey } from './entityTable';
 import { ChannelMapping } from '../channels/model';
 import { OutboxDue, OutboxItem, SenderLease } from '../outbox/model';
@@ -19,6 +17,7 @@ import { Reminder, reminderPartition } from '../domain/reminder';
 import { incidentPartitionKey } from '../domain/isoWeek';
 import { ReferenceCounter } from '../domain/referenceCounter';
 import { ComplaintIndexEntry, HotspotWarning, warningRowKey } from '../warnings/model';
+import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from '../directory/tables';
 import { IncidentIndexEntry, IncidentRow, IncidentSubmission, historyRowKey, WEEK_MARK_KEY } from '../incidents/model';
 
 export type StorageConnection = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
@@ -32,19 +31,15 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
     new EntityTable<S>(client(`${prefix}${suffix}`), { ...opts, name: `${prefix}${suffix}` });
 
   return {
-    organisations: table('Organisations', {
-      schema: Organisation,
-      keys: (o) => ({ partitionKey: 'org', rowKey: o.id }),
-    }),
     members: table('Members', {
       schema: Member,
-      keys: (m) => ({ partitionKey: 'member', rowKey: m.aadObjectId }),
+      // Suspended members sit in their own partition: every reader of the "member" partition sees active members only.
+      keys: (m) => ({ partitionKey: m.status === 'suspended' ? SUSPENDED_PARTITION : MEMBER_PARTITION, rowKey: m.aadObjectId }),
       columns: (m) => ({ organisationId: m.organisationId }),
     }),
-    themes: table('Themes', {
-      schema: Theme,
-      keys: (t) => ({ partitionKey: 'theme', rowKey: t.id }),
-    }),
+    directory: table(DIRECTORY_TABLES.directory.suffix, DIRECTORY_TABLES.directory),
+    joinRequests: table(DIRECTORY_TABLES.joinRequests.suffix, DIRECTORY_TABLES.joinRequests),
+    accessReviews: table(DIRECTORY_TABLES.accessReviews.suffix, DIRECTORY_TABLES.accessReviews),
     conversations: table('Conversations', {
       schema: ConversationReference,
       keys: (c) => ({ partitionKey: c.kind, rowKey: safeKey(c.conversationId) }),

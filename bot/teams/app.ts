@@ -1,9 +1,11 @@
 import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
-import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, MessageFactory, TeamsInfo, type TurnContext } from 'botbuilder';
 import { ACTION_ROUTES } from '../commands';
 import type { AppContext } from '../context';
 import { recordInstallation } from '../conversation/install';
 import { identifyCaller } from '../conversation/user';
+import { DIRECTORY_VERBS, gateUnknown } from '../directory/routes';
+import { tenantServed } from '../directory/tenants';
 import { StoreUnavailableError } from '../store/errors';
 import { forgetInstallation } from '../channels/settings';
 import { messageCard } from '../../cards/message';
@@ -14,6 +16,25 @@ import { runAction, runCommand, type Turn } from './gate';
 
 export { parseCommand } from '../commands';
 
+/**
+ * The sender's e-mail (or UPN) from Teams' member record: proposes the
+ * organisation of someone asking for access. Absent when Teams will not say.
+ */
+async function emailOf(context: TurnContext): Promise<string | undefined> {
+  const from = context.activity.from;
+  if (!from?.id) return undefined;
+  try {
+    const member = await TeamsInfo.getMember(context, from.id);
+    const address = member.email ?? member.userPrincipalName;
+    return typeof address === 'string' && /^[^@\s]{1,64}@[^@\s]{1,253}$/.test(address) ? address.toLowerCase() : undefined;
+  } catch {
+    return undefined; // not every client or test connector answers member look-ups
+  }
+}
+
+/** Set on a turn refused for its tenant, so the HTTP edge answers 403 whatever the activity type. */
+export const TENANT_REFUSED = Symbol('tenantRefused');
+
 export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Application<TurnState> {
   const app = new Application<TurnState>({
     adapter,
@@ -23,20 +44,21 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
     longRunningMessages: false,
   });
 
-  const allowedTenant = ctx.config.mode === 'production' ? ctx.config.bot.tenantId : undefined;
   app.turn('beforeTurn', async (context) => {
-    // The bot serves one tenant: an authenticated activity from another tenant is still refused.
-    if (allowedTenant && tenantOf(context.activity) !== allowedTenant) {
-      ctx.log.warn('activity from another tenant refused', { tenant: tenantOf(context.activity) });
-      // An invoke is answered 403 (without an answer botbuilder would say 501, "not implemented").
-      if (context.activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });
-      return false;
-    }
-    return true;
+    // Partner tenants: in production only the tenants the partnership directory lists are served. An
+    // authenticated activity from any other tenant is refused (and logged) before any handler runs.
+    if (ctx.config.mode !== 'production') return true;
+    const tenant = tenantOf(context.activity);
+    if (await tenantServed(ctx, tenant)) return true;
+    ctx.log.warn('activity from a tenant the directory does not list refused', { tenant, type: context.activity.type });
+    context.turnState.set(TENANT_REFUSED, true);
+    // An invoke is answered 403 (without an answer botbuilder would say 501, "not implemented").
+    if (context.activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });
+    return false;
   });
 
   const callerOf = (context: TurnContext) =>
-    identifyCaller(ctx, { aadObjectId: context.activity.from?.aadObjectId, name: context.activity.from?.name });
+    identifyCaller(ctx, { aadObjectId: context.activity.from?.aadObjectId, name: context.activity.from?.name, tenantId: tenantOf(context.activity) || undefined });
 
   const onInstall = async (context: TurnContext) => {
     const activity = context.activity;
@@ -75,12 +97,20 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
 
   // Every command and card action goes through the one gate (./gate.ts): declared access and data schema first.
   app.activity('message', async (context) => {
-    const card = await runCommand(ctx, context.activity.text ?? '', await turnOf(context));
+    const turn = await turnOf(context);
+    // Someone the directory does not know (or no longer admits) gets the request-access card, and nothing else.
+    const card =
+      (turn.caller.member ? undefined : await gateUnknown(ctx, { ...turn, email: await emailOf(context) })) ??
+      (await runCommand(ctx, context.activity.text ?? '', turn));
     await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   });
 
   for (const route of ACTION_ROUTES.values()) {
-    app.adaptiveCards.actionExecute(route.verb, async (context, _state, data) => (await runAction(ctx, route, await turnOf(context), data)) as never);
+    app.adaptiveCards.actionExecute(route.verb, async (context, _state, data) => {
+      const turn = await turnOf(context);
+      const email = route.verb === DIRECTORY_VERBS.request ? await emailOf(context) : undefined;
+      return (await runAction(ctx, route, { ...turn, email }, data)) as never;
+    });
   }
 
   // An invoke no route took (a card action without a known verb, a damaged one, an invoke this bot does not

@@ -37,6 +37,8 @@ export interface Turn {
   caller: Caller;
   scope: Scope;
   conversation: ConversationReference;
+  /** The caller's e-mail, when it was looked up (someone asking for access). */
+  email?: string;
 }
 
 /** A refusal is audited once per caller, route and window; later ones in the window are only counted in the log. */

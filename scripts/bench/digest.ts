@@ -19,7 +19,8 @@ import { buildThemeDigest } from '../../bot/digests/build';
 import { DigestSources } from '../../bot/digests/sources';
 import { BOROUGHS } from '../../bot/domain/borough';
 import { weekMarkOp } from '../../bot/incidents/weekMark';
-import { seedDemoDataIfEmpty } from '../../bot/seed/seed';
+import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
+import { allThemes } from '../../bot/referenceData';
 import { defineTables, type Store } from '../../bot/store/store';
 import { cardBytes, CARD_BYTE_BUDGET } from '../../cards/render';
 import { startAzurite } from '../azurite';
@@ -50,7 +51,7 @@ export function countingStore(connectionString: string, prefix: string): { store
 }
 
 async function buildAll(ctx: AppContext): Promise<{ ms: number; digests: number; maxBytes: number; incidents: number }> {
-  const themes = (await ctx.store.themes.listPartition('theme')).map((t) => t.value.id);
+  const themes = (await allThemes(ctx)).map((t) => t.id);
   const sources = new DigestSources(ctx);
   const started = performance.now();
   const built = await Promise.all(
@@ -76,7 +77,7 @@ export async function measureDigests() {
     let now = END;
     const ctx: AppContext = { config, store: counted.store, clock: () => now, log: silentLogger };
     await ctx.store.ensureTables();
-    await seedDemoDataIfEmpty(ctx.store);
+    await applyDemoPartnershipIfEmpty(ctx);
 
     const loadStarted = performance.now();
     const loaded = await loadYearScale(ctx, { end: END });

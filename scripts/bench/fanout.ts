@@ -11,7 +11,7 @@ import { raiseAlert } from '../../bot/alerts/raise';
 import { deliveryStatus } from '../../bot/outbox/enqueue';
 import { drainOutbox } from '../../bot/outbox/sender';
 import { createRuntime } from '../../bot/runtime';
-import { seedDemoDataIfEmpty } from '../../bot/seed/seed';
+import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { startFakeConnector } from '../../test/support/fakeConnector';
 import { startAzurite } from '../azurite';
 
@@ -34,7 +34,7 @@ export async function measureFanout(channels = 300, rate = 50): Promise<FanoutRe
     const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'bench' }), silentLogger);
     const { ctx } = runtime;
     await ctx.store.ensureTables();
-    await seedDemoDataIfEmpty(ctx.store);
+    await applyDemoPartnershipIfEmpty(ctx);
     const now = new Date().toISOString();
     await Promise.all(
       Array.from({ length: channels }, async (_, i) => {

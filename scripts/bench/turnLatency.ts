@@ -17,14 +17,14 @@ import { loadConfig } from '../../bot/config';
 import { silentLogger } from '../../bot/context';
 import { BOROUGHS } from '../../bot/domain/borough';
 import { createRuntime } from '../../bot/runtime';
-import { seedDemoDataIfEmpty } from '../../bot/seed/seed';
+import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { startFakeConnector } from '../../test/support/fakeConnector';
 import { startAzurite } from '../azurite';
 import { startLocalHost } from '../localFunctionsHost';
 import { percentile, type BenchRow } from './types';
 
 const TENANT = '00000000-0000-4000-8000-0000000c0dec';
-/** Registered demo members (bot/seed/demoData.ts): a housing officer, police, a Salix officer. */
+/** Registered demo members (env/partnership.demo.json): a housing officer, police, a Salix officer. */
 const USERS = [
   { aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Priya Shah' },
   { aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' },
@@ -61,7 +61,7 @@ export async function measureTurnLatency(opts: { samplesPerUser?: (users: number
   const connector = await startFakeConnector();
   const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'benchturn', PORT: '0' }), silentLogger);
   await runtime.ctx.store.ensureTables();
-  await seedDemoDataIfEmpty(runtime.ctx.store);
+  await applyDemoPartnershipIfEmpty(runtime.ctx);
   const host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false });
   const samplesPerUser = opts.samplesPerUser ?? ((u: number) => (u === 1 ? 60 : u === 10 ? 12 : 6));
   let seq = 0;

@@ -14,7 +14,7 @@ import { loadConfig } from '../../bot/config';
 import type { AppContext } from '../../bot/context';
 import { silentLogger } from '../../bot/context';
 import { createRuntime } from '../../bot/runtime';
-import { seedDemoDataIfEmpty } from '../../bot/seed/seed';
+import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { detectHotspots } from '../../bot/warnings/detect';
 import { hotspotsFor } from '../../bot/warnings/hotspots';
 import { startAzurite } from '../azurite';
@@ -44,7 +44,7 @@ export async function run(): Promise<BenchRow[]> {
     const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'benchwarn' }), silentLogger, () => now);
     const { ctx } = runtime;
     await ctx.store.ensureTables();
-    await seedDemoDataIfEmpty(ctx.store);
+    await applyDemoPartnershipIfEmpty(ctx);
     const loadStarted = Date.now();
     const data = await loadData(ctx);
     const loadSeconds = (Date.now() - loadStarted) / 1000;

@@ -1,15 +1,23 @@
 import { loadConfig } from '../../bot/config';
 import { silentLogger, type Logger } from '../../bot/context';
 import { createRuntime, type Runtime } from '../../bot/runtime';
-import { seedDemoDataIfEmpty } from '../../bot/seed/seed';
+import { applyDemoPartnershipIfEmpty } from '../../scripts/demoPartnership';
 import { startLocalHost, type LocalHost } from '../../scripts/localFunctionsHost';
 import { startFakeConnector, type FakeConnector } from './fakeConnector';
 import { freshStore } from './storage';
 
 export const TENANT = '00000000-0000-4000-8000-0000000c0dec';
+const HOST_TENANT = TENANT;
 export const PRIYA = { id: '29:priya', aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Priya Shah' };
 export const DAN = { id: '29:dan', aadObjectId: '00000000-0000-4000-8000-000000000004', name: 'Dan Whitworth' };
 export const STRANGER = { id: '29:stranger', aadObjectId: '00000000-0000-4000-8000-0000000000ff', name: 'Sam Stranger' };
+/** Stockport Homes' approver (orgLead), host tenant. */
+export const MARIA = { id: '29:maria', aadObjectId: '00000000-0000-4000-8000-000000000009', name: 'Maria Lopez' };
+/** Not in the directory: the person who asks for access. */
+export const SAM = { id: '29:sam', aadObjectId: '00000000-0000-4000-8000-000000000008', name: 'Sam Newton' };
+/** City West Housing Trust, in its own (partner) tenant. */
+export const CITY_WEST_TENANT = 'c1700000-0000-4000-8000-00000000c1e5';
+export const KWAME = { id: '29:kwame', aadObjectId: '00000000-0000-4000-8000-000000000007', name: 'Kwame Mensah', tenantId: CITY_WEST_TENANT };
 
 /**
  * The bot as Teams sees it: the real handlers served over HTTP by the local
@@ -45,7 +53,7 @@ export async function startBotHarness(
   const now = { value: opts.start ?? new Date('2026-11-25T10:00:00Z') };
   const runtime = createRuntime(config, opts.log ?? silentLogger, () => now.value);
   await runtime.ctx.store.ensureTables();
-  await seedDemoDataIfEmpty(runtime.ctx.store);
+  await applyDemoPartnershipIfEmpty(runtime.ctx);
   const connector = await startFakeConnector();
   const host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false });
 
@@ -77,10 +85,12 @@ export async function startBotHarness(
 let seq = 0;
 export function activityFrom(
   serviceUrl: string,
-  user: typeof PRIYA,
+  user: typeof PRIYA & { tenantId?: string },
   conversation: Conversation,
   extra: Record<string, unknown>,
 ): Record<string, unknown> {
+  // People sign in from their own organisation's tenant; most demo people share the host tenant.
+  const TENANT = user.tenantId ?? HOST_TENANT;
   return {
     id: `act-${++seq}`,
     channelId: 'msteams',

@@ -25,6 +25,8 @@ export interface FakeConnector {
   stats: { requests: number; throttled: number; injected: number };
   /** Answer channels for GET /v3/teams/{id}/conversations. */
   channels: { id: string; name?: string }[];
+  /** Answer GET /v3/conversations/{id}/members/{userId} with these profiles (by user id: e-mail, UPN, …). */
+  members: Record<string, Record<string, unknown>>;
   waitFor(predicate: (a: SentActivity) => boolean, timeoutMs?: number): Promise<SentActivity>;
   close(): Promise<void>;
 }
@@ -33,7 +35,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const sent: SentActivity[] = [];
   const failures: { status: number; retryAfter?: number }[] = [];
   const waiters: { predicate: (a: SentActivity) => boolean; resolve: (a: SentActivity) => void }[] = [];
-  const fake = { channels: [] as { id: string; name?: string }[] };
+  const fake = { channels: [] as { id: string; name?: string }[], members: {} as Record<string, Record<string, unknown>> };
   let limits: { perSecond: number; perConversationPerSecond: number } | undefined;
   const recent: { at: number; conversationId: string }[] = [];
   const stats = { requests: 0, throttled: 0, injected: 0 };
@@ -51,6 +53,13 @@ export async function startFakeConnector(): Promise<FakeConnector> {
 
     const teams = /^\/v3\/teams\/([^/]+)\/conversations$/.exec(url.pathname);
     if (req.method === 'GET' && teams) return json(200, { conversations: fake.channels });
+
+    // One member of a conversation (TeamsInfo.getMember): the profile a test registered, else 404 as Teams answers.
+    const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && member) {
+      const profile = fake.members[decodeURIComponent(member[2]!)];
+      return profile ? json(200, profile) : json(404, { error: { code: 'MemberNotFoundInConversation', message: 'member not found' } });
+    }
 
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url.pathname);
     if (!m || (req.method !== 'POST' && req.method !== 'PUT')) return json(404, { error: { code: 'NotFound', message: url.pathname } });
@@ -111,6 +120,9 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     sent,
     get channels() {
       return fake.channels;
+    },
+    get members() {
+      return fake.members;
     },
     set channels(v) {
       fake.channels = v;

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../context';
+import { AuditEvent, type AuditAction } from '../domain/audit';
+import { appendAudit } from '../audit/log';
+
+/** What the directory's use cases need: the store, the clock, and the audit chain's key. */
+export type DirectoryCtx = Pick<AppContext, 'store' | 'clock'> & { config: Pick<AppContext['config'], 'auditChainKey'> };
+
+/** Who changed the directory: a member (their object id and organisation), or the system (a timer, a deploy step). */
+export type DirectoryActor = { aadObjectId: string; organisationId?: string } | 'system';
+
+/**
+ * One audit row about the directory, a member or an access request. With
+ * `id` it is written once however often a retried step runs.
+ */
+export async function auditDirectory(
+  ctx: DirectoryCtx,
+  e: { action: AuditAction; actor: DirectoryActor; subject: { type: 'directory' | 'member' | 'access-request'; id: string }; note: string; id?: string; at?: string; recipients?: string[]; justification?: string },
+): Promise<void> {
+  const event = AuditEvent.parse({
+    id: e.id ?? randomUUID(),
+    at: e.at ?? ctx.clock().toISOString(),
+    action: e.action,
+    actor: e.actor === 'system' ? { aadObjectId: 'system' } : { aadObjectId: e.actor.aadObjectId, organisationId: e.actor.organisationId },
+    subject: e.subject,
+    note: e.note.slice(0, 300),
+    recipients: e.recipients,
+    justification: e.justification,
+  });
+  // Through the audit log's hash chain, once per id: a retried step logs nothing more.
+  await appendAudit(ctx, event);
+}

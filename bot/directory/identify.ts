@@ -1,0 +1,25 @@
+import type { AppContext } from '../context';
+import type { Member } from '../domain/member';
+import type { DirectoryOrganisation } from './model';
+import { findMember, findOrganisation } from './repository';
+import { memberStanding, type Standing } from './rules/tenancy';
+
+export type { Standing };
+
+/** The member behind an activity, if they are one in good standing: row and organisation read now, never cached. */
+export async function identifyMember(
+  ctx: Pick<AppContext, 'store' | 'log'>,
+  aadObjectId: string,
+  tenantId: string | undefined,
+): Promise<{ member?: Member; organisation?: DirectoryOrganisation; standing?: Standing }> {
+  const stored = await findMember(ctx, aadObjectId);
+  if (!stored) return {};
+  const member = stored.value;
+  const organisation = await findOrganisation(ctx, member.organisationId);
+  const standing = memberStanding(member, organisation, tenantId);
+  if (standing) {
+    if (standing === 'wrong-tenant') ctx.log.warn('member signed in from a tenant not theirs', { aadObjectId, tenantId, organisationId: member.organisationId });
+    return { standing };
+  }
+  return { member, organisation };
+}

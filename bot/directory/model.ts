@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { Role } from '../commands';
+import { BoroughId } from '../domain/borough';
+import { Instant } from '../domain/common';
+import { ConversationReference } from '../domain/conversation';
+import { HotspotRule, HotspotRuleOverride } from '../domain/hotspots';
+import { EntraObjectId } from '../domain/member';
+import { OrganisationId, OrganisationKind } from '../domain/organisation';
+import { ThemeId } from '../domain/theme';
+
+/**
+ * The partnership directory: who is in the concordat. Its source is one
+ * versioned partnership file (docs/directory.md); the store keeps every
+ * applied version as a snapshot and a head row naming the current one.
+ */
+
+/** Microsoft 365 tenant ids and Entra object ids are GUIDs; the message names the rule, not zod's word for it. */
+export const Guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'not a GUID').transform((s) => s.toLowerCase());
+export const EmailDomain = z
+  .string()
+  .max(253)
+  .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'not an e-mail domain such as stockporthomes.org.uk')
+  .transform((s) => s.toLowerCase());
+const Text = (max: number) => z.string().trim().min(2).max(max);
+
+/** A borough of the city region that takes part, with what it has agreed locally. */
+export const BoroughEntry = z.object({
+  id: BoroughId,
+  /** The police division serving it, shown on priorities ("Stockport district"). */
+  policeDivision: Text(80).optional(),
+  /** Local hotspot rule changes, per rule id: {"asb": {"threshold": 6}}. */
+  hotspots: z.record(z.string(), HotspotRuleOverride).default({}),
+}).strict();
+
+export const ThemeLead = z.object({ borough: BoroughId, person: Guid }).strict();
+
+export const ThemeEntry = z.object({
+  id: ThemeId,
+  name: Text(80),
+  priorityAreas: z.array(Text(120)).min(1, 'a theme has at least one priority area').max(20),
+  /** Who leads this theme in each borough: a person of `people`. */
+  leads: z.array(ThemeLead).max(20).default([]),
+}).strict();
+
+export const OrganisationEntry = z.object({
+  id: OrganisationId,
+  name: Text(120),
+  kind: OrganisationKind,
+  boroughs: z.array(BoroughId).min(1, 'an organisation serves at least one borough'),
+  /** The Microsoft 365 tenants its staff sign in from (several organisations may share a host tenant). */
+  tenantIds: z.array(Guid).min(1, 'an organisation has at least one Microsoft 365 tenant id').max(10),
+  /** E-mail domains that name it (proposes the organisation to someone asking for access). */
+  emailDomains: z.array(EmailDomain).max(10).default([]),
+  /** Organisations its incident reports are shared with unless the reporter changes it. */
+  defaultSharing: z.array(OrganisationId).max(50).default([]),
+}).strict();
+
+/** Roles a file may give a person; theme leadership comes from `themes[].leads`, administration from `administrators`. */
+export const PersonEntry = z.object({
+  aadObjectId: Guid,
+  tenantId: Guid,
+  displayName: Text(120),
+  jobTitle: Text(120).optional(),
+  organisation: OrganisationId,
+  roles: z.array(Role).min(1, 'a person has at least one role').max(5),
+}).strict();
+export type PersonEntry = z.infer<typeof PersonEntry>;
+
+export const AccessReviewSettings = z.object({
+  /** How often each organisation's approvers confirm their members. */
+  everyMonths: z.number().int().min(1).max(12).default(3),
+  /** Members not confirmed this many days after the review opens are suspended. */
+  deadlineDays: z.number().int().min(1).max(60).default(14),
+}).strict();
+
+export const DeploymentSettings = z.object({
+  /** The hotspot rules every borough starts from (per-borough changes are under boroughs[].hotspots). */
+  hotspotRules: z.array(HotspotRule).min(1).max(20).optional(),
+  /** Months before an incident is anonymised. */
+  incidentRetentionMonths: z.number().int().min(1).max(120).default(13),
+  accessReview: AccessReviewSettings.default({}),
+}).strict();
+
+export const PARTNERSHIP_SCHEMA = 'concordat.partnership/v1';
+
+export const PartnershipFile = z.object({
+  schema: z.literal(PARTNERSHIP_SCHEMA, { errorMap: () => ({ message: `must be "${PARTNERSHIP_SCHEMA}"` }) }),
+  name: Text(120),
+  boroughs: z.array(BoroughEntry).min(1).max(20),
+  themes: z.array(ThemeEntry).min(1, 'a partnership has at least one theme').max(20),
+  organisations: z.array(OrganisationEntry).min(1).max(200),
+  /** Named people: administrators, theme leads, and anyone onboarded by file. */
+  people: z.array(PersonEntry).max(100).default([]),
+  /** Object ids (of `people`) of the concordat administrators. */
+  administrators: z.array(Guid).min(1, 'a partnership has at least one administrator').max(20),
+  settings: DeploymentSettings.default({}),
+}).strict();
+export type PartnershipFile = z.infer<typeof PartnershipFile>;
+
+/** Bulk onboarding: people of one organisation, in the same plan/apply as the partnership file. */
+export const PEOPLE_SCHEMA = 'concordat.people/v1';
+export const PeopleFile = z.object({
+  schema: z.literal(PEOPLE_SCHEMA, { errorMap: () => ({ message: `must be "${PEOPLE_SCHEMA}"` }) }),
+  organisation: OrganisationId,
+  people: z.array(PersonEntry.omit({ organisation: true })).min(1).max(100),
+}).strict();
+export type PeopleFile = z.infer<typeof PeopleFile>;
+
+// ---- What the store keeps -------------------------------------------------
+
+export const DirectoryOrganisation = OrganisationEntry.extend({ retiredAt: Instant.optional() });
+export type DirectoryOrganisation = z.infer<typeof DirectoryOrganisation>;
+export const DirectoryTheme = ThemeEntry.extend({ retiredAt: Instant.optional() });
+export type DirectoryTheme = z.infer<typeof DirectoryTheme>;
+
+/**
+ * One applied version of the directory, as rows of one partition (`position`
+ * keeps the file's order: themes are shown in it). Retired
+ * organisations and themes stay in every later version, so names in
+ * history keep resolving.
+ */
+export const SnapshotRow = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('version'), version: z.number().int().min(1), name: z.string(), appliedAt: Instant, appliedBy: z.string(), fileHash: z.string(), summary: z.string().max(200), boroughs: z.array(BoroughEntry), administrators: z.array(Guid), settings: DeploymentSettings }),
+  z.object({ kind: z.literal('organisation'), version: z.number().int().min(1), position: z.number().int().min(0), value: DirectoryOrganisation }),
+  z.object({ kind: z.literal('theme'), version: z.number().int().min(1), position: z.number().int().min(0), value: DirectoryTheme }),
+  z.object({ kind: z.literal('person'), version: z.number().int().min(1), position: z.number().int().min(0), value: PersonEntry }),
+]);
+export type SnapshotRow = z.infer<typeof SnapshotRow>;
+
+/** The commit pointer: one row, switched with its ETag, names the version in force. */
+export const DirectoryHead = z.object({
+  kind: z.literal('head'),
+  version: z.number().int().min(0),
+  /** Set while a version is being committed: the member rows it names are written before `version` moves. */
+  pending: z.number().int().min(1).optional(),
+  updatedAt: Instant,
+});
+export type DirectoryHead = z.infer<typeof DirectoryHead>;
+
+export const DirectoryRow = z.union([DirectoryHead, SnapshotRow]);
+export type DirectoryRow = z.infer<typeof DirectoryRow>;
+
+/** The directory in force, as read from the store. */
+export interface Directory {
+  version: number;
+  name: string;
+  boroughs: z.infer<typeof BoroughEntry>[];
+  organisations: DirectoryOrganisation[];
+  themes: DirectoryTheme[];
+  people: PersonEntry[];
+  administrators: string[];
+  settings: z.infer<typeof DeploymentSettings>;
+}
+
+export const EMPTY_DIRECTORY: Directory = {
+  version: 0,
+  name: '',
+  boroughs: [],
+  organisations: [],
+  themes: [],
+  people: [],
+  administrators: [],
+  settings: DeploymentSettings.parse({}),
+};
+
+// ---- People -----------------------------------------------------------------
+
+export const RequestedRole = z.enum(['staff', 'coordinator', 'themeLead', 'orgLead']);
+
+/** Someone the directory did not know asked to join. One row per person: a new request replaces a decided one. */
+export const AccessRequest = z.object({
+  aadObjectId: EntraObjectId,
+  tenantId: Guid,
+  displayName: z.string().min(1).max(120),
+  email: z.string().max(254).optional(),
+  organisationId: OrganisationId.optional(),
+  /** 'organisation': its approvers decide; 'administrators': no organisation claims the tenant or domain. */
+  routedTo: z.enum(['organisation', 'administrators']),
+  role: RequestedRole,
+  jobTitle: z.string().max(120).optional(),
+  reason: z.string().min(5).max(500),
+  requestedAt: Instant,
+  status: z.enum(['pending', 'approved', 'declined']),
+  decidedBy: EntraObjectId.optional(),
+  decidedAt: Instant.optional(),
+  declineReason: z.string().max(500).optional(),
+  /** Where they asked: their answer goes back there (a personal chat). */
+  conversation: ConversationReference.optional(),
+});
+export type AccessRequest = z.infer<typeof AccessRequest>;
+
+/** One organisation's access review round: members to confirm, and by when. */
+export const AccessReview = z.object({
+  organisationId: OrganisationId,
+  round: z.string().regex(/^\d{4}-\d{2}$/), // the month the round opened, e.g. 2026-11
+  openedAt: Instant,
+  deadline: Instant,
+  members: z.array(z.object({ aadObjectId: EntraObjectId, displayName: z.string(), outcome: z.enum(['pending', 'confirmed', 'removed', 'suspended']) })).max(500),
+  closedAt: Instant.optional(),
+});
+export type AccessReview = z.infer<typeof AccessReview>;

@@ -1,0 +1,142 @@
+import type { AppContext } from '../context';
+import type { Member } from '../domain/member';
+import { personalConversationOf } from '../conversation/personal';
+import type { Caller } from '../conversation/user';
+import { enqueue } from '../outbox/enqueue';
+import { targetOf } from '../outbox/model';
+import { messageCard } from '../../cards/message';
+import { londonDate } from '../../cards/format';
+import { auditDirectory } from './audit';
+import type { AccessReview, Directory } from './model';
+import { allMembers, createReview, findMember, latestReview, loadDirectory, mutateReview, putMember, deleteMember } from './repository';
+import { mayManage } from './rules/access';
+import { reviewDue, reviewRound } from './rules/review';
+import { reviewCard } from './views';
+
+/**
+ * The access review, on a timer (daily; idempotent). Every `everyMonths`
+ * each organisation's approvers get a card listing its members to confirm or
+ * remove; members still unconfirmed `deadlineDays` later are suspended and
+ * the administrators told. People named in the partnership file are reviewed
+ * where the file is (its pull requests), not here.
+ */
+export interface ReviewRun {
+  opened: { organisationId: string; round: string; members: number; approversReached: number }[];
+  closed: { organisationId: string; round: string; suspended: string[] }[];
+}
+
+const reviewable = (m: Member) => m.status !== 'suspended' && m.source !== 'file';
+
+export async function runAccessReview(ctx: AppContext): Promise<ReviewRun> {
+  const now = ctx.clock();
+  const directory = await loadDirectory(ctx);
+  const settings = directory.settings.accessReview;
+  const members = await allMembers(ctx);
+  const run: ReviewRun = { opened: [], closed: [] };
+  for (const org of directory.organisations.filter((o) => !o.retiredAt)) {
+    const latest = (await latestReview(ctx, org.id))?.value;
+    if (latest && !latest.closedAt) {
+      if (now.getTime() >= Date.parse(latest.deadline)) run.closed.push(await closeRound(ctx, directory, latest));
+      continue;
+    }
+    const mine = members.filter((m) => m.organisationId === org.id && reviewable(m));
+    if (mine.length === 0 || !reviewDue(now, settings.everyMonths, latest?.openedAt, mine.map((m) => m.confirmedAt ?? m.joinedAt))) continue;
+    const review: AccessReview = {
+      organisationId: org.id,
+      round: reviewRound(now),
+      openedAt: now.toISOString(),
+      deadline: new Date(now.getTime() + settings.deadlineDays * 86_400_000).toISOString(),
+      members: mine.slice(0, 500).map((m) => ({ aadObjectId: m.aadObjectId, displayName: m.displayName, outcome: 'pending' as const })),
+    };
+    const created = await createReview(ctx, review);
+    const current = created?.value ?? (await latestReview(ctx, org.id))!.value;
+    // Sent with fixed ids: a second run (or a retry) queues nothing twice.
+    const approvers = members.filter((m) => m.organisationId === org.id && m.status !== 'suspended' && m.roles.includes('orgLead'));
+    const reviewers = approvers.length ? approvers : members.filter((m) => m.status !== 'suspended' && m.roles.includes('admin'));
+    let reached = 0;
+    for (const r of reviewers) {
+      const chat = await personalConversationOf(ctx, r.aadObjectId);
+      if (!chat) continue;
+      await enqueue(ctx, `review.${org.id}.${current.round}`, [
+        { id: `review.${org.id}.${current.round}.to.${r.aadObjectId}`, target: targetOf(chat), payload: { card: reviewCard(current, org.name, londonDate(current.deadline)), summary: `Access review for ${org.name}` } },
+      ]);
+      reached++;
+    }
+    await auditDirectory(ctx, { id: `review-open-${org.id}-${current.round}`, at: current.openedAt, action: 'consultation', actor: 'system', subject: { type: 'directory', id: `review:${org.id}:${current.round}` }, note: `access review opened: ${current.members.length} members to confirm by ${current.deadline}`, justification: 'periodic access review under the information-sharing agreement' });
+    run.opened.push({ organisationId: org.id, round: current.round, members: current.members.length, approversReached: reached });
+  }
+  return run;
+}
+
+/** Past the deadline: everyone not confirmed is suspended; the administrators are told who. */
+async function closeRound(ctx: AppContext, directory: Directory, review: AccessReview): Promise<ReviewRun['closed'][number]> {
+  const suspended: string[] = [];
+  for (const entry of review.members.filter((m) => m.outcome === 'pending')) {
+    const stored = await findMember(ctx, entry.aadObjectId);
+    if (stored && stored.value.status !== 'suspended') {
+      await putMember(ctx, { ...stored.value, status: 'suspended' }, stored);
+      await auditDirectory(ctx, { id: `review-suspend-${review.organisationId}-${review.round}-${entry.aadObjectId}`, at: review.deadline, action: 'alteration', actor: 'system', subject: { type: 'member', id: entry.aadObjectId }, note: `suspended: not confirmed in access review ${review.round} of ${review.organisationId} by its deadline` });
+    }
+    suspended.push(entry.displayName);
+  }
+  const closedAt = ctx.clock().toISOString();
+  await mutateReview(ctx, review, (r) => (r.closedAt ? undefined : { ...r, closedAt, members: r.members.map((m) => (m.outcome === 'pending' ? { ...m, outcome: 'suspended' as const } : m)) }));
+  const org = directory.organisations.find((o) => o.id === review.organisationId)?.name ?? review.organisationId;
+  if (suspended.length) {
+    const admins = (await allMembers(ctx)).filter((m) => m.status !== 'suspended' && m.roles.includes('admin'));
+    for (const a of admins) {
+      const chat = await personalConversationOf(ctx, a.aadObjectId);
+      if (!chat) continue;
+      await enqueue(ctx, `review.${review.organisationId}.${review.round}`, [
+        {
+          id: `review.${review.organisationId}.${review.round}.closed.${a.aadObjectId}`,
+          target: targetOf(chat),
+          payload: {
+            card: messageCard({
+              title: `Access review: ${suspended.length} suspended at ${org}`,
+              text: `Not confirmed by ${londonDate(review.deadline)}, so suspended: ${suspended.slice(0, 30).join(', ')}${suspended.length > 30 ? ` and ${suspended.length - 30} more` : ''}. An approver or administrator can reinstate them from **people**.`,
+              tone: 'warning',
+            }),
+            summary: `Access review: ${suspended.length} suspended at ${org}`,
+          },
+        },
+      ]);
+    }
+  }
+  return { organisationId: review.organisationId, round: review.round, suspended };
+}
+
+export type ReviewActionResult = { kind: 'missing' } | { kind: 'refused' } | { kind: 'updated'; review: AccessReview; organisationName: string; note: string };
+
+/** Confirm or remove one member (or confirm all shown) from the review card. */
+export async function reviewAction(ctx: AppContext, caller: Caller, data: unknown, action: 'confirm' | 'remove' | 'confirmAll'): Promise<ReviewActionResult> {
+  const d = (data ?? {}) as Record<string, unknown>;
+  const organisationId = typeof d.organisationId === 'string' ? d.organisationId.slice(0, 60) : '';
+  const round = typeof d.round === 'string' ? d.round.slice(0, 10) : '';
+  const latest = organisationId ? (await latestReview(ctx, organisationId))?.value : undefined;
+  if (!latest || latest.round !== round) return { kind: 'missing' };
+  if (!mayManage(caller.member, { organisationId })) {
+    await auditDirectory(ctx, { action: 'refusal', actor: caller.aadObjectId ? { aadObjectId: caller.aadObjectId, organisationId: caller.member?.organisationId } : 'system', subject: { type: 'directory', id: `review:${organisationId}:${round}` }, note: `review ${action} refused: not an approver of ${organisationId}` });
+    return { kind: 'refused' };
+  }
+  const directory = await loadDirectory(ctx);
+  const organisationName = directory.organisations.find((o) => o.id === organisationId)?.name ?? organisationId;
+  if (latest.closedAt) return { kind: 'updated', review: latest, organisationName, note: 'This review has closed.' };
+  const targets = action === 'confirmAll' ? latest.members.filter((m) => m.outcome === 'pending').slice(0, 25).map((m) => m.aadObjectId) : [typeof d.member === 'string' ? d.member.slice(0, 64) : ''];
+  const now = ctx.clock().toISOString();
+  const actor = { aadObjectId: caller.aadObjectId!, organisationId: caller.member?.organisationId };
+  for (const id of targets) {
+    const stored = await findMember(ctx, id);
+    if (!stored || stored.value.organisationId !== organisationId) continue;
+    if (action === 'remove') {
+      await deleteMember(ctx, stored);
+      await auditDirectory(ctx, { action: 'alteration', actor, subject: { type: 'member', id }, note: `removed in access review ${round} of ${organisationId}` });
+    } else {
+      await putMember(ctx, { ...stored.value, confirmedAt: now }, stored);
+      await auditDirectory(ctx, { action: 'alteration', actor, subject: { type: 'member', id }, note: `confirmed in access review ${round} of ${organisationId}` });
+    }
+  }
+  const outcome = action === 'remove' ? ('removed' as const) : ('confirmed' as const);
+  const updated = (await mutateReview(ctx, latest, (r) => ({ ...r, members: r.members.map((m) => (targets.includes(m.aadObjectId) && m.outcome === 'pending' ? { ...m, outcome } : m)) }))) ?? latest;
+  return { kind: 'updated', review: updated, organisationName, note: action === 'remove' ? 'Removed.' : 'Confirmed.' };
+}

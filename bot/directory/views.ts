@@ -1,0 +1,177 @@
+import type { Role } from '../commands';
+import type { Member } from '../domain/member';
+import { accessDecisionCard, accessRequestCard, memberCard, peopleCard } from '../../cards/directory';
+import { londonDate, londonDateTime } from '../../cards/format';
+import { messageCard } from '../../cards/message';
+import type { AdaptiveCard } from '../../cards/render';
+import type { AccessState, DecisionResult, RequestResult } from './join';
+import type { AccessRequest, AccessReview, DirectoryTheme } from './model';
+import { GRANTABLE_ROLES, ROLE_LABELS } from './rules/access';
+
+/** Results of the directory's use cases as cards. No I/O. */
+
+/** "Stockport Homes' approvers", "Greater Manchester Police's approvers". */
+export const possessive = (name: string) => (name.endsWith('s') ? `${name}'` : `${name}'s`);
+
+const roleChoices = () => GRANTABLE_ROLES.map((r) => ({ title: ROLE_LABELS[r], value: r }));
+const themeChoices = (themes: DirectoryTheme[]) => themes.slice(0, 20).map((t) => ({ title: t.name, value: t.id }));
+const roleList = (roles: readonly Role[]) => roles.map((r) => ROLE_LABELS[r]).join(', ');
+
+export function accessStateCard(state: AccessState, displayName: string, form?: { values: Record<string, string>; errors: Record<string, string> }): AdaptiveCard {
+  switch (state.kind) {
+    case 'pending':
+      return messageCard({
+        title: 'Your request is waiting for a decision',
+        text: `You asked on ${londonDate(state.request.requestedAt)} to join as ${ROLE_LABELS[state.request.role]} of ${state.organisationName}. ${state.request.routedTo === 'organisation' ? `${possessive(state.organisationName)} approvers decide` : 'The concordat administrators decide'}; you will hear the answer here. Until then Concordat shows you nothing else.`,
+      });
+    case 'suspended':
+      return messageCard({ title: 'Your Concordat access is suspended', text: "Your organisation's approver did not confirm your access in the last review, or suspended it. Ask them to reinstate you.", tone: 'warning' });
+    case 'wrong-tenant':
+      return messageCard({ title: 'Signed in from another organisation', text: "Concordat knows you from your own organisation's Microsoft 365 account. Sign in with that account to use it.", tone: 'warning' });
+    case 'organisation-retired':
+      return messageCard({ title: 'Your organisation has left the concordat', text: 'Its access has ended. If this is wrong, ask a concordat administrator.', tone: 'warning' });
+    case 'ask': {
+      // One proposal (a domain, or a tenant only one organisation uses) is preselected; a shared host tenant proposes several.
+      const single = state.proposed.length === 1 ? state.proposed[0] : undefined;
+      const ordered = [...state.proposed, ...state.organisations.filter((o) => !state.proposed.includes(o))];
+      return accessRequestCard({
+        displayName,
+        organisations: ordered.slice(0, 200).map((o) => ({ title: o.name, value: o.id })),
+        routeNote: single
+          ? `From your sign-in you look to be with ${single.name}: its approvers decide.`
+          : state.proposed.length
+            ? "Choose your organisation: its approvers decide (your sign-in's tenant is shared by several)."
+            : 'Your sign-in does not match an organisation of the concordat: the concordat administrators decide.',
+        values: { ...(single ? { organisationId: single.id } : {}), ...form?.values },
+        errors: form?.errors ?? {},
+      });
+    }
+  }
+}
+
+export function requestResultCard(result: RequestResult, displayName: string): AdaptiveCard {
+  switch (result.kind) {
+    case 'invalid':
+      return accessStateCard(result.state, displayName, { values: result.values, errors: result.errors });
+    case 'not-needed':
+      return result.state.kind === 'member'
+        ? messageCard({ title: 'You already have access', text: 'Say **help** to see what you can do.', buttons: [{ title: 'Show help', verb: 'help' }] })
+        : accessStateCard(result.state, displayName);
+    case 'sent':
+      return messageCard({
+        title: 'Request sent',
+        text: `${result.request.routedTo === 'organisation' ? `${possessive(result.organisationName)} approvers` : 'The concordat administrators'} will decide; you will hear the answer here.`,
+        tone: 'good',
+      });
+  }
+}
+
+export function decisionCardFor(
+  request: AccessRequest,
+  organisationName: string,
+  themes: DirectoryTheme[],
+  opts: { open: boolean; status?: { text: string; tone: 'good' | 'attention' | 'warning' | 'default' }; values?: Record<string, string>; errors?: Record<string, string> },
+): AdaptiveCard {
+  return accessDecisionCard({
+    headline: `${request.displayName} asks to join ${organisationName}`,
+    requester: request.aadObjectId,
+    facts: [
+      { title: 'Asked for', value: ROLE_LABELS[request.role] },
+      ...(request.jobTitle ? [{ title: 'Job title', value: request.jobTitle }] : []),
+      { title: 'Reason', value: request.reason },
+      { title: 'Signed in from', value: request.email ? `${request.email} (tenant ${request.tenantId})` : `tenant ${request.tenantId}` },
+      { title: 'Decided by', value: request.routedTo === 'organisation' ? `${possessive(organisationName)} approvers` : 'the concordat administrators (no organisation claims this sign-in)' },
+      { title: 'Asked on', value: londonDateTime(request.requestedAt) },
+    ],
+    open: opts.open,
+    roleChoices: roleChoices(),
+    themeChoices: themeChoices(themes),
+    values: opts.values ?? { roles: request.role, themes: '' },
+    errors: opts.errors ?? {},
+    status: opts.status,
+  });
+}
+
+export function decisionResultCard(result: DecisionResult, themes: DirectoryTheme[]): AdaptiveCard {
+  switch (result.kind) {
+    case 'missing':
+      return messageCard({ title: 'No such request', text: 'This request no longer exists: the person may have asked again. Say **people** to see open requests.', tone: 'warning' });
+    case 'refused':
+      return messageCard({ title: 'Not yours to decide', text: `Only ${possessive(result.organisationName)} approvers, or a concordat administrator, can decide this request. This attempt has been recorded.`, tone: 'attention' });
+    case 'invalid':
+      return decisionCardFor(result.request, result.organisationName, themes, { open: true, values: result.values, errors: result.errors });
+    case 'decided': {
+      const r = result.request;
+      const text =
+        r.status === 'approved'
+          ? `Approved${r.decidedAt ? ` on ${londonDate(r.decidedAt)}` : ''}${result.member ? `: ${result.member.displayName} is now ${roleList(result.member.roles)} at ${result.organisationName}` : ''}. They have been told.`
+          : `Declined${r.decidedAt ? ` on ${londonDate(r.decidedAt)}` : ''}${r.declineReason ? `: ${r.declineReason}` : ''}. They have been told.`;
+      return decisionCardFor(r, result.organisationName, themes, { open: false, status: { text: result.already ? `Already decided. ${text}` : text, tone: r.status === 'approved' ? 'good' : 'warning' } });
+    }
+  }
+}
+
+export function outcomeCard(outcome: 'approved' | 'declined', detail: { organisationName: string; roles?: string[]; reason?: string }): AdaptiveCard {
+  return outcome === 'approved'
+    ? messageCard({
+        title: 'Your Concordat access is approved',
+        text: `You are ${roleList((detail.roles ?? []) as Role[])} at ${detail.organisationName}. Say **help** to see what you can do.`,
+        tone: 'good',
+        buttons: [{ title: 'Show help', verb: 'help' }],
+      })
+    : messageCard({
+        title: 'Your Concordat access request was declined',
+        text: `${detail.organisationName}: ${detail.reason ?? ''}`.slice(0, 2000),
+        tone: 'warning',
+      });
+}
+
+export function memberDetail(m: Member, organisationName: string): string {
+  return [organisationName, roleList(m.roles), m.status === 'suspended' ? 'SUSPENDED' : '', m.source === 'file' ? 'named in the partnership file' : ''].filter(Boolean).join(' · ');
+}
+
+export function memberManageCard(m: Member, organisationName: string, themes: DirectoryTheme[], opts: { status?: { text: string; tone: 'good' | 'attention' | 'warning' | 'default' }; errors?: Record<string, string>; values?: Record<string, string> } = {}): AdaptiveCard {
+  const fromFile = m.source === 'file';
+  return memberCard({
+    name: m.displayName,
+    subtitle: `${memberDetail(m, organisationName)}${m.jobTitle ? ` · ${m.jobTitle}` : ''}`,
+    member: m.aadObjectId,
+    status: opts.status ?? (fromFile ? { text: 'Named in the partnership file: change roles or remove them there. You can suspend them here.', tone: 'default' } : undefined),
+    roleChoices: roleChoices(),
+    themeChoices: themeChoices(themes),
+    values: opts.values ?? { roles: m.roles.filter((r) => r !== 'admin').join(','), themes: m.leadsThemes.join(',') },
+    errors: opts.errors ?? {},
+    buttons: [
+      ...(fromFile ? [] : [{ title: 'Save roles', verb: 'member.save' }]),
+      m.status === 'suspended' ? { title: 'Reinstate', verb: 'member.reinstate' } : { title: 'Suspend', verb: 'member.suspend' },
+      ...(fromFile ? [] : [{ title: 'Remove', verb: 'member.remove' }]),
+      { title: 'Back to people', verb: 'people.list' },
+    ],
+  });
+}
+
+export function reviewCard(review: AccessReview, organisationName: string, deadlineText: string, status?: { text: string; tone: 'good' | 'attention' | 'warning' | 'default' }): AdaptiveCard {
+  const pending = review.members.filter((m) => m.outcome === 'pending');
+  const shown = pending.slice(0, 25);
+  return peopleCard({
+    title: `Access review: ${organisationName}`,
+    subtitle: review.closedAt
+      ? `Closed ${londonDate(review.closedAt)}.`
+      : `Confirm who still needs Concordat. Anyone not confirmed by ${deadlineText} is suspended and the administrators are told.`,
+    status,
+    people: shown.map((m) => ({
+      name: m.displayName,
+      detail: 'not confirmed yet',
+      member: m.aadObjectId,
+      buttons: [
+        { title: 'Confirm', verb: 'review.confirm' },
+        { title: 'Remove', verb: 'review.remove' },
+      ],
+    })),
+    more: `${review.members.filter((m) => m.outcome === 'confirmed').length} confirmed, ${review.members.filter((m) => m.outcome === 'removed').length} removed, ${pending.length} to go${pending.length > shown.length ? ` (first ${shown.length} shown)` : ''}.`,
+    organisationId: review.organisationId,
+    round: review.round,
+    actions: pending.length && !review.closedAt ? [{ title: `Confirm all ${shown.length} shown`, verb: 'review.confirmAll' }] : [],
+  });
+}
+
