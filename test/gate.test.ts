@@ -41,9 +41,9 @@ describe('the declarations', () => {
     }
   });
 
-  it('only help and priorities are open to people who are not registered', () => {
+  it('only help, priorities and asking for access are open to people who are not registered', () => {
     const open = ROUTES.filter((r) => r.access.who === 'anyone').map((r) => `${r.kind}:${r.kind === 'command' ? r.title : r.verb}`);
-    expect(open.sort()).toEqual(['action:help', 'command:help', 'command:priorities']);
+    expect(open.sort()).toEqual(['action:access.request', 'action:help', 'command:help', 'command:priorities']);
   });
 
   it('incidents and report are for personal chats only, as are every form that holds restricted details', () => {

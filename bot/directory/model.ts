@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Role } from '../commands';
+import { Role } from '../shared/access';
 import { BoroughId } from '../domain/borough';
 import { Instant } from '../domain/common';
 import { ConversationReference } from '../domain/conversation';

@@ -1,4 +1,4 @@
-import type { Role } from '../commands';
+import type { Role } from '../shared/access';
 import type { Member } from '../domain/member';
 import { accessDecisionCard, accessRequestCard, memberCard, peopleCard } from '../../cards/directory';
 import { londonDate, londonDateTime } from '../../cards/format';

@@ -1,6 +1,6 @@
 import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, MessageFactory, TeamsInfo, type TurnContext } from 'botbuilder';
-import { ACTION_ROUTES } from '../commands';
+import { ACTION_ROUTES, parseCommand } from '../commands';
 import type { AppContext } from '../context';
 import { recordInstallation } from '../conversation/install';
 import { identifyCaller } from '../conversation/user';
@@ -98,10 +98,13 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
   // Every command and card action goes through the one gate (./gate.ts): declared access and data schema first.
   app.activity('message', async (context) => {
     const turn = await turnOf(context);
-    // Someone the directory does not know (or no longer admits) gets the request-access card, and nothing else.
-    const card =
-      (turn.caller.member ? undefined : await gateUnknown(ctx, { ...turn, email: await emailOf(context) })) ??
-      (await runCommand(ctx, context.activity.text ?? '', turn));
+    const text = context.activity.text ?? '';
+    // Someone the directory does not know (or no longer admits) who says "help", or anything that is not a
+    // command, gets the request-access card. A command goes through the gate as for anyone: the public ones
+    // answer, the rest are refused (audited) with a pointer to asking for access.
+    const command = parseCommand(text);
+    const asksForAccess = !turn.caller.member && (!command || command.title === 'help');
+    const card = (asksForAccess ? await gateUnknown(ctx, { ...turn, email: await emailOf(context) }) : undefined) ?? (await runCommand(ctx, text, turn));
     await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   });
 

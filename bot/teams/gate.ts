@@ -117,7 +117,7 @@ export function refusalCard(route: CommandRoute | ActionRoute, caller: Caller, d
   const needed = describeWho(who);
   const youAre =
     decision.reason === 'unregistered' || !caller.member
-      ? "You are not registered with the concordat. Ask your organisation's Concordat administrator to register you."
+      ? 'You are not registered with the concordat. Say help in your personal chat with Concordat to ask for access: your organisation approves it.'
       : `You are registered as ${caller.member.roles.map((r) => ROLE_LABELS[r]).join(', ')}${caller.organisation ? ` at ${caller.organisation.name}` : ''}. If you need this, ask your Concordat administrator.`;
   return messageCard({
     title: (route.access.refusedTitle ?? `Only ${needed} can use this`).slice(0, 120),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Role } from '../../commands';
+import type { Role } from '../../shared/access';
 import { plainTextRefinement } from '../../domain/plainText';
 import type { Member } from '../../domain/member';
 import type { AccessRequest } from '../model';

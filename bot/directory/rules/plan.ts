@@ -1,5 +1,5 @@
 import type { Member } from '../../domain/member';
-import type { Role } from '../../commands';
+import type { Role } from '../../shared/access';
 import type { Directory, DirectoryOrganisation, DirectoryTheme, PartnershipFile, PeopleFile, PersonEntry } from '../model';
 
 /**
