@@ -112,3 +112,17 @@ describe('the access review', () => {
     expect((await findMember(ctx(), ANA.aadObjectId))?.value.status).toBe('active');
   });
 });
+
+describe('retention of the directory history', () => {
+  it('deletes join requests decided over 13 months ago on the daily run, and keeps pending and recent ones', async () => {
+    const base = { tenantId: HOST, displayName: 'Old Request', organisationId: 'stockport-homes', routedTo: 'organisation' as const, role: 'staff' as const, reason: 'an old request' };
+    const store = ctx().store;
+    await store.joinRequests.upsert({ ...base, aadObjectId: '00000000-0000-4000-8000-0000000000e1', requestedAt: '2026-01-01T09:00:00.000Z', status: 'declined', decidedAt: '2026-01-02T09:00:00.000Z', declineReason: 'not staff' });
+    await store.joinRequests.upsert({ ...base, aadObjectId: '00000000-0000-4000-8000-0000000000e2', requestedAt: '2026-01-01T09:00:00.000Z', status: 'pending' });
+    await store.joinRequests.upsert({ ...base, aadObjectId: '00000000-0000-4000-8000-0000000000e3', requestedAt: '2027-01-01T09:00:00.000Z', status: 'approved', decidedAt: '2027-01-02T09:00:00.000Z' });
+    await runTimer('2027-06-01T06:00:00Z');
+    const left = (await store.joinRequests.listPartition('request')).map((r) => r.value.aadObjectId);
+    expect(left).not.toContain('00000000-0000-4000-8000-0000000000e1');
+    expect(left).toEqual(expect.arrayContaining(['00000000-0000-4000-8000-0000000000e2', '00000000-0000-4000-8000-0000000000e3']));
+  });
+});

@@ -180,3 +180,18 @@ export async function mutateReview(ctx: Ctx, review: AccessReview, change: (r: A
   const keys = ctx.store.accessReviews.keysOf(review);
   return (await ctx.store.accessReviews.mutate(keys, (r) => (r ? change(r) : undefined)))?.value;
 }
+
+/** Deletes requests decided before `cutoff` (pending ones stay until decided). */
+export async function deleteDecidedRequests(ctx: Ctx, cutoff: string): Promise<number> {
+  const old = (await ctx.store.joinRequests.listPartition('request')).filter((r) => r.value.status !== 'pending' && (r.value.decidedAt ?? r.value.requestedAt) < cutoff);
+  for (const r of old) await ctx.store.joinRequests.delete(r.keys, r.etag);
+  return old.length;
+}
+
+/** Keeps an organisation's newest `kept` review rounds (row keys sort by month). */
+export async function dropOldReviews(ctx: Ctx, organisationId: string, kept: number): Promise<number> {
+  const rows = await ctx.store.accessReviews.listPartition(organisationId);
+  const old = rows.slice(0, Math.max(0, rows.length - kept));
+  for (const r of old) await ctx.store.accessReviews.delete(r.keys);
+  return old.length;
+}

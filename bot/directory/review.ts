@@ -8,9 +8,9 @@ import { messageCard } from '../../cards/message';
 import { londonDate } from '../../cards/format';
 import { auditDirectory } from './audit';
 import type { AccessReview, Directory } from './model';
-import { allMembers, createReview, findMember, latestReview, loadDirectory, mutateReview, putMember, deleteMember } from './repository';
+import { allMembers, createReview, deleteDecidedRequests, dropOldReviews, findMember, latestReview, loadDirectory, mutateReview, putMember, deleteMember } from './repository';
 import { mayManage } from './rules/access';
-import { reviewDue, reviewRound } from './rules/review';
+import { addMonths, reviewDue, reviewRound } from './rules/review';
 import { reviewCard } from './views';
 
 /**
@@ -23,6 +23,19 @@ import { reviewCard } from './views';
 export interface ReviewRun {
   opened: { organisationId: string; round: string; members: number; approversReached: number }[];
   closed: { organisationId: string; round: string; suspended: string[] }[];
+  /** Decided join requests and old review rounds deleted (their retention, bot/retention/policies.ts). */
+  pruned: number;
+}
+
+/** Decided join requests are kept 13 months after the decision; review rounds, the last 8 per organisation. */
+export const JOIN_REQUEST_RETENTION_MONTHS = 13;
+export const REVIEW_ROUNDS_KEPT = 8;
+
+async function pruneDirectoryHistory(ctx: AppContext, now: Date, directory: Directory): Promise<number> {
+  const cutoff = new Date(addMonths(now.toISOString(), -JOIN_REQUEST_RETENTION_MONTHS)).toISOString();
+  let pruned = await deleteDecidedRequests(ctx, cutoff);
+  for (const org of directory.organisations) pruned += await dropOldReviews(ctx, org.id, REVIEW_ROUNDS_KEPT);
+  return pruned;
 }
 
 const reviewable = (m: Member) => m.status !== 'suspended' && m.source !== 'file';
@@ -32,7 +45,7 @@ export async function runAccessReview(ctx: AppContext): Promise<ReviewRun> {
   const directory = await loadDirectory(ctx);
   const settings = directory.settings.accessReview;
   const members = await allMembers(ctx);
-  const run: ReviewRun = { opened: [], closed: [] };
+  const run: ReviewRun = { opened: [], closed: [], pruned: await pruneDirectoryHistory(ctx, now, directory) };
   for (const org of directory.organisations.filter((o) => !o.retiredAt)) {
     const latest = (await latestReview(ctx, org.id))?.value;
     if (latest && !latest.closedAt) {

@@ -15,9 +15,10 @@ export interface RetentionPolicy {
 }
 
 export const RETENTION_POLICIES: Record<keyof Tables, RetentionPolicy> = {
-  organisations: { holds: 'partner organisations (names, kinds, boroughs)', retention: 'while a partner', enforcedBy: 'removed by the directory when an organisation leaves' },
-  members: { holds: 'people: Entra id, display name, organisation, roles', retention: 'while a member', enforcedBy: 'removed by the directory when a person leaves or is removed' },
-  themes: { holds: 'configured themes', retention: 'while configured', enforcedBy: 'configuration (no personal data)' },
+  directory: { holds: 'the partnership file as applied, one version per apply: organisations (tenant ids, e-mail domains), themes, named people (Entra id, name, job title), administrators, settings', retention: 'the last 20 versions (each carries its retired organisations and themes, so names keep resolving)', enforcedBy: 'each apply drops the version 20 behind the one it commits (bot/directory/repository.ts dropVersion)' },
+  members: { holds: 'people: Entra id, tenant, display name, job title, organisation, roles, status', retention: 'while a member', enforcedBy: 'deleted when an approver removes them, a partnership or people file drops them, or an access review removes them (bot/directory/)' },
+  joinRequests: { holds: 'requests to join: Entra id, tenant, name, e-mail, organisation, role, reason, decision and its reason', retention: '13 months after the decision (pending ones until decided)', enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)' },
+  accessReviews: { holds: "access review rounds: an organisation's members (Entra id, name) and each one's outcome", retention: 'the last 8 rounds per organisation (two years at the default quarterly review)', enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)' },
   conversations: { holds: 'where the bot is installed (conversation ids, a person\'s Entra id for 1:1 chats)', retention: 'while installed', enforcedBy: 'deleted when the bot is removed (installationUpdate) or Teams answers that the conversation is gone' },
   audit: { holds: 'the s.62 audit log: who did what to which subject, recipients, justifications (never erased content)', retention: 'AUDIT_RETENTION_MONTHS, default 72 (6 years) after the event', enforcedBy: 'retention run: oldest events pruned from the front of each chain, the head anchored (bot/audit/log.ts pruneAuditPartition)' },
   channelMappings: { holds: 'channel → boroughs and themes', retention: 'while mapped', enforcedBy: 'unmapped by an administrator, or deleted with the conversation' },

@@ -5,7 +5,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { loadConfig } from '../../bot/config';
 import { silentLogger } from '../../bot/context';
 import { createRuntime, type Runtime } from '../../bot/runtime';
-import { seedDemoDataIfEmpty } from '../../bot/seed/seed';
+import { applyDemoPartnershipIfEmpty } from '../../scripts/demoPartnership';
 import { startLocalHost, type LocalHost } from '../../scripts/localFunctionsHost';
 import { ensureChromium } from '../../scripts/playground/ensureChromium';
 import { playgroundConfigFor } from '../../scripts/playground/people';
@@ -71,7 +71,7 @@ export async function startJourneyWorld(people: readonly string[]): Promise<Jour
   const { connectionString, prefix } = await freshStore();
   let offsetMs = 0;
   const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix }), silentLogger, () => new Date(Date.now() + offsetMs));
-  await seedDemoDataIfEmpty(runtime.ctx.store);
+  await applyDemoPartnershipIfEmpty(runtime.ctx);
   const host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0 });
   const playgrounds: RunningPlayground[] = [];
   const clients: PlaygroundClient[] = [];
