@@ -262,3 +262,21 @@ describe("an organisation's default sharing", () => {
     expect(defaultFormValues({ ...stockportHomes, defaultSharing: [] }, orgs, now, 'Europe/London').sharedWith).toBe('gmp,stockport-council');
   });
 });
+
+describe('hotspot rules from the partnership file', () => {
+  it("are the ones in force once applied: the file's rule set and each borough's local changes", async () => {
+    const { hotspotSettingsOf } = await import('../bot/directory/settings');
+    const { rulesFor } = await import('../bot/domain/hotspots');
+    const { loadConfig } = await import('../bot/config');
+    const { ctx } = await setup();
+    const config = loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: 'UseDevelopmentStorage=true' });
+    const withConfig = { ...ctx, config: { ...config, auditChainKey: '' } };
+    expect(await hotspotSettingsOf(withConfig)).toEqual(config.hotspots); // no directory yet: the configuration's
+    const file = readJson(PLAN_2025_FILE);
+    file.boroughs.find((b: { id: string }) => b.id === 'wigan').hotspots = { asb: { threshold: 7, windowDays: 21 } };
+    expect((await applyDirectoryFile(ctx, file, { aadObjectId: DAN })).ok).toBe(true);
+    const settings = await hotspotSettingsOf(withConfig);
+    expect(rulesFor(settings, 'wigan').find((r) => r.id === 'asb')).toMatchObject({ threshold: 7, windowDays: 21, themeId: 'safer-streets' });
+    expect(rulesFor(settings, 'bolton').find((r) => r.id === 'asb')).toMatchObject({ threshold: 5, windowDays: 14, themeId: 'safer-streets' });
+  });
+});

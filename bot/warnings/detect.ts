@@ -1,4 +1,5 @@
 import { odata } from '@azure/data-tables';
+import { hotspotSettingsOf } from '../directory/settings';
 import { channelsFor } from '../channels/lookup';
 import type { AppContext } from '../context';
 import { BOROUGHS, type BoroughId } from '../domain/borough';
@@ -39,7 +40,8 @@ export interface DetectionResult {
 export async function detectHotspots(ctx: AppContext, opts: { boroughs?: readonly BoroughId[] } = {}): Promise<DetectionResult> {
   const boroughs = opts.boroughs ?? BOROUGHS.map((b) => b.id);
   const now = ctx.clock();
-  const rulesBy = new Map(boroughs.map((b) => [b, rulesFor(ctx.config.hotspots, b)]));
+  const settings = await hotspotSettingsOf(ctx);
+  const rulesBy = new Map(boroughs.map((b) => [b, rulesFor(settings, b)]));
   const loaded = await incidentsByWindow(ctx, rulesBy, (days) => new Date(now.getTime() - days * DAY_MS), now);
   const incidentsOf = (borough: BoroughId, days: number) => loaded.get(`${borough}|${days}`) ?? [];
   const results = await Promise.all(boroughs.map((b) => detectInBorough(ctx, b, rulesBy.get(b)!, now, incidentsOf)));

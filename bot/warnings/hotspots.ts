@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { hotspotSettingsOf } from '../directory/settings';
 import { BOROUGHS, boroughById, type BoroughId } from '../domain/borough';
 import { findHotspots, rulesFor } from '../domain/hotspots';
 import { CATEGORY_LABELS } from '../domain/taxonomy';
@@ -44,7 +45,8 @@ export interface HotspotRecord {
 export async function hotspotsFor(ctx: AppContext, opts: { boroughs?: readonly BoroughId[]; from: Date; to: Date }): Promise<HotspotRecord[]> {
   const boroughs = opts.boroughs ?? BOROUGHS.map((b) => b.id);
   const tz = ctx.config.timeZone;
-  const rulesBy = new Map(boroughs.map((b) => [b, rulesFor(ctx.config.hotspots, b)]));
+  const settings = await hotspotSettingsOf(ctx);
+  const rulesBy = new Map(boroughs.map((b) => [b, rulesFor(settings, b)]));
   const loaded = await incidentsByWindow(ctx, rulesBy, (days) => new Date(opts.from.getTime() - days * DAY_MS), opts.to);
   const perBorough = boroughs.map((borough) =>
     rulesBy.get(borough)!.flatMap((rule) =>

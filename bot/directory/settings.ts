@@ -1,0 +1,16 @@
+import type { AppContext } from '../context';
+import { HotspotSettings } from '../domain/hotspots';
+import { loadDirectory } from './repository';
+
+/**
+ * The hotspot rules in force: the partnership file's (its rule set, and each
+ * borough's local changes over HOTSPOT_RULES), or the configuration's alone
+ * while the store has no directory yet.
+ */
+export async function hotspotSettingsOf(ctx: Pick<AppContext, 'store' | 'config'>): Promise<HotspotSettings> {
+  const d = await loadDirectory(ctx);
+  if (d.version === 0) return ctx.config.hotspots;
+  const boroughs: HotspotSettings['boroughs'] = { ...ctx.config.hotspots.boroughs };
+  for (const b of d.boroughs) if (Object.keys(b.hotspots).length) boroughs[b.id] = { ...boroughs[b.id], ...b.hotspots };
+  return HotspotSettings.parse({ rules: d.settings.hotspotRules ?? ctx.config.hotspots.rules, boroughs });
+}
