@@ -30,6 +30,26 @@ export type IncidentFormData = z.input<typeof IncidentFormData>;
 
 const COUNT_FIELDS = ['victims', 'suspects', 'witnesses'] as const;
 
+/** The fields shown first on a new report: what an officer on an estate fills in. The rest start folded, with defaults. */
+export const FIRST_FIELDS = ['category', 'area', 'postcodeDistrict', 'summary'] as const;
+
+const titleOf = (choices: readonly { title: string; value: string }[], value: string) => choices.find((c) => c.value === value)?.title ?? value;
+
+/** One line saying what the folded fields hold, so the common report needs no unfolding. */
+function defaultsLine(d: z.output<typeof IncidentFormData>, values: FormValues): string {
+  const c = d.choices;
+  const when = values.occurredDate === d.today ? `today at ${values.occurredTime.slice(0, 5)}` : `${values.occurredDate} ${values.occurredTime.slice(0, 5)}`;
+  const shared = values.sharedWith.split(',').filter(Boolean).map((v) => titleOf(c.share, v).replace(/ \(always\)$/, ''));
+  const actions = values.actions.split(',').filter(Boolean).map((v) => titleOf(c.action, v));
+  return [
+    `${titleOf(c.borough, values.borough)}, ${when}`,
+    `${titleOf(c.risk, values.risk).split(':')[0]} risk`,
+    `actions: ${actions.join(', ').toLowerCase() || 'none chosen'}`,
+    `shared with ${shared.join(', ') || 'the police only'}`,
+    values.marking,
+  ].join(' · ');
+}
+
 /**
  * The report (or edit) form. Given the values and errors of a bad
  * submission, it is the same card back with everything the user typed kept
@@ -43,6 +63,8 @@ export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
   // Input.Number needs a number; text a client should never send is shown as empty, with its error kept.
   const numbers = Object.fromEntries(COUNT_FIELDS.map((f) => [f, /^\d{1,3}$/.test(values[f].trim()) ? Number(values[f]) : null]));
   const editing = d.mode.kind === 'edit';
+  // Folded unless editing, or a folded field has something to fix (its message must be seen).
+  const showMore = editing || FORM_FIELDS.some((f) => !(FIRST_FIELDS as readonly string[]).includes(f) && errors[f]);
   const submitData =
     d.mode.kind === 'edit'
       ? { verb: 'incident.edit.submit', submissionId: d.mode.submissionId, reference: d.mode.reference, baseVersion: d.mode.baseVersion }
@@ -52,9 +74,12 @@ export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
       title: d.mode.kind === 'edit' ? `Edit ${d.mode.reference}` : 'Report an incident',
       intro: editing
         ? 'Change what needs correcting. Every change is kept in the incident\'s history with your name.'
-        : 'Fields marked * are required. Takes under a minute; nothing is shared until you submit.',
+        : 'Four fields and submit. Nothing is shared until you do.',
       errorSummary: problems === 0 ? '' : problems === 1 ? 'One field needs attention: see below.' : `${problems} fields need attention: see below.`,
       editing,
+      showMore,
+      moreTitle: 'More: when, risk, sharing',
+      defaultsLine: defaultsLine(d, values),
       whenNote:
         d.mode.kind === 'edit'
           ? `${d.mode.fixedWhere}. The borough and time set the reference number, so they cannot be edited.`

@@ -15,6 +15,8 @@ import { startJourneyWorld, type JourneyWorld } from './support/journey';
  */
 let world: JourneyWorld;
 const JOURNEY = { timeout: 90_000 };
+/** A phone screen's height for a card, in CSS px (a 360 x 740 screen less Teams' header and compose box). */
+const PHONE_SCREEN_PX = 740;
 
 beforeAll(async () => {
   world = await startJourneyWorld(['Priya Shah', 'Tom Bradley', 'Helen Okafor', 'Dan Whitworth']);
@@ -52,6 +54,11 @@ describe('Priya Shah, housing officer at Stockport Homes, reports an incident', 
     await priya.click(help, 'Report incident');
     const form = await priya.card('Report an incident');
     await priya.shoot('journey-report-form', form);
+    // On a phone the report is one screen: four fields, the rest folded with their defaults stated.
+    // (The form that showed every field was 2,323 px tall here, at 280 px wide: more than three screens.)
+    const { height } = await priya.cardSizeAtPhoneWidth(form);
+    expect(height).toBeLessThan(PHONE_SCREEN_PX);
+    priya.taps = 0;
     await priya.choose(form, 'Category', 'Criminal damage');
     await priya.fill(form, 'Area or estate', 'Brinnington estate');
     await priya.fill(form, 'Postcode district', 'SK5');
@@ -66,6 +73,38 @@ describe('Priya Shah, housing officer at Stockport Homes, reports an incident', 
     const recorded = await priya.card(/Recorded: STO-/);
     reference = /STO-\d{4}-\d{6}/.exec((await recorded.textContent()) ?? '')![0];
     await priya.shoot('journey-report-recorded', recorded);
+  });
+
+  it('reports again from the same estate in four taps: her last place and sharing are remembered', JOURNEY, async () => {
+    const priya = world.person('Priya Shah');
+    await priya.say('report');
+    const form = await priya.card('Report an incident');
+    await expect.poll(() => form.getByLabel(/^Area or estate/).first().inputValue()).toBe('Brinnington estate');
+    await expect.poll(() => form.getByLabel(/^Postcode district/).first().inputValue()).toBe('SK5');
+    priya.taps = 0;
+    await priya.choose(form, 'Category', 'Anti-social behaviour – nuisance');
+    await priya.fill(form, 'Summary', 'Loud music from a flat on the third floor until 3am, second night running.');
+    await priya.click(form, 'Submit report');
+    const recorded = await priya.card(/Recorded: STO-/);
+    expect(priya.taps).toBe(4);
+    expect(await recorded.textContent()).toMatch(/Brinnington estate, SK5/);
+  });
+
+  it('unfolds the rest of the form when she needs it, and a problem there is shown unfolded', JOURNEY, async () => {
+    const priya = world.person('Priya Shah');
+    await priya.say('report');
+    const form = await priya.card('Report an incident');
+    await expect(form.getByLabel(/^Risk level/).first().isVisible()).resolves.toBe(false);
+    await priya.reveal(form, /More: when, risk, sharing/);
+    await priya.choose(form, 'Category', 'Criminal damage');
+    await priya.fill(form, 'Summary', 'Bus shelter glass smashed on Brinnington Road overnight.');
+    await priya.fill(form, 'Police log or crime reference', 'not a reference');
+    await priya.click(form, 'Submit report');
+    const again = await priya.card('Report an incident');
+    // The folded part comes back open, the message beside its field, everything typed kept.
+    await expect.poll(() => again.getByLabel(/^Police log or crime reference/).first().inputValue()).toBe('not a reference');
+    await expect.poll(() => again.getByLabel(/^Summary/).first().inputValue()).toBe('Bus shelter glass smashed on Brinnington Road overnight.');
+    await priya.shoot('journey-report-form-unfolded-error', again.getByLabel(/^Police log or crime reference/).first());
   });
 
   it('opens the details, adds an update and corrects the area', JOURNEY, async () => {

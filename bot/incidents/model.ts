@@ -123,3 +123,21 @@ export type IncidentIndexEntry = z.infer<typeof IncidentIndexEntry>;
 /** submission id → reference: the idempotency record of a report card. */
 export const IncidentSubmission = z.object({ submissionId: SubmissionId, reference: IncidentReference, at: Instant });
 export type IncidentSubmission = z.infer<typeof IncidentSubmission>;
+
+/**
+ * What a reporter chose on their last report, offered again on their next
+ * one (an officer reports from the same patch, to the same partners): one
+ * row per person, replaced at each report. Choices only: no summary, no
+ * details, nothing about a person. Deleted by the retention sweep once older
+ * than the incident retention period.
+ */
+export const ReportDefaults = z.object({
+  aadObjectId: EntraObjectId,
+  borough: BoroughId,
+  area: z.string().trim().max(80),
+  postcodeDistrict: PostcodeDistrict,
+  sharedWith: z.array(OrganisationId).max(50),
+  marking: ProtectiveMarking,
+  updatedAt: Instant,
+});
+export type ReportDefaults = z.infer<typeof ReportDefaults>;

@@ -10,6 +10,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import { defaultFormValues, formatLocal, formChoices } from './present';
 import { registered } from './request';
 import { allOrganisations } from '../referenceData';
+import type { IncidentRecord, ReportDefaults } from './model';
 
 
 export function notRegisteredCard(): AdaptiveCard {
@@ -25,18 +26,18 @@ export function newSubmissionId(): string {
   return randomUUID().replace(/-/g, '');
 }
 
-/** The report form: blank with sensible defaults, or a bad submission back with its values and errors. */
+/** The report form: blank with sensible defaults (and the reporter's last choices), or a bad submission back with its values and errors. */
 export function reportFormCard(
   ctx: AppContext,
   organisations: readonly Organisation[],
   reporter: Organisation,
-  opts: { submissionId?: string; values?: FormValues; errors?: FormErrors } = {},
+  opts: { submissionId?: string; values?: FormValues; errors?: FormErrors; remembered?: ReportDefaults } = {},
 ): AdaptiveCard {
   const now = ctx.clock();
   const tz = ctx.config.timeZone;
   return incidentFormCard({
     mode: { kind: 'report', submissionId: opts.submissionId ?? newSubmissionId() },
-    values: opts.values ?? defaultFormValues(reporter, organisations, now, tz),
+    values: opts.values ?? withRemembered(defaultFormValues(reporter, organisations, now, tz), opts.remembered, organisations),
     errors: opts.errors ?? {},
     today: toWallClock(now, tz).date,
     reportedAt: formatLocal(now, tz),
@@ -44,10 +45,53 @@ export function reportFormCard(
   });
 }
 
+/**
+ * The last report's place and sharing, where they still make sense: an organisation that has since left is
+ * dropped from the sharing, and the police stay (they always see incidents).
+ */
+function withRemembered(values: FormValues, remembered: ReportDefaults | undefined, organisations: readonly Organisation[]): FormValues {
+  if (!remembered) return values;
+  const known = new Set(organisations.map((o) => o.id));
+  const police = organisations.filter((o) => o.kind === 'police').map((o) => o.id);
+  const sharedWith = [...new Set([...police, ...remembered.sharedWith.filter((id) => known.has(id))])];
+  return {
+    ...values,
+    borough: remembered.borough,
+    area: remembered.area,
+    postcodeDistrict: remembered.postcodeDistrict,
+    sharedWith: sharedWith.join(','),
+    marking: remembered.marking,
+  };
+}
+
+/** The reporter's last choices, if any (a damaged row is ignored: the form falls back to the defaults). */
+export async function rememberedChoices(ctx: AppContext, aadObjectId: string): Promise<ReportDefaults | undefined> {
+  try {
+    return (await ctx.store.reportDefaults.get({ partitionKey: 'defaults', rowKey: aadObjectId }))?.value;
+  } catch (err) {
+    ctx.log.warn('report defaults unreadable; using the standard defaults', { error: (err as Error).message });
+    return undefined;
+  }
+}
+
+/** Keeps a report's place and sharing for the reporter's next report. Idempotent (one row per person, replaced). */
+export async function rememberChoices(ctx: AppContext, aadObjectId: string, record: Pick<IncidentRecord, 'borough' | 'area' | 'postcodeDistrict' | 'sharedWith' | 'marking'>): Promise<void> {
+  await ctx.store.reportDefaults.upsert({
+    aadObjectId,
+    borough: record.borough,
+    area: record.area,
+    postcodeDistrict: record.postcodeDistrict,
+    sharedWith: record.sharedWith,
+    marking: record.marking,
+    updatedAt: ctx.clock().toISOString(),
+  });
+}
+
 /** `report` and the help card's "Report incident" button. */
 export async function openReportForm(ctx: AppContext, caller: Caller): Promise<AdaptiveCard> {
   if (!registered(caller)) return notRegisteredCard();
-  return reportFormCard(ctx, await allOrganisations(ctx), caller.organisation);
+  const [organisations, remembered] = await Promise.all([allOrganisations(ctx), rememberedChoices(ctx, caller.aadObjectId)]);
+  return reportFormCard(ctx, organisations, caller.organisation, { remembered });
 }
 
 export { formValuesOf };

@@ -43,7 +43,10 @@ export async function applyRetention(ctx: AppContext, opts: { months?: number } 
       ctx.log.error('retention failed for an incident', { reference: r.reference, error: (err as Error).message });
     }
   }
-  ctx.log.info('retention applied', { cutoff, anonymised: result.anonymised.length, failed: result.failed.length });
+  // A reporter's remembered choices go with the reports they came from.
+  const staleDefaults = await ctx.store.reportDefaults.query(odata`PartitionKey eq 'defaults' and updatedAt lt ${cutoff}`);
+  for (const row of staleDefaults) await ctx.store.reportDefaults.delete({ partitionKey: 'defaults', rowKey: row.value.aadObjectId });
+  ctx.log.info('retention applied', { cutoff, anonymised: result.anonymised.length, failed: result.failed.length, reportDefaultsDeleted: staleDefaults.length });
   return result;
 }
 

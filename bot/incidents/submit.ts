@@ -15,7 +15,7 @@ import { announceIncident } from './announce';
 import { auditIncident, stableId } from './audit';
 import { SubmissionId, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { incidentButtons, summaryFacts } from './present';
-import { notRegisteredCard, reportFormCard } from './reportForm';
+import { notRegisteredCard, rememberChoices, reportFormCard } from './reportForm';
 import { allocateReference, loadIncident } from './repository';
 import { registered } from './request';
 import { weekMarkOp } from './weekMark';
@@ -100,6 +100,8 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
 
   const stored = await store(ctx, record);
   const repeat = await afterStored(ctx, stored, organisations);
+  // Only after the report is safely stored: the next form starts from this one's place and sharing.
+  await rememberChoices(ctx, caller.aadObjectId, stored);
   ctx.log.info('incident reported', { reference, borough: stored.borough, risk: stored.risk });
   return confirmationCard(ctx, stored, organisations, repeat);
 }

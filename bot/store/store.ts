@@ -18,7 +18,7 @@ import { incidentPartitionKey } from '../domain/isoWeek';
 import { ReferenceCounter } from '../domain/referenceCounter';
 import { ComplaintIndexEntry, HotspotWarning, warningRowKey } from '../warnings/model';
 import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from '../directory/tables';
-import { IncidentIndexEntry, IncidentRow, IncidentSubmission, historyRowKey, WEEK_MARK_KEY } from '../incidents/model';
+import { IncidentIndexEntry, IncidentRow, IncidentSubmission, ReportDefaults, historyRowKey, WEEK_MARK_KEY } from '../incidents/model';
 
 export type StorageConnection = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
 
@@ -106,6 +106,12 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
     incidentSubmissions: table('IncidentSubmissions', {
       schema: IncidentSubmission,
       keys: (s) => ({ partitionKey: s.submissionId, rowKey: 's' }),
+    }),
+    reportDefaults: table('ReportDefaults', {
+      schema: ReportDefaults,
+      // One row per reporter: the choices of their last report, offered on the next.
+      keys: (d) => ({ partitionKey: 'defaults', rowKey: d.aadObjectId }),
+      columns: (d) => ({ updatedAt: d.updatedAt }),
     }),
     counters: table('Counters', {
       schema: ReferenceCounter,
