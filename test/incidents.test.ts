@@ -571,7 +571,7 @@ describe('retention', () => {
   });
 
   it("deletes a reporter's remembered form choices once they are as old as the reports they came from", async () => {
-    const old = { aadObjectId: AISHA.aadObjectId, borough: 'salford', area: 'Pendleton', postcodeDistrict: 'M6', sharedWith: ['gmp'], marking: 'OFFICIAL-SENSITIVE' as const };
+    const old = { aadObjectId: AISHA.aadObjectId, borough: 'salford' as const, area: 'Pendleton', postcodeDistrict: 'M6', sharedWith: ['gmp'], marking: 'OFFICIAL-SENSITIVE' as const };
     bot.now.value = new Date('2028-03-01T02:30:00Z');
     await store().reportDefaults.upsert({ ...old, updatedAt: '2027-01-15T10:00:00.000Z' });
     await store().reportDefaults.upsert({ ...old, aadObjectId: TOM.aadObjectId, updatedAt: '2028-02-01T10:00:00.000Z' });
