@@ -95,6 +95,8 @@ export function digestCard(input: DigestCardInput): AdaptiveCard {
       yAxisTitle: 'Incidents',
       data: f.trend.map((t) => ({ x: t.week.slice(5), y: t.count })),
     },
+    // The chart's figures in words too: iOS Teams renders no chart (and no fallback), and screen readers read text.
+    trendText: `Incidents per week: ${f.trend.map((t) => `${t.week.slice(5)} ${t.count}`).join(' · ')}`,
     trendRows: f.trend.map((t, i) => ({
       week: t.week.slice(5),
       count: String(t.count),

@@ -230,6 +230,18 @@ describe('the digest card', () => {
     expect(text).toMatch(/Day of action · Stockport, Brinnington · Wed 28 Oct/);
   });
 
+  it('reads without the chart: iOS Teams draws neither the chart nor its fallback, so every week\'s figure is also in the text', async () => {
+    const card = (await build('public-safety'))!.card as any;
+    const withoutCharts = (n: any): any =>
+      Array.isArray(n)
+        ? n.filter((e) => !(typeof e?.type === 'string' && e.type.startsWith('Chart.'))).map(withoutCharts)
+        : n && typeof n === 'object'
+          ? Object.fromEntries(Object.entries(n).map(([k, v]) => [k, withoutCharts(v)]))
+          : n;
+    const text = textOfCard(withoutCharts(card));
+    expect(text).toContain('Incidents per week: W39 0 · W40 2 · W41 1 · W42 2 · W43 5');
+  });
+
   it('carries no names, incident text or addresses', async () => {
     const card = (await build('public-safety'))!.card as any;
     const json = JSON.stringify(card);
