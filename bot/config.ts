@@ -7,8 +7,11 @@ import { DEFAULT_HOTSPOT_SETTINGS, HotspotOverrides, HotspotSettings } from './d
  * Start-up configuration, parsed once from the environment.
  *
  * `local` runs without bot credentials against Azurite and the Agents
- * Playground; it is refused unless the server binds to loopback, so an
- * unauthenticated bot can never be reached from another machine.
+ * Playground. It must be chosen explicitly (CONCORDAT_MODE has no default:
+ * an app setting forgotten in Azure must not mean "unauthenticated"), only
+ * the dev host and the tests choose it, the Functions entry point refuses it
+ * (functions/index.ts), it binds to loopback only, and it refuses real
+ * storage, so the public demo partner secret and hash key never meet real data.
  * `production` refuses to start without credentials and real storage.
  */
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -21,7 +24,9 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
 
 const RawEnv = z.object({
-  CONCORDAT_MODE: z.enum(['local', 'production']).default('local'),
+  CONCORDAT_MODE: z.enum(['local', 'production'], {
+    errorMap: () => ({ message: 'set CONCORDAT_MODE=production (or local, which only the development host and the tests use)' }),
+  }),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   STORAGE_CONNECTION: optionalString,
@@ -176,6 +181,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (e.MicrosoftAppId) {
       throw new ConfigError(['MicrosoftAppId is set but CONCORDAT_MODE=local: set CONCORDAT_MODE=production to use bot credentials.']);
     }
+    if (e.STORAGE_ACCOUNT_URL || (e.STORAGE_CONNECTION && !isLocalEmulator(e.STORAGE_CONNECTION))) {
+      throw new ConfigError([
+        'CONCORDAT_MODE=local runs unauthenticated with public demo keys, so it only uses the local storage emulator (Azurite on this machine). Unset STORAGE_CONNECTION / STORAGE_ACCOUNT_URL, or set CONCORDAT_MODE=production.',
+      ]);
+    }
     return Config.parse({
       mode: 'local',
       ...common,
@@ -210,6 +220,30 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     referenceHashKey: e.REFERENCE_HASH_KEY,
     storage: e.STORAGE_CONNECTION ? { connectionString: e.STORAGE_CONNECTION } : { accountUrl: e.STORAGE_ACCOUNT_URL },
     bot: { appId: e.MicrosoftAppId, appType, tenantId: e.MicrosoftAppTenantId, password: e.MicrosoftAppPassword },
+  });
+}
+
+/** Azurite on this machine: the development account, with every endpoint on loopback. */
+export function isLocalEmulator(connectionString: string): boolean {
+  const parts = new Map(
+    connectionString
+      .split(';')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => {
+        const at = p.indexOf('=');
+        return [p.slice(0, at).toLowerCase(), p.slice(at + 1)] as const;
+      }),
+  );
+  if (parts.get('usedevelopmentstorage') === 'true') return ![...parts.keys()].some((k) => k.endsWith('endpoint') || k === 'developmentstorageproxyuri');
+  if (parts.get('accountname') !== 'devstoreaccount1') return false;
+  const endpoints = [...parts.entries()].filter(([k]) => k.endsWith('endpoint')).map(([, v]) => v);
+  return endpoints.every((u) => {
+    try {
+      return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(u).hostname);
+    } catch {
+      return false;
+    }
   });
 }
 

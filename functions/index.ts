@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { loadConfig } from '../bot/config';
+import { ConfigError, loadConfig } from '../bot/config';
 import { runtimeFromEnv } from '../bot/runtime';
 import { wakeQueueName } from '../bot/outbox/wake';
 import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, TIMER_FUNCTIONS } from './registry';
@@ -7,6 +7,11 @@ import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, TIMER_FUNCTIONS } from './registry';
 // Fail at load, before any function is registered: a misconfigured production
 // app must not start, let alone answer unauthenticated.
 const config = loadConfig(process.env);
+// Local mode is unauthenticated: it belongs to the dev host and the tests, never to the Functions host (which
+// ignores HOST, so local mode's loopback check would prove nothing here).
+if (config.mode !== 'production') {
+  throw new ConfigError(['CONCORDAT_MODE=local is for the development host (npm start) and the tests; the Functions host runs CONCORDAT_MODE=production only.']);
+}
 
 /** Entry point for the Azure Functions host: registers every function from the registry. */
 for (const fn of HTTP_FUNCTIONS) {

@@ -1,7 +1,8 @@
 import type { HttpRequest, HttpResponse, InvocationContext, Timer } from '@azure/functions';
 import type { Runtime } from '../bot/runtime';
 import { health } from './health';
-import { messages } from './messages';
+import { MAX_ACTIVITY_BYTES, messages } from './messages';
+import { MAX_BODY_BYTES } from '../bot/partners/signedRequest';
 import { retention } from './retention';
 import { outbox, outboxWake } from './outbox';
 import { reminders } from './reminders';
@@ -20,11 +21,11 @@ export type QueueHandler = (message: unknown, context: InvocationContext, runtim
  * Every function, in one list. The Functions host (functions/index.ts) and
  * the local dev host both register from here, so they cannot drift apart.
  */
-export const HTTP_FUNCTIONS: { name: string; route: string; methods: ('GET' | 'POST')[]; handler: HttpHandler }[] = [
-  { name: 'messages', route: 'messages', methods: ['POST'], handler: messages },
-  { name: 'health', route: 'health', methods: ['GET'], handler: health },
-  { name: 'alerts', route: 'alerts', methods: ['POST'], handler: alerts },
-  { name: 'priorities', route: 'priorities', methods: ['POST'], handler: priorities },
+export const HTTP_FUNCTIONS: { name: string; route: string; methods: ('GET' | 'POST')[]; maxBodyBytes: number; handler: HttpHandler }[] = [
+  { name: 'messages', route: 'messages', methods: ['POST'], maxBodyBytes: MAX_ACTIVITY_BYTES, handler: messages },
+  { name: 'health', route: 'health', methods: ['GET'], maxBodyBytes: 0, handler: health },
+  { name: 'alerts', route: 'alerts', methods: ['POST'], maxBodyBytes: MAX_BODY_BYTES, handler: alerts },
+  { name: 'priorities', route: 'priorities', methods: ['POST'], maxBodyBytes: MAX_BODY_BYTES, handler: priorities },
 ];
 
 /** Timers use NCRONTAB (six fields, seconds first), as the Functions host does. */

@@ -17,7 +17,8 @@ const ROOT = path.resolve(__dirname, '..');
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const env = { ...process.env };
+  // The dev host is the one place that chooses local (unauthenticated) mode when none is set.
+  const env: NodeJS.ProcessEnv = { ...process.env, CONCORDAT_MODE: process.env.CONCORDAT_MODE ?? 'local' };
   const stops: (() => Promise<void>)[] = [];
   const shutdown = async (code: number) => {
     for (const stop of stops.reverse()) await stop().catch(() => {});

@@ -6,6 +6,7 @@ import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import type { Runtime } from '../bot/runtime';
 import { wakeQueueName } from '../bot/outbox/wake';
 import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, TIMER_FUNCTIONS, type QueueHandler } from '../functions/registry';
+import { declaredTooLarge, readLimited, tooLarge } from '../functions/body';
 import { matches, parseNcrontab } from './ncrontab';
 
 /**
@@ -56,9 +57,17 @@ async function serve(runtime: Runtime, req: http.IncomingMessage, res: http.Serv
   if (!fn || !url.pathname.startsWith('/api/')) return send(res, 404, { error: `no function at ${url.pathname}` });
   if (!fn.methods.includes((req.method ?? 'GET') as 'GET' | 'POST')) return send(res, 405, { error: `${req.method} not allowed` });
 
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
+  // Read with the function's byte limit: never the whole of a huge body (see functions/body.ts).
+  const refuse = (error: string) => {
+    // Close the connection once the 413 is out: reading (even discarding) the rest is what the limit prevents.
+    res.setHeader('connection', 'close');
+    res.on('finish', () => req.socket.destroy());
+    send(res, 413, { error });
+  };
+  if (declaredTooLarge(req.headers['content-length'], fn.maxBodyBytes)) return refuse(tooLarge(fn.maxBodyBytes).error);
+  const read = await readLimited(req.iterator({ destroyOnReturn: false }), fn.maxBodyBytes, () => req.pause());
+  if (!read.ok) return refuse(read.error);
+  const body = read.text;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
 

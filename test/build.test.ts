@@ -21,8 +21,8 @@ describe('the esbuild bundle of the Function App', () => {
     expect(built.externals.filter((e) => !allowed.includes(e))).toEqual([]);
     expect(built.externals).toContain('@azure/functions-core');
 
-    // Loaded from a temp folder with no node_modules in reach, under the
-    // default local configuration, through a stand-in for the worker's core.
+    // Loaded from a temp folder with no node_modules in reach, under a
+    // placeholder production configuration, through a stand-in for the worker's core.
     const loaded = loadEntry(built.outFile);
     expect(loaded.stderr).not.toMatch(/test mode/);
     const http = loaded.registered.filter((f) => f.trigger === 'httpTrigger');
@@ -45,6 +45,13 @@ describe('the esbuild bundle of the Function App', () => {
       const trigger = Object.values(timers.find((f) => f.name === spec.name)!.bindings).find((b) => b.type === 'timerTrigger');
       expect(trigger).toMatchObject({ schedule: spec.schedule });
     }
+  });
+
+  it('refuses to load in local (unauthenticated) mode, or with no mode at all: local mode is for the dev host and tests', { timeout: 60_000 }, () => {
+    const entry = path.join(outDir, 'functions', 'index.js');
+    const base = { PATH: process.env.PATH ?? '' };
+    expect(() => loadEntry(entry, { env: { ...base, CONCORDAT_MODE: 'local' } })).toThrow(/CONCORDAT_MODE=local is for the development host/);
+    expect(() => loadEntry(entry, { env: base })).toThrow(/set CONCORDAT_MODE=production/);
   });
 
   it('refuses to load in production mode without credentials, as the tsc build does', { timeout: 60_000 }, () => {

@@ -6,15 +6,28 @@ import { ConfigError, describeConfig, loadConfig } from '../bot/config';
 const ROOT = path.resolve(__dirname, '..');
 
 describe('configuration', () => {
-  it('runs locally with no settings at all, on loopback and Azurite', () => {
-    const c = loadConfig({});
+  it('refuses to start with no mode: an unset CONCORDAT_MODE never means unauthenticated', () => {
+    expect(() => loadConfig({})).toThrow(/set CONCORDAT_MODE=production/);
+  });
+
+  it('refuses local mode with real storage: the public demo keys never meet real data', () => {
+    const real = 'DefaultEndpointsProtocol=https;AccountName=concordatprod;AccountKey=cHJvZA==;EndpointSuffix=core.windows.net';
+    expect(() => loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: real })).toThrow(/only uses the local storage emulator/);
+    expect(() => loadConfig({ CONCORDAT_MODE: 'local', STORAGE_ACCOUNT_URL: 'https://concordatprod.table.core.windows.net' })).toThrow(/local storage emulator/);
+    // The development account name pointed at a remote host is not the emulator either.
+    expect(() => loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: 'AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=https://evil.example/devstoreaccount1' })).toThrow(/local storage emulator/);
+    expect(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: 'UseDevelopmentStorage=true' }).mode).toBe('local');
+  });
+
+  it('runs locally when local mode is chosen, on loopback and Azurite', () => {
+    const c = loadConfig({ CONCORDAT_MODE: 'local' });
     expect(c.mode).toBe('local');
     expect(c.host).toBe('127.0.0.1');
     expect(describeConfig(c).storage).toContain('AccountKey=***');
   });
 
   it('refuses local (unauthenticated) mode on a non-loopback address', () => {
-    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/may only bind to loopback/);
+    expect(() => loadConfig({ CONCORDAT_MODE: 'local', HOST: '0.0.0.0' })).toThrow(/may only bind to loopback/);
   });
 
   it('names every missing production setting', () => {

@@ -195,7 +195,7 @@ describe('joint operations with Graph configured', () => {
     const now = { value: new Date('2026-10-20T09:00:00Z') };
     const warnings: string[] = [];
     const log: Logger = { ...silentLogger, warn: (m) => warnings.push(m) };
-    const ctx: AppContext = { config: loadConfig({}), store, clock: () => now.value, log, graph: graphFor(fake, log).gateway };
+    const ctx: AppContext = { config: loadConfig({ CONCORDAT_MODE: 'local' }), store, clock: () => now.value, log, graph: graphFor(fake, log).gateway };
     await store.conversations.create({ kind: 'personal', conversationId: 'a:priya', serviceUrl: 'https://smba.example/uk/', tenantId: 't', userAadObjectId: PRIYA.aadObjectId, installedAt: now.value.toISOString() });
     return { ctx, now, warnings };
   }
@@ -248,7 +248,7 @@ describe('Graph configuration', () => {
   it('is off without credentials, and says so once at start-up', () => {
     const lines: string[] = [];
     const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
-    expect(graphFromConfig(loadConfig({}), log)).toBeUndefined();
+    expect(graphFromConfig(loadConfig({ CONCORDAT_MODE: 'local' }), log)).toBeUndefined();
     expect(lines).toEqual([expect.stringContaining('Microsoft Graph is off')]);
   });
 
@@ -263,7 +263,7 @@ describe('Graph configuration', () => {
     expect(loadConfig({ ...production, GRAPH_MANAGED_IDENTITY: 'system', GRAPH_TEAMS_APP_CATALOG_ID: 'cat-1' }).graph).toMatchObject({
       credential: { kind: 'managedIdentity' }, teamsAppCatalogId: 'cat-1',
     });
-    expect(() => loadConfig({ GRAPH_CLIENT_SECRET: 'graph-secret' })).toThrow(ConfigError);
-    expect(() => loadConfig({ GRAPH_CLIENT_SECRET: 'graph-secret' })).toThrow(/GRAPH_TENANT_ID/);
+    expect(() => loadConfig({ CONCORDAT_MODE: 'local', GRAPH_CLIENT_SECRET: 'graph-secret' })).toThrow(ConfigError);
+    expect(() => loadConfig({ CONCORDAT_MODE: 'local', GRAPH_CLIENT_SECRET: 'graph-secret' })).toThrow(/GRAPH_TENANT_ID/);
   });
 });

@@ -16,7 +16,7 @@ describe('GET /api/health', () => {
     // Its own Azurite: this test stops it.
     const azurite = await startAzurite();
     cleanup.push(azurite.stop);
-    const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'health' }), silentLogger);
+    const runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'health' }), silentLogger);
     await runtime.ctx.store.ensureTables();
     const host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false });
     cleanup.push(host.close);
@@ -34,7 +34,7 @@ describe('GET /api/health', () => {
   });
 
   it('answers unknown routes and wrong methods with JSON errors', async () => {
-    const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: process.env.TEST_STORAGE_CONNECTION }), silentLogger);
+    const runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: process.env.TEST_STORAGE_CONNECTION }), silentLogger);
     const host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false });
     cleanup.push(host.close);
     expect((await fetch(`${host.url}/api/nothing`)).status).toBe(404);

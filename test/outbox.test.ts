@@ -13,7 +13,7 @@ import { freshStore } from './support/storage';
 async function context(): Promise<AppContext & { now: { value: Date } }> {
   const { store } = await freshStore();
   const now = { value: new Date('2026-11-25T10:00:00Z') };
-  return { config: loadConfig({}), store, clock: () => now.value, log: silentLogger, now };
+  return { config: loadConfig({ CONCORDAT_MODE: 'local' }), store, clock: () => now.value, log: silentLogger, now };
 }
 
 const channel = (n: number) => ({ conversationId: `19:channel-${n}@thread.tacv2`, serviceUrl: 'https://smba.example/uk/', tenantId: 't', kind: 'channel' as const });
@@ -85,17 +85,67 @@ describe('the durable outbox', () => {
     expect(JSON.stringify(posts[0]!.payload.card)).toContain('could not be delivered');
   });
 
-  it('stops posting to a conversation the bot was removed from (403/404), without retrying', async () => {
-    const ctx = await context();
-    const ref = { ...channel(0), kind: 'channel' as const, teamId: 'team', channelId: channel(0).conversationId, installedAt: ctx.now.value.toISOString() };
+  const mappedChannel = async (ctx: AppContext & { now: { value: Date } }) => {
+    const ref = { ...channel(0), kind: 'channel' as const, teamId: 'team', channelId: channel(0).conversationId, channelName: 'ASB Stockport', installedAt: ctx.now.value.toISOString() };
     await ctx.store.conversations.create(ref);
-    await ctx.store.channelMappings.create({ conversationId: ref.conversationId, teamId: 'team', boroughs: ['stockport'], themes: [], mappedBy: '00000000-0000-4000-8000-000000000004', mappedAt: ctx.now.value.toISOString() });
+    await ctx.store.channelMappings.create({ conversationId: ref.conversationId, teamId: 'team', channelName: 'ASB Stockport', boroughs: ['stockport'], themes: [], mappedBy: '00000000-0000-4000-8000-000000000004', mappedAt: ctx.now.value.toISOString() });
+    await ctx.store.members.create({ aadObjectId: '00000000-0000-4000-8000-000000000004', displayName: 'Dan', organisationId: 'stockport-council', roles: ['admin'] });
+    await ctx.store.conversations.create({ kind: 'personal', conversationId: 'a:dan', serviceUrl: 'https://smba.example/uk/', tenantId: 't', userAadObjectId: '00000000-0000-4000-8000-000000000004', installedAt: ctx.now.value.toISOString() });
+  };
+  const stillMapped = async (ctx: AppContext) => ({
+    conversations: (await ctx.store.conversations.listPartition('channel')).length,
+    mappings: (await ctx.store.channelMappings.listPartition('map')).length,
+  });
+
+  it('a refused update of an old card (403/404) is that message\'s failure: the channel stays mapped and the next alert reaches it', async () => {
+    const ctx = await context();
+    await mappedChannel(ctx);
+    await enqueue(ctx, 'prio-v1', [{ id: 'prio-v1.c0', target: channel(0), payload: { text: 'v1' } }]);
+    const ok = fakeTransport();
+    await drainOutbox(ctx, ok.transport, { pacer: fastPacer() });
+    await enqueue(ctx, 'prio-v2', [{ id: 'prio-v2.c0', target: channel(0), payload: { text: 'v2' }, updateOf: { batchId: 'prio-v1', id: 'prio-v1.c0' } }]);
+    // Posts work; only the old card cannot be updated (deleted, or too old for Teams to edit).
+    const refusing = { post: ok.transport.post, update: async () => Promise.reject(new TransportError(404, 'ActivityNotFound')) };
+    expect(await drainOutbox(ctx, refusing, { pacer: fastPacer() })).toMatchObject({ dead: 1, gone: 0 });
+    expect(await stillMapped(ctx)).toEqual({ conversations: 1, mappings: 1 });
+
+    await enqueue(ctx, 'alert-next', [{ id: 'alert-next.c0', target: channel(0), payload: { text: 'next alert' } }]);
+    await drainOutbox(ctx, ok.transport, { pacer: fastPacer() });
+    expect(ok.posts.map((p) => p.payload.text)).toEqual(['v1', 'next alert']);
+    expect(ok.posts.some((p) => p.target.conversationId === 'a:dan')).toBe(false);
+  });
+
+  it('one refused post is not proof: the message is retried minutes later and delivered, and nothing is forgotten', async () => {
+    const ctx = await context();
+    await mappedChannel(ctx);
+    await enqueue(ctx, 'alert-7', messages(1, 'alert-7'));
+    let refusals = 1;
+    const { transport, posts } = fakeTransport(() => (refusals-- > 0 ? new TransportError(403, 'Forbidden') : undefined));
+    expect(await drainOutbox(ctx, transport, { pacer: fastPacer() })).toMatchObject({ retried: 1, gone: 0 });
+    expect(await stillMapped(ctx)).toEqual({ conversations: 1, mappings: 1 });
+    ctx.now.value = new Date(ctx.now.value.getTime() + 6 * 60_000);
+    expect(await drainOutbox(ctx, transport, { pacer: fastPacer() })).toMatchObject({ sent: 1 });
+    expect(posts.map((p) => p.target.conversationId)).toEqual([channel(0).conversationId]);
+  });
+
+  it('forgets a conversation only after repeated refusals of posts to it, minutes apart, and tells the administrators which', async () => {
+    const ctx = await context();
+    await mappedChannel(ctx);
     await enqueue(ctx, 'alert-5', messages(1, 'alert-5'));
-    const { transport } = fakeTransport(() => new TransportError(403, 'BotNotInConversationRoster'));
+    const { transport, posts } = fakeTransport((t) => (t.conversationId === channel(0).conversationId ? new TransportError(403, 'BotNotInConversationRoster') : undefined));
+    expect(await drainOutbox(ctx, transport, { pacer: fastPacer() })).toMatchObject({ retried: 1, gone: 0 });
+    // Too soon: the retry waits minutes, so a burst of refusals is one piece of evidence, not three.
+    expect(await drainOutbox(ctx, transport, { pacer: fastPacer() })).toMatchObject({ retried: 0, gone: 0 });
+    ctx.now.value = new Date(ctx.now.value.getTime() + 6 * 60_000);
+    expect(await drainOutbox(ctx, transport, { pacer: fastPacer() })).toMatchObject({ retried: 1, gone: 0 });
+    expect(await stillMapped(ctx)).toEqual({ conversations: 1, mappings: 1 });
+    ctx.now.value = new Date(ctx.now.value.getTime() + 6 * 60_000);
     expect(await drainOutbox(ctx, transport, { pacer: fastPacer() })).toMatchObject({ gone: 1 });
-    expect(await ctx.store.conversations.listPartition('channel')).toHaveLength(0);
-    expect(await ctx.store.channelMappings.listPartition('map')).toHaveLength(0);
-    expect(await drainOutbox(ctx, transport, { pacer: fastPacer() })).toMatchObject({ sent: 0, retried: 0, gone: 0 });
+    expect(await stillMapped(ctx)).toEqual({ conversations: 0, mappings: 0 });
+
+    await drainOutbox(ctx, transport, { pacer: fastPacer() });
+    const notice = posts.find((p) => p.target.conversationId === 'a:dan');
+    expect(JSON.stringify(notice?.payload.card)).toMatch(/stopped posting[\s\S]*ASB Stockport/);
   });
 
   it('after a crash mid-fan-out, the next run sends what was left and nothing twice', async () => {

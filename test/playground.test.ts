@@ -23,7 +23,7 @@ let client: PlaygroundClient;
 
 beforeAll(async () => {
   const { connectionString, prefix } = await freshStore();
-  const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix }), silentLogger);
+  const runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix }), silentLogger);
   await applyDemoPartnershipIfEmpty(runtime.ctx);
   host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0 });
   playground = await startPlayground({ botEndpoint: `${host.url}/api/messages`, port: 0, logDir: mkdtempSync(path.join(os.tmpdir(), 'playground-')) });

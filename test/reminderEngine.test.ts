@@ -28,7 +28,7 @@ async function context(start = '2026-11-29T10:00:00Z'): Promise<Ctx> {
   const { store } = await freshStore();
   await applyDemoPartnershipIfEmpty({ store, clock: () => new Date(), config: { auditChainKey: '' } });
   const now = { value: new Date(start) };
-  const ctx: Ctx = { config: loadConfig({}), store, clock: () => now.value, log: silentLogger, now };
+  const ctx: Ctx = { config: loadConfig({ CONCORDAT_MODE: 'local' }), store, clock: () => now.value, log: silentLogger, now };
   const at = now.value.toISOString();
   for (const m of [TOM, PRIYA]) {
     await store.conversations.create({ kind: 'personal', conversationId: `a:${m.displayName}`, serviceUrl: SERVICE, tenantId: 't', userAadObjectId: m.aadObjectId, installedAt: at });

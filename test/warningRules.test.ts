@@ -77,12 +77,12 @@ describe('hotspot rules', () => {
   });
 
   it('are data in config, overridable per borough, and bad overrides stop start-up', () => {
-    const config = loadConfig({ HOTSPOT_RULES: JSON.stringify({ stockport: { asb: { threshold: 6 }, drugs: { enabled: false } } }) });
+    const config = loadConfig({ CONCORDAT_MODE: 'local', HOTSPOT_RULES: JSON.stringify({ stockport: { asb: { threshold: 6 }, drugs: { enabled: false } } }) });
     expect(rulesFor(config.hotspots, 'stockport').map((r) => [r.id, r.threshold])).toEqual([['asb', 6], ['criminal-damage', 4]]);
     expect(rulesFor(config.hotspots, 'salford').map((r) => [r.id, r.threshold, r.windowDays])).toEqual([['asb', 5, 14], ['drugs', 3, 28], ['criminal-damage', 4, 14]]);
-    expect(() => loadConfig({ HOTSPOT_RULES: '{"stockport": {"asbb": {"threshold": 6}}}' })).toThrow(ConfigError);
-    expect(() => loadConfig({ HOTSPOT_RULES: '{"narnia": {}}' })).toThrow(/HOTSPOT_RULES/);
-    expect(() => loadConfig({ HOTSPOT_RULES: 'nope' })).toThrow(/not valid JSON/);
+    expect(() => loadConfig({ CONCORDAT_MODE: 'local', HOTSPOT_RULES: '{"stockport": {"asbb": {"threshold": 6}}}' })).toThrow(ConfigError);
+    expect(() => loadConfig({ CONCORDAT_MODE: 'local', HOTSPOT_RULES: '{"narnia": {}}' })).toThrow(/HOTSPOT_RULES/);
+    expect(() => loadConfig({ CONCORDAT_MODE: 'local', HOTSPOT_RULES: 'nope' })).toThrow(/not valid JSON/);
   });
 });
 

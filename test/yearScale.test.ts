@@ -27,7 +27,7 @@ describe('year-scale data set', () => {
 
   it('loads into storage as the write path stores incidents, with each borough-week\'s digest figures', async () => {
     const { store } = await freshStore();
-    const ctx: AppContext = { config: loadConfig({}), store, clock: () => end, log: silentLogger };
+    const ctx: AppContext = { config: loadConfig({ CONCORDAT_MODE: 'local' }), store, clock: () => end, log: silentLogger };
     const loaded = await loadYearScale(ctx, { end, scale: 0.004, days: 28 });
     expect(loaded.incidents).toBeGreaterThan(40);
     const rows = await store.incidents.query(odata`kind eq 'incident'`);

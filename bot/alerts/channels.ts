@@ -1,7 +1,8 @@
 import type { AppContext } from '../context';
 import type { OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
-import type { AlertRecord } from './model';
+import type { AlertDelivery, AlertRecord } from './model';
+import { safeKey } from '../store/entityTable';
 
 /**
  * One outbox message for each channel the alert was posted to where the bot
@@ -10,10 +11,11 @@ import type { AlertRecord } from './model';
 export async function toAlertChannels(
   ctx: AppContext,
   record: AlertRecord,
-  message: (post: AlertRecord['posts'][number]) => Omit<OutgoingMessage, 'target'>,
+  message: (post: Pick<AlertDelivery, 'itemId' | 'conversationId'>) => Omit<OutgoingMessage, 'target'>,
 ): Promise<OutgoingMessage[]> {
   const installed = new Map((await ctx.store.conversations.listPartition('channel')).map((c) => [c.value.conversationId, c.value]));
-  return record.posts.flatMap((post) => {
+  const posts = [...(record.posts ?? []), ...(await ctx.store.alertDeliveries.listPartition(safeKey(record.alert.id))).map((d) => d.value)];
+  return posts.flatMap((post) => {
     const ref = installed.get(post.conversationId);
     return ref ? [{ ...message(post), target: targetOf(ref) }] : [];
   });

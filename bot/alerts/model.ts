@@ -16,14 +16,27 @@ export const AlertRecord = z.object({
   source: z.enum(['card', 'api']),
   /** The outbox batch of the fan-out, for delivery tracking. */
   batchId: z.string(),
-  /** Outbox item ids of the original posts, one per channel, so acknowledgements can update them. */
-  posts: z.array(z.object({ itemId: z.string(), conversationId: z.string() })),
+  /**
+   * Where the alert was posted lives in AlertDeliveries, a row per channel: a list here overflowed Azure's
+   * 64 KiB property at about 280 channels. Rows written before that change may still carry it.
+   */
+  posts: z.array(z.object({ itemId: z.string(), conversationId: z.string() })).optional(),
+  /** How many channels the alert was posted to (its AlertDeliveries rows). */
+  channels: z.number().int().min(0).optional(),
   /** Organisations expected to acknowledge: those serving the alert's boroughs. */
   expectedOrganisations: z.array(OrganisationId),
   acknowledgements: z.array(Acknowledgement),
   escalation: z.object({ dueAt: Instant, sentAt: Instant.optional() }).optional(),
 });
 export type AlertRecord = z.infer<typeof AlertRecord>;
+
+/** One channel an alert was posted to: the outbox item of the post, so acknowledgements and escalations update it. */
+export const AlertDelivery = z.object({
+  alertId: z.string().min(1),
+  conversationId: z.string().min(1),
+  itemId: z.string().min(1),
+});
+export type AlertDelivery = z.infer<typeof AlertDelivery>;
 
 /** A partner request seen once: refuses replays and makes retries with the same key safe. */
 export const PartnerRequest = z.object({

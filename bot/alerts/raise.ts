@@ -68,11 +68,16 @@ export async function raiseAlert(
     const expected = organisations
       .filter((o) => o.id !== request.organisationId && o.kind !== 'other' && o.boroughs.some((b) => alert.boroughs.includes(b)))
       .map((o) => o.id);
+    // The channels first, a row each (idempotent), then the alert: a retry after a crash finds them all.
+    const deliveries = [...channels.values()].map((c) => ({ alertId: alert.id, conversationId: c.conversationId, itemId: stableId(`${alert.id}.post`, c.conversationId) }));
+    for (let i = 0; i < deliveries.length; i += 100) {
+      await ctx.store.alertDeliveries.transact(deliveries.slice(i, i + 100).map((value) => ({ op: 'upsert' as const, value })));
+    }
     const candidate: AlertRecord = {
       alert,
       source: request.source,
       batchId: alert.id,
-      posts: [...channels.values()].map((c) => ({ itemId: stableId(`${alert.id}.post`, c.conversationId), conversationId: c.conversationId })),
+      channels: deliveries.length,
       expectedOrganisations: expected,
       acknowledgements: [],
       escalation:
@@ -88,7 +93,7 @@ export async function raiseAlert(
     }
   }
   await fanOut(ctx, record);
-  return { ok: true, record, duplicate: existing !== undefined, channels: record.posts.length };
+  return { ok: true, record, duplicate: existing !== undefined, channels: record.channels ?? record.posts?.length ?? 0 };
 }
 
 async function fanOut(ctx: AppContext, record: AlertRecord): Promise<void> {

@@ -6,6 +6,7 @@ import type { ConversationReference } from '../domain/conversation';
 import { splitMulti } from '../domain/formErrors';
 import { canManageChannels } from '../domain/permissions';
 import { safeKey } from '../store/entityTable';
+import { notifyAdministrators } from '../outbox/sender';
 import { channelSettingsCard } from '../../cards/channelSettings';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
@@ -107,6 +108,14 @@ export async function forgetInstallation(ctx: AppContext, conversation: Conversa
     const mappings = (await ctx.store.channelMappings.listPartition('map')).filter((m) => m.value.teamId === conversation.teamId);
     for (const m of mappings) await ctx.store.channelMappings.delete(m.keys);
     ctx.log.info('bot removed from team', { team: conversation.teamId, channels: teamChannels.length, mappings: mappings.length });
+    if (mappings.length > 0) {
+      // Alerts stop reaching these channels: the administrators must hear it from us, not notice the silence.
+      const names = mappings.map((m) => m.value.channelName ?? 'a channel').join(', ');
+      await notifyAdministrators(ctx, `uninstalled.${safeKey(conversation.teamId ?? conversation.conversationId)}.${ctx.clock().getTime()}`, {
+        title: 'Concordat was removed from a team',
+        text: `Concordat was removed from the team ${conversation.teamName ?? conversation.teamId ?? ''}, so alerts no longer go to ${names}. If that was not intended, add the app to the team again and map its channels with "channels".`,
+      });
+    }
   } else {
     await ctx.store.conversations.delete(ctx.store.conversations.keysOf(conversation));
   }

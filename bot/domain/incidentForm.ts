@@ -189,7 +189,9 @@ export function validateIncidentForm(raw: unknown, env: FormEnvironment): FormRe
     } else if (t.instant.getTime() < env.now.getTime() - OLDEST_REPORTABLE_DAYS * 86_400_000) {
       errors.occurredDate = `That is more than ${OLDEST_REPORTABLE_DAYS} days ago: report older matters to the police directly`;
     } else {
-      occurredAt = t.instant.toISOString();
+      // Within the minute's grace above: a clock a little ahead means "just now", and a report cannot be stored as
+      // happening after it was reported (IncidentSummary's invariant).
+      occurredAt = new Date(Math.min(t.instant.getTime(), env.now.getTime())).toISOString();
     }
   }
 

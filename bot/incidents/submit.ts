@@ -17,11 +17,24 @@ import { SubmissionId, type IncidentHistoryEntry, type IncidentRecord } from './
 import { incidentButtons, summaryFacts } from './present';
 import { notRegisteredCard, rememberChoices, reportFormCard } from './reportForm';
 import { allocateReference, loadIncident } from './repository';
+import { counterKey, referenceFor } from '../domain/referenceCounter';
+import type { FormErrors } from '../domain/incidentForm';
 import { registered } from './request';
 import { weekMarkOp } from './weekMark';
 import { allOrganisations } from '../referenceData';
 
 const SubmitEnvelope = z.object({ submissionId: SubmissionId }).passthrough();
+
+/** A stored report's invariant that the form's own checks let through, as an error beside the field it concerns. */
+function invariantErrors(error: z.ZodError): FormErrors {
+  const FIELD: Record<string, keyof FormErrors> = { occurredAt: 'occurredDate', hateCrimeStrand: 'hateCrimeStrand', actions: 'actions', sharedWith: 'sharedWith' };
+  const errors: FormErrors = {};
+  for (const issue of error.issues) {
+    const field = FIELD[String(issue.path[0])] ?? 'summary';
+    errors[field] ??= `Please check this: ${issue.message}`;
+  }
+  return errors;
+}
 
 export function confirmationCard(ctx: AppContext, record: IncidentRecord, organisations: readonly Organisation[], repeat?: string): AdaptiveCard {
   return incidentConfirmationCard({
@@ -71,8 +84,7 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
   }
   const d = result.draft;
   const reporter = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id, displayName: caller.displayName };
-  const reference = await allocateReference(ctx, d.borough, now, submissionId);
-  const record: IncidentRecord = {
+  const recordWith = (reference: string): IncidentRecord => ({
     kind: 'incident',
     reference,
     borough: d.borough,
@@ -94,9 +106,20 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
     submissionId,
     version: 1,
     updatedAt: now.toISOString(),
-  };
-  // The domain's invariants for a new report hold before anything is written.
-  IncidentSummary.parse({ ...record, reporter: { aadObjectId: reporter.aadObjectId, organisationId: reporter.organisationId } });
+  });
+  // Every invariant of a stored report is checked before a reference number is drawn: a number drawn for a
+  // report that is then refused is a gap in the borough's sequence that no one can explain. The provisional
+  // reference has the real one's borough and year; only the sequence is unknown yet.
+  const { code, year } = counterKey(d.borough, now, ctx.config.timeZone);
+  const invariants = IncidentSummary.safeParse({
+    ...recordWith(referenceFor(code, year, 1)),
+    reporter: { aadObjectId: reporter.aadObjectId, organisationId: reporter.organisationId },
+  });
+  if (!invariants.success) {
+    return reportFormCard(ctx, organisations, caller.organisation, { submissionId, values: formValuesOf(data), errors: invariantErrors(invariants.error) });
+  }
+  const reference = await allocateReference(ctx, d.borough, now, submissionId);
+  const record = recordWith(reference);
 
   const stored = await store(ctx, record);
   const repeat = await afterStored(ctx, stored, organisations);

@@ -53,6 +53,8 @@ export const OutboxItem = z.object({
   sentAt: Instant.optional(),
   activityId: z.string().optional(),
   lastError: z.string().max(500).optional(),
+  /** Posts refused with 403/404 ("the bot is not in this conversation") so far: evidence, not yet proof. */
+  goneStrikes: z.number().int().min(0).optional(),
   /** Dead letters of items that are themselves notifications do not notify again. */
   notifyOnDeadLetter: z.boolean(),
 })

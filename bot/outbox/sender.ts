@@ -141,9 +141,23 @@ async function processOne(
     const retryAfterMs = err instanceof TransportError ? err.retryAfterMs : undefined;
     const message = `${status ?? 'network'}: ${(err as Error).message}`.slice(0, 500);
     const kind = classifyFailure(status);
+    if (kind === 'gone' && item.operation === 'update') {
+      // The card to update is gone (deleted, or too old): that message's failure, and no evidence about the
+      // conversation, which later posts still reach.
+      await finish(ctx, claim.value, claim.etag, dueKeys, { status: 'dead', lastError: `the earlier card could not be updated: ${message}`.slice(0, 500) });
+      ctx.log.warn('card update refused; the conversation is kept', { item: item.id, batch: item.batchId, error: message });
+      return 'dead';
+    }
     if (kind === 'gone') {
-      await finish(ctx, claim.value, claim.etag, dueKeys, { status: 'gone', lastError: message });
-      await forgetConversation(ctx, item);
+      // A post to the conversation itself was refused. One refusal can be a glitch in Teams; only repeated
+      // refusals, minutes apart, are taken as the bot having been removed.
+      const strikes = (item.goneStrikes ?? 0) + 1;
+      if (strikes < GONE_STRIKES) {
+        await reschedule(ctx, { ...claim.value, lastError: message, goneStrikes: strikes }, claim.etag, dueKeys, GONE_RETRY_MS, true);
+        return 'retried';
+      }
+      await finish(ctx, claim.value, claim.etag, dueKeys, { status: 'gone', lastError: message, goneStrikes: strikes });
+      await forgetConversation(ctx, item, message);
       return 'gone';
     }
     const attempts = item.attempts + 1;
@@ -204,33 +218,51 @@ async function reschedule(
   await ctx.wake?.wake(delayMs);
 }
 
-/** The bot was removed from that conversation: stop posting there. */
-async function forgetConversation(ctx: AppContext, item: OutboxItem): Promise<void> {
+/** Posts refused as "not in this conversation" this many times, GONE_RETRY_MS apart, before the conversation is forgotten. */
+export const GONE_STRIKES = 3;
+const GONE_RETRY_MS = 5 * 60_000;
+
+/** The bot was removed from that conversation: stop posting there, and tell the administrators which and why. */
+async function forgetConversation(ctx: AppContext, item: OutboxItem, error: string): Promise<void> {
   const rowKey = safeKey(item.target.conversationId);
+  const mapping = await ctx.store.channelMappings.get({ partitionKey: 'map', rowKey });
   await ctx.store.conversations.delete({ partitionKey: item.target.kind, rowKey });
   await ctx.store.channelMappings.delete({ partitionKey: 'map', rowKey });
-  ctx.log.warn('bot no longer in conversation; stopped posting there', { conversation: item.target.conversationId });
+  ctx.log.warn('bot no longer in conversation; stopped posting there', { conversation: item.target.conversationId, error });
+  const where = item.target.kind === 'channel' ? `the channel ${mapping?.value.channelName ?? item.target.conversationId}` : `a ${item.target.kind === 'personal' ? 'personal' : 'group'} chat`;
+  await notifyAdministrators(ctx, `forgotten.${item.id}`, {
+    title: 'Concordat stopped posting to a conversation',
+    text: `Teams refused ${GONE_STRIKES} messages to ${where}, minutes apart, saying Concordat is no longer there (${error.slice(0, 120)}). ${mapping ? 'Its alert mapping has been removed, so alerts no longer go there. ' : ''}If Concordat should be there, add the app again and map the channel with "channels".`,
+  });
 }
 
 async function notifyAdmins(ctx: AppContext, item: OutboxItem, error: string): Promise<void> {
-  const admins = (await ctx.store.members.listPartition('member')).map((m) => m.value).filter((m) => m.roles.includes('admin'));
-  const chats = (await ctx.store.conversations.listPartition('personal')).map((c) => c.value);
-  const card = messageCard({
+  await notifyAdministrators(ctx, `deadletter.${item.id}`, {
     title: 'A Concordat message could not be delivered',
     text: `After repeated tries, a message (${item.batchId}) to a ${item.target.kind === 'channel' ? 'channel' : 'chat'} could not be delivered: ${error}. Nothing else is affected; check that Concordat is still installed there.`,
-    tone: 'attention',
   });
+}
+
+/**
+ * A card to every administrator's personal chat, through the outbox (one
+ * item per administrator, its id derived from `noticeId`, so telling twice
+ * stores one notice). Notices do not notify again when they fail.
+ */
+export async function notifyAdministrators(ctx: AppContext, noticeId: string, notice: { title: string; text: string }): Promise<void> {
+  const admins = (await ctx.store.members.listPartition('member')).map((m) => m.value).filter((m) => m.roles.includes('admin'));
+  const chats = (await ctx.store.conversations.listPartition('personal')).map((c) => c.value);
+  const card = messageCard({ title: notice.title, text: notice.text.slice(0, 2000), tone: 'attention' });
   const messages = admins.flatMap((admin) =>
     chats
       .filter((c) => c.kind === 'personal' && c.userAadObjectId === admin.aadObjectId)
       .map((c) => ({
-        id: `deadletter.${item.id}.${admin.aadObjectId}`.replace(/[^A-Za-z0-9:._-]/g, '_').slice(0, 200),
+        id: `${noticeId}.${admin.aadObjectId}`.replace(/[^A-Za-z0-9:._-]/g, '_').slice(0, 200),
         target: { conversationId: c.conversationId, serviceUrl: c.serviceUrl, tenantId: c.tenantId, kind: c.kind },
-        payload: { card, summary: 'A message could not be delivered' },
+        payload: { card, summary: notice.title.slice(0, 200) },
         notifyOnDeadLetter: false,
       })),
   );
-  if (messages.length) await enqueue(ctx, 'deadletters', messages);
+  if (messages.length) await enqueue(ctx, 'admin-notices', messages);
 }
 
 /** Gives up on a send after `ms`, aborting the request itself rather than leaving it to land later. */

@@ -82,15 +82,56 @@ export async function handleSignedRequest<S extends z.ZodTypeAny>(
   }
 
   const bodyHash = createHash('sha256').update(req.body).digest('hex');
-  const keys = { partitionKey: partnerId, rowKey: `key.${key.data}` };
-  const seen = (await ctx.store.partnerRequests.get(keys))?.value;
-  if (seen) {
-    if (seen.bodyHash !== bodyHash) return error(409, 'this idempotency-key was used with a different body');
-    return { status: seen.result.status, body: { ...seen.result.body, replayed: true } };
+  const claim = await claimKey(ctx, partnerId, `key.${key.data}`, bodyHash);
+  if (claim.kind === 'conflict') return error(409, 'this idempotency-key was used with a different body');
+  if (claim.kind === 'busy') return error(409, 'a request with this idempotency-key is still being processed: retry in a few seconds');
+  if (claim.kind === 'replay') return { status: claim.result.status, body: { ...claim.result.body, replayed: true } };
+
+  const row = { partnerId, key: `key.${key.data}`, bodyHash };
+  let result: JsonResponse;
+  try {
+    result = await action({ id: partnerId, organisationId: partner.organisationId }, parsed.data, key.data);
+  } catch (err) {
+    // Nothing was decided: free the key so that the partner's retry runs the action (itself idempotent) again.
+    await ctx.store.partnerRequests.delete({ partitionKey: partnerId, rowKey: row.key }).catch(() => undefined);
+    throw err;
   }
-  const result = await action({ id: partnerId, organisationId: partner.organisationId }, parsed.data, key.data);
-  if (result.status < 500) {
-    await ctx.store.partnerRequests.upsert({ partnerId, key: `key.${key.data}`, bodyHash, result, at: ctx.clock().toISOString() });
-  }
+  if (result.status < 500) await ctx.store.partnerRequests.upsert({ ...row, result, at: ctx.clock().toISOString() });
+  else await ctx.store.partnerRequests.delete({ partitionKey: partnerId, rowKey: row.key }).catch(() => undefined);
   return result;
+}
+
+/** How long a claimed key may stay unanswered before a retry takes it over (the claimant crashed). */
+const ABANDONED_AFTER_MS = 2 * 60_000;
+const PENDING = { status: 0, body: {} };
+
+type Claim = { kind: 'owner' } | { kind: 'conflict' } | { kind: 'busy' } | { kind: 'replay'; result: JsonResponse };
+
+/**
+ * Create-once on the idempotency key, before the action runs: of two
+ * concurrent requests with one key, exactly one inserts the row and acts.
+ * The other gets the first one's answer (same body), a conflict (another
+ * body), or "still being processed". Checking for the row and then acting
+ * let both through.
+ */
+async function claimKey(ctx: AppContext, partnerId: string, rowKey: string, bodyHash: string): Promise<Claim> {
+  const pending = { partnerId, key: rowKey, bodyHash, result: PENDING };
+  try {
+    await ctx.store.partnerRequests.create({ ...pending, at: ctx.clock().toISOString() });
+    return { kind: 'owner' };
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+  }
+  const seen = await ctx.store.partnerRequests.get({ partitionKey: partnerId, rowKey });
+  if (!seen) return claimKey(ctx, partnerId, rowKey, bodyHash); // freed meanwhile (the first attempt failed): try again
+  if (seen.value.bodyHash !== bodyHash) return { kind: 'conflict' };
+  if (seen.value.result.status !== 0) return { kind: 'replay', result: seen.value.result as JsonResponse };
+  if (ctx.clock().getTime() - Date.parse(seen.value.at) < ABANDONED_AFTER_MS) return { kind: 'busy' };
+  try {
+    await ctx.store.partnerRequests.update({ ...pending, at: ctx.clock().toISOString() }, seen.etag);
+    return { kind: 'owner' };
+  } catch (err) {
+    if (err instanceof ConcurrencyError) return { kind: 'busy' };
+    throw err;
+  }
 }

@@ -7,7 +7,7 @@ import { Member } from '../domain/member';
 import { EntityTable, safeKey } from './entityTable';
 import { ChannelMapping } from '../channels/model';
 import { OutboxDue, OutboxItem, SenderLease } from '../outbox/model';
-import { AlertRecord, PartnerRequest } from '../alerts/model';
+import { AlertDelivery, AlertRecord, PartnerRequest } from '../alerts/model';
 import { PrioritySet } from '../domain/priority';
 import { PriorityPost } from '../priorities/model';
 import { StoreUnavailableError } from './errors';
@@ -80,6 +80,11 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
         escalationPending: a.escalation !== undefined && a.escalation.sentAt === undefined,
         ...(a.escalation ? { escalationDueAt: a.escalation.dueAt } : {}),
       }),
+    }),
+    alertDeliveries: table('AlertDeliveries', {
+      schema: AlertDelivery,
+      // One partition per alert: its channels are one partition read, however many there are.
+      keys: (d) => ({ partitionKey: safeKey(d.alertId), rowKey: safeKey(d.conversationId) }),
     }),
     partnerRequests: table('PartnerRequests', {
       schema: PartnerRequest,

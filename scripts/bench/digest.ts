@@ -72,7 +72,7 @@ async function buildAll(ctx: AppContext): Promise<{ ms: number; digests: number;
 export async function measureDigests() {
   const azurite = await startAzurite();
   try {
-    const config = loadConfig({ STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'benchdigest' });
+    const config = loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'benchdigest' });
     const counted = countingStore(azurite.connectionString, 'benchdigest');
     let now = END;
     const ctx: AppContext = { config, store: counted.store, clock: () => now, log: silentLogger };

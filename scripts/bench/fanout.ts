@@ -31,7 +31,7 @@ export async function measureFanout(channels = 300, rate = 50): Promise<FanoutRe
   const azurite = await startAzurite();
   const connector = await startFakeConnector();
   try {
-    const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'bench' }), silentLogger);
+    const runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'bench' }), silentLogger);
     const { ctx } = runtime;
     await ctx.store.ensureTables();
     await applyDemoPartnershipIfEmpty(ctx);

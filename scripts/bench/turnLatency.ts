@@ -59,7 +59,7 @@ export interface LatencyResult {
 export async function measureTurnLatency(opts: { samplesPerUser?: (users: number) => number } = {}): Promise<LatencyResult[]> {
   const azurite = await startAzurite();
   const connector = await startFakeConnector();
-  const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'benchturn', PORT: '0' }), silentLogger);
+  const runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'benchturn', PORT: '0' }), silentLogger);
   await runtime.ctx.store.ensureTables();
   await applyDemoPartnershipIfEmpty(runtime.ctx);
   const host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false });

@@ -41,7 +41,7 @@ export async function run(): Promise<BenchRow[]> {
   const azurite = await startAzurite();
   try {
     let now = END;
-    const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'benchwarn' }), silentLogger, () => now);
+    const runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'benchwarn' }), silentLogger, () => now);
     const { ctx } = runtime;
     await ctx.store.ensureTables();
     await applyDemoPartnershipIfEmpty(ctx);

@@ -72,12 +72,26 @@ process.stdout.write('\\n${MARKER}' + JSON.stringify({ requireMs, registered }))
 }
 
 /**
- * A minimal environment: the default local configuration (no production
+ * A production-shaped configuration with placeholder credentials: the
+ * Functions entry point refuses local mode, and loading it registers the
+ * functions without contacting anything, so placeholders are enough.
+ */
+export const PLACEHOLDER_PRODUCTION_ENV: Record<string, string> = {
+  CONCORDAT_MODE: 'production',
+  MicrosoftAppId: '00000000-0000-4000-8000-00000000b075',
+  MicrosoftAppPassword: 'placeholder-not-a-secret',
+  MicrosoftAppTenantId: '00000000-0000-4000-8000-0000000c0dec',
+  STORAGE_CONNECTION: 'DefaultEndpointsProtocol=https;AccountName=placeholder;AccountKey=cGxhY2Vob2xkZXI=;EndpointSuffix=core.windows.net',
+  REFERENCE_HASH_KEY: 'placeholder-reference-hash-key-0123456789',
+};
+
+/**
+ * A minimal environment: the placeholder production configuration (no real
  * settings leak in from the caller's shell) and no NODE_OPTIONS (no tsx or
  * vitest loaders in the child).
  */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { CONCORDAT_MODE: 'local', ...extra };
+  const env: NodeJS.ProcessEnv = { ...PLACEHOLDER_PRODUCTION_ENV, ...extra };
   for (const name of ['PATH', 'HOME', 'TMPDIR', 'SystemRoot', 'TEMP']) {
     if (process.env[name] !== undefined) env[name] = process.env[name];
   }
