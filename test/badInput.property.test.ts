@@ -191,7 +191,7 @@ const DISGUISE_TARGETS: { verb: string; field: string; refusal: RegExp }[] = [
 describe.each(DISGUISE_TARGETS)('personal data and markup in disguise: $verb $field', ({ verb, field, refusal }) => {
   const form = FORMS.find((f) => f.verb === verb)!;
   it('is refused beside the field, and nothing is stored', async () => {
-    const ordinary = fc.constantFrom('Seen near the shops:', 'Problems again with', 'Operation at', '');
+    const ordinary = fc.constantFrom('Seen near the shops:', 'Problems again with', 'Operation at');
     const disguised = fc.tuple(ordinary, fc.constantFrom(...PERSONAL_DATA_BYPASSES, ...MARKUP_BYPASSES), fc.constantFrom(' most nights.', '', ' again')).map(([a, b, c]) => `${a} ${b}${c}`.trim());
     await fc.assert(
       fc.asyncProperty(arbitraryOf(form.schema), disguised, async (base, text) => {

@@ -39,8 +39,12 @@ describe('GET /api/health', () => {
     cleanup.push(host.close);
     expect((await fetch(`${host.url}/api/nothing`)).status).toBe(404);
     expect((await fetch(`${host.url}/api/health`, { method: 'POST' })).status).toBe(405);
-    const bad = await fetch(`${host.url}/api/messages`, { method: 'POST', body: 'not json' });
+    const bad = await fetch(`${host.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'not json' });
     expect(bad.status).toBe(400);
+    // Local mode: a text/plain POST (what a cross-site page can send without a preflight) is refused, in JSON too.
+    const plain = await fetch(`${host.url}/api/messages`, { method: 'POST', body: '{"type":"message"}' });
+    expect(plain.status).toBe(415);
+    expect(((await plain.json()) as { error: string }).error).toMatch(/application\/json/);
     expect(await bad.json()).toEqual({ error: expect.stringMatching(/Bot Framework activity/) });
   });
 });

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AlertInput } from '../bot/alerts/raise';
+import { AlertRequestBody } from '../bot/alerts/api';
 import { buildUnknownCard } from '../bot/conversation/unknown';
 import { validateIncidentForm } from '../bot/domain/incidentForm';
 import { parseCancelForm, parseOperationForm, parseOutcomesForm } from '../bot/domain/operationForm';
@@ -117,6 +118,12 @@ describe('one plain-text rule for every field that reaches a card', () => {
       expect(shown).toMatch(/didn't understand/);
     }
     expect(textOfCard(buildUnknownCard('what time is it', OFFER))).toMatch(/"what time is it"/);
+  });
+
+  it('a partner system\'s raisedBy, shown on every channel\'s alert card, is plain text too', () => {
+    const body = { severity: 'info', boroughs: ['stockport'], themeId: 'public-safety', title: 'Road closed', body: 'Diversions all day.', expiresInDays: 1 };
+    expect(AlertRequestBody.safeParse({ ...body, raisedBy: 'GMP control room' }).success).toBe(true);
+    expect(AlertRequestBody.safeParse({ ...body, raisedBy: '[Control room](https://evil.example)' }).success).toBe(false);
   });
 
   it('an error that quotes the user\'s value quotes it only when it is plain text', () => {

@@ -9,6 +9,7 @@ import { sign } from '../bot/domain/signature';
 import { newSubmissionId } from '../bot/incidents/reportForm';
 import { raiseAlert } from '../bot/alerts/raise';
 import { toAlertChannels } from '../bot/alerts/channels';
+import { cardBytes, CARD_BYTE_BUDGET, type AdaptiveCard } from '../cards/render';
 import { activityFrom, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
 
 let bot: BotHarness;
@@ -116,3 +117,52 @@ describe('reference numbers', () => {
     expect(Number(second![2]) - Number(first![2])).toBe(1);
   });
 });
+
+describe('an incident with a long history', () => {
+  const invoke = async (verb: string, data: Record<string, unknown>, conversation = personalChat(PRIYA)) => {
+    const res = await bot.post(
+      activityFrom(bot.connector.serviceUrl, PRIYA, conversation, {
+        type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' },
+      }),
+    );
+    expect(res.status).toBe(200);
+    return res.body.value as AdaptiveCard;
+  };
+  const buttonData = (card: AdaptiveCard, title: string) =>
+    (JSON.stringify(card).includes(`"title":"${title}"`) ? (card as any).actions.find((a: any) => a.title === title)?.data : undefined) as Record<string, unknown> | undefined;
+
+  it('20 long updates: the details card stays under 28 KB, shows the latest changes, and pages back through every one', async () => {
+    bot.now.value = new Date('2026-11-25T12:00:00Z');
+    const confirmation = textOfCard(await invoke('incident.submit', {
+      submissionId: newSubmissionId(), category: 'asb-nuisance', hateCrimeStrand: '', borough: 'stockport', area: 'Brinnington estate', postcodeDistrict: 'SK5',
+      fullAddress: '', occurredDate: '2026-11-24', occurredTime: '21:30', summary: 'Group of youths throwing stones at passing buses near the shops.',
+      details: 'd'.repeat(3000), victims: '0', suspects: '4', witnesses: '2', vulnerablePerson: 'false', childrenPresent: 'false', policeReference: '', risk: 'standard',
+      actions: 'reported-to-police', sharedWith: 'gmp', marking: 'OFFICIAL-SENSITIVE',
+    }));
+    const reference = /Recorded: ([A-Z]{3}-\d{4}-\d{6})/.exec(confirmation)![1]!;
+    for (let i = 1; i <= 20; i++) {
+      const note = `Update ${i}: ${'Patrols continued around the shops and the bus stops; residents report less trouble this week. '.repeat(20)}`.slice(0, 2000);
+      await invoke('incident.update.submit', { reference, submissionId: newSubmissionId(), note });
+    }
+
+    const latest = await invoke('incident.view', { reference });
+    expect(cardBytes(latest)).toBeLessThan(CARD_BYTE_BUDGET);
+    expect(textOfCard(latest)).toMatch(/the latest 5 of 21 changes/);
+    expect(textOfCard(latest)).toMatch(/Update 20:/);
+
+    // Paging back reaches every change exactly once, oldest last.
+    const seen: string[] = [];
+    let card = latest;
+    for (let pages = 0; pages < 10; pages++) {
+      expect(cardBytes(card)).toBeLessThan(CARD_BYTE_BUDGET);
+      seen.push(...[...textOfCard(card).matchAll(/Update (\d+):/g)].map((m) => m[1]!));
+      const earlier = buttonData(card, 'Earlier changes');
+      if (!earlier) break;
+      card = await invoke('incident.view', earlier);
+    }
+    expect(new Set(seen).size).toBe(20);
+    expect(textOfCard(card)).toMatch(/Reported/);
+    // The same card is what a view from a channel puts in the outbox row (which failed with PropertyValueTooLarge before).
+  }, 120_000);
+});
+

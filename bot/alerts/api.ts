@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
+import { plainTextRefinement } from '../domain/plainText';
 import { stableId } from '../domain/stableId';
 import { handleSignedRequest, type JsonResponse, type SignedRequest } from '../partners/signedRequest';
 import { AlertInput, raiseAlert } from './raise';
 
 /** POST /api/alerts body: an alert from a partner system. */
-export const AlertRequestBody = AlertInput.extend({ raisedBy: z.string().trim().min(2).max(120).optional() }).strict();
+/** `raisedBy` is shown on the alert card in every channel: the same plain-text rule, and no personal data beyond a role or desk name. */
+export const AlertRequestBody = AlertInput.extend({
+  raisedBy: z.string().trim().min(2).max(120).superRefine(plainTextRefinement(120)).optional(),
+}).strict();
 
 export async function receivePartnerAlert(ctx: AppContext, req: SignedRequest): Promise<JsonResponse> {
   return handleSignedRequest(ctx, req, AlertRequestBody, async (partner, body, key) => {
