@@ -3,6 +3,9 @@ import { expandTemplate, type AdaptiveCard } from './render';
 import { Button, Fact, Marking, buttonsOf, markingBanner } from './incidentCommon';
 import template from './templates/incidentDetails.json';
 
+/** History entries on one card: with the other sections this keeps the card under Teams' 28 KB. */
+export const HISTORY_PAGE = 5;
+
 export const IncidentDetailsData = z.object({
   reference: z.string(),
   category: z.string(),
@@ -11,7 +14,9 @@ export const IncidentDetailsData = z.object({
   facts: z.array(Fact).max(16),
   summary: z.string(),
   restricted: z.array(Fact).max(4),
-  history: z.array(z.object({ heading: z.string().max(200), text: z.string().max(6000).default('') })).max(60),
+  /** One page of the history (the card has room for a few entries; "Earlier changes" pages back). */
+  history: z.array(z.object({ heading: z.string().max(200), text: z.string().max(1000).default('') })).max(HISTORY_PAGE),
+  historyTitle: z.string().max(80).default('History'),
   buttons: z.array(Button).max(6),
 });
 
@@ -27,6 +32,7 @@ export function incidentDetailsCard(input: z.input<typeof IncidentDetailsData>):
     hasRestricted: d.restricted.length > 0,
     restricted: d.restricted,
     history: d.history,
+    historyTitle: d.historyTitle,
     footer: `${d.marking} · Shown to you because your organisation has access. Your view has been logged.`,
     buttons: buttonsOf(d.buttons),
   });

@@ -190,6 +190,9 @@ export function detailFacts(r: IncidentRecord, organisations: readonly Organisat
   ];
 }
 
+/** The most of one history entry a card shows (a long edit is shortened; the current text is in the card above). */
+const HISTORY_TEXT_MAX = 1000;
+
 export function historyLines(history: readonly IncidentHistoryEntry[], timeZone: string): { heading: string; text: string }[] {
   return history.map((h) => {
     const who = h.by.displayName;
@@ -201,6 +204,7 @@ export function historyLines(history: readonly IncidentHistoryEntry[], timeZone:
       else if (c.from === undefined && h.type === 'linked') lines.push(`• ${c.to}`);
       else lines.push(`• ${fieldLabel(c.field)}: "${c.from ?? ''}" → "${c.to ?? ''}"`);
     }
-    return { heading: `${what} · ${formatLocal(h.at, timeZone)} · ${who}`, text: lines.join('\n') };
+    const text = lines.join('\n');
+    return { heading: `${what} · ${formatLocal(h.at, timeZone)} · ${who}`.slice(0, 200), text: text.length > HISTORY_TEXT_MAX ? `${text.slice(0, HISTORY_TEXT_MAX - 1)}…` : text };
   });
 }

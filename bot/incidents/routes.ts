@@ -39,7 +39,13 @@ export const incidentRoutes = [
   }),
   defineAction({ verb: 'incident.report', schema: FormData, access: PERSONAL, handler: (ctx, { caller }) => openReportForm(ctx, caller) }),
   defineAction({ verb: 'incident.submit', schema: FormData, access: PERSONAL, handler: (ctx, { caller, data }) => submitReport(ctx, caller, data) }),
-  defineAction({ verb: 'incident.view', schema: Reference, access: ANYWHERE, handler: (ctx, req) => viewIncident(ctx, incidentRequest(ctx, req), req.data.reference) }),
+  defineAction({
+    verb: 'incident.view',
+    // historyBefore: the history page asked for ("Earlier changes"); absent for the latest changes.
+    schema: Reference.extend({ historyBefore: z.coerce.number().int().min(1).max(999_999).optional() }),
+    access: ANYWHERE,
+    handler: (ctx, req) => viewIncident(ctx, incidentRequest(ctx, req), req.data.reference, req.data.historyBefore),
+  }),
   defineAction({ verb: 'incident.update.form', schema: Reference, access: PERSONAL, handler: (ctx, req) => openUpdateForm(ctx, incidentRequest(ctx, req), req.data) }),
   defineAction({ verb: 'incident.update.submit', schema: FormData, access: PERSONAL, handler: (ctx, req) => submitUpdate(ctx, incidentRequest(ctx, req), req.data) }),
   defineAction({ verb: 'incident.edit.form', schema: Reference, access: PERSONAL, handler: (ctx, req) => openEditForm(ctx, incidentRequest(ctx, req), req.data) }),

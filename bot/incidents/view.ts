@@ -10,7 +10,8 @@ import { incidentRedactedCard } from '../../cards/incidentRedacted';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { auditIncident } from './audit';
-import type { IncidentRecord } from './model';
+import type { IncidentHistoryEntry, IncidentRecord } from './model';
+import { HISTORY_PAGE } from '../../cards/incidentDetails';
 import { categoryLabel, detailFacts, formatLocal, historyLines, incidentButtons, organisationName, redactedOf } from './present';
 import { notRegisteredCard } from './reportForm';
 import { loadIncident, type LoadedIncident } from './repository';
@@ -29,8 +30,25 @@ export function viewerOf(caller: IncidentRequest['caller']): Viewer {
   return { member: caller.member, organisation: caller.organisation };
 }
 
-export function detailsCard(ctx: AppContext, loaded: LoadedIncident, viewer: Viewer, organisations: readonly Organisation[], repeat?: string): AdaptiveCard {
+/**
+ * One page of an incident's history: the HISTORY_PAGE entries before version `before` (the latest when
+ * absent), oldest first, and the versions of the neighbouring pages. History grows without bound (every
+ * update is an entry), a card and an outbox row do not.
+ */
+export function historyPage(history: readonly IncidentHistoryEntry[], before?: number): { entries: IncidentHistoryEntry[]; earlierBefore?: number; later: boolean; title: string } {
+  const upTo = before === undefined ? history.length : history.filter((h) => h.version < before).length;
+  const from = Math.max(0, upTo - HISTORY_PAGE);
+  const entries = history.slice(from, upTo);
+  const title =
+    history.length <= HISTORY_PAGE ? 'History'
+    : upTo === history.length ? `History: the latest ${entries.length} of ${history.length} changes`
+    : `History: changes ${from + 1} to ${upTo} of ${history.length}`;
+  return { entries, earlierBefore: from > 0 ? entries[0]!.version : undefined, later: upTo < history.length, title };
+}
+
+export function detailsCard(ctx: AppContext, loaded: LoadedIncident, viewer: Viewer, organisations: readonly Organisation[], repeat?: string, historyBefore?: number): AdaptiveCard {
   const r = loaded.record;
+  const page = historyPage(loaded.history, historyBefore);
   const tz = ctx.config.timeZone;
   const sharing = { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith };
   const open = r.anonymisedAt === undefined;
@@ -47,8 +65,13 @@ export function detailsCard(ctx: AppContext, loaded: LoadedIncident, viewer: Vie
       ...(r.restricted.fullAddress ? [{ title: 'Full address', value: r.restricted.fullAddress }] : []),
       ...(r.restricted.details ? [{ title: 'Details', value: r.restricted.details }] : []),
     ],
-    history: historyLines(loaded.history, tz),
-    buttons: incidentButtons(r.reference, { update: open && mayAddUpdate(viewer, sharing), edit: open && mayEdit(viewer, sharing) }),
+    history: historyLines(page.entries, tz),
+    historyTitle: page.title,
+    buttons: [
+      ...(page.earlierBefore !== undefined ? [{ title: 'Earlier changes', verb: 'incident.view', data: { reference: r.reference, historyBefore: page.earlierBefore } }] : []),
+      ...(page.later ? [{ title: 'Latest changes', verb: 'incident.view', data: { reference: r.reference } }] : []),
+      ...incidentButtons(r.reference, { update: open && mayAddUpdate(viewer, sharing), edit: open && mayEdit(viewer, sharing) }),
+    ],
   });
 }
 
@@ -70,7 +93,7 @@ function existenceCard(record: IncidentRecord, organisations: readonly Organisat
  * from a channel or group chat, they are sent to the person's personal chat
  * through the outbox. Every view and every refusal is audited.
  */
-export async function viewIncident(ctx: AppContext, req: IncidentRequest, referenceText: string): Promise<AdaptiveCard> {
+export async function viewIncident(ctx: AppContext, req: IncidentRequest, referenceText: string, historyBefore?: number): Promise<AdaptiveCard> {
   const reference = normaliseReference(referenceText);
   if (!IncidentReference.safeParse(reference).success) {
     return messageCard({ title: 'Which incident?', text: 'Give its reference, for example: **incident STO-2026-000123**.', tone: 'warning' });
@@ -118,7 +141,7 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
       {
         id: `incident-details:${r.reference}:${randomUUID()}`,
         target: targetOf(chat),
-        payload: { card: detailsCard(ctx, loaded, viewerOf(caller), organisations, repeat), summary: `Details of incident ${r.reference}` },
+        payload: { card: detailsCard(ctx, loaded, viewerOf(caller), organisations, repeat, historyBefore), summary: `Details of incident ${r.reference}` },
         notifyOnDeadLetter: false,
       },
     ]);
@@ -127,7 +150,7 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
   }
 
   await auditIncident(ctx, { action: 'consultation', actor, reference, justification });
-  return detailsCard(ctx, loaded, viewerOf(caller), organisations, repeat);
+  return detailsCard(ctx, loaded, viewerOf(caller), organisations, repeat, historyBefore);
 }
 
 /** Anything a person cannot do to an incident: audited, and said plainly. */
