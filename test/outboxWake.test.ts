@@ -18,7 +18,7 @@ const messages = (count: number, prefix: string): OutgoingMessage[] =>
 
 async function context(wake?: OutboxWaker): Promise<AppContext> {
   const { store } = await freshStore();
-  return { config: loadConfig({}), store, clock: () => new Date(), log: silentLogger, wake };
+  return { config: loadConfig({ CONCORDAT_MODE: 'local' }), store, clock: () => new Date(), log: silentLogger, wake };
 }
 
 /** Executions per day of every timer, counted second by second from the registry's NCRONTAB schedules (UTC). */
