@@ -4,7 +4,7 @@ import { appendAudit, pruneAuditPartition } from '../audit/log';
 import { retentionCutoff } from '../domain/retention';
 import { formatIsoWeek, isoWeekOf } from '../domain/isoWeek';
 import { applyRetention } from '../incidents/retention';
-import type { Keys } from '../store/entityTable';
+import { safeKey, type Keys } from '../store/entityTable';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { messageCard } from '../../cards/message';
@@ -94,9 +94,12 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   await step('PartnerRequests', `deleted: made before ${partnerCutoff}`, async () =>
     deleteAll(ctx.store.partnerRequests, (await ctx.store.partnerRequests.query("PartitionKey ne ''")).filter((row) => row.value.at < partnerCutoff)),
   );
-  await step('Alerts', `deleted: raised before ${incidentCutoff}`, async () =>
-    deleteAll(ctx.store.alerts, await ctx.store.alerts.query(odata`raisedAt lt ${incidentCutoff}`)),
-  );
+  await step('Alerts', `deleted: raised before ${incidentCutoff}, with the rows of the channels each went to`, async () => {
+    const old = await ctx.store.alerts.query(odata`raisedAt lt ${incidentCutoff}`);
+    // The channel rows first: a run that stops half-way leaves an alert whose deliveries the next run still finds.
+    for (const row of old) await deleteAll(ctx.store.alertDeliveries, await ctx.store.alertDeliveries.listPartition(safeKey(row.value.alert.id)));
+    return deleteAll(ctx.store.alerts, old);
+  });
   await step('Operations', `deleted: ended before ${incidentCutoff}`, async () => {
     const ended = await ctx.store.operations.query(odata`endsAt lt ${incidentCutoff}`);
     for (const row of ended) {

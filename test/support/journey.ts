@@ -70,7 +70,7 @@ export async function startJourneyWorld(people: readonly string[]): Promise<Jour
   ensureChromium();
   const { connectionString, prefix } = await freshStore();
   let offsetMs = 0;
-  const runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix }), silentLogger, () => new Date(Date.now() + offsetMs));
+  const runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix }), silentLogger, () => new Date(Date.now() + offsetMs));
   await applyDemoPartnershipIfEmpty(runtime.ctx);
   const host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0 });
   const playgrounds: RunningPlayground[] = [];
