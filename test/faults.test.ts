@@ -350,6 +350,37 @@ describe('storage down during fan-out and reminders', () => {
   }, 90_000);
 });
 
+describe('storage down after a joint operation is stored', () => {
+  it('the card submitted again logs its collection (once), which the failed attempt never reached', async () => {
+    const member = (name: string) => DEMO_MEMBERS.find((m) => m.displayName === name)!;
+    const tom = member('Tom Bradley');
+    const caller = { aadObjectId: tom.aadObjectId, displayName: tom.displayName, member: tom };
+    const form = {
+      submissionId: randomUUID(), name: 'Swinton estate walkabout', type: 'joint-visit', borough: 'salford', area: 'Swinton',
+      startDate: '2026-12-10', startTime: '10:00', endDate: '2026-12-10', endTime: '12:00',
+      lead: 'gmp', partners: '', participants: tom.aadObjectId, briefing: 'Meet at the library.', incidents: '', reminders: '', outcomesAfter: '1440',
+    };
+    // The operation row is written, then storage goes away before anything else.
+    const ops = store().operations as unknown as { create: (...a: unknown[]) => Promise<unknown> };
+    const create = ops.create.bind(ops);
+    ops.create = async (...args) => {
+      const r = await create(...args);
+      ops.create = create;
+      await outage();
+      return r;
+    };
+    const first = await scheduleOperation(bot.runtime.ctx, caller, form).catch((e: unknown) => e);
+    expect(first, JSON.stringify(first)).toBeInstanceOf(StoreUnavailableError);
+    ops.create = create;
+    await az.restart();
+    const again = await scheduleOperation(bot.runtime.ctx, caller, form);
+    expect(again.kind).toBe('already-scheduled');
+    const opId = (again as { op: { id: string } }).op.id;
+    await scheduleOperation(bot.runtime.ctx, caller, form); // once more: nothing twice
+    expect((await auditOf(store(), `operation:${opId}`)).map((e) => e.action)).toEqual(['collection']);
+  }, 90_000);
+});
+
 describe('Bot Connector faults', () => {
   it('429 with Retry-After, 5xx and dropped requests are retried within limits: every channel once, under Teams-like limits', async () => {
     const channels = await salfordChannels(25, 'conn');

@@ -10,7 +10,7 @@ export async function auditOperation(
   member: Member,
   operationId: string,
   action: AuditAction,
-  extra: { justification?: string; note?: string } = {},
+  extra: { justification?: string; note?: string; /** Deterministic for a step that re-runs on retry: logged once. */ id?: string; at?: string } = {},
 ): Promise<void> {
   await appendAudit(ctx, {
     id: randomUUID(),
@@ -18,7 +18,7 @@ export async function auditOperation(
     action,
     actor: { aadObjectId: member.aadObjectId, organisationId: member.organisationId },
     subject: { type: 'operation', id: operationId },
-    ...extra,
+    ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
   });
 }
 

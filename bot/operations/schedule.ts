@@ -7,6 +7,7 @@ import { canSchedule } from '../domain/operationAccess';
 import { parseOperationForm, type FieldErrors, type OperationFormField, type OperationFormValues } from '../domain/operationForm';
 import { ConcurrencyError } from '../store/errors';
 import { auditOperation } from './audit';
+import { stableId } from '../domain/stableId';
 import { createCalendarEvent, installForUnreachable } from './calendar';
 import { postToChannels, sendPersonal } from './publish';
 import { personalChats, splitReachable } from './recipients';
@@ -76,7 +77,6 @@ export async function scheduleOperation(ctx: AppContext, caller: Caller, raw: un
     });
     try {
       op = (await ctx.store.operations.create(candidate)).value;
-      await auditOperation(ctx, member, op.id, 'collection', { note: 'joint operation scheduled' });
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
       // The same card submitted twice at once: the other request stored it.
@@ -85,6 +85,9 @@ export async function scheduleOperation(ctx: AppContext, caller: Caller, raw: un
     }
   }
 
+  // After the first write, every step re-runs on each submission of the card (a retry after a failure
+  // included) and is idempotent: the collection is logged once, by an id derived from the operation.
+  await auditOperation(ctx, member, op.id, 'collection', { id: stableId('collection', op.id), at: op.createdAt, note: 'joint operation scheduled' });
   await storeReminders(ctx, op);
   const channels = await postToChannels(ctx, op, channelCard(op, dir, ctx.config.timeZone, now), `Joint operation scheduled: ${op.name}`);
   const chats = await personalChats(ctx);
