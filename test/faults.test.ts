@@ -378,6 +378,10 @@ describe('storage down after a joint operation is stored', () => {
     const opId = (again as { op: { id: string } }).op.id;
     await scheduleOperation(bot.runtime.ctx, caller, form); // once more: nothing twice
     expect((await auditOf(store(), `operation:${opId}`)).map((e) => e.action)).toEqual(['collection']);
+    // Deliver what scheduling queued now, so the connector counts of the tests below see only their own sends.
+    await drainUntilDone(`op.${opId}`, 0, bot.runtime.transport, 1);
+    later(60_000);
+    await drainOutbox(bot.runtime.ctx, bot.runtime.transport, { pacer: fast() });
   }, 90_000);
 });
 
