@@ -63,11 +63,18 @@ const RawEnv = z.object({
  * Partner systems allowed to call the signed HTTP endpoints, as JSON:
  * {"<partner id>": {"secret": "...", "organisationId": "gmp"}}.
  */
-export const PartnerKeys = z.record(
-  z.string().regex(/^[a-z0-9-]{3,40}$/),
-  z.object({ secret: z.string().min(32, 'a partner secret has at least 32 characters'), organisationId: z.string() }),
-);
-export type PartnerKeys = z.infer<typeof PartnerKeys>;
+const PartnerId = z.string().regex(/^[a-z0-9-]{3,40}$/);
+export const PartnerKey = z.object({ secret: z.string().min(32, 'a partner secret has at least 32 characters'), organisationId: z.string() });
+export type PartnerKey = z.infer<typeof PartnerKey>;
+/** PARTNER_KEYS as written in the environment. */
+const PartnerKeysJson = z.record(PartnerId, PartnerKey);
+/**
+ * A Map, not an object: the partner id comes from a request header, and an
+ * object lookup would find "__proto__", "constructor" or "toString" on the
+ * prototype (a 500 instead of a 401).
+ */
+export const PartnerKeys = z.map(PartnerId, PartnerKey);
+export type PartnerKeys = ReadonlyMap<string, PartnerKey>;
 
 /** Local mode's key for household/complainant reference hashes. Never used in production (REFERENCE_HASH_KEY is required there). */
 export const LOCAL_REFERENCE_HASH_KEY = 'local-reference-hash-key-not-for-production-use';
@@ -135,7 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
-  let partners: PartnerKeys = {};
+  let partners: PartnerKeys = new Map();
   if (e.PARTNER_KEYS) {
     let json: unknown;
     try {
@@ -143,13 +150,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     } catch {
       throw new ConfigError(['PARTNER_KEYS: not valid JSON (expected {"partner-id": {"secret": "...", "organisationId": "..."}})']);
     }
-    const parsedKeys = PartnerKeys.safeParse(json);
+    const parsedKeys = PartnerKeysJson.safeParse(json);
     if (!parsedKeys.success) {
       throw new ConfigError(parsedKeys.error.issues.map((i) => `PARTNER_KEYS.${i.path.join('.')}: ${i.message}`));
     }
-    partners = parsedKeys.data;
+    partners = new Map(Object.entries(parsedKeys.data));
   } else if (e.CONCORDAT_MODE === 'local') {
-    partners = { [LOCAL_DEMO_PARTNER.id]: { secret: LOCAL_DEMO_PARTNER.secret, organisationId: LOCAL_DEMO_PARTNER.organisationId } };
+    partners = new Map([[LOCAL_DEMO_PARTNER.id, { secret: LOCAL_DEMO_PARTNER.secret, organisationId: LOCAL_DEMO_PARTNER.organisationId }]]);
   }
   const graph = graphSettingsFrom(e);
   if (graph.problems.length) throw new ConfigError(graph.problems);
@@ -272,7 +279,7 @@ export function describeConfig(config: Config): Record<string, string> {
     storage,
     tablePrefix: config.tablePrefix,
     botAppId: config.mode === 'production' ? config.bot.appId : '(none: local, unauthenticated)',
-    partners: Object.keys(config.partners).join(', ') || '(none)',
+    partners: [...config.partners.keys()].join(', ') || '(none)',
     graph: config.graph ? `on (${config.graph.credential.kind})` : 'off',
     retention: `incidents ${config.retention.incidentMonths} months, audit ${config.retention.auditMonths} months, outbox ${config.retention.outboxMonths} months, partner requests ${config.retention.partnerRequestDays} days`,
     auditChain: config.auditChainKey ? 'keyed' : 'unkeyed (set AUDIT_CHAIN_KEY)',

@@ -229,6 +229,30 @@ describe('tampered card actions', () => {
     expect(audited.every((a) => a.actor.aadObjectId === AISHA.aadObjectId && a.actor.organisationId === 'salix-homes')).toBe(true);
   });
 
+  it("replaying another reporter's submission id shows nothing of that incident; the refusal is audited once an hour", async () => {
+    const submissionId = randomUUID().replace(/-/g, '');
+    const form = {
+      category: 'asb-personal', hateCrimeStrand: '', borough: 'stockport', area: 'Lancashire Hill flats', postcodeDistrict: 'SK4', fullAddress: '',
+      occurredDate: '2026-11-24', occurredTime: '19:10', summary: 'Repeated door knocking and shouting at a neighbour late at night.',
+      details: 'Restricted: flat 12, the caller is frightened.', victims: '1', suspects: '2', witnesses: '0', vulnerablePerson: 'true', childrenPresent: 'false',
+      policeReference: '', risk: 'high', actions: 'reported-to-police', sharedWith: 'gmp', marking: 'OFFICIAL-SENSITIVE',
+    };
+    const mine = await invoke(PRIYA, 'incident.submit', { submissionId, ...form });
+    const reference = /Recorded: ([A-Z]{3}-\d{4}-\d{6})/.exec(mine)![1]!;
+
+    for (let i = 0; i < 4; i++) {
+      const replayed = await invoke(AISHA, 'incident.submit', { submissionId, ...form, summary: 'Something else entirely about the stairwell.' });
+      expect(replayed).toContain('This report card is not yours');
+      expect(replayed).not.toContain(reference);
+      expect(replayed).not.toContain('Lancashire Hill');
+      expect(replayed).not.toMatch(/high/i);
+    }
+    const audited = await refusals(`incident:${reference}`);
+    expect(audited).toEqual([expect.objectContaining({ actor: { aadObjectId: AISHA.aadObjectId, organisationId: 'salix-homes' }, note: expect.stringContaining('replayed') })]);
+    // The reporter's own retry still gets the confirmation.
+    expect(await invoke(PRIYA, 'incident.submit', { submissionId, ...form })).toContain(`Recorded: ${reference}`);
+  });
+
   it('an alert the organisation was not asked to acknowledge, or one that does not exist: refused, nothing recorded, refusal audited', async () => {
     const raised = await raiseAlert(bot.runtime.ctx, {
       alertId: 'alert-tamper-1', source: 'api', organisationId: 'gmp', displayName: 'Salford district',
@@ -241,8 +265,12 @@ describe('tampered card actions', () => {
     expect(await refusals('alert:alert-tamper-1')).toEqual([
       expect.objectContaining({ actor: { aadObjectId: PRIYA.aadObjectId, organisationId: 'stockport-homes' }, note: 'acknowledgement refused: not-expected' }),
     ]);
-    expect(await invoke(PRIYA, 'alert.ack', { alertId: 'alert-made-up-by-hand' })).toContain('That alert no longer exists');
-    expect(await refusals('alert:alert-made-up-by-hand')).toHaveLength(1);
+    // An alert that does not exist: refused and audited against the action, once an hour, never under the made-up id.
+    for (let i = 0; i < 3; i++) expect(await invoke(PRIYA, 'alert.ack', { alertId: `alert-made-up-by-hand-${i}` })).toContain('That alert no longer exists');
+    expect(await refusals('alert:alert-made-up-by-hand-0')).toEqual([]);
+    expect(await refusals('route:action:alert.ack')).toEqual([
+      expect.objectContaining({ actor: { aadObjectId: PRIYA.aadObjectId, organisationId: 'stockport-homes' }, note: expect.stringContaining('no such alert') }),
+    ]);
   });
 
   it('an operation the user does not coordinate: reschedule, cancel and outcomes are refused, nothing changes, refusals audited', async () => {

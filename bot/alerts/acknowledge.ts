@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log';
 import type { AppContext } from '../context';
+import { auditRouteRefusal } from '../conversation/refusalAudit';
 import { EntraObjectId } from '../domain/member';
 import { canAcknowledge, type Actor } from '../domain/permissions';
 import { stableId } from '../domain/stableId';
@@ -20,7 +21,10 @@ export type AckResult =
 export async function acknowledgeAlert(ctx: AppContext, actor: Actor & { displayName: string; aadObjectId?: string }, alertId: string): Promise<AckResult> {
   const refuse = async (reason: 'not-found' | 'not-allowed' | 'not-expected'): Promise<AckResult> => {
     // A refusal is audited: a button naming an alert the organisation was not asked about is a tampered one.
-    if (EntraObjectId.safeParse(actor.aadObjectId).success) {
+    // An alert that does not exist is recorded against the action, bounded, never under the id the button made up.
+    if (reason === 'not-found') {
+      await auditRouteRefusal(ctx, { aadObjectId: actor.aadObjectId, organisationId: actor.organisation?.id }, 'action:alert.ack', 'acknowledgement refused: no such alert');
+    } else if (EntraObjectId.safeParse(actor.aadObjectId).success) {
       await appendAudit(ctx, {
         id: randomUUID(),
         at: ctx.clock().toISOString(),

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { plainTextRefinement } from '../domain/plainText';
 import { stableId } from '../domain/stableId';
-import { handleSignedRequest, type JsonResponse, type SignedRequest } from '../partners/signedRequest';
+import { partnerRefusal } from '../partners/capabilities';
+import { forbidden, handleSignedRequest, type JsonResponse, type SignedRequest } from '../partners/signedRequest';
 import { AlertInput, raiseAlert } from './raise';
 
 /** POST /api/alerts body: an alert from a partner system. */
@@ -13,6 +14,9 @@ export const AlertRequestBody = AlertInput.extend({
 
 export async function receivePartnerAlert(ctx: AppContext, req: SignedRequest): Promise<JsonResponse> {
   return handleSignedRequest(ctx, req, AlertRequestBody, async (partner, body, key) => {
+    const organisation = (await ctx.store.organisations.get({ partitionKey: 'org', rowKey: partner.organisationId }))?.value;
+    const refused = partnerRefusal('raiseAlert', organisation, body.boroughs);
+    if (refused) return forbidden(ctx, partner.id, refused);
     const result = await raiseAlert(ctx, {
       alertId: stableId('alert', partner.id, key),
       source: 'api',

@@ -1,4 +1,5 @@
 import { permits, REGISTERED, type Actor as AccessActor, type Who } from '../shared/access';
+import type { BoroughId } from './borough';
 import type { Member } from './member';
 import type { Organisation } from './organisation';
 
@@ -34,6 +35,11 @@ const may = (who: Who, a: Actor & Pick<AccessActor, 'allowances'>): boolean => p
 
 export function canPublishPriorities(a: Actor): boolean {
   return may(MAY.publishPriorities, a);
+}
+
+/** For one borough: an administrator for any; a police lead for the boroughs their force polices. */
+export function canPublishPrioritiesFor(a: Actor, borough: BoroughId): boolean {
+  return canPublishPriorities(a) && ((a.member?.roles.includes('admin') ?? false) || (a.organisation?.boroughs.includes(borough) ?? false));
 }
 
 export function canRaiseAlert(a: Actor): boolean {

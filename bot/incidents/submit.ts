@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { repeatLabel } from '../domain/complaintReference';
 import { recordComplaint, referenceFields } from '../warnings/repeats';
 import type { AppContext } from '../context';
+import { REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
 import type { Caller } from '../conversation/user';
 import { IncidentSummary } from '../domain/incident';
 import { formValuesOf, validateIncidentForm } from '../domain/incidentForm';
@@ -73,6 +74,24 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
   const earlier = await ctx.store.incidentSubmissions.get({ partitionKey: submissionId, rowKey: 's' });
   if (earlier) {
     const stored = await loadIncident(ctx, earlier.value.reference);
+    // A submission id is one card in one reporter's chat: anyone else sending it (a replayed or copied card)
+    // learns nothing of that incident. Audited once per person, submission and hour, so a loop writes one row.
+    if (stored && stored.record.reporter.aadObjectId !== caller.aadObjectId) {
+      const hour = new Date(Math.floor(ctx.clock().getTime() / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
+      await auditIncident(ctx, {
+        action: 'refusal',
+        actor: { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id },
+        reference: stored.record.reference,
+        id: stableId('replayed-submission', caller.aadObjectId, submissionId, hour),
+        note: "confirmation refused: another reporter's submission id (replayed card)",
+      });
+      return messageCard({
+        title: 'This report card is not yours',
+        text: 'It was already sent by someone else, so Concordat shows you nothing about it. Type **report** to open a new report card.',
+        tone: 'warning',
+        buttons: [{ title: 'New report', verb: 'incident.report' }],
+      });
+    }
     // A retry after a failure anywhere past the first write re-runs every later step (each is idempotent).
     if (stored) return confirmationCard(ctx, stored.record, organisations, await afterStored(ctx, stored.record, organisations));
   }

@@ -19,6 +19,12 @@ export interface Partner {
   organisationId: string;
 }
 
+/** A partner key asking for more than its organisation may do (bot/partners/capabilities.ts): 403, logged. */
+export function forbidden(ctx: AppContext, partnerId: string, message: string, field?: string): JsonResponse {
+  ctx.log.warn('partner request refused: beyond its capabilities', { partner: partnerId, reason: message });
+  return { status: 403, body: { error: message, ...(field ? { details: [{ field, message }] } : {}) } };
+}
+
 const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/);
 
 /**
@@ -40,7 +46,7 @@ export async function handleSignedRequest<S extends z.ZodTypeAny>(
   if (Buffer.byteLength(req.body, 'utf8') > MAX_BODY_BYTES) return error(413, `the body is over ${MAX_BODY_BYTES / 1024} KB`);
 
   const partnerId = req.headers['x-concordat-partner'];
-  const partner = partnerId ? ctx.config.partners[partnerId] : undefined;
+  const partner = partnerId ? ctx.config.partners.get(partnerId) : undefined;
   if (!partnerId || !partner) return error(401, 'x-concordat-partner must name a registered partner system');
 
   const check = verifySignature({

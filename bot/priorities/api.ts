@@ -1,7 +1,9 @@
 import type { AppContext } from '../context';
 import { BoroughId } from '../domain/borough';
 import { EntraObjectId } from '../domain/member';
-import { handleSignedRequest, type JsonResponse, type SignedRequest } from '../partners/signedRequest';
+import { canPublishPrioritiesFor } from '../domain/permissions';
+import { partnerRefusal } from '../partners/capabilities';
+import { forbidden, handleSignedRequest, type JsonResponse, type SignedRequest } from '../partners/signedRequest';
 import { PrioritiesInput } from './input';
 import { publishPriorities } from './publish';
 import { allThemes } from '../referenceData';
@@ -11,6 +13,14 @@ export const PrioritiesRequestBody = PrioritiesInput.extend({ borough: BoroughId
 
 export async function receivePartnerPriorities(ctx: AppContext, req: SignedRequest): Promise<JsonResponse> {
   return handleSignedRequest(ctx, req, PrioritiesRequestBody, async (partner, body, key) => {
+    // The key's organisation may publish for this borough, and the person named is one of its members who may.
+    const organisation = (await ctx.store.organisations.get({ partitionKey: 'org', rowKey: partner.organisationId }))?.value;
+    const refused = partnerRefusal('publishPriorities', organisation, [body.borough]);
+    if (refused) return forbidden(ctx, partner.id, refused);
+    const member = (await ctx.store.members.get({ partitionKey: 'member', rowKey: body.publishedBy }))?.value;
+    if (!member || member.organisationId !== organisation!.id || !canPublishPrioritiesFor({ member, organisation }, body.borough)) {
+      return forbidden(ctx, partner.id, `publishedBy must be a member of ${organisation!.name} who may publish priorities for ${body.borough}`, 'publishedBy');
+    }
     const themes = new Set((await allThemes(ctx)).map((t) => t.id));
     const unknown = body.priorities.findIndex((p) => !themes.has(p.themeId));
     if (unknown >= 0) {

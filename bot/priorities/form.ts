@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import type { Caller } from '../conversation/user';
 import { BoroughId, boroughById, findBorough } from '../domain/borough';
-import { canPublishPriorities } from '../domain/permissions';
+import { canPublishPriorities, canPublishPrioritiesFor } from '../domain/permissions';
 import { messageCard } from '../../cards/message';
 import { prioritiesFormCard, themeInputId } from '../../cards/prioritiesForm';
 import type { AdaptiveCard } from '../../cards/render';
@@ -19,6 +19,12 @@ const notAllowed = () =>
     tone: 'warning',
   });
 
+const notYourBorough = (borough: BoroughId) =>
+  messageCard({
+    title: `Not a borough your force polices: ${boroughById(borough).name}`,
+    text: "A police lead publishes priorities for the boroughs their force polices. Ask that borough's police lead or a Concordat administrator.",
+    tone: 'warning',
+  });
 
 export async function openPrioritiesForm(ctx: AppContext, caller: Caller, args: string): Promise<AdaptiveCard> {
   if (!canPublishPriorities(caller)) return notAllowed();
@@ -26,6 +32,7 @@ export async function openPrioritiesForm(ctx: AppContext, caller: Caller, args: 
   if (!borough) {
     return messageCard({ title: 'Which borough?', text: 'Type **publish priorities** followed by the borough, e.g. *publish priorities Stockport*.' });
   }
+  if (!canPublishPrioritiesFor(caller, borough)) return notYourBorough(borough);
   const latest = await latestPriorities(ctx, borough);
   return prioritiesFormCard({
     borough,
@@ -49,6 +56,7 @@ export async function submitPrioritiesForm(ctx: AppContext, caller: Caller, data
   if (!canPublishPriorities(caller)) return notAllowed();
   const raw = RawForm.safeParse(data);
   if (!raw.success) return messageCard({ title: 'This form was out of date', text: 'Type **publish priorities** to open it again.', tone: 'warning' });
+  if (!canPublishPrioritiesFor(caller, raw.data.borough)) return notYourBorough(raw.data.borough);
   const themeList = await allThemes(ctx);
   const fields = raw.data as Record<string, unknown>;
   const linesOf = (id: string) => (typeof fields[themeInputId(id)] === 'string' ? (fields[themeInputId(id)] as string) : '');

@@ -2,10 +2,9 @@ import type { z } from 'zod';
 import { ACTION_ROUTES, COMMAND_ROUTES, parseCommand } from '../commands';
 import type { AppContext } from '../context';
 import type { Caller } from '../conversation/user';
+import { auditRouteRefusal } from '../conversation/refusalAudit';
 import { buildUnknownCard } from '../conversation/unknown';
 import type { ConversationReference } from '../domain/conversation';
-import { EntraObjectId } from '../domain/member';
-import { stableId } from '../domain/stableId';
 import {
   allowancesNamed,
   decide,
@@ -20,7 +19,6 @@ import {
   type Who,
 } from '../shared/access';
 import type { ActionRoute, CommandRoute, Offer } from '../shared/route';
-import { appendAudit } from '../audit/log';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 
@@ -40,9 +38,6 @@ export interface Turn {
   /** The caller's e-mail, when it was looked up (someone asking for access). */
   email?: string;
 }
-
-/** A refusal is audited once per caller, route and window; later ones in the window are only counted in the log. */
-export const REFUSAL_AUDIT_WINDOW_MS = 60 * 60 * 1000;
 
 /** The caller as the gate judges them, with the allowances the declarations ask about looked up (once per turn). */
 async function actorOf(ctx: AppContext, caller: Caller, whos: readonly Who[]): Promise<Actor> {
@@ -126,26 +121,11 @@ export function refusalCard(route: CommandRoute | ActionRoute, caller: Caller, d
   });
 }
 
-/**
- * One audit row per caller, route and window (hour): the id is derived from
- * them and the row is created once, so a loop of refusals writes one row. The
- * row names the route (a fixed list), never anything from the caller's data.
- * A caller without a valid Entra id is only logged.
- */
 async function auditRefusal(ctx: AppContext, route: CommandRoute | ActionRoute<z.ZodTypeAny>, turn: Turn, decision: Exclude<Decision, { ok: true }>): Promise<void> {
-  const name = nameOf(route);
-  const who = EntraObjectId.safeParse(turn.caller.aadObjectId);
-  ctx.log.info('refused by the gate', { route: name, reason: decision.reason, scope: turn.scope });
-  if (!who.success) return;
-  const now = ctx.clock();
-  const windowStart = new Date(Math.floor(now.getTime() / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
-  // appendAudit logs an event id once: the id names the caller, route and window, so a loop logs one event.
-  await appendAudit(ctx, {
-    id: stableId('refusal', windowStart, who.data, route.kind, name),
-    at: now.toISOString(),
-    action: 'refusal',
-    actor: { aadObjectId: who.data, organisationId: turn.caller.organisation?.id },
-    subject: { type: 'route', id: `${route.kind}:${name}` },
-    note: `refused by the gate: ${decision.reason} (in ${turn.scope}); further refusals of this route to this caller in the hour from ${windowStart} are not logged again`,
-  });
+  await auditRouteRefusal(
+    ctx,
+    { aadObjectId: turn.caller.aadObjectId, organisationId: turn.caller.organisation?.id },
+    `${route.kind}:${nameOf(route)}`,
+    `refused by the gate: ${decision.reason} (in ${turn.scope})`,
+  );
 }

@@ -46,10 +46,10 @@ export function personalChat(user: typeof PRIYA): Conversation {
 }
 
 export async function startBotHarness(
-  opts: { log?: Logger; start?: Date; /** Storage of the test's own (e.g. an Azurite it stops and restarts); default: the run's Azurite. */ storage?: { connectionString: string; prefix: string } } = {},
+  opts: { log?: Logger; start?: Date; /** Extra settings, e.g. PARTNER_KEYS. */ env?: Record<string, string>; /** Storage of the test's own (e.g. an Azurite it stops and restarts); default: the run's Azurite. */ storage?: { connectionString: string; prefix: string } } = {},
 ): Promise<BotHarness> {
   const { connectionString, prefix } = opts.storage ?? (await freshStore());
-  const config = loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix, PORT: '0' });
+  const config = loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix, PORT: '0', ...opts.env });
   const now = { value: opts.start ?? new Date('2026-11-25T10:00:00Z') };
   const runtime = createRuntime(config, opts.log ?? silentLogger, () => now.value);
   await runtime.ctx.store.ensureTables();

@@ -1,0 +1,36 @@
+import { appendAudit } from '../audit/log';
+import type { AppContext } from '../context';
+import { EntraObjectId } from '../domain/member';
+import { stableId } from '../domain/stableId';
+
+/** A refusal is audited once per caller, route and window; later ones in the window are only logged. */
+export const REFUSAL_AUDIT_WINDOW_MS = 60 * 60 * 1000;
+
+/**
+ * A refusal that names no real thing (the gate refused the route, or a button
+ * named an id that does not exist): one audit row per caller, route and hour.
+ * The id is derived from them and the row created once, so a loop of
+ * refusals writes one row; the row names the route (a fixed list), never an
+ * id the caller made up. A caller without a valid Entra id is only logged.
+ */
+export async function auditRouteRefusal(
+  ctx: AppContext,
+  caller: { aadObjectId?: string; organisationId?: string },
+  route: string,
+  reason: string,
+): Promise<void> {
+  ctx.log.info('refused', { route, reason });
+  const who = EntraObjectId.safeParse(caller.aadObjectId);
+  if (!who.success) return;
+  const now = ctx.clock();
+  const windowStart = new Date(Math.floor(now.getTime() / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
+  // appendAudit logs an event id once: the id names the caller, route and window, so a loop logs one event.
+  await appendAudit(ctx, {
+    id: stableId('refusal', windowStart, who.data, route),
+    at: now.toISOString(),
+    action: 'refusal',
+    actor: { aadObjectId: who.data, organisationId: caller.organisationId },
+    subject: { type: 'route', id: route },
+    note: `${reason}; further refusals of this route to this caller in the hour from ${windowStart} are not logged again`.slice(0, 300),
+  });
+}
