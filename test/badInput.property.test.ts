@@ -280,4 +280,24 @@ describe('HTTP bodies', () => {
       { numRuns: RUNS.http },
     );
   }, 90_000);
+
+  it('any partner id that is not a registered key, Object member names included: 401, never 5xx, nothing stored', async () => {
+    const members = Object.getOwnPropertyNames(Object.prototype).concat(['prototype', '__proto__']);
+    const partnerIds = fc.oneof(fc.constantFrom(...members), fc.string({ minLength: 1, maxLength: 60 }).filter((s) => /^[\x21-\x7e]+$/.test(s) && s !== LOCAL_DEMO_PARTNER.id));
+    await fc.assert(
+      fc.asyncProperty(partnerIds, fc.constantFrom('alerts', 'priorities'), async (partner, route) => {
+        const raw = '{}';
+        const before = await writtenRows();
+        const ts = String(Math.floor(bot.now.value.getTime() / 1000));
+        const res = await fetch(`${bot.host.url}/api/${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-concordat-partner': partner, 'x-concordat-timestamp': ts, 'x-concordat-signature': sign('x'.repeat(40), ts, raw), 'idempotency-key': `prop-partner-${++key}-key` },
+          body: raw,
+        });
+        expect(res.status).toBe(401);
+        expect(await writtenRows()).toEqual(before);
+      }),
+      { numRuns: RUNS.http },
+    );
+  }, 90_000);
 });

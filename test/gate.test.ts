@@ -174,3 +174,15 @@ describe("a card action's data is parsed by its route's schema before the handle
     expect(FormData.safeParse({ summary: 'x'.repeat(70_000) }).success).toBe(false);
   });
 });
+
+describe('lookups keyed by outside text find only their own entries', () => {
+  it('a theme or field named like an Object member ("constructor", "toString", "__proto__") is simply unknown', async () => {
+    const { categoriesOfTheme } = await import('../bot/domain/digestThemes');
+    const { fieldLabel } = await import('../bot/incidents/present');
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(categoriesOfTheme(name)).toEqual([]);
+      expect(fieldLabel(name)).toBe(name);
+    }
+    expect(categoriesOfTheme('prevent')).toEqual(['hate-crime']);
+  });
+});

@@ -27,5 +27,6 @@ export const THEME_CATEGORIES: Readonly<Record<string, readonly IncidentCategory
 };
 
 export function categoriesOfTheme(themeId: string): readonly IncidentCategory[] {
-  return THEME_CATEGORIES[themeId] ?? [];
+  // Own keys only: a theme named like an Object member ("constructor") has no categories.
+  return Object.hasOwn(THEME_CATEGORIES, themeId) ? THEME_CATEGORIES[themeId]! : [];
 }

@@ -48,7 +48,7 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 export function fieldLabel(field: string): string {
-  return FIELD_LABELS[field] ?? field;
+  return Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field]! : field;
 }
 
 export function formatLocal(instant: string | Date, timeZone: string): string {
