@@ -5,7 +5,10 @@
  * from a force, for its boroughs. Unknown partner ids, including names that
  * live on every JavaScript object, are a 401.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyDirectoryFile } from '../bot/directory/apply';
 import { sign } from '../bot/domain/signature';
 import { startBotHarness, type BotHarness } from './support/botHarness';
 
@@ -24,7 +27,10 @@ let bot: BotHarness;
 beforeAll(async () => {
   bot = await startBotHarness({ env: { PARTNER_KEYS: JSON.stringify(KEYS) } });
   // A second force that polices one borough only.
-  await bot.runtime.ctx.store.organisations.create({ id: 'btp', name: 'British Transport Police', kind: 'police', boroughs: ['manchester'] });
+  const demo = JSON.parse(readFileSync(path.join(__dirname, '..', 'env', 'partnership.demo.json'), 'utf8'));
+  demo.organisations.push({ id: 'btp', name: 'British Transport Police', kind: 'police', boroughs: ['manchester'], tenantIds: demo.organisations[0].tenantIds });
+  const applied = await applyDirectoryFile(bot.runtime.ctx, demo, { aadObjectId: '00000000-0000-4000-8000-000000000004' });
+  expect(applied.ok).toBe(true);
 });
 afterAll(async () => bot?.close());
 

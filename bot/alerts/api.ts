@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { plainTextRefinement } from '../domain/plainText';
+import { organisationById } from '../referenceData';
 import { stableId } from '../domain/stableId';
 import { partnerRefusal } from '../partners/capabilities';
 import { forbidden, handleSignedRequest, type JsonResponse, type SignedRequest } from '../partners/signedRequest';
@@ -14,7 +15,9 @@ export const AlertRequestBody = AlertInput.extend({
 
 export async function receivePartnerAlert(ctx: AppContext, req: SignedRequest): Promise<JsonResponse> {
   return handleSignedRequest(ctx, req, AlertRequestBody, async (partner, body, key) => {
-    const organisation = (await ctx.store.organisations.get({ partitionKey: 'org', rowKey: partner.organisationId }))?.value;
+    // A retired organisation's key may do nothing.
+    const found = await organisationById(ctx, partner.organisationId);
+    const organisation = found && !found.retiredAt ? found : undefined;
     const refused = partnerRefusal('raiseAlert', organisation, body.boroughs);
     if (refused) return forbidden(ctx, partner.id, refused);
     const result = await raiseAlert(ctx, {

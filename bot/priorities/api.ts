@@ -1,4 +1,6 @@
 import type { AppContext } from '../context';
+import { identifyMember } from '../directory/identify';
+import { organisationById } from '../referenceData';
 import { BoroughId } from '../domain/borough';
 import { EntraObjectId } from '../domain/member';
 import { canPublishPrioritiesFor } from '../domain/permissions';
@@ -14,10 +16,13 @@ export const PrioritiesRequestBody = PrioritiesInput.extend({ borough: BoroughId
 export async function receivePartnerPriorities(ctx: AppContext, req: SignedRequest): Promise<JsonResponse> {
   return handleSignedRequest(ctx, req, PrioritiesRequestBody, async (partner, body, key) => {
     // The key's organisation may publish for this borough, and the person named is one of its members who may.
-    const organisation = (await ctx.store.organisations.get({ partitionKey: 'org', rowKey: partner.organisationId }))?.value;
+    // A retired organisation's key may do nothing.
+    const found = await organisationById(ctx, partner.organisationId);
+    const organisation = found && !found.retiredAt ? found : undefined;
     const refused = partnerRefusal('publishPriorities', organisation, [body.borough]);
     if (refused) return forbidden(ctx, partner.id, refused);
-    const member = (await ctx.store.members.get({ partitionKey: 'member', rowKey: body.publishedBy }))?.value;
+    // As the bot would see that person now (a suspended member or one of a retired organisation is no one).
+    const { member } = await identifyMember(ctx, body.publishedBy, undefined);
     if (!member || member.organisationId !== organisation!.id || !canPublishPrioritiesFor({ member, organisation }, body.borough)) {
       return forbidden(ctx, partner.id, `publishedBy must be a member of ${organisation!.name} who may publish priorities for ${body.borough}`, 'publishedBy');
     }
