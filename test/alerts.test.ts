@@ -87,6 +87,15 @@ describe('alerts from the card', () => {
     const updates = bot.connector.sent.filter((a) => a.method === 'PUT');
     expect(updates).toHaveLength(1);
     expect(textOfCard(cardOf(updates[0]!))).toContain('✔ Stockport Homes');
+
+    // "alerts" says who acknowledged, as help promises: the person privately, organisations and who is awaited everywhere.
+    const mine = await execute(bot, TOM, personalChat(TOM), 'alerts', {});
+    const listed = textOfCard(mine.body.value);
+    expect(listed).toMatch(/1\/\d+ acknowledged: Stockport Homes \(Priya Shah, \w{3} \d+ \w{3} \d\d:\d\d\)/);
+    expect(listed).toMatch(/waiting for [^;\n]*Stockport Council/);
+    const inTeam = textOfCard((await execute(bot, TOM, inChannel(ALERTS_CHANNEL.id), 'alerts', {})).body.value);
+    expect(inTeam).toContain('acknowledged: Stockport Homes (');
+    expect(inTeam).not.toContain('Priya Shah');
   });
 
   it('escalates a high alert once when an organisation has not acknowledged in time, even with concurrent runs', async () => {
