@@ -241,6 +241,18 @@ describe('the form rules', () => {
     });
   });
 
+  it('accepts only real UK postcode districts (outward codes)', () => {
+    for (const good of ['SK5', 'm14', 'BL1', 'OL16', 'WN8', 'W1A', 'EC1A', 'SW1A', 'N1C']) {
+      const r = validateIncidentForm({ ...raw, postcodeDistrict: good }, env);
+      expect({ good, ok: r.ok }).toEqual({ good, ok: true });
+    }
+    for (const bad of ['SK5Q', 'M1Q', 'QK5', 'SK', '5SK', 'EC1Z', 'SKA1']) {
+      const r = validateIncidentForm({ ...raw, postcodeDistrict: bad }, env);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect({ bad, error: r.errors.postcodeDistrict }).toEqual({ bad, error: expect.stringMatching(/postcode district|first half of the postcode/) });
+    }
+  });
+
   it('reads a non-object as an empty form, with a message for each required field', () => {
     for (const input of [null, 'text', [1, 2], 42]) {
       const r = validateIncidentForm(input, env);

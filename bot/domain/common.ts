@@ -12,11 +12,21 @@ export type Instant = z.infer<typeof Instant>;
 export const CalendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-11-25');
 
 /** Outward code of a UK postcode (the district, e.g. SK8, M14, WN1): never the full postcode. */
+/** A stored postcode district (the loose shape rows were written with: rows from before the strict rule still load). */
 export const PostcodeDistrict = z
   .string()
   .trim()
   .toUpperCase()
   .regex(/^[A-Z]{1,2}[0-9][0-9A-Z]?$/, 'the first half of a postcode, such as SK8 or M14');
+
+/**
+ * A postcode district as typed, by the UK outward-code formats: A9, A99,
+ * AA9, AA99, and the lettered London districts A9A (E, N, W only) and AA9A
+ * (EC, NW, SE, SW, WC only), with the letters each position may hold. So
+ * "SK5Q" is refused: no district outside central London ends in a letter.
+ */
+export const OUTWARD_CODE = /^(?:[A-PR-UWYZ][0-9]{1,2}|[A-PR-UWYZ][A-HK-Y][0-9]{1,2}|[ENW][0-9][A-HJKPSTUW]|(?:EC|NW|SE|SW|WC)[0-9][ABEHMNPRVWXY])$/;
+export const PostcodeDistrictInput = PostcodeDistrict.pipe(z.string().regex(OUTWARD_CODE, 'Not a postcode district: enter the first half of the postcode, such as SK8 or M14'));
 
 export const RiskLevel = z.enum(['standard', 'medium', 'high']);
 export type RiskLevel = z.infer<typeof RiskLevel>;

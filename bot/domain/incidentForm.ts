@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BoroughId } from './borough';
-import { PostcodeDistrict, ProtectiveMarking, RiskLevel } from './common';
+import { PostcodeDistrictInput, ProtectiveMarking, RiskLevel } from './common';
 import { referenceProblem } from './complaintReference';
 import { parsePoliceReference, POLICE_REFERENCE_HELP } from './policeReference';
 import { ActionTaken, HateCrimeStrand, IncidentCategory } from './taxonomy';
@@ -132,7 +132,7 @@ const RawForm = z.object({
   borough: choice('Borough', BoroughId),
   area: freeText('Area or estate', LIMITS.area, { required: 2, personalData: true }),
   postcodeDistrict: text('Postcode district').pipe(
-    z.string().min(1, 'Enter the first half of the postcode, such as SK8').max(4, 'Only the first half of the postcode, such as SK8').pipe(PostcodeDistrict),
+    z.string().min(1, 'Enter the first half of the postcode, such as SK8').max(4, 'Only the first half of the postcode, such as SK8').pipe(PostcodeDistrictInput),
   ),
   fullAddress: freeText('Full address', LIMITS.fullAddress),
   occurredDate: text('Date').pipe(z.string().min(1, 'Enter the date it happened')),
