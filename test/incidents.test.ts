@@ -337,6 +337,16 @@ describe('access to details', () => {
     expect(textOfCard(sent.activity.attachments![0]!.content)).toContain('does not have access');
   });
 
+  it('says plainly that a well-formed reference has no incident, not "it looks like …"', async () => {
+    const before = bot.connector.sent.length;
+    await bot.say(AISHA, 'incident STO-2026-999999');
+    const sent = await bot.connector.waitFor((a) => a.conversationId === personalChat(AISHA).id && bot.connector.sent.indexOf(a) >= before);
+    const text = textOfCard(sent.activity.attachments![0]!.content);
+    expect(text).toContain('No incident STO-2026-999999');
+    expect(text).toContain('There is no incident with this reference');
+    expect(text).not.toContain('looks like');
+  });
+
   it('in a channel, sends the details to the person\'s private chat through the outbox, never into the channel', async () => {
     const channel: Conversation = { id: '19:stockport-asb@thread.tacv2', conversationType: 'channel', teamId: '19:team@thread.tacv2', channelId: '19:stockport-asb@thread.tacv2' };
     // Tom has a recorded personal chat; Dan has not.

@@ -238,6 +238,15 @@ async function recordSubmission(ctx: AppContext, record: IncidentRecord): Promis
   }
 }
 
+/**
+ * A well-formed reference with no incident behind it: say so plainly (it was
+ * mistyped, or deleted under the retention schedule), not "it looks like …",
+ * which read as if the reference given were malformed.
+ */
 export function unknownIncidentCard(reference: string): AdaptiveCard {
-  return messageCard({ title: `No incident ${reference.slice(0, 40)}`, text: 'Check the reference: it looks like STO-2026-000123.', tone: 'warning' });
+  return messageCard({
+    title: `No incident ${reference.slice(0, 40)}`,
+    text: 'There is no incident with this reference: check it for a typing mistake (the reference is on the confirmation card and in **incidents**). Incidents past the retention period are deleted.',
+    tone: 'warning',
+  });
 }
