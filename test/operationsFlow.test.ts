@@ -124,10 +124,16 @@ describe('joint operations, end to end through the bot endpoint', () => {
     expect(inputValue(opened, 'reminders')).toBe('10080,1440,120'); // the defaults: 7 days, 1 day, 2 hours
     expect(inputValue(opened, 'outcomesAfter')).toBe('1440');
 
-    const bad = await press(TOM, 'operation.schedule', { submissionId, ...form, area: '14 Acacia Road, SK5 7AB', startDate: '2026-03-29', startTime: '01:30' });
+    const bad = await press(TOM, 'operation.schedule', { submissionId, ...form, area: '14 Acacia Road, SK5 7AB', startDate: '2026-03-29', startTime: '01:30', incidents: 'STO-2026-999999' });
     const text = textOfCard(bad);
     expect(text).toContain('01:30 does not exist on 2026-03-29');
     expect(text).toContain('not an address');
+    // A reference that is no incident is refused beside its field, with the other problems, not linked.
+    expect(text).toContain('there is no incident STO-2026-999999');
+    expect(inputValue(bad, 'incidents')).toBe('STO-2026-999999');
+    const onlyIncident = await press(TOM, 'operation.schedule', { submissionId, ...form, incidents: 'sto-2026-999999' });
+    expect(textOfCard(onlyIncident)).toContain('there is no incident STO-2026-999999');
+    expect(await bot.runtime.ctx.store.operations.query("status eq 'scheduled'")).toHaveLength(0);
     expect(inputValue(bad, 'area')).toBe('14 Acacia Road, SK5 7AB');
     expect(inputValue(bad, 'briefing')).toBe(BRIEFING);
     expect(bad.actions[0].data.submissionId).toBe(submissionId);

@@ -5,6 +5,7 @@ import type { Caller } from '../conversation/user';
 import { JointOperation, operationIdFor } from '../domain/operation';
 import { canSchedule } from '../domain/operationAccess';
 import { parseOperationForm, type FieldErrors, type OperationFormField, type OperationFormValues } from '../domain/operationForm';
+import { loadIncident } from '../incidents/repository';
 import { ConcurrencyError } from '../store/errors';
 import { auditOperation } from './audit';
 import { stableId } from '../domain/stableId';
@@ -32,6 +33,32 @@ export type ScheduleResult =
 const Submission = z.object({ submissionId: z.string().uuid() });
 
 /**
+ * Why some of the references to link cannot be linked: each must be an
+ * incident that exists, in the operation's borough, and not anonymised
+ * (the same rules as linking from the incident's own card). One point read each.
+ */
+async function unlinkableIncidents(ctx: AppContext, references: readonly string[], borough: string): Promise<string | undefined> {
+  const problems: string[] = [];
+  for (const reference of references) {
+    const found = await loadIncident(ctx, reference);
+    if (!found) problems.push(`there is no incident ${reference}`);
+    else if (found.record.borough !== borough) problems.push(`${reference} is not in the operation's borough`);
+    else if (found.record.anonymisedAt) problems.push(`${reference} is closed (anonymised)`);
+  }
+  return problems.length ? `${problems.join('; ')}: check the references` : undefined;
+}
+
+/** The incidents check for a form with other errors too: every problem is shown at once. */
+async function incidentsErrorOf(ctx: AppContext, values: OperationFormValues, errors: FieldErrors<OperationFormField>): Promise<FieldErrors<OperationFormField>> {
+  if (errors.incidents) return {};
+  const borough = values.borough;
+  const refs = values.incidents.toUpperCase().split(',').map((r) => r.trim()).filter(Boolean).slice(0, 20);
+  if (!refs.length || !borough) return {};
+  const problem = await unlinkableIncidents(ctx, refs, borough);
+  return problem ? { incidents: problem } : {};
+}
+
+/**
  * Schedules a joint operation from the submitted card. The operation is
  * stored first; everything after (reminders, channel card, participants'
  * notices, calendar) is idempotent, so a resubmitted card (a double click, a
@@ -53,7 +80,9 @@ export async function scheduleOperation(ctx: AppContext, caller: Caller, raw: un
     return { kind: 'invalid', values: form.values, errors: form.ok ? {} : form.errors, notice: 'This card has expired: please check the details and schedule again.' };
   }
   const { submissionId } = submission.data;
-  if (!form.ok) return { kind: 'invalid', submissionId, values: form.values, errors: form.errors };
+  const incidentsError = form.ok ? await unlinkableIncidents(ctx, form.value.linkedIncidents, form.value.borough) : undefined;
+  if (!form.ok) return { kind: 'invalid', submissionId, values: form.values, errors: { ...form.errors, ...(await incidentsErrorOf(ctx, form.values, form.errors)) } };
+  if (incidentsError) return { kind: 'invalid', submissionId, values: form.values, errors: { incidents: incidentsError } };
 
   const id = operationIdFor(form.value.borough, submissionId);
   let op: JointOperation;
