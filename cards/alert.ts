@@ -16,7 +16,7 @@ export const AlertCardData = z.object({
 
 const SEVERITY = {
   high: { kicker: 'PARTNERSHIP ALERT · HIGH', style: 'attention', color: 'Attention' },
-  warning: { kicker: 'PARTNERSHIP ALERT · WARNING', style: 'warning', color: 'Warning' },
+  warning: { kicker: 'PARTNERSHIP ALERT · WARNING', style: 'warning', color: 'Attention' },
   info: { kicker: 'PARTNERSHIP ALERT', style: 'accent', color: 'Accent' },
 } as const;
 

@@ -1,3 +1,4 @@
+import { TONE_COLOR } from './format';
 import { z } from 'zod';
 import { BOROUGHS } from '../bot/domain/borough';
 import { expandTemplate, type AdaptiveCard } from './render';
@@ -20,7 +21,7 @@ export function channelSettingsCard(input: z.input<typeof ChannelSettingsData>):
   return expandTemplate(template, {
     subtitle: d.teamName ? `${d.teamName} › ${d.channelName}` : d.channelName,
     status: d.status?.text ?? '',
-    statusColor: d.status?.tone === 'attention' ? 'Attention' : 'Good',
+    statusColor: TONE_COLOR[d.status?.tone ?? 'good'],
     boroughs: d.selectedBoroughs.join(','),
     themes: d.selectedThemes.join(','),
     boroughChoices: BOROUGHS.map((b) => ({ title: b.name, value: b.id })),

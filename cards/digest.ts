@@ -1,3 +1,4 @@
+import { TONE_COLOR } from './format';
 import { boroughById, type BoroughId } from '../bot/domain/borough';
 import type { Change, ThemeDigestFigures } from '../bot/domain/digest';
 import { OPERATION_TYPE_LABELS, OUTCOME_COUNTS, OUTCOME_LABELS } from '../bot/domain/operation';
@@ -42,7 +43,8 @@ export function changeText(c: Pick<Change, 'change' | 'changePct'>): string {
 }
 
 const shortChange = (c: Change) => (c.change === 0 ? '=' : `${c.change > 0 ? '▲' : '▼'}${Math.abs(c.change)}`);
-const changeColor = (c: Change) => (c.change > 0 ? 'Attention' : c.change < 0 ? 'Good' : 'Default');
+// A rise is marked (Attention); a fall reads in the default colour: the arrow says which (cards/format.ts TONE_COLOR).
+const changeColor = (c: Change) => (c.change > 0 ? TONE_COLOR.attention : TONE_COLOR.default);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function digestCard(input: DigestCardInput): AdaptiveCard {

@@ -1,3 +1,4 @@
+import { TONE_COLOR } from './format';
 import { z } from 'zod';
 import { BOROUGHS } from '../bot/domain/borough';
 import { WEEKDAY_NAMES } from '../bot/domain/digestSchedule';
@@ -25,7 +26,7 @@ export function digestSettingsCard(input: z.input<typeof DigestSettingsData>): A
   return expandTemplate(template, {
     subtitle: d.subtitle,
     status: d.status?.text ?? '',
-    statusColor: d.status?.tone === 'attention' ? 'Attention' : 'Good',
+    statusColor: TONE_COLOR[d.status?.tone ?? 'good'],
     themes: d.selected.themes.join(','),
     boroughs: d.selected.boroughs.join(','),
     day: d.selected.day,

@@ -1,3 +1,4 @@
+import { TONE_COLOR } from './format';
 import { z } from 'zod';
 import { expandTemplate, type AdaptiveCard } from './render';
 import { Button, buttonsOf, Fact } from './incidentCommon';
@@ -12,7 +13,7 @@ export const HotspotWarningCardData = z.object({
   buttons: z.array(Button).max(4),
 });
 
-const COLORS = { default: 'Default', attention: 'Attention', good: 'Good' } as const;
+const COLORS = TONE_COLOR;
 
 /** A hotspot warning as posted to a borough's channels: de-identified, with buttons that run access checks for whoever presses them. */
 export function hotspotWarningCard(input: z.input<typeof HotspotWarningCardData>): AdaptiveCard {

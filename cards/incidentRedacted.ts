@@ -1,3 +1,4 @@
+import { TONE_COLOR } from './format';
 import { z } from 'zod';
 import type { RedactedIncident } from '../bot/domain/incidentRedaction';
 import { expandTemplate, type AdaptiveCard } from './render';
@@ -20,7 +21,7 @@ export const RedactedCardData = z.object({
   buttons: z.array(Button).max(6),
 });
 
-const COLORS = { default: 'Default', attention: 'Attention', good: 'Good' } as const;
+const COLORS = TONE_COLOR;
 
 /**
  * What anyone may see: the channel announcement, and the answer to someone

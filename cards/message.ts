@@ -1,3 +1,4 @@
+import { TONE_COLOR } from './format';
 import { z } from 'zod';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/message.json';
@@ -9,7 +10,7 @@ export const MessageCardData = z.object({
   buttons: z.array(z.object({ title: z.string().max(40), verb: z.string() })).max(6).default([]),
 });
 
-const COLORS = { default: 'Default', warning: 'Warning', attention: 'Attention', good: 'Good' } as const;
+const COLORS = TONE_COLOR;
 
 /** A short titled message: confirmations, errors, "I did not understand". */
 export function messageCard(input: z.input<typeof MessageCardData>): AdaptiveCard {

@@ -1,9 +1,10 @@
+import { TONE_COLOR } from './format';
 import { z } from 'zod';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/operation.json';
 
 const Tone = z.enum(['default', 'good', 'warning', 'attention']);
-const COLORS = { default: 'Default', good: 'Good', warning: 'Warning', attention: 'Attention' } as const;
+const COLORS = TONE_COLOR;
 
 const Fact = z.object({ title: z.string().min(1).max(40), value: z.string().min(1).max(1000) });
 

@@ -1,3 +1,4 @@
+import { TONE_COLOR } from './format';
 import { z } from 'zod';
 import { OUTCOME_COUNTS, OUTCOME_LABELS } from '../bot/domain/operation';
 import { OUTCOMES_FORM_FIELDS } from '../bot/domain/operationForm';
@@ -5,7 +6,7 @@ import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/outcomesForm.json';
 
 const fieldRecord = z.object(Object.fromEntries(OUTCOMES_FORM_FIELDS.map((f) => [f, z.string()])) as Record<(typeof OUTCOMES_FORM_FIELDS)[number], z.ZodString>);
-const COLORS = { default: 'Default', warning: 'Warning', attention: 'Attention' } as const;
+const COLORS = TONE_COLOR;
 
 export const OutcomesFormCardData = z.object({
   operationId: z.string().min(1),

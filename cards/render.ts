@@ -13,10 +13,29 @@ export type AdaptiveCard = z.infer<typeof AdaptiveCard>;
 export function expandTemplate(template: object, data: object): AdaptiveCard {
   const expanded = new ACData.Template(template).expand({ $root: data }) as unknown;
   const card = AdaptiveCard.parse(expanded);
-  const problems = actionDataProblems(card);
+  const problems = [...actionDataProblems(card), ...colourProblems(card)];
   // A programming error, not bad input: fail loudly in every test that renders the card.
-  if (problems.length) throw new Error(`Card action data is unsafe for Teams clients: ${problems.join('; ')}`);
+  if (problems.length) throw new Error(`Card is unsafe for Teams clients: ${problems.join('; ')}`);
   return card;
+}
+
+/** Text colours that stay readable in Teams' light, dark and high-contrast themes (why: cards/format.ts TONE_COLOR). */
+export const READABLE_TEXT_COLOURS: readonly string[] = ['Default', 'Accent', 'Attention'];
+
+/** Every TextBlock or TextRun whose colour is not one of READABLE_TEXT_COLOURS. */
+export function colourProblems(card: unknown): string[] {
+  const problems: string[] = [];
+  const walk = (n: unknown, path: string): void => {
+    if (Array.isArray(n)) return n.forEach((x, i) => walk(x, `${path}/${i}`));
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if ((o.type === 'TextBlock' || o.type === 'TextRun') && o.color !== undefined && !READABLE_TEXT_COLOURS.includes(String(o.color))) {
+      problems.push(`${path}/color "${String(o.color)}" fails contrast in some Teams theme`);
+    }
+    for (const [k, v] of Object.entries(o)) walk(v, `${path}/${k}`);
+  };
+  walk(card, '');
+  return problems;
 }
 
 /**

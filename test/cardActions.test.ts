@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { actionDataProblems, expandTemplate, RESERVED_ACTION_DATA_NAMES } from '../cards/render';
+import { actionDataProblems, colourProblems, expandTemplate, RESERVED_ACTION_DATA_NAMES } from '../cards/render';
 
 /**
  * What a card's buttons carry back. Teams clients hand an action's `data` to
@@ -44,5 +44,25 @@ describe('card action data', () => {
         .filter((p) => RESERVED_ACTION_DATA_NAMES.some((n) => p.endsWith(`/${n} is a reserved name`)));
       expect({ f, problems }).toEqual({ f, problems: [] });
     }
+  });
+});
+
+/**
+ * WCAG AA in Teams' light, dark and high-contrast themes: card colours are
+ * themed by the host, and "Good" (pale green) and "Warning" (yellow) text
+ * failed on white ("Early warning: hotspot", "Recorded: STO-…").
+ */
+describe('card text colours', () => {
+  it('are only Default, Accent or Attention, in every template and every built card', () => {
+    const dir = path.join(__dirname, '../cards/templates');
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+      // Bound colours ("${…}") are checked when the card is built (expandTemplate).
+      const literal = colourProblems(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))).filter((p) => !p.includes('"${'));
+      expect({ f, problems: literal }).toEqual({ f, problems: [] });
+    }
+    const template = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'x', color: '${c}' }] };
+    expect(() => expandTemplate(template, { c: 'Good' })).toThrow(/fails contrast/);
+    expect(() => expandTemplate(template, { c: 'Warning' })).toThrow(/fails contrast/);
+    expect(expandTemplate(template, { c: 'Attention' }).body).toEqual([{ type: 'TextBlock', text: 'x', color: 'Attention' }]);
   });
 });
