@@ -107,12 +107,14 @@ const countOf = (label: string) =>
 const freeText = (label: string, max: number, opts: { required?: number; personalData?: boolean } = {}) =>
   text(label).superRefine((s, c) => {
     if (opts.required !== undefined && s.length === 0) return c.addIssue({ code: 'custom', message: `${label} is required` });
+    // Every other problem is reported together, so one submit shows them all.
     if (opts.required !== undefined && s.length < opts.required) {
-      return c.addIssue({ code: 'custom', message: `${label} needs at least ${opts.required} characters` });
+      c.addIssue({ code: 'custom', message: `${label} needs at least ${opts.required} characters` });
     }
+    // Over-long text is refused before any pattern runs on it.
     if (s.length > max) return c.addIssue({ code: 'custom', message: `${label} is ${s.length} characters long; the most is ${max}` });
     const markup = markupProblem(s);
-    if (markup) return c.addIssue({ code: 'custom', message: `${label}: ${markup.message}` });
+    if (markup) c.addIssue({ code: 'custom', message: `${label}: ${markup.message}` });
     const personal = opts.personalData ? personalDataProblem(s) : undefined;
     if (personal) c.addIssue({ code: 'custom', message: personal.message });
   });

@@ -119,8 +119,9 @@ export function personalDataProblem(text: string): TextProblem | undefined {
 export function plainTextRefinement(max: number, personalData?: (text: string) => string | undefined) {
   return (text: string, c: z.RefinementCtx): void => {
     if (text.length > max) return;
+    // Markup and personal data both reported, so one submit shows every problem.
     const markup = plainTextProblem(text);
-    if (markup) return void c.addIssue({ code: z.ZodIssueCode.custom, message: markup });
+    if (markup) c.addIssue({ code: z.ZodIssueCode.custom, message: markup });
     const pd = personalData?.(text);
     if (pd) c.addIssue({ code: z.ZodIssueCode.custom, message: pd });
   };
