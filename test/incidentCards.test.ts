@@ -91,6 +91,12 @@ describe('incident cards', () => {
     expect(textOfCard(card)).toContain(`${FORM_FIELDS.length} fields need attention`);
   });
 
+  it('the date field\'s own message (shown by the client, for an empty or a future date) covers both', () => {
+    const field = JSON.parse(JSON.stringify(cards[0]![1]).match(/\{[^{}]*"id":"occurredDate"[^{}]*\}/)![0]);
+    expect(field.max).toBe('2026-11-25');
+    expect(field.errorMessage).toBe('Enter the date it happened: today or earlier');
+  });
+
   it('the channel card carries no free text, names or addresses', () => {
     const text = JSON.stringify(cards[5]![1]);
     for (const secret of [record.summary, record.area, record.restricted.fullAddress!, record.restricted.details!, record.policeReference!, 'Priya', '7AB', 'religion']) {
