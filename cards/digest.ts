@@ -30,6 +30,9 @@ export interface DigestCardInput {
 
 const BAR = '▇';
 
+/** The smallest weekly peak for which the chart's automatic axis ticks are whole numbers. */
+export const CHART_MIN_PEAK = 4;
+
 export function signed(n: number): string {
   return n > 0 ? `+${n}` : n < 0 ? `−${Math.abs(n)}` : '0';
 }
@@ -61,6 +64,11 @@ export function digestCard(input: DigestCardInput): AdaptiveCard {
   const weekNo = f.week.slice(5);
   const max = Math.max(1, ...f.trend.map((t) => t.count));
   const hasFigures = input.mappedCategories > 0;
+  const peak = Math.max(0, ...f.trend.map((t) => t.count));
+  // Teams draws the chart's axis with about four or five ticks of its own choosing and no setting for them:
+  // below a peak of CHART_MIN_PEAK they fall between whole numbers (0.25 incidents; 2.50e-5 when all are zero).
+  // Then the weeks show only as the text line below it, and five empty weeks as one sentence.
+  const showChart = hasFigures && peak >= CHART_MIN_PEAK;
 
   const facts = [
     { title: 'High risk', value: `${f.highRisk.thisWeek} (week before: ${f.highRisk.previous})` },
@@ -91,6 +99,8 @@ export function digestCard(input: DigestCardInput): AdaptiveCard {
     headline: hasFigures
       ? `**${plural(f.total.thisWeek, 'incident')}** · ${changeText(f.total)} on the week before · 4-week average ${f.total.average4}`
       : 'No incident categories are mapped to this theme.',
+    showChart,
+    showTrendText: hasFigures && peak > 0,
     chart: {
       title: 'Incidents per week',
       xAxisTitle: 'ISO week',
@@ -151,9 +161,9 @@ function shortDate(iso: string): string {
 const DAY_MONTH = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' });
 const DAY_MONTH_YEAR = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
 
-/** "19 Oct – 25 Oct 2026" for the week starting on a Monday (calendar dates). */
-export function periodText(monday: string, sunday: string): string {
+/** "19 Oct – 25 Oct 2026" for the week starting on a Monday (calendar dates); ", to Sun 25 Oct 21:30" when it stops before the week ends. */
+export function periodText(monday: string, sunday: string, upTo?: Date): string {
   const d = (s: string) => new Date(`${s}T12:00:00Z`);
-  return `${DAY_MONTH.format(d(monday))} – ${DAY_MONTH_YEAR.format(d(sunday))}`;
+  return `${DAY_MONTH.format(d(monday))} – ${DAY_MONTH_YEAR.format(d(sunday))}${upTo ? `, to ${shortDate(upTo.toISOString())}` : ''}`;
 }
 

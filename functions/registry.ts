@@ -38,8 +38,9 @@ export const TIMER_FUNCTIONS: { name: string; schedule: string; handler: TimerHa
   { name: 'escalations', schedule: '0 * * * * *', handler: escalations },
   // Every minute: due joint-operation reminders into the outbox (ETag claims make overlapping runs safe).
   { name: 'reminders', schedule: '0 * * * * *', handler: reminders },
-  // Hourly, on the hour: weekly digests whose local day and time has passed (a create-once claim per subscription and week).
-  { name: 'digests', schedule: '0 0 * * * *', handler: digests },
+  // Every 5 minutes, so a digest arrives within 5 minutes of its chosen time (it was hourly: a 21:30 digest came at 22:00).
+  // Idle runs cost one partition read: a subscription whose due week is done is passed over (its lastWeek).
+  { name: 'digests', schedule: '0 */5 * * * *', handler: digests },
   // Every 15 minutes: hotspot early warnings (create-once rows: one warning per place and window however often it runs).
   { name: 'warnings', schedule: '0 */15 * * * *', handler: warnings },
   // Daily at 06:00 UTC: access-review rounds that are due open, and past a round's deadline the unconfirmed are suspended.

@@ -43,6 +43,17 @@ describe('digest schedule (Europe/London wall clock)', () => {
     expect(dueDigest(new Date('2026-10-28T10:00:00Z'), monday8, new Date('2026-10-28T09:00:00Z'))).toBeUndefined();
   });
 
+  it('a Friday to Sunday slot reports its own week up to the slot; Monday to Thursday the week before', () => {
+    const sunday = latestSlot(new Date('2026-11-29T21:31:00Z'), { day: 7, time: '21:30', timeZone: 'Europe/London' });
+    expect(sunday).toMatchObject({ week: '2026-W48', weekMonday: '2026-11-23' });
+    expect(sunday.upTo?.toISOString()).toBe('2026-11-29T21:30:00.000Z');
+    const friday = latestSlot(new Date('2026-11-27T17:00:00Z'), { day: 5, time: '16:30', timeZone: 'Europe/London' });
+    expect(friday).toMatchObject({ week: '2026-W48' });
+    const thursday = latestSlot(new Date('2026-11-26T17:00:00Z'), { day: 4, time: '16:30', timeZone: 'Europe/London' });
+    expect(thursday.week).toBe('2026-W47');
+    expect(thursday.upTo).toBeUndefined();
+  });
+
   it('a Sunday 01:30 slot on the spring clock change moves on an hour instead of vanishing', () => {
     const due = latestSlot(new Date('2026-03-29T12:00:00Z'), { day: 7, time: '01:30', timeZone: 'Europe/London' });
     expect(due.slot.toISOString()).toBe('2026-03-29T01:30:00.000Z'); // 02:30 BST

@@ -250,6 +250,20 @@ describe('the digest card', () => {
     }
   });
 
+  it('draws the chart only when its axis ticks are whole numbers; five empty weeks read as one sentence, not an axis of 2.50e-5', async () => {
+    const charted = (await build('public-safety', ['stockport']))!.card as any; // weeks 0, 2, 1, 2, 4
+    expect(charted.body.filter((e: any) => e.type === 'Chart.VerticalBar')).toHaveLength(1);
+    const one = (await build('vulnerable-people', ['stockport']))!.card as any; // weeks 0, 0, 0, 0, 1: the axis would read 0.25, 0.5, 0.75
+    expect(one.body.filter((e: any) => e.type === 'Chart.VerticalBar')).toEqual([]);
+    expect(validateAdaptiveCard(one)).toEqual([]);
+    expect(textOfCard(one)).toContain('Incidents per week: W39 0 · W40 0 · W41 0 · W42 0 · W43 1');
+    const none = (await build('public-safety', ['bury']))!.card as any;
+    expect(none.body.filter((e: any) => e.type === 'Chart.VerticalBar')).toEqual([]);
+    expect(textOfCard(none)).not.toContain('Incidents per week');
+    expect(validateAdaptiveCard(none)).toEqual([]);
+    expect(textOfCard(none)).toContain('No incidents in these five weeks.');
+  });
+
   it('opens the list behind a category row, access-checked: the tapping user sees their own organisation\'s reports', async () => {
     const card = (await build('public-safety', ['stockport']))!.card as any;
     const row = card.body.flatMap((e: any) => e.items ?? []).find((e: any) => e.selectAction?.data?.category === 'asb-nuisance');
@@ -273,8 +287,30 @@ describe('weekly delivery', () => {
   const fast = () => new Pacer({ perSecond: 1000, perConversationPerSecond: 1000, perConversationPer30s: 10_000 });
   const digestPosts = (user: typeof HELEN) => bot.connector.sent.filter((a) => a.conversationId === personalChat(user).id && textOfCard(cardOf(a)).includes('Weekly digest ·'));
 
-  it('is registered as an hourly timer', () => {
-    expect(TIMER_FUNCTIONS.find((f) => f.name === 'digests')?.schedule).toBe('0 0 * * * *');
+  it('runs every 5 minutes, so a digest arrives within minutes of its time', () => {
+    expect(TIMER_FUNCTIONS.find((f) => f.name === 'digests')?.schedule).toBe('0 */5 * * * *');
+  });
+
+  it('a Sunday 21:30 digest comes at 21:30, not at the next hour, and reports the week that Sunday ends, saying which', async () => {
+    const LEAD = { id: '29:lead', aadObjectId: '00000000-0000-4000-8000-0000000000b7', name: 'Sunday Lead' };
+    await chat(LEAD);
+    await subscribe(LEAD.aadObjectId, { themes: ['public-safety'], boroughs: ['stockport'], day: 7, time: '21:30', createdAt: '2026-10-20T12:00:00Z' });
+    bot.now.value = new Date('2026-10-25T21:25:00Z'); // Sunday 25 October (GMT since 02:00 that day), the tick before
+    expect((await runDigests(ctx)).sent).toBe(0);
+    bot.now.value = new Date('2026-10-25T21:30:00Z'); // the 5-minute tick at the chosen time
+    expect((await runDigests(ctx)).sent).toBe(1);
+    expect((await ctx.store.digestDeliveries.listPartition(LEAD.aadObjectId)).map((d) => d.value.week)).toEqual(['2026-W43']);
+    await drainOutbox(ctx, bot.runtime.transport, { pacer: fast() });
+    const [post] = digestPosts(LEAD);
+    const text = textOfCard(withChartFallbacks(cardOf(post!)));
+    // W43 (Mon 19 – Sun 25 Oct), not W42: its five public-safety incidents in Stockport (four above, the vehicle crime reported through the card) and its completed operation.
+    expect(text).toContain('Week 43 · 19 Oct – 25 Oct 2026, to Sun 25 Oct 21:30 · Stockport');
+    expect(text).toMatch(/\*\*5 incidents\*\*/);
+    expect(text).toContain('1 completed');
+    // Later ticks pass over it without touching the deliveries table.
+    expect((await ctx.store.digestSubscriptions.get({ partitionKey: 'sub', rowKey: LEAD.aadObjectId }))!.value.lastWeek).toBe('2026-W43');
+    bot.now.value = new Date('2026-10-25T21:35:00Z');
+    expect(await runDigests(ctx)).toMatchObject({ sent: 0, alreadyDone: 1 });
   });
 
   it('sends once at Monday 08:00 GMT after the clocks went back, however often or concurrently the timer runs, and after a redelivery', async () => {
@@ -293,6 +329,7 @@ describe('weekly delivery', () => {
 
     // A redelivery: the claim row is lost (or a crashed run's lease ran out) and the timer runs again. The items are already in the outbox: nothing new.
     await ctx.store.digestDeliveries.delete({ partitionKey: HELEN.aadObjectId, rowKey: '2026-W43' });
+    await subscribe(HELEN.aadObjectId, { createdAt: '2026-10-20T12:00:00Z' }); // nor was the week noted on the subscription
     bot.now.value = new Date('2026-10-26T09:00:00Z');
     expect((await runDigests(ctx)).sent).toBe(1);
     const items = (await ctx.store.outbox.listPartition(digestBatchId('2026-W43'))).filter((i) => i.value.id.includes(HELEN.aadObjectId));
@@ -372,6 +409,8 @@ describe('digest settings and digest now, over HTTP', () => {
     // What is stored for W43 so far across GMP's ten boroughs: three ASB nuisance, one burglary and the vehicle crime reported above.
     expect(text).toMatch(/\*\*5 incidents\*\*/);
     expect(text).toContain('Week 43 · 19 Oct – 25 Oct 2026 · Bolton, Bury, Manchester');
+    // The day of action on Thursday 22 October has not ended by Wednesday: coming up, not completed.
+    expect(text).toMatch(/Joint operations\s+none completed/);
     const next = card.actions.find((a: any) => a.verb === 'digest.now');
     expect(next.data.theme).toBe('organised-crime');
     const second = await inviteOf(HELEN, 'digest.now', next.data);

@@ -15,6 +15,8 @@ export interface DigestRequest {
   weekMonday: string;
   /** The week so far (`digest now`) rather than the weekly delivery. */
   preview: boolean;
+  /** The figures run up to here when the week has not ended (a Friday to Sunday slot); a preview runs up to now. */
+  upTo?: Date;
   timeZone: string;
   /** Extra buttons (after the standard ones); at most 6 show in Teams. */
   extraButtons?: Button[];
@@ -49,10 +51,12 @@ export async function buildThemeDigest(ctx: AppContext, sources: DigestSources, 
       }),
     ),
   );
+  // An operation counts as completed only once it has ended: never after now, nor after the slot for a week still running.
+  const until = new Date(Math.min(period.to.getTime(), now.getTime(), req.upTo?.getTime() ?? Infinity));
   const upcomingFrom = req.preview || now > period.to ? now : period.to;
   const [alerts, completed, upcoming, priorities] = await Promise.all([
     sources.alertsSince(period.from),
-    sources.jointActions({ boroughs: req.boroughs, from: period.from, to: period.to, upcomingUntil: period.to }),
+    sources.jointActions({ boroughs: req.boroughs, from: period.from, to: until, upcomingUntil: until }),
     sources.jointActions({
       boroughs: req.boroughs,
       from: upcomingFrom,
@@ -89,7 +93,7 @@ export async function buildThemeDigest(ctx: AppContext, sources: DigestSources, 
   const card = digestCard({
     figures,
     boroughs: req.boroughs,
-    periodText: periodText(req.weekMonday, addDays(req.weekMonday, 6)),
+    periodText: periodText(req.weekMonday, addDays(req.weekMonday, 6), !req.preview && req.upTo && req.upTo < period.to ? req.upTo : undefined),
     preview: req.preview,
     listDays,
     mappedCategories: categories.length,

@@ -28,7 +28,7 @@ export function digestItemId(owner: string, week: string, themeId: string): stri
 export const digestBatchId = (week: string) => `digest-${week}`;
 
 /**
- * The hourly timer: every subscription whose slot has passed gets its digest
+ * The timer (every 5 minutes, so a digest arrives within minutes of its time): every subscription whose slot has passed gets its digest
  * for the week reported, once. The week is claimed first by creating its
  * DigestDeliveries row (create-once: a concurrent run gets a conflict and
  * stops); the cards go into the outbox under deterministic ids, so a run
@@ -62,24 +62,36 @@ type Outcome = Exclude<keyof DigestRunResult, 'failed'>;
 async function deliverOne(ctx: AppContext, sources: DigestSources, sub: DigestSubscription, now: Date): Promise<Outcome> {
   const due = dueDigest(now, sub, new Date(sub.createdAt));
   if (!due) return 'notDue';
+  // The cheap check that lets the timer run every few minutes: a week already done costs no storage call.
+  if (sub.lastWeek === due.week) return 'alreadyDone';
   const claim = await claimWeek(ctx, sub.owner, due.week, now);
+  if (claim.state === 'alreadyDone') await markLastWeek(ctx, sub.owner, due.week);
   if (claim.state !== 'claimed') return claim.state;
 
   const target = await targetFor(ctx, sub);
   if (!target) {
     await finish(ctx, claim.row, claim.etag, { status: 'skipped', reason: sub.destination.kind === 'personal' ? 'no personal chat with the bot' : 'the channel is no longer mapped' });
+    await markLastWeek(ctx, sub.owner, due.week);
     ctx.log.warn('digest not delivered: nowhere to post', { owner: sub.owner, week: due.week, destination: sub.destination.kind });
     return 'skipped';
   }
   const itemIds = await enqueueDigest(ctx, sources, sub, due, target);
   await finish(ctx, claim.row, claim.etag, { status: 'sent', itemIds, sentAt: now.toISOString() });
+  await markLastWeek(ctx, sub.owner, due.week);
   return 'sent';
+}
+
+/** Remembers on the subscription the week last done (the DigestDeliveries row stays the idempotency key). */
+async function markLastWeek(ctx: AppContext, owner: string, week: string): Promise<void> {
+  await ctx.store.digestSubscriptions.mutate({ partitionKey: 'sub', rowKey: owner }, (current) =>
+    current && current.lastWeek !== week ? { ...current, lastWeek: week } : undefined,
+  );
 }
 
 async function enqueueDigest(ctx: AppContext, sources: DigestSources, sub: DigestSubscription, due: DueDigest, target: Target): Promise<string[]> {
   const messages = [];
   for (const themeId of sub.themes) {
-    const built = await buildThemeDigest(ctx, sources, { themeId, boroughs: sub.boroughs, weekMonday: due.weekMonday, preview: false, timeZone: sub.timeZone });
+    const built = await buildThemeDigest(ctx, sources, { themeId, boroughs: sub.boroughs, weekMonday: due.weekMonday, upTo: due.upTo, preview: false, timeZone: sub.timeZone });
     if (!built) continue; // a theme removed from the configuration since
     messages.push({
       id: digestItemId(sub.owner, due.week, themeId),

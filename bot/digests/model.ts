@@ -28,6 +28,8 @@ export const DigestSubscription = z.object({
   destination: DigestDestination,
   createdAt: Instant,
   updatedAt: Instant,
+  /** The week of the last digest done (sent or skipped): a timer run passes over it with no storage call until a later week is due. */
+  lastWeek: z.string().regex(/^\d{4}-W\d{2}$/).optional(),
 });
 export type DigestSubscription = z.infer<typeof DigestSubscription>;
 

@@ -145,6 +145,7 @@ export async function saveDigestSettings(ctx: AppContext, caller: Caller, data: 
       // Kept across changes: a changed day or time never makes an earlier week due again (deliveries are keyed by week).
       createdAt: current?.createdAt ?? now,
       updatedAt: now,
+      ...(current?.lastWeek ? { lastWeek: current.lastWeek } : {}),
     }),
   );
   ctx.log.info('digest subscription saved', { owner: who.aadObjectId, themes, boroughs, day, time, destination: destination.kind });

@@ -6,8 +6,12 @@
  *
  * - A digest reports one ISO week (Monday to Sunday on the local calendar),
  *   the same weeks the Incidents partitions use (domain/isoWeek.ts).
- * - Delivery slot: the subscription's weekday and time in each week. The
- *   slot in week W delivers the digest of week W-1, the last complete week.
+ * - Delivery slot: the subscription's weekday and time in each week. A slot
+ *   from Monday to Thursday reports week W-1, the last complete week. A slot
+ *   on Friday, Saturday or Sunday reports its own week W up to the slot: the
+ *   week is (nearly) over and it is the week the reader means (a Sunday 21:30
+ *   digest reporting the week before showed none of that week's incidents).
+ *   Each week is reported once, keyed by its label, whatever the day.
  * - Catch up once: only the latest slot that has passed is due. If the timer
  *   missed several slots, the newest one is sent and the older ones are not.
  * - A slot before the subscription existed is not due (no digest for the
@@ -80,10 +84,15 @@ export function slotOf(monday: string, s: DeliverySchedule): Date {
 export interface DueDigest {
   /** When it was due. */
   slot: Date;
-  /** The week it reports: the one before the slot's week. */
+  /** The week it reports. */
   week: string;
   weekMonday: string;
+  /** Set when the slot falls inside the week reported: figures run up to the slot, not the week's end. */
+  upTo?: Date;
 }
+
+/** Slots on these ISO weekdays (Friday to Sunday) report their own week. */
+export const REPORTS_OWN_WEEK_FROM_DAY = 5;
 
 /** The latest slot at or before `now`, and the week it reports. */
 export function latestSlot(now: Date, s: DeliverySchedule): DueDigest {
@@ -94,6 +103,7 @@ export function latestSlot(now: Date, s: DeliverySchedule): DueDigest {
     monday = addDays(monday, -7);
     slot = slotOf(monday, s);
   }
+  if (s.day >= REPORTS_OWN_WEEK_FROM_DAY) return { slot, week: weekLabel(monday), weekMonday: monday, upTo: slot };
   const weekMonday = addDays(monday, -7);
   return { slot, week: weekLabel(weekMonday), weekMonday };
 }
