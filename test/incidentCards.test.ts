@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FORM_FIELDS, type FormErrors } from '../bot/domain/incidentForm';
 import { channelAnnouncementCard } from '../bot/incidents/announce';
 import type { IncidentHistoryEntry, IncidentRecord } from '../bot/incidents/model';
-import { defaultFormValues, formChoices, formValuesOfRecord, incidentButtons, redactedOf } from '../bot/incidents/present';
+import { defaultFormValues, formChoices, formValuesOfRecord, historyLines, incidentButtons, redactedOf } from '../bot/incidents/present';
 import { DEMO_ORGANISATIONS } from './support/demoDirectory';
 import { incidentConfirmationCard } from '../cards/incidentConfirmation';
 import { incidentDetailsCard } from '../cards/incidentDetails';
@@ -95,6 +95,25 @@ describe('incident cards', () => {
     const field = JSON.parse(JSON.stringify(cards[0]![1]).match(/\{[^{}]*"id":"occurredDate"[^{}]*\}/)![0]);
     expect(field.max).toBe('2026-11-25');
     expect(field.errorMessage).toBe('Enter the date it happened: today or earlier');
+  });
+
+  it('history shows the labels people chose, not stored codes', () => {
+    const entry = {
+      kind: 'history', reference: record.reference, partitionKey: 'stockport-2026-W48', version: 3, type: 'edit', at: '2026-11-25T12:00:00Z',
+      by: { aadObjectId: '00000000-0000-4000-8000-000000000001', organisationId: 'stockport-homes', displayName: 'Priya Shah' },
+      changes: [
+        { field: 'risk', from: 'medium', to: 'high' },
+        { field: 'actions', from: 'reported-to-police', to: 'closure-notice, reported-to-police' },
+        { field: 'sharedWith', from: 'gmp', to: 'gmp, stockport-council' },
+        { field: 'category', from: 'asb-nuisance', to: 'criminal-damage' },
+      ],
+    } as IncidentHistoryEntry;
+    const [line] = historyLines([entry], 'Europe/London', DEMO_ORGANISATIONS);
+    expect(line!.text).toContain('risk: "Medium" → "High"');
+    expect(line!.text).toMatch(/actions taken: "Reported to (the )?police" → "Closure notice[^"]*, Reported to (the )?police"/);
+    expect(line!.text).toContain('shared with: "Greater Manchester Police" → "Greater Manchester Police, Stockport Council"');
+    expect(line!.text).toContain('category: "Anti-social behaviour – nuisance" → "Criminal damage');
+    expect(line!.text).not.toMatch(/"(?:medium|high|reported-to-police|gmp)"/);
   });
 
   it('the channel card carries no free text, names or addresses', () => {

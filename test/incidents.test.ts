@@ -433,7 +433,9 @@ describe('updates and edits', () => {
     const text = textOfCard(edited);
     expect(text).toMatch(/Edited · Wed, 25 Nov 2026, 12:00 · Priya Shah/);
     expect(text).toContain('summary: "Fly-tipping behind the garages, mattresses and bags." → "Fly-tipping behind the garages: mattresses, bags and a fridge."');
-    expect(text).toContain('risk: "standard" → "medium"');
+    // The labels people chose on the form, not the stored codes.
+    expect(text).toContain('risk: "Standard" → "Medium"');
+    expect(text).not.toMatch(/"(?:standard|medium|asb-nuisance|asb-environmental)"/);
     expect(text).toMatch(/Update · Wed, 25 Nov 2026, 11:00 · Priya Shah/);
 
     const loaded = (await store().incidents.listPartition('stockport-2026-W48', { from: reference, to: `${reference}|~` })).map((r) => r.value);

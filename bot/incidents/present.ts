@@ -1,6 +1,7 @@
 import { BOROUGHS, boroughById } from '../domain/borough';
 import type { FormValues } from '../domain/incidentForm';
 import { RISK_GUIDANCE, redactIncident, type RedactedIncident } from '../domain/incidentRedaction';
+import type { RiskLevel } from '../domain/common';
 import type { Organisation } from '../domain/organisation';
 import { ActionTaken, CATEGORY_LABELS, HateCrimeStrand, IncidentCategory } from '../domain/taxonomy';
 import { toWallClock } from '../domain/timezone';
@@ -193,7 +194,33 @@ export function detailFacts(r: IncidentRecord, organisations: readonly Organisat
 /** The most of one history entry a card shows (a long edit is shortened; the current text is in the card above). */
 const HISTORY_TEXT_MAX = 1000;
 
-export function historyLines(history: readonly IncidentHistoryEntry[], timeZone: string): { heading: string; text: string }[] {
+/**
+ * A history value as people chose it on the form: the label, not the stored
+ * code ("High", not "high"; "Reported to the police", not
+ * "reported-to-police"). History rows keep codes (labels may be reworded
+ * later); an unknown code shows as stored.
+ */
+export function historyValue(field: string, value: string, organisations: readonly Organisation[]): string {
+  const each = (map: (code: string) => string) => value.split(', ').map(map).join(', ');
+  switch (field) {
+    case 'category':
+      return CATEGORY_LABELS[value as IncidentCategory] ?? value;
+    case 'hateCrimeStrand':
+      return STRAND_LABELS[value as HateCrimeStrand] ?? value;
+    case 'risk':
+      return RISK_GUIDANCE[value as RiskLevel]?.label ?? value;
+    case 'actions':
+      return each((a) => ACTION_LABELS[a as ActionTaken] ?? a);
+    case 'sharedWith':
+      return each((o) => organisations.find((x) => x.id === o)?.name ?? o);
+    case 'borough':
+      return BOROUGHS.find((b) => b.id === value)?.name ?? value;
+    default:
+      return value;
+  }
+}
+
+export function historyLines(history: readonly IncidentHistoryEntry[], timeZone: string, organisations: readonly Organisation[]): { heading: string; text: string }[] {
   return history.map((h) => {
     const who = h.by.displayName;
     const what = { created: 'Reported', update: 'Update', edit: 'Edited', linked: 'Linked to a joint operation', anonymised: 'Anonymised (retention)' }[h.type];
@@ -202,7 +229,10 @@ export function historyLines(history: readonly IncidentHistoryEntry[], timeZone:
     for (const c of h.changes) {
       if (c.from === undefined && c.to === undefined) lines.push(`• ${fieldLabel(c.field)} changed`);
       else if (c.from === undefined && h.type === 'linked') lines.push(`• ${c.to}`);
-      else lines.push(`• ${fieldLabel(c.field)}: "${c.from ?? ''}" → "${c.to ?? ''}"`);
+      else {
+        const shown = (v: string | undefined) => (v === undefined ? '' : historyValue(c.field, v, organisations));
+        lines.push(`• ${fieldLabel(c.field)}: "${shown(c.from)}" → "${shown(c.to)}"`);
+      }
     }
     const text = lines.join('\n');
     return { heading: `${what} · ${formatLocal(h.at, timeZone)} · ${who}`.slice(0, 200), text: text.length > HISTORY_TEXT_MAX ? `${text.slice(0, HISTORY_TEXT_MAX - 1)}…` : text };

@@ -65,7 +65,7 @@ export function detailsCard(ctx: AppContext, loaded: LoadedIncident, viewer: Vie
       ...(r.restricted.fullAddress ? [{ title: 'Full address', value: r.restricted.fullAddress }] : []),
       ...(r.restricted.details ? [{ title: 'Details', value: r.restricted.details }] : []),
     ],
-    history: historyLines(page.entries, tz),
+    history: historyLines(page.entries, tz, organisations),
     historyTitle: page.title,
     buttons: [
       ...(page.earlierBefore !== undefined ? [{ title: 'Earlier changes', verb: 'incident.view', data: { reference: r.reference, historyBefore: page.earlierBefore } }] : []),
