@@ -135,7 +135,15 @@ describe('policing priorities', () => {
     expect(validateAdaptiveCard(res.body.value)).toEqual([]);
     expect(textOfCard(res.body.value)).toContain('Saved: this channel gets priorities and alerts for Stockport, Tameside');
     await bot.say(DAN, 'channels');
-    expect(textOfCard(cardOf(bot.connector.sent.at(-1)!))).toContain('Stockport, Tameside; Public Safety and Protection');
+    const listed = textOfCard(cardOf(bot.connector.sent.at(-1)!));
+    expect(listed).toContain('Stockport, Tameside; Public Safety and Protection');
+    // Team and channel names, as Teams gave them at install, not the raw id.
+    expect(listed).toContain('Stockport Priorities and Alerts (Stockport Community Safety)');
+    expect(listed).not.toContain('@thread.tacv2');
+    // The digest settings offer the channel by name too (Dan is an admin, so he may have digests).
+    const digest = await execute(bot, DAN, personalChat(DAN), 'digest.settings', {});
+    expect(JSON.stringify(digest.body.value)).toContain('Channel: Stockport Priorities and Alerts (Stockport Community Safety), for Stockport, Tameside');
+    expect(JSON.stringify(digest.body.value)).not.toContain('unnamed channel');
     await execute(bot, DAN, inChannel(ALERTS_CHANNEL.id), 'channel.remove', { conversationId: ALERTS_CHANNEL.id });
     expect(await bot.runtime.ctx.store.channelMappings.listPartition('map')).toHaveLength(0);
   });

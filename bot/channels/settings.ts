@@ -7,6 +7,7 @@ import { splitMulti } from '../domain/formErrors';
 import { canManageChannels } from '../domain/permissions';
 import { safeKey } from '../store/entityTable';
 import { notifyAdministrators } from '../outbox/sender';
+import { channelNamer } from './lookup';
 import { channelSettingsCard } from '../../cards/channelSettings';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
@@ -60,12 +61,19 @@ export async function saveChannelSettings(ctx: AppContext, caller: Caller, conve
   if (!boroughs.success) {
     return settingsCard(ctx, conversation, { boroughsError: 'Choose at least one borough', selected: { boroughs: [], themes } });
   }
-  // The bot may have been added before this channel existed: record it as a place to post.
-  await ctx.store.conversations.upsert(conversation);
+  // The bot may have been added before this channel existed: record it as a place to post, keeping the
+  // team and channel names Teams gave at install (a message activity carries the ids only).
+  const known = await ctx.store.conversations.get({ partitionKey: 'channel', rowKey: safeKey(conversation.conversationId) });
+  const before = known?.value.kind === 'channel' ? known.value : undefined;
+  await ctx.store.conversations.upsert({
+    ...conversation,
+    ...(conversation.teamName ?? before?.teamName ? { teamName: conversation.teamName ?? before?.teamName } : {}),
+    ...(conversation.channelName ?? before?.channelName ? { channelName: conversation.channelName ?? before?.channelName } : {}),
+  });
   await ctx.store.channelMappings.upsert({
     conversationId: conversation.conversationId,
     teamId: conversation.teamId,
-    channelName: conversation.channelName,
+    ...(conversation.channelName ?? before?.channelName ? { channelName: conversation.channelName ?? before?.channelName } : {}),
     boroughs: boroughs.data,
     themes,
     mappedBy: caller.member!.aadObjectId,
@@ -91,9 +99,10 @@ export async function listChannelMappings(ctx: AppContext, caller: Caller): Prom
     return messageCard({ title: 'No channels mapped yet', text: 'In a channel, @mention Concordat with **channel settings** to choose its boroughs and themes.' });
   }
   const themes = new Map((await themeList(ctx)).map((t) => [t.id, t.name]));
+  const nameOf = await channelNamer(ctx);
   const lines = mappings.map(
     (m) =>
-      `- **${m.channelName ?? m.conversationId}**: ${m.boroughs.map((b) => boroughById(b).name).join(', ')}; ${m.themes.length ? m.themes.map((t) => themes.get(t) ?? t).join(', ') : 'all themes'}`,
+      `- **${nameOf(m)}**: ${m.boroughs.map((b) => boroughById(b).name).join(', ')}; ${m.themes.length ? m.themes.map((t) => themes.get(t) ?? t).join(', ') : 'all themes'}`,
   );
   return messageCard({ title: `Mapped channels (${mappings.length})`, text: lines.join('\n') });
 }

@@ -8,6 +8,7 @@ import { currentWeek, DEFAULT_SCHEDULE, WEEKDAY_NAMES } from '../domain/digestSc
 import { splitMulti } from '../domain/formErrors';
 import { EntraObjectId } from '../domain/member';
 import { safeKey } from '../store/entityTable';
+import { channelNamer } from '../channels/lookup';
 import { digestSettingsCard } from '../../cards/digestSettings';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
@@ -44,9 +45,10 @@ const destinationValue = (d: DigestDestination) => (d.kind === 'personal' ? 'per
 
 async function destinationChoices(ctx: AppContext) {
   const mappings = (await ctx.store.channelMappings.listPartition('map')).map((m) => m.value);
+  const nameOf = await channelNamer(ctx);
   return [
     { title: 'My personal chat with Concordat', value: 'personal' },
-    ...mappings.map((m) => ({ title: `Channel: ${m.channelName ?? 'unnamed channel'} (${m.boroughs.map((b) => boroughById(b).name).join(', ')})`, value: `channel:${m.conversationId}` })),
+    ...mappings.map((m) => ({ title: `Channel: ${nameOf(m)}, for ${m.boroughs.map((b) => boroughById(b).name).join(', ')}`, value: `channel:${m.conversationId}` })),
   ];
 }
 
