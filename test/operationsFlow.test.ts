@@ -216,8 +216,9 @@ describe('joint operations, end to end through the bot endpoint', () => {
     expect(told).toEqual([expect.stringContaining('has moved')]);
     expect(told[0]).toContain('Was Sat 4 Apr 2026, 09:00 – 16:00');
     const update = to(sent, ALERTS_CHANNEL.id);
-    expect(update.map((a) => a.method)).toEqual(['PUT']);
-    expect(textOfCard(cardOf(update[0]!))).toContain('Sat 11 Apr 2026, 10:00 – 14:00');
+    // The operation's channel card and the two reminders already posted there (for Aisha) now show the new time.
+    expect(update.map((a) => a.method)).toEqual(['PUT', 'PUT', 'PUT']);
+    for (const a of update) expect(textOfCard(cardOf(a))).toContain('Sat 11 Apr 2026, 10:00 – 14:00');
 
     await tick('2026-04-04T06:00:30Z'); // the old 2-hour reminder's time
     expect((await flush()).filter((a) => textOfCard(cardOf(a)).includes('Reminder'))).toHaveLength(0);
@@ -247,7 +248,11 @@ describe('joint operations, end to end through the bot endpoint', () => {
     await flush();
 
     await tick('2026-10-25T09:00:30Z'); // a day before: Sunday 09:00 GMT, the day the clocks went back
-    expect(to(await flush(), personalChat(PRIYA).id).map((a) => textOfCard(cardOf(a)))).toEqual([expect.stringContaining('Reminder: starts in 24 hours')]);
+    const dayBefore = await flush();
+    expect(to(dayBefore, personalChat(PRIYA).id).map((a) => textOfCard(cardOf(a)))).toEqual([expect.stringContaining('Reminder: starts in 24 hours')]);
+    // Aisha has no private chat with Concordat: her reminder is posted in the channel.
+    const channelReminders = to(dayBefore, ALERTS_CHANNEL.id);
+    expect(channelReminders.map((a) => textOfCard(cardOf(a)))).toEqual([expect.stringContaining('Offerton warrant day')]);
 
     expect(textOfCard(await press(PRIYA, 'operation.outcomes', { operationId: id, arrests: '1' }))).toContain('Outcomes are recorded by the coordinator');
     await tick('2026-10-27T13:00:30Z'); // a day after the end
@@ -262,7 +267,10 @@ describe('joint operations, end to end through the bot endpoint', () => {
     expect(inputValue(bad, 'arrests')).toBe('six');
     const cardData = outcomesForm.actions[0].data;
     expect(textOfCard(await press(TOM, 'operation.outcomes', { ...cardData, ...counts }))).toContain(`Outcomes recorded: ${id}`);
-    expect(textOfCard(cardOf(to(await flush(), ALERTS_CHANNEL.id)[0]!))).toContain('Joint operation completed');
+    // Every card posted in the channel for it is kept current: the operation's own card and the reminder posted there.
+    const updated = to(await flush(), ALERTS_CHANNEL.id);
+    expect(updated.map((a) => a.method)).toEqual(['PUT', 'PUT']);
+    for (const a of updated) expect(textOfCard(cardOf(a))).toContain('Joint operation completed');
     // The same submission retried (Teams redelivers an invoke) is accepted once, nothing changed.
     expect(textOfCard(await press(TOM, 'operation.outcomes', { ...cardData, ...counts }))).toContain(`Outcomes recorded: ${id}`);
     // The same card sent again with other numbers is refused like a stale move or cancel: nothing is overwritten.

@@ -14,7 +14,7 @@ import { parseCancelForm, parseRescheduleForm, type ChangeFormField, type FieldE
 import { ConcurrencyError } from '../store/errors';
 import { auditOperation, auditOperationRefusal } from './audit';
 import { cancelCalendarEvent, updateCalendarEvent } from './calendar';
-import { sendPersonal, updateChannelPosts } from './publish';
+import { sendPersonal, updateChannelPosts, updateReminderPosts } from './publish';
 import { personalChats, splitReachable } from './recipients';
 import { retireReminders, storeReminders } from './reminderRows';
 import { loadDirectory, loadOperation, type Directory } from './repository';
@@ -87,7 +87,10 @@ async function afterReschedule(ctx: AppContext, caller: Caller, op: JointOperati
   const now = ctx.clock();
   const dir = await loadDirectory(ctx);
   await storeReminders(ctx, op);
-  await updateChannelPosts(ctx, op, `v${op.version}`, channelCard(op, dir, ctx.config.timeZone, now), `Joint operation moved: ${op.name}`);
+  const card = channelCard(op, dir, ctx.config.timeZone, now);
+  await updateChannelPosts(ctx, op, `v${op.version}`, card, `Joint operation moved: ${op.name}`);
+  // Reminders already posted in channels for the old times now show the new ones.
+  if (previous) await updateReminderPosts(ctx, previous, `v${op.version}`, card, `Joint operation moved: ${op.name}`);
   const told = await tellParticipants(ctx, caller, op, dir, 'rescheduled', previous);
   await updateCalendarEvent(ctx, op, dir);
   return { kind: 'rescheduled', op, participantsTold: told };
@@ -127,7 +130,9 @@ async function afterCancel(ctx: AppContext, caller: Caller, op: JointOperation, 
   const dir = await loadDirectory(ctx);
   // The version before the cancellation is the one whose reminders were live.
   await retireReminders(ctx, previous ?? { ...op, version: op.version - 1 }, 'the operation was cancelled');
-  await updateChannelPosts(ctx, op, 'cancelled', channelCard(op, dir, ctx.config.timeZone, now), `Joint operation cancelled: ${op.name}`);
+  const card = channelCard(op, dir, ctx.config.timeZone, now);
+  await updateChannelPosts(ctx, op, 'cancelled', card, `Joint operation cancelled: ${op.name}`);
+  await updateReminderPosts(ctx, previous ?? { ...op, version: op.version - 1 }, 'cancelled', card, `Joint operation cancelled: ${op.name}`);
   const told = await tellParticipants(ctx, caller, op, dir, 'cancelled');
   await cancelCalendarEvent(ctx, op);
   return { kind: 'cancelled', op, participantsTold: told };

@@ -7,7 +7,7 @@ import { parseOutcomesForm, type FieldErrors, type OutcomesFormField } from '../
 import { ConcurrencyError } from '../store/errors';
 import { auditOperation, auditOperationRefusal } from './audit';
 import { OperationAction } from './change';
-import { updateChannelPosts } from './publish';
+import { updateChannelPosts, updateReminderPosts } from './publish';
 import { loadDirectory, loadOperation } from './repository';
 import { channelCard } from './views';
 
@@ -70,6 +70,9 @@ export async function recordOutcomes(ctx: AppContext, caller: Caller, raw: unkno
   }
   await auditOperation(ctx, member, op.id, 'alteration', { note: op.outcomes ? 'outcomes updated' : 'outcomes recorded' });
   const dir = await loadDirectory(ctx);
-  await updateChannelPosts(ctx, saved, `outcomes-${now.getTime()}`, channelCard(saved, dir, ctx.config.timeZone, now), `Joint operation completed: ${saved.name}`);
+  const card = channelCard(saved, dir, ctx.config.timeZone, now);
+  await updateChannelPosts(ctx, saved, `outcomes-${now.getTime()}`, card, `Joint operation completed: ${saved.name}`);
+  // The reminder and "outcomes are due" posts in the channel say completed too.
+  await updateReminderPosts(ctx, saved, `outcomes-${now.getTime()}`, card, `Joint operation completed: ${saved.name}`);
   return { kind: 'recorded', op: saved };
 }

@@ -10,7 +10,10 @@ import type { JointOperation } from '../domain/operation';
 import { enqueue, type OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import type { AdaptiveCard } from '../../cards/render';
+import { reminderPartition } from '../domain/reminder';
+import { allReminders } from '../domain/reminderSchedule';
 import { operationChannels } from './recipients';
+import { reminderBatch } from './reminderRows';
 
 /** A short stable key for a conversation id, which may hold characters outbox ids cannot. */
 export function conversationKey(conversationId: string): string {
@@ -45,6 +48,35 @@ export async function updateChannelPosts(ctx: AppContext, op: JointOperation, ta
     updateOf: { batchId: postBatch(op), id: postItemId(op, c.conversationId) },
   }));
   await enqueue(ctx, `op.${op.id}.${tag}`, messages);
+}
+
+/**
+ * Keeps the reminders already posted in channels current: each reminder of
+ * `version` (an operation as it was when they were planned) that was sent
+ * has its channel posts replaced by `card`, so a "Scheduled" reminder or an
+ * "outcomes are due" post does not go on saying so after the operation was
+ * completed, moved or cancelled. Point reads of the planned reminder rows;
+ * a post that never went out is skipped by the sender.
+ */
+export async function updateReminderPosts(ctx: AppContext, version: JointOperation, tag: string, card: AdaptiveCard, summary: string): Promise<number> {
+  const channels = await operationChannels(ctx, version.channelConversationIds);
+  if (channels.length === 0) return 0;
+  const messages: OutgoingMessage[] = [];
+  for (const r of allReminders(version, ctx.config.timeZone)) {
+    const row = await ctx.store.reminders.get({ partitionKey: reminderPartition(r.dueAt), rowKey: `${r.dueAt}|${r.id}` });
+    if (row?.value.status !== 'sent') continue;
+    const batch = reminderBatch(r.id);
+    for (const c of channels) {
+      messages.push({
+        id: `${batch}.${tag}.upd.${conversationKey(c.conversationId)}`,
+        target: targetOf(c),
+        payload: { card, summary },
+        updateOf: { batchId: batch, id: `${batch}.c.${conversationKey(c.conversationId)}` },
+      });
+    }
+  }
+  if (messages.length) await enqueue(ctx, `op.${version.id}.${tag}.reminders`, messages);
+  return messages.length;
 }
 
 /** One personal message per person, each with an id of `<batch>.p.<person>`. */
