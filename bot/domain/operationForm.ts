@@ -229,7 +229,8 @@ const count = z
   .string()
   .trim()
   .min(1, 'enter a number (0 if none)')
-  .regex(/^\d+$/, 'a whole number, 0 or more')
+  // Empty is the message above alone (every problem of a field is shown, and this one would repeat it).
+  .regex(/^(?:\d+)?$/, 'a whole number, 0 or more')
   .transform(Number)
   .pipe(z.number().max(9999, 'at most 9999'));
 
