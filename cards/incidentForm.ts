@@ -98,6 +98,8 @@ export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
       submitTitle: editing ? 'Save changes' : 'Submit report',
       submitVerb: submitData.verb,
       submitData,
+      // Editing: Cancel goes back to the incident as it is, sending none of the form (so required fields do not block it).
+      cancelData: d.mode.kind === 'edit' ? { verb: 'incident.view', reference: d.mode.reference } : {},
     }),
   );
 }

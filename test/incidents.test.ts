@@ -421,6 +421,12 @@ describe('updates and edits', () => {
     expect(inputValue(editForm, 'summary')).toBe('Fly-tipping behind the garages, mattresses and bags.');
     const { submissionId, baseVersion } = editForm.actions[0].data;
     expect(baseVersion).toBe(2);
+    // The edit form can be left without saving: Cancel sends none of the form and shows the incident unchanged.
+    const cancel = editForm.actions.find((a: any) => a.title === 'Cancel');
+    expect(cancel).toMatchObject({ type: 'Action.Execute', verb: 'incident.view', associatedInputs: 'none', data: { reference } });
+    const back = await invoke(PRIYA, cancel.verb, cancel.data);
+    expect(textOfCard(back)).toContain('Fly-tipping behind the garages, mattresses and bags.');
+    expect(validateAdaptiveCard(back)).toEqual([]);
     const badEdit = await invoke(PRIYA, 'incident.edit.submit', { ...goodForm({ summary: '' }), reference, submissionId, baseVersion });
     expect(errorUnder(badEdit, 'summary')).toMatch(/required/);
     bot.now.value = new Date('2026-11-25T12:00:00Z');
@@ -469,7 +475,7 @@ describe('updates and edits', () => {
     expect(textOfCard(failed)).toMatch(/Not saved/);
     // ...and submits the same card again: the edit is not repeated, what follows it is completed.
     const again = await invoke(PRIYA, 'incident.edit.submit', edit);
-    expect(textOfCard(again)).toContain('shared with: "gmp" → "gmp, salix-homes, stockport-council"');
+    expect(textOfCard(again)).toContain('shared with: "Greater Manchester Police" → "Greater Manchester Police, Salix Homes, Stockport Council"');
     await invoke(PRIYA, 'incident.edit.submit', edit); // and once more: nothing twice
 
     const events = (await auditOf(store(), `incident:${ref}`));
