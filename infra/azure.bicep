@@ -4,7 +4,7 @@
 //   - a Storage account (tables for the data, queues, the host's blobs and the
 //     deployment package), reached with that identity only (no shared keys);
 //   - a Log Analytics workspace and workspace-based Application Insights;
-//   - a Function App on the Flex Consumption plan (Linux, Node 20);
+//   - a Function App on the Flex Consumption plan (Linux, Node 22 LTS);
 //   - an Azure Bot registration with the Microsoft Teams channel, whose
 //     messaging endpoint is https://<function host>/api/messages.
 //
@@ -44,12 +44,13 @@ param botServiceLocation string = 'global'
 @description('Azure Bot pricing tier. The Teams channel is a standard channel: F0 is enough.')
 param botServiceSku string = 'F0'
 
+// Node 22 LTS (supported until April 2027; docs/deploy.md says when to move to
+// 24). Node 20 reached end of life in April 2026 and is no longer offered here.
 @allowed([
-  '20'
   '22'
 ])
-@description('Node.js version of the Functions runtime.')
-param nodeVersion string = '20'
+@description('Node.js version of the Functions runtime (Flex Consumption functionAppConfig.runtime).')
+param nodeVersion string = '22'
 
 @allowed([
   'Standard_LRS'

@@ -1,6 +1,6 @@
 /**
  * Bundles the Function App entry point (functions/index.ts) and everything it
- * imports, node_modules included, into one CommonJS file for Node 20:
+ * imports, node_modules included, into one CommonJS file for Node 22 (what Azure runs):
  *
  *   npm run build:bundle        # -> dist-bundle/functions/index.js (+ index.js.map)
  *
@@ -87,7 +87,7 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
     outfile: outFile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     minify: options.minify ?? true,
     keepNames: true,
