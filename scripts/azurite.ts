@@ -88,7 +88,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, proc: ChildProcess, timeoutMs = 20_000): Promise<void> {
+// Generous: on a loaded machine with a cold disk cache (a fresh `npm ci`, as in
+// .ci/run) Azurite has taken over 20 s to load its modules. A crash still fails at once.
+async function waitForPort(port: number, proc: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`exited with code ${proc.exitCode}`);
