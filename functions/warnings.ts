@@ -3,7 +3,7 @@ import type { Runtime } from '../bot/runtime';
 import { detectHotspots } from '../bot/warnings/detect';
 
 /** Timer: hotspot early warnings into the outbox (create-once warning rows make overlapping runs safe). */
-export async function warnings(_timer: Timer, context: InvocationContext, runtime: Runtime): Promise<void> {
-  const result = await detectHotspots(runtime.ctx);
-  context.log(`warnings: ${result.hot} hot, ${result.raised.length} raised, ${result.enqueued} cards enqueued`);
+export async function warnings(_timer: Timer, _context: InvocationContext, runtime: Runtime): Promise<void> {
+  // detectHotspots logs what it raised; a run that found nothing new says nothing (it runs every 15 minutes).
+  await detectHotspots(runtime.ctx);
 }

@@ -97,11 +97,16 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function invocation(functionName: string, runtime: Runtime): InvocationContext {
+/** The InvocationContext the local host gives a function: its context.log goes to the runtime's logger. */
+export function invocation(functionName: string, runtime: Runtime): InvocationContext {
   return new InvocationContext({
     functionName,
     invocationId: crypto.randomUUID(),
-    logHandler: (level, ...args) => runtime.ctx.log.info(`[${functionName}] ${level}`, { args: args.map(String) }),
+    // What a function writes with context.log, as one line at its level: the message itself, not the level name.
+    logHandler: (level, ...args) => {
+      const at = level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info';
+      runtime.ctx.log[at](args.map(String).join(' '), { function: functionName });
+    },
   });
 }
 

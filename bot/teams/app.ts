@@ -69,7 +69,10 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
     if (!botAdded) return;
     const now = ctx.clock().toISOString();
     const scope = scopeOf(activity);
-    const channels = scope === 'team' ? channelReferences(activity, await app.getTeamChannels(context), now) : [];
+    // TeamsInfo on this turn's context, not app.getTeamChannels: that one opens a second,
+    // proactive turn (continueConversationAsync), which needs a bot app id a local run has not.
+    const teamId = (activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+    const channels = scope === 'team' && teamId ? channelReferences(activity, await TeamsInfo.getTeamChannels(context, teamId), now) : [];
     const { welcome } = await recordInstallation(ctx, conversationReferenceOf(activity, now), channels);
     if (welcome) {
       const teamName = (activity.channelData as { team?: { name?: string } } | undefined)?.team?.name;

@@ -51,7 +51,10 @@ export async function detectHotspots(ctx: AppContext, opts: { boroughs?: readonl
     out.raised.push(...r.raised);
     out.enqueued += r.enqueued;
   }
-  ctx.log.info('hotspot detection', { boroughs: boroughs.length, hot: out.hot, raised: out.raised.length, enqueued: out.enqueued });
+  // Runs every 15 minutes and usually finds nothing new: only news is worth a log line.
+  if (out.raised.length > 0 || out.enqueued > 0) {
+    ctx.log.info('hotspot detection', { boroughs: boroughs.length, hot: out.hot, raised: out.raised.length, enqueued: out.enqueued });
+  }
   return out;
 }
 

@@ -8,7 +8,6 @@ import { createRuntime, type Runtime } from '../../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from '../../scripts/demoPartnership';
 import { startLocalHost, type LocalHost } from '../../scripts/localFunctionsHost';
 import { ensureChromium } from '../../scripts/playground/ensureChromium';
-import { playgroundConfigFor } from '../../scripts/playground/people';
 import { CHROMIUM_ARGS } from '../../scripts/playground/screenshot';
 import { startPlayground, type RunningPlayground } from '../../scripts/playground/start';
 import { PlaygroundClient } from './playgroundClient';
@@ -90,7 +89,7 @@ export async function startJourneyWorld(people: readonly string[]): Promise<Jour
         const pg = await startPlayground({
           botEndpoint: `${host.url}/api/messages`,
           port: 0,
-          configPath: playgroundConfigFor(name),
+          person: name, // scripts/playground/people.ts: that person is the playground's current user
           logDir: mkdtempSync(path.join(os.tmpdir(), 'journey-playground-')),
           startTimeoutMs: 60_000,
         });

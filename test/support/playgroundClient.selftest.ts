@@ -1,16 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEFAULT_CONFIG_PATH, startPlayground, type RunningPlayground } from '../../scripts/playground/start';
+import { playgroundConfigFor } from '../../scripts/playground/people';
+import { startPlayground, type RunningPlayground } from '../../scripts/playground/start';
 import { PlaygroundClient, adaptiveCards } from './playgroundClient';
 
 /**
  * Self-test of the playground tooling (start.ts, playgroundClient.ts and
- * config.yml) against the real Agents Playground, with a fake bot endpoint
+ * people.ts) against the real Agents Playground, with a fake bot endpoint
  * defined here: it records what it receives and answers through the mock
  * connector the way a Bot Framework bot does. No Concordat code involved.
  *
@@ -153,7 +154,8 @@ describe('Agents Playground tooling', () => {
 
   test('a bad config fails start-up with the log tail', async () => {
     const bad = path.join(tmp, 'bad.yml');
-    writeFileSync(bad, readFileSync(DEFAULT_CONFIG_PATH, 'utf8').replace(/^team:[\s\S]*$/m, ''));
+    const { team: _dropped, ...withoutTeam } = playgroundConfigFor('priya');
+    writeFileSync(bad, JSON.stringify(withoutTeam));
     await expect(
       startPlayground({ botEndpoint: 'http://127.0.0.1:9/api/messages', logDir: path.join(tmp, 'bad'), port: 0, configPath: bad }),
     ).rejects.toThrow(/must have required property 'team'/);

@@ -65,7 +65,7 @@ import WebSocket from 'ws';
  *        playground and bot, both ways, with bodies and status codes. Calls to
  *        the bot are logged when the bot *answers*, i.e. after its turn.
  *
- * Conversation ids (ids of this project's config.yml):
+ * Conversation ids (scripts/playground/people.ts; Priya Shah's instance shown):
  *   personal chat  a:concordat-personal-priya-shah  (conversationType 'personal')
  *   group chat     19:brinnington-joint-visit@thread.v2 (isGroup, 'groupChat')
  *   General        = the team id 19:stockport-community-safety@thread.tacv2
