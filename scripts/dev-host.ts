@@ -207,7 +207,8 @@ if (require.main === module) {
     process.on('SIGINT', () => quit(0));
     process.on('SIGTERM', () => quit(0));
     try {
-      host = await startDevHost({ env: { ...process.env } });
+      // npm start is the local demo unless told otherwise (config has no default mode).
+      host = await startDevHost({ env: { ...process.env, CONCORDAT_MODE: process.env.CONCORDAT_MODE ?? 'local' } });
     } catch (err) {
       console.error(err instanceof ConfigError ? err.message : `Concordat could not start: ${(err as Error).stack ?? err}`);
       process.exit(1);

@@ -24,7 +24,7 @@ const consoleWarn = vi.spyOn(console, 'warn');
 beforeAll(async () => {
   const { connectionString, prefix } = await freshStore();
   dev = await startDevHost({
-    env: { STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix, PORT: '0', PLAYGROUND_PORT: '0' },
+    env: { CONCORDAT_MODE: 'local', STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix, PORT: '0', PLAYGROUND_PORT: '0' },
     root: mkdtempSync(path.join(os.tmpdir(), 'devhost-')),
     print: (line) => lines.push(line),
     logger: silentLogger,

@@ -18,7 +18,7 @@ beforeEach(async () => {
     warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
     error: (message, fields) => lines.push({ level: 'error', message, fields }),
   };
-  runtime = createRuntime(loadConfig({ STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix }), logger);
+  runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix }), logger);
   await runtime.ctx.store.ensureTables();
   lines.length = 0;
 });
