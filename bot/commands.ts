@@ -8,6 +8,7 @@ import { operationRoutes } from './operations/routes';
 import { priorityRoutes } from './priorities/routes';
 import type { Scope, Who } from './shared/access';
 import type { ActionRoute, CommandRoute, Route } from './shared/route';
+import { searchRoutes } from './search/routes';
 import { warningRoutes } from './warnings/routes';
 
 export { Role, Scope } from './shared/access';
@@ -23,6 +24,7 @@ export { Role, Scope } from './shared/access';
 export const ROUTES: readonly Route[] = [
   ...conversationRoutes,
   ...incidentRoutes,
+  ...searchRoutes,
   ...priorityRoutes,
   ...alertRoutes,
   ...channelRoutes,

@@ -532,23 +532,35 @@ describe('updates and edits', () => {
 });
 
 describe('incidents', () => {
-  it('lists the organisation\'s recent incidents with filters and paging', async () => {
+  it('lists the organisation\'s recent incidents a page at a time, newest first, with a signed "More" token bound to the caller', async () => {
     const before = bot.connector.sent.length;
     await bot.say(PRIYA, 'incidents bury 30');
     const sent = await bot.connector.waitFor((a) => a.conversationId === personalChat(PRIYA).id && bot.connector.sent.indexOf(a) >= before);
     const first = sent.activity.attachments![0]!.content;
     expect(validateAdaptiveCard(first)).toEqual([]);
-    expect(textOfCard(first)).toContain('Page 1 of 3 · 20 incidents');
-    expect(first.actions.map((a: any) => a.title)).toEqual(['Apply filters', 'Next']);
-    const next = first.actions.find((a: any) => a.title === 'Next');
-    const second = await invoke(PRIYA, 'incidents.list', { ...next.data, borough: 'bury', category: 'all', days: '30' });
-    expect(textOfCard(second)).toContain('Page 2 of 3');
-    expect(second.actions.map((a: any) => a.title)).toEqual(['Apply filters', 'Previous', 'Next']);
-    const stockport = await invoke(PRIYA, 'incidents.list', { page: 0, borough: 'stockport', category: 'asb-environmental', days: '7' });
-    expect(textOfCard(stockport)).toContain('Page 1 of 1 · 1 incident');
-    // Another organisation's list does not show Stockport Homes' reports.
-    const salix = await invoke(AISHA, 'incidents.list', { page: 0, borough: 'all', category: 'all', days: '90' });
+    const refs = (card: unknown) => [...new Set(textOfCard(card).match(/BUR-\d{4}-\d{6}/g) ?? [])];
+    expect(refs(first)).toHaveLength(8);
+    expect(first.actions.map((a: any) => a.title)).toEqual(['Apply filters', 'More']);
+    const more = first.actions.find((a: any) => a.title === 'More');
+    const second = await invoke(PRIYA, 'incidents.list', { ...more.data, borough: 'bury', category: 'all', days: '30' });
+    expect(refs(second)).toHaveLength(8);
+    const third = await invoke(PRIYA, 'incidents.list', { ...second.actions.find((a: any) => a.title === 'More').data });
+    expect(refs(third)).toHaveLength(4);
+    expect(third.actions.map((a: any) => a.title)).toEqual(['Apply filters']);
+    // Twenty different incidents, newest first across the pages.
+    const all = [...refs(first), ...refs(second), ...refs(third)];
+    expect(new Set(all).size).toBe(20);
+    expect([...all].sort().reverse()).toEqual(all);
+
+    const stockport = await invoke(PRIYA, 'incidents.list', { borough: 'stockport', category: 'asb-environmental', days: '7' });
+    expect(textOfCard(stockport)).toContain('1 incident');
+    // Another organisation's list does not show Stockport Homes' reports, even with Stockport Homes' token.
+    const salix = await invoke(AISHA, 'incidents.list', { borough: 'all', category: 'all', days: '90', more: more.data.more });
     expect(textOfCard(salix)).toContain('No incidents match');
+    expect(textOfCard(salix)).toContain('out of date');
+    // A token edited by hand is refused the same way: the first page, never what it pointed at.
+    const edited = `${more.data.more.slice(0, -3)}AAA`;
+    expect(refs(await invoke(PRIYA, 'incidents.list', { borough: 'bury', category: 'all', days: '30', more: edited }))).toEqual(refs(first));
   });
 });
 

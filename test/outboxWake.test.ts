@@ -4,6 +4,7 @@ import { silentLogger, type AppContext } from '../bot/context';
 import { createRuntime } from '../bot/runtime';
 import { enqueue, type OutgoingMessage } from '../bot/outbox/enqueue';
 import { runSender } from '../bot/outbox/run';
+import { Pacer } from '../bot/outbox/pacer';
 import type { OutboxWaker } from '../bot/outbox/wake';
 import { QUEUE_FUNCTIONS, TIMER_FUNCTIONS } from '../functions/registry';
 import { matches, parseNcrontab } from '../scripts/ncrontab';
@@ -82,6 +83,22 @@ describe('delivery on time, scale to zero', () => {
     // Together no faster than the per-app limit: 30 sends at 20/s span at least 29 intervals of 50 ms. Two senders
     // pacing separately would each take half and finish in about 0.73 s. (A late timer only ever slows a sender.)
     expect(Math.max(...sentAt) - Math.min(...sentAt)).toBeGreaterThanOrEqual((29 * 1000) / limits.perSecond);
+  });
+
+  it('keeps to the per-app rate even when timers fire late on a busy machine', async () => {
+    const pacer = new Pacer({ perSecond: 5, perConversationPerSecond: 100, perConversationPer30s: 1000 });
+    const at: number[] = [];
+    const sends = Array.from({ length: 10 }, (_, i) => pacer.take(`19:c${i}`).then(() => void at.push(Date.now())));
+    await new Promise((r) => setImmediate(r)); // the first send goes out now
+    // Then the event loop is stuck for 1.2 s: every send booked for the next 1.2 s is late, and would go out at once.
+    const until = Date.now() + 1200;
+    while (Date.now() < until) {
+      // busy
+    }
+    await Promise.all(sends);
+    at.sort((a, b) => a - b);
+    const busiest = Math.max(...at.map((t0) => at.filter((t) => t >= t0 && t < t0 + 1000).length));
+    expect(busiest).toBeLessThanOrEqual(5);
   });
 
   it('a wake that arrives while another instance is sending is not lost: the holder runs another pass before letting go', async () => {

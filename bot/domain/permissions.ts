@@ -21,6 +21,8 @@ export const MAY = {
   allowDigests: [{ roles: ['admin'] }],
   /** Organisation approvers (their own organisation's people and join requests) and administrators (anyone's): per-person checks stay in bot/directory/rules/access.ts. */
   managePeople: [{ roles: ['orgLead'] }, { roles: ['admin'] }],
+  /** Organisation approvers decide requests to see their organisation's incidents (which organisation: the use case checks). */
+  decideAccessRequests: [{ roles: ['orgLead'] }],
   /** Any registered member: report and see incidents (subject to per-incident access), acknowledge, see operations. */
   registered: REGISTERED,
 } as const satisfies Record<string, Who>;

@@ -15,6 +15,7 @@ import { incidentUpdateFormCard } from '../../cards/incidentUpdateForm';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { announceIncident } from './announce';
+import { reindexIncident } from '../search/repository';
 import { auditIncident, stableId } from './audit';
 import { SubmissionId, type Actor, type FieldChange, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { formatLocal, formChoices, formValuesOfRecord } from './present';
@@ -86,6 +87,7 @@ export async function writeVersion(
         { op: 'create', value: next.entry },
         weekMarkOp(current.partitionKey, next.entry.at),
       ]);
+      await reindexIncident(ctx, next.record);
       return { outcome: 'written', record: next.record };
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
@@ -300,6 +302,8 @@ async function afterEdit(
   organisations: readonly Organisation[],
 ): Promise<AdaptiveCard> {
   const { reference, submissionId, changes } = entry;
+  // Findable as it now reads (an edited area, district or sharing), also when a retry finds the edit stored.
+  await reindexIncident(ctx, record);
   if (entry.by.aadObjectId === 'system' || !submissionId) return viewIncident(ctx, req, reference);
   const by = entry.by;
   await auditIncident(ctx, {

@@ -5,11 +5,13 @@ import { CATEGORY_LABELS, IncidentCategory } from '../domain/taxonomy';
 import { RISK_GUIDANCE } from '../domain/incidentRedaction';
 import { incidentListCard } from '../../cards/incidentList';
 import type { AdaptiveCard } from '../../cards/render';
-import type { IncidentRecord } from './model';
-import { categoryLabel, formatLocal } from './present';
+import { formatLocal } from './present';
 import { notRegisteredCard } from './reportForm';
-import { incidentsReportedBy } from './repository';
 import { registered, type IncidentRequest } from './request';
+import type { FinderRow } from '../search/model';
+import { finderPage } from '../search/repository';
+import { finderKey } from '../search/rules/keys';
+import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
 
 /** `incidents`: the caller's organisation's recent reports, filtered and paged. Only references and categories: no free text. */
 
@@ -20,9 +22,11 @@ export const ListFilters = z.object({
   borough: z.union([BoroughId, z.literal('all')]).default('all'),
   category: z.union([IncidentCategory, z.literal('all')]).default('all'),
   days: z.coerce.number().int().min(1).max(90).default(30),
-  page: z.coerce.number().int().min(0).max(1000).default(0),
 });
 export type ListFilters = z.infer<typeof ListFilters>;
+
+/** What a "More" token pages: the filters and the moment the first page was read, so later pages continue the same list. */
+const ListPage = ListFilters.extend({ list: z.literal('reported'), since: z.string().datetime(), until: z.string().datetime() });
 
 /** "incidents stockport burglary 7" (any order): a borough, a category and a number of days. */
 export function parseListArgs(args: string): ListFilters {
@@ -36,8 +40,8 @@ export function parseListArgs(args: string): ListFilters {
   return ListFilters.catch(ListFilters.parse({})).parse(out);
 }
 
-/** Filters from the list card's inputs and paging buttons; anything unreadable falls back to its default. */
-export function filtersFromCard(data: unknown): ListFilters {
+/** Filters from the list card's inputs; anything unreadable falls back to its default. `more`: the signed token of the "More" button. */
+export function filtersFromCard(data: unknown): ListFilters & { more?: string } {
   const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
   const pick = <T>(schema: z.ZodTypeAny, v: unknown, fallback: T): T => {
     const r = schema.safeParse(v);
@@ -48,50 +52,62 @@ export function filtersFromCard(data: unknown): ListFilters {
     borough: pick(ListFilters.shape.borough, d.borough, defaults.borough),
     category: pick(ListFilters.shape.category, d.category, defaults.category),
     days: pick(ListFilters.shape.days, d.days, defaults.days),
-    page: pick(ListFilters.shape.page, d.page, defaults.page),
+    ...(typeof d.more === 'string' ? { more: d.more } : {}),
   };
 }
 
-export async function listIncidents(ctx: AppContext, req: IncidentRequest, filters: ListFilters): Promise<AdaptiveCard> {
+/**
+ * One page of the incidents the caller's organisation reported, newest first:
+ * one range read of its IncidentFinder partition (bot/search/), filtered on
+ * the copied columns, at most PAGE_SIZE rows. "More" carries the storage
+ * continuation in a signed token bound to the caller.
+ */
+export async function listIncidents(ctx: AppContext, req: IncidentRequest, input: ListFilters & { more?: string }): Promise<AdaptiveCard> {
   const caller = req.caller;
   if (!registered(caller)) return notRegisteredCard();
   const org = caller.organisation;
   const now = ctx.clock();
-  const since = new Date(now.getTime() - filters.days * 86_400_000);
-  const boroughs = filters.borough === 'all' ? BOROUGHS.map((b) => b.id) : [filters.borough];
-  const found = (await Promise.all(boroughs.map((b) => incidentsReportedBy(ctx, org.id, b, since, now))))
-    .flat()
-    .filter((r) => Date.parse(r.reportedAt) >= since.getTime())
-    .filter((r) => filters.category === 'all' || r.category === filters.category)
-    .sort((a, b) => b.reportedAt.localeCompare(a.reportedAt) || b.reference.localeCompare(a.reference));
-
-  const pages = Math.max(1, Math.ceil(found.length / PAGE_SIZE));
-  const page = Math.min(filters.page, pages - 1);
-  const shown = found.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
-  const tz = ctx.config.timeZone;
-  const keep = { borough: filters.borough, category: filters.category, days: String(filters.days) };
-  const row = (r: IncidentRecord) => ({
-    reference: r.reference,
-    heading: `${r.reference} · ${categoryLabel(r)}`,
-    line: `${formatLocal(r.occurredAt, tz)} · ${boroughById(r.borough).name} ${r.postcodeDistrict} · ${RISK_GUIDANCE[r.risk].label} risk${r.anonymisedAt ? ' · anonymised' : ''}`,
+  let page: z.infer<typeof ListPage>;
+  let continuation: string | undefined;
+  let expired = '';
+  const resumed = input.more ? verifyPageToken(ctx.config.referenceHashKey, input.more, caller.aadObjectId, ListPage, now) : undefined;
+  if (resumed?.ok) {
+    page = resumed.query;
+    continuation = resumed.continuation;
+  } else {
+    if (resumed) expired = 'That list was out of date, so here is its first page again. ';
+    page = { ...input, list: 'reported', since: new Date(now.getTime() - input.days * 86_400_000).toISOString(), until: now.toISOString() };
+  }
+  const found = await finderPage(ctx, finderKey.reportedBy(org.id), {
+    since: new Date(page.since),
+    size: PAGE_SIZE,
+    continuation,
+    filters: { ...(page.borough === 'all' ? {} : { borough: page.borough }), ...(page.category === 'all' ? {} : { category: page.category }) },
   });
+  const tz = ctx.config.timeZone;
+  const keep = { borough: page.borough, category: page.category, days: String(page.days) };
+  const row = (r: FinderRow) => ({
+    reference: r.reference,
+    heading: `${r.reference} · ${CATEGORY_LABELS[r.category]}`,
+    line: `${formatLocal(r.occurredAt, tz)} · ${boroughById(r.borough).name} ${r.postcodeDistrict} · ${RISK_GUIDANCE[r.risk].label} risk${r.anonymised ? ' · anonymised' : ''}`,
+  });
+  const more = found.next ? signPageToken(ctx.config.referenceHashKey, { user: caller.aadObjectId, query: page, continuation: found.next }, now) : undefined;
 
   return incidentListCard({
     title: `Incidents reported by ${org.name}`,
-    subtitle: `Reported in the last ${filters.days} days${filters.borough === 'all' ? '' : ` · ${boroughById(filters.borough).name}`}${filters.category === 'all' ? '' : ` · ${CATEGORY_LABELS[filters.category]}`}. Select one to open it.`,
+    subtitle: `${expired}Reported in the last ${page.days} days${page.borough === 'all' ? '' : ` · ${boroughById(page.borough).name}`}${page.category === 'all' ? '' : ` · ${CATEGORY_LABELS[page.category]}`}, newest first. Select one to open it.`,
     filters: keep,
     choices: {
       borough: [{ title: 'All boroughs', value: 'all' }, ...BOROUGHS.map((b) => ({ title: b.name, value: b.id }))],
       category: [{ title: 'All categories', value: 'all' }, ...IncidentCategory.options.map((c) => ({ title: CATEGORY_LABELS[c], value: c }))],
       days: DAY_OPTIONS.map((d) => ({ title: `Last ${d} days`, value: d })),
     },
-    rows: shown.map(row),
-    emptyText: 'No incidents match. Change the filters, or type **report** to report one.',
-    pageText: found.length === 0 ? '' : `Page ${page + 1} of ${pages} · ${found.length} incident${found.length === 1 ? '' : 's'}`,
+    rows: found.rows.map(row),
+    emptyText: continuation ? 'No more incidents match.' : 'No incidents match. Change the filters, or type **report** to report one.',
+    pageText: found.rows.length === 0 ? '' : `${continuation ? 'More: ' : ''}${found.rows.length} incident${found.rows.length === 1 ? '' : 's'}${more ? ', and more to come' : ''}`,
     buttons: [
-      { title: 'Apply filters', verb: 'incidents.list', data: { page: 0 } },
-      ...(page > 0 ? [{ title: 'Previous', verb: 'incidents.list', data: { page: page - 1 } }] : []),
-      ...(page < pages - 1 ? [{ title: 'Next', verb: 'incidents.list', data: { page: page + 1 } }] : []),
+      { title: 'Apply filters', verb: 'incidents.list', data: {} },
+      ...(more ? [{ title: 'More', verb: 'incidents.list', data: { more } }] : []),
     ],
   });
 }

@@ -117,7 +117,12 @@ export function historyRowKey(reference: string, version: number): string {
 }
 
 /** reference → partition, for "incident STO-2026-000123". */
-export const IncidentIndexEntry = z.object({ reference: IncidentReference, partitionKey: z.string().min(1) });
+export const IncidentIndexEntry = z.object({
+  reference: IncidentReference,
+  partitionKey: z.string().min(1),
+  /** Its IncidentFinder rows, "<partition> <row key>" (bot/search/repository.ts): written before them, so none is ever left behind. */
+  finderKeys: z.array(z.string().max(200)).max(20).optional(),
+});
 export type IncidentIndexEntry = z.infer<typeof IncidentIndexEntry>;
 
 /** submission id → reference: the idempotency record of a report card. */

@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../domain/retention';
 import { ConcurrencyError } from '../store/errors';
 import { auditIncident, stableId } from './audit';
+import { reindexIncident } from '../search/repository';
 import { historyRowKey, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { loadIncident } from './repository';
 import { splitIncidentPartition, weekMarkOp } from './weekMark';
@@ -72,6 +73,9 @@ async function anonymiseOne(ctx: AppContext, reference: string, now: Date, month
       changes: [],
     };
     const next: IncidentRecord = { ...record, version, updatedAt: now.toISOString() };
+    // The finder rows first: its area and police reference must not stay searchable if the run stops after the
+    // transaction (an anonymised incident is never picked up again). Rows of the cleared shape are harmless before it.
+    await reindexIncident(ctx, next);
     // History rows are rewritten by key (their ETags come from the same read), within the batch limit.
     const historyRows = await ctx.store.incidents.listPartition(loaded.partitionKey, { from: `${reference}|`, to: `${reference}|~` });
     const etags = new Map(historyRows.map((h) => [h.keys.rowKey, h.etag]));

@@ -13,6 +13,7 @@ import { incidentConfirmationCard } from '../../cards/incidentConfirmation';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { announceIncident } from './announce';
+import { reindexIncident } from '../search/repository';
 import { auditIncident, stableId } from './audit';
 import { SubmissionId, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { incidentButtons, summaryFacts } from './present';
@@ -159,6 +160,8 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
  */
 async function afterStored(ctx: AppContext, stored: IncidentRecord, organisations: readonly Organisation[]): Promise<string | undefined> {
   const reporter = stored.reporter;
+  // Findable in lists and search.
+  await reindexIncident(ctx, stored);
   await auditIncident(ctx, {
     action: 'collection',
     actor: reporter,

@@ -22,6 +22,8 @@ export class Pacer {
   private readonly nextByConversation = new Map<string, number>();
   private readonly history = new Map<string, number[]>();
   private readonly pausedUntil = new Map<string, number>();
+  /** When sends actually started, for the last second: the check that holds even when timers fire late. */
+  private readonly started: number[] = [];
 
   /** `startAt`: the first free slot (epoch ms), when taking over from a sender that paced sends until then. */
   constructor(private readonly limits: PacerLimits, private readonly now: () => number = Date.now, startAt = 0) {
@@ -50,6 +52,17 @@ export class Pacer {
     sent.push(slot);
     this.history.set(conversationId, sent);
     if (slot > t) await new Promise((r) => setTimeout(r, slot - t));
+    // On a busy machine timers fire late, and sends booked for slots that have passed would go out together.
+    // So the last second's actual sends are counted too, and a send waits while they reach the per-app limit.
+    for (;;) {
+      const now = this.now();
+      while (this.started.length && this.started[0]! <= now - 1000 * MARGIN) this.started.shift();
+      if (this.started.length < this.limits.perSecond) {
+        this.started.push(now);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, this.started[0]! + 1000 * MARGIN - now + 1));
+    }
   }
 
   /** After a 429 with Retry-After, hold this conversation back. */

@@ -91,6 +91,9 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   await step('OutboxDue', `deleted: due before ${outboxCutoff}`, async () =>
     deleteAll(ctx.store.outboxDue, await ctx.store.outboxDue.listPartition('due', { to: outboxCutoff })),
   );
+  await step('AccessRequests', `deleted: made before ${incidentCutoff}`, async () =>
+    deleteAll(ctx.store.accessRequests, (await ctx.store.accessRequests.query("PartitionKey ne ''")).filter((row) => row.value.createdAt < incidentCutoff)),
+  );
   await step('PartnerRequests', `deleted: made before ${partnerCutoff}`, async () =>
     deleteAll(ctx.store.partnerRequests, (await ctx.store.partnerRequests.query("PartitionKey ne ''")).filter((row) => row.value.at < partnerCutoff)),
   );

@@ -197,6 +197,27 @@ export class EntityTable<S extends z.ZodTypeAny> {
     return out;
   }
 
+  /**
+   * One page of a query: at most `maxPageSize` rows and the service's
+   * continuation token when there may be more (a page can be short, or even
+   * empty, while more rows follow). One request per call.
+   */
+  async page(filter: string, opts: { maxPageSize: number; continuationToken?: string }): Promise<{ rows: Stored<z.output<S>>[]; next?: string }> {
+    try {
+      const pages = this.client
+        .listEntities<{ data: string }>({ queryOptions: { filter } })
+        .byPage({ maxPageSize: opts.maxPageSize, ...(opts.continuationToken ? { continuationToken: opts.continuationToken } : {}) });
+      const first = await pages.next();
+      if (first.done || !first.value) return { rows: [] };
+      const rows = first.value.map((row) => this.decode(row));
+      const next = (first.value as { continuationToken?: string }).continuationToken;
+      return next ? { rows, next } : { rows };
+    } catch (err) {
+      if (err instanceof CorruptRowError) throw err;
+      throw wrap(err);
+    }
+  }
+
   private encode(value: z.output<S>): TableEntity<Record<string, unknown>> {
     const keys = this.keysOf(value);
     return { ...this.options.columns?.(value), partitionKey: keys.partitionKey, rowKey: keys.rowKey, data: JSON.stringify(value) };

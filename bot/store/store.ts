@@ -5,6 +5,10 @@ import { AuditRow, auditRowKeys } from '../audit/model';
 import { ConversationReference } from '../domain/conversation';
 import { Member } from '../domain/member';
 import { EntityTable, safeKey } from './entityTable';
+import { ShardedTable } from './shardedTable';
+
+/** Tables the IncidentFinder index is spread over. Fixed: changing it moves partitions (re-index first). */
+export const FINDER_SHARDS = 32;
 import { ChannelMapping } from '../channels/model';
 import { OutboxDue, OutboxItem, SenderLease } from '../outbox/model';
 import { AlertDelivery, AlertRecord, PartnerRequest } from '../alerts/model';
@@ -18,6 +22,8 @@ import { incidentPartitionKey } from '../domain/isoWeek';
 import { ReferenceCounter } from '../domain/referenceCounter';
 import { ComplaintIndexEntry, HotspotWarning, warningRowKey } from '../warnings/model';
 import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from '../directory/tables';
+import { AccessRequest, FinderRow } from '../search/model';
+import { finderRowKey } from '../search/rules/keys';
 import { IncidentIndexEntry, IncidentRow, IncidentSubmission, ReportDefaults, historyRowKey, WEEK_MARK_KEY } from '../incidents/model';
 
 export type StorageConnection = { connectionString: string } | { accountUrl: string; credential?: TokenCredential };
@@ -107,6 +113,23 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
     incidentIndex: table('IncidentIndex', {
       schema: IncidentIndexEntry,
       keys: (i) => ({ partitionKey: i.reference, rowKey: 'i' }),
+    }),
+    // One partition per way of finding an incident, newest first (bot/search/rules/keys.ts): every list and search is one
+    // range read of one partition. Spread over FINDER_SHARDS tables by partition key (see ShardedTable for why).
+    incidentFinder: new ShardedTable(
+      Array.from({ length: FINDER_SHARDS }, (_, i) =>
+        table(`IncidentFinder${String(i).padStart(2, '0')}`, {
+          schema: FinderRow,
+          keys: (r) => ({ partitionKey: safeKey(r.key), rowKey: finderRowKey(r) }),
+          columns: (r) => ({ borough: r.borough, category: r.category, postcodeDistrict: r.postcodeDistrict, reporterOrg: r.reporterOrg }),
+        }),
+      ),
+    ),
+    accessRequests: table('AccessRequests', {
+      schema: AccessRequest,
+      // The owning organisation's requests: what its approvers decide.
+      keys: (a) => ({ partitionKey: a.ownerOrg, rowKey: a.id }),
+      columns: (a) => ({ status: a.status }),
     }),
     incidentSubmissions: table('IncidentSubmissions', {
       schema: IncidentSubmission,

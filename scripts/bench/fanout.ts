@@ -2,14 +2,17 @@
  * Alert fan-out benchmark: one alert to 300 channels through the real
  * outbox, sender and Teams transport, against a local Bot Connector that
  * enforces Teams' limits (50 sends/s per app, 7/s per conversation, 429 with
- * Retry-After beyond) and injects faults. Prints elapsed time as a ratio to
+ * Retry-After beyond) and injects faults. Two sender instances run side by
+ * side (two runtimes on one store, each woken in a loop as queue messages
+ * would wake them); the sender lease lets one send at a time, so together
+ * they keep to the per-app rate. Prints elapsed time as a ratio to
  * the floor those limits allow, and counts lost and duplicated messages.
  */
 import { loadConfig } from '../../bot/config';
 import { silentLogger } from '../../bot/context';
 import { raiseAlert } from '../../bot/alerts/raise';
 import { deliveryStatus } from '../../bot/outbox/enqueue';
-import { drainOutbox } from '../../bot/outbox/sender';
+import { runSender } from '../../bot/outbox/run';
 import { createRuntime } from '../../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { startFakeConnector } from '../../test/support/fakeConnector';
@@ -31,7 +34,9 @@ export async function measureFanout(channels = 300, rate = 50): Promise<FanoutRe
   const azurite = await startAzurite();
   const connector = await startFakeConnector();
   try {
-    const runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'bench' }), silentLogger);
+    const config = loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'bench' });
+    const runtime = createRuntime(config, silentLogger);
+    const second = createRuntime(config, silentLogger);
     const { ctx } = runtime;
     await ctx.store.ensureTables();
     await applyDemoPartnershipIfEmpty(ctx);
@@ -57,12 +62,16 @@ export async function measureFanout(channels = 300, rate = 50): Promise<FanoutRe
     if (!result.ok) throw new Error('alert was not raised');
 
     const started = Date.now();
-    for (;;) {
-      await drainOutbox(ctx, runtime.transport);
-      const status = await deliveryStatus(ctx, 'alert-bench-1');
-      if (status.delivered + status.failed + status.removed >= channels || Date.now() - started > 120_000) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    let done = false;
+    const instance = async (rt: typeof runtime, holder: string) => {
+      while (!done) {
+        await runSender(rt.ctx, rt.transport, { holder });
+        const status = await deliveryStatus(rt.ctx, 'alert-bench-1');
+        if (status.delivered + status.failed + status.removed >= channels || Date.now() - started > 120_000) done = true;
+        else await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await Promise.all([instance(runtime, 'instance-1'), instance(second, 'instance-2')]);
     const elapsedMs = Date.now() - started;
     const received = connector.sent.filter((a) => a.method === 'POST').map((a) => a.conversationId);
     const unique = new Set(received);
@@ -88,7 +97,7 @@ export async function measureFanout(channels = 300, rate = 50): Promise<FanoutRe
 export async function run() {
   const r = await measureFanout();
   return [
-    { name: `alert fan-out to ${r.channels} channels (time / rate-limit floor ${(r.floorMs / 1000).toFixed(0)} s)`, value: Number(r.ratio.toFixed(2)), unit: 'x', goal: '≤ 1.15', ok: r.ratio <= 1.15 },
+    { name: `alert fan-out to ${r.channels} channels, two sender instances (time / rate-limit floor ${(r.floorMs / 1000).toFixed(0)} s)`, value: Number(r.ratio.toFixed(2)), unit: 'x', goal: '≤ 1.10', ok: r.ratio <= 1.1 },
     { name: 'alert fan-out elapsed', value: r.elapsedMs, unit: 'ms', goal: '-', ok: true },
     { name: 'alert fan-out lost', value: r.lost, unit: 'messages', goal: '0', ok: r.lost === 0 },
     { name: 'alert fan-out duplicated', value: r.duplicated, unit: 'messages', goal: '0', ok: r.duplicated === 0 },

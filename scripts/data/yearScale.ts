@@ -42,6 +42,9 @@ import { IncidentCategory } from '../../bot/domain/taxonomy';
 import { fromWallClock, toWallClock } from '../../bot/domain/timezone';
 import type { IncidentRecord } from '../../bot/incidents/model';
 import { splitIncidentPartition } from '../../bot/incidents/weekMark';
+import { checkPartnershipFile } from '../../bot/directory/rules/validate';
+import { DEMO_PARTNERSHIP } from '../demoPartnership';
+import { finderRowsOf } from '../../bot/search/rules/keys';
 
 export interface YearScaleOptions {
   /** The data set covers the `days` days up to this instant (default: the end of 2026, London). */
@@ -56,6 +59,10 @@ export interface YearScaleOptions {
   stats?: boolean;
   /** Also write IncidentIndex rows (reference → partition), one request each: slow at full scale. */
   withIndex?: boolean;
+  /** IncidentIndex rows for every n-th incident only (a sample for reference look-ups); ignored with `withIndex`. */
+  indexEvery?: number;
+  /** Also write the IncidentFinder rows of lists and search (bot/search/), in transactions per partition. */
+  finder?: boolean;
   /** Only generate, do not write (for tests of the generator). */
   dryRun?: boolean;
 }
@@ -238,6 +245,24 @@ export function generateYearScale(opts: YearScaleOptions = {}): { partitions: Ma
   const byCategory = Object.fromEntries(IncidentCategory.options.map((c) => [c, 0])) as Record<IncidentCategory, number>;
   const byWeek: Record<string, number> = {};
   let n = 0;
+  // Who reported it, from the incident's number (no draw from the PRNG, so every other figure stays as it was): half the
+  // police, a third the borough's landlords, the rest its council where there is one; shared as partners do.
+  const demo = checkPartnershipFile(DEMO_PARTNERSHIP);
+  if (!demo.ok) throw new Error(demo.errors.join('\n'));
+  const DEMO_ORGANISATIONS = demo.value.organisations;
+  const landlords = new Map(BOROUGHS.map((b) => [b.id, DEMO_ORGANISATIONS.filter((o) => o.kind === 'landlord' && o.boroughs.includes(b.id)).map((o) => o.id)]));
+  const councils = new Map(BOROUGHS.map((b) => [b.id, DEMO_ORGANISATIONS.find((o) => o.kind === 'council' && o.boroughs.includes(b.id))?.id]));
+  const reporterOf = (i: number, borough: BoroughId, local: string) => {
+    const h = Math.imul(i, 2654435761) >>> 0;
+    const pick = h % 100;
+    const landlord = landlords.get(borough)![h % landlords.get(borough)!.length]!;
+    const council = councils.get(borough);
+    if (pick < 50 || (pick >= 85 && !council)) {
+      return { org: 'gmp', sharedWith: pick % 3 === 0 ? [landlord] : [], policeReference: `${1 + (i % 999)} of ${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(2, 4)}` };
+    }
+    if (pick < 85) return { org: landlord, sharedWith: pick % 4 === 0 && council ? ['gmp', council] : ['gmp'] };
+    return { org: council!, sharedWith: ['gmp', landlord] };
+  };
   for (const d of drafts) {
     const code = BOROUGHS.find((b) => b.id === d.borough)!.code;
     const year = Number(d.date.slice(0, 4));
@@ -246,6 +271,7 @@ export function generateYearScale(opts: YearScaleOptions = {}): { partitions: Ma
     sequence.set(key, seq);
     const reportedAt = new Date(Math.min(Date.parse(d.occurredAt) + d.delayMin * 60_000, Math.max(Date.parse(d.occurredAt), end.getTime()))).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const week = weekOfDate.get(d.date)!;
+    const who = reporterOf(n + 1, d.borough, d.date); // d.date: the London calendar day
     const record: IncidentRecord = {
       kind: 'incident',
       reference: `${key}-${String(seq).padStart(6, '0')}`,
@@ -258,11 +284,12 @@ export function generateYearScale(opts: YearScaleOptions = {}): { partitions: Ma
       reportedAt,
       summary: 'Synthetic incident generated for load testing.',
       people: { victims: 0, suspects: 0, witnesses: 0, vulnerablePerson: false, childrenPresent: false },
+      ...(who.policeReference ? { policeReference: who.policeReference } : {}),
       risk: d.risk,
       actions: ['reported-to-police'],
-      sharedWith: ['gmp'],
+      sharedWith: who.sharedWith,
       marking: 'OFFICIAL-SENSITIVE',
-      reporter: { aadObjectId: '00000000-0000-4000-8000-00000000aaaa', organisationId: 'gmp', displayName: 'Load test' },
+      reporter: { aadObjectId: '00000000-0000-4000-8000-00000000aaaa', organisationId: who.org, displayName: 'Load test' },
       restricted: {},
       submissionId: `ys${String(++n).padStart(10, '0')}`,
       version: 1,
@@ -303,8 +330,9 @@ export async function loadYearScale(ctx: AppContext, opts: YearScaleOptions = {}
           await ctx.store.weekStats.upsert({ week, borough: borough as BoroughId, mark: '', computedAt, stats: weekStatsOf(rows) });
           writes++;
         }
-        if (opts.withIndex) {
+        if (opts.withIndex || opts.indexEvery) {
           for (const r of rows) {
+            if (!opts.withIndex && Number(r.reference.slice(-6)) % opts.indexEvery! !== 0) continue;
             await ctx.store.incidentIndex.upsert({ reference: r.reference, partitionKey });
             writes++;
           }
@@ -312,6 +340,34 @@ export async function loadYearScale(ctx: AppContext, opts: YearScaleOptions = {}
       }
     };
     await Promise.all(Array.from({ length: opts.concurrency ?? 16 }, worker));
+    if (opts.finder) writes += await loadFinder(ctx, partitions, opts.concurrency ?? 16);
   }
   return { ...result, writes, elapsedMs: Date.now() - started };
+}
+
+/** The finder rows of every incident, grouped by partition and written 100 to a transaction. */
+async function loadFinder(ctx: AppContext, partitions: Map<string, IncidentRecord[]>, concurrency: number): Promise<number> {
+  const table = ctx.store.incidentFinder;
+  const groups = new Map<string, ReturnType<typeof finderRowsOf>>();
+  for (const rows of partitions.values()) {
+    for (const r of rows) {
+      for (const f of finderRowsOf(r)) {
+        const pk = table.keysOf(f).partitionKey;
+        let g = groups.get(pk);
+        if (!g) groups.set(pk, (g = []));
+        g.push(f);
+      }
+    }
+  }
+  const batches: { pk: string; rows: ReturnType<typeof finderRowsOf> }[] = [];
+  for (const [pk, rows] of groups) for (let i = 0; i < rows.length; i += BATCH) batches.push({ pk, rows: rows.slice(i, i + BATCH) });
+  let writes = 0;
+  const worker = async () => {
+    for (let b = batches.shift(); b; b = batches.shift()) {
+      await table.of(b.pk).transact(b.rows.map((value) => ({ op: 'upsert' as const, value })));
+      writes++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return writes;
 }

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { BoroughId } from '../domain/borough';
+import { Instant, PostcodeDistrict, RiskLevel } from '../domain/common';
+import { IncidentReference } from '../domain/incident';
+import { OrganisationId } from '../domain/organisation';
+import { IncidentCategory } from '../domain/taxonomy';
+
+/**
+ * One row of the IncidentFinder table (docs/storage.md "Lists and search"):
+ * what a list or search line shows and what the access rule needs, copied
+ * from the incident under one key per way of finding it. No free text but
+ * the area (the street or estate, which channel cards show too), no names,
+ * no address.
+ */
+export const FinderRow = z.object({
+  /** The partition: `org|<reporting organisation>`, `pc|<district>`, `w|<word of the area>` or `pol|<police reference>`. */
+  key: z.string().min(3).max(120),
+  reference: IncidentReference,
+  borough: BoroughId,
+  category: IncidentCategory,
+  area: z.string().max(80),
+  postcodeDistrict: PostcodeDistrict,
+  occurredAt: Instant,
+  reportedAt: Instant,
+  risk: RiskLevel,
+  reporterOrg: OrganisationId,
+  sharedWith: z.array(OrganisationId).max(60),
+  anonymised: z.boolean(),
+});
+export type FinderRow = z.infer<typeof FinderRow>;
+
+/** Who asked to see which incidents of another organisation, and what its approver decided (table AccessRequests). */
+export const AccessRequest = z.object({
+  id: z.string().regex(/^[a-f0-9]{24}$/),
+  /** The organisation holding the incidents: its approvers (role orgLead) decide. */
+  ownerOrg: OrganisationId,
+  requester: z.object({ aadObjectId: z.string().min(1).max(64), displayName: z.string().max(120), organisationId: OrganisationId }),
+  /** What was searched for, as shown to the approver ("Brinnington, SK5"). */
+  what: z.string().min(1).max(120),
+  /** The incidents asked for: those of this page of results held by the owner. */
+  references: z.array(IncidentReference).min(1).max(50),
+  status: z.enum(['pending', 'approved', 'declined']),
+  createdAt: Instant,
+  decidedAt: Instant.optional(),
+  decidedBy: z.object({ aadObjectId: z.string().min(1).max(64), displayName: z.string().max(120) }).optional(),
+});
+export type AccessRequest = z.infer<typeof AccessRequest>;

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { MAY } from '../domain/permissions';
+import { incidentRequest } from '../incidents/request';
+import { defineAction, defineCommand, FormData } from '../shared/route';
+import { decideAccessRequest, requestAccess } from './accessRequest';
+import { searchForm, searchIncidents } from './search';
+
+/** Search answers in the caller's personal chat only: results and "who holds what" are for the person who asked. */
+const PERSONAL = { who: MAY.registered, scopes: ['personal'] } as const;
+
+/** A request-access button: the signed ask (bot/search/search.ts). */
+const Ask = z.object({ ask: z.string().min(1).max(4000) }).passthrough();
+/** An approver's card: which organisation's request. */
+const Decision = z.object({ owner: z.string().min(1).max(60), id: z.string().regex(/^[a-f0-9]{24}$/) }).passthrough();
+const APPROVER = { who: MAY.decideAccessRequests, scopes: ['personal'], refusedTitle: "Only an organisation's approver can decide" } as const;
+
+export const searchRoutes = [
+  defineCommand({
+    title: 'search',
+    description: 'Find incidents by reference, police log number, street, estate or postcode district, e.g. search Brinnington SK5',
+    access: PERSONAL,
+    // The personal menu is full (Teams shows 10): reached from the help card and typed.
+    menu: false,
+    handler: (ctx, req) => (req.args ? searchIncidents(ctx, incidentRequest(ctx, req), { q: req.args }) : Promise.resolve(searchForm())),
+  }),
+  defineAction({ verb: 'incidents.search', schema: FormData, access: PERSONAL, handler: (ctx, req) => searchIncidents(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: 'incidents.access.request', schema: Ask, access: PERSONAL, handler: (ctx, { caller, data }) => requestAccess(ctx, caller, data) }),
+  defineAction({ verb: 'incidents.access.approve', schema: Decision, access: APPROVER, handler: (ctx, { caller, data }) => decideAccessRequest(ctx, caller, data, 'approved') }),
+  defineAction({ verb: 'incidents.access.decline', schema: Decision, access: APPROVER, handler: (ctx, { caller, data }) => decideAccessRequest(ctx, caller, data, 'declined') }),
+];

@@ -1,0 +1,76 @@
+import type { IncidentRecord } from '../../incidents/model';
+import type { FinderRow } from '../model';
+
+/**
+ * The keys of the IncidentFinder table: one partition per way of finding an
+ * incident, row keys newest first, so every list and search is one range
+ * read of one partition, read a page at a time. Pure.
+ */
+
+/** Sorts newest first: 13 digits of (max - epoch ms). */
+export function newestFirst(iso: string): string {
+  return String(9_999_999_999_999 - Date.parse(iso)).padStart(13, '0');
+}
+
+/** Words that name no place on their own ("road", "the"): not indexed, not searched for. */
+const GENERIC = new Set(['the', 'and', 'road', 'street', 'lane', 'avenue', 'close', 'drive', 'way', 'estate', 'court', 'house', 'flats', 'near', 'off', 'outside', 'rear', 'side']);
+
+/** The searchable words of an area, street or estate: letters and digits, 3+ characters, generic words left out; at most 6. */
+export function placeWords(text: string): string[] {
+  const words = text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 3 && w.length <= 30 && !GENERIC.has(w));
+  return [...new Set(words)].slice(0, 6);
+}
+
+export const finderKey = {
+  /** An organisation's own reports, by when reported: the `incidents` list. */
+  reportedBy: (org: string) => `org|${org}`,
+  district: (district: string) => `pc|${district.toUpperCase()}`,
+  word: (word: string) => `w|${word}`,
+  /** A police reference in its normal form (domain/policeReference.ts); `/` is not allowed in keys. */
+  police: (normalised: string) => `pol|${normalised.replace(/\//g, '.').replace(/\s+/g, '_')}`,
+};
+
+/**
+ * The row key under `key`: reported time for an organisation's list, occurrence time for searches, newest
+ * first; at the same instant the higher reference first (its digits inverted: STO-2026-000123 → STO-7973-999876).
+ */
+export function finderRowKey(row: Pick<FinderRow, 'key' | 'reference' | 'reportedAt' | 'occurredAt'>): string {
+  const reference = row.reference.replace(/\d/g, (d) => String(9 - Number(d)));
+  return `${newestFirst(row.key.startsWith('org|') ? row.reportedAt : row.occurredAt)}|${reference}`;
+}
+
+/** Every finder row an incident has: one per way of finding it. An anonymised incident keeps only its organisation's list and district. */
+export function finderRowsOf(r: IncidentRecord): FinderRow[] {
+  const keys = [
+    finderKey.reportedBy(r.reporter.organisationId),
+    finderKey.district(r.postcodeDistrict),
+    ...placeWords(r.area).map(finderKey.word),
+    ...(r.policeReference ? [finderKey.police(r.policeReference)] : []),
+  ];
+  return [...new Set(keys)].map((key) => ({
+    key,
+    reference: r.reference,
+    borough: r.borough,
+    category: r.category,
+    area: r.area,
+    postcodeDistrict: r.postcodeDistrict,
+    occurredAt: r.occurredAt,
+    reportedAt: r.reportedAt,
+    risk: r.risk,
+    reporterOrg: r.reporter.organisationId,
+    sharedWith: r.sharedWith,
+    anonymised: r.anonymisedAt !== undefined,
+  }));
+}
+
+/** "PartitionKey eq key, newest first, from `since` to `until`" as a row-key range (both ends optional). */
+export function timeRange(since?: Date, until?: Date): { from?: string; to?: string } {
+  return {
+    // Newest first: a later `until` is a smaller key; everything at `until` itself and earlier comes after it.
+    ...(until ? { from: newestFirst(until.toISOString()) } : {}),
+    ...(since ? { to: `${newestFirst(since.toISOString())}|~` } : {}),
+  };
+}

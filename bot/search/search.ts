@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { boroughById } from '../domain/borough';
+import { decideAccess, type Viewer } from '../domain/incidentAccess';
+import { RISK_GUIDANCE } from '../domain/incidentRedaction';
+import { CATEGORY_LABELS } from '../domain/taxonomy';
+import { fromWallClock } from '../domain/timezone';
+import { formatLocal } from '../incidents/present';
+import { notRegisteredCard } from '../incidents/reportForm';
+import { registered, type IncidentRequest } from '../incidents/request';
+import { viewIncident } from '../incidents/view';
+import { organisationNames } from '../referenceData';
+import { incidentSearchCard } from '../../cards/incidentSearch';
+import type { AdaptiveCard } from '../../cards/render';
+import type { Button } from '../../cards/incidentCommon';
+import type { FinderRow } from './model';
+import { finderPage } from './repository';
+import { finderKey, placeWords } from './rules/keys';
+import { signPageToken, verifyPageToken } from './rules/pageToken';
+import { describeQuery, parseSearch, SEARCH_HELP, SearchQuery } from './rules/query';
+
+/** Rows read per page of a search: one storage request; visible ones listed, the rest counted by organisation. */
+export const SEARCH_PAGE_SIZE = 25;
+/** Request-access buttons per card (Teams shows at most 6 actions: Search and More take two). */
+const MAX_REQUEST_BUTTONS = 4;
+
+const SearchInput = z.object({
+  q: z.string().max(400).default(''),
+  from: z.string().max(20).default(''),
+  to: z.string().max(20).default(''),
+  more: z.string().max(4000).optional(),
+});
+
+/** What a request-access button carries, signed: whose incidents, which, and what was searched. */
+export const AccessAsk = z.object({ owner: z.string().min(1).max(60), references: z.array(z.string()).min(1).max(50), what: z.string().min(1).max(120) });
+export type AccessAsk = z.infer<typeof AccessAsk>;
+
+/** The search card, empty: from the `search` command with nothing after it, or the help card. */
+export function searchForm(error = '', values: { q?: string; from?: string; to?: string } = {}): AdaptiveCard {
+  return incidentSearchCard({
+    title: 'Search incidents',
+    subtitle: `${SEARCH_HELP} You see the incidents your organisation may open; for others, only which organisations hold them, and you can ask them for access.`,
+    q: values.q ?? '',
+    from: values.from ?? '',
+    to: values.to ?? '',
+    error,
+    rows: [],
+    buttons: [{ title: 'Search', verb: 'incidents.search', data: {} }],
+  });
+}
+
+/**
+ * `search <what>` or the search card: one page of what the caller may see,
+ * read as one range query of one IncidentFinder partition (at most
+ * SEARCH_PAGE_SIZE rows), the access rule applied to every row on every page.
+ * For incidents the caller may not open, only which organisations hold them,
+ * with a button to ask each for access.
+ */
+export async function searchIncidents(ctx: AppContext, req: IncidentRequest, data: unknown): Promise<AdaptiveCard> {
+  const caller = req.caller;
+  if (!registered(caller)) return notRegisteredCard();
+  const input = SearchInput.safeParse(data && typeof data === 'object' ? data : {});
+  const values = input.success ? input.data : { q: '', from: '', to: '' };
+  const now = ctx.clock();
+  const secret = ctx.config.referenceHashKey;
+
+  let query: SearchQuery;
+  let continuation: string | undefined;
+  const resumed = input.success && input.data.more ? verifyPageToken(secret, input.data.more, caller.aadObjectId, SearchQuery, now) : undefined;
+  if (resumed?.ok) {
+    query = resumed.query;
+    continuation = resumed.continuation;
+  } else {
+    const parsed = parseSearch({ text: values.q, from: values.from || undefined, to: values.to || undefined }, now);
+    if (!parsed.ok) return searchForm(resumed ? 'That search had expired; search again.' : parsed.message, values);
+    query = parsed.query;
+  }
+
+  const viewer: Viewer = { member: caller.member, organisation: caller.organisation };
+  const mayOpen = (r: Pick<FinderRow, 'reporterOrg' | 'sharedWith'>) =>
+    decideAccess(viewer, { reporterOrganisationId: r.reporterOrg, sharedWith: r.sharedWith }).level === 'details';
+  const names = await organisationNames(ctx);
+  const nameOf = (id: string) => names.get(id) ?? id;
+  const what = describeQuery(query);
+
+  if (query.kind === 'reference') {
+    // Two point reads decide it; only someone who may open it pays for the full view.
+    const index = await ctx.store.incidentIndex.get({ partitionKey: query.reference, rowKey: 'i' });
+    const found = index && (await ctx.store.incidents.get({ partitionKey: index.value.partitionKey, rowKey: query.reference }))?.value;
+    if (!found || found.kind !== 'incident') return searchForm(`No incident ${query.reference}. Check the reference.`, values);
+    const r = found;
+    // The incident view decides and audits access itself (consultation or refusal).
+    if (mayOpen({ reporterOrg: r.reporter.organisationId, sharedWith: r.sharedWith })) return viewIncident(ctx, req, query.reference);
+    return results(ctx, { caller: caller.aadObjectId, query, values, what, visible: [], hidden: [{ reporterOrg: r.reporter.organisationId, reference: r.reference }], nameOf, now });
+  }
+
+  const range = await rangeOf(ctx, query);
+  let key: string;
+  let filters: { district?: string } = {};
+  let keep: (r: FinderRow) => boolean = () => true;
+  switch (query.kind) {
+    case 'police':
+      key = finderKey.police(query.normalised);
+      break;
+    case 'dates':
+      // Dates alone: the caller's organisation's reports. Reported after it happened, so the reported-time range is a superset.
+      key = finderKey.reportedBy(caller.organisation.id);
+      keep = (r) => (!range.since || Date.parse(r.occurredAt) >= range.since.getTime()) && (!range.until || Date.parse(r.occurredAt) <= range.until.getTime());
+      break;
+    case 'place': {
+      const words = [...query.words].sort((a, b) => b.length - a.length);
+      // The longest word is the rarest in practice: its partition is read; the other words are checked on each row.
+      key = words[0] ? finderKey.word(words[0]) : finderKey.district(query.district!);
+      if (words[0] && query.district) filters = { district: query.district };
+      const rest = words.slice(1);
+      keep = (r) => rest.every((w) => placeWords(r.area).includes(w));
+      break;
+    }
+  }
+  const page = await finderPage(ctx, key, {
+    ...(query.kind === 'dates' ? { since: range.since } : range),
+    filters,
+    size: SEARCH_PAGE_SIZE,
+    continuation,
+  });
+  const rows = page.rows.filter(keep);
+  const more = page.next ? signPageToken(secret, { user: caller.aadObjectId, query, continuation: page.next }, now) : undefined;
+  return results(ctx, {
+    caller: caller.aadObjectId,
+    query,
+    values,
+    what,
+    visible: rows.filter(mayOpen),
+    hidden: rows.filter((r) => !mayOpen(r)).map((r) => ({ reporterOrg: r.reporterOrg, reference: r.reference })),
+    nameOf,
+    now,
+    more,
+    continued: continuation !== undefined,
+  });
+}
+
+/** London calendar days to instants: from the start of `from` to the end of `to`. */
+async function rangeOf(ctx: AppContext, q: SearchQuery): Promise<{ since?: Date; until?: Date }> {
+  if (q.kind !== 'place' && q.kind !== 'dates') return {};
+  const at = (day: string | undefined, time: string) => {
+    if (!day) return undefined;
+    const r = fromWallClock(day, time, ctx.config.timeZone);
+    return r.ok ? r.instant : undefined;
+  };
+  const since = at(q.from, '00:00');
+  const until = at(q.to, '23:59:59');
+  return { ...(since ? { since } : {}), ...(until ? { until } : {}) };
+}
+
+function results(
+  ctx: AppContext,
+  r: {
+    caller: string;
+    query: SearchQuery;
+    values: { q: string; from: string; to: string };
+    what: string;
+    visible: FinderRow[];
+    hidden: { reporterOrg: string; reference: string }[];
+    nameOf: (id: string) => string;
+    now: Date;
+    more?: string;
+    continued?: boolean;
+  },
+): AdaptiveCard {
+  const tz = ctx.config.timeZone;
+  const byOrg = new Map<string, string[]>();
+  for (const h of r.hidden) byOrg.set(h.reporterOrg, [...(byOrg.get(h.reporterOrg) ?? []), h.reference]);
+  const owners = [...byOrg.entries()].sort((a, b) => b[1].length - a[1].length || r.nameOf(a[0]).localeCompare(r.nameOf(b[0])));
+  const heldElsewhere =
+    owners.length === 0
+      ? ''
+      : `${r.visible.length ? 'Also held' : 'Held'} by organisations that have not shared ${owners.length === 1 && owners[0]![1].length === 1 ? 'it' : 'them'} with yours: ` +
+        owners.map(([org, refs]) => `**${r.nameOf(org)}** (${refs.length})`).join(', ') +
+        '. Ask an organisation for access and its approver decides.';
+  const asks: Button[] = owners.slice(0, MAX_REQUEST_BUTTONS).map(([org, refs]) => ({
+    title: `Ask ${r.nameOf(org)}`.slice(0, 40),
+    verb: 'incidents.access.request',
+    data: {
+      ask: signPageToken(ctx.config.referenceHashKey, { user: r.caller, query: { owner: org, references: refs.slice(0, 50), what: r.what.slice(0, 120) } satisfies AccessAsk, continuation: 'ask' }, r.now),
+    },
+  }));
+  const total = r.visible.length + r.hidden.length;
+  return incidentSearchCard({
+    title: 'Search incidents',
+    subtitle: r.what,
+    q: r.values.q,
+    from: r.values.from,
+    to: r.values.to,
+    resultsHeading:
+      total === 0
+        ? r.continued ? 'No more incidents found.' : 'No incidents found.'
+        : `${r.visible.length} you can open${r.continued ? ' (continued)' : ''}`,
+    rows: r.visible.map((f) => ({
+      reference: f.reference,
+      heading: `${f.reference} · ${CATEGORY_LABELS[f.category]}`,
+      line: `${formatLocal(f.occurredAt, tz)} · ${f.area ? `${f.area}, ` : ''}${boroughById(f.borough).name} ${f.postcodeDistrict} · ${RISK_GUIDANCE[f.risk].label} risk${f.anonymised ? ' · anonymised' : ''}`,
+    })),
+    heldElsewhere,
+    pageText: r.more ? 'More may follow: select More.' : '',
+    buttons: [
+      { title: 'Search', verb: 'incidents.search', data: {} },
+      ...(r.more ? [{ title: 'More', verb: 'incidents.search', data: { more: r.more } }] : []),
+      ...asks,
+    ],
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * Bot turns over HTTP for benchmarks: a Bot Framework activity POSTed to the
+ * local Functions host's /api/messages, as Teams would send it.
+ */
+export const TENANT = '00000000-0000-4000-8000-0000000c0dec';
+
+export interface BenchUser {
+  aadObjectId: string;
+  name: string;
+}
+
+export interface Where {
+  id: string;
+  conversationType: 'personal' | 'channel';
+  teamId?: string;
+}
+
+export const personal = (userIndex: number): Where => ({ id: `a:bench-${userIndex}`, conversationType: 'personal' });
+
+let seq = 0;
+
+export function activity(serviceUrl: string, user: BenchUser, userIndex: number, where: Where, extra: Record<string, unknown>) {
+  return {
+    id: `bench-${++seq}`,
+    channelId: 'msteams',
+    serviceUrl,
+    timestamp: new Date().toISOString(),
+    from: { id: `29:bench-${userIndex}`, name: user.name, aadObjectId: user.aadObjectId },
+    recipient: { id: '28:concordat-bot', name: 'Concordat' },
+    conversation: { id: where.id, conversationType: where.conversationType, tenantId: TENANT, isGroup: where.conversationType !== 'personal' },
+    channelData: { tenant: { id: TENANT }, ...(where.teamId ? { team: { id: where.teamId }, channel: { id: where.id } } : {}) },
+    locale: 'en-GB',
+    ...extra,
+  };
+}
+
+/** An Action.Execute of `verb`; returns the card the bot answered with, and how long the turn took. */
+export async function execute(
+  hostUrl: string,
+  serviceUrl: string,
+  user: BenchUser,
+  userIndex: number,
+  verb: string,
+  data: Record<string, unknown>,
+  where: Where = personal(userIndex),
+): Promise<{ ms: number; status: number; card: unknown }> {
+  const body = JSON.stringify(
+    activity(serviceUrl, user, userIndex, where, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' } }),
+  );
+  const started = performance.now();
+  const res = await fetch(`${hostUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await res.text();
+  const ms = performance.now() - started;
+  let card: unknown;
+  try {
+    card = (JSON.parse(text) as { value?: unknown }).value;
+  } catch {
+    card = undefined;
+  }
+  return { ms, status: res.status, card };
+}
+
+/** Every TextBlock and fact of a card, joined (enough to check what a card says). */
+export function textOf(card: unknown): string {
+  const out: string[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (typeof o.text === 'string') out.push(o.text);
+      if (typeof o.title === 'string') out.push(o.title);
+      if (typeof o.value === 'string') out.push(o.value);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out.join('\n');
+}
