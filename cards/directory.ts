@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TONE_COLOR } from './format';
 import { expandTemplate, type AdaptiveCard } from './render';
 import accessRequestTemplate from './templates/accessRequest.json';
 import accessDecisionTemplate from './templates/accessDecision.json';
@@ -9,7 +10,6 @@ import memberTemplate from './templates/member.json';
 
 const Choice = z.object({ title: z.string().max(160), value: z.string().max(100) });
 const Fields = (_fields: readonly string[]) => z.record(z.string(), z.string().max(600)).default({});
-const COLORS = { good: 'Good', attention: 'Attention', warning: 'Warning', default: 'Default' } as const;
 const Status = z.object({ text: z.string().max(400), tone: z.enum(['good', 'attention', 'warning', 'default']) }).optional();
 
 export const ACCESS_REQUEST_FIELDS = ['organisationId', 'role', 'jobTitle', 'reason'] as const;
@@ -52,7 +52,7 @@ export function accessDecisionCard(input: z.input<typeof AccessDecisionCardData>
     values: pick(d.values),
     errors: pick(d.errors),
     status: d.status?.text ?? '',
-    statusColor: COLORS[d.status?.tone ?? 'default'],
+    statusColor: TONE_COLOR[d.status?.tone ?? 'default'],
     buttons: d.open
       ? [
           { title: 'Approve', verb: 'access.approve', style: 'positive' },
@@ -82,7 +82,7 @@ export function peopleCard(input: z.input<typeof PeopleCardData>): AdaptiveCard 
   return expandTemplate(peopleTemplate, {
     ...d,
     status: d.status?.text ?? '',
-    statusColor: COLORS[d.status?.tone ?? 'default'],
+    statusColor: TONE_COLOR[d.status?.tone ?? 'default'],
     people: d.people.map((p) => ({ ...p, buttons: p.buttons.map((b) => ({ ...b, member: p.member, organisationId: d.organisationId, round: d.round })) })),
     actions: d.actions.map((a) => ({ ...a, organisationId: d.organisationId, round: d.round })),
   });
@@ -105,5 +105,5 @@ export const MemberCardData = z.object({
 export function memberCard(input: z.input<typeof MemberCardData>): AdaptiveCard {
   const d = MemberCardData.parse(input);
   const pick = (r: Record<string, string>) => Object.fromEntries(MEMBER_FIELDS.map((f) => [f, r[f] ?? '']));
-  return expandTemplate(memberTemplate, { ...d, values: pick(d.values), errors: pick(d.errors), status: d.status?.text ?? '', statusColor: COLORS[d.status?.tone ?? 'default'] });
+  return expandTemplate(memberTemplate, { ...d, values: pick(d.values), errors: pick(d.errors), status: d.status?.text ?? '', statusColor: TONE_COLOR[d.status?.tone ?? 'default'] });
 }
