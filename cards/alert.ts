@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { Alert } from '../bot/domain/alert';
-import { Acknowledgement } from '../bot/alerts/model';
+import { Alert, Acknowledgement } from '../bot/alerts/model';
 import { boroughById } from '../bot/domain/borough';
 import { expandTemplate, type AdaptiveCard } from './render';
 import { listOf, londonDateTime } from './format';

@@ -1,7 +1,7 @@
 import { TONE_COLOR } from './format';
 import { boroughById, type BoroughId } from '../bot/domain/borough';
 import type { Change, ThemeDigestFigures } from '../bot/domain/digest';
-import { OPERATION_TYPE_LABELS, OUTCOME_COUNTS, OUTCOME_LABELS } from '../bot/domain/operation';
+import { OPERATION_TYPE_LABELS, OUTCOME_COUNTS, OUTCOME_LABELS } from '../bot/operations/model';
 import { CATEGORY_LABELS } from '../bot/domain/taxonomy';
 import { Button, buttonsOf } from './incidentCommon';
 import { expandTemplate, type AdaptiveCard } from './render';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANGE_FORM_FIELDS } from '../bot/domain/operationForm';
+import { CHANGE_FORM_FIELDS } from '../bot/operations/rules/form';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/operationChange.json';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OPERATION_FORM_FIELDS } from '../bot/domain/operationForm';
+import { OPERATION_FORM_FIELDS } from '../bot/operations/rules/form';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/operationForm.json';
 

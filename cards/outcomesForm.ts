@@ -1,7 +1,7 @@
 import { TONE_COLOR } from './format';
 import { z } from 'zod';
-import { OUTCOME_COUNTS, OUTCOME_LABELS } from '../bot/domain/operation';
-import { OUTCOMES_FORM_FIELDS } from '../bot/domain/operationForm';
+import { OUTCOME_COUNTS, OUTCOME_LABELS } from '../bot/operations/model';
+import { OUTCOMES_FORM_FIELDS } from '../bot/operations/rules/form';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/outcomesForm.json';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PrioritySet } from '../bot/domain/priority';
+import { PrioritySet } from '../bot/priorities/model';
 import { boroughById } from '../bot/domain/borough';
 import { expandTemplate, type AdaptiveCard } from './render';
 import { londonDate } from './format';

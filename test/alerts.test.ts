@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { escalateOverdueAlerts } from '../bot/alerts/escalate';
 import { LOCAL_DEMO_PARTNER } from '../bot/config';
-import { sign } from '../bot/domain/signature';
+import { sign } from '../bot/partners/rules/signature';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
 import { cardOf, DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Alert } from '../bot/domain/alert';
+import { Alert } from '../bot/alerts/model';
 import { AuditEvent } from '../bot/domain/audit';
 import { findBorough } from '../bot/domain/borough';
 import { ConversationReference } from '../bot/domain/conversation';
 import { formatIncidentReference, IncidentSummary } from '../bot/domain/incident';
 import { Member } from '../bot/domain/member';
-import { JointOperation } from '../bot/domain/operation';
+import { JointOperation, Reminder } from '../bot/operations/model';
 import { Organisation } from '../bot/domain/organisation';
-import { PrioritySet } from '../bot/domain/priority';
-import { Reminder } from '../bot/domain/reminder';
+import { PrioritySet } from '../bot/priorities/model';
 import { Theme } from '../bot/domain/theme';
 import { DEMO_MEMBERS, DEMO_ORGANISATIONS, DEMO_THEMES } from './support/demoDirectory';
 

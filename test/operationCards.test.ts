@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JointOperation } from '../bot/domain/operation';
+import { JointOperation } from '../bot/operations/model';
 import type { Directory } from '../bot/operations/repository';
 import {
   changeCard,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { JointOperation, operationIdFor, boroughOfOperationId } from '../bot/domain/operation';
-import { canManage, canRecordOutcomes, canSchedule, canSeeBriefing, outcomesRecipients } from '../bot/domain/operationAccess';
-import { parseOperationForm, parseOutcomesForm, parseRescheduleForm } from '../bot/domain/operationForm';
-import { summariseJointActions } from '../bot/domain/operationSummary';
-import { allReminders, decideReminder, describeUntil, planReminders, shiftByLocalDays } from '../bot/domain/reminderSchedule';
+import { JointOperation, operationIdFor, boroughOfOperationId } from '../bot/operations/model';
+import { canManage, canRecordOutcomes, canSchedule, canSeeBriefing, outcomesRecipients } from '../bot/operations/rules/access';
+import { parseOperationForm, parseOutcomesForm, parseRescheduleForm } from '../bot/operations/rules/form';
+import { summariseJointActions } from '../bot/operations/rules/summary';
+import { allReminders, decideReminder, describeUntil, planReminders, shiftByLocalDays } from '../bot/operations/rules/reminderSchedule';
 import type { Member } from '../bot/domain/member';
 
 const TZ = 'Europe/London';

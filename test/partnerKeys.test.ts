@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDirectoryFile } from '../bot/directory/apply';
-import { sign } from '../bot/domain/signature';
+import { sign } from '../bot/partners/rules/signature';
 import { startBotHarness, type BotHarness } from './support/botHarness';
 
 const SECRET = (c: string) => c.repeat(40);

@@ -9,7 +9,7 @@ import { AlertInput } from '../bot/alerts/raise';
 import { AlertRequestBody } from '../bot/alerts/api';
 import { buildUnknownCard } from '../bot/conversation/unknown';
 import { validateIncidentForm } from '../bot/domain/incidentForm';
-import { parseCancelForm, parseOperationForm, parseOutcomesForm } from '../bot/domain/operationForm';
+import { parseCancelForm, parseOperationForm, parseOutcomesForm } from '../bot/operations/rules/form';
 import { personalDataMessage } from '../bot/domain/personalData';
 import { markupProblem, personalDataProblem, plainTextProblem, MARKUP_MESSAGES } from '../bot/domain/plainText';
 import { DEMO_ORGANISATIONS, DEMO_THEMES } from './support/demoDirectory';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_DEMO_PARTNER } from '../bot/config';
-import { diffPriorities } from '../bot/domain/priorityDiff';
-import { sign } from '../bot/domain/signature';
+import { diffPriorities } from '../bot/priorities/rules/diff';
+import { sign } from '../bot/partners/rules/signature';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
 import { cardOf, DAN, findById, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';

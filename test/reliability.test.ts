@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEMO_PARTNER } from '../bot/config';
-import { sign } from '../bot/domain/signature';
+import { sign } from '../bot/partners/rules/signature';
 import { newSubmissionId } from '../bot/incidents/reportForm';
 import { raiseAlert } from '../bot/alerts/raise';
 import { toAlertChannels } from '../bot/alerts/channels';

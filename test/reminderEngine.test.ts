@@ -10,7 +10,7 @@ import { runDueReminders } from '../bot/operations/reminderEngine';
 import { scheduleOperation } from '../bot/operations/schedule';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
-import type { JointOperation } from '../bot/domain/operation';
+import type { JointOperation } from '../bot/operations/model';
 import { fakeTransport } from './support/fakeTransport';
 import { validateAdaptiveCard } from './support/schemas';
 import { freshStore } from './support/storage';

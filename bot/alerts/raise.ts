@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { quoteForCard } from '../domain/plainText';
 import { channelsFor } from '../channels/lookup';
 import type { AppContext } from '../context';
-import { Alert, AlertSeverity } from '../domain/alert';
+import { Alert, AlertSeverity } from './model';
 import { BoroughId } from '../domain/borough';
 import { ProtectiveMarking } from '../domain/common';
 import { broadcastText } from '../domain/plainText';

@@ -11,9 +11,9 @@ import type { Member } from './member';
 import { canReceiveDigests } from './permissions';
 import type { AlertRecord } from '../alerts/model';
 import type { BoroughId } from './borough';
-import type { JointActionSummary } from './operationSummary';
-import type { PrioritySet } from './priority';
-import { diffPriorities } from './priorityDiff';
+import type { JointActionSummary } from '../operations/rules/summary';
+import type { PrioritySet } from '../priorities/model';
+import { diffPriorities } from '../priorities/rules/diff';
 import { IncidentCategory } from './taxonomy';
 
 // ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import type { AppContext } from '../context';
 import { boroughById } from '../domain/borough';
-import { OPERATION_TYPE_LABELS, reminderRecipients, type JointOperation } from '../domain/operation';
+import { OPERATION_TYPE_LABELS, reminderRecipients, type JointOperation } from './model';
 import type { CalendarEvent } from '../graph/gateway';
 import type { Directory } from './repository';
 

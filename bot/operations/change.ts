@@ -7,10 +7,9 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import type { Caller } from '../conversation/user';
-import type { JointOperation } from '../domain/operation';
-import { hasEnded } from '../domain/operation';
-import { canManage } from '../domain/operationAccess';
-import { parseCancelForm, parseRescheduleForm, type ChangeFormField, type FieldErrors } from '../domain/operationForm';
+import { type JointOperation, hasEnded } from './model';
+import { canManage } from './rules/access';
+import { parseCancelForm, parseRescheduleForm, type ChangeFormField, type FieldErrors } from './rules/form';
 import { ConcurrencyError } from '../store/errors';
 import { auditOperation, auditOperationRefusal } from './audit';
 import { cancelCalendarEvent, updateCalendarEvent } from './calendar';

@@ -1,9 +1,9 @@
 import type { AppContext } from '../context';
 import type { Caller } from '../conversation/user';
 import { z } from 'zod';
-import { OUTCOME_COUNTS, type JointOperation } from '../domain/operation';
-import { canRecordOutcomes } from '../domain/operationAccess';
-import { parseOutcomesForm, type FieldErrors, type OutcomesFormField } from '../domain/operationForm';
+import { OUTCOME_COUNTS, type JointOperation } from './model';
+import { canRecordOutcomes } from './rules/access';
+import { parseOutcomesForm, type FieldErrors, type OutcomesFormField } from './rules/form';
 import { ConcurrencyError } from '../store/errors';
 import { auditOperation, auditOperationRefusal } from './audit';
 import { OperationAction } from './change';

@@ -6,12 +6,11 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context';
 import type { ConversationReference } from '../domain/conversation';
-import type { JointOperation } from '../domain/operation';
+import { type JointOperation, reminderPartition } from './model';
 import { enqueue, type OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import type { AdaptiveCard } from '../../cards/render';
-import { reminderPartition } from '../domain/reminder';
-import { allReminders } from '../domain/reminderSchedule';
+import { allReminders } from './rules/reminderSchedule';
 import { operationChannels } from './recipients';
 import { reminderBatch } from './reminderRows';
 

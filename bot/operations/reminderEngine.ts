@@ -10,10 +10,9 @@
  */
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../context';
-import { reminderRecipients, type JointOperation } from '../domain/operation';
-import { outcomesRecipients } from '../domain/operationAccess';
-import { reminderPartition, type Reminder } from '../domain/reminder';
-import { decideReminder } from '../domain/reminderSchedule';
+import { reminderRecipients, type JointOperation, reminderPartition, type Reminder } from './model';
+import { outcomesRecipients } from './rules/access';
+import { decideReminder } from './rules/reminderSchedule';
 import type { Stored } from '../store/entityTable';
 import { ConcurrencyError } from '../store/errors';
 import { sendPersonal, sendToChannels } from './publish';

@@ -1,7 +1,6 @@
 import type { AppContext } from '../context';
-import type { JointOperation } from '../domain/operation';
-import { reminderPartition, type Reminder } from '../domain/reminder';
-import { allReminders, planReminders } from '../domain/reminderSchedule';
+import { type JointOperation, reminderPartition, type Reminder } from './model';
+import { allReminders, planReminders } from './rules/reminderSchedule';
 
 /** The outbox batch a reminder's messages go in: cancelling the batch stops whatever has not gone yet. */
 export const reminderBatch = (reminderId: string) => `rem.${reminderId}`;

@@ -3,7 +3,7 @@ import { allOrganisations } from '../referenceData';
 import type { AppContext } from '../context';
 import type { BoroughId } from '../domain/borough';
 import type { Member } from '../domain/member';
-import { boroughOfOperationId, type JointOperation } from '../domain/operation';
+import { boroughOfOperationId, type JointOperation } from './model';
 import type { Organisation } from '../domain/organisation';
 import type { Stored } from '../store/entityTable';
 

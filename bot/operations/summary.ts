@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { summariseJointActions, type JointActionSummary, type JointActionSummaryQuery } from '../domain/operationSummary';
+import { summariseJointActions, type JointActionSummary, type JointActionSummaryQuery } from './rules/summary';
 import { listOperationsEndingAfter } from './repository';
 
 /**

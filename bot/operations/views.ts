@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { BOROUGHS, boroughById } from '../domain/borough';
 import type { Member } from '../domain/member';
-import { canManage, canRecordOutcomes, canSeeBriefing } from '../domain/operationAccess';
-import { CHANGE_FORM_FIELDS, OPERATION_FORM_FIELDS, type FieldErrors, type ChangeFormField, type OperationFormField, type OutcomesFormField } from '../domain/operationForm';
+import { canManage, canRecordOutcomes, canSeeBriefing } from './rules/access';
+import { CHANGE_FORM_FIELDS, OPERATION_FORM_FIELDS, type FieldErrors, type ChangeFormField, type OperationFormField, type OutcomesFormField } from './rules/form';
 import {
   DEFAULT_OUTCOMES_AFTER_MIN,
   DEFAULT_REMINDER_OFFSETS_MIN,
@@ -17,8 +17,8 @@ import {
   OUTCOME_LABELS,
   OperationType,
   type JointOperation,
-} from '../domain/operation';
-import { describeUntil, OUTCOMES_CHOICES, REMINDER_CHOICES } from '../domain/reminderSchedule';
+} from './model';
+import { describeUntil, OUTCOMES_CHOICES, REMINDER_CHOICES } from './rules/reminderSchedule';
 import { toWallClock } from '../domain/timezone';
 import { operationCard, type OperationCardData } from '../../cards/operation';
 import { operationChangeCard } from '../../cards/operationChange';

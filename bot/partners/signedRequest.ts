@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { verifySignature } from '../domain/signature';
+import { verifySignature } from './rules/signature';
 import { ConcurrencyError } from '../store/errors';
 
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -1,9 +1,8 @@
 import { channelsFor } from '../channels/lookup';
 import type { AppContext } from '../context';
 import type { BoroughId } from '../domain/borough';
-import type { Priority, PrioritySet } from '../domain/priority';
-import { PrioritySet as PrioritySetSchema } from '../domain/priority';
-import { diffPriorities, hasChanges, type PriorityChanges } from '../domain/priorityDiff';
+import { type Priority, type PrioritySet, PrioritySet as PrioritySetSchema } from './model';
+import { diffPriorities, hasChanges, type PriorityChanges } from './rules/diff';
 import { stableId } from '../domain/stableId';
 import { enqueue, type OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';

@@ -8,9 +8,8 @@
  * not 10:00 BST. Offsets that are not whole days ("2 hours before") are
  * elapsed time.
  */
-import type { JointOperation } from './operation';
-import type { Reminder, ReminderKind } from './reminder';
-import { fromWallClock, toWallClock, zoneOffsetMs } from './timezone';
+import type { JointOperation, Reminder, ReminderKind } from '../model';
+import { fromWallClock, toWallClock, zoneOffsetMs } from '../../domain/timezone';
 
 const MINUTE = 60_000;
 const DAY_MIN = 24 * 60;

@@ -2,9 +2,9 @@
  * Who may do what with a joint operation. Pure: the caller's membership and
  * the operation are passed in.
  */
-import type { Member } from './member';
-import { canScheduleOperations } from './permissions';
-import type { JointOperation } from './operation';
+import type { Member } from '../../domain/member';
+import { canScheduleOperations } from '../../domain/permissions';
+import type { JointOperation } from '../model';
 
 type Op = Pick<JointOperation, 'coordinator' | 'participants' | 'leadOrganisationId'>;
 

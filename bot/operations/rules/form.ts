@@ -6,16 +6,16 @@
  * passed in.
  */
 import { z } from 'zod';
-import { BoroughId } from './borough';
-import { IncidentReference } from './incident';
-import { EntraObjectId } from './member';
-import { OperationType, type JointOperation } from './operation';
-import { OrganisationId } from './organisation';
-import { personalDataMessage } from './personalData';
-import { plainTextRefinement } from './plainText';
+import { BoroughId } from '../../domain/borough';
+import { IncidentReference } from '../../domain/incident';
+import { EntraObjectId } from '../../domain/member';
+import { OperationType, type JointOperation } from '../model';
+import { OrganisationId } from '../../domain/organisation';
+import { personalDataMessage } from '../../domain/personalData';
+import { plainTextRefinement } from '../../domain/plainText';
 import { OUTCOMES_CHOICES, REMINDER_CHOICES } from './reminderSchedule';
-import { fieldErrors } from './formErrors';
-import { fromWallClock } from './timezone';
+import { fieldErrors } from '../../domain/formErrors';
+import { fromWallClock } from '../../domain/timezone';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 export type FormResult<F extends string, T> =

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { BoroughId, boroughById, findBorough, type Borough } from './borough';
-import { Instant, ProtectiveMarking } from './common';
-import { EntraObjectId } from './member';
-import { OrganisationId } from './organisation';
-import { IncidentReference } from './incident';
+import { BoroughId, boroughById, findBorough, type Borough } from '../domain/borough';
+import { Id, Instant, ProtectiveMarking } from '../domain/common';
+import { EntraObjectId } from '../domain/member';
+import { OrganisationId } from '../domain/organisation';
+import { IncidentReference } from '../domain/incident';
 
 export const OperationType = z.enum(['day-of-action', 'joint-visit', 'warrant', 'closure-hearing', 'community-event']);
 export type OperationType = z.infer<typeof OperationType>;
@@ -122,4 +122,42 @@ export function hasEnded(op: Pick<JointOperation, 'endsAt'>, now: Date): boolean
 /** Who receives an operation's reminders: every participant and the coordinator, once each. */
 export function reminderRecipients(op: Pick<JointOperation, 'participants' | 'coordinator'>): string[] {
   return [...new Set([...op.participants, op.coordinator])];
+}
+
+export const ReminderKind = z.enum(['before', 'outcomes', 'escalation', 'digest']);
+export type ReminderKind = z.infer<typeof ReminderKind>;
+
+/**
+ * A message due at a time. A worker claims it by writing a lease with the
+ * row's ETag, so two workers cannot both send it.
+ */
+export const Reminder = z.object({
+  id: Id,
+  kind: ReminderKind,
+  subjectId: Id,
+  dueAt: Instant,
+  status: z.enum(['pending', 'claimed', 'sent', 'cancelled', 'skipped']),
+  leaseUntil: Instant.optional(),
+  sentAt: Instant.optional(),
+  late: z.boolean().default(false),
+  /** The subject's version this reminder was planned for: a reminder of an older version is stale. */
+  subjectVersion: z.number().int().min(1).optional(),
+  /** For `before`: minutes before the start it was planned at; for `outcomes`: minutes after the end. */
+  offsetMin: z.number().int().min(0).optional(),
+  /** Why it was not sent (cancelled, superseded, the operation had ended). */
+  reason: z.string().max(200).optional(),
+})
+  .refine((r) => (r.status === 'claimed') === (r.leaseUntil !== undefined), {
+    message: 'a claimed reminder has a lease, and only a claimed one',
+    path: ['leaseUntil'],
+  })
+  .refine((r) => (r.status === 'sent') === (r.sentAt !== undefined), {
+    message: 'a sent reminder records when',
+    path: ['sentAt'],
+  });
+export type Reminder = z.infer<typeof Reminder>;
+
+/** The Reminders table's partition for a due time: one UTC day. */
+export function reminderPartition(dueAt: string): string {
+  return `due-${dueAt.slice(0, 10)}`;
 }

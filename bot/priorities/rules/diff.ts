@@ -1,4 +1,4 @@
-import type { Priority } from './priority';
+import type { Priority } from '../model';
 
 export interface PriorityChanges {
   added: Priority[];

@@ -3,8 +3,8 @@
  * period with their outcome totals, and those coming up. Pure: the
  * operations are passed in (bot/operations/summary.ts reads them).
  */
-import type { BoroughId } from './borough';
-import { OUTCOME_COUNTS, type JointOperation, type OutcomeCount } from './operation';
+import type { BoroughId } from '../../domain/borough';
+import { OUTCOME_COUNTS, type JointOperation, type OutcomeCount } from '../model';
 
 export interface JointActionSummaryQuery {
   /** Boroughs to include; empty or absent means all. */
