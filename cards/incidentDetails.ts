@@ -18,9 +18,17 @@ export const IncidentDetailsData = z.object({
   history: z.array(z.object({ heading: z.string().max(200), text: z.string().max(1000).default('') })).max(HISTORY_PAGE),
   historyTitle: z.string().max(80).default('History'),
   buttons: z.array(Button).max(6),
+  /**
+   * Set when the card is shown in place to someone with no personal chat (a button's invoke response in a
+   * channel): says that only they see it and why. Empty for the personal chat.
+   */
+  onlyYou: z.string().max(400).default(''),
 });
 
-/** Everything about an incident, for someone the access check let through; only ever sent to a personal chat. */
+/**
+ * Everything about an incident, for someone the access check let through: sent to their personal chat, or,
+ * with no personal chat, returned to their button press alone (never posted to a channel).
+ */
 export function incidentDetailsCard(input: z.input<typeof IncidentDetailsData>): AdaptiveCard {
   const d = IncidentDetailsData.parse(input);
   return expandTemplate(template, {
@@ -33,6 +41,7 @@ export function incidentDetailsCard(input: z.input<typeof IncidentDetailsData>):
     restricted: d.restricted,
     history: d.history,
     historyTitle: d.historyTitle,
+    onlyYou: d.onlyYou,
     footer: `${d.marking} · Shown to you because your organisation has access. Your view has been logged.`,
     buttons: buttonsOf(d.buttons),
   });

@@ -359,8 +359,11 @@ describe('access to details', () => {
     expect(items[0]!.target).toMatchObject({ kind: 'personal', conversationId: personalChat(TOM).id });
     expect(textOfCard(items[0]!.payload!.card)).toContain('Resident at number 4 threatened.');
 
+    // Dan has no personal chat: the details are the answer to his press alone (test/privateViews.test.ts), nothing is queued.
     const noChat = await invoke(DAN, 'incident.view', { reference }, channel);
-    expect(textOfCard(noChat)).toContain('you have not opened one yet');
+    expect(textOfCard(noChat)).toContain('Only you can see this');
+    expect(textOfCard(noChat)).toContain('Resident at number 4 threatened.');
+    expect(await store().outbox.listPartition(`incident-details-${reference}`)).toHaveLength(1);
   });
 });
 

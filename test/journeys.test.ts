@@ -340,6 +340,7 @@ const NOT_YET_JOURNEYED = new Map<string, string>([
   ...['access.request', 'access.open', 'access.approve', 'access.decline', 'people.list', 'member.open', 'member.save', 'member.suspend', 'member.reinstate', 'member.remove', 'review.confirm', 'review.remove', 'review.confirmAll'].map(
     (verb) => [verb, 'directory card (issue 12): no journey yet'] as [string, string],
   ),
+  ['incident.hide', 'shown only to people with no personal chat (issue 12 §3); covered over HTTP by test/privateViews.test.ts'],
   // Search and request access (issue 15) landed last in the same session; covered over HTTP by test/search.test.ts.
   ...['incidents.search', 'incidents.access.request', 'incidents.access.approve', 'incidents.access.decline'].map(
     (verb) => [verb, 'search card (issue 15): no journey yet'] as [string, string],

@@ -8,7 +8,10 @@ import { filtersFromCard, listIncidents, parseListArgs } from './list';
 import { openReportForm } from './reportForm';
 import { incidentRequest } from './request';
 import { submitReport } from './submit';
-import { viewIncident } from './view';
+import { hideIncident, viewIncident } from './view';
+import { INCIDENT_VERBS } from './verbs';
+
+export { INCIDENT_VERBS } from './verbs';
 
 /** Reporting and changing incidents happen in the reporter's personal chat: the forms hold restricted details. */
 const PERSONAL = { who: MAY.registered, scopes: ['personal'] } as const;
@@ -40,11 +43,18 @@ export const incidentRoutes = [
   defineAction({ verb: 'incident.report', schema: FormData, access: PERSONAL, handler: (ctx, { caller }) => openReportForm(ctx, caller) }),
   defineAction({ verb: 'incident.submit', schema: FormData, access: PERSONAL, handler: (ctx, { caller, data }) => submitReport(ctx, caller, data) }),
   defineAction({
-    verb: 'incident.view',
+    verb: INCIDENT_VERBS.view,
     // historyBefore: the history page asked for ("Earlier changes"); absent for the latest changes.
     schema: Reference.extend({ historyBefore: z.coerce.number().int().min(1).max(999_999).optional() }),
     access: ANYWHERE,
     handler: (ctx, req) => viewIncident(ctx, incidentRequest(ctx, req), req.data.reference, req.data.historyBefore),
+  }),
+  defineAction({
+    verb: INCIDENT_VERBS.hide,
+    // Details shown in place (no personal chat) are hidden again: the answer is the de-identified card.
+    schema: Reference,
+    access: ANYWHERE,
+    handler: (ctx, req) => hideIncident(ctx, req.data.reference),
   }),
   defineAction({ verb: 'incident.update.form', schema: Reference, access: PERSONAL, handler: (ctx, req) => openUpdateForm(ctx, incidentRequest(ctx, req), req.data) }),
   defineAction({ verb: 'incident.update.submit', schema: FormData, access: PERSONAL, handler: (ctx, req) => submitUpdate(ctx, incidentRequest(ctx, req), req.data) }),

@@ -19,6 +19,8 @@ import { registered, type IncidentRequest } from './request';
 import { unknownIncidentCard } from './submit';
 import { repeatStatus } from '../warnings/repeats';
 import { allOrganisations } from '../referenceData';
+import { reachExplanation } from '../notices/rules/reach';
+import { INCIDENT_VERBS } from './verbs';
 
 /** "sto-2026-123" → STO-2026-000123; anything else unchanged (and then refused). */
 export function normaliseReference(text: string): string {
@@ -46,7 +48,16 @@ export function historyPage(history: readonly IncidentHistoryEntry[], before?: n
   return { entries, earlierBefore: from > 0 ? entries[0]!.version : undefined, later: upTo < history.length, title };
 }
 
-export function detailsCard(ctx: AppContext, loaded: LoadedIncident, viewer: Viewer, organisations: readonly Organisation[], repeat?: string, historyBefore?: number): AdaptiveCard {
+export function detailsCard(
+  ctx: AppContext,
+  loaded: LoadedIncident,
+  viewer: Viewer,
+  organisations: readonly Organisation[],
+  repeat?: string,
+  historyBefore?: number,
+  /** Shown in place, to one person with no personal chat: says so, and offers only what works where they are. */
+  opts: { inPlace?: 'otherTenant' | 'noChatYet' } = {},
+): AdaptiveCard {
   const r = loaded.record;
   const page = historyPage(loaded.history, historyBefore);
   const tz = ctx.config.timeZone;
@@ -67,10 +78,14 @@ export function detailsCard(ctx: AppContext, loaded: LoadedIncident, viewer: Vie
     ],
     history: historyLines(page.entries, tz, organisations),
     historyTitle: page.title,
+    onlyYou: opts.inPlace ? `Only you can see this. ${reachExplanation(opts.inPlace)} Nothing is posted to the channel; press Hide details, or reload, to see the channel's card again.` : '',
     buttons: [
       ...(page.earlierBefore !== undefined ? [{ title: 'Earlier changes', verb: 'incident.view', data: { reference: r.reference, historyBefore: page.earlierBefore } }] : []),
       ...(page.later ? [{ title: 'Latest changes', verb: 'incident.view', data: { reference: r.reference } }] : []),
-      ...incidentButtons(r.reference, { update: open && mayAddUpdate(viewer, sharing), edit: open && mayEdit(viewer, sharing) }),
+      // Updating and editing open forms that hold restricted details: those work in a personal chat only.
+      ...(opts.inPlace
+        ? [{ title: 'Hide details', verb: INCIDENT_VERBS.hide, data: { reference: r.reference } }]
+        : incidentButtons(r.reference, { update: open && mayAddUpdate(viewer, sharing), edit: open && mayEdit(viewer, sharing) })),
     ],
   });
 }
@@ -127,16 +142,25 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
   // Only after the access check: how many linked complaints share its household reference.
   const repeat = await repeatStatus(ctx, r, organisations);
   if (req.scope !== 'personal') {
-    const chat = await req.personalChat();
-    if (!chat) {
-      return existenceCard(
-        r,
-        organisations,
-        `Details are shown only in your private chat with Concordat, and you have not opened one yet. Open a chat with Concordat, then type: incident ${r.reference}`,
-        'attention',
-        false,
-      );
+    const reach = await req.privateReach();
+    if (reach.kind === 'inPlace') {
+      if (req.answerSeenBy !== 'asker') {
+        // A typed command's reply would be posted for the whole channel: answer with the de-identified card, whose
+        // button brings each presser their own access-checked view.
+        return existenceCard(r, organisations, 'Press View details: Concordat shows the details to you alone, here, and posts nothing to the channel.', 'default', true);
+      }
+      // No personal chat (a shared-channel member from a partner tenant cannot have one): the details are the answer
+      // to this button press, which Teams shows to the presser's client only. Nothing is posted or stored for the channel.
+      await auditIncident(ctx, {
+        action: 'consultation',
+        actor,
+        reference,
+        justification: `${justification}; shown to them alone in answer to their button (no private chat with Concordat)`,
+        recipients: [caller.aadObjectId],
+      });
+      return detailsCard(ctx, loaded, viewerOf(caller), organisations, repeat, historyBefore, { inPlace: reach.why });
     }
+    const chat = reach.chat;
     await enqueue(ctx, `incident-details-${r.reference}`, [
       {
         id: `incident-details:${r.reference}:${randomUUID()}`,
@@ -151,6 +175,16 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
 
   await auditIncident(ctx, { action: 'consultation', actor, reference, justification });
   return detailsCard(ctx, loaded, viewerOf(caller), organisations, repeat, historyBefore);
+}
+
+/**
+ * "Hide details" on details shown in place: puts back the de-identified card everyone in the channel sees.
+ * Reads nothing restricted, so it needs no access check beyond the route's.
+ */
+export async function hideIncident(ctx: AppContext, referenceText: string): Promise<AdaptiveCard> {
+  const loaded = await loadIncident(ctx, normaliseReference(referenceText));
+  if (!loaded) return unknownIncidentCard(normaliseReference(referenceText));
+  return existenceCard(loaded.record, await allOrganisations(ctx), '', 'default', true);
 }
 
 /** Anything a person cannot do to an incident: audited, and said plainly. */

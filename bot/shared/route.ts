@@ -33,6 +33,12 @@ export interface CommandRequest {
   offer: () => Promise<Offer>;
   /** The caller's e-mail, where Teams gave it (looked up only to ask for access: it proposes their organisation). */
   email?: string;
+  /**
+   * Who sees the answer. 'asker': only the person who asked: a card button's (Action.Execute) invoke response,
+   * which Teams shows to the client that pressed it and never posts to the conversation, or any answer in a
+   * personal chat. 'conversation': everyone there (a typed command's reply in a channel or group chat).
+   */
+  answerSeenBy: 'asker' | 'conversation';
 }
 
 /** A card action's request: its data already parsed by the route's schema. */

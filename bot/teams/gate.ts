@@ -65,7 +65,9 @@ export async function runCommand(ctx: AppContext, text: string, turn: Turn): Pro
   if (!parsed || !route) return buildUnknownCard(text, await offerFor(ctx, turn.caller, turn.scope));
   const refused = await check(ctx, route, turn);
   if (refused) return refused;
-  return route.handler(ctx, { ...turn, args: parsed.args, offer: () => offerFor(ctx, turn.caller, turn.scope) });
+  // A typed command is answered with a message in the conversation: everyone there reads it, unless it is a personal chat.
+  const answerSeenBy = turn.scope === 'personal' ? 'asker' : 'conversation';
+  return route.handler(ctx, { ...turn, args: parsed.args, answerSeenBy, offer: () => offerFor(ctx, turn.caller, turn.scope) });
 }
 
 /** A card action with a declared verb: through the gate, then its data through the route's schema, then the handler. */
@@ -83,7 +85,8 @@ export async function runAction<S extends z.ZodTypeAny>(ctx: AppContext, route: 
       buttons: [{ title: 'Show help', verb: 'help' }],
     });
   }
-  return route.handler(ctx, { ...turn, args: '', data: parsed.data, offer: () => offerFor(ctx, turn.caller, turn.scope) });
+  // A card action is answered in its invoke response: Teams shows that card to the presser's client alone.
+  return route.handler(ctx, { ...turn, args: '', data: parsed.data, answerSeenBy: 'asker', offer: () => offerFor(ctx, turn.caller, turn.scope) });
 }
 
 const nameOf = (route: CommandRoute | ActionRoute) => (route.kind === 'command' ? route.title : route.verb);

@@ -1,0 +1,25 @@
+import type { AppContext } from '../context';
+import { personalConversationOf } from '../conversation/personal';
+import type { ConversationReference } from '../domain/conversation';
+import { decideReach, type PrivateReach } from './rules/reach';
+
+type Personal = Extract<ConversationReference, { kind: 'personal' }>;
+
+/**
+ * The tenants the bot is installed in teams of: the host tenant of the
+ * deployment (docs/deploy.md "Partner tenants"). Read from the channel
+ * installations the store records, plus the tenant the bot is registered in.
+ */
+export async function hostTenants(ctx: AppContext): Promise<Set<string>> {
+  const rows = await ctx.store.conversations.listPartition('channel');
+  const tenants = new Set(rows.map((r) => r.value.tenantId));
+  if (ctx.config.mode === 'production') tenants.add(ctx.config.bot.tenantId);
+  return tenants;
+}
+
+/** How private views reach this person now: their personal chat, or in place (see rules/reach.ts). Read every time, never cached. */
+export async function privateReachOf(ctx: AppContext, person: { aadObjectId: string; tenantId?: string }): Promise<PrivateReach<Personal>> {
+  const chat = await personalConversationOf(ctx, person.aadObjectId);
+  if (chat) return { kind: 'chat', chat };
+  return decideReach<Personal>({ chat: undefined, memberTenantId: person.tenantId, hostTenants: await hostTenants(ctx) });
+}
