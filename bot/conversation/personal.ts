@@ -14,3 +14,9 @@ export async function personalConversationOf(
   // The most recent installation wins if the user reinstalled.
   return chats.sort((a, b) => b.installedAt.localeCompare(a.installedAt))[0];
 }
+
+/** The tenants of the teams the bot is installed in (its channel installations): the deployment's host tenant(s). */
+export async function installedTeamTenants(ctx: AppContext): Promise<Set<string>> {
+  const rows = await ctx.store.conversations.listPartition('channel');
+  return new Set(rows.map((r) => r.value.tenantId));
+}

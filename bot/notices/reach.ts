@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { personalConversationOf } from '../conversation/personal';
+import { installedTeamTenants, personalConversationOf } from '../conversation/personal';
 import type { ConversationReference } from '../domain/conversation';
 import { decideReach, type PrivateReach } from './rules/reach';
 
@@ -11,8 +11,7 @@ type Personal = Extract<ConversationReference, { kind: 'personal' }>;
  * installations the store records, plus the tenant the bot is registered in.
  */
 export async function hostTenants(ctx: AppContext): Promise<Set<string>> {
-  const rows = await ctx.store.conversations.listPartition('channel');
-  const tenants = new Set(rows.map((r) => r.value.tenantId));
+  const tenants = await installedTeamTenants(ctx);
   if (ctx.config.mode === 'production') tenants.add(ctx.config.bot.tenantId);
   return tenants;
 }
