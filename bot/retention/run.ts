@@ -7,7 +7,6 @@ import { applyRetention } from '../incidents/retention';
 import { safeKey, type Keys } from '../store/entityTable';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
-import { messageCard } from '../../cards/message';
 
 /**
  * The nightly retention run: every table's rows past their stated retention
@@ -144,6 +143,8 @@ async function tellAdministrators(ctx: AppContext, report: RetentionReport): Pro
   const day = report.at.slice(0, 10);
   const admins = (await ctx.store.members.listPartition('member')).map((m) => m.value).filter((m) => m.roles.includes('admin'));
   const chats = (await ctx.store.conversations.listPartition('personal')).map((c) => c.value);
+  // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
+  const { messageCard } = await import('../../cards/message');
   const card = messageCard({
     title: 'Retention did not complete',
     text:

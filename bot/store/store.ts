@@ -1,5 +1,6 @@
 import { TableClient, TableServiceClient } from '@azure/data-tables';
-import { ManagedIdentityCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
+import { azureCredential } from './credential';
 import { z } from 'zod';
 import { AuditRow, auditRowKeys } from '../audit/model';
 import { ConversationReference } from '../domain/conversation';
@@ -214,7 +215,7 @@ export function openStore(connection: StorageConnection, prefix: string): Store 
     makeClient = (t) => TableClient.fromConnectionString(connection.connectionString, t, options);
     service = TableServiceClient.fromConnectionString(connection.connectionString, options);
   } else {
-    const credential = connection.credential ?? defaultCredential();
+    const credential = connection.credential ?? azureCredential();
     makeClient = (t) => new TableClient(connection.accountUrl, t, credential);
     service = new TableServiceClient(connection.accountUrl, credential);
   }
@@ -234,11 +235,4 @@ export function openStore(connection: StorageConnection, prefix: string): Store 
       }
     },
   };
-}
-
-function defaultCredential(): TokenCredential {
-  // On Azure a user-assigned identity is named by AZURE_CLIENT_ID; elsewhere fall back to the developer's login.
-  return process.env.AZURE_CLIENT_ID
-    ? new ManagedIdentityCredential({ clientId: process.env.AZURE_CLIENT_ID })
-    : new DefaultAzureCredential();
 }
