@@ -71,6 +71,7 @@ describe('production mode', () => {
     const config: Config = { ...loaded, storage: { connectionString } };
     expect(config.mode).toBe('production');
     runtime = createRuntime(config, logger);
+    await runtime.teams(); // loaded in set-up, as a warm host has it (bot/runtime.ts loads it on the first bot call)
     await applyDemoPartnershipIfEmpty(runtime.ctx);
     connector = await startFakeConnector();
     host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false });

@@ -79,6 +79,11 @@ describe('the esbuild bundle of the Function App', () => {
     }
     // The queue-triggered sender too: `outboxWake` lives in functions/outbox.ts.
     expect(staticGraph(built.metafile, REPO_ROOT, built.outFile, 'functions/outbox.ts').sdkPackages).toEqual([]);
+    // `messages` loads the Teams layer (its chunk is reached through `import()` in bot/runtime.ts), but not
+    // teams-ai's AI layer, which Concordat does not use: no language model client, no tokenizer.
+    const teams = staticGraph(built.metafile, REPO_ROOT, built.outFile, 'bot/teams/endpoint.ts');
+    expect(teams.packages).toContain('@microsoft/teams-ai');
+    expect(teams.packages.filter((p) => ['openai', 'gpt-tokenizer'].includes(p))).toEqual([]);
     // And the Teams layer is really in the bundle, behind `import()`: the check above is not vacuous.
     const everything = Object.keys(built.metafile.inputs).join('\n');
     for (const pkg of ['@microsoft/teams-ai', 'botbuilder', 'adaptivecards-templating']) expect(everything).toContain(`node_modules/${pkg}/`);

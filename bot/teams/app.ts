@@ -1,4 +1,8 @@
-import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+// The modules, not the package index: the index also loads the AI layer (planners, models, gpt-tokenizer),
+// 1.5 MiB of code every cold start of `messages` would compile and never use. Same classes as the index exports.
+import { Application } from '@microsoft/teams-ai/lib/Application';
+import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
+import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { ActivityTypes, CardFactory, MessageFactory, TeamsInfo, type TurnContext } from 'botbuilder';
 import { ACTION_ROUTES, parseCommand } from '../commands';
 import type { AppContext } from '../context';

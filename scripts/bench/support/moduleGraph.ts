@@ -29,6 +29,8 @@ export interface StaticGraph {
   handlerChunk?: string;
   /** Which of SDK_PACKAGES those chunks contain. */
   sdkPackages: string[];
+  /** Every npm package those chunks contain. */
+  packages: string[];
 }
 
 /**
@@ -55,14 +57,16 @@ export function staticGraph(metafile: Metafile, repoRoot: string, entryFile: str
     for (const i of out.imports) if (i.kind === 'import-statement' && !i.external) start.push(path.resolve(cwd, i.path));
   }
   const found = new Set<string>();
+  const packages = new Set<string>();
   let bytes = 0;
   for (const file of seen) {
     const out = byOutput.get(file)!;
     bytes += out.bytes;
     for (const input of Object.keys(out.inputs)) {
       const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+      if (pkg) packages.add(pkg);
       if (pkg && (SDK_PACKAGES as readonly string[]).includes(pkg)) found.add(pkg);
     }
   }
-  return { chunks: [...seen].sort(), bytes, ...(handlerChunk ? { handlerChunk } : {}), sdkPackages: [...found].sort() };
+  return { chunks: [...seen].sort(), bytes, ...(handlerChunk ? { handlerChunk } : {}), sdkPackages: [...found].sort(), packages: [...packages].sort() };
 }
