@@ -16,6 +16,13 @@ export const IncidentFormData = z.object({
   /** YYYY-MM-DD: the date picker offers nothing later. */
   today: z.string(),
   reportedAt: z.string(),
+  /**
+   * Shown in a dialog (a message extension's task module): submitted with Action.Submit, which Teams sends back to
+   * the extension as composeExtension/submitAction (dialogs do not carry Action.Execute). Reports only.
+   */
+  dialog: z.boolean().default(false),
+  /** A problem with the whole submission rather than a field (storage unreachable): shown at the top, in place of the count. */
+  notice: z.string().max(300).default(''),
   choices: z.object({
     category: z.array(Choice).min(1),
     strand: z.array(Choice).min(1),
@@ -69,13 +76,14 @@ export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
     d.mode.kind === 'edit'
       ? { verb: 'incident.edit.submit', submissionId: d.mode.submissionId, reference: d.mode.reference, baseVersion: d.mode.baseVersion }
       : { verb: 'incident.submit', submissionId: d.mode.submissionId };
-  return withoutNullValues(
+  if (d.dialog && d.mode.kind !== 'report') throw new Error('only a new report is shown in a dialog');
+  const card = withoutNullValues(
     expandTemplate(template, {
       title: d.mode.kind === 'edit' ? `Edit ${d.mode.reference}` : 'Report an incident',
       intro: editing
         ? 'Change what needs correcting. Every change is kept in the incident\'s history with your name.'
         : 'Four fields and submit. Nothing is shared until you do.',
-      errorSummary: problems === 0 ? '' : problems === 1 ? 'One field needs attention: see below.' : `${problems} fields need attention: see below.`,
+      errorSummary: d.notice || (problems === 0 ? '' : problems === 1 ? 'One field needs attention: see below.' : `${problems} fields need attention: see below.`),
       editing,
       showMore,
       moreTitle: 'More: when, risk, sharing',
@@ -102,4 +110,8 @@ export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
       cancelData: d.mode.kind === 'edit' ? { verb: 'incident.view', reference: d.mode.reference } : {},
     }),
   );
+  if (!d.dialog) return card;
+  // The same form, its one button a submit to the dialog's owner: the submission id is the card instance, as on the card.
+  const [submit] = (card.actions as { title: string; style?: string }[] | undefined) ?? [];
+  return { ...card, actions: [{ type: 'Action.Submit', title: submit?.title ?? 'Submit report', style: 'positive', data: { submissionId: d.mode.submissionId } }] };
 }

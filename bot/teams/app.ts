@@ -16,6 +16,7 @@ import { messageCard } from '../../cards/message';
 import { welcomeCard } from '../../cards/welcome';
 import type { AdaptiveCard } from '../../cards/render';
 import { channelReferences, conversationReferenceOf, scopeOf, tenantOf } from './activity';
+import { extensionFailure, registerExtensions } from './extensions';
 import { runAction, runCommand, type Turn } from './gate';
 
 export { parseCommand } from '../commands';
@@ -123,6 +124,9 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
     });
   }
 
+  // The message extension's commands (compose box, a message's "…" menu, search): through the same gate.
+  registerExtensions(app, ctx, turnOf);
+
   // An invoke no route took (a card action without a known verb, a damaged one, an invoke this bot does not
   // offer): a card for card actions, 400 for the rest. Without this botbuilder answers 501.
   app.activity(ActivityTypes.Invoke, async (context) => {
@@ -151,6 +155,20 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
           })
         : messageCard({ title: 'Something went wrong', text: 'Concordat could not finish that. Please try again; if it keeps happening, tell your administrator.', tone: 'attention' });
     const activity = context.activity;
+    const failed =
+      activity.type === ActivityTypes.Invoke
+        ? extensionFailure(
+            activity.name,
+            error instanceof StoreUnavailableError
+              ? 'Not saved: Concordat cannot reach its storage right now, so nothing was saved. Please try again in a minute.'
+              : 'Something went wrong: Concordat could not finish that. Please try again; if it keeps happening, tell your administrator.',
+          )
+        : undefined;
+    if (failed) {
+      // A message-extension invoke: Teams shows the answer in the dialog or the search list, never a card in the chat.
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: failed });
+      return;
+    }
     if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') {
       // A card button: Teams waits for the invoke response and shows its card in place of the one clicked.
       // Without a response the adapter answers 501 and Teams shows only a generic failure.
