@@ -4,7 +4,7 @@ import type { AppContext } from '../context';
 import { boroughById } from '../domain/borough';
 import { IncidentReference } from '../domain/incident';
 import { decideAccess, GRANT_JUSTIFICATION } from '../domain/incidentAccess';
-import { OperationId, OPERATION_TYPE_LABELS } from '../domain/operation';
+import { OperationId, OPERATION_TYPE_LABELS } from '../operations/model';
 import { auditIncident, stableId } from '../incidents/audit';
 import { REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
 import { categoryLabel, redactedOf } from '../incidents/present';

@@ -124,7 +124,8 @@ export interface ExtensionTurn extends Turn {
 export async function runExtensionFetch(ctx: AppContext, route: ExtensionActionRoute, turn: ExtensionTurn): Promise<ExtensionAnswer> {
   const decision = await judge(ctx, route, turn);
   if (!decision.ok) return { kind: 'message', text: extensionRefusal(route, turn.caller, decision) };
-  return route.fetch(ctx, turn);
+  // A dialog is shown to the person who opened it alone.
+  return route.fetch(ctx, { ...turn, answerSeenBy: 'asker' });
 }
 
 /** A dialog's submission: through the gate again (the dialog may be old), its data bounded by FormData, then the handler. */
@@ -136,7 +137,7 @@ export async function runExtensionSubmit(ctx: AppContext, route: ExtensionAction
     ctx.log.warn('message extension data refused by its schema', { commandId: route.commandId });
     return { kind: 'message', text: 'Concordat could not read that form, so nothing was saved. Please start again.' };
   }
-  return route.submit(ctx, { ...turn, data: parsed.data });
+  return route.submit(ctx, { ...turn, data: parsed.data, answerSeenBy: 'asker' });
 }
 
 /**
@@ -146,7 +147,8 @@ export async function runExtensionSubmit(ctx: AppContext, route: ExtensionAction
 export async function runExtensionQuery(ctx: AppContext, route: ExtensionQueryRoute, turn: ExtensionTurn, text: unknown): Promise<ExtensionResult[]> {
   const decision = await judge(ctx, route, turn);
   if (!decision.ok || typeof text !== 'string' || text.length > 200) return [];
-  return route.query(ctx, { ...turn, text });
+  // A result is for inserting into the conversation: whoever is there will read it.
+  return route.query(ctx, { ...turn, text, answerSeenBy: 'conversation' });
 }
 
 /** Why a message-extension command is refused, as plain text (a dialog message renders no Markdown). */
