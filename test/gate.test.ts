@@ -41,9 +41,11 @@ describe('the declarations', () => {
     }
   });
 
-  it('only help, priorities and asking for access are open to people who are not registered', () => {
+  it('only help, priorities, asking for access and the alert card\'s refresh (where it was posted) are open to people who are not registered', () => {
     const open = ROUTES.filter((r) => r.access.who === 'anyone').map(routeName);
-    expect(open.sort()).toEqual(['action:access.request', 'action:help', 'command:help', 'command:priorities']);
+    expect(open.sort()).toEqual(['action:access.request', 'action:alert.view', 'action:help', 'command:help', 'command:priorities']);
+    // The refresh answers everyone who looks at the channel's card, and only in a channel.
+    expect(ACTION_ROUTES.get('alert.view')?.access.scopes).toEqual(['team']);
   });
 
   it('incidents and report are for personal chats only, as are every form that holds restricted details', () => {

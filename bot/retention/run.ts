@@ -7,6 +7,7 @@ import { applyRetention } from '../incidents/retention';
 import { safeKey, type Keys } from '../store/entityTable';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
+import { forgetTeamsUsersSeenBefore } from '../userViews/repository';
 
 /**
  * The nightly retention run: every table's rows past their stated retention
@@ -31,6 +32,7 @@ export interface RetentionReport {
 }
 
 const REMINDER_DAYS = 90;
+const TEAMS_USER_MONTHS = 13;
 
 export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   const now = ctx.clock();
@@ -39,6 +41,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   const auditCutoff = retentionCutoff(now, r.auditMonths).toISOString();
   const outboxCutoff = retentionCutoff(now, r.outboxMonths).toISOString();
   const partnerCutoff = new Date(now.getTime() - r.partnerRequestDays * 86_400_000).toISOString();
+  const teamsUserCutoff = retentionCutoff(now, TEAMS_USER_MONTHS).toISOString();
   const reminderCutoff = new Date(now.getTime() - REMINDER_DAYS * 86_400_000).toISOString();
   const weekOf = (iso: string) => formatIsoWeek(isoWeekOf(iso.slice(0, 10)));
 
@@ -65,6 +68,8 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   await step('ComplaintIndex', `deleted: happened before ${incidentCutoff}`, async () =>
     deleteAll(ctx.store.complaintIndex, await ctx.store.complaintIndex.query(odata`RowKey lt ${incidentCutoff}`)),
   );
+  // Teams user ids serve only to name who a channel card refreshes for: a member not seen for 13 months needs none.
+  await step('TeamsUsers', `deleted: last seen before ${teamsUserCutoff.slice(0, 10)}`, async () => forgetTeamsUsersSeenBefore(ctx, teamsUserCutoff));
   await step('Warnings', `deleted: raised before ${incidentCutoff}`, async () =>
     deleteAll(ctx.store.warnings, await ctx.store.warnings.query(odata`raisedAt lt ${incidentCutoff}`)),
   );

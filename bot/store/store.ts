@@ -21,6 +21,7 @@ import { incidentPartitionKey } from '../domain/isoWeek';
 import { ReferenceCounter } from '../domain/referenceCounter';
 import { ComplaintIndexEntry, HotspotWarning, warningRowKey } from '../warnings/model';
 import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from '../directory/tables';
+import { USER_VIEW_TABLES } from '../userViews/tables';
 import { AccessRequest, FinderRow } from '../search/model';
 import { finderRowKey } from '../search/rules/keys';
 import { IncidentIndexEntry, IncidentRow, IncidentSubmission, ReportDefaults, historyRowKey, WEEK_MARK_KEY } from '../incidents/model';
@@ -190,6 +191,7 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
       keys: (w) => ({ partitionKey: w.borough, rowKey: warningRowKey(w) }),
       columns: (w) => ({ ruleId: w.ruleId, status: w.status, raisedAt: w.raisedAt }),
     }),
+    teamsUsers: table(USER_VIEW_TABLES.teamsUsers.suffix, USER_VIEW_TABLES.teamsUsers),
     complaintIndex: table('ComplaintIndex', {
       schema: ComplaintIndexEntry,
       // The keyed hash of a household reference: its complaints are one partition read, in time order.

@@ -18,6 +18,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import { channelReferences, conversationReferenceOf, scopeOf, tenantOf } from './activity';
 import { extensionFailure, registerExtensions } from './extensions';
 import { runAction, runCommand, type Turn } from './gate';
+import { rememberTeamsUser } from '../userViews/repository';
 
 export { parseCommand } from '../commands';
 
@@ -97,11 +98,15 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
   app.activity('installationUpdate', async (context) => (context.activity.action === 'remove' ? onUninstall(context) : onInstall(context)));
 
   /** Who asked and where, for the gate. */
-  const turnOf = async (context: TurnContext): Promise<Turn> => ({
-    caller: await callerOf(context),
-    scope: scopeOf(context.activity),
-    conversation: conversationReferenceOf(context.activity, ctx.clock().toISOString()),
-  });
+  const turnOf = async (context: TurnContext): Promise<Turn> => {
+    const caller = await callerOf(context);
+    // A registered member's Teams user id: what a channel card's refresh.userIds names (bot/userViews/).
+    const teamsUserId = context.activity.from?.id;
+    if (caller.member && caller.aadObjectId && teamsUserId) {
+      await rememberTeamsUser(ctx, caller.aadObjectId, teamsUserId).catch((err: Error) => ctx.log.warn('Teams user id not remembered', { error: err.message }));
+    }
+    return { caller, scope: scopeOf(context.activity), conversation: conversationReferenceOf(context.activity, ctx.clock().toISOString()) };
+  };
 
   // Every command and card action goes through the one gate (./gate.ts): declared access and data schema first.
   app.activity('message', async (context) => {
@@ -120,7 +125,12 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
     app.adaptiveCards.actionExecute(route.verb, async (context, _state, data) => {
       const turn = await turnOf(context);
       const email = route.verb === DIRECTORY_VERBS.request ? await emailOf(context) : undefined;
-      return (await runAction(ctx, route, { ...turn, email }, data)) as never;
+      const card = await runAction(ctx, route, { ...turn, email }, data);
+      // Answered here, not by returning the card: teams-ai turns a returned card that carries `refresh` into an
+      // update of the message for everyone (its REPLACE_FOR_ALL), which would show one person's view of a channel
+      // card (an alert's "your organisation acknowledged") to the whole channel. The invoke answer is the caller's.
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: cardInvokeResponse(card) });
+      return card as never;
     });
   }
 
@@ -132,14 +142,9 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
   app.activity(ActivityTypes.Invoke, async (context) => {
     const value =
       context.activity.name === 'adaptiveCard/action'
-        ? {
-            status: 200,
-            body: {
-              statusCode: 200,
-              type: 'application/vnd.microsoft.card.adaptive',
-              value: messageCard({ title: 'That button is out of date', text: 'Concordat did not recognise that action. Type **help** to see what it can do.', tone: 'warning' }),
-            },
-          }
+        ? cardInvokeResponse(
+            messageCard({ title: 'That button is out of date', text: 'Concordat did not recognise that action. Type **help** to see what it can do.', tone: 'warning' }),
+          )
         : { status: 400, body: { error: `Concordat does not handle the invoke "${String(context.activity.name ?? '').slice(0, 60)}"` } };
     await context.sendActivity({ type: ActivityTypes.InvokeResponse, value });
   });
@@ -172,16 +177,18 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
     if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') {
       // A card button: Teams waits for the invoke response and shows its card in place of the one clicked.
       // Without a response the adapter answers 501 and Teams shows only a generic failure.
-      await context.sendActivity({
-        type: ActivityTypes.InvokeResponse,
-        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: withRetryButton(card, activity) } },
-      });
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: cardInvokeResponse(withRetryButton(card, activity)) });
       return;
     }
     await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   });
 
   return app;
+}
+
+/** An Action.Execute answer: the card shown to the person who pressed the button (or whose client refreshed). */
+function cardInvokeResponse(card: AdaptiveCard): { status: number; body: unknown } {
+  return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } };
 }
 
 /**
