@@ -9,7 +9,17 @@ const Choice = z.object({ title: z.string().min(1).max(120), value: z.string().m
 export const IncidentFormData = z.object({
   mode: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('report'), submissionId: z.string().min(8) }),
-    z.object({ kind: z.literal('edit'), submissionId: z.string().min(8), reference: z.string(), baseVersion: z.number().int().min(1), fixedWhere: z.string() }),
+    z.object({
+      kind: z.literal('edit'),
+      submissionId: z.string().min(8),
+      reference: z.string(),
+      baseVersion: z.number().int().min(1),
+      /** What correcting the borough, date or time does to the reference (it stays). */
+      placeNote: z.string(),
+      /** Why the borough, date or time is corrected (edit only: not a report field), and its problem. */
+      correctionReason: z.string().max(1000).default(''),
+      correctionError: z.string().default(''),
+    }),
   ]),
   values: z.record(z.enum(FORM_FIELDS), z.string()),
   errors: z.record(z.enum(FORM_FIELDS), z.string()).default({}),
@@ -66,7 +76,8 @@ export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
   const d = IncidentFormData.parse(input);
   const values = d.values as FormValues;
   const errors: Record<string, string> = Object.fromEntries(FORM_FIELDS.map((f) => [f, (d.errors as FormErrors)[f] ?? '']));
-  const problems = Object.values(errors).filter(Boolean).length;
+  const correction = d.mode.kind === 'edit' ? { value: d.mode.correctionReason, error: d.mode.correctionError } : { value: '', error: '' };
+  const problems = Object.values(errors).filter(Boolean).length + (correction.error ? 1 : 0);
   // Input.Number needs a number; text a client should never send is shown as empty, with its error kept.
   const numbers = Object.fromEntries(COUNT_FIELDS.map((f) => [f, /^\d{1,3}$/.test(values[f].trim()) ? Number(values[f]) : null]));
   const editing = d.mode.kind === 'edit';
@@ -90,9 +101,10 @@ export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
       defaultsLine: defaultsLine(d, values),
       whenNote:
         d.mode.kind === 'edit'
-          ? `${d.mode.fixedWhere}. The borough and time set the reference number, so they cannot be edited.`
+          ? d.mode.placeNote
           : `Reported: ${d.reportedAt} (now). Times are UK time; on the night the clocks go back, 01:00–01:59 is read as the first (BST) hour.`,
       values,
+      correction,
       numbers,
       errors,
       today: d.today,
