@@ -19,6 +19,8 @@ import { sendPersonal, sendToChannels } from './publish';
 import { operationChannels, personalChats, splitReachable } from './recipients';
 import { reminderBatch } from './reminderRows';
 import { loadDirectory, loadOperation, type Directory } from './repository';
+import { outcomesCard, outcomesDueChannelCard, reminderCard } from './views';
+import { keepPrivateNotices } from '../notices/keep';
 
 export interface ReminderRunOptions {
   /** How long a claim holds before another run may take the reminder over. */
@@ -114,8 +116,6 @@ async function enqueueReminder(ctx: AppContext, reminder: Reminder, op: JointOpe
   const batch = reminderBatch(reminder.id);
   const people = reminder.kind === 'outcomes' ? outcomesRecipients(op, dir.members) : reminderRecipients(op);
   const { reachable, unreachable } = splitReachable(people, chats);
-  // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
-  const { outcomesCard, outcomesDueChannelCard, reminderCard } = await import('./views');
 
   if (reminder.kind === 'outcomes') {
     const card = outcomesCard(op, tz, { late });
@@ -123,6 +123,12 @@ async function enqueueReminder(ctx: AppContext, reminder: Reminder, op: JointOpe
   } else {
     const card = reminderCard(op, dir, tz, now, { late, audience: 'personal' });
     await sendPersonal(ctx, batch, reachable.map((r) => ({ ...r, card, summary: `Reminder: ${op.name}` })));
+    // No personal chat (a shared-channel member from a partner tenant cannot have one): the same reminder is kept
+    // for them, to open from the channel card's "My private notices", shown to them alone.
+    await keepPrivateNotices(
+      ctx,
+      unreachable.map((id) => ({ recipient: id, id: `reminder:${reminder.id}`, about: { kind: 'reminder' as const, operationId: op.id }, title: `Reminder: ${op.name}`.slice(0, 200), card })),
+    );
   }
 
   if (unreachable.length > 0) {

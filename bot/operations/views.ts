@@ -3,6 +3,7 @@
  * no names, briefing or linked incidents; the detail view adds them only for
  * a caller the access rules allow, and the briefing only in a private chat.
  */
+import { NOTICE_VERBS } from '../notices/verbs';
 import { randomUUID } from 'node:crypto';
 import { BOROUGHS, boroughById } from '../domain/borough';
 import type { Member } from '../domain/member';
@@ -162,7 +163,7 @@ export function reminderCard(
   if (opts.late) notices.push({ text: LATE_NOTICE, tone: 'warning' });
   if (opts.audience === 'channel') {
     notices.push({
-      text: 'Posted here for participants who have no private chat with Concordat yet: install Concordat for yourself to get reminders privately.',
+      text: 'Posted here for participants who have no private chat with Concordat. If you take part, press My private notices to see your reminder, shown to you alone.',
       tone: 'default',
     });
   }
@@ -177,7 +178,10 @@ export function reminderCard(
     notices,
     facts: publicFacts(op, dir, timeZone, now),
     footer: opts.audience === 'channel' ? CHANNEL_FOOTER(op) : `${op.marking} · for the people taking part; do not forward.`,
-    buttons: opts.audience === 'personal' ? [{ title: 'Open details', verb: 'operation.view', operationId: op.id, version: op.version }] : [],
+    buttons:
+      opts.audience === 'personal'
+        ? [{ title: 'Open details', verb: 'operation.view', operationId: op.id, version: op.version }]
+        : [{ title: 'My private notices', verb: NOTICE_VERBS.list, operationId: op.id, version: op.version }],
   });
 }
 

@@ -4,10 +4,12 @@ import { appendAudit, pruneAuditPartition } from '../audit/log';
 import { retentionCutoff } from '../domain/retention';
 import { formatIsoWeek, isoWeekOf } from '../domain/isoWeek';
 import { applyRetention } from '../incidents/retention';
+import { purgeExpiredNotices } from '../notices/repository';
+import { NOTICE_OPENED_DAYS, NOTICE_UNOPENED_DAYS } from '../notices/rules/retention';
 import { safeKey, type Keys } from '../store/entityTable';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
-import { forgetTeamsUsersSeenBefore } from '../userViews/repository';
+import { messageCard } from '../../cards/message';
 
 /**
  * The nightly retention run: every table's rows past their stated retention
@@ -32,7 +34,6 @@ export interface RetentionReport {
 }
 
 const REMINDER_DAYS = 90;
-const TEAMS_USER_MONTHS = 13;
 
 export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   const now = ctx.clock();
@@ -41,7 +42,6 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   const auditCutoff = retentionCutoff(now, r.auditMonths).toISOString();
   const outboxCutoff = retentionCutoff(now, r.outboxMonths).toISOString();
   const partnerCutoff = new Date(now.getTime() - r.partnerRequestDays * 86_400_000).toISOString();
-  const teamsUserCutoff = retentionCutoff(now, TEAMS_USER_MONTHS).toISOString();
   const reminderCutoff = new Date(now.getTime() - REMINDER_DAYS * 86_400_000).toISOString();
   const weekOf = (iso: string) => formatIsoWeek(isoWeekOf(iso.slice(0, 10)));
 
@@ -68,8 +68,6 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   await step('ComplaintIndex', `deleted: happened before ${incidentCutoff}`, async () =>
     deleteAll(ctx.store.complaintIndex, await ctx.store.complaintIndex.query(odata`RowKey lt ${incidentCutoff}`)),
   );
-  // Teams user ids serve only to name who a channel card refreshes for: a member not seen for 13 months needs none.
-  await step('TeamsUsers', `deleted: last seen before ${teamsUserCutoff.slice(0, 10)}`, async () => forgetTeamsUsersSeenBefore(ctx, teamsUserCutoff));
   await step('Warnings', `deleted: raised before ${incidentCutoff}`, async () =>
     deleteAll(ctx.store.warnings, await ctx.store.warnings.query(odata`raisedAt lt ${incidentCutoff}`)),
   );
@@ -125,6 +123,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   await step('Reminders', `deleted: due before ${reminderCutoff.slice(0, 10)}`, async () =>
     deleteAll(ctx.store.reminders, await ctx.store.reminders.query(odata`PartitionKey lt ${`due-${reminderCutoff.slice(0, 10)}`}`)),
   );
+  await step('PrivateNotices', `deleted: opened ${NOTICE_OPENED_DAYS} days ago, or kept ${NOTICE_UNOPENED_DAYS} days ago`, async () => purgeExpiredNotices(ctx));
   await step('DigestDeliveries', `deleted: weeks before ${weekOf(incidentCutoff)}`, async () =>
     deleteAll(ctx.store.digestDeliveries, await ctx.store.digestDeliveries.query(odata`RowKey lt ${weekOf(incidentCutoff)}`)),
   );
@@ -148,8 +147,6 @@ async function tellAdministrators(ctx: AppContext, report: RetentionReport): Pro
   const day = report.at.slice(0, 10);
   const admins = (await ctx.store.members.listPartition('member')).map((m) => m.value).filter((m) => m.roles.includes('admin'));
   const chats = (await ctx.store.conversations.listPartition('personal')).map((c) => c.value);
-  // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
-  const { messageCard } = await import('../../cards/message');
   const card = messageCard({
     title: 'Retention did not complete',
     text:

@@ -1,6 +1,5 @@
 import { TableClient, TableServiceClient } from '@azure/data-tables';
-import type { TokenCredential } from '@azure/identity';
-import { azureCredential } from './credential';
+import { ManagedIdentityCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { z } from 'zod';
 import { AuditRow, auditRowKeys } from '../audit/model';
 import { ConversationReference } from '../domain/conversation';
@@ -21,7 +20,7 @@ import { incidentPartitionKey } from '../domain/isoWeek';
 import { ReferenceCounter } from '../domain/referenceCounter';
 import { ComplaintIndexEntry, HotspotWarning, warningRowKey } from '../warnings/model';
 import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from '../directory/tables';
-import { USER_VIEW_TABLES } from '../userViews/tables';
+import { NOTICE_TABLES } from '../notices/tables';
 import { AccessRequest, FinderRow } from '../search/model';
 import { finderRowKey } from '../search/rules/keys';
 import { IncidentIndexEntry, IncidentRow, IncidentSubmission, ReportDefaults, historyRowKey, WEEK_MARK_KEY } from '../incidents/model';
@@ -46,6 +45,7 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
     directory: table(DIRECTORY_TABLES.directory.suffix, DIRECTORY_TABLES.directory),
     joinRequests: table(DIRECTORY_TABLES.joinRequests.suffix, DIRECTORY_TABLES.joinRequests),
     accessReviews: table(DIRECTORY_TABLES.accessReviews.suffix, DIRECTORY_TABLES.accessReviews),
+    privateNotices: table(NOTICE_TABLES.privateNotices.suffix, NOTICE_TABLES.privateNotices),
     conversations: table('Conversations', {
       schema: ConversationReference,
       keys: (c) => ({ partitionKey: c.kind, rowKey: safeKey(c.conversationId) }),
@@ -191,7 +191,6 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
       keys: (w) => ({ partitionKey: w.borough, rowKey: warningRowKey(w) }),
       columns: (w) => ({ ruleId: w.ruleId, status: w.status, raisedAt: w.raisedAt }),
     }),
-    teamsUsers: table(USER_VIEW_TABLES.teamsUsers.suffix, USER_VIEW_TABLES.teamsUsers),
     complaintIndex: table('ComplaintIndex', {
       schema: ComplaintIndexEntry,
       // The keyed hash of a household reference: its complaints are one partition read, in time order.
@@ -217,7 +216,7 @@ export function openStore(connection: StorageConnection, prefix: string): Store 
     makeClient = (t) => TableClient.fromConnectionString(connection.connectionString, t, options);
     service = TableServiceClient.fromConnectionString(connection.connectionString, options);
   } else {
-    const credential = connection.credential ?? azureCredential();
+    const credential = connection.credential ?? defaultCredential();
     makeClient = (t) => new TableClient(connection.accountUrl, t, credential);
     service = new TableServiceClient(connection.accountUrl, credential);
   }
@@ -237,4 +236,11 @@ export function openStore(connection: StorageConnection, prefix: string): Store 
       }
     },
   };
+}
+
+function defaultCredential(): TokenCredential {
+  // On Azure a user-assigned identity is named by AZURE_CLIENT_ID; elsewhere fall back to the developer's login.
+  return process.env.AZURE_CLIENT_ID
+    ? new ManagedIdentityCredential({ clientId: process.env.AZURE_CLIENT_ID })
+    : new DefaultAzureCredential();
 }

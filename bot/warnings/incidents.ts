@@ -4,7 +4,6 @@ import type { BoroughId } from '../domain/borough';
 import type { HotspotIncident, HotspotRule } from '../domain/hotspots';
 import type { IncidentCategory } from '../domain/taxonomy';
 import { partitionRange } from '../incidents/repository';
-import { isLive } from '../incidents/model';
 
 /**
  * Incidents of some categories in some boroughs that happened in (since,
@@ -34,8 +33,7 @@ export async function incidentsForDetection(
   const hi = until.getTime();
   const out: HotspotIncident[] = [];
   for (const { value: r } of rows) {
-    // A row being moved away (a corrected borough or week) is counted where it is going, not twice.
-    if (r.kind !== 'incident' || !isLive(r)) continue;
+    if (r.kind !== 'incident') continue;
     const t = Date.parse(r.occurredAt);
     if (t <= lo || t > hi) continue;
     out.push({ reference: r.reference, borough: r.borough, category: r.category, area: r.area, postcodeDistrict: r.postcodeDistrict, occurredAt: r.occurredAt });

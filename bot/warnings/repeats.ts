@@ -21,6 +21,7 @@ import { targetOf } from '../outbox/model';
 import { ConcurrencyError } from '../store/errors';
 import { auditIncident, stableId } from '../incidents/audit';
 import { repeatComplaintCard } from '../../cards/repeatComplaint';
+import { keepPrivateNotices } from '../notices/keep';
 
 /**
  * Repeat complaints and the ASB case-review threshold. A report that carries
@@ -72,6 +73,14 @@ export async function repeatStatus(ctx: AppContext, record: IncidentRecord, orga
 const LEAD_ROLES = new Set<Member['roles'][number]>(['admin', 'coordinator', 'themeLead']);
 
 /**
+ * Who is warned about repeat complaints: leads (admins, coordinators, theme leads) of the reporting organisation,
+ * and of the police. Also re-checked when someone opens a warning kept for them (notices/open.ts).
+ */
+export function receivesRepeatWarning(member: Pick<Member, 'roles' | 'organisationId'>, organisationKind: Organisation['kind'] | undefined, reporterOrganisationId: string): boolean {
+  return member.roles.some((r) => LEAD_ROLES.has(r)) && (member.organisationId === reporterOrganisationId || organisationKind === 'police');
+}
+
+/**
  * After a report (or an edit that set a reference) is stored: indexes it,
  * and when it brings the linked complaints to the threshold or beyond,
  * warns the reporting organisation's leads (its admins, coordinators and
@@ -82,24 +91,23 @@ export async function recordComplaint(
   ctx: AppContext,
   record: IncidentRecord,
   organisations: readonly Organisation[],
-): Promise<{ count: number; notified: number; unreachable: number }> {
+): Promise<{ count: number; notified: number; unreachable: number; kept: number }> {
   const hash = record.restricted.householdReferenceHash;
-  if (!hash) return { count: 0, notified: 0, unreachable: 0 };
+  if (!hash) return { count: 0, notified: 0, unreachable: 0, kept: 0 };
   const partitionKey = (await ctx.store.incidentIndex.get({ partitionKey: record.reference, rowKey: 'i' }))?.value.partitionKey;
   if (!partitionKey) throw new Error(`incident ${record.reference} is not indexed`);
-  // Indexed once (a retry finds it); re-pointed when the incident has since moved partition (a corrected borough or week).
-  await ctx.store.complaintIndex.mutate({ partitionKey: hash, rowKey: `${record.occurredAt}|${record.reference}` }, (current) =>
-    current?.partitionKey === partitionKey ? undefined : { hash, reference: record.reference, occurredAt: record.occurredAt, partitionKey, indexedAt: ctx.clock().toISOString() },
-  );
+  try {
+    await ctx.store.complaintIndex.create({ hash, reference: record.reference, occurredAt: record.occurredAt, partitionKey, indexedAt: ctx.clock().toISOString() });
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err; // indexed by an earlier attempt
+  }
   const qualifying = await qualifyingFor(ctx, record, organisations);
   const count = qualifying.length;
-  if (count < CASE_REVIEW_THRESHOLD) return { count, notified: 0, unreachable: 0 };
+  if (count < CASE_REVIEW_THRESHOLD) return { count, notified: 0, unreachable: 0, kept: 0 };
 
   const kinds = new Map(organisations.map((o) => [o.id, o.kind]));
   const members = (await ctx.store.members.listPartition('member')).map((m) => m.value);
-  const recipients = members.filter(
-    (m) => m.roles.some((r) => LEAD_ROLES.has(r)) && (m.organisationId === record.reporter.organisationId || kinds.get(m.organisationId) === 'police'),
-  );
+  const recipients = members.filter((m) => receivesRepeatWarning(m, kinds.get(m.organisationId), record.reporter.organisationId));
   const chats = await personalChats(ctx);
   const reachable = recipients.flatMap((m) => {
     const chat = chats.get(m.aadObjectId);
@@ -117,13 +125,27 @@ export async function recordComplaint(
     })),
     buttons: [{ title: `View ${record.reference}`, verb: 'incident.view', data: { reference: record.reference } }],
   });
+  const summary = `ASB case review threshold: ${ordinal(count)} complaint in ${CASE_REVIEW_MONTHS} months (${record.reference})`;
   const { added } = await enqueue(
     ctx,
     `repeat-${record.reference}`,
     reachable.map(({ member, chat }) => ({
       id: `repeat:${record.reference}:${member.aadObjectId}`,
       target: targetOf(chat),
-      payload: { card, summary: `ASB case review threshold: ${ordinal(count)} complaint in ${CASE_REVIEW_MONTHS} months (${record.reference})` },
+      payload: { card, summary },
+    })),
+  );
+  // Leads with no personal chat (a shared-channel member from a partner tenant cannot have one): the same card is
+  // kept for them, to open from a channel card, shown to them alone; opening it is audited as a disclosure.
+  const withoutChat = recipients.filter((m) => !chats.has(m.aadObjectId));
+  const kept = await keepPrivateNotices(
+    ctx,
+    withoutChat.map((m) => ({
+      recipient: m.aadObjectId,
+      id: `repeat:${record.reference}`,
+      about: { kind: 'repeatComplaint' as const, reference: record.reference, reporterOrganisationId: record.reporter.organisationId },
+      title: summary,
+      card,
     })),
   );
   // Matching records by the hashed reference and sending their references, dates and organisations to
@@ -139,10 +161,10 @@ export async function recordComplaint(
       at: record.reportedAt,
       id: stableId('combination', 'repeat', record.reference, c.reference),
       recipients: reachable.map(({ member }) => member.aadObjectId),
-      note: `repeat complaints (same household or complainant reference): ${ordinal(count)} in ${CASE_REVIEW_MONTHS} months, triggered by ${record.reference}; matched with ${(c.reference === record.reference ? others : combined.filter((r) => r !== c.reference)).join(', ')}; sent to ${reachable.length} lead(s)`.slice(0, 300),
+      note: `repeat complaints (same household or complainant reference): ${ordinal(count)} in ${CASE_REVIEW_MONTHS} months, triggered by ${record.reference}; matched with ${(c.reference === record.reference ? others : combined.filter((r) => r !== c.reference)).join(', ')}; sent to ${reachable.length} lead(s), kept for ${withoutChat.length} with no personal chat`.slice(0, 300),
     });
   }
   const unreachable = recipients.length - reachable.length;
-  ctx.log.info('repeat complaints at the case review threshold', { reference: record.reference, count, recipients: reachable.length, unreachable, newlyEnqueued: added });
-  return { count, notified: reachable.length, unreachable };
+  ctx.log.info('repeat complaints at the case review threshold', { reference: record.reference, count, recipients: reachable.length, unreachable, newlyEnqueued: added, newlyKept: kept });
+  return { count, notified: reachable.length, unreachable, kept: withoutChat.length };
 }

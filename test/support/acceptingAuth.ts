@@ -17,6 +17,5 @@ export function runtimeWithAcceptingAuth(ctx: AppContext): Runtime {
   const adapter = new TeamsAdapter({});
   const app = createTeamsApp(ctx, adapter);
   const bot = botEndpoint(adapter, app);
-  const transport = createTeamsTransport(adapter, '');
-  return { ctx, bot, transport, teams: async () => ({ endpoint: bot, transport }) };
+  return { ctx, bot, transport: createTeamsTransport(adapter, '') };
 }
