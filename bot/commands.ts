@@ -8,7 +8,7 @@ import { noticeRoutes } from './notices/routes';
 import { operationRoutes } from './operations/routes';
 import { priorityRoutes } from './priorities/routes';
 import type { Scope, Who } from './shared/access';
-import type { ActionRoute, CommandRoute, Route } from './shared/route';
+import type { ActionRoute, CommandRoute, ExtensionRoute, Route } from './shared/route';
 import { searchRoutes } from './search/routes';
 import { warningRoutes } from './warnings/routes';
 
@@ -53,6 +53,12 @@ export const COMMAND_ROUTES: ReadonlyMap<string, CommandRoute> = indexBy(
 export const ACTION_ROUTES: ReadonlyMap<string, ActionRoute> = indexBy(
   ROUTES.filter((r): r is ActionRoute => r.kind === 'action'),
   (r) => r.verb,
+);
+
+/** Message-extension commands by command id: bot/teams/ registers these behind the gate; the manifest lists them. */
+export const EXTENSION_ROUTES: ReadonlyMap<string, ExtensionRoute> = indexBy(
+  ROUTES.filter((r): r is ExtensionRoute => r.kind === 'extension'),
+  (r) => r.commandId,
 );
 
 /** A command as the manifest and the help card see it. */

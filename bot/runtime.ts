@@ -4,24 +4,50 @@ import { openStore } from './store/store';
 import { graphFromConfig } from './graph';
 import type { Transport } from './outbox/transport';
 import { storageQueueWaker } from './outbox/wake';
-import { createTeamsEdge, type TeamsEdge } from './teams/endpoint';
+import type { BotHttpRequest, BotHttpResponse, TeamsEdge } from './teams/endpoint';
 import packageJson from '../package.json';
 
 export const VERSION: string = packageJson.version;
 
 export interface Runtime {
   ctx: AppContext;
-  bot: TeamsEdge['endpoint'];
+  /** The bot endpoint. The Teams layer (teams-ai, botbuilder, every route and card) is loaded on its first call. */
+  bot: (req: BotHttpRequest) => Promise<BotHttpResponse>;
+  /** How the outbox posts to Teams. The Bot Connector is loaded on the first post, so a sender with nothing to send never loads it. */
   transport: Transport;
+  /** Loads and builds the Teams layer now (what the first `bot` call would do). */
+  teams(): Promise<TeamsEdge>;
 }
 
-/** The composition root: config, store, clock and logger wired together once per process. */
+/**
+ * The composition root: config, store, clock and logger wired together once
+ * per process. Nothing heavy is loaded here: every function's instance
+ * builds this, and a timer that only reads tables must not pay for the Teams
+ * SDK (docs/performance.md, `npm run bench -- coldImport`).
+ */
 export function createRuntime(config: Config, log: Logger = consoleLogger, clock: () => Date = () => new Date()): Runtime {
   const store = openStore(config.storage, config.tablePrefix);
   const wake = storageQueueWaker(config.storage, config.tablePrefix, log);
   const ctx: AppContext = { config, store, clock, log, graph: graphFromConfig(config, log), wake };
-  const teams = createTeamsEdge(ctx);
-  return { ctx, bot: teams.endpoint, transport: teams.transport };
+  let edge: Promise<TeamsEdge> | undefined;
+  const teams = () =>
+    (edge ??= import('./teams/endpoint').then((m) => m.createTeamsEdge(ctx)).catch((err: unknown) => {
+      edge = undefined;
+      throw err;
+    }));
+  // The sender needs only the Bot Connector: when this process has not built the Teams layer, it gets an
+  // adapter of its own rather than the whole app (a timer instance sends without loading a single route).
+  let sender: Promise<Transport> | undefined;
+  const connector = () =>
+    (sender ??= (edge ? edge.then((e) => e.transport) : import('./teams/transport').then((m) => m.connectorTransport(config))).catch((err: unknown) => {
+      sender = undefined;
+      throw err;
+    }));
+  const transport: Transport = {
+    post: async (target, payload, signal) => (await connector()).post(target, payload, signal),
+    update: async (target, activityId, payload, signal) => (await connector()).update(target, activityId, payload, signal),
+  };
+  return { ctx, bot: async (req) => (await teams()).endpoint(req), transport, teams };
 }
 
 let current: Promise<Runtime> | undefined;

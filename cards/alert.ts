@@ -2,8 +2,31 @@ import { z } from 'zod';
 import { Alert, Acknowledgement } from '../bot/alerts/model';
 import { boroughById } from '../bot/domain/borough';
 import { expandTemplate, type AdaptiveCard } from './render';
-import { listOf, londonDateTime } from './format';
+import { listOf, londonDateTime, TONE_COLOR } from './format';
 import template from './templates/alert.json';
+
+/**
+ * Whose view this is. Absent: the card as posted to the channel, which is
+ * what everyone sees when Teams does not refresh it for them (a large team,
+ * an older client), so it must be right on its own. Otherwise the view of a
+ * member of an organisation asked to acknowledge (with the button), of one
+ * whose organisation has acknowledged (when), of the raising organisation,
+ * or of anyone else (no button: nothing for them to do).
+ */
+export const AlertViewer = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('asked'), organisationName: z.string() }),
+  z.object({ kind: z.literal('acknowledged'), organisationName: z.string(), at: z.string().datetime() }),
+  z.object({ kind: z.literal('raised'), organisationName: z.string() }),
+  z.object({ kind: z.literal('other') }),
+]);
+export type AlertViewer = z.infer<typeof AlertViewer>;
+
+/** The card's `refresh`: Teams asks the bot for each listed viewer's own view (bot/userViews/rules/audience.ts). */
+export const AlertRefresh = z.object({
+  verb: z.string(),
+  /** Teams user ids ("29:…"), at most 60; absent when nobody is named (an empty list would turn refresh off). */
+  userIds: z.array(z.string().max(200)).min(1).max(60).optional(),
+});
 
 export const AlertCardData = z.object({
   alert: Alert,
@@ -11,6 +34,8 @@ export const AlertCardData = z.object({
   raisedByOrganisation: z.string(),
   acknowledgements: z.array(Acknowledgement.extend({ organisationName: z.string() })),
   awaitingOrganisations: z.array(z.string()),
+  viewer: AlertViewer.optional(),
+  refresh: AlertRefresh.optional(),
 });
 
 const SEVERITY = {
@@ -19,12 +44,29 @@ const SEVERITY = {
   info: { kicker: 'PARTNERSHIP ALERT', style: 'accent', color: 'Accent' },
 } as const;
 
-/** The alert as posted to channels: no personal data (checked when raised), acknowledgement by organisation. */
+/** "21:35", or "Tue 24 Nov 21:35" when it was not the day the alert was raised. */
+function ackTime(at: string, raisedAt: string): string {
+  const when = londonDateTime(at);
+  return londonDateTime(raisedAt).split(' ').slice(0, 3).join(' ') === when.split(' ').slice(0, 3).join(' ') ? when.split(' ').pop()! : when;
+}
+
+function yours(d: z.output<typeof AlertCardData>): { yours: string; yoursColor: string } {
+  const v = d.viewer;
+  if (!v || v.kind === 'other') return { yours: '', yoursColor: TONE_COLOR.default };
+  if (v.kind === 'asked') return { yours: `${v.organisationName} is asked to acknowledge this alert: press Acknowledge once you have read it.`, yoursColor: TONE_COLOR.warning };
+  if (v.kind === 'acknowledged') return { yours: `✔ Your organisation acknowledged at ${ackTime(v.at, d.alert.raisedAt)}.`, yoursColor: TONE_COLOR.good };
+  return { yours: 'Your organisation raised this alert.', yoursColor: TONE_COLOR.default };
+}
+
+/** The alert as posted to channels: no personal data (checked when raised), acknowledgement by organisation, never by person. */
 export function alertCard(input: z.input<typeof AlertCardData>): AdaptiveCard {
   const d = AlertCardData.parse(input);
   const s = SEVERITY[d.alert.severity];
   const total = d.acknowledgements.length + d.awaitingOrganisations.length;
-  return expandTemplate(template, {
+  // The posted card offers the button while anyone is awaited (someone Teams does not refresh for may be one of
+  // them; a press by anyone else is refused with the reason). A viewer's own view offers it only to the asked.
+  const canAcknowledge = d.viewer ? d.viewer.kind === 'asked' : d.awaitingOrganisations.length > 0;
+  const card = expandTemplate(template, {
     ...s,
     alertId: d.alert.id,
     title: d.alert.title,
@@ -33,12 +75,21 @@ export function alertCard(input: z.input<typeof AlertCardData>): AdaptiveCard {
     theme: d.themeName,
     raised: `${londonDateTime(d.alert.raisedAt)} by ${d.raisedByOrganisation}`,
     expires: londonDateTime(d.alert.expiresAt),
+    ...yours(d),
     ackSummary: `Acknowledged by ${d.acknowledgements.length} of ${total} organisations`,
     acknowledged: d.acknowledgements.length
       ? `✔ ${d.acknowledgements.map((a) => `${a.organisationName} (${londonDateTime(a.at).split(' ').pop()})`).join(', ')}`
       : '',
     awaiting: d.awaitingOrganisations.length ? `Awaiting: ${listOf(d.awaitingOrganisations)}` : '',
-    canAcknowledge: d.awaitingOrganisations.length > 0,
+    canAcknowledge,
     marking: `${d.alert.marking} · Shared under the concordat's information-sharing agreement. No personal data.`,
   });
+  if (!d.refresh) return card;
+  return {
+    ...card,
+    refresh: {
+      action: { type: 'Action.Execute', title: 'Refresh', verb: d.refresh.verb, data: { verb: d.refresh.verb, alertId: d.alert.id } },
+      ...(d.refresh.userIds ? { userIds: d.refresh.userIds } : {}),
+    },
+  };
 }

@@ -9,13 +9,30 @@ const Choice = z.object({ title: z.string().min(1).max(120), value: z.string().m
 export const IncidentFormData = z.object({
   mode: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('report'), submissionId: z.string().min(8) }),
-    z.object({ kind: z.literal('edit'), submissionId: z.string().min(8), reference: z.string(), baseVersion: z.number().int().min(1), fixedWhere: z.string() }),
+    z.object({
+      kind: z.literal('edit'),
+      submissionId: z.string().min(8),
+      reference: z.string(),
+      baseVersion: z.number().int().min(1),
+      /** What correcting the borough, date or time does to the reference (it stays). */
+      placeNote: z.string(),
+      /** Why the borough, date or time is corrected (edit only: not a report field), and its problem. */
+      correctionReason: z.string().max(1000).default(''),
+      correctionError: z.string().default(''),
+    }),
   ]),
   values: z.record(z.enum(FORM_FIELDS), z.string()),
   errors: z.record(z.enum(FORM_FIELDS), z.string()).default({}),
   /** YYYY-MM-DD: the date picker offers nothing later. */
   today: z.string(),
   reportedAt: z.string(),
+  /**
+   * Shown in a dialog (a message extension's task module): submitted with Action.Submit, which Teams sends back to
+   * the extension as composeExtension/submitAction (dialogs do not carry Action.Execute). Reports only.
+   */
+  dialog: z.boolean().default(false),
+  /** A problem with the whole submission rather than a field (storage unreachable): shown at the top, in place of the count. */
+  notice: z.string().max(300).default(''),
   choices: z.object({
     category: z.array(Choice).min(1),
     strand: z.array(Choice).min(1),
@@ -59,7 +76,8 @@ export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
   const d = IncidentFormData.parse(input);
   const values = d.values as FormValues;
   const errors: Record<string, string> = Object.fromEntries(FORM_FIELDS.map((f) => [f, (d.errors as FormErrors)[f] ?? '']));
-  const problems = Object.values(errors).filter(Boolean).length;
+  const correction = d.mode.kind === 'edit' ? { value: d.mode.correctionReason, error: d.mode.correctionError } : { value: '', error: '' };
+  const problems = Object.values(errors).filter(Boolean).length + (correction.error ? 1 : 0);
   // Input.Number needs a number; text a client should never send is shown as empty, with its error kept.
   const numbers = Object.fromEntries(COUNT_FIELDS.map((f) => [f, /^\d{1,3}$/.test(values[f].trim()) ? Number(values[f]) : null]));
   const editing = d.mode.kind === 'edit';
@@ -69,22 +87,24 @@ export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
     d.mode.kind === 'edit'
       ? { verb: 'incident.edit.submit', submissionId: d.mode.submissionId, reference: d.mode.reference, baseVersion: d.mode.baseVersion }
       : { verb: 'incident.submit', submissionId: d.mode.submissionId };
-  return withoutNullValues(
+  if (d.dialog && d.mode.kind !== 'report') throw new Error('only a new report is shown in a dialog');
+  const card = withoutNullValues(
     expandTemplate(template, {
       title: d.mode.kind === 'edit' ? `Edit ${d.mode.reference}` : 'Report an incident',
       intro: editing
         ? 'Change what needs correcting. Every change is kept in the incident\'s history with your name.'
         : 'Four fields and submit. Nothing is shared until you do.',
-      errorSummary: problems === 0 ? '' : problems === 1 ? 'One field needs attention: see below.' : `${problems} fields need attention: see below.`,
+      errorSummary: d.notice || (problems === 0 ? '' : problems === 1 ? 'One field needs attention: see below.' : `${problems} fields need attention: see below.`),
       editing,
       showMore,
       moreTitle: 'More: when, risk, sharing',
       defaultsLine: defaultsLine(d, values),
       whenNote:
         d.mode.kind === 'edit'
-          ? `${d.mode.fixedWhere}. The borough and time set the reference number, so they cannot be edited.`
+          ? d.mode.placeNote
           : `Reported: ${d.reportedAt} (now). Times are UK time; on the night the clocks go back, 01:00–01:59 is read as the first (BST) hour.`,
       values,
+      correction,
       numbers,
       errors,
       today: d.today,
@@ -102,4 +122,8 @@ export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
       cancelData: d.mode.kind === 'edit' ? { verb: 'incident.view', reference: d.mode.reference } : {},
     }),
   );
+  if (!d.dialog) return card;
+  // The same form, its one button a submit to the dialog's owner: the submission id is the card instance, as on the card.
+  const [submit] = (card.actions as { title: string; style?: string }[] | undefined) ?? [];
+  return { ...card, actions: [{ type: 'Action.Submit', title: submit?.title ?? 'Submit report', style: 'positive', data: { submissionId: d.mode.submissionId } }] };
 }

@@ -1,6 +1,6 @@
 import { app } from '@azure/functions';
 import { ConfigError, loadConfig } from '../bot/config';
-import { runtimeFromEnv } from '../bot/runtime';
+import { createRuntime, runtimeFromEnv } from '../bot/runtime';
 import { wakeQueueName } from '../bot/outbox/wake';
 import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, TIMER_FUNCTIONS } from './registry';
 
@@ -35,4 +35,19 @@ for (const fn of QUEUE_FUNCTIONS) {
     connection: 'AzureWebJobsStorage',
     handler: async (message, context) => fn.handler(message, context, await runtimeFromEnv()),
   });
+}
+
+/**
+ * Loads one function's code and builds what its first invocation builds (the
+ * Teams layer, for `messages`), without invoking it or touching storage.
+ * Nothing in the host calls this: functions load lazily on first invocation.
+ * The cold-start bench (scripts/bench/coldImport.ts) calls it in a fresh
+ * process to time "entry loaded and this function ready" per function.
+ */
+export async function warm(name: string): Promise<void> {
+  const fn = [...HTTP_FUNCTIONS, ...TIMER_FUNCTIONS, ...QUEUE_FUNCTIONS].find((f) => f.name === name);
+  if (!fn) throw new Error(`no function named ${name}`);
+  const runtime = createRuntime(config);
+  await fn.handler.load();
+  if ('prepare' in fn && fn.prepare) await fn.prepare(runtime);
 }

@@ -1,13 +1,25 @@
 /**
  * Bundles the Function App entry point (functions/index.ts) and everything it
- * imports, node_modules included, into one CommonJS file for Node 22 (what Azure runs):
+ * imports, node_modules included, for Node 22 (what Azure runs):
  *
- *   npm run build:bundle        # -> dist-bundle/functions/index.js (+ index.js.map)
+ *   npm run build:bundle   # -> dist-bundle/functions/index.mjs + chunks/*.mjs (+ .map files)
  *
- * One file instead of ~2,000 modules spread over node_modules: the
- * deployment package needs no `npm ci`, and the Functions host's first
- * `require` of the app resolves and reads one file instead of thousands
- * (`npm run bench:cold` measures it against the tsc build).
+ * An ES module entry with code splitting: every `import()` in the source (one
+ * per function in functions/registry.ts, the Teams layer in bot/runtime.ts,
+ * card builders in the timers' use cases) becomes a chunk of its own, loaded
+ * when first needed. The host loads the entry in every instance, so the entry
+ * holds only what registering the functions and opening the store need: an
+ * instance woken for a timer never reads, compiles or runs the Teams SDK,
+ * Graph or the card templating (`npm run bench -- coldImport` measures each
+ * function against a bare @azure/functions app). One CommonJS file, as
+ * before, cost every function the 9.5 MiB of all of them.
+ *
+ * The deployment needs no `npm ci`: the output folder is the whole app. The
+ * Functions Node.js worker loads an `.mjs` "main" with `import()`.
+ *
+ * ES module output for CommonJS dependencies: the banner gives each chunk
+ * `require` (bundled CommonJS code calls it for Node built-ins), `__filename`
+ * and `__dirname` (some dependencies read them), as a CommonJS bundle had.
  *
  * Kept out of the bundle:
  * - `@azure/functions-core`: not an npm package but a module the Node.js
@@ -22,11 +34,11 @@
  * Anything else left unresolved fails the build, so the bundle never needs
  * node_modules at run time.
  *
- * The source map is written beside the bundle (`sourcemap: 'external'`, no
- * `sourceMappingURL` comment) for symbolicating stack traces offline; it is
- * not shipped (it is three times the bundle's size).
+ * Source maps are written beside the chunks (`sourcemap: 'external'`, no
+ * `sourceMappingURL` comment) for symbolicating stack traces offline; they are
+ * not shipped (three times the code's size).
  */
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -55,10 +67,22 @@ export interface BuildBundleOptions {
   minify?: boolean;
 }
 
+/** Gives each ES module chunk what bundled CommonJS code expects of a CommonJS module. */
+export const ESM_BANNER = [
+  "import { createRequire as __concordatRequire } from 'node:module';",
+  "import { fileURLToPath as __concordatPath } from 'node:url';",
+  "import { dirname as __concordatDirname } from 'node:path';",
+  'const require = __concordatRequire(import.meta.url);',
+  'const __filename = __concordatPath(import.meta.url);',
+  'const __dirname = __concordatDirname(__filename);',
+].join('\n');
+
 export interface BuildBundleResult {
-  /** The bundle: <outDir>/functions/index.js for the default entry. */
+  /** The entry: <outDir>/functions/index.mjs for the default entry. */
   outFile: string;
-  mapFile: string;
+  /** Every file to deploy (the entry and its chunks), absolute paths, source maps excluded. */
+  files: string[];
+  /** Bytes of `files`. */
   bytes: number;
   mapBytes: number;
   /** Source files that went into the bundle. */
@@ -66,6 +90,8 @@ export interface BuildBundleResult {
   /** Modules the bundle still `require`s at run time (Node built-ins left out). */
   externals: string[];
   warnings: string[];
+  /** esbuild's account of the build: which source went into which chunk, and how chunks import each other. */
+  metafile: Metafile;
 }
 
 const BUILTINS = new Set(builtinModules);
@@ -78,17 +104,22 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
   const repoRoot = options.repoRoot ?? REPO_ROOT;
   const entry = options.entry ?? 'functions/index.ts';
   const outDir = options.outDir ?? path.join(repoRoot, 'dist-bundle');
-  const outFile = path.join(outDir, entry.replace(/\.[cm]?tsx?$/, '.js'));
+  const outFile = path.join(outDir, entry.replace(/\.[cm]?tsx?$/, '.mjs'));
 
   rmSync(outDir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: repoRoot,
-    entryPoints: [path.join(repoRoot, entry)],
-    outfile: outFile,
+    entryPoints: { [entry.replace(/\.[cm]?tsx?$/, '')]: path.join(repoRoot, entry) },
+    outdir: outDir,
+    outbase: '.',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'functions/chunks/[name]-[hash]',
     bundle: true,
+    splitting: true,
     platform: 'node',
-    target: 'node22',
-    format: 'cjs',
+    target: 'node20',
+    format: 'esm',
+    banner: { js: ESM_BANNER },
     minify: options.minify ?? true,
     keepNames: true,
     sourcemap: 'external',
@@ -97,9 +128,10 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
     logLevel: 'silent',
   });
 
-  const output = Object.entries(result.metafile.outputs).find(([file]) => path.resolve(repoRoot, file) === outFile);
-  if (!output) throw new BundleBuildError(`esbuild wrote no ${path.relative(repoRoot, outFile)}`);
-  const externals = externalImports(output[1]);
+  const outputs = Object.entries(result.metafile.outputs).map(([file, out]) => ({ file: path.resolve(repoRoot, file), out }));
+  if (!outputs.some((o) => o.file === outFile)) throw new BundleBuildError(`esbuild wrote no ${path.relative(repoRoot, outFile)}`);
+  const code = outputs.filter((o) => !o.file.endsWith('.map'));
+  const externals = [...new Set(code.flatMap((o) => externalImports(o.out)))].sort();
   const allowed = new Set<string>([...HOST_PROVIDED, ...OPTIONAL_REQUIRES]);
   const unexpected = externals.filter((specifier) => !allowed.has(specifier));
   if (unexpected.length > 0) {
@@ -108,21 +140,20 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
         '(a dynamic require esbuild cannot follow?): bundle it, or list it in build-bundle.ts with the reason',
     );
   }
-  const mapFile = `${outFile}.map`;
   return {
     outFile,
-    mapFile,
-    bytes: statSync(outFile).size,
-    mapBytes: statSync(mapFile).size,
+    files: code.map((o) => o.file).sort(),
+    bytes: code.reduce((n, o) => n + o.out.bytes, 0),
+    mapBytes: outputs.filter((o) => o.file.endsWith('.map')).reduce((n, o) => n + o.out.bytes, 0),
     inputs: Object.keys(result.metafile.inputs).length,
     externals,
     warnings: result.warnings.map((w) => `${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.text}`),
+    metafile: result.metafile,
   };
 }
 
 function externalImports(output: Metafile['outputs'][string]): string[] {
-  const specifiers = output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path);
-  return [...new Set(specifiers)].sort();
+  return output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path);
 }
 
 if (require.main === module) {
@@ -131,7 +162,7 @@ if (require.main === module) {
       for (const w of r.warnings) console.warn(`warning: ${w}`);
       const rel = path.relative(process.cwd(), r.outFile);
       console.log(
-        `${rel}: ${(r.bytes / 1024 / 1024).toFixed(2)} MiB from ${r.inputs} source files ` +
+        `${rel} and ${r.files.length - 1} chunks: ${(r.bytes / 1024 / 1024).toFixed(2)} MiB from ${r.inputs} source files ` +
           `(map ${(r.mapBytes / 1024 / 1024).toFixed(1)} MiB, not shipped); ` +
           `left to run time: ${r.externals.join(', ') || 'nothing'}`,
       );

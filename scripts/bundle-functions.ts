@@ -5,17 +5,18 @@
  *   az functionapp deployment source config-zip -g <rg> -n <function app> --src .deployment/functions.zip
  *
  * Default (bundled): host.json, a package.json without dependencies and
- * `dist/functions/index.js`, the esbuild bundle of functions/index.ts with
- * every dependency inside (scripts/build-bundle.ts, built here). Nothing to
- * install: one file instead of dist/ plus ~24,000 files of node_modules.
+ * `dist/functions/index.mjs` with its chunks in `dist/functions/chunks/`,
+ * the esbuild bundle of functions/index.ts with every dependency inside
+ * (scripts/build-bundle.ts, built here). Nothing to install: about a hundred
+ * files instead of dist/ plus ~24,000 files of node_modules.
  *
  * `--unbundled`: host.json, package.json, package-lock.json and the tsc
  * build dist/ (run `npm run build` first), plus the production dependencies
  * (npm ci --omit=dev in a staging folder, so the working tree's node_modules
  * is left alone).
  *
- * Either way the zip's package.json "main" is dist/functions/index.js, the
- * file the Functions host loads.
+ * The zip's package.json "main" is the file the Functions host loads:
+ * dist/functions/index.mjs bundled, dist/functions/index.js unbundled.
  *
  * The Flex Consumption plan takes the package through "one deploy"
  * (/api/publish), which `az functionapp deployment source config-zip` and
@@ -121,7 +122,10 @@ interface PackageJson {
   engines?: Record<string, string>;
 }
 
-/** The bundled package: host.json, a dependency-free package.json, the bundle at "main". */
+/** Where the bundled package's entry goes, and its "main". */
+export const BUNDLE_MAIN = 'dist/functions/index.mjs';
+
+/** The bundled package: host.json, a dependency-free package.json, the bundle (entry at "main", chunks beside it). */
 async function zipBundled(
   repoRoot: string,
   outDir: string,
@@ -130,7 +134,8 @@ async function zipBundled(
   const entry = 'functions/index.ts';
   if (!existsSync(path.join(repoRoot, entry))) throw new BundleError(`${entry} (the entry point to bundle) is missing`);
   if (pkg.main !== 'dist/functions/index.js') {
-    throw new BundleError(`package.json "main" is ${pkg.main}; the bundle is built as dist/functions/index.js`);
+    // The bundle is built from the entry the tsc build compiles to "main": a different "main" means a different app.
+    throw new BundleError(`package.json "main" is ${pkg.main}; the Function App's entry is functions/index.ts, built as dist/functions/index.js`);
   }
   if (!existsSync(path.join(repoRoot, 'host.json'))) throw new BundleError('host.json is missing at the repository root');
 
@@ -138,13 +143,19 @@ async function zipBundled(
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   cpSync(path.join(repoRoot, 'host.json'), path.join(staging, 'host.json'));
-  // No dependencies: everything is in the bundle, and nothing may be installed next to it.
-  const deployed = { name: pkg.name, version: pkg.version, private: true, type: pkg.type, main: pkg.main, engines: pkg.engines };
+  // No dependencies: everything is in the bundle, and nothing may be installed next to it. "main" is the
+  // bundle's ES module entry, which the worker loads with import(); its chunks sit beside it.
+  const deployed = { name: pkg.name, version: pkg.version, private: true, type: pkg.type, main: BUNDLE_MAIN, engines: pkg.engines };
   writeFileSync(path.join(staging, 'package.json'), `${JSON.stringify(deployed, null, 2)}\n`);
-  // Built outside staging: the source map stays in .deployment/, out of the zip.
-  const built = await buildBundle({ repoRoot, entry, outDir: path.join(outDir, 'bundle') });
-  mkdirSync(path.join(staging, 'dist', 'functions'), { recursive: true });
-  cpSync(built.outFile, path.join(staging, pkg.main));
+  // Built outside staging: the source maps stay in .deployment/, out of the zip.
+  const bundleDir = path.join(outDir, 'bundle');
+  const built = await buildBundle({ repoRoot, entry, outDir: bundleDir });
+  for (const file of built.files) {
+    const to = path.join(staging, 'dist', path.relative(bundleDir, file));
+    mkdirSync(path.dirname(to), { recursive: true });
+    cpSync(file, to);
+  }
+  if (!existsSync(path.join(staging, BUNDLE_MAIN))) throw new BundleError(`the bundle's entry is not at ${BUNDLE_MAIN}`);
   return writeZip(staging, outDir);
 }
 

@@ -73,6 +73,8 @@ export async function startDevHost(opts: DevHostOptions): Promise<DevHost> {
     const { applied } = await applyDemoPartnershipIfEmpty(runtime.ctx);
     print(`Store        ${applied ? 'demo partnership applied (env/partnership.demo.json)' : 'already has a directory (kept)'}`);
 
+    // The Teams layer loads on the first bot call (bot/runtime.ts); here it loads before the first person speaks.
+    await runtime.teams();
     const host = await startLocalHost(runtime, { host: config.host, port: config.port });
     stops.push(host.close);
     print(`Bot          ${host.url}/api/messages   health: ${host.url}/api/health`);

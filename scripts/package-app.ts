@@ -12,6 +12,9 @@
  * 3. generates the bot's `commandLists`, one list per scope, from
  *    bot/commands.ts, so the manifest cannot advertise a command the bot
  *    does not answer;
+ *    The message extension's commands (`composeExtensions[0].commands`) are
+ *    generated the same way, from the extension routes, for the bot named by
+ *    the template's composeExtensions entry;
  * 4. validates the result against the Teams manifest schema v1.29 (offline);
  * 5. writes appPackage/build/manifest.<env>.json and
  *    appPackage/build/appPackage.<env>.zip (manifest.json, color.png and
@@ -20,7 +23,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { COMMANDS, Scope, type CommandSpec } from '../bot/commands';
+import { COMMANDS, EXTENSION_ROUTES, Scope, type CommandSpec } from '../bot/commands';
+import type { ExtensionRoute } from '../bot/shared/route';
 import { validateTeamsManifest } from '../test/support/schemas';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -45,10 +49,23 @@ export interface CommandList {
   commands: { title: string; description: string }[];
 }
 
+/** One message-extension command as the manifest (v1.29 composeExtensions[].commands[]) spells it. */
+export interface ManifestExtensionCommand {
+  id: string;
+  type: 'action' | 'query';
+  title: string;
+  description: string;
+  context: string[];
+  fetchTask?: boolean;
+  initialRun?: boolean;
+  parameters?: { name: string; title: string; description: string; inputType: 'text' }[];
+}
+
 export interface TeamsManifest {
   version: string;
   id: string;
   bots?: { botId: string; scopes: string[]; commandLists?: CommandList[] }[];
+  composeExtensions?: { botId?: string; commands?: ManifestExtensionCommand[]; [key: string]: unknown }[];
   icons: { color: string; outline: string };
   [key: string]: unknown;
 }
@@ -163,6 +180,30 @@ export function commandListsFrom(commands: readonly CommandSpec[], botScopes: re
   return lists;
 }
 
+/** Teams lists at most 10 commands in a message extension. */
+export const MAX_EXTENSION_COMMANDS = 10;
+
+/**
+ * The message extension's commands from its routes: an action command fetches its dialog from the bot (the form is
+ * the bot's card, not static parameters); a search command has its one text parameter and runs only once typed into.
+ */
+export function extensionCommandsFrom(routes: readonly ExtensionRoute[]): ManifestExtensionCommand[] {
+  if (routes.length > MAX_EXTENSION_COMMANDS) throw new PackageError([`${routes.length} message extension commands; Teams allows at most ${MAX_EXTENSION_COMMANDS}`]);
+  return routes.map((r) =>
+    r.type === 'action'
+      ? { id: r.commandId, type: 'action', title: r.title, description: r.description, context: [...r.contexts], fetchTask: true }
+      : {
+          id: r.commandId,
+          type: 'query',
+          title: r.title,
+          description: r.description,
+          context: ['compose', 'commandBox'],
+          initialRun: false,
+          parameters: [{ name: r.parameter.name, title: r.parameter.title, description: r.parameter.description, inputType: 'text' }],
+        },
+  );
+}
+
 /** Builds manifest.<env>.json and appPackage.<env>.zip; returns the manifest and the paths written. */
 export async function buildAppPackage(options: BuildOptions): Promise<BuildResult> {
   const repoRoot = options.repoRoot ?? REPO_ROOT;
@@ -192,6 +233,14 @@ export async function buildAppPackage(options: BuildOptions): Promise<BuildResul
     throw new PackageError(['manifest/manifest.json must not list commands: they are generated from bot/commands.ts']);
   }
   bot.commandLists = commandListsFrom(COMMANDS, bot.scopes);
+  const extension = manifest.composeExtensions?.[0];
+  if (extension) {
+    if (extension.commands !== undefined) {
+      throw new PackageError(['manifest/manifest.json must not list message extension commands: they are generated from the extension routes']);
+    }
+    if (extension.botId !== bot.botId) throw new PackageError(['the message extension must be served by the bot itself: composeExtensions[0].botId must be ${{BOT_ID}}']);
+    extension.commands = extensionCommandsFrom([...EXTENSION_ROUTES.values()]);
+  }
 
   if (options.validate ?? true) {
     const errors = validateTeamsManifest(manifest);
@@ -244,6 +293,7 @@ async function main(): Promise<void> {
   const lists = result.manifest.bots?.[0]?.commandLists ?? [];
   console.log(`Teams app package for "${env}", version ${result.manifest.version}, app id ${result.manifest.id}`);
   console.log(`  commands: ${lists.map((l) => `${l.scopes.join('+')}=${l.commands.length}`).join(', ')}`);
+  console.log(`  message extension: ${(result.manifest.composeExtensions?.[0]?.commands ?? []).map((c) => c.id).join(', ') || 'none'}`);
   console.log(`  ${path.relative(process.cwd(), result.manifestPath)}`);
   console.log(`  ${path.relative(process.cwd(), result.zipPath)}`);
 }

@@ -71,6 +71,7 @@ describe('production mode', () => {
     const config: Config = { ...loaded, storage: { connectionString } };
     expect(config.mode).toBe('production');
     runtime = createRuntime(config, logger);
+    await runtime.teams(); // loaded in set-up, as a warm host has it (bot/runtime.ts loads it on the first bot call)
     await applyDemoPartnershipIfEmpty(runtime.ctx);
     connector = await startFakeConnector();
     host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false });
@@ -148,10 +149,23 @@ describe('production mode', () => {
     });
     expect(theirInvoke.text).not.toContain('Report an incident'); // no card handed out
     expect(theirInvoke.status).toBe(403);
+    // The message extension too: no report dialog, no search results.
+    for (const [name, value] of [
+      ['composeExtension/fetchTask', { commandId: 'reportIncident', commandContext: 'compose' }],
+      ['composeExtension/query', { commandId: 'findByReference', parameters: [{ name: 'reference', value: 'STO-2026-000001' }] }],
+    ] as const) {
+      const theirExtension = await post(accepting.url, {
+        ...activityFrom(connector.serviceUrl, PRIYA, personalChat(PRIYA), { type: 'invoke', name, value }),
+        conversation: { id: 'a:x', conversationType: 'personal', tenantId: OTHER_TENANT },
+        channelData: { tenant: { id: OTHER_TENANT } },
+      });
+      expect(theirExtension.status).toBe(403);
+      expect(theirExtension.text).not.toMatch(/Report an incident|composeExtension|task/);
+    }
     await new Promise((r) => setTimeout(r, 200));
     expect(connector.sent.length).toBe(sentBefore);
     expect(await conversations()).toBe(before);
-    expect(logs.filter((l) => l.msg === 'activity from a tenant the directory does not list refused')).toHaveLength(3);
+    expect(logs.filter((l) => l.msg === 'activity from a tenant the directory does not list refused')).toHaveLength(5);
   });
 
   it('serves a partner tenant the directory lists: Kwame, in City West Housing Trust\'s own tenant, is a member there', async () => {

@@ -3,18 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, TIMER_FUNCTIONS } from '../functions/registry';
-import { buildBundle, HOST_PROVIDED, OPTIONAL_REQUIRES } from '../scripts/build-bundle';
+import { buildBundle, REPO_ROOT, HOST_PROVIDED, OPTIONAL_REQUIRES, type BuildBundleResult } from '../scripts/build-bundle';
+import { staticGraph } from '../scripts/bench/support/moduleGraph';
 import { loadEntry } from '../scripts/bench/support/functionsHost';
 
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'concordat-build-'));
+let built0: BuildBundleResult | undefined;
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('the esbuild bundle of the Function App', () => {
   it('is one self-contained file that registers every function of the registry with the host', { timeout: 60_000 }, async () => {
     const built = await buildBundle({ outDir });
-    expect(built.outFile).toBe(path.join(outDir, 'functions', 'index.js'));
+    expect(built.outFile).toBe(path.join(outDir, 'functions', 'index.mjs'));
     // Sanity, not a budget: megabytes of dependencies, nowhere near the 200 MiB of node_modules.
     expect(built.bytes).toBeGreaterThan(1024 * 1024);
+    built0 = built;
     expect(built.bytes).toBeLessThan(40 * 1024 * 1024);
     // Only the worker's own module and try/catch-guarded optional add-ons are left to run time.
     const allowed: string[] = [...HOST_PROVIDED, ...OPTIONAL_REQUIRES];
@@ -48,16 +51,42 @@ describe('the esbuild bundle of the Function App', () => {
   });
 
   it('refuses to load in local (unauthenticated) mode, or with no mode at all: local mode is for the dev host and tests', { timeout: 60_000 }, () => {
-    const entry = path.join(outDir, 'functions', 'index.js');
+    const entry = path.join(outDir, 'functions', 'index.mjs');
     const base = { PATH: process.env.PATH ?? '' };
     expect(() => loadEntry(entry, { env: { ...base, CONCORDAT_MODE: 'local' } })).toThrow(/CONCORDAT_MODE=local is for the development host/);
     expect(() => loadEntry(entry, { env: base })).toThrow(/set CONCORDAT_MODE=production/);
   });
 
   it('refuses to load in production mode without credentials, as the tsc build does', { timeout: 60_000 }, () => {
-    const entry = path.join(outDir, 'functions', 'index.js');
+    const entry = path.join(outDir, 'functions', 'index.mjs');
     expect(() => loadEntry(entry, { env: { PATH: process.env.PATH ?? '', CONCORDAT_MODE: 'production' } })).toThrow(
       /Concordat cannot start:[\s\S]*production mode needs MicrosoftAppId/,
     );
   });
+
+  it('loads only what a function needs: no timer pulls in the Teams SDK, botbuilder, Graph, identity or the card templating', { timeout: 60_000 }, async () => {
+    const built = built0 ?? (await buildBundle({ outDir }));
+    // What the host loads in every instance: the entry and the chunks it imports statically.
+    const entry = staticGraph(built.metafile, REPO_ROOT, built.outFile);
+    expect(entry.sdkPackages).toEqual([]);
+    // Each timer's handler module is a chunk of its own, loaded on its first invocation; with everything it
+    // imports statically it must stay clear of the Teams layer. Whatever it posts, it builds through `import()`
+    // when there is something to post (the sender loads the Bot Connector on its first send).
+    for (const timer of TIMER_FUNCTIONS) {
+      const graph = staticGraph(built.metafile, REPO_ROOT, built.outFile, `functions/${timer.name}.ts`);
+      expect({ timer: timer.name, chunk: graph.handlerChunk !== undefined }).toEqual({ timer: timer.name, chunk: true });
+      expect({ timer: timer.name, sdk: graph.sdkPackages }).toEqual({ timer: timer.name, sdk: [] });
+    }
+    // The queue-triggered sender too: `outboxWake` lives in functions/outbox.ts.
+    expect(staticGraph(built.metafile, REPO_ROOT, built.outFile, 'functions/outbox.ts').sdkPackages).toEqual([]);
+    // `messages` loads the Teams layer (its chunk is reached through `import()` in bot/runtime.ts), but not
+    // teams-ai's AI layer, which Concordat does not use: no language model client, no tokenizer.
+    const teams = staticGraph(built.metafile, REPO_ROOT, built.outFile, 'bot/teams/endpoint.ts');
+    expect(teams.packages).toContain('@microsoft/teams-ai');
+    expect(teams.packages.filter((p) => ['openai', 'gpt-tokenizer'].includes(p))).toEqual([]);
+    // And the Teams layer is really in the bundle, behind `import()`: the check above is not vacuous.
+    const everything = Object.keys(built.metafile.inputs).join('\n');
+    for (const pkg of ['@microsoft/teams-ai', 'botbuilder', 'adaptivecards-templating']) expect(everything).toContain(`node_modules/${pkg}/`);
+  });
 });
+

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundleFunctions } from '../scripts/bundle-functions';
@@ -48,11 +49,11 @@ describe('bundleFunctions --unbundled (Function App deployment zip from the tsc 
 describe('bundleFunctions (Function App deployment zip from the esbuild bundle, the default)', () => {
   function fakeSources(repo: string): void {
     mkdirSync(path.join(repo, 'functions'), { recursive: true });
-    writeFileSync(path.join(repo, 'functions', 'index.ts'), "import { answer } from './answer';\nexports.answer = answer;\n");
+    writeFileSync(path.join(repo, 'functions', 'index.ts'), "export async function answer(): Promise<number> {\n  return (await import('./answer')).answer;\n}\n");
     writeFileSync(path.join(repo, 'functions', 'answer.ts'), 'export const answer: number = 42;\n');
   }
 
-  it('zips host.json, a package.json without dependencies and the one-file bundle at "main"', async () => {
+  it('zips host.json, a package.json without dependencies and the bundle: its entry at "main", its chunks beside it', async () => {
     const repo = fakeRepo(false);
     writeFileSync(
       path.join(repo, 'package.json'),
@@ -65,15 +66,22 @@ describe('bundleFunctions (Function App deployment zip from the esbuild bundle, 
       .filter((f) => !f.dir)
       .map((f) => f.name)
       .sort();
-    expect(names).toEqual(['dist/functions/index.js', 'host.json', 'package.json']);
+    // The lazily imported module is a chunk of its own (with esbuild's shared helpers); no source maps in the zip.
+    const chunks = names.filter((n) => n.startsWith('dist/functions/chunks/'));
+    expect(names.filter((n) => !chunks.includes(n))).toEqual(['dist/functions/index.mjs', 'host.json', 'package.json']);
+    expect(chunks).toContainEqual(expect.stringMatching(/^dist\/functions\/chunks\/answer-\w+\.mjs$/));
+    for (const chunk of chunks) expect(chunk).toMatch(/\.mjs$/);
     const pkg = JSON.parse(await zip.file('package.json')!.async('string')) as Record<string, unknown>;
-    expect(pkg).toMatchObject({ name: 'x', version: '1.2.3', main: 'dist/functions/index.js' });
+    expect(pkg).toMatchObject({ name: 'x', version: '1.2.3', main: 'dist/functions/index.mjs' });
     expect(pkg).not.toHaveProperty('dependencies');
-    // The bundle carries its imports: it runs with nothing beside it.
-    const code = await zip.file('dist/functions/index.js')!.async('string');
-    const mod = { exports: {} as Record<string, unknown> };
-    new Function('module', 'exports', 'require', code)(mod, mod.exports, require);
-    expect(mod.exports.answer).toBe(42);
+    // The bundle carries its imports: unzipped with nothing beside it, it runs, and its chunk loads when asked for.
+    const unzipped = path.join(repo, 'unzipped');
+    for (const name of names) {
+      mkdirSync(path.dirname(path.join(unzipped, name)), { recursive: true });
+      writeFileSync(path.join(unzipped, name), await zip.file(name)!.async('nodebuffer'));
+    }
+    const mod = (await import(pathToFileURL(path.join(unzipped, 'dist/functions/index.mjs')).href)) as { answer(): Promise<number> };
+    expect(await mod.answer()).toBe(42);
   });
 
   it('refuses a package.json whose "main" is not where the bundle goes', async () => {

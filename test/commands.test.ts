@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_ROUTES, COMMAND_ROUTES, COMMANDS, parseCommand, ROUTES } from '../bot/commands';
+import { ACTION_ROUTES, COMMAND_ROUTES, COMMANDS, EXTENSION_ROUTES, parseCommand, ROUTES } from '../bot/commands';
 
 describe('commands', () => {
-  it('every route is declared once, commands by title and card actions by verb', () => {
-    expect(COMMAND_ROUTES.size + ACTION_ROUTES.size).toBe(ROUTES.length);
+  it('every route is declared once, commands by title, card actions by verb and message-extension commands by id', () => {
+    expect(COMMAND_ROUTES.size + ACTION_ROUTES.size + EXTENSION_ROUTES.size).toBe(ROUTES.length);
     expect(COMMANDS.map((c) => c.title).sort()).toEqual([...COMMAND_ROUTES.keys()].sort());
   });
 

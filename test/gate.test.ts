@@ -16,7 +16,7 @@ import type { Member } from '../bot/domain/member';
 import type { Organisation } from '../bot/domain/organisation';
 import { DEMO_MEMBERS, DEMO_ORGANISATIONS } from './support/demoDirectory';
 import { decide, describeWho, permits, Scope } from '../bot/shared/access';
-import { defineAction, FormData } from '../bot/shared/route';
+import { defineAction, FormData, routeName } from '../bot/shared/route';
 import { offerFor, runAction } from '../bot/teams/gate';
 import { textOfCard } from './support/botHarness';
 
@@ -41,9 +41,11 @@ describe('the declarations', () => {
     }
   });
 
-  it('only help, priorities and asking for access are open to people who are not registered', () => {
-    const open = ROUTES.filter((r) => r.access.who === 'anyone').map((r) => `${r.kind}:${r.kind === 'command' ? r.title : r.verb}`);
-    expect(open.sort()).toEqual(['action:access.request', 'action:help', 'command:help', 'command:priorities']);
+  it('only help, priorities, asking for access and the alert card\'s refresh (where it was posted) are open to people who are not registered', () => {
+    const open = ROUTES.filter((r) => r.access.who === 'anyone').map(routeName);
+    expect(open.sort()).toEqual(['action:access.request', 'action:alert.view', 'action:help', 'command:help', 'command:priorities']);
+    // The refresh answers everyone who looks at the channel's card, and only in a channel.
+    expect(ACTION_ROUTES.get('alert.view')?.access.scopes).toEqual(['team']);
   });
 
   it('incidents and report are for personal chats only, as are every form that holds restricted details', () => {

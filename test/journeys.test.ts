@@ -334,6 +334,10 @@ describe('Every card button was clicked in the browser', () => {
 /** Verbs no journey reaches yet, each with the reason. Keep this list empty. */
 const NOT_YET_JOURNEYED = new Map<string, string>([
   ['alert', 'no card offers an "alert" button: raising an alert starts from the typed command'],
+  // Teams sends it, not a click: the alert card's refresh. The Agents Playground (0.2.28) draws cards with its own
+  // renderer and never runs `refresh` (the Adaptive Cards applet that would is bundled but unused), so no browser
+  // can reach it; test/alertViews.test.ts sends it over HTTP as Teams does (trigger "automatic").
+  ['alert.view', 'a card refresh, which the Agents Playground does not run: covered over HTTP by test/alertViews.test.ts'],
   ['hotspot.incidents', 'the hotspot card\'s buttons fail in the client (action data field named `key`, issue 17); journey to follow the fix'],
   ['hotspot.propose', 'as hotspot.incidents'],
   // The partnership directory's cards (issue 12) landed after these journeys were written; their journeys are still to come.

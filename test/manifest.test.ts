@@ -4,7 +4,7 @@ import path from 'node:path';
 import JSZip from 'jszip';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS, type CommandSpec } from '../bot/commands';
+import { COMMANDS, EXTENSION_ROUTES, type CommandSpec } from '../bot/commands';
 import {
   MAX_COMMANDS_PER_LIST,
   PackageError,
@@ -17,6 +17,7 @@ import {
   readPackageVersion,
   type BuildResult,
   type CommandList,
+  type ManifestExtensionCommand,
 } from '../scripts/package-app';
 import { TEAMS_MANIFEST_SCHEMA_URL, validateTeamsManifest } from './support/schemas';
 
@@ -48,6 +49,7 @@ interface PackagedManifest {
   localizationInfo: { defaultLanguageTag: string };
   icons: { color: string; outline: string };
   bots: { botId: string; scopes: string[]; supportsFiles: boolean; commandLists: CommandList[] }[];
+  composeExtensions: { botId: string; composeExtensionType: string; commands: ManifestExtensionCommand[] }[];
   validDomains: string[];
   webApplicationInfo: { id: string; resource: string };
 }
@@ -183,6 +185,38 @@ describe('the app package for "local"', () => {
     expect([...advertised].sort()).toEqual([...registered].sort());
   });
 
+  it('has the message extension on the bot itself: "Report an incident" from the compose box and a message\'s "…" menu, and "Find by reference"', () => {
+    expect(manifest.composeExtensions).toHaveLength(1);
+    const extension = manifest.composeExtensions[0]!;
+    expect(extension.botId).toBe(localEnv.BOT_ID);
+    expect(extension.botId).toBe(manifest.bots[0]?.botId);
+    expect(extension.composeExtensionType).toBe('botBased');
+    expect(extension.commands).toEqual([
+      {
+        id: 'reportIncident',
+        type: 'action',
+        title: 'Report an incident',
+        description: expect.stringContaining('its text is offered as the summary'),
+        context: ['compose', 'message'],
+        // The form is the bot's own card (fetched), so it is the same form, checked by the same rules, as "report".
+        fetchTask: true,
+      },
+      {
+        id: 'findByReference',
+        type: 'query',
+        title: 'Find by reference',
+        description: expect.stringContaining('de-identified card'),
+        context: ['compose', 'commandBox'],
+        initialRun: false,
+        parameters: [{ name: 'reference', title: 'Reference', description: expect.stringContaining('STO-2026-000123'), inputType: 'text' }],
+      },
+    ]);
+  });
+
+  it('advertises exactly the message extension commands the bot registers', () => {
+    expect(manifest.composeExtensions[0]!.commands.map((c) => c.id).sort()).toEqual([...EXTENSION_ROUTES.keys()].sort());
+  });
+
   it('builds the same bytes twice', async () => {
     const again = await buildAppPackage({ env: 'local', outDir: path.join(outDir, 'again'), overrides: {}, readUserFile: false });
     expect(readFileSync(again.zipPath).equals(readFileSync(built.zipPath))).toBe(true);
@@ -195,6 +229,12 @@ describe('the manifest template', () => {
   it('does not hard-code the command lists (they are generated)', () => {
     const parsed = JSON.parse(template) as { bots: { commandLists?: unknown }[] };
     expect(parsed.bots[0]?.commandLists).toBeUndefined();
+  });
+
+  it('does not hard-code the message extension\'s commands (they are generated), and names the bot by placeholder', () => {
+    const parsed = JSON.parse(template) as { composeExtensions?: { botId?: string; commands?: unknown }[] };
+    expect(parsed.composeExtensions?.[0]?.commands).toBeUndefined();
+    expect(parsed.composeExtensions?.[0]?.botId).toBe('${{BOT_ID}}');
   });
 
   it('takes ids and domains from placeholders, not literals', () => {

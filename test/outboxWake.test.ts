@@ -155,12 +155,19 @@ describe('the local Functions host runs the queue-triggered sender', () => {
     const runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix, PORT: '0' }), silentLogger);
     host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0, timers: false, queues: true });
     const target = { conversationId: 'a:private-chat', serviceUrl: connector.serviceUrl, tenantId: 't', kind: 'personal' as const };
+    const arrived = async (conversationId: string, since: number) => {
+      while (!connector!.sent.some((a) => a.conversationId === conversationId) && Date.now() - since < 10_000) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return Date.now() - since;
+    };
+    // The instance's first send loads the Bot Connector (bot/runtime.ts: nothing loads it before there is
+    // something to send; `npm run bench -- coldImport` measures that). This test is about the wake.
+    await enqueue(runtime.ctx, 'details-0', [{ id: 'details-0.p', target: { ...target, conversationId: 'a:first-chat' }, payload: { text: 'First' } }]);
+    await arrived('a:first-chat', Date.now());
     const started = Date.now();
     await enqueue(runtime.ctx, 'details-1', [{ id: 'details-1.p', target, payload: { text: 'Private details' } }]);
-    while (!connector.sent.some((a) => a.conversationId === 'a:private-chat') && Date.now() - started < 10_000) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const elapsed = Date.now() - started;
+    const elapsed = await arrived('a:private-chat', started);
     expect(connector.sent.filter((a) => a.conversationId === 'a:private-chat')).toHaveLength(1);
     // The timer would have taken up to two minutes; the wake takes one queue poll.
     expect(elapsed).toBeLessThan(1500);

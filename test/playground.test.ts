@@ -25,6 +25,7 @@ beforeAll(async () => {
   const { connectionString, prefix } = await freshStore();
   const runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix }), silentLogger);
   await applyDemoPartnershipIfEmpty(runtime.ctx);
+  await runtime.teams(); // loaded in set-up, as a warm host has it (bot/runtime.ts loads it on the first bot call)
   host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0 });
   playground = await startPlayground({ botEndpoint: `${host.url}/api/messages`, port: 0, logDir: mkdtempSync(path.join(os.tmpdir(), 'playground-')) });
   client = await PlaygroundClient.connect(playground.url);

@@ -5,13 +5,15 @@ import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { acknowledgeAlert } from './acknowledge';
 import { renderAlertCard } from './render';
+import { alertViewFor } from './rules/userView';
 
 /** The Acknowledge button: records it and answers with the refreshed alert card. */
 export async function acknowledgeFromCard(ctx: AppContext, caller: Caller, data: unknown): Promise<AdaptiveCard> {
   const parsed = z.object({ alertId: z.string().min(3).max(100) }).safeParse(data);
   if (!parsed.success) return messageCard({ title: 'That button was out of date', text: 'Type **alerts** to see current alerts.', tone: 'warning' });
   const result = await acknowledgeAlert(ctx, caller, parsed.data.alertId);
-  if (result.ok) return renderAlertCard(ctx, result.record);
+  // The presser's own view ("your organisation acknowledged at …"); the channel's card is updated for everyone by the outbox.
+  if (result.ok) return renderAlertCard(ctx, result.record, alertViewFor(result.record, caller.organisation?.id));
   const reasons = {
     'not-found': 'That alert no longer exists.',
     'not-allowed': 'Only registered partner staff can acknowledge alerts. Ask your Concordat administrator to add you.',

@@ -5,7 +5,6 @@ import { enqueue } from '../outbox/enqueue';
 import { organisationNames } from '../referenceData';
 import { toAlertChannels } from './channels';
 import { ConcurrencyError } from '../store/errors';
-import { messageCard } from '../../cards/message';
 import { listOf } from '../../cards/format';
 
 /**
@@ -24,6 +23,8 @@ export async function escalateOverdueAlerts(ctx: AppContext): Promise<{ escalate
     const expired = Date.parse(value.alert.expiresAt) <= Date.parse(now);
     if (missing.length > 0 && !expired) {
       names ??= await organisationNames(ctx);
+      // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
+      const { messageCard } = await import('../../cards/message');
       const card = messageCard({
         title: `Reminder: high alert not yet acknowledged — ${value.alert.title}`,
         text: `Still awaiting acknowledgement from ${listOf(missing.map((m) => names!.get(m) ?? m))}. Please open the alert above and press Acknowledge.`,

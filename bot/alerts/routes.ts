@@ -4,9 +4,20 @@ import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
 import { acknowledgeFromCard } from './acknowledgeCard';
 import { openAlertForm, submitAlertForm } from './form';
 import { listRecentAlerts } from './list';
+import { renderAlertCard } from './render';
+import { ALERT_VERBS } from './verbs';
+import { viewAlertCard } from './view';
+import { messageCard } from '../../cards/message';
 
 const RAISE = { who: MAY.raiseAlert, scopes: ['personal', 'team'], refusedTitle: 'Only authorised staff can raise alerts' } as const;
 const READ = { who: MAY.registered, scopes: ['personal', 'team', 'groupChat'] } as const;
+/**
+ * Teams sends the alert card's refresh for whoever looks at it in the channel, registered or not: everyone gets
+ * an answer (the neutral view for people the directory does not know), never a refusal in place of the alert.
+ * Alerts are posted to channels only, and the handler answers only where this alert was posted.
+ */
+const VIEW = { who: 'anyone', scopes: ['team'] } as const;
+const AlertIdData = z.object({ alertId: z.string().min(3).max(100) }).passthrough();
 
 export const alertRoutes = [
   defineCommand({ title: 'alert', description: 'Raise a partnership alert for one or more boroughs', access: RAISE, handler: (ctx, { caller }) => openAlertForm(ctx, caller) }),
@@ -16,9 +27,22 @@ export const alertRoutes = [
   defineAction({ verb: 'alert.submit', schema: FormData, access: RAISE, handler: (ctx, { caller, data }) => submitAlertForm(ctx, caller, data) }),
   // Acknowledgement buttons sit on the alert's channel posts.
   defineAction({
-    verb: 'alert.ack',
-    schema: z.object({ alertId: z.string().min(3).max(100) }).passthrough(),
+    verb: ALERT_VERBS.ack,
+    schema: AlertIdData,
     access: READ,
     handler: (ctx, { caller, data }) => acknowledgeFromCard(ctx, caller, data),
+  }),
+  // The channel card's refresh (Universal Actions user-specific views): the caller's own view of the alert.
+  defineAction({
+    verb: ALERT_VERBS.view,
+    schema: AlertIdData,
+    access: VIEW,
+    handler: async (ctx, { caller, conversation, data }) => {
+      const result = await viewAlertCard(ctx, caller, data.alertId, conversation.conversationId);
+      if (result.ok) return renderAlertCard(ctx, result.record, result.view);
+      return result.reason === 'not-found'
+        ? messageCard({ title: 'This alert is no longer held', text: 'Alerts are kept for a limited time. Type **alerts** to see current ones.', tone: 'warning' })
+        : messageCard({ title: 'That card is out of date', text: 'Type **alerts** to see current alerts.', tone: 'warning' });
+    },
   }),
 ];

@@ -5,7 +5,6 @@ import { enqueue } from '../outbox/enqueue';
 import { targetOf, type Target } from '../outbox/model';
 import { safeKey } from '../store/entityTable';
 import { ConcurrencyError } from '../store/errors';
-import { buildThemeDigest } from './build';
 import type { DigestDelivery, DigestSubscription } from './model';
 import { DigestSources } from './sources';
 
@@ -90,6 +89,8 @@ async function markLastWeek(ctx: AppContext, owner: string, week: string): Promi
 
 async function enqueueDigest(ctx: AppContext, sources: DigestSources, sub: DigestSubscription, due: DueDigest, target: Target): Promise<string[]> {
   const messages = [];
+  // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
+  const { buildThemeDigest } = await import('./build');
   for (const themeId of sub.themes) {
     const built = await buildThemeDigest(ctx, sources, { themeId, boroughs: sub.boroughs, weekMonday: due.weekMonday, upTo: due.upTo, preview: false, timeZone: sub.timeZone });
     if (!built) continue; // a theme removed from the configuration since

@@ -7,7 +7,7 @@ import { weekStatsOf, type WeekStats } from '../domain/digest';
 import type { JointActionSummary, JointActionSummaryQuery } from '../operations/rules/summary';
 import type { PrioritySet } from '../priorities/model';
 import type { Theme } from '../domain/theme';
-import { WEEK_MARK_KEY, type IncidentRecord } from '../incidents/model';
+import { isLive, WEEK_MARK_KEY, type IncidentRecord } from '../incidents/model';
 import type { BoroughWeekStats } from './model';
 import { jointActionSummary } from '../operations/summary';
 
@@ -84,7 +84,7 @@ export async function readWeekStats(ctx: AppContext, borough: BoroughId, week: s
   const nonce = mark?.value.kind === 'weekMark' ? mark.value.nonce : '';
   if (cached && cached.mark === nonce) return cached.stats;
   const rows = await ctx.store.incidents.query(odata`PartitionKey eq ${partitionKey} and kind eq 'incident'`);
-  const stats = weekStatsOf(rows.map((r) => r.value).filter((v): v is IncidentRecord => v.kind === 'incident'));
+  const stats = weekStatsOf(rows.map((r) => r.value).filter((v): v is IncidentRecord => v.kind === 'incident' && isLive(v)));
   await ctx.store.weekStats.upsert({ week, borough, mark: nonce, computedAt: ctx.clock().toISOString(), stats });
   return stats;
 }

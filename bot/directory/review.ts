@@ -4,14 +4,12 @@ import { personalConversationOf } from '../conversation/personal';
 import type { Caller } from '../conversation/user';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
-import { messageCard } from '../../cards/message';
 import { londonDate } from '../../cards/format';
 import { auditDirectory } from './audit';
 import type { AccessReview, Directory } from './model';
 import { allMembers, createReview, deleteDecidedRequests, dropOldReviews, findMember, latestReview, loadDirectory, mutateReview, putMember, deleteMember } from './repository';
 import { mayManage } from './rules/access';
 import { addMonths, reviewDue, reviewRound } from './rules/review';
-import { reviewCard } from './views';
 
 /**
  * The access review, on a timer (daily; idempotent). Every `everyMonths`
@@ -67,6 +65,8 @@ export async function runAccessReview(ctx: AppContext): Promise<ReviewRun> {
     const approvers = members.filter((m) => m.organisationId === org.id && m.status !== 'suspended' && m.roles.includes('orgLead'));
     const reviewers = approvers.length ? approvers : members.filter((m) => m.status !== 'suspended' && m.roles.includes('admin'));
     let reached = 0;
+    // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
+    const { reviewCard } = await import('./views');
     for (const r of reviewers) {
       const chat = await personalConversationOf(ctx, r.aadObjectId);
       if (!chat) continue;
@@ -97,6 +97,7 @@ async function closeRound(ctx: AppContext, directory: Directory, review: AccessR
   const org = directory.organisations.find((o) => o.id === review.organisationId)?.name ?? review.organisationId;
   if (suspended.length) {
     const admins = (await allMembers(ctx)).filter((m) => m.status !== 'suspended' && m.roles.includes('admin'));
+    const { messageCard } = await import('../../cards/message');
     for (const a of admins) {
       const chat = await personalConversationOf(ctx, a.aadObjectId);
       if (!chat) continue;

@@ -19,7 +19,8 @@ export type AccessDecision =
 
 export interface Viewer {
   member?: Pick<Member, 'roles' | 'organisationId'>;
-  organisation?: Pick<Organisation, 'id' | 'kind'>;
+  /** `boroughs`: where it works (mayRecordIn); absent, it works nowhere. */
+  organisation?: Pick<Organisation, 'id' | 'kind'> & Partial<Pick<Organisation, 'boroughs'>>;
 }
 
 export interface SharingOf {
@@ -55,3 +56,16 @@ export const GRANT_JUSTIFICATION: Record<AccessGrant, string> = {
   'reporter-organisation': "member of the reporting organisation",
   'shared-with': 'member of an organisation the incident was shared with',
 };
+
+/**
+ * Recording an incident in a borough: administrators anywhere; anyone else
+ * only in a borough their organisation serves (its partnership entry). Asked
+ * again of whoever corrects an incident's borough: an editor may not move an
+ * incident into a borough their organisation does not work in.
+ */
+export function mayRecordIn(viewer: Viewer, borough: string): boolean {
+  const m = viewer.member;
+  if (!m) return false;
+  if (m.roles.includes('admin')) return true;
+  return viewer.organisation?.id === m.organisationId && ((viewer.organisation.boroughs ?? []) as readonly string[]).includes(borough);
+}

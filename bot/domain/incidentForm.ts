@@ -5,7 +5,7 @@ import { referenceProblem } from './complaintReference';
 import { parsePoliceReference, POLICE_REFERENCE_HELP } from './policeReference';
 import { ActionTaken, HateCrimeStrand, IncidentCategory } from './taxonomy';
 import { markupProblem, personalDataProblem, quoteForCard as quoted } from './plainText';
-import { fromWallClock } from './timezone';
+import { fromWallClock, toWallClock } from './timezone';
 import { fieldErrors } from './formErrors';
 
 /**
@@ -69,8 +69,12 @@ export interface FormEnvironment {
   timeZone: string;
   /** Organisations that exist: share-with must name these. Police are always added. */
   organisations: readonly { id: string; kind: string }[];
-  /** Editing: when it happened is fixed (it sets the partition), so the date and time fields are not read. */
-  fixedOccurredAt?: string;
+  /**
+   * Editing a stored incident: the same date and time as stored keep the stored instant (it may carry
+   * seconds the form does not show); a corrected one must be no later than when it was reported and no
+   * more than OLDEST_REPORTABLE_DAYS before it.
+   */
+  editing?: { occurredAt: string; reportedAt: string };
 }
 
 /** Text, or nothing; anything else a client sends is a wrong type for that field. */
@@ -175,25 +179,31 @@ export function validateIncidentForm(raw: unknown, env: FormEnvironment): FormRe
     errors.hateCrimeStrand = 'Only a hate crime has a strand: clear it, or choose Hate crime as the category';
   }
 
-  let occurredAt: string | undefined = env.fixedOccurredAt;
-  if (occurredAt !== undefined) {
-    delete errors.occurredDate;
-    delete errors.occurredTime;
-  } else if (f.occurredDate && f.occurredTime && !errors.occurredDate && !errors.occurredTime) {
+  let occurredAt: string | undefined;
+  if (f.occurredDate && f.occurredTime && !errors.occurredDate && !errors.occurredTime) {
     const t = fromWallClock(f.occurredDate, f.occurredTime, env.timeZone);
-    if (!t.ok && t.reason === 'nonexistent') {
+    const stored = env.editing && toWallClock(env.editing.occurredAt, env.timeZone);
+    const reportedAt = env.editing ? Date.parse(env.editing.reportedAt) : undefined;
+    if (stored && stored.date === f.occurredDate && stored.time === f.occurredTime.slice(0, 5)) {
+      occurredAt = env.editing!.occurredAt;
+    } else if (!t.ok && t.reason === 'nonexistent') {
       errors.occurredTime = `${f.occurredTime} did not happen on ${f.occurredDate}: the clocks went forward an hour. Use a time from 02:00`;
     } else if (!t.ok) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(f.occurredDate) || !fromWallClock(f.occurredDate, '12:00', env.timeZone).ok) errors.occurredDate = 'Enter a real date, such as 2026-11-25';
       else errors.occurredTime = 'Enter a time such as 21:30';
     } else if (t.instant.getTime() > env.now.getTime() + 60_000) {
       errors.occurredDate = 'It cannot have happened in the future: check the date and time';
-    } else if (t.instant.getTime() < env.now.getTime() - OLDEST_REPORTABLE_DAYS * 86_400_000) {
-      errors.occurredDate = `That is more than ${OLDEST_REPORTABLE_DAYS} days ago: report older matters to the police directly`;
+    } else if (reportedAt !== undefined && t.instant.getTime() > reportedAt + 60_000) {
+      const r = toWallClock(env.editing!.reportedAt, env.timeZone);
+      errors.occurredDate = `It was reported on ${r.date} at ${r.time}, so it cannot have happened later: check the date and time`;
+    } else if (t.instant.getTime() < (reportedAt ?? env.now.getTime()) - OLDEST_REPORTABLE_DAYS * 86_400_000) {
+      errors.occurredDate = env.editing
+        ? `That is more than ${OLDEST_REPORTABLE_DAYS} days before it was reported: check the year`
+        : `That is more than ${OLDEST_REPORTABLE_DAYS} days ago: report older matters to the police directly`;
     } else {
       // Within the minute's grace above: a clock a little ahead means "just now", and a report cannot be stored as
       // happening after it was reported (IncidentSummary's invariant).
-      occurredAt = new Date(Math.min(t.instant.getTime(), env.now.getTime())).toISOString();
+      occurredAt = new Date(Math.min(t.instant.getTime(), reportedAt ?? env.now.getTime(), env.now.getTime())).toISOString();
     }
   }
 

@@ -1,7 +1,6 @@
 import type { Config } from '../config';
 import type { Logger } from '../context';
-import { createGraphClient, credentialFor } from './client';
-import { createGraphGateway, type GraphGateway } from './gateway';
+import type { GraphGateway } from './gateway';
 
 export type { GraphGateway } from './gateway';
 
@@ -19,5 +18,22 @@ export function graphFromConfig(config: Config, log: Logger): GraphGateway | und
     organiser: config.graph.organiser ?? "the coordinator's calendar",
     installForUsers: config.graph.teamsAppCatalogId ? 'on' : 'off (no GRAPH_TEAMS_APP_CATALOG_ID)',
   });
-  return createGraphGateway(createGraphClient(credentialFor(config.graph)), config.graph, log);
+  const settings = config.graph;
+  // The Graph client and @azure/identity are loaded on the first call: most functions never make one
+  // (only publishing an operation and installing the bot for users do), and they cost every cold start otherwise.
+  let gateway: Promise<GraphGateway> | undefined;
+  const real = () =>
+    (gateway ??= Promise.all([import('./client'), import('./gateway')])
+      .then(([client, g]) => g.createGraphGateway(client.createGraphClient(client.credentialFor(settings)), settings, log))
+      .catch((err: unknown) => {
+        gateway = undefined;
+        throw err;
+      }));
+  return {
+    organiserFor: (coordinator) => settings.organiser ?? coordinator,
+    createEvent: async (organiser, event) => (await real()).createEvent(organiser, event),
+    updateEvent: async (organiser, eventId, event) => (await real()).updateEvent(organiser, eventId, event),
+    cancelEvent: async (organiser, eventId, comment) => (await real()).cancelEvent(organiser, eventId, comment),
+    installForUser: async (userId) => (await real()).installForUser(userId),
+  };
 }

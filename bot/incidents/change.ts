@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { recordComplaint, referenceFields } from '../warnings/repeats';
 import type { AppContext } from '../context';
 import { IncidentReference } from '../domain/incident';
-import { mayAddUpdate, mayEdit } from '../domain/incidentAccess';
-import { formValuesOf, validateIncidentForm, type IncidentDraft } from '../domain/incidentForm';
+import { mayAddUpdate, mayEdit, mayRecordIn } from '../domain/incidentAccess';
+import { formValuesOf, validateIncidentForm, type FormErrors, type IncidentDraft } from '../domain/incidentForm';
 import { announcedInChannels } from '../domain/incidentRedaction';
 import { markupProblem } from '../domain/plainText';
 import { toWallClock } from '../domain/timezone';
-import { boroughById } from '../domain/borough';
+import { BOROUGHS, boroughById, type BoroughId } from '../domain/borough';
 import type { Organisation } from '../domain/organisation';
 import { ConcurrencyError } from '../store/errors';
 import { incidentFormCard } from '../../cards/incidentForm';
@@ -20,7 +20,8 @@ import { auditIncident, stableId } from './audit';
 import { SubmissionId, type Actor, type FieldChange, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { formatLocal, formChoices, formValuesOfRecord } from './present';
 import { newSubmissionId, notRegisteredCard } from './reportForm';
-import { loadIncident, type LoadedIncident } from './repository';
+import { loadIncident, moveIncident, type LoadedIncident } from './repository';
+import { correctionReasonProblem, placement } from './rules/correction';
 import { registered, type IncidentRequest } from './request';
 import { unknownIncidentCard } from './submit';
 import { refuse, viewerOf, viewIncident } from './view';
@@ -75,10 +76,16 @@ export async function writeVersion(
   reference: string,
   change: (current: LoadedIncident) => { record: IncidentRecord; entry: IncidentHistoryEntry } | undefined,
   opts: { retryOnConflict: boolean },
-): Promise<{ outcome: 'written' | 'unchanged' | 'conflict'; record?: IncidentRecord }> {
+): Promise<{ outcome: 'written' | 'unchanged' | 'conflict' | 'moving'; record?: IncidentRecord }> {
   for (let attempt = 1; attempt <= 6; attempt++) {
     const current = await loadIncident(ctx, reference);
     if (!current) throw new Error(`incident ${reference} vanished while being changed`);
+    if (current.record.move) {
+      // Being moved by a correction of its borough or date (its old row is frozen): usually done within moments.
+      if (attempt >= 4) return { outcome: 'moving', record: current.record };
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+      continue;
+    }
     const next = change(current);
     if (!next) return { outcome: 'unchanged', record: current.record };
     try {
@@ -128,7 +135,7 @@ export async function submitUpdate(ctx: AppContext, req: IncidentRequest, data: 
 
   const by = actorOf(req);
   const now = ctx.clock().toISOString();
-  await writeVersion(
+  const outcome = await writeVersion(
     ctx,
     reference,
     (current) => {
@@ -141,6 +148,7 @@ export async function submitUpdate(ctx: AppContext, req: IncidentRequest, data: 
     },
     { retryOnConflict: true },
   );
+  if (outcome.outcome === 'moving') return movingCard(reference);
   const written = (await loadIncident(ctx, reference))?.history.find((h) => h.submissionId === submissionId);
   return written ? afterUpdate(ctx, req, written) : viewIncident(ctx, req, reference);
 }
@@ -153,8 +161,9 @@ async function afterUpdate(ctx: AppContext, req: IncidentRequest, entry: Inciden
   return viewIncident(ctx, req, entry.reference);
 }
 
-function fixedWhere(r: IncidentRecord, timeZone: string): string {
-  return `${boroughById(r.borough).name} · happened ${formatLocal(r.occurredAt, timeZone)}`;
+/** The edit form's note on where and when: the reference stays, whatever is corrected. */
+function placeNote(r: IncidentRecord): string {
+  return `${r.reference} keeps its number if you correct the borough, date or time: a reference names the borough and year where the incident was first recorded, and it is already on cards and in partners' records. Say why in "Reason for correcting the borough, date or time".`;
 }
 
 export async function openEditForm(ctx: AppContext, req: IncidentRequest, data: unknown): Promise<AdaptiveCard> {
@@ -168,7 +177,7 @@ export async function openEditForm(ctx: AppContext, req: IncidentRequest, data: 
   const organisations = await allOrganisations(ctx);
   const tz = ctx.config.timeZone;
   return incidentFormCard({
-    mode: { kind: 'edit', submissionId: newSubmissionId(), reference: r.reference, baseVersion: r.version, fixedWhere: fixedWhere(r, tz) },
+    mode: { kind: 'edit', submissionId: newSubmissionId(), reference: r.reference, baseVersion: r.version, placeNote: placeNote(r) },
     values: formValuesOfRecord(r, tz),
     today: toWallClock(ctx.clock(), tz).date,
     reportedAt: formatLocal(r.reportedAt, tz),
@@ -183,6 +192,8 @@ function comparable(r: IncidentRecord | (IncidentDraft & { reporterless?: true }
   const details = isRecord ? (r as IncidentRecord).restricted.details : (r as IncidentDraft).details;
   const p = r.people;
   return {
+    borough: r.borough,
+    occurredAt: r.occurredAt,
     category: r.category,
     hateCrimeStrand: r.hateCrimeStrand,
     area: r.area,
@@ -209,6 +220,38 @@ export function diffIncident(before: IncidentRecord, after: IncidentDraft): Fiel
     .map((k) => (k === 'householdReference' ? { field: k } : { field: k, ...(a[k] ? { from: a[k] } : {}), ...(b[k] ? { to: b[k] } : {}) }));
 }
 
+/** The record an edit makes of `current`: the form's fields, the next version. */
+function editedRecord(ctx: AppContext, current: IncidentRecord, d: IncidentDraft, version: number, at: string): IncidentRecord {
+  const { policeReference: _old, hateCrimeStrand: _oldStrand, move: _move, ...rest } = current;
+  return {
+    ...rest,
+    borough: d.borough,
+    occurredAt: d.occurredAt,
+    category: d.category,
+    ...(d.hateCrimeStrand ? { hateCrimeStrand: d.hateCrimeStrand } : {}),
+    area: d.area,
+    postcodeDistrict: d.postcodeDistrict,
+    summary: d.summary,
+    people: d.people,
+    ...(d.policeReference ? { policeReference: d.policeReference } : {}),
+    risk: d.risk,
+    actions: d.actions,
+    sharedWith: d.sharedWith,
+    marking: d.marking,
+    restricted: {
+      fullAddress: d.fullAddress,
+      details: d.details,
+      ...(d.householdReference === current.restricted.householdReference
+        ? { householdReference: current.restricted.householdReference, householdReferenceHash: current.restricted.householdReferenceHash }
+        : referenceFields(ctx, d.householdReference)),
+    },
+    version,
+    updatedAt: at,
+  };
+}
+
+const REASON_FIELD = 'correctionReason';
+
 export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: unknown): Promise<AdaptiveCard> {
   if (!registered(req.caller)) return notRegisteredCard();
   const parsed = EditData.safeParse(data);
@@ -217,69 +260,73 @@ export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: un
   const loaded = await loadIncident(ctx, reference);
   if (!loaded) return unknownIncidentCard(reference);
   const r = loaded.record;
-  if (!mayEdit(viewerOf(req.caller), sharingOf(r))) return refuse(ctx, req, r, 'edit');
+  const viewer = viewerOf(req.caller);
+  if (!mayEdit(viewer, sharingOf(r))) return refuse(ctx, req, r, 'edit');
   if (r.anonymisedAt) return anonymisedCard(reference);
   const tz = ctx.config.timeZone;
   const organisations = await allOrganisations(ctx);
   const done = loaded.history.find((h) => h.submissionId === submissionId);
   // Already written (a resubmission, or a retry after a failure past the write): finish what follows it.
   if (done) return afterEdit(ctx, req, loaded.record, done, organisations);
+  // A move that this very card started and a crash interrupted is resumed below; anyone else's is waited for.
+  const resuming = r.move?.submissionId === submissionId ? r.move : undefined;
+  if (r.move && !resuming) return movingCard(reference);
 
   const local = toWallClock(r.occurredAt, tz);
-  // Borough and time are fixed: they place the incident and its reference.
-  const raw = { ...(data as object), borough: r.borough, occurredDate: local.date, occurredTime: local.time };
-  const result = validateIncidentForm(raw, { now: ctx.clock(), timeZone: tz, organisations, fixedOccurredAt: r.occurredAt });
-  const formAgain = (errors: Record<string, string>) =>
-    incidentFormCard({
-      mode: { kind: 'edit', submissionId, reference, baseVersion, fixedWhere: fixedWhere(r, tz) },
-      values: formValuesOf(raw),
+  // An edit card posted before borough, date and time could be corrected has no such inputs: they stay as stored.
+  const raw = { borough: r.borough, occurredDate: local.date, occurredTime: local.time, ...(data as object) } as Record<string, unknown>;
+  const reason = typeof raw[REASON_FIELD] === 'string' ? (raw[REASON_FIELD] as string) : '';
+  const result = validateIncidentForm(raw, { now: ctx.clock(), timeZone: tz, organisations, editing: { occurredAt: r.occurredAt, reportedAt: r.reportedAt } });
+  const errors: FormErrors = result.ok ? {} : { ...result.errors };
+  const values = formValuesOf(raw);
+  const placeChanged = values.borough !== r.borough || values.occurredDate !== local.date || values.occurredTime.slice(0, 5) !== local.time;
+  // Access again for the borough it would move to: an editor may not put an incident where their organisation does not work.
+  if (!errors.borough && values.borough !== r.borough && !mayRecordIn(viewer, values.borough)) {
+    const where = boroughById(values.borough as BoroughId).name;
+    errors.borough = `${req.caller.organisation!.name} does not work in ${where}, so you cannot move an incident there. Ask a Concordat administrator, or leave it in ${boroughById(r.borough).name}`;
+    await auditIncident(ctx, { action: 'refusal', actor: actorOf(req), reference, note: `borough correction to ${values.borough} refused: the editor's organisation does not serve it` });
+  }
+  const reasonProblem = correctionReasonProblem(reason, placeChanged);
+  if (Object.keys(errors).length > 0 || reasonProblem || !result.ok) {
+    return incidentFormCard({
+      mode: { kind: 'edit', submissionId, reference, baseVersion, placeNote: placeNote(r), correctionReason: reason.slice(0, 1000), correctionError: reasonProblem ?? '' },
+      values,
       errors,
-      today: local.date,
+      today: toWallClock(ctx.clock(), tz).date,
       reportedAt: formatLocal(r.reportedAt, tz),
       choices: formChoices(organisations, r.reporter.organisationId),
     });
-  if (!result.ok) return formAgain(result.errors);
+  }
   if (baseVersion !== r.version) return conflictCard(reference);
 
   const d = result.draft;
   const changes = diffIncident(r, d);
   if (changes.length === 0) return viewIncident(ctx, req, reference);
   const by = actorOf(req);
-  const now = ctx.clock().toISOString();
-  await writeVersion(
-    ctx,
-    reference,
-    (current) => {
-      if (current.record.version !== baseVersion) return undefined;
-      const version = baseVersion + 1;
-      const { policeReference: _old, hateCrimeStrand: _oldStrand, ...rest } = current.record;
-      const record: IncidentRecord = {
-        ...rest,
-        category: d.category,
-        ...(d.hateCrimeStrand ? { hateCrimeStrand: d.hateCrimeStrand } : {}),
-        area: d.area,
-        postcodeDistrict: d.postcodeDistrict,
-        summary: d.summary,
-        people: d.people,
-        ...(d.policeReference ? { policeReference: d.policeReference } : {}),
-        risk: d.risk,
-        actions: d.actions,
-        sharedWith: d.sharedWith,
-        marking: d.marking,
-        restricted: {
-          fullAddress: d.fullAddress,
-          details: d.details,
-          ...(d.householdReference === current.record.restricted.householdReference
-            ? { householdReference: current.record.restricted.householdReference, householdReferenceHash: current.record.restricted.householdReferenceHash }
-            : referenceFields(ctx, d.householdReference)),
-        },
-        version,
-        updatedAt: now,
-      };
-      return { record, entry: { kind: 'history', reference, partitionKey: current.partitionKey, version, type: 'edit', at: now, by, changes, submissionId } };
-    },
-    { retryOnConflict: false },
-  );
+  // A resumed move rewrites exactly the rows its first attempt wrote (same time, same version).
+  const now = resuming?.at ?? ctx.clock().toISOString();
+  const moved = reason.trim() && changes.some((c) => c.field === 'borough' || c.field === 'occurredAt');
+  const note = moved ? `Reason for correcting the borough, date or time: ${reason.trim()}` : undefined;
+  const where = placement(r, d);
+  if (where.moves) {
+    const version = baseVersion + 1;
+    const record = editedRecord(ctx, r, d, version, now);
+    const entry: IncidentHistoryEntry = { kind: 'history', reference, partitionKey: where.to, version, type: 'edit', at: now, by, ...(note ? { note } : {}), changes, submissionId };
+    if ((await moveIncident(ctx, loaded, { record, entry })) === 'conflict') return conflictCard(reference);
+  } else {
+    const outcome = await writeVersion(
+      ctx,
+      reference,
+      (current) => {
+        if (current.record.version !== baseVersion) return undefined;
+        const version = baseVersion + 1;
+        const record = editedRecord(ctx, current.record, d, version, now);
+        return { record, entry: { kind: 'history', reference, partitionKey: current.partitionKey, version, type: 'edit', at: now, by, ...(note ? { note } : {}), changes, submissionId } };
+      },
+      { retryOnConflict: false },
+    );
+    if (outcome.outcome === 'moving') return movingCard(reference);
+  }
   const again = await loadIncident(ctx, reference);
   const written = again?.history.find((h) => h.submissionId === submissionId);
   if (!again || !written) return conflictCard(reference);
@@ -314,6 +361,29 @@ async function afterEdit(
     id: stableId('alteration', submissionId),
     note: `edited: ${changes.map((c) => c.field).join(', ')}`.slice(0, 300),
   });
+  const borough = changes.find((c) => c.field === 'borough');
+  const when = changes.find((c) => c.field === 'occurredAt');
+  if (borough || when) {
+    // Where and when it happened decide its partition, its hotspots and its week's figures: a correction is audited as such.
+    const tz = ctx.config.timeZone;
+    const parts = [
+      ...(borough ? [`borough ${boroughName(borough.from)} → ${boroughName(borough.to)}`] : []),
+      ...(when ? [`happened ${formatLocal(when.from!, tz)} → ${formatLocal(when.to!, tz)}`] : []),
+    ];
+    await auditIncident(ctx, {
+      action: 'alteration',
+      actor: by,
+      reference,
+      at: entry.at,
+      id: stableId('correction', submissionId),
+      justification: entry.note?.replace(/^Reason for correcting the borough, date or time: /, 'reason: '),
+      note: `corrected where or when it happened: ${parts.join('; ')}; the reference is kept`,
+    });
+  }
+  if (when?.from && record.restricted.householdReferenceHash && !record.anonymisedAt) {
+    // Its repeat-complaint index row is keyed by when it happened: the old one goes, recordComplaint below writes the new.
+    await ctx.store.complaintIndex.delete({ partitionKey: record.restricted.householdReferenceHash, rowKey: `${when.from}|${reference}` });
+  }
   const sharing = changes.find((c) => c.field === 'sharedWith');
   const listOf = (v: string | undefined) => (v ? v.split(', ').filter(Boolean) : []);
   const newlyShared = sharing ? listOf(sharing.to).filter((o) => !listOf(sharing.from).includes(o)) : [];
@@ -330,7 +400,7 @@ async function afterEdit(
     });
   }
   if (record.anonymisedAt) return viewIncident(ctx, req, reference);
-  if (changes.some((c) => c.field === 'householdReference' || c.field === 'category')) {
+  if (changes.some((c) => ['householdReference', 'category', 'borough', 'occurredAt'].includes(c.field))) {
     await recordComplaint(ctx, record, organisations);
   }
   const risk = changes.find((c) => c.field === 'risk');
@@ -338,6 +408,17 @@ async function afterEdit(
     await announceIncident(ctx, record, organisations);
   }
   return viewIncident(ctx, req, reference);
+}
+
+const boroughName = (id: string | undefined) => (id ? (BOROUGHS.find((b) => b.id === id)?.name ?? id) : 'none');
+
+/** Another edit is moving it (a corrected borough or date) right now: nothing was saved; try again shortly. */
+function movingCard(reference: string): AdaptiveCard {
+  return messageCard({
+    title: 'Not saved: it is being corrected right now',
+    text: `Someone is correcting where or when ${reference} happened, so your change was not saved over theirs. Try again in a minute: type **incident ${reference}** to see the current version.`,
+    tone: 'attention',
+  });
 }
 
 function conflictCard(reference: string): AdaptiveCard {

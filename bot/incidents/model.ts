@@ -41,6 +41,27 @@ export const Actor = z.object({
 });
 export type Actor = z.infer<typeof Actor>;
 
+/**
+ * The intent of a move to another partition (an edit that corrects the
+ * borough, or the date into another week), recorded on the incident row in
+ * its old partition before anything is written elsewhere. From then on that
+ * row is frozen (every writer is ETag-guarded on it and finishes or waits for
+ * the move first) and range readers skip it; the new partition's rows are
+ * written next, then the reference lookup is pointed at them, then the old
+ * rows are deleted. bot/incidents/repository.ts moveIncident and settleMove.
+ */
+export const MoveIntent = z.object({
+  /** The partition it moves to. */
+  to: z.string().min(1).max(80),
+  /** The version the moved incident has there (the edit's version). */
+  version: z.number().int().min(2),
+  /** The edit card that asked for it: its retry resumes the move. */
+  submissionId: SubmissionId,
+  /** When it was recorded: an intent whose new rows never arrived is undone after MOVE_LEASE_MS. */
+  at: Instant,
+});
+export type MoveIntent = z.infer<typeof MoveIntent>;
+
 export const IncidentRecord = z.object({
   kind: z.literal('incident'),
   reference: IncidentReference,
@@ -66,8 +87,19 @@ export const IncidentRecord = z.object({
   version: z.number().int().min(1),
   updatedAt: Instant,
   anonymisedAt: Instant.optional(),
+  /** Present only while the incident is being moved out of this row's partition. */
+  move: MoveIntent.optional(),
 });
 export type IncidentRecord = z.infer<typeof IncidentRecord>;
+
+/**
+ * Whether a row read by a partition range (lists, hotspots, digests) counts:
+ * a row being moved away does not; its copy in the new partition does once
+ * written. Readers by reference follow the IncidentIndex instead.
+ */
+export function isLive(r: IncidentRecord): boolean {
+  return r.move === undefined;
+}
 
 export const FieldChange = z.object({
   field: z.string().max(40),

@@ -31,6 +31,8 @@ export const ACTION_LABELS: Record<ActionTaken, string> = {
 };
 
 const FIELD_LABELS: Record<string, string> = {
+  borough: 'borough',
+  occurredAt: 'when it happened',
   category: 'category',
   hateCrimeStrand: 'hate crime strand',
   area: 'area',
@@ -179,6 +181,17 @@ export function summaryFacts(r: IncidentRecord, organisations: readonly Organisa
   ];
 }
 
+/**
+ * A reference names the borough where the incident was first recorded and is never changed: when the
+ * borough has since been corrected (STO-… now in Tameside), the card says so rather than look wrong.
+ */
+export function firstRecordedFact(r: Pick<IncidentRecord, 'reference' | 'borough'>): Fact[] {
+  const code = r.reference.slice(0, 3);
+  const first = BOROUGHS.find((b) => b.code === code);
+  if (!first || first.id === r.borough) return [];
+  return [{ title: 'Reference', value: `Given in ${first.name}, where it was first recorded; the borough was corrected since, and a reference never changes` }];
+}
+
 export function detailFacts(r: IncidentRecord, organisations: readonly Organisation[], timeZone: string): Fact[] {
   const p = r.people;
   const flags = [p.vulnerablePerson && 'vulnerable person involved', p.childrenPresent && 'children present'].filter(Boolean).join('; ');
@@ -187,6 +200,7 @@ export function detailFacts(r: IncidentRecord, organisations: readonly Organisat
     { title: 'Reported', value: `${formatLocal(r.reportedAt, timeZone)} by ${r.reporter.displayName}, ${organisationName(organisations, r.reporter.organisationId)}` },
     { title: 'People', value: `${p.victims} victim(s), ${p.suspects} suspect(s), ${p.witnesses} witness(es)${flags ? `; ${flags}` : ''}` },
     { title: 'Police reference', value: r.policeReference ?? 'none given' },
+    ...firstRecordedFact(r),
     { title: 'Actions taken', value: r.actions.map((a) => ACTION_LABELS[a]).join(', ') },
   ];
 }
@@ -200,7 +214,7 @@ const HISTORY_TEXT_MAX = 1000;
  * "reported-to-police"). History rows keep codes (labels may be reworded
  * later); an unknown code shows as stored.
  */
-export function historyValue(field: string, value: string, organisations: readonly Organisation[]): string {
+export function historyValue(field: string, value: string, organisations: readonly Organisation[], timeZone = 'Europe/London'): string {
   const each = (map: (code: string) => string) => value.split(', ').map(map).join(', ');
   switch (field) {
     case 'category':
@@ -215,6 +229,8 @@ export function historyValue(field: string, value: string, organisations: readon
       return each((o) => organisations.find((x) => x.id === o)?.name ?? o);
     case 'borough':
       return BOROUGHS.find((b) => b.id === value)?.name ?? value;
+    case 'occurredAt':
+      return Number.isNaN(Date.parse(value)) ? value : formatLocal(value, timeZone);
     default:
       return value;
   }
@@ -230,7 +246,7 @@ export function historyLines(history: readonly IncidentHistoryEntry[], timeZone:
       if (c.from === undefined && c.to === undefined) lines.push(`• ${fieldLabel(c.field)} changed`);
       else if (c.from === undefined && h.type === 'linked') lines.push(`• ${c.to}`);
       else {
-        const shown = (v: string | undefined) => (v === undefined ? '' : historyValue(c.field, v, organisations));
+        const shown = (v: string | undefined) => (v === undefined ? '' : historyValue(c.field, v, organisations, timeZone));
         lines.push(`• ${fieldLabel(c.field)}: "${shown(c.from)}" → "${shown(c.to)}"`);
       }
     }

@@ -31,18 +31,25 @@ export function reportFormCard(
   ctx: AppContext,
   organisations: readonly Organisation[],
   reporter: Organisation,
-  opts: { submissionId?: string; values?: FormValues; errors?: FormErrors; remembered?: ReportDefaults } = {},
+  opts: { submissionId?: string; values?: FormValues; errors?: FormErrors; remembered?: ReportDefaults; /** In a message extension's dialog. */ dialog?: boolean; notice?: string } = {},
 ): AdaptiveCard {
   const now = ctx.clock();
   const tz = ctx.config.timeZone;
   return incidentFormCard({
     mode: { kind: 'report', submissionId: opts.submissionId ?? newSubmissionId() },
-    values: opts.values ?? withRemembered(defaultFormValues(reporter, organisations, now, tz), opts.remembered, organisations),
+    values: opts.values ?? newReportValues(ctx, organisations, reporter, opts.remembered),
     errors: opts.errors ?? {},
+    dialog: opts.dialog ?? false,
+    notice: opts.notice ?? '',
     today: toWallClock(now, tz).date,
     reportedAt: formatLocal(now, tz),
     choices: formChoices(organisations, reporter.id),
   });
+}
+
+/** A new report's values: the defaults, with the reporter's last place and sharing where they still make sense. */
+export function newReportValues(ctx: AppContext, organisations: readonly Organisation[], reporter: Organisation, remembered: ReportDefaults | undefined): FormValues {
+  return withRemembered(defaultFormValues(reporter, organisations, ctx.clock(), ctx.config.timeZone), remembered, organisations);
 }
 
 /**

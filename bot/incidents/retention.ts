@@ -57,7 +57,8 @@ const MAX_BATCH = 100;
 async function anonymiseOne(ctx: AppContext, reference: string, now: Date, months: number): Promise<boolean> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     const loaded = await loadIncident(ctx, reference);
-    if (!loaded || loaded.record.anonymisedAt) return false;
+    // One being moved right now (a correction of its borough or date) is anonymised where it lands, on the next run.
+    if (!loaded || loaded.record.anonymisedAt || loaded.record.move) return false;
     const { value: record, erased } = anonymiseIncident(loaded.record, now);
     const history = loaded.history.map((h) => ({ before: h, ...anonymiseHistoryEntry(h) }));
     const erasedNotes = history.filter((h) => h.erased).length;

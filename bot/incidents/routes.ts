@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { IncidentReference } from '../domain/incident';
 import { MAY } from '../domain/permissions';
-import { defineAction, defineCommand, FormData } from '../shared/route';
+import { defineAction, defineCommand, defineExtension, FormData } from '../shared/route';
+import { openReportDialog, submitReportDialog } from './reportDialog';
 import { openEditForm, openUpdateForm, submitEdit, submitUpdate } from './change';
 import { linkToOperation, openLinkForm } from './link';
 import { filtersFromCard, listIncidents, parseListArgs } from './list';
@@ -17,6 +18,9 @@ export { INCIDENT_VERBS } from './verbs';
 const PERSONAL = { who: MAY.registered, scopes: ['personal'] } as const;
 /** Viewing works anywhere: in a shared place the answer is de-identified and the details go to the personal chat. */
 const ANYWHERE = { who: MAY.registered, scopes: ['personal', 'team', 'groupChat'] } as const;
+
+/** Message-extension command ids (the manifest's composeExtensions commands). */
+export const INCIDENT_EXTENSIONS = { report: 'reportIncident' } as const;
 
 const Reference = z.object({ reference: z.string().trim().toUpperCase().pipe(IncidentReference) }).passthrough();
 
@@ -63,4 +67,16 @@ export const incidentRoutes = [
   defineAction({ verb: 'incident.link', schema: Reference, access: PERSONAL, handler: (ctx, req) => openLinkForm(ctx, incidentRequest(ctx, req), req.data) }),
   defineAction({ verb: 'incident.link.submit', schema: FormData, access: PERSONAL, handler: (ctx, req) => linkToOperation(ctx, incidentRequest(ctx, req), req.data) }),
   defineAction({ verb: 'incidents.list', schema: FormData, access: PERSONAL, handler: (ctx, req) => listIncidents(ctx, incidentRequest(ctx, req), filtersFromCard(req.data)) }),
+  // The compose box's and a message's "…" menu's "Report an incident": a dialog only the reporter sees, wherever it is
+  // started, so it is offered in every chat; the chat itself gets nothing (bot/incidents/reportDialog.ts).
+  defineExtension({
+    type: 'action',
+    commandId: INCIDENT_EXTENSIONS.report,
+    title: 'Report an incident',
+    description: "Report an incident to the partnership; from a message, its text is offered as the summary",
+    contexts: ['compose', 'message'],
+    access: ANYWHERE,
+    fetch: openReportDialog,
+    submit: submitReportDialog,
+  }),
 ];

@@ -20,7 +20,7 @@ import { incidentButtons, summaryFacts } from './present';
 import { notRegisteredCard, rememberChoices, reportFormCard } from './reportForm';
 import { allocateReference, loadIncident } from './repository';
 import { counterKey, referenceFor } from '../domain/referenceCounter';
-import type { FormErrors } from '../domain/incidentForm';
+import type { FormErrors, FormValues } from '../domain/incidentForm';
 import { registered } from './request';
 import { weekMarkOp } from './weekMark';
 import { allOrganisations } from '../referenceData';
@@ -51,6 +51,15 @@ export function confirmationCard(ctx: AppContext, record: IncidentRecord, organi
   });
 }
 
+/** What became of a submitted report: the card action and the message extension's dialog each show it their way. */
+export type ReportOutcome =
+  | { kind: 'notRegistered' }
+  /** Bad fields: nothing stored. `submissionId` absent when the form could not be matched to a report card. */
+  | { kind: 'invalid'; submissionId?: string; values: FormValues; errors: FormErrors; organisations: readonly Organisation[]; reporter: Organisation }
+  /** Another reporter's submission id (a replayed or copied card): nothing of that incident is shown. */
+  | { kind: 'notYours' }
+  | { kind: 'recorded'; record: IncidentRecord; repeat?: string; organisations: readonly Organisation[] };
+
 /**
  * A submitted report card. Bad fields: the same card back, values kept,
  * messages under the fields, nothing stored. Good: stored first (reference,
@@ -60,15 +69,41 @@ export function confirmationCard(ctx: AppContext, record: IncidentRecord, organi
  * nothing new.
  */
 export async function submitReport(ctx: AppContext, caller: Caller, data: unknown): Promise<AdaptiveCard> {
-  if (!registered(caller)) return notRegisteredCard();
+  const outcome = await recordReport(ctx, caller, data);
+  switch (outcome.kind) {
+    case 'notRegistered':
+      return notRegisteredCard();
+    case 'notYours':
+      return messageCard({
+        title: 'This report card is not yours',
+        text: 'It was already sent by someone else, so Concordat shows you nothing about it. Type **report** to open a new report card.',
+        tone: 'warning',
+        buttons: [{ title: 'New report', verb: 'incident.report' }],
+      });
+    case 'invalid':
+      return reportFormCard(ctx, outcome.organisations, outcome.reporter, { submissionId: outcome.submissionId, values: outcome.values, errors: outcome.errors });
+    case 'recorded':
+      return confirmationCard(ctx, outcome.record, outcome.organisations, outcome.repeat);
+  }
+}
+
+/**
+ * The report use case: validates a submitted form and, when it is good, stores the incident (see submitReport)
+ * and runs every step after it. Idempotent per submission id.
+ */
+export async function recordReport(ctx: AppContext, caller: Caller, data: unknown): Promise<ReportOutcome> {
+  if (!registered(caller)) return { kind: 'notRegistered' };
   const organisations = await allOrganisations(ctx);
   const envelope = SubmitEnvelope.safeParse(data);
   if (!envelope.success) {
     // Not a card this bot built (or a tampered one): offer a fresh form, keep what can be kept.
-    return reportFormCard(ctx, organisations, caller.organisation, {
+    return {
+      kind: 'invalid',
       values: formValuesOf(data),
       errors: { summary: 'This form could not be matched to a report card. Please check the fields and submit again.' },
-    });
+      organisations,
+      reporter: caller.organisation,
+    };
   }
   const { submissionId } = envelope.data;
 
@@ -86,22 +121,16 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
         id: stableId('replayed-submission', caller.aadObjectId, submissionId, hour),
         note: "confirmation refused: another reporter's submission id (replayed card)",
       });
-      return messageCard({
-        title: 'This report card is not yours',
-        text: 'It was already sent by someone else, so Concordat shows you nothing about it. Type **report** to open a new report card.',
-        tone: 'warning',
-        buttons: [{ title: 'New report', verb: 'incident.report' }],
-      });
+      return { kind: 'notYours' };
     }
     // A retry after a failure anywhere past the first write re-runs every later step (each is idempotent).
-    if (stored) return confirmationCard(ctx, stored.record, organisations, await afterStored(ctx, stored.record, organisations));
+    if (stored) return { kind: 'recorded', record: stored.record, repeat: await afterStored(ctx, stored.record, organisations), organisations };
   }
 
   const now = ctx.clock();
+  const invalid = (errors: FormErrors): ReportOutcome => ({ kind: 'invalid', submissionId, values: formValuesOf(data), errors, organisations, reporter: caller.organisation });
   const result = validateIncidentForm(data, { now, timeZone: ctx.config.timeZone, organisations });
-  if (!result.ok) {
-    return reportFormCard(ctx, organisations, caller.organisation, { submissionId, values: formValuesOf(data), errors: result.errors });
-  }
+  if (!result.ok) return invalid(result.errors);
   const d = result.draft;
   const reporter = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id, displayName: caller.displayName };
   const recordWith = (reference: string): IncidentRecord => ({
@@ -135,9 +164,7 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
     ...recordWith(referenceFor(code, year, 1)),
     reporter: { aadObjectId: reporter.aadObjectId, organisationId: reporter.organisationId },
   });
-  if (!invariants.success) {
-    return reportFormCard(ctx, organisations, caller.organisation, { submissionId, values: formValuesOf(data), errors: invariantErrors(invariants.error) });
-  }
+  if (!invariants.success) return invalid(invariantErrors(invariants.error));
   const reference = await allocateReference(ctx, d.borough, now, submissionId);
   const record = recordWith(reference);
 
@@ -146,7 +173,7 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
   // Only after the report is safely stored: the next form starts from this one's place and sharing.
   await rememberChoices(ctx, caller.aadObjectId, stored);
   ctx.log.info('incident reported', { reference, borough: stored.borough, risk: stored.risk });
-  return confirmationCard(ctx, stored, organisations, repeat);
+  return { kind: 'recorded', record: stored, repeat, organisations };
 }
 
 /**

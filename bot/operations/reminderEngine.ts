@@ -19,7 +19,6 @@ import { sendPersonal, sendToChannels } from './publish';
 import { operationChannels, personalChats, splitReachable } from './recipients';
 import { reminderBatch } from './reminderRows';
 import { loadDirectory, loadOperation, type Directory } from './repository';
-import { outcomesCard, outcomesDueChannelCard, reminderCard } from './views';
 import { keepPrivateNotices } from '../notices/keep';
 
 export interface ReminderRunOptions {
@@ -116,6 +115,8 @@ async function enqueueReminder(ctx: AppContext, reminder: Reminder, op: JointOpe
   const batch = reminderBatch(reminder.id);
   const people = reminder.kind === 'outcomes' ? outcomesRecipients(op, dir.members) : reminderRecipients(op);
   const { reachable, unreachable } = splitReachable(people, chats);
+  // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
+  const { outcomesCard, outcomesDueChannelCard, reminderCard } = await import('./views');
 
   if (reminder.kind === 'outcomes') {
     const card = outcomesCard(op, tz, { late });

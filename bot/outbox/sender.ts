@@ -5,7 +5,6 @@ import { enqueue } from './enqueue';
 import type { OutboxDue, OutboxItem } from './model';
 import { Pacer, TEAMS_LIMITS } from './pacer';
 import { classifyFailure, retryDelayMs, TransportError, type Transport } from './transport';
-import { messageCard } from '../../cards/message';
 
 export interface DrainOptions {
   /** Stop taking new items after this long; the next run carries on. */
@@ -251,6 +250,8 @@ async function notifyAdmins(ctx: AppContext, item: OutboxItem, error: string): P
 export async function notifyAdministrators(ctx: AppContext, noticeId: string, notice: { title: string; text: string }): Promise<void> {
   const admins = (await ctx.store.members.listPartition('member')).map((m) => m.value).filter((m) => m.roles.includes('admin'));
   const chats = (await ctx.store.conversations.listPartition('personal')).map((c) => c.value);
+  // Loaded here, not at the top: a sender run with nothing to report never loads the card templating.
+  const { messageCard } = await import('../../cards/message');
   const card = messageCard({ title: notice.title, text: notice.text.slice(0, 2000), tone: 'attention' });
   const messages = admins.flatMap((admin) =>
     chats

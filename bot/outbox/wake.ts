@@ -1,5 +1,6 @@
 import type { StorageConnection } from '../store/store';
 import type { Logger } from '../context';
+import { azureCredential } from '../store/credential';
 
 /**
  * Wakes the sender when something is put into the outbox, instead of
@@ -65,10 +66,7 @@ export function storageQueueWaker(connection: StorageConnection, tablePrefix: st
     if ('connectionString' in connection) return QueueServiceClient.fromConnectionString(connection.connectionString, options).getQueueClient(name);
     // The Table endpoint names the account: https://<account>.table.core.windows.net → .queue.
     const queueUrl = connection.accountUrl.replace(/\.table\./, '.queue.').replace(/\/$/, '');
-    const { DefaultAzureCredential, ManagedIdentityCredential } = await import('@azure/identity');
-    const credential =
-      connection.credential ??
-      (process.env.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: process.env.AZURE_CLIENT_ID }) : new DefaultAzureCredential());
+    const credential = connection.credential ?? azureCredential();
     return new QueueClient(`${queueUrl}/${name}`, credential, options);
   }, log);
 }

@@ -44,6 +44,7 @@ export const RETENTION_POLICIES: Record<keyof Tables, RetentionPolicy> = {
   digestDeliveries: { holds: 'which weekly digest was delivered to whom', retention: 'INCIDENT_RETENTION_MONTHS after the week', enforcedBy: 'retention run' },
   reminders: { holds: 'operation reminders due, sent or cancelled (operation id, recipients)', retention: '90 days after due', enforcedBy: 'retention run' },
   warnings: { holds: 'hotspot warnings: borough, district, area name, counts, window', retention: 'INCIDENT_RETENTION_MONTHS after raised', enforcedBy: 'retention run' },
+  teamsUsers: { holds: "a registered member's Teams user id in this bot's conversations (pseudonymous) and the day it was last seen", retention: '13 months after last seen', enforcedBy: 'retention run (bot/userViews/repository.ts forgetTeamsUsersSeenBefore)' },
   privateNotices: { holds: 'private notices kept for people with no personal chat with Concordat: the repeat-complaint warning or reminder card (references, dates, organisations, operation name and area; no names or addresses), the recipient\'s Entra id, when kept and opened', retention: '7 days after first opened; 30 days after kept if never opened', enforcedBy: 'retention run (bot/notices/repository.ts purgeExpiredNotices); a notice its recipient may no longer see is deleted when they next list or open their notices' },
   complaintIndex: { holds: 'keyed hashes of household/complainant references → incident', retention: 'INCIDENT_RETENTION_MONTHS after the incident happened (matching needs 6 months)', enforcedBy: 'retention run' },
 };

@@ -9,7 +9,7 @@ import { NOTICE_OPENED_DAYS, NOTICE_UNOPENED_DAYS } from '../notices/rules/reten
 import { safeKey, type Keys } from '../store/entityTable';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
-import { messageCard } from '../../cards/message';
+import { forgetTeamsUsersSeenBefore } from '../userViews/repository';
 
 /**
  * The nightly retention run: every table's rows past their stated retention
@@ -34,6 +34,7 @@ export interface RetentionReport {
 }
 
 const REMINDER_DAYS = 90;
+const TEAMS_USER_MONTHS = 13;
 
 export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   const now = ctx.clock();
@@ -42,6 +43,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   const auditCutoff = retentionCutoff(now, r.auditMonths).toISOString();
   const outboxCutoff = retentionCutoff(now, r.outboxMonths).toISOString();
   const partnerCutoff = new Date(now.getTime() - r.partnerRequestDays * 86_400_000).toISOString();
+  const teamsUserCutoff = retentionCutoff(now, TEAMS_USER_MONTHS).toISOString();
   const reminderCutoff = new Date(now.getTime() - REMINDER_DAYS * 86_400_000).toISOString();
   const weekOf = (iso: string) => formatIsoWeek(isoWeekOf(iso.slice(0, 10)));
 
@@ -68,6 +70,8 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   await step('ComplaintIndex', `deleted: happened before ${incidentCutoff}`, async () =>
     deleteAll(ctx.store.complaintIndex, await ctx.store.complaintIndex.query(odata`RowKey lt ${incidentCutoff}`)),
   );
+  // Teams user ids serve only to name who a channel card refreshes for: a member not seen for 13 months needs none.
+  await step('TeamsUsers', `deleted: last seen before ${teamsUserCutoff.slice(0, 10)}`, async () => forgetTeamsUsersSeenBefore(ctx, teamsUserCutoff));
   await step('Warnings', `deleted: raised before ${incidentCutoff}`, async () =>
     deleteAll(ctx.store.warnings, await ctx.store.warnings.query(odata`raisedAt lt ${incidentCutoff}`)),
   );
@@ -147,6 +151,8 @@ async function tellAdministrators(ctx: AppContext, report: RetentionReport): Pro
   const day = report.at.slice(0, 10);
   const admins = (await ctx.store.members.listPartition('member')).map((m) => m.value).filter((m) => m.roles.includes('admin'));
   const chats = (await ctx.store.conversations.listPartition('personal')).map((c) => c.value);
+  // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
+  const { messageCard } = await import('../../cards/message');
   const card = messageCard({
     title: 'Retention did not complete',
     text:

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { MAY } from '../domain/permissions';
 import { incidentRequest } from '../incidents/request';
-import { defineAction, defineCommand, FormData } from '../shared/route';
+import { defineAction, defineCommand, defineExtension, FormData } from '../shared/route';
+import { findByReference } from './findByReference';
 import { decideAccessRequest, requestAccess } from './accessRequest';
 import { searchForm, searchIncidents } from './search';
 
 /** Search answers in the caller's personal chat only: results and "who holds what" are for the person who asked. */
 const PERSONAL = { who: MAY.registered, scopes: ['personal'] } as const;
+
+/** Message-extension command ids (the manifest's composeExtensions commands). */
+export const SEARCH_EXTENSIONS = { findByReference: 'findByReference' } as const;
 
 /** A request-access button: the signed ask (bot/search/search.ts). */
 const Ask = z.object({ ask: z.string().min(1).max(4000) }).passthrough();
@@ -27,4 +31,14 @@ export const searchRoutes = [
   defineAction({ verb: 'incidents.access.request', schema: Ask, access: PERSONAL, handler: (ctx, { caller, data }) => requestAccess(ctx, caller, data) }),
   defineAction({ verb: 'incidents.access.approve', schema: Decision, access: APPROVER, handler: (ctx, { caller, data }) => decideAccessRequest(ctx, caller, data, 'approved') }),
   defineAction({ verb: 'incidents.access.decline', schema: Decision, access: APPROVER, handler: (ctx, { caller, data }) => decideAccessRequest(ctx, caller, data, 'declined') }),
+  // The compose box's search: a de-identified card to insert into any chat, for what the caller may see.
+  defineExtension({
+    type: 'query',
+    commandId: SEARCH_EXTENSIONS.findByReference,
+    title: 'Find by reference',
+    description: 'Insert the de-identified card of an incident, joint operation or alert you can see, by its reference',
+    parameter: { name: 'reference', title: 'Reference', description: 'e.g. STO-2026-000123 or OP-STO-7K3Q9M' },
+    access: { who: MAY.registered, scopes: ['personal', 'team', 'groupChat'] },
+    query: findByReference,
+  }),
 ];

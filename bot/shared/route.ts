@@ -71,7 +71,72 @@ export interface ActionRoute<S extends z.ZodTypeAny = z.ZodTypeAny> {
   handler: (ctx: AppContext, request: ActionRequest<z.output<S>>) => Promise<AdaptiveCard>;
 }
 
-export type Route = CommandRoute | ActionRoute;
+/**
+ * Message extensions (Teams' compose box, a message's "…" menu and the command box), as plain data: what a
+ * handler answers, which bot/teams/ turns into Teams' invoke responses. No Teams types.
+ */
+export type ExtensionContext = 'compose' | 'message' | 'commandBox';
+
+/** A dialog (task module) showing one card; `submit` actions in it come back to the same extension. */
+export interface ExtensionDialog {
+  kind: 'dialog';
+  title: string;
+  card: AdaptiveCard;
+}
+/** A short plain-text message shown in the dialog's place (a result, or why there is nothing to show). */
+export interface ExtensionMessage {
+  kind: 'message';
+  text: string;
+}
+/** One search result: the card inserted into the compose box, and its line in the results list. */
+export interface ExtensionResult {
+  card: AdaptiveCard;
+  preview: { title: string; text: string };
+}
+export type ExtensionAnswer = ExtensionDialog | ExtensionMessage;
+
+/** Who asked, where, and (from a message's "…" menu) the text of that message, made plain by bot/teams/. */
+export interface ExtensionRequest extends Omit<CommandRequest, 'args' | 'offer'> {
+  context: ExtensionContext;
+  /** The message the action was started on, as plain text: Teams' formatting removed, what its reader saw kept. */
+  messageText?: string;
+}
+
+/** An action command: fetch opens the dialog, submit receives what it sends (the card's inputs and data). */
+export interface ExtensionActionRoute {
+  kind: 'extension';
+  type: 'action';
+  /** The manifest command id, and what Teams sends back in every invoke. */
+  commandId: string;
+  title: string;
+  description: string;
+  contexts: readonly ExtensionContext[];
+  access: Access;
+  fetch: (ctx: AppContext, request: ExtensionRequest) => Promise<ExtensionAnswer>;
+  /** The dialog's submitted data, bounded by FormData before it arrives. */
+  submit: (ctx: AppContext, request: ExtensionRequest & { data: FormData }) => Promise<ExtensionAnswer>;
+}
+
+/** A search command: one text parameter, answered with results to insert (none is a valid answer). */
+export interface ExtensionQueryRoute {
+  kind: 'extension';
+  type: 'query';
+  commandId: string;
+  title: string;
+  description: string;
+  parameter: { name: string; title: string; description: string };
+  access: Access;
+  query: (ctx: AppContext, request: ExtensionRequest & { text: string }) => Promise<ExtensionResult[]>;
+}
+
+export type ExtensionRoute = ExtensionActionRoute | ExtensionQueryRoute;
+
+export type Route = CommandRoute | ActionRoute | ExtensionRoute;
+
+/** A route's name in audit notes and tests: "command:report", "action:incident.submit", "extension:reportIncident". */
+export function routeName(route: Route): string {
+  return `${route.kind}:${route.kind === 'command' ? route.title : route.kind === 'action' ? route.verb : route.commandId}`;
+}
 
 const TITLE = /^[a-z][a-z ]{0,31}$/;
 const VERB = /^[a-z][A-Za-z]*(?:\.[a-z][A-Za-z]*)*$/;
@@ -87,6 +152,18 @@ export function defineAction<S extends z.ZodTypeAny>(route: Omit<ActionRoute<S>,
   if (!VERB.test(route.verb) || route.verb.length > 60) throw new Error(`verb "${route.verb}" must be dotted words, at most 60 characters`);
   if (route.access.scopes.length === 0) throw new Error(`action "${route.verb}" is usable nowhere`);
   return { kind: 'action', ...route };
+}
+
+const COMMAND_ID = /^[a-z][A-Za-z]{0,63}$/;
+
+/** A message-extension command: checked as the manifest schema would (ids, title and description lengths). */
+export function defineExtension<R extends Omit<ExtensionActionRoute, 'kind'> | Omit<ExtensionQueryRoute, 'kind'>>(route: R): R & { kind: 'extension' } {
+  if (!COMMAND_ID.test(route.commandId)) throw new Error(`extension command id "${route.commandId}" must be letters, at most 64`);
+  if (route.title.length < 1 || route.title.length > 32) throw new Error(`extension "${route.commandId}": title must be 1-32 characters`);
+  if (route.description.length < 1 || route.description.length > 128) throw new Error(`extension "${route.commandId}": description must be 1-128 characters`);
+  if (route.access.scopes.length === 0) throw new Error(`extension "${route.commandId}" is usable nowhere`);
+  if (route.type === 'action' && route.contexts.length === 0) throw new Error(`extension "${route.commandId}" has no context`);
+  return { kind: 'extension', ...route };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { TableClient, TableServiceClient } from '@azure/data-tables';
-import { ManagedIdentityCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
+import { azureCredential } from './credential';
 import { z } from 'zod';
 import { AuditRow, auditRowKeys } from '../audit/model';
 import { ConversationReference } from '../domain/conversation';
@@ -20,6 +21,7 @@ import { incidentPartitionKey } from '../domain/isoWeek';
 import { ReferenceCounter } from '../domain/referenceCounter';
 import { ComplaintIndexEntry, HotspotWarning, warningRowKey } from '../warnings/model';
 import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from '../directory/tables';
+import { USER_VIEW_TABLES } from '../userViews/tables';
 import { NOTICE_TABLES } from '../notices/tables';
 import { AccessRequest, FinderRow } from '../search/model';
 import { finderRowKey } from '../search/rules/keys';
@@ -191,6 +193,7 @@ export function defineTables(client: (table: string) => TableClient, prefix: str
       keys: (w) => ({ partitionKey: w.borough, rowKey: warningRowKey(w) }),
       columns: (w) => ({ ruleId: w.ruleId, status: w.status, raisedAt: w.raisedAt }),
     }),
+    teamsUsers: table(USER_VIEW_TABLES.teamsUsers.suffix, USER_VIEW_TABLES.teamsUsers),
     complaintIndex: table('ComplaintIndex', {
       schema: ComplaintIndexEntry,
       // The keyed hash of a household reference: its complaints are one partition read, in time order.
@@ -216,7 +219,7 @@ export function openStore(connection: StorageConnection, prefix: string): Store 
     makeClient = (t) => TableClient.fromConnectionString(connection.connectionString, t, options);
     service = TableServiceClient.fromConnectionString(connection.connectionString, options);
   } else {
-    const credential = connection.credential ?? defaultCredential();
+    const credential = connection.credential ?? azureCredential();
     makeClient = (t) => new TableClient(connection.accountUrl, t, credential);
     service = new TableServiceClient(connection.accountUrl, credential);
   }
@@ -236,11 +239,4 @@ export function openStore(connection: StorageConnection, prefix: string): Store 
       }
     },
   };
-}
-
-function defaultCredential(): TokenCredential {
-  // On Azure a user-assigned identity is named by AZURE_CLIENT_ID; elsewhere fall back to the developer's login.
-  return process.env.AZURE_CLIENT_ID
-    ? new ManagedIdentityCredential({ clientId: process.env.AZURE_CLIENT_ID })
-    : new DefaultAzureCredential();
 }

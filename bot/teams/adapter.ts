@@ -1,4 +1,6 @@
-import { TeamsAdapter } from '@microsoft/teams-ai';
+// The module itself, not the package index: the index loads the whole AI layer (planners, models, tokenizers),
+// which the sender, building an adapter only to post, must not pay for. Same class object as the index exports.
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { JwtTokenProviderFactory, ManagedIdentityServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Config } from '../config';
 

@@ -1,4 +1,8 @@
-import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+// The modules, not the package index: the index also loads the AI layer (planners, models, gpt-tokenizer),
+// 1.5 MiB of code every cold start of `messages` would compile and never use. Same classes as the index exports.
+import { Application } from '@microsoft/teams-ai/lib/Application';
+import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
+import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { ActivityTypes, CardFactory, MessageFactory, TeamsInfo, type TurnContext } from 'botbuilder';
 import { ACTION_ROUTES, parseCommand } from '../commands';
 import type { AppContext } from '../context';
@@ -12,7 +16,9 @@ import { messageCard } from '../../cards/message';
 import { welcomeCard } from '../../cards/welcome';
 import type { AdaptiveCard } from '../../cards/render';
 import { channelReferences, conversationReferenceOf, scopeOf, tenantOf } from './activity';
+import { extensionFailure, registerExtensions } from './extensions';
 import { runAction, runCommand, type Turn } from './gate';
+import { rememberTeamsUser } from '../userViews/repository';
 
 export { parseCommand } from '../commands';
 
@@ -92,11 +98,15 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
   app.activity('installationUpdate', async (context) => (context.activity.action === 'remove' ? onUninstall(context) : onInstall(context)));
 
   /** Who asked and where, for the gate. */
-  const turnOf = async (context: TurnContext): Promise<Turn> => ({
-    caller: await callerOf(context),
-    scope: scopeOf(context.activity),
-    conversation: conversationReferenceOf(context.activity, ctx.clock().toISOString()),
-  });
+  const turnOf = async (context: TurnContext): Promise<Turn> => {
+    const caller = await callerOf(context);
+    // A registered member's Teams user id: what a channel card's refresh.userIds names (bot/userViews/).
+    const teamsUserId = context.activity.from?.id;
+    if (caller.member && caller.aadObjectId && teamsUserId) {
+      await rememberTeamsUser(ctx, caller.aadObjectId, teamsUserId).catch((err: Error) => ctx.log.warn('Teams user id not remembered', { error: err.message }));
+    }
+    return { caller, scope: scopeOf(context.activity), conversation: conversationReferenceOf(context.activity, ctx.clock().toISOString()) };
+  };
 
   // Every command and card action goes through the one gate (./gate.ts): declared access and data schema first.
   app.activity('message', async (context) => {
@@ -115,23 +125,26 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
     app.adaptiveCards.actionExecute(route.verb, async (context, _state, data) => {
       const turn = await turnOf(context);
       const email = route.verb === DIRECTORY_VERBS.request ? await emailOf(context) : undefined;
-      return (await runAction(ctx, route, { ...turn, email }, data)) as never;
+      const card = await runAction(ctx, route, { ...turn, email }, data);
+      // Answered here, not by returning the card: teams-ai turns a returned card that carries `refresh` into an
+      // update of the message for everyone (its REPLACE_FOR_ALL), which would show one person's view of a channel
+      // card (an alert's "your organisation acknowledged") to the whole channel. The invoke answer is the caller's.
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: cardInvokeResponse(card) });
+      return card as never;
     });
   }
+
+  // The message extension's commands (compose box, a message's "…" menu, search): through the same gate.
+  registerExtensions(app, ctx, turnOf);
 
   // An invoke no route took (a card action without a known verb, a damaged one, an invoke this bot does not
   // offer): a card for card actions, 400 for the rest. Without this botbuilder answers 501.
   app.activity(ActivityTypes.Invoke, async (context) => {
     const value =
       context.activity.name === 'adaptiveCard/action'
-        ? {
-            status: 200,
-            body: {
-              statusCode: 200,
-              type: 'application/vnd.microsoft.card.adaptive',
-              value: messageCard({ title: 'That button is out of date', text: 'Concordat did not recognise that action. Type **help** to see what it can do.', tone: 'warning' }),
-            },
-          }
+        ? cardInvokeResponse(
+            messageCard({ title: 'That button is out of date', text: 'Concordat did not recognise that action. Type **help** to see what it can do.', tone: 'warning' }),
+          )
         : { status: 400, body: { error: `Concordat does not handle the invoke "${String(context.activity.name ?? '').slice(0, 60)}"` } };
     await context.sendActivity({ type: ActivityTypes.InvokeResponse, value });
   });
@@ -147,19 +160,35 @@ export function createTeamsApp(ctx: AppContext, adapter: TeamsAdapter): Applicat
           })
         : messageCard({ title: 'Something went wrong', text: 'Concordat could not finish that. Please try again; if it keeps happening, tell your administrator.', tone: 'attention' });
     const activity = context.activity;
+    const failed =
+      activity.type === ActivityTypes.Invoke
+        ? extensionFailure(
+            activity.name,
+            error instanceof StoreUnavailableError
+              ? 'Not saved: Concordat cannot reach its storage right now, so nothing was saved. Please try again in a minute.'
+              : 'Something went wrong: Concordat could not finish that. Please try again; if it keeps happening, tell your administrator.',
+          )
+        : undefined;
+    if (failed) {
+      // A message-extension invoke: Teams shows the answer in the dialog or the search list, never a card in the chat.
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: failed });
+      return;
+    }
     if (activity.type === ActivityTypes.Invoke && activity.name === 'adaptiveCard/action') {
       // A card button: Teams waits for the invoke response and shows its card in place of the one clicked.
       // Without a response the adapter answers 501 and Teams shows only a generic failure.
-      await context.sendActivity({
-        type: ActivityTypes.InvokeResponse,
-        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: withRetryButton(card, activity) } },
-      });
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: cardInvokeResponse(withRetryButton(card, activity)) });
       return;
     }
     await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   });
 
   return app;
+}
+
+/** An Action.Execute answer: the card shown to the person who pressed the button (or whose client refreshed). */
+function cardInvokeResponse(card: AdaptiveCard): { status: number; body: unknown } {
+  return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } };
 }
 
 /**

@@ -18,7 +18,19 @@ import {
   type Scope,
   type Who,
 } from '../shared/access';
-import type { ActionRoute, CommandRoute, Offer } from '../shared/route';
+import {
+  FormData,
+  routeName,
+  type ActionRoute,
+  type CommandRoute,
+  type ExtensionActionRoute,
+  type ExtensionAnswer,
+  type ExtensionContext,
+  type ExtensionQueryRoute,
+  type ExtensionResult,
+  type ExtensionRoute,
+  type Offer,
+} from '../shared/route';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 
@@ -89,14 +101,64 @@ export async function runAction<S extends z.ZodTypeAny>(ctx: AppContext, route: 
   return route.handler(ctx, { ...turn, args: '', data: parsed.data, answerSeenBy: 'asker', offer: () => offerFor(ctx, turn.caller, turn.scope) });
 }
 
-const nameOf = (route: CommandRoute | ActionRoute) => (route.kind === 'command' ? route.title : route.verb);
-
 /** undefined: allowed. Otherwise the refusal card (the refusal audited, bounded). */
 async function check(ctx: AppContext, route: CommandRoute | ActionRoute<z.ZodTypeAny>, turn: Turn): Promise<AdaptiveCard | undefined> {
+  const decision = await judge(ctx, route, turn);
+  return decision.ok ? undefined : refusalCard(route, turn.caller, decision);
+}
+
+/** The gate's decision for any route; a refusal is audited (bounded). */
+async function judge(ctx: AppContext, route: CommandRoute | ActionRoute<z.ZodTypeAny> | ExtensionRoute, turn: Turn): Promise<Decision> {
   const decision = decide(route.access, await actorOf(ctx, turn.caller, [route.access.who]), turn.scope);
-  if (decision.ok) return undefined;
-  await auditRefusal(ctx, route, turn, decision);
-  return refusalCard(route, turn.caller, decision);
+  if (!decision.ok) await auditRefusal(ctx, route, turn, decision);
+  return decision;
+}
+
+/** A message-extension invoke's turn: where it was started from, and the message's plain text from a message's "…" menu. */
+export interface ExtensionTurn extends Turn {
+  context: ExtensionContext;
+  messageText?: string;
+}
+
+/** Opening an action command's dialog: through the gate; refused, a short message in the dialog's place and nothing else. */
+export async function runExtensionFetch(ctx: AppContext, route: ExtensionActionRoute, turn: ExtensionTurn): Promise<ExtensionAnswer> {
+  const decision = await judge(ctx, route, turn);
+  if (!decision.ok) return { kind: 'message', text: extensionRefusal(route, turn.caller, decision) };
+  // A dialog is shown to the person who opened it alone.
+  return route.fetch(ctx, { ...turn, answerSeenBy: 'asker' });
+}
+
+/** A dialog's submission: through the gate again (the dialog may be old), its data bounded by FormData, then the handler. */
+export async function runExtensionSubmit(ctx: AppContext, route: ExtensionActionRoute, turn: ExtensionTurn, data: unknown): Promise<ExtensionAnswer> {
+  const decision = await judge(ctx, route, turn);
+  if (!decision.ok) return { kind: 'message', text: extensionRefusal(route, turn.caller, decision) };
+  const parsed = FormData.safeParse(data ?? {});
+  if (!parsed.success) {
+    ctx.log.warn('message extension data refused by its schema', { commandId: route.commandId });
+    return { kind: 'message', text: 'Concordat could not read that form, so nothing was saved. Please start again.' };
+  }
+  return route.submit(ctx, { ...turn, data: parsed.data, answerSeenBy: 'asker' });
+}
+
+/**
+ * A search: through the gate; refused, no results, so that a search tells someone who may not use it nothing
+ * (not even that the command exists for others). The query text is bounded before the handler sees it.
+ */
+export async function runExtensionQuery(ctx: AppContext, route: ExtensionQueryRoute, turn: ExtensionTurn, text: unknown): Promise<ExtensionResult[]> {
+  const decision = await judge(ctx, route, turn);
+  if (!decision.ok || typeof text !== 'string' || text.length > 200) return [];
+  // A result is for inserting into the conversation: whoever is there will read it.
+  return route.query(ctx, { ...turn, text, answerSeenBy: 'conversation' });
+}
+
+/** Why a message-extension command is refused, as plain text (a dialog message renders no Markdown). */
+function extensionRefusal(route: ExtensionRoute, caller: Caller, decision: Exclude<Decision, { ok: true }>): string {
+  const what = `"${route.title}"`;
+  if (decision.reason === 'scope') return `${what} works in ${describeScopes(route.access.scopes)}.`;
+  if (decision.reason === 'unregistered' || !caller.member) {
+    return `You are not registered with the concordat, so ${what} is not available to you. Say help in your personal chat with Concordat to ask for access: your organisation approves it.`;
+  }
+  return `You need to be ${describeWho(route.access.who)} to use ${what}. If you need this, ask your Concordat administrator.`;
 }
 
 export function refusalCard(route: CommandRoute | ActionRoute, caller: Caller, decision: Exclude<Decision, { ok: true }>): AdaptiveCard {
@@ -124,11 +186,11 @@ export function refusalCard(route: CommandRoute | ActionRoute, caller: Caller, d
   });
 }
 
-async function auditRefusal(ctx: AppContext, route: CommandRoute | ActionRoute<z.ZodTypeAny>, turn: Turn, decision: Exclude<Decision, { ok: true }>): Promise<void> {
+async function auditRefusal(ctx: AppContext, route: CommandRoute | ActionRoute<z.ZodTypeAny> | ExtensionRoute, turn: Turn, decision: Exclude<Decision, { ok: true }>): Promise<void> {
   await auditRouteRefusal(
     ctx,
     { aadObjectId: turn.caller.aadObjectId, organisationId: turn.caller.organisation?.id },
-    `${route.kind}:${nameOf(route)}`,
+    routeName(route),
     `refused by the gate: ${decision.reason} (in ${turn.scope})`,
   );
 }

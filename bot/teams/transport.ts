@@ -3,6 +3,13 @@ import { CardFactory, MessageFactory, TurnContext, type Activity, type Conversat
 import type { ConnectorClient } from 'botframework-connector';
 import type { OutboxPayload, Target } from '../outbox/model';
 import { TransportError, type Transport } from '../outbox/transport';
+import type { Config } from '../config';
+import { createAdapter } from './adapter';
+
+/** The sender's transport on an adapter of its own: loads the Bot Connector, not the app's routes. */
+export function connectorTransport(config: Config): Transport {
+  return createTeamsTransport(createAdapter(config), config.mode === 'production' ? config.bot.appId : '');
+}
 
 /** The outbox's way into Teams: proactive posts and updates through the Bot Connector. */
 export function createTeamsTransport(adapter: TeamsAdapter, botAppId: string): Transport {

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { decideAccess, GRANT_JUSTIFICATION } from '../domain/incidentAccess';
 import { RISK_GUIDANCE } from '../domain/incidentRedaction';
-import { incidentPartitionKey } from '../domain/isoWeek';
 import { canSchedule } from '../operations/rules/access';
 import type { OperationFormField } from '../operations/rules/form';
 import { auditIncident } from '../incidents/audit';
 import type { IncidentRecord } from '../incidents/model';
+import { currentRecord } from '../incidents/repository';
 import { categoryLabel, formatLocal } from '../incidents/present';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { registered, type IncidentRequest } from '../incidents/request';
@@ -42,11 +42,15 @@ async function warningOf(ctx: AppContext, data: unknown): Promise<HotspotWarning
 
 const isCard = (x: HotspotWarning | AdaptiveCard): x is AdaptiveCard => (x as AdaptiveCard).type === 'AdaptiveCard';
 
-async function incidentsOf(ctx: AppContext, w: HotspotWarning): Promise<IncidentRecord[]> {
-  const rows = await Promise.all(
-    w.incidents.map((i) => ctx.store.incidents.get({ partitionKey: incidentPartitionKey(w.borough, i.occurredAt, ctx.config.timeZone), rowKey: i.reference })),
-  );
-  return rows.flatMap((r) => (r?.value.kind === 'incident' ? [r.value] : []));
+/**
+ * The warning's incidents as they are now, found by reference (a corrected date moves an incident to
+ * another week's partition). Those corrected since to another borough or district are no longer behind
+ * this warning: counted apart, not listed.
+ */
+async function incidentsOf(ctx: AppContext, w: HotspotWarning): Promise<{ incidents: IncidentRecord[]; movedAway: number }> {
+  const found = (await Promise.all(w.incidents.map((i) => currentRecord(ctx, i.reference)))).filter((r): r is IncidentRecord => r !== undefined);
+  const here = found.filter((r) => r.borough === w.borough && r.postcodeDistrict === w.postcodeDistrict);
+  return { incidents: here, movedAway: found.length - here.length };
 }
 
 /**
@@ -70,7 +74,8 @@ export async function showHotspotIncidents(ctx: AppContext, req: IncidentRequest
   const tz = ctx.config.timeZone;
   const rows: { reference: string; heading: string; line: string }[] = [];
   let withheld = 0;
-  for (const r of await incidentsOf(ctx, w)) {
+  const { incidents, movedAway } = await incidentsOf(ctx, w);
+  for (const r of incidents) {
     const decision = decideAccess(viewer, { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith });
     if (decision.level !== 'details') {
       withheld++;
@@ -91,7 +96,7 @@ export async function showHotspotIncidents(ctx: AppContext, req: IncidentRequest
   }
   const list = hotspotIncidentsCard({
     title: `Behind the warning: ${warningTitle(w)}`.slice(0, 160),
-    subtitle: `${warningPeriods(w, tz).counted}.`,
+    subtitle: `${warningPeriods(w, tz).counted}.${movedAway ? ` ${movedAway} of its incidents ${movedAway === 1 ? 'has' : 'have'} since been corrected to another place and ${movedAway === 1 ? 'is' : 'are'} not listed.` : ''}`,
     rows: rows.reverse(),
     withheld: withheld ? `${withheld} more ${withheld === 1 ? 'incident is' : 'incidents are'} not shared with ${caller.organisation.name}: ask the reporting organisation if you need ${withheld === 1 ? 'it' : 'them'}.` : '',
   });
@@ -120,7 +125,7 @@ export async function proposeOperation(ctx: AppContext, req: IncidentRequest, da
     return warningCard(w, ctx.config.timeZone, { notice: 'Scheduling happens in your private chat with Concordat, and you have not opened one yet. Open a chat with Concordat, then press the button again.', tone: 'attention' });
   }
   const viewer = viewerOf(caller);
-  const linked = (await incidentsOf(ctx, w))
+  const linked = (await incidentsOf(ctx, w)).incidents
     .filter((r) => decideAccess(viewer, { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith }).level === 'details')
     .map((r) => r.reference)
     .slice(-20);

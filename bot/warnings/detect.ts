@@ -11,7 +11,6 @@ import { targetOf } from '../outbox/model';
 import { ConcurrencyError } from '../store/errors';
 import { incidentsByWindow } from './incidents';
 import { warningId, warningRowKey, type HotspotWarning } from './model';
-import { warningCard, warningTitle } from './present';
 
 const DAY_MS = 86_400_000;
 /** A claim older than this with no posting is taken over (the detector that made it stopped half way). */
@@ -141,6 +140,8 @@ async function raise(ctx: AppContext, rule: HotspotRule, f: HotspotFinding, wind
 /** Channel cards into the outbox, then the row marked posted. */
 async function post(ctx: AppContext, warning: HotspotWarning, etag: string, channelsOf: ChannelsOf): Promise<number> {
   const channels = await channelsOf(warning.themeId);
+  // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
+  const { warningCard, warningTitle } = await import('./present');
   const card = warningCard(warning, ctx.config.timeZone);
   const { added } = await enqueue(
     ctx,

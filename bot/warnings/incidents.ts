@@ -4,6 +4,7 @@ import type { BoroughId } from '../domain/borough';
 import type { HotspotIncident, HotspotRule } from '../domain/hotspots';
 import type { IncidentCategory } from '../domain/taxonomy';
 import { partitionRange } from '../incidents/repository';
+import { isLive } from '../incidents/model';
 
 /**
  * Incidents of some categories in some boroughs that happened in (since,
@@ -33,7 +34,8 @@ export async function incidentsForDetection(
   const hi = until.getTime();
   const out: HotspotIncident[] = [];
   for (const { value: r } of rows) {
-    if (r.kind !== 'incident') continue;
+    // A row being moved away (a corrected borough or week) is counted where it is going, not twice.
+    if (r.kind !== 'incident' || !isLive(r)) continue;
     const t = Date.parse(r.occurredAt);
     if (t <= lo || t > hi) continue;
     out.push({ reference: r.reference, borough: r.borough, category: r.category, area: r.area, postcodeDistrict: r.postcodeDistrict, occurredAt: r.occurredAt });

@@ -96,11 +96,10 @@ export async function recordComplaint(
   if (!hash) return { count: 0, notified: 0, unreachable: 0, kept: 0 };
   const partitionKey = (await ctx.store.incidentIndex.get({ partitionKey: record.reference, rowKey: 'i' }))?.value.partitionKey;
   if (!partitionKey) throw new Error(`incident ${record.reference} is not indexed`);
-  try {
-    await ctx.store.complaintIndex.create({ hash, reference: record.reference, occurredAt: record.occurredAt, partitionKey, indexedAt: ctx.clock().toISOString() });
-  } catch (err) {
-    if (!(err instanceof ConcurrencyError)) throw err; // indexed by an earlier attempt
-  }
+  // Indexed once (a retry finds it); re-pointed when the incident has since moved partition (a corrected borough or week).
+  await ctx.store.complaintIndex.mutate({ partitionKey: hash, rowKey: `${record.occurredAt}|${record.reference}` }, (current) =>
+    current?.partitionKey === partitionKey ? undefined : { hash, reference: record.reference, occurredAt: record.occurredAt, partitionKey, indexedAt: ctx.clock().toISOString() },
+  );
   const qualifying = await qualifyingFor(ctx, record, organisations);
   const count = qualifying.length;
   if (count < CASE_REVIEW_THRESHOLD) return { count, notified: 0, unreachable: 0, kept: 0 };

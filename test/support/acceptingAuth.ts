@@ -17,5 +17,6 @@ export function runtimeWithAcceptingAuth(ctx: AppContext): Runtime {
   const adapter = new TeamsAdapter({});
   const app = createTeamsApp(ctx, adapter);
   const bot = botEndpoint(adapter, app);
-  return { ctx, bot, transport: createTeamsTransport(adapter, '') };
+  const transport = createTeamsTransport(adapter, '');
+  return { ctx, bot, transport, teams: async () => ({ endpoint: bot, transport }) };
 }

@@ -52,6 +52,8 @@ export async function startBotHarness(
   const config = loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix, PORT: '0', ...opts.env });
   const now = { value: opts.start ?? new Date('2026-11-25T10:00:00Z') };
   const runtime = createRuntime(config, opts.log ?? silentLogger, () => now.value);
+  // What a host's first `messages` invocation does: loaded here, in set-up, not inside the first test's time.
+  await runtime.teams();
   await runtime.ctx.store.ensureTables();
   await applyDemoPartnershipIfEmpty(runtime.ctx);
   const connector = await startFakeConnector();

@@ -71,6 +71,7 @@ export async function startJourneyWorld(people: readonly string[]): Promise<Jour
   let offsetMs = 0;
   const runtime = createRuntime(loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: connectionString, TABLE_PREFIX: prefix }), silentLogger, () => new Date(Date.now() + offsetMs));
   await applyDemoPartnershipIfEmpty(runtime.ctx);
+  await runtime.teams(); // the Teams layer loads on the first bot call: loaded in set-up, as a warm host has it
   const host = await startLocalHost(runtime, { host: '127.0.0.1', port: 0 });
   const playgrounds: RunningPlayground[] = [];
   const clients: PlaygroundClient[] = [];

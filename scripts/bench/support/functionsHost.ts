@@ -11,6 +11,7 @@
  * Azure and the caller can check that every function was registered.
  */
 import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 
 export interface RegisteredFunction {
   name: string;
@@ -21,10 +22,18 @@ export interface RegisteredFunction {
 }
 
 export interface LoadResult {
-  /** Wall clock, spawn to exit: node start-up plus the entry's `require`. */
+  /** Wall clock, spawn to exit: node start-up, loading the entry, and readying `warm`'s function if asked. */
   wallMs: number;
-  /** The `require(entry)` call alone, measured inside the child. */
+  /** Loading the entry alone (`import()` of an .mjs, `require` of a .js), measured inside the child. */
   requireMs: number;
+  /**
+   * CPU time (user + system) of the child from its start to the end of the
+   * measurement: what the work costs, much less sensitive than the wall clock
+   * to other processes competing for the cores.
+   */
+  cpuMs: number;
+  /** Readying the function named by `warm` (its code loaded, what its first invocation builds built); 0 without `warm`. */
+  warmMs: number;
   registered: RegisteredFunction[];
   stderr: string;
 }
@@ -32,8 +41,13 @@ export interface LoadResult {
 const MARKER = '@@concordat-load-result@@';
 const ERROR_MARKER = '@@concordat-load-error@@';
 
-/** The child's program: install the stand-in core, require the entry, print what was registered. */
-function childProgram(entry: string): string {
+/**
+ * The child's program: install the stand-in core, load the entry (an ES
+ * module with `import()`, as the worker does for .mjs; CommonJS with
+ * `require`), optionally ready one function through the entry's `warm`
+ * export, and print what was registered and how long each step took.
+ */
+function childProgram(entry: string, warm?: string): string {
   return `
 const Module = require('module');
 const registered = [];
@@ -57,17 +71,29 @@ const originalRequire = Module.prototype.require;
 Module.prototype.require = function (id) {
   return id === '@azure/functions-core' ? core : originalRequire.apply(this, arguments);
 };
-const started = process.hrtime.bigint();
-try {
-  require(${JSON.stringify(entry)});
-} catch (err) {
-  // Node would print the throwing line first: one huge line, for a minified bundle.
-  process.stderr.write('\\n${ERROR_MARKER}' + String((err && err.stack) || err));
-  process.exit(1);
-}
-const requireMs = Number(process.hrtime.bigint() - started) / 1e6;
-if (!model) throw new Error('the entry did not set the programming model');
-process.stdout.write('\\n${MARKER}' + JSON.stringify({ requireMs, registered }));
+(async () => {
+  const started = process.hrtime.bigint();
+  let loaded;
+  try {
+    loaded = ${entry.endsWith('.mjs') ? `await import(${JSON.stringify(pathToFileURL(entry).href)})` : `require(${JSON.stringify(entry)})`};
+  } catch (err) {
+    // Node would print the throwing line first: one huge line, for a minified bundle.
+    process.stderr.write('\\n${ERROR_MARKER}' + String((err && err.stack) || err));
+    process.exit(1);
+  }
+  const requireMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (!model) throw new Error('the entry did not set the programming model');
+  let warmMs = 0;
+  ${warm === undefined ? '' : `const warmStarted = process.hrtime.bigint();
+  try {
+    await loaded.warm(${JSON.stringify(warm)});
+  } catch (err) {
+    process.stderr.write('\\n${ERROR_MARKER}' + String((err && err.stack) || err));
+    process.exit(1);
+  }
+  warmMs = Number(process.hrtime.bigint() - warmStarted) / 1e6;`}
+  process.stdout.write('\\n${MARKER}' + JSON.stringify({ requireMs, warmMs, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, registered }));
+})();
 `;
 }
 
@@ -98,10 +124,13 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return env;
 }
 
-/** Spawns `node -e` that requires `entry` (an absolute path) and returns the registrations and timings. */
-export function loadEntry(entry: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): LoadResult {
+/**
+ * Spawns `node -e` that loads `entry` (an absolute path) and, with `warm`,
+ * readies that function; returns the registrations and timings.
+ */
+export function loadEntry(entry: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; warm?: string } = {}): LoadResult {
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['-e', childProgram(entry)], {
+  const child = spawnSync(process.execPath, ['-e', childProgram(entry, options.warm)], {
     env: options.env ?? childEnv(),
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
@@ -116,9 +145,11 @@ export function loadEntry(entry: string, options: { env?: NodeJS.ProcessEnv; tim
     const detail = thrown >= 0 ? stderr.slice(thrown + ERROR_MARKER.length) : stderr;
     throw new Error(`loading ${entry} failed (${why}):\n${detail.slice(0, 4000)}`);
   }
-  const { requireMs, registered } = JSON.parse(child.stdout.slice(at + MARKER.length)) as {
+  const { requireMs, warmMs, cpuMs, registered } = JSON.parse(child.stdout.slice(at + MARKER.length)) as {
     requireMs: number;
+    warmMs: number;
+    cpuMs: number;
     registered: RegisteredFunction[];
   };
-  return { wallMs, requireMs, registered, stderr: child.stderr };
+  return { wallMs, requireMs, warmMs, cpuMs, registered, stderr: child.stderr };
 }
