@@ -12,6 +12,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseAlert } from '../bot/alerts/raise';
+import { ACTION_ROUTES } from '../bot/commands';
+import { INCIDENT_VERBS } from '../bot/incidents/verbs';
 import { auditTrail } from '../bot/audit/log';
 import { loadConfig, type Config } from '../bot/config';
 import type { Logger } from '../bot/context';
@@ -431,8 +433,21 @@ describe('the gate: who may use each command and card action, and where', () => 
   });
 
   it('a damaged button (data its route does not accept) is answered without running the handler', async () => {
-    const text = await invoke(PRIYA, 'incident.view', { reference: { $ne: null } });
-    expect(text).toContain('Concordat could not read that button');
-    expect(text).not.toContain('object Object');
+    // The route as bot/teams registered it, its handler watched: the Teams app reaches it only through the gate.
+    const route = ACTION_ROUTES.get(INCIDENT_VERBS.view)!;
+    const handler = route.handler;
+    const reached: unknown[] = [];
+    route.handler = async (ctx, request) => (reached.push(request.data), handler(ctx, request));
+    try {
+      const text = await invoke(PRIYA, INCIDENT_VERBS.view, { reference: { $ne: null } });
+      expect(text).toContain('Concordat could not read that button');
+      expect(text).not.toContain('object Object');
+      expect(reached).toEqual([]);
+      // The same button with good data reaches the handler, parsed, and shows the incident.
+      expect(await invoke(PRIYA, INCIDENT_VERBS.view, { reference })).toContain(reference);
+      expect(reached).toEqual([expect.objectContaining({ reference })]);
+    } finally {
+      route.handler = handler;
+    }
   });
 });

@@ -12,6 +12,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import { boroughById } from '../domain/borough';
 import { AlertInput, raiseAlert } from './raise';
 import { allThemes } from '../referenceData';
+import { ALERT_VERBS } from './verbs';
 
 const notAllowed = () =>
   messageCard({
@@ -83,6 +84,6 @@ export async function submitAlertForm(ctx: AppContext, caller: Caller, data: unk
         ? `It is going to ${result.channels} channel${result.channels === 1 ? '' : 's'} for ${where}. Type **alerts** to see delivery and who has acknowledged.`
         : `It is stored, but no channel is mapped to ${where} yet, so nothing was posted. An administrator can map a channel with **channel settings**.`,
     tone: 'good',
-    buttons: [{ title: 'Recent alerts', verb: 'alerts' }],
+    buttons: [{ title: 'Recent alerts', verb: ALERT_VERBS.list }],
   });
 }

@@ -22,9 +22,9 @@ const AlertIdData = z.object({ alertId: z.string().min(3).max(100) }).passthroug
 export const alertRoutes = [
   defineCommand({ title: 'alert', description: 'Raise a partnership alert for one or more boroughs', access: RAISE, handler: (ctx, { caller }) => openAlertForm(ctx, caller) }),
   defineCommand({ title: 'alerts', description: 'Recent alerts: delivery and who has acknowledged', access: READ, handler: (ctx, { caller, scope }) => listRecentAlerts(ctx, caller, scope) }),
-  defineAction({ verb: 'alert', schema: NoData, access: RAISE, handler: (ctx, { caller }) => openAlertForm(ctx, caller) }),
-  defineAction({ verb: 'alerts', schema: NoData, access: READ, handler: (ctx, { caller, scope }) => listRecentAlerts(ctx, caller, scope) }),
-  defineAction({ verb: 'alert.submit', schema: FormData, access: RAISE, handler: (ctx, { caller, data }) => submitAlertForm(ctx, caller, data) }),
+  defineAction({ verb: ALERT_VERBS.open, schema: NoData, access: RAISE, handler: (ctx, { caller }) => openAlertForm(ctx, caller) }),
+  defineAction({ verb: ALERT_VERBS.list, schema: NoData, access: READ, handler: (ctx, { caller, scope }) => listRecentAlerts(ctx, caller, scope) }),
+  defineAction({ verb: ALERT_VERBS.submit, schema: FormData, access: RAISE, handler: (ctx, { caller, data }) => submitAlertForm(ctx, caller, data) }),
   // Acknowledgement buttons sit on the alert's channel posts.
   defineAction({
     verb: ALERT_VERBS.ack,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAY } from '../domain/permissions';
 import { defineAction, defineCommand, FormData } from '../shared/route';
 import { listChannelMappings, openChannelSettings, removeChannelMapping, saveChannelSettings } from './settings';
+import { CHANNEL_VERBS } from './verbs';
 
 const refusedTitle = 'Only administrators change channel settings';
 const IN_CHANNEL = { who: MAY.manageChannels, scopes: ['team'], refusedTitle } as const;
@@ -16,13 +17,13 @@ export const channelRoutes = [
   }),
   defineCommand({ title: 'channels', description: 'Channels that receive priorities and alerts', access: FROM_PERSONAL, handler: (ctx, { caller }) => listChannelMappings(ctx, caller) }),
   defineAction({
-    verb: 'channel.save',
+    verb: CHANNEL_VERBS.save,
     schema: FormData,
     access: IN_CHANNEL,
     handler: (ctx, { caller, conversation, data }) => saveChannelSettings(ctx, caller, conversation, data),
   }),
   defineAction({
-    verb: 'channel.remove',
+    verb: CHANNEL_VERBS.remove,
     schema: z.object({ conversationId: z.string().min(1).max(400) }).passthrough(),
     // On the channel's own settings card and on the list of channels in the admin's personal chat.
     access: { who: MAY.manageChannels, scopes: ['personal', 'team'], refusedTitle },

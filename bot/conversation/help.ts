@@ -2,14 +2,18 @@ import { ROLE_LABELS } from '../shared/access';
 import type { CommandRequest } from '../shared/route';
 import { helpCard } from '../../cards/help';
 import type { AdaptiveCard } from '../../cards/render';
+import { OPERATION_VERBS } from '../operations/verbs';
+import { INCIDENT_VERBS } from '../incidents/verbs';
+import { DIRECTORY_VERBS } from '../directory/verbs';
+import { DIGEST_VERBS } from '../digests/verbs';
 
 /** Buttons on the help card for the things a role does most; each shows only if its action's route admits the caller here. */
 export const HELP_BUTTONS: { title: string; verb: string }[] = [
-  { title: 'Report incident', verb: 'incident.report' },
-  { title: 'Schedule operation', verb: 'operation.new' },
-  { title: 'Upcoming operations', verb: 'operation.list' },
-  { title: 'Digest settings', verb: 'digest.settings' },
-  { title: 'People and requests', verb: 'people.list' },
+  { title: 'Report incident', verb: INCIDENT_VERBS.report },
+  { title: 'Schedule operation', verb: OPERATION_VERBS.new },
+  { title: 'Upcoming operations', verb: OPERATION_VERBS.list },
+  { title: 'Digest settings', verb: DIGEST_VERBS.settings },
+  { title: 'People and requests', verb: DIRECTORY_VERBS.people },
 ];
 
 /** The help card: the commands and buttons the gate offers this caller here (from the route declarations). */

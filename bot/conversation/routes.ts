@@ -1,5 +1,6 @@
 import { defineAction, defineCommand, NoData } from '../shared/route';
 import { buildHelpCard } from './help';
+import { CONVERSATION_VERBS } from './verbs';
 
 const EVERYWHERE = ['personal', 'team', 'groupChat'] as const;
 
@@ -10,5 +11,5 @@ export const conversationRoutes = [
     access: { who: 'anyone', scopes: EVERYWHERE },
     handler: (_ctx, req) => buildHelpCard(req),
   }),
-  defineAction({ verb: 'help', schema: NoData, access: { who: 'anyone', scopes: EVERYWHERE }, handler: (_ctx, req) => buildHelpCard(req) }),
+  defineAction({ verb: CONVERSATION_VERBS.help, schema: NoData, access: { who: 'anyone', scopes: EVERYWHERE }, handler: (_ctx, req) => buildHelpCard(req) }),
 ];

@@ -2,6 +2,7 @@ import type { Offer } from '../shared/route';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { quotable } from '../domain/plainText';
+import { CONVERSATION_VERBS } from './verbs';
 
 /** An answer to text the bot does not understand: say so, and say what would work (for this caller, here). */
 export function buildUnknownCard(text: string, offer: Offer): AdaptiveCard {
@@ -11,6 +12,6 @@ export function buildUnknownCard(text: string, offer: Offer): AdaptiveCard {
   return messageCard({
     title: shown ? `I didn't understand "${shown}"` : text.trim() ? "I didn't understand that" : 'Say something I can help with',
     text: `I answer commands rather than free text. Try ${commands.join(', ')}.`,
-    buttons: [{ title: 'Show help', verb: 'help' }],
+    buttons: [{ title: 'Show help', verb: CONVERSATION_VERBS.help }],
   });
 }

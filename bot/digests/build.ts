@@ -7,6 +7,10 @@ import { digestCard, periodText } from '../../cards/digest';
 import type { Button } from '../../cards/incidentCommon';
 import type { AdaptiveCard } from '../../cards/render';
 import { DigestSources } from './sources';
+import { OPERATION_VERBS } from '../operations/verbs';
+import { INCIDENT_VERBS } from '../incidents/verbs';
+import { DIGEST_VERBS } from './verbs';
+import { ALERT_VERBS } from '../alerts/verbs';
 
 export interface DigestRequest {
   themeId: string;
@@ -84,10 +88,10 @@ export async function buildThemeDigest(ctx: AppContext, sources: DigestSources, 
   const listDays = daysBack <= 7 ? 7 : daysBack <= 30 ? 30 : 90;
   const single = req.boroughs.length === 1 ? req.boroughs[0]! : 'all';
   const buttons: Button[] = [
-    { title: "Your organisation's reports", verb: 'incidents.list', data: { borough: single, category: 'all', days: String(listDays), page: 0 } },
-    { title: 'Alerts', verb: 'alerts' },
-    { title: 'Joint operations', verb: 'operation.list' },
-    { title: 'Digest settings', verb: 'digest.settings' },
+    { title: "Your organisation's reports", verb: INCIDENT_VERBS.list, data: { borough: single, category: 'all', days: String(listDays), page: 0 } },
+    { title: 'Alerts', verb: ALERT_VERBS.list },
+    { title: 'Joint operations', verb: OPERATION_VERBS.list },
+    { title: 'Digest settings', verb: DIGEST_VERBS.settings },
     ...(req.extraButtons ?? []),
   ].slice(0, 6);
   const card = digestCard({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAY } from '../domain/permissions';
 import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
 import { allowDigestMember, digestNow, openDigestSettings, saveDigestSettings, stopDigests } from './settings';
+import { DIGEST_VERBS } from './verbs';
 
 const DIGESTS = { who: MAY.receiveDigests, scopes: ['personal'], refusedTitle: 'Digests are for theme leads' } as const;
 
@@ -21,12 +22,12 @@ export const digestRoutes = [
     menu: false,
     handler: (ctx, { caller, args }) => digestNow(ctx, caller, args),
   }),
-  defineAction({ verb: 'digest.settings', schema: NoData, access: DIGESTS, handler: (ctx, { caller }) => openDigestSettings(ctx, caller) }),
-  defineAction({ verb: 'digest.save', schema: FormData, access: DIGESTS, handler: (ctx, { caller, data }) => saveDigestSettings(ctx, caller, data) }),
-  defineAction({ verb: 'digest.stop', schema: NoData, access: DIGESTS, handler: (ctx, { caller }) => stopDigests(ctx, caller) }),
-  defineAction({ verb: 'digest.allow', schema: FormData, access: { who: MAY.allowDigests, scopes: ['personal'], refusedTitle: 'Only administrators allow digests' }, handler: (ctx, { caller, data }) => allowDigestMember(ctx, caller, data) }),
+  defineAction({ verb: DIGEST_VERBS.settings, schema: NoData, access: DIGESTS, handler: (ctx, { caller }) => openDigestSettings(ctx, caller) }),
+  defineAction({ verb: DIGEST_VERBS.save, schema: FormData, access: DIGESTS, handler: (ctx, { caller, data }) => saveDigestSettings(ctx, caller, data) }),
+  defineAction({ verb: DIGEST_VERBS.stop, schema: NoData, access: DIGESTS, handler: (ctx, { caller }) => stopDigests(ctx, caller) }),
+  defineAction({ verb: DIGEST_VERBS.allow, schema: FormData, access: { who: MAY.allowDigests, scopes: ['personal'], refusedTitle: 'Only administrators allow digests' }, handler: (ctx, { caller, data }) => allowDigestMember(ctx, caller, data) }),
   defineAction({
-    verb: 'digest.now',
+    verb: DIGEST_VERBS.now,
     schema: z.object({ theme: z.string().max(64).optional() }).passthrough(),
     access: DIGESTS,
     handler: (ctx, { caller, data }) => digestNow(ctx, caller, '', data),

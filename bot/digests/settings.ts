@@ -15,6 +15,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import { buildThemeDigest } from './build';
 import { DigestSubscription, LocalTime, type DigestDestination } from './model';
 import { DigestSources } from './sources';
+import { DIGEST_VERBS } from './verbs';
 
 /**
  * `digest settings` and `digest now`: a person's subscription (themes,
@@ -207,7 +208,7 @@ export async function digestNow(ctx: AppContext, caller: Caller, args: string, d
     weekMonday,
     preview: true,
     timeZone,
-    extraButtons: next && next !== themeId && nextName ? [{ title: `Preview: ${nextName}`.slice(0, 40), verb: 'digest.now', data: { theme: next } }] : [],
+    extraButtons: next && next !== themeId && nextName ? [{ title: `Preview: ${nextName}`.slice(0, 40), verb: DIGEST_VERBS.now, data: { theme: next } }] : [],
   });
   return built?.card ?? messageCard({ title: 'No such theme', text: 'Choose a theme in **digest settings**.', tone: 'warning' });
 }

@@ -14,28 +14,13 @@ import { reviewAction } from './review';
 import { ROLE_LABELS, mayDecide } from './rules/access';
 import { accessStateCard, decisionCardFor, decisionResultCard, memberDetail, memberManageCard, requestResultCard, reviewCard } from './views';
 import { londonDate } from '../../cards/format';
+import { DIRECTORY_VERBS } from './verbs';
 
 /**
  * The directory's commands and card actions. Each handler parses its data,
  * calls one use case and turns the result into a card (views.ts).
- * Verbs are constants: templates and tests name them from here.
+ * Verbs are constants (./verbs.ts).
  */
-export const DIRECTORY_VERBS = {
-  request: 'access.request',
-  openRequest: 'access.open',
-  approve: 'access.approve',
-  decline: 'access.decline',
-  people: 'people.list',
-  member: 'member.open',
-  save: 'member.save',
-  suspend: 'member.suspend',
-  reinstate: 'member.reinstate',
-  remove: 'member.remove',
-  reviewConfirm: 'review.confirm',
-  reviewRemove: 'review.remove',
-  reviewConfirmAll: 'review.confirmAll',
-} as const;
-
 
 /**
  * What someone the directory does not know (or no longer admits) sees,

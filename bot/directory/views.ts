@@ -7,6 +7,8 @@ import type { AdaptiveCard } from '../../cards/render';
 import type { AccessState, DecisionResult, RequestResult } from './join';
 import type { AccessRequest, AccessReview, DirectoryTheme } from './model';
 import { GRANTABLE_ROLES, ROLE_LABELS } from './rules/access';
+import { DIRECTORY_VERBS } from './verbs';
+import { CONVERSATION_VERBS } from '../conversation/verbs';
 
 /** Results of the directory's use cases as cards. No I/O. */
 
@@ -55,7 +57,7 @@ export function requestResultCard(result: RequestResult, displayName: string): A
       return accessStateCard(result.state, displayName, { values: result.values, errors: result.errors });
     case 'not-needed':
       return result.state.kind === 'member'
-        ? messageCard({ title: 'You already have access', text: 'Say **help** to see what you can do.', buttons: [{ title: 'Show help', verb: 'help' }] })
+        ? messageCard({ title: 'You already have access', text: 'Say **help** to see what you can do.', buttons: [{ title: 'Show help', verb: CONVERSATION_VERBS.help }] })
         : accessStateCard(result.state, displayName);
     case 'sent':
       return messageCard({
@@ -117,7 +119,7 @@ export function outcomeCard(outcome: 'approved' | 'declined', detail: { organisa
         title: 'Your Concordat access is approved',
         text: `You are ${roleList((detail.roles ?? []) as Role[])} at ${detail.organisationName}. Say **help** to see what you can do.`,
         tone: 'good',
-        buttons: [{ title: 'Show help', verb: 'help' }],
+        buttons: [{ title: 'Show help', verb: CONVERSATION_VERBS.help }],
       })
     : messageCard({
         title: 'Your Concordat access request was declined',
@@ -142,10 +144,10 @@ export function memberManageCard(m: Member, organisationName: string, themes: Di
     values: opts.values ?? { roles: m.roles.filter((r) => r !== 'admin').join(','), themes: m.leadsThemes.join(',') },
     errors: opts.errors ?? {},
     buttons: [
-      ...(fromFile ? [] : [{ title: 'Save roles', verb: 'member.save' }]),
-      m.status === 'suspended' ? { title: 'Reinstate', verb: 'member.reinstate' } : { title: 'Suspend', verb: 'member.suspend' },
-      ...(fromFile ? [] : [{ title: 'Remove', verb: 'member.remove' }]),
-      { title: 'Back to people', verb: 'people.list' },
+      ...(fromFile ? [] : [{ title: 'Save roles', verb: DIRECTORY_VERBS.save }]),
+      m.status === 'suspended' ? { title: 'Reinstate', verb: DIRECTORY_VERBS.reinstate } : { title: 'Suspend', verb: DIRECTORY_VERBS.suspend },
+      ...(fromFile ? [] : [{ title: 'Remove', verb: DIRECTORY_VERBS.remove }]),
+      { title: 'Back to people', verb: DIRECTORY_VERBS.people },
     ],
   });
 }
@@ -164,14 +166,14 @@ export function reviewCard(review: AccessReview, organisationName: string, deadl
       detail: 'not confirmed yet',
       member: m.aadObjectId,
       buttons: [
-        { title: 'Confirm', verb: 'review.confirm' },
-        { title: 'Remove', verb: 'review.remove' },
+        { title: 'Confirm', verb: DIRECTORY_VERBS.reviewConfirm },
+        { title: 'Remove', verb: DIRECTORY_VERBS.reviewRemove },
       ],
     })),
     more: `${review.members.filter((m) => m.outcome === 'confirmed').length} confirmed, ${review.members.filter((m) => m.outcome === 'removed').length} removed, ${pending.length} to go${pending.length > shown.length ? ` (first ${shown.length} shown)` : ''}.`,
     organisationId: review.organisationId,
     round: review.round,
-    actions: pending.length && !review.closedAt ? [{ title: `Confirm all ${shown.length} shown`, verb: 'review.confirmAll' }] : [],
+    actions: pending.length && !review.closedAt ? [{ title: `Confirm all ${shown.length} shown`, verb: DIRECTORY_VERBS.reviewConfirmAll }] : [],
   });
 }
 

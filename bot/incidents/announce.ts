@@ -9,6 +9,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import { stableId } from './audit';
 import type { IncidentRecord } from './model';
 import { redactedOf } from './present';
+import { INCIDENT_VERBS } from './verbs';
 
 /** The channel announcement: the redacted view only, and a button that runs the access check for whoever presses it. */
 export function channelAnnouncementCard(record: IncidentRecord, organisations: readonly Organisation[]): AdaptiveCard {
@@ -17,7 +18,7 @@ export function channelAnnouncementCard(record: IncidentRecord, organisations: r
     title: `New ${redacted.risk} risk incident in ${redacted.borough}`,
     incident: redacted,
     notice: 'Partners with access can press View details: the details are sent to their private chat with Concordat.',
-    buttons: [{ title: 'View details', verb: 'incident.view', data: { reference: record.reference } }],
+    buttons: [{ title: 'View details', verb: INCIDENT_VERBS.view, data: { reference: record.reference } }],
   });
 }
 

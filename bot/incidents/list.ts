@@ -12,6 +12,7 @@ import type { FinderRow } from '../search/model';
 import { finderPage } from '../search/repository';
 import { finderKey } from '../search/rules/keys';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
+import { INCIDENT_VERBS } from './verbs';
 
 /** `incidents`: the caller's organisation's recent reports, filtered and paged. Only references and categories: no free text. */
 
@@ -106,8 +107,8 @@ export async function listIncidents(ctx: AppContext, req: IncidentRequest, input
     emptyText: continuation ? 'No more incidents match.' : 'No incidents match. Change the filters, or type **report** to report one.',
     pageText: found.rows.length === 0 ? '' : `${continuation ? 'More: ' : ''}${found.rows.length} incident${found.rows.length === 1 ? '' : 's'}${more ? ', and more to come' : ''}`,
     buttons: [
-      { title: 'Apply filters', verb: 'incidents.list', data: {} },
-      ...(more ? [{ title: 'More', verb: 'incidents.list', data: { more } }] : []),
+      { title: 'Apply filters', verb: INCIDENT_VERBS.list, data: {} },
+      ...(more ? [{ title: 'More', verb: INCIDENT_VERBS.list, data: { more } }] : []),
     ],
   });
 }

@@ -8,6 +8,7 @@ import { toWallClock } from '../domain/timezone';
 import type { Button, Fact } from '../../cards/incidentCommon';
 import type { IncidentFormData } from '../../cards/incidentForm';
 import type { IncidentHistoryEntry, IncidentRecord } from './model';
+import { INCIDENT_VERBS } from './verbs';
 
 /** Turning stored incidents into the words and choices the cards show. No I/O. */
 
@@ -164,10 +165,10 @@ export function redactedOf(r: IncidentRecord, organisations: readonly Organisati
 export function incidentButtons(reference: string, opts: { view?: boolean; update: boolean; edit: boolean }): Button[] {
   const data = { reference };
   return [
-    ...(opts.view ? [{ title: 'View details', verb: 'incident.view', data }] : []),
-    ...(opts.update ? [{ title: 'Add an update', verb: 'incident.update.form', data }] : []),
-    ...(opts.edit ? [{ title: 'Edit', verb: 'incident.edit.form', data }] : []),
-    { title: 'Link to a joint operation', verb: 'incident.link', data },
+    ...(opts.view ? [{ title: 'View details', verb: INCIDENT_VERBS.view, data }] : []),
+    ...(opts.update ? [{ title: 'Add an update', verb: INCIDENT_VERBS.updateForm, data }] : []),
+    ...(opts.edit ? [{ title: 'Edit', verb: INCIDENT_VERBS.editForm, data }] : []),
+    { title: 'Link to a joint operation', verb: INCIDENT_VERBS.link, data },
   ];
 }
 

@@ -44,8 +44,8 @@ export const incidentRoutes = [
     menu: false,
     handler: (ctx, req) => viewIncident(ctx, incidentRequest(ctx, req), req.args),
   }),
-  defineAction({ verb: 'incident.report', schema: FormData, access: PERSONAL, handler: (ctx, { caller }) => openReportForm(ctx, caller) }),
-  defineAction({ verb: 'incident.submit', schema: FormData, access: PERSONAL, handler: (ctx, { caller, data }) => submitReport(ctx, caller, data) }),
+  defineAction({ verb: INCIDENT_VERBS.report, schema: FormData, access: PERSONAL, handler: (ctx, { caller }) => openReportForm(ctx, caller) }),
+  defineAction({ verb: INCIDENT_VERBS.submit, schema: FormData, access: PERSONAL, handler: (ctx, { caller, data }) => submitReport(ctx, caller, data) }),
   defineAction({
     verb: INCIDENT_VERBS.view,
     // historyBefore: the history page asked for ("Earlier changes"); absent for the latest changes.
@@ -60,13 +60,13 @@ export const incidentRoutes = [
     access: ANYWHERE,
     handler: (ctx, req) => hideIncident(ctx, req.data.reference),
   }),
-  defineAction({ verb: 'incident.update.form', schema: Reference, access: PERSONAL, handler: (ctx, req) => openUpdateForm(ctx, incidentRequest(ctx, req), req.data) }),
-  defineAction({ verb: 'incident.update.submit', schema: FormData, access: PERSONAL, handler: (ctx, req) => submitUpdate(ctx, incidentRequest(ctx, req), req.data) }),
-  defineAction({ verb: 'incident.edit.form', schema: Reference, access: PERSONAL, handler: (ctx, req) => openEditForm(ctx, incidentRequest(ctx, req), req.data) }),
-  defineAction({ verb: 'incident.edit.submit', schema: FormData, access: PERSONAL, handler: (ctx, req) => submitEdit(ctx, incidentRequest(ctx, req), req.data) }),
-  defineAction({ verb: 'incident.link', schema: Reference, access: PERSONAL, handler: (ctx, req) => openLinkForm(ctx, incidentRequest(ctx, req), req.data) }),
-  defineAction({ verb: 'incident.link.submit', schema: FormData, access: PERSONAL, handler: (ctx, req) => linkToOperation(ctx, incidentRequest(ctx, req), req.data) }),
-  defineAction({ verb: 'incidents.list', schema: FormData, access: PERSONAL, handler: (ctx, req) => listIncidents(ctx, incidentRequest(ctx, req), filtersFromCard(req.data)) }),
+  defineAction({ verb: INCIDENT_VERBS.updateForm, schema: Reference, access: PERSONAL, handler: (ctx, req) => openUpdateForm(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: INCIDENT_VERBS.updateSubmit, schema: FormData, access: PERSONAL, handler: (ctx, req) => submitUpdate(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: INCIDENT_VERBS.editForm, schema: Reference, access: PERSONAL, handler: (ctx, req) => openEditForm(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: INCIDENT_VERBS.editSubmit, schema: FormData, access: PERSONAL, handler: (ctx, req) => submitEdit(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: INCIDENT_VERBS.link, schema: Reference, access: PERSONAL, handler: (ctx, req) => openLinkForm(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: INCIDENT_VERBS.linkSubmit, schema: FormData, access: PERSONAL, handler: (ctx, req) => linkToOperation(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: INCIDENT_VERBS.list, schema: FormData, access: PERSONAL, handler: (ctx, req) => listIncidents(ctx, incidentRequest(ctx, req), filtersFromCard(req.data)) }),
   // The compose box's and a message's "…" menu's "Report an incident": a dialog only the reporter sees, wherever it is
   // started, so it is offered in every chat; the chat itself gets nothing (bot/incidents/reportDialog.ts).
   defineExtension({

@@ -24,6 +24,7 @@ import type { FormErrors, FormValues } from '../domain/incidentForm';
 import { registered } from './request';
 import { weekMarkOp } from './weekMark';
 import { allOrganisations } from '../referenceData';
+import { INCIDENT_VERBS } from './verbs';
 
 const SubmitEnvelope = z.object({ submissionId: SubmissionId }).passthrough();
 
@@ -78,7 +79,7 @@ export async function submitReport(ctx: AppContext, caller: Caller, data: unknow
         title: 'This report card is not yours',
         text: 'It was already sent by someone else, so Concordat shows you nothing about it. Type **report** to open a new report card.',
         tone: 'warning',
-        buttons: [{ title: 'New report', verb: 'incident.report' }],
+        buttons: [{ title: 'New report', verb: INCIDENT_VERBS.report }],
       });
     case 'invalid':
       return reportFormCard(ctx, outcome.organisations, outcome.reporter, { submissionId: outcome.submissionId, values: outcome.values, errors: outcome.errors });

@@ -80,8 +80,8 @@ export function detailsCard(
     historyTitle: page.title,
     onlyYou: opts.inPlace ? `Only you can see this. ${reachExplanation(opts.inPlace)} Nothing is posted to the channel; press Hide details, or reload, to see the channel's card again.` : '',
     buttons: [
-      ...(page.earlierBefore !== undefined ? [{ title: 'Earlier changes', verb: 'incident.view', data: { reference: r.reference, historyBefore: page.earlierBefore } }] : []),
-      ...(page.later ? [{ title: 'Latest changes', verb: 'incident.view', data: { reference: r.reference } }] : []),
+      ...(page.earlierBefore !== undefined ? [{ title: 'Earlier changes', verb: INCIDENT_VERBS.view, data: { reference: r.reference, historyBefore: page.earlierBefore } }] : []),
+      ...(page.later ? [{ title: 'Latest changes', verb: INCIDENT_VERBS.view, data: { reference: r.reference } }] : []),
       // Updating and editing open forms that hold restricted details: those work in a personal chat only.
       ...(opts.inPlace
         ? [{ title: 'Hide details', verb: INCIDENT_VERBS.hide, data: { reference: r.reference } }]
@@ -98,7 +98,7 @@ function existenceCard(record: IncidentRecord, organisations: readonly Organisat
     incident: redacted,
     notice,
     tone,
-    buttons: withButton ? [{ title: 'View details', verb: 'incident.view', data: { reference: record.reference } }] : [],
+    buttons: withButton ? [{ title: 'View details', verb: INCIDENT_VERBS.view, data: { reference: record.reference } }] : [],
   });
 }
 

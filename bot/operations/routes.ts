@@ -1,6 +1,7 @@
 import { MAY } from '../domain/permissions';
 import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
 import * as ops from './commands';
+import { OPERATION_VERBS } from './verbs';
 
 /** Scheduling and changing hold restricted details (participants, briefing): personal chats only. */
 const SCHEDULE = { who: MAY.scheduleOperations, scopes: ['personal'], refusedTitle: 'Only coordinators can schedule joint operations' } as const;
@@ -24,13 +25,13 @@ export const operationRoutes = [
     menu: false,
     handler: (ctx, req) => ops.operationCommand(ctx, req),
   }),
-  defineAction({ verb: 'operation.new', schema: NoData, access: SCHEDULE, handler: (ctx, req) => ops.scheduleCommand(ctx, req) }),
-  defineAction({ verb: 'operation.list', schema: FormData, access: READ, handler: (ctx, req) => ops.operationsCommand(ctx, req) }),
-  defineAction({ verb: 'operation.schedule', schema: FormData, access: SCHEDULE, handler: (ctx, req) => ops.scheduleSubmit(ctx, req) }),
-  defineAction({ verb: 'operation.view', schema: FormData, access: READ, handler: (ctx, req) => ops.viewAction(ctx, req) }),
-  defineAction({ verb: 'operation.change', schema: FormData, access: MANAGE, handler: (ctx, req) => ops.changeAction(ctx, req) }),
-  defineAction({ verb: 'operation.reschedule', schema: FormData, access: MANAGE, handler: (ctx, req) => ops.rescheduleAction(ctx, req) }),
-  defineAction({ verb: 'operation.cancel', schema: FormData, access: MANAGE, handler: (ctx, req) => ops.cancelAction(ctx, req) }),
-  defineAction({ verb: 'operation.outcomesForm', schema: FormData, access: MANAGE, handler: (ctx, req) => ops.outcomesFormAction(ctx, req) }),
-  defineAction({ verb: 'operation.outcomes', schema: FormData, access: MANAGE, handler: (ctx, req) => ops.outcomesAction(ctx, req) }),
+  defineAction({ verb: OPERATION_VERBS.new, schema: NoData, access: SCHEDULE, handler: (ctx, req) => ops.scheduleCommand(ctx, req) }),
+  defineAction({ verb: OPERATION_VERBS.list, schema: FormData, access: READ, handler: (ctx, req) => ops.operationsCommand(ctx, req) }),
+  defineAction({ verb: OPERATION_VERBS.schedule, schema: FormData, access: SCHEDULE, handler: (ctx, req) => ops.scheduleSubmit(ctx, req) }),
+  defineAction({ verb: OPERATION_VERBS.view, schema: FormData, access: READ, handler: (ctx, req) => ops.viewAction(ctx, req) }),
+  defineAction({ verb: OPERATION_VERBS.change, schema: FormData, access: MANAGE, handler: (ctx, req) => ops.changeAction(ctx, req) }),
+  defineAction({ verb: OPERATION_VERBS.reschedule, schema: FormData, access: MANAGE, handler: (ctx, req) => ops.rescheduleAction(ctx, req) }),
+  defineAction({ verb: OPERATION_VERBS.cancel, schema: FormData, access: MANAGE, handler: (ctx, req) => ops.cancelAction(ctx, req) }),
+  defineAction({ verb: OPERATION_VERBS.outcomesForm, schema: FormData, access: MANAGE, handler: (ctx, req) => ops.outcomesFormAction(ctx, req) }),
+  defineAction({ verb: OPERATION_VERBS.outcomes, schema: FormData, access: MANAGE, handler: (ctx, req) => ops.outcomesAction(ctx, req) }),
 ];

@@ -29,6 +29,7 @@ import { outcomesFormCard } from '../../cards/outcomesForm';
 import type { AdaptiveCard } from '../../cards/render';
 import { formatInstant, formatSpan, timeZoneLabel } from './format';
 import type { Directory } from './repository';
+import { OPERATION_VERBS } from './verbs';
 
 type Tone = 'default' | 'good' | 'warning' | 'attention';
 type Notice = { text: string; tone: Tone };
@@ -124,10 +125,10 @@ export function detailCard(
   if (insider && !viewer.privateChat) notices.push({ text: 'Participants, the briefing and linked incidents are shown only in your private chat with Concordat.', tone: 'default' });
   const buttons: NonNullable<OperationCardData['buttons']> = [];
   if (viewer.privateChat && op.status === 'scheduled' && !hasEnded(op, now) && canManage(viewer.member, op)) {
-    buttons.push({ title: 'Move or cancel', verb: 'operation.change', operationId: op.id, version: op.version });
+    buttons.push({ title: 'Move or cancel', verb: OPERATION_VERBS.change, operationId: op.id, version: op.version });
   }
   if (viewer.privateChat && op.status !== 'cancelled' && Date.parse(op.startsAt) <= now.getTime() && canRecordOutcomes(viewer.member, op)) {
-    buttons.push({ title: op.outcomes ? 'Update outcomes' : 'Record outcomes', verb: 'operation.outcomesForm', operationId: op.id, version: op.version });
+    buttons.push({ title: op.outcomes ? 'Update outcomes' : 'Record outcomes', verb: OPERATION_VERBS.outcomesForm, operationId: op.id, version: op.version });
   }
   return operationCard({
     marking: op.marking,
@@ -180,7 +181,7 @@ export function reminderCard(
     footer: opts.audience === 'channel' ? CHANNEL_FOOTER(op) : `${op.marking} · for the people taking part; do not forward.`,
     buttons:
       opts.audience === 'personal'
-        ? [{ title: 'Open details', verb: 'operation.view', operationId: op.id, version: op.version }]
+        ? [{ title: 'Open details', verb: OPERATION_VERBS.view, operationId: op.id, version: op.version }]
         : [{ title: 'My private notices', verb: NOTICE_VERBS.list, operationId: op.id, version: op.version }],
   });
 }
@@ -213,7 +214,7 @@ export function participantNoticeCard(
     notices,
     facts: publicFacts(op, dir, timeZone, now),
     footer: `${op.marking} · for the people taking part; do not forward.`,
-    buttons: event === 'cancelled' ? [] : [{ title: 'Open details', verb: 'operation.view', operationId: op.id, version: op.version }],
+    buttons: event === 'cancelled' ? [] : [{ title: 'Open details', verb: OPERATION_VERBS.view, operationId: op.id, version: op.version }],
   });
 }
 

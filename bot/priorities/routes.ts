@@ -2,6 +2,7 @@ import { MAY } from '../domain/permissions';
 import { defineAction, defineCommand, FormData } from '../shared/route';
 import { openPrioritiesForm, submitPrioritiesForm } from './form';
 import { showPriorities } from './show';
+import { PRIORITY_VERBS } from './verbs';
 
 const PUBLISH = { who: MAY.publishPriorities, scopes: ['personal'], refusedTitle: 'Only police leads and administrators publish priorities' } as const;
 
@@ -19,5 +20,5 @@ export const priorityRoutes = [
     access: PUBLISH,
     handler: (ctx, { caller, args }) => openPrioritiesForm(ctx, caller, args),
   }),
-  defineAction({ verb: 'priorities.submit', schema: FormData, access: PUBLISH, handler: (ctx, { caller, data }) => submitPrioritiesForm(ctx, caller, data) }),
+  defineAction({ verb: PRIORITY_VERBS.submit, schema: FormData, access: PUBLISH, handler: (ctx, { caller, data }) => submitPrioritiesForm(ctx, caller, data) }),
 ];

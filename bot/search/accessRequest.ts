@@ -17,6 +17,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import type { AccessRequest } from './model';
 import { verifyPageToken } from './rules/pageToken';
 import { AccessAsk } from './search';
+import { SEARCH_VERBS } from './verbs';
 
 /**
  * "Request access" from a search: the caller asks the organisation that
@@ -105,8 +106,8 @@ function incidentSearchCardFor(r: AccessRequest, requesterOrgName: string, owner
     to: '',
     rows: [],
     buttons: [
-      { title: 'Approve', verb: 'incidents.access.approve', data: { owner: r.ownerOrg, id: r.id } },
-      { title: 'Decline', verb: 'incidents.access.decline', data: { owner: r.ownerOrg, id: r.id } },
+      { title: 'Approve', verb: SEARCH_VERBS.accessApprove, data: { owner: r.ownerOrg, id: r.id } },
+      { title: 'Decline', verb: SEARCH_VERBS.accessDecline, data: { owner: r.ownerOrg, id: r.id } },
     ],
   });
 }

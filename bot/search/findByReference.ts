@@ -17,6 +17,7 @@ import { channelCard } from '../operations/views';
 import { allOrganisations } from '../referenceData';
 import type { ExtensionRequest, ExtensionResult } from '../shared/route';
 import { incidentRedactedCard } from '../../cards/incidentRedacted';
+import { INCIDENT_VERBS } from '../incidents/verbs';
 
 /**
  * "Find by reference" (a message extension's search command): an incident
@@ -81,7 +82,7 @@ async function findIncident(ctx: AppContext, caller: Registered, reference: stri
         title: `Incident ${r.reference}`,
         incident: redacted,
         notice: 'Partners with access can press View details: the details are sent to their private chat with Concordat.',
-        buttons: [{ title: 'View details', verb: 'incident.view', data: { reference: r.reference } }],
+        buttons: [{ title: 'View details', verb: INCIDENT_VERBS.view, data: { reference: r.reference } }],
       }),
       preview: { title: `Incident ${r.reference}`, text: `${categoryLabel(r)} · ${redacted.borough} ${redacted.postcodeDistrict} · ${redacted.riskLabel}` },
     },

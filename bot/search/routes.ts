@@ -5,6 +5,7 @@ import { defineAction, defineCommand, defineExtension, FormData } from '../share
 import { findByReference } from './findByReference';
 import { decideAccessRequest, requestAccess } from './accessRequest';
 import { searchForm, searchIncidents } from './search';
+import { SEARCH_VERBS } from './verbs';
 
 /** Search answers in the caller's personal chat only: results and "who holds what" are for the person who asked. */
 const PERSONAL = { who: MAY.registered, scopes: ['personal'] } as const;
@@ -27,10 +28,10 @@ export const searchRoutes = [
     menu: false,
     handler: (ctx, req) => (req.args ? searchIncidents(ctx, incidentRequest(ctx, req), { q: req.args }) : Promise.resolve(searchForm())),
   }),
-  defineAction({ verb: 'incidents.search', schema: FormData, access: PERSONAL, handler: (ctx, req) => searchIncidents(ctx, incidentRequest(ctx, req), req.data) }),
-  defineAction({ verb: 'incidents.access.request', schema: Ask, access: PERSONAL, handler: (ctx, { caller, data }) => requestAccess(ctx, caller, data) }),
-  defineAction({ verb: 'incidents.access.approve', schema: Decision, access: APPROVER, handler: (ctx, { caller, data }) => decideAccessRequest(ctx, caller, data, 'approved') }),
-  defineAction({ verb: 'incidents.access.decline', schema: Decision, access: APPROVER, handler: (ctx, { caller, data }) => decideAccessRequest(ctx, caller, data, 'declined') }),
+  defineAction({ verb: SEARCH_VERBS.search, schema: FormData, access: PERSONAL, handler: (ctx, req) => searchIncidents(ctx, incidentRequest(ctx, req), req.data) }),
+  defineAction({ verb: SEARCH_VERBS.accessRequest, schema: Ask, access: PERSONAL, handler: (ctx, { caller, data }) => requestAccess(ctx, caller, data) }),
+  defineAction({ verb: SEARCH_VERBS.accessApprove, schema: Decision, access: APPROVER, handler: (ctx, { caller, data }) => decideAccessRequest(ctx, caller, data, 'approved') }),
+  defineAction({ verb: SEARCH_VERBS.accessDecline, schema: Decision, access: APPROVER, handler: (ctx, { caller, data }) => decideAccessRequest(ctx, caller, data, 'declined') }),
   // The compose box's search: a de-identified card to insert into any chat, for what the caller may see.
   defineExtension({
     type: 'query',

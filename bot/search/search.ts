@@ -18,6 +18,7 @@ import { finderPage } from './repository';
 import { finderKey, placeWords } from './rules/keys';
 import { signPageToken, verifyPageToken } from './rules/pageToken';
 import { describeQuery, parseSearch, SEARCH_HELP, SearchQuery } from './rules/query';
+import { SEARCH_VERBS } from './verbs';
 
 /** Rows read per page of a search: one storage request; visible ones listed, the rest counted by organisation. */
 export const SEARCH_PAGE_SIZE = 25;
@@ -45,7 +46,7 @@ export function searchForm(error = '', values: { q?: string; from?: string; to?:
     to: values.to ?? '',
     error,
     rows: [],
-    buttons: [{ title: 'Search', verb: 'incidents.search', data: {} }],
+    buttons: [{ title: 'Search', verb: SEARCH_VERBS.search, data: {} }],
   });
 }
 
@@ -179,7 +180,7 @@ function results(
         '. Ask an organisation for access and its approver decides.';
   const asks: Button[] = owners.slice(0, MAX_REQUEST_BUTTONS).map(([org, refs]) => ({
     title: `Ask ${r.nameOf(org)}`.slice(0, 40),
-    verb: 'incidents.access.request',
+    verb: SEARCH_VERBS.accessRequest,
     data: {
       ask: signPageToken(ctx.config.referenceHashKey, { user: r.caller, query: { owner: org, references: refs.slice(0, 50), what: r.what.slice(0, 120) } satisfies AccessAsk, continuation: 'ask' }, r.now),
     },
@@ -203,8 +204,8 @@ function results(
     heldElsewhere,
     pageText: r.more ? 'More may follow: select More.' : '',
     buttons: [
-      { title: 'Search', verb: 'incidents.search', data: {} },
-      ...(r.more ? [{ title: 'More', verb: 'incidents.search', data: { more: r.more } }] : []),
+      { title: 'Search', verb: SEARCH_VERBS.search, data: {} },
+      ...(r.more ? [{ title: 'More', verb: SEARCH_VERBS.search, data: { more: r.more } }] : []),
       ...asks,
     ],
   });

@@ -33,6 +33,7 @@ import {
 } from '../shared/route';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
+import { CONVERSATION_VERBS } from '../conversation/verbs';
 
 /**
  * The one authorisation gate. Every command and card action reaches its
@@ -94,7 +95,7 @@ export async function runAction<S extends z.ZodTypeAny>(ctx: AppContext, route: 
       title: 'Concordat could not read that button',
       text: 'The card it came from may be out of date or damaged, so nothing was done. Type **help** to start again.',
       tone: 'warning',
-      buttons: [{ title: 'Show help', verb: 'help' }],
+      buttons: [{ title: 'Show help', verb: CONVERSATION_VERBS.help }],
     });
   }
   // A card action is answered in its invoke response: Teams shows that card to the presser's client alone.

@@ -5,6 +5,7 @@ import { toWallClock } from '../domain/timezone';
 import { hotspotWarningCard } from '../../cards/hotspotWarning';
 import type { AdaptiveCard } from '../../cards/render';
 import { warningRowKey, type HotspotWarning } from './model';
+import { WARNING_VERBS } from './verbs';
 
 /** Words for warnings. No I/O. */
 
@@ -62,8 +63,8 @@ export function warningCard(w: HotspotWarning, timeZone: string, extra: { notice
     notice: extra.notice ?? '',
     tone: extra.tone ?? 'default',
     buttons: [
-      { title: 'See the incidents', verb: 'hotspot.incidents', data },
-      { title: 'Propose joint operation', verb: 'hotspot.propose', data },
+      { title: 'See the incidents', verb: WARNING_VERBS.incidents, data },
+      { title: 'Propose joint operation', verb: WARNING_VERBS.propose, data },
     ],
   });
 }

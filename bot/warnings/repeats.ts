@@ -22,6 +22,7 @@ import { ConcurrencyError } from '../store/errors';
 import { auditIncident, stableId } from '../incidents/audit';
 import { repeatComplaintCard } from '../../cards/repeatComplaint';
 import { keepPrivateNotices } from '../notices/keep';
+import { INCIDENT_VERBS } from '../incidents/verbs';
 
 /**
  * Repeat complaints and the ASB case-review threshold. A report that carries
@@ -122,7 +123,7 @@ export async function recordComplaint(
       title: ordinal(i + 1),
       value: `${formatLocal(c.occurredAt, tz)} · ${c.reference} · ${CATEGORY_LABELS[c.category]} · ${organisationName(organisations, c.reporterOrganisationId)}`,
     })),
-    buttons: [{ title: `View ${record.reference}`, verb: 'incident.view', data: { reference: record.reference } }],
+    buttons: [{ title: `View ${record.reference}`, verb: INCIDENT_VERBS.view, data: { reference: record.reference } }],
   });
   const summary = `ASB case review threshold: ${ordinal(count)} complaint in ${CASE_REVIEW_MONTHS} months (${record.reference})`;
   const { added } = await enqueue(

@@ -2,6 +2,7 @@ import { MAY } from '../domain/permissions';
 import { incidentRequest } from '../incidents/request';
 import { defineAction, FormData } from '../shared/route';
 import { proposeOperation, showHotspotIncidents } from './actions';
+import { WARNING_VERBS } from './verbs';
 
 /**
  * Hotspot warnings are posted in channels: pressed there, the answer goes to the presser's personal chat and the
@@ -10,13 +11,13 @@ import { proposeOperation, showHotspotIncidents } from './actions';
  */
 export const warningRoutes = [
   defineAction({
-    verb: 'hotspot.incidents',
+    verb: WARNING_VERBS.incidents,
     schema: FormData,
     access: { who: MAY.registered, scopes: ['personal', 'team', 'groupChat'] },
     handler: (ctx, req) => showHotspotIncidents(ctx, incidentRequest(ctx, req), req.data),
   }),
   defineAction({
-    verb: 'hotspot.propose',
+    verb: WARNING_VERBS.propose,
     schema: FormData,
     access: { who: MAY.registered, scopes: ['personal', 'team', 'groupChat'] },
     handler: (ctx, req) => proposeOperation(ctx, incidentRequest(ctx, req), req.data),
