@@ -1,4 +1,5 @@
-import { TONE_COLOR } from './format';
+import { londonDateTime, TONE_COLOR } from './format';
+import { formatCalendarDate } from '../bot/shared/dates';
 import { boroughById, type BoroughId } from '../bot/domain/borough';
 import type { Change, ThemeDigestFigures } from '../bot/domain/digest';
 import { OPERATION_TYPE_LABELS, OUTCOME_COUNTS, OUTCOME_LABELS } from '../bot/operations/model';
@@ -139,7 +140,7 @@ export function digestCard(input: DigestCardInput): AdaptiveCard {
     })),
     facts,
     upcoming: f.operations.upcoming.slice(0, 3).map((o) => ({
-      text: `${OPERATION_TYPE_LABELS[o.type]} · ${boroughById(o.borough).name}, ${o.area} · ${shortDate(o.startsAt)}`,
+      text: `${OPERATION_TYPE_LABELS[o.type]} · ${boroughById(o.borough).name}, ${o.area} · ${londonDateTime(o.startsAt)}`,
     })),
     priorities: f.priorityChanges.slice(0, 4).map((p) => ({
       text: `${boroughById(p.borough).name} v${p.version}: ${[
@@ -153,17 +154,9 @@ export function digestCard(input: DigestCardInput): AdaptiveCard {
   });
 }
 
-const SHORT = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-function shortDate(iso: string): string {
-  return SHORT.format(new Date(iso)).replace(',', '');
-}
-
-const DAY_MONTH = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' });
-const DAY_MONTH_YEAR = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
-
 /** "19 Oct – 25 Oct 2026" for the week starting on a Monday (calendar dates); ", to Sun 25 Oct 21:30" when it stops before the week ends. */
 export function periodText(monday: string, sunday: string, upTo?: Date): string {
   const d = (s: string) => new Date(`${s}T12:00:00Z`);
-  return `${DAY_MONTH.format(d(monday))} – ${DAY_MONTH_YEAR.format(d(sunday))}${upTo ? `, to ${shortDate(upTo.toISOString())}` : ''}`;
+  return `${formatCalendarDate(monday, 'dayMonth')} – ${formatCalendarDate(sunday, 'dayMonthYear')}${upTo ? `, to ${londonDateTime(upTo.toISOString())}` : ''}`;
 }
 

@@ -1,20 +1,16 @@
-/** How times read on cards: in Europe/London, the way people in the region say them. */
-const LONDON_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const LONDON_DATE = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' });
+import { formatCalendarDate, formatInstant } from '../bot/shared/dates';
 
+/**
+ * Times in Europe/London, for the cards whose builders still take raw instants (the directory's, the
+ * digest's cut-off): the one formatter (bot/shared/dates.ts) with the zone fixed. New code passes the
+ * configured zone from its views instead (see bot/alerts/views.ts).
+ */
 export function londonDateTime(iso: string): string {
-  return LONDON_DATE_TIME.format(new Date(iso)).replace(',', '');
+  return formatInstant(iso, 'Europe/London', 'dayTime');
 }
 
 export function londonDate(isoOrDate: string): string {
-  return LONDON_DATE.format(new Date(isoOrDate.length === 10 ? `${isoOrDate}T12:00:00Z` : isoOrDate));
+  return isoOrDate.length === 10 ? formatCalendarDate(isoOrDate) : formatInstant(isoOrDate, 'Europe/London', 'date');
 }
 
 export function listOf(items: readonly string[]): string {

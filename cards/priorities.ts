@@ -1,31 +1,31 @@
 import { z } from 'zod';
-import { PrioritySet } from '../bot/priorities/model';
-import { boroughById } from '../bot/domain/borough';
 import { expandTemplate, type AdaptiveCard } from './render';
-import { londonDate } from './format';
 import template from './templates/priorities.json';
 
+/** A borough's priorities in words (bot/priorities/views.ts): themes in the configured order, dates already read out. */
 export const PrioritiesCardData = z.object({
-  set: PrioritySet,
-  themes: z.array(z.object({ id: z.string(), name: z.string() })),
+  borough: z.string(),
+  /** What to type after "priorities" to see the current version ("stockport"). */
+  boroughWord: z.string(),
+  version: z.number().int().min(1),
+  /** "28 March 2026" */
+  effective: z.string(),
+  /** When a later version was published ("2 April 2026"); absent for the first. */
+  updated: z.string().optional(),
+  changeNote: z.string(),
+  themes: z.array(z.object({ name: z.string(), areas: z.array(z.string()) })),
   publishedByOrganisation: z.string(),
-  /** Show only these themes (a `priorities stockport crime` question). */
-  onlyThemes: z.array(z.string()).optional(),
 });
+export type PrioritiesCardData = z.input<typeof PrioritiesCardData>;
 
-/** A borough's current priorities, grouped by theme, in the configured theme order. */
-export function prioritiesCard(input: z.input<typeof PrioritiesCardData>): AdaptiveCard {
+/** A borough's current priorities, grouped by theme. */
+export function prioritiesCard(input: PrioritiesCardData): AdaptiveCard {
   const d = PrioritiesCardData.parse(input);
-  const themes = d.themes
-    .filter((t) => !d.onlyThemes || d.onlyThemes.includes(t.id))
-    .map((t) => ({ name: t.name, areas: d.set.priorities.filter((p) => p.themeId === t.id).map((p) => (p.detail ? `${p.title} — ${p.detail}` : p.title)) }))
-    .filter((t) => t.areas.length > 0);
-  const borough = boroughById(d.set.borough).name;
   return expandTemplate(template, {
-    title: `${borough}`,
-    subtitle: `Version ${d.set.version} · effective ${londonDate(d.set.effectiveFrom)}${d.set.version > 1 ? ` · updated ${londonDate(d.set.publishedAt)}` : ''}`,
-    themes,
-    changeNote: d.set.version > 1 ? `What changed: ${d.set.changeNote}` : '',
-    footer: `OFFICIAL · Published by ${d.publishedByOrganisation} for the landlords and partners of ${borough}. Type "priorities ${d.set.borough}" to see the current version at any time.`,
+    title: d.borough,
+    subtitle: `Version ${d.version} · effective ${d.effective}${d.updated ? ` · updated ${d.updated}` : ''}`,
+    themes: d.themes,
+    changeNote: d.version > 1 ? `What changed: ${d.changeNote}` : '',
+    footer: `OFFICIAL · Published by ${d.publishedByOrganisation} for the landlords and partners of ${d.borough}. Type "priorities ${d.boroughWord}" to see the current version at any time.`,
   });
 }

@@ -6,7 +6,7 @@ import { allOrganisations } from '../referenceData';
 import { deliveryStatus, describeDelivery } from '../outbox/enqueue';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
-import { londonDateTime } from '../../cards/format';
+import { formatInstant } from '../shared/dates';
 
 /**
  * Recent alerts for the caller's boroughs, with delivery and who has
@@ -27,11 +27,12 @@ export async function listRecentAlerts(ctx: AppContext, caller: Caller, scope: '
   }
   const names = new Map((await allOrganisations(ctx)).map((o) => [o.id, o.name]));
   const orgName = (id: string) => names.get(id) ?? id;
+  const when = (iso: string) => formatInstant(iso, ctx.config.timeZone, 'dayTime');
   const lines = await Promise.all(
     records.map(async (r) => {
       const delivery = describeDelivery(await deliveryStatus(ctx, r.batchId));
       const by = r.acknowledgements.map(
-        (a) => `${orgName(a.organisationId)}${scope === 'personal' && a.byName ? ` (${a.byName}, ${londonDateTime(a.at)})` : ` (${londonDateTime(a.at)})`}`,
+        (a) => `${orgName(a.organisationId)}${scope === 'personal' && a.byName ? ` (${a.byName}, ${when(a.at)})` : ` (${when(a.at)})`}`,
       );
       const acked = new Set(r.acknowledgements.map((a) => a.organisationId));
       const waiting = r.expectedOrganisations.filter((o) => !acked.has(o)).map(orgName);
@@ -40,7 +41,7 @@ export async function listRecentAlerts(ctx: AppContext, caller: Caller, scope: '
         ...(waiting.length ? [`waiting for ${waiting.join(', ')}`] : []),
       ].join('; ');
       const where = r.alert.boroughs.map((b) => boroughById(b).name).join(', ');
-      return `**${r.alert.title}** (${r.alert.severity}, ${where}, ${londonDateTime(r.alert.raisedAt)}): ${delivery}; ${acks}`;
+      return `**${r.alert.title}** (${r.alert.severity}, ${where}, ${when(r.alert.raisedAt)}): ${delivery}; ${acks}`;
     }),
   );
   return messageCard({ title: 'Recent alerts', text: lines.map((l) => `- ${l}`).join('\n') });

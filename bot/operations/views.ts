@@ -27,7 +27,7 @@ import { operationFormCard } from '../../cards/operationForm';
 import { operationListCard } from '../../cards/operationList';
 import { outcomesFormCard } from '../../cards/outcomesForm';
 import type { AdaptiveCard } from '../../cards/render';
-import { formatInstant, formatSpan, timeZoneLabel } from './format';
+import { formatInstant, formatSpan, timeZoneLabel } from '../shared/dates';
 import type { Directory } from './repository';
 import { OPERATION_VERBS } from './verbs';
 

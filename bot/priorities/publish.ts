@@ -10,6 +10,7 @@ import { safeKey } from '../store/entityTable';
 import { ConcurrencyError } from '../store/errors';
 import { messageCard } from '../../cards/message';
 import { prioritiesCard } from '../../cards/priorities';
+import { prioritiesCardData } from './views';
 import { allThemes, organisationById } from '../referenceData';
 
 export interface PublishRequest {
@@ -85,7 +86,7 @@ async function fanOut(ctx: AppContext, set: PrioritySet, previous: PrioritySet |
   const themes = (await allThemes(ctx)).map((t) => ({ id: t.id, name: t.name }));
   const publisher = (await ctx.store.members.get({ partitionKey: 'member', rowKey: set.publishedBy }))?.value;
   const org = publisher && (await organisationById(ctx, publisher.organisationId));
-  const card = prioritiesCard({ set, themes, publishedByOrganisation: org?.name ?? 'the police division' });
+  const card = prioritiesCard(prioritiesCardData(set, themes, org?.name ?? 'the police division', ctx.config.timeZone));
   const changes = previous ? diffPriorities(previous.priorities, set.priorities) : undefined;
   const batchId = `prio.${set.borough}.v${set.version}`;
   const messages: OutgoingMessage[] = [];

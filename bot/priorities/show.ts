@@ -4,6 +4,7 @@ import type { Caller } from '../conversation/user';
 import { BOROUGHS, findBorough } from '../domain/borough';
 import { messageCard } from '../../cards/message';
 import { prioritiesCard } from '../../cards/priorities';
+import { prioritiesCardData } from './views';
 import type { AdaptiveCard } from '../../cards/render';
 import { latestPriorities } from './publish';
 import { allThemes, organisationById } from '../referenceData';
@@ -25,5 +26,5 @@ export async function showPriorities(ctx: AppContext, caller: Caller, args: stri
   if (!set) return messageCard({ title: `No priorities published for ${borough.name} yet`, text: 'The police division has not published them in Concordat yet.' });
   const publisher = (await ctx.store.members.get({ partitionKey: 'member', rowKey: set.publishedBy }))?.value;
   const org = publisher && (await organisationById(ctx, publisher.organisationId));
-  return prioritiesCard({ set, themes, publishedByOrganisation: org?.name ?? 'the police division', onlyThemes });
+  return prioritiesCard(prioritiesCardData(set, themes, org?.name ?? 'the police division', ctx.config.timeZone, onlyThemes));
 }
