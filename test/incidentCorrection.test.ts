@@ -266,10 +266,11 @@ describe('correcting the date and time', () => {
 });
 
 describe('a move interrupted by a failure', () => {
-  it('stopped after the new rows were written: counted once meanwhile, and the retry of the same card leaves exactly one live copy', async () => {
-    const reference = await report({ area: 'Reddish Vale', summary: 'Fly-tipping of builders waste along the lane again.' });
+  it('stopped after the new rows were written: counted once meanwhile; the next reader finishes it (lookup, lists, complaint index, audit) and the retry of the same card adds nothing', async () => {
+    const place = { area: 'Reddish Vale', summary: 'Fly-tipping of builders waste along the lane again.' };
+    const reference = await report(place);
     const { data } = await editCard(DAN, reference);
-    const edit = { ...reportForm({ borough: 'tameside', correctionReason: 'Wrong borough picked' }), ...data };
+    const edit = { ...reportForm({ ...place, borough: 'tameside', correctionReason: 'Wrong borough picked' }), ...data };
     failOnce(store().incidentIndex, 'mutate'); // the reference lookup cannot be re-pointed
     const failed = await invoke(DAN, 'incident.edit.submit', edit);
     expect(textOfCard(failed)).toMatch(/Not saved/);
@@ -283,6 +284,18 @@ describe('a move interrupted by a failure', () => {
     // Two rows, one incident: the one being moved away is not counted.
     expect((await counted('stockport', reference)) + (await counted('tameside', reference))).toBe(1);
 
+    // Dan never comes back: the next person to open it finishes the move, and what the edit card would have done next.
+    expect(textOfCard(await invoke(TOM, 'incident.view', { reference }))).toContain('Reddish Vale, SK5 · Tameside');
+    expect(await rowsOf(reference)).toEqual(['tameside-2026-W48 history v1', 'tameside-2026-W48 history v2', 'tameside-2026-W48 incident v2']);
+    expect(await listed(PRIYA, 'tameside')).toContain(reference);
+    expect(await listed(PRIYA, 'stockport')).not.toContain(reference);
+    const hash = hashComplaintReference(ctx().config.referenceHashKey, 'TEN-0042');
+    expect((await store().complaintIndex.listPartition(hash)).map((r) => r.value).filter((c) => c.reference === reference).map((c) => c.partitionKey)).toEqual(['tameside-2026-W48']);
+    expect((await auditOf(store(), `incident:${reference}`)).filter((e) => /corrected where or when/.test(e.note ?? ''))).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ aadObjectId: DAN.aadObjectId }) }),
+    ]);
+
+    // Dan's retry of the same card: nothing twice.
     const again = await invoke(DAN, 'incident.edit.submit', edit);
     expect(textOfCard(again)).toContain('borough: "Stockport" → "Tameside"');
     expect(await rowsOf(reference)).toEqual(['tameside-2026-W48 history v1', 'tameside-2026-W48 history v2', 'tameside-2026-W48 incident v2']);
@@ -291,9 +304,10 @@ describe('a move interrupted by a failure', () => {
   });
 
   it('stopped before the new rows were written: others see the old copy and wait; the retry of the same card finishes it', async () => {
-    const reference = await report({ area: 'Heaton Mersey', summary: 'Graffiti sprayed on the community centre doors.' });
+    const place = { area: 'Heaton Mersey', summary: 'Graffiti sprayed on the community centre doors.' };
+    const reference = await report(place);
     const { data } = await editCard(DAN, reference);
-    const edit = { ...reportForm({ borough: 'tameside', correctionReason: 'Wrong borough picked' }), ...data };
+    const edit = { ...reportForm({ ...place, borough: 'tameside', correctionReason: 'Wrong borough picked' }), ...data };
     failOnce(store().incidents, 'transact', 2); // the first transaction records the intent; the second, the new rows, fails
     expect(textOfCard(await invoke(DAN, 'incident.edit.submit', edit))).toMatch(/Not saved/);
     expect(await rowsOf(reference)).toEqual(['stockport-2026-W48 history v1', 'stockport-2026-W48 incident v1 moving']);

@@ -7,7 +7,7 @@ import { formValuesOf, validateIncidentForm, type FormErrors, type IncidentDraft
 import { announcedInChannels } from '../domain/incidentRedaction';
 import { markupProblem } from '../domain/plainText';
 import { toWallClock } from '../domain/timezone';
-import { BOROUGHS, boroughById, type BoroughId } from '../domain/borough';
+import { boroughById, type BoroughId } from '../domain/borough';
 import type { Organisation } from '../domain/organisation';
 import { ConcurrencyError } from '../store/errors';
 import { incidentFormCard } from '../../cards/incidentForm';
@@ -22,6 +22,7 @@ import { formatLocal, formChoices, formValuesOfRecord } from './present';
 import { newSubmissionId, notRegisteredCard } from './reportForm';
 import { loadIncident, moveIncident, type LoadedIncident } from './repository';
 import { correctionReasonProblem, placement } from './rules/correction';
+import { recordCorrection } from './correction';
 import { registered, type IncidentRequest } from './request';
 import { unknownIncidentCard } from './submit';
 import { refuse, viewerOf, viewIncident } from './view';
@@ -361,29 +362,8 @@ async function afterEdit(
     id: stableId('alteration', submissionId),
     note: `edited: ${changes.map((c) => c.field).join(', ')}`.slice(0, 300),
   });
-  const borough = changes.find((c) => c.field === 'borough');
-  const when = changes.find((c) => c.field === 'occurredAt');
-  if (borough || when) {
-    // Where and when it happened decide its partition, its hotspots and its week's figures: a correction is audited as such.
-    const tz = ctx.config.timeZone;
-    const parts = [
-      ...(borough ? [`borough ${boroughName(borough.from)} → ${boroughName(borough.to)}`] : []),
-      ...(when ? [`happened ${formatLocal(when.from!, tz)} → ${formatLocal(when.to!, tz)}`] : []),
-    ];
-    await auditIncident(ctx, {
-      action: 'alteration',
-      actor: by,
-      reference,
-      at: entry.at,
-      id: stableId('correction', submissionId),
-      justification: entry.note?.replace(/^Reason for correcting the borough, date or time: /, 'reason: '),
-      note: `corrected where or when it happened: ${parts.join('; ')}; the reference is kept`,
-    });
-  }
-  if (when?.from && record.restricted.householdReferenceHash && !record.anonymisedAt) {
-    // Its repeat-complaint index row is keyed by when it happened: the old one goes, recordComplaint below writes the new.
-    await ctx.store.complaintIndex.delete({ partitionKey: record.restricted.householdReferenceHash, rowKey: `${when.from}|${reference}` });
-  }
+  // Where and when it happened: finder rows, complaint index and the correction's own audit event.
+  await recordCorrection(ctx, record, entry);
   const sharing = changes.find((c) => c.field === 'sharedWith');
   const listOf = (v: string | undefined) => (v ? v.split(', ').filter(Boolean) : []);
   const newlyShared = sharing ? listOf(sharing.to).filter((o) => !listOf(sharing.from).includes(o)) : [];
@@ -410,7 +390,6 @@ async function afterEdit(
   return viewIncident(ctx, req, reference);
 }
 
-const boroughName = (id: string | undefined) => (id ? (BOROUGHS.find((b) => b.id === id)?.name ?? id) : 'none');
 
 /** Another edit is moving it (a corrected borough or date) right now: nothing was saved; try again shortly. */
 function movingCard(reference: string): AdaptiveCard {

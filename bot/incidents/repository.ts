@@ -5,8 +5,9 @@ import { formatIsoWeek, incidentPartitionKey, isoWeekOf } from '../domain/isoWee
 import { allocate, counterKey, referenceFor, type ReferenceCounter } from '../domain/referenceCounter';
 import { toWallClock } from '../domain/timezone';
 import { ConcurrencyError } from '../store/errors';
-import { isLive, type IncidentHistoryEntry, type IncidentRecord, type IncidentRow, type MoveIntent } from './model';
+import { historyRowKey, isLive, type IncidentHistoryEntry, type IncidentRecord, type IncidentRow, type MoveIntent } from './model';
 import { settleAction } from './rules/correction';
+import { recordCorrection } from './correction';
 import { weekMarkOp } from './weekMark';
 import type { Stored } from '../store/entityTable';
 
@@ -201,6 +202,9 @@ export async function settleMove(ctx: AppContext, loaded: LoadedIncident): Promi
   if (action === 'wait') return 'waiting';
   if (action === 'finish') {
     await finishMove(ctx, reference, loaded.partitionKey, intent.to);
+    // What the editor's card would have done next (finder rows, complaint index, audit), in case it never comes back.
+    const entry = await ctx.store.incidents.get({ partitionKey: intent.to, rowKey: historyRowKey(reference, intent.version) });
+    if (entry?.value.kind === 'history' && arrived?.value.kind === 'incident') await recordCorrection(ctx, arrived.value, entry.value);
     ctx.log.info('incident move finished after an interruption', { reference, to: intent.to });
     return 'finished';
   }

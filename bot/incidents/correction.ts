@@ -1,0 +1,48 @@
+import type { AppContext } from '../context';
+import { BOROUGHS } from '../domain/borough';
+import { reindexIncident } from '../search/repository';
+import { auditIncident, stableId } from './audit';
+import type { IncidentHistoryEntry, IncidentRecord } from './model';
+import { formatLocal } from './present';
+
+/**
+ * What follows a correction of where or when an incident happened, once its
+ * record is stored at its new place (a move, or an edit within one week):
+ * its finder rows re-indexed, its repeat-complaint index row re-keyed and
+ * pointed at its partition, and the correction audited (who and when are the
+ * edit's, from and to in the note, the reason as its justification). Run by
+ * the editor's card after the edit and on every retry of it, and by whoever
+ * finishes a move its editor left half done (repository.ts settleMove): all
+ * idempotent (the audit id derives from the edit card).
+ */
+export async function recordCorrection(ctx: AppContext, record: IncidentRecord, entry: IncidentHistoryEntry): Promise<void> {
+  const borough = entry.changes.find((c) => c.field === 'borough');
+  const when = entry.changes.find((c) => c.field === 'occurredAt');
+  if (!borough && !when) return;
+  const reference = record.reference;
+  await reindexIncident(ctx, record);
+  const hash = record.restricted.householdReferenceHash;
+  if (hash && !record.anonymisedAt) {
+    // Keyed by when it happened: the old key goes; the row under the new key names the partition it is in now.
+    if (when?.from && when.from !== record.occurredAt) await ctx.store.complaintIndex.delete({ partitionKey: hash, rowKey: `${when.from}|${reference}` });
+    await ctx.store.complaintIndex.mutate({ partitionKey: hash, rowKey: `${record.occurredAt}|${reference}` }, (c) =>
+      c?.partitionKey === entry.partitionKey ? undefined : { hash, reference, occurredAt: record.occurredAt, partitionKey: entry.partitionKey, indexedAt: ctx.clock().toISOString() },
+    );
+  }
+  if (entry.by.aadObjectId === 'system' || !entry.submissionId) return;
+  const tz = ctx.config.timeZone;
+  const name = (id: string | undefined) => (id ? (BOROUGHS.find((b) => b.id === id)?.name ?? id) : 'none');
+  const parts = [
+    ...(borough ? [`borough ${name(borough.from)} → ${name(borough.to)}`] : []),
+    ...(when?.from && when.to ? [`happened ${formatLocal(when.from, tz)} → ${formatLocal(when.to, tz)}`] : []),
+  ];
+  await auditIncident(ctx, {
+    action: 'alteration',
+    actor: entry.by,
+    reference,
+    at: entry.at,
+    id: stableId('correction', entry.submissionId),
+    justification: entry.note?.replace(/^Reason for correcting the borough, date or time: /, 'reason: '),
+    note: `corrected where or when it happened: ${parts.join('; ')}; the reference is kept`,
+  });
+}
