@@ -76,8 +76,11 @@ export const AccessReviewSettings = z.object({
 export const DeploymentSettings = z.object({
   /** The hotspot rules every borough starts from (per-borough changes are under boroughs[].hotspots). */
   hotspotRules: z.array(HotspotRule).min(1).max(20).optional(),
-  /** Months before an incident is anonymised. */
-  incidentRetentionMonths: z.number().int().min(1).max(120).default(13),
+  /**
+   * Months before an incident is anonymised, and its copies (finder and complaint index rows, warnings, alerts,
+   * operations, digest figures) deleted. Omitted: INCIDENT_RETENTION_MONTHS (default 13). See settings.ts.
+   */
+  incidentRetentionMonths: z.number().int().min(1).max(120).optional(),
   accessReview: AccessReviewSettings.default({}),
 }).strict();
 

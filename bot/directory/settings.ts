@@ -14,3 +14,15 @@ export async function hotspotSettingsOf(ctx: Pick<AppContext, 'store' | 'config'
   for (const b of d.boroughs) if (Object.keys(b.hotspots).length) boroughs[b.id] = { ...boroughs[b.id], ...b.hotspots };
   return HotspotSettings.parse({ rules: d.settings.hotspotRules ?? ctx.config.hotspots.rules, boroughs });
 }
+
+/**
+ * How many months incidents (and every copy of their details) are kept: the
+ * applied partnership file's `settings.incidentRetentionMonths`, or
+ * INCIDENT_RETENTION_MONTHS when the file leaves it out or no directory has
+ * been applied yet. Read afresh by each retention run, so a newly applied
+ * file is in force from the next night.
+ */
+export async function incidentRetentionMonthsOf(ctx: Pick<AppContext, 'store' | 'config'>): Promise<number> {
+  const d = await loadDirectory(ctx);
+  return (d.version === 0 ? undefined : d.settings.incidentRetentionMonths) ?? ctx.config.retention.incidentMonths;
+}

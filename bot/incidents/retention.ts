@@ -4,6 +4,7 @@ import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCut
 import { ConcurrencyError } from '../store/errors';
 import { auditIncident, stableId } from './audit';
 import { reindexIncident } from '../search/repository';
+import { incidentRetentionMonthsOf } from '../directory/settings';
 import { historyRowKey, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { loadIncident } from './repository';
 import { splitIncidentPartition, weekMarkOp } from './weekMark';
@@ -26,7 +27,7 @@ export interface RetentionResult {
  * incident happened in. Safe to run twice: an anonymised incident is skipped.
  */
 export async function applyRetention(ctx: AppContext, opts: { months?: number } = {}): Promise<RetentionResult> {
-  const months = opts.months ?? ctx.config.retention.incidentMonths;
+  const months = opts.months ?? (await incidentRetentionMonthsOf(ctx));
   const now = ctx.clock();
   const cutoff = retentionCutoff(now, months).toISOString();
   const due = await ctx.store.incidents.query(

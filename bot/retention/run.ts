@@ -6,6 +6,7 @@ import { formatIsoWeek, isoWeekOf } from '../domain/isoWeek';
 import { applyRetention } from '../incidents/retention';
 import { purgeExpiredNotices } from '../notices/repository';
 import { NOTICE_OPENED_DAYS, NOTICE_UNOPENED_DAYS } from '../notices/rules/retention';
+import { incidentRetentionMonthsOf } from '../directory/settings';
 import { safeKey, type Keys } from '../store/entityTable';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
@@ -38,7 +39,8 @@ const TEAMS_USER_MONTHS = 13;
 
 export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   const now = ctx.clock();
-  const r = ctx.config.retention;
+  // Incidents' months come from the partnership file in force (bot/directory/settings.ts); the rest from the configuration.
+  const r = { ...ctx.config.retention, incidentMonths: await incidentRetentionMonthsOf(ctx) };
   const incidentCutoff = retentionCutoff(now, r.incidentMonths).toISOString();
   const auditCutoff = retentionCutoff(now, r.auditMonths).toISOString();
   const outboxCutoff = retentionCutoff(now, r.outboxMonths).toISOString();
