@@ -7,6 +7,9 @@
  * A bad file prints every error with its path and changes nothing. Storage
  * is named by STORAGE_CONNECTION or STORAGE_ACCOUNT_URL (signed in with the
  * operator's Azure identity); neither means the local Azurite of `npm start`.
+ * People named by user principal name are resolved through Microsoft Graph
+ * when the GRAPH_* settings are given (as for the bot; User.Read.All), and
+ * are otherwise an error of the plan.
  * docs/directory.md describes the file; docs/deploy.md how to run it in Azure.
  */
 import { readFileSync } from 'node:fs';
@@ -19,6 +22,10 @@ import { Guid } from '../bot/directory/model';
 import { loadDirectory } from '../bot/directory/repository';
 import { peopleFromCsv } from '../bot/directory/rules/validate';
 import { openStore } from '../bot/store/store';
+import { consoleLogger } from '../bot/context';
+import { createGraphClient, credentialFor } from '../bot/graph/client';
+import { createGraphGateway } from '../bot/graph/gateway';
+import { graphSettingsFrom } from '../bot/graph/settings';
 
 const USAGE = `usage: npm run directory -- plan FILE [--organisation ID]
        npm run directory -- apply FILE --as OBJECT-ID [--organisation ID]
@@ -116,7 +123,11 @@ async function main(): Promise<void> {
     const connection = env.STORAGE_CONNECTION ? { connectionString: env.STORAGE_CONNECTION } : env.STORAGE_ACCOUNT_URL ? { accountUrl: env.STORAGE_ACCOUNT_URL } : { connectionString: AZURITE_DEV_CONNECTION };
     const store = openStore(connection, env.TABLE_PREFIX);
     await store.ensureTables();
-    const code = await runDirectoryCli(process.argv.slice(2), { store, clock: () => new Date(), config: { auditChainKey: env.AUDIT_CHAIN_KEY ?? '' } }, { out: (l) => console.log(l), err: (l) => console.error(l) });
+    // Graph only to resolve people files' user principal names: configured as for the bot (GRAPH_*), or left off.
+    const graph = graphSettingsFrom(process.env);
+    if (graph.problems.length) throw new Error(graph.problems.join('; '));
+    const users = graph.settings ? createGraphGateway(createGraphClient(credentialFor(graph.settings)), graph.settings, consoleLogger) : undefined;
+    const code = await runDirectoryCli(process.argv.slice(2), { store, clock: () => new Date(), config: { auditChainKey: env.AUDIT_CHAIN_KEY ?? '' }, graph: users }, { out: (l) => console.log(l), err: (l) => console.error(l) });
     process.exit(code);
   } catch (err) {
     console.error(err instanceof z.ZodError ? `directory: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` : `directory: ${(err as Error).message}`);

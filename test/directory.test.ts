@@ -235,6 +235,84 @@ describe('bulk onboarding: a CSV of people through the same plan / apply', () =>
   });
 });
 
+describe('bulk onboarding by user principal name', () => {
+  const HOST = '00000000-0000-4000-8000-0000000c0dec';
+  const NADIA = '00000000-0000-4000-8000-0000000000d1';
+  const OWEN = '00000000-0000-4000-8000-0000000000d2';
+  /** A Graph gateway that knows two Stockport Homes staff of the host tenant, and counts what it was asked. */
+  const fakeGraph = () => {
+    const asked: string[][] = [];
+    const users = new Map([['nadia.ashraf@stockporthomes.org.uk', NADIA], ['owen.price@stockporthomes.org.uk', OWEN]]);
+    return { asked, graph: { tenantId: HOST, userIdsByUpn: async (upns: readonly string[]) => (asked.push([...upns]), new Map(upns.flatMap((u) => (users.has(u) ? [[u, users.get(u)!] as const] : [])))) } };
+  };
+  const writeCsv = (rows: string[]) => {
+    const csv = path.join(mkdtempSync(path.join(tmpdir(), 'concordat-')), 'stockport-homes.csv');
+    writeFileSync(csv, ['userPrincipalName,aadObjectId,tenantId,displayName,jobTitle,roles', ...rows].join('\n'));
+    return csv;
+  };
+  const ROWS = [
+    `Nadia.Ashraf@StockportHomes.org.uk,,${HOST},Nadia Ashraf,Housing officer,staff`,
+    `,00000000-0000-4000-8000-0000000000d3,${HOST},Jo Marsh,Caretaker,staff`,
+    `owen.price@stockporthomes.org.uk,,${HOST},Owen Price,Neighbourhood manager,staff;orgLead`,
+  ];
+
+  it('without Microsoft Graph, plan reports each UPN row as an error with its path, and apply changes nothing', async () => {
+    const { ctx, errors, cli } = await setup();
+    expect(await cli('apply', DEMO_FILE, '--as', DAN)).toBe(0);
+    const csv = writeCsv(ROWS);
+    errors.length = 0;
+    expect(await cli('plan', csv, '--organisation', 'stockport-homes')).toBe(1);
+    expect(errors[0]).toBe(`${csv}: 2 errors; nothing would change`);
+    expect(errors.slice(1).map((e) => e.trim())).toEqual([
+      'people[0].userPrincipalName: nadia.ashraf@stockporthomes.org.uk cannot be resolved to an object id: Microsoft Graph is not configured (GRAPH_CLIENT_SECRET or GRAPH_MANAGED_IDENTITY, with User.Read.All). Give the aadObjectId instead',
+      'people[2].userPrincipalName: owen.price@stockporthomes.org.uk cannot be resolved to an object id: Microsoft Graph is not configured (GRAPH_CLIENT_SECRET or GRAPH_MANAGED_IDENTITY, with User.Read.All). Give the aadObjectId instead',
+    ]);
+    expect(await cli('apply', csv, '--organisation', 'stockport-homes', '--as', DAN)).toBe(1);
+    expect(await findMember(ctx, '00000000-0000-4000-8000-0000000000d3')).toBeUndefined(); // not even the row with an object id
+  });
+
+  it('with Graph, each UPN becomes its object id before planning; an unknown UPN, or another tenant\'s, refuses the file whole', async () => {
+    const { store, ctx, lines, errors } = await setup();
+    const { graph, asked } = fakeGraph();
+    const withGraph = { ...ctx, graph };
+    const cli = (...argv: string[]) => runDirectoryCli(argv, withGraph, { out: (l) => lines.push(l), err: (l) => errors.push(l) });
+    expect(await cli('apply', DEMO_FILE, '--as', DAN)).toBe(0);
+    const csv = writeCsv(ROWS);
+    lines.length = 0;
+    expect(await cli('plan', csv, '--organisation', 'stockport-homes')).toBe(0);
+    expect(lines.slice(1)).toEqual([
+      `  added    member Nadia Ashraf (${NADIA}, stockport-homes: staff)`,
+      '  added    member Jo Marsh (00000000-0000-4000-8000-0000000000d3, stockport-homes: staff)',
+      `  added    member Owen Price (${OWEN}, stockport-homes: staff, orgLead)`,
+    ]);
+    expect(asked).toEqual([['nadia.ashraf@stockporthomes.org.uk', 'owen.price@stockporthomes.org.uk']]); // only the UPN rows, lower-cased
+    expect(await cli('apply', csv, '--organisation', 'stockport-homes', '--as', DAN)).toBe(0);
+    expect((await findMember(ctx, OWEN))?.value).toMatchObject({ displayName: 'Owen Price', tenantId: HOST, organisationId: 'stockport-homes', roles: ['staff', 'orgLead'], source: 'bulk' });
+    expect((await directoryAudit(store)).some((e) => e.subject.id === 'people:stockport-homes' && e.actor.aadObjectId === DAN)).toBe(true);
+
+    // Graph does not know one; another is in a partner tenant (Graph reads the host tenant only): nothing is applied.
+    const bad = writeCsv([
+      `leaver@stockporthomes.org.uk,,${HOST},Left Already,Officer,staff`,
+      `,00000000-0000-4000-8000-0000000000d4,${HOST},Ria Kaur,Officer,staff`,
+    ]);
+    errors.length = 0;
+    expect(await cli('apply', bad, '--organisation', 'stockport-homes', '--as', DAN)).toBe(1);
+    expect(errors.map((e) => e.trim())).toContain(`people[0].userPrincipalName: no user leaver@stockporthomes.org.uk in tenant ${HOST}`);
+    expect(await findMember(ctx, '00000000-0000-4000-8000-0000000000d4')).toBeUndefined();
+    const partner = {
+      schema: 'concordat.people/v1', organisation: 'city-west-housing',
+      people: [{ userPrincipalName: 'nadia@citywest.org.uk', tenantId: 'c1700000-0000-4000-8000-00000000c1e5', displayName: 'Nadia Okoro', roles: ['staff'] }],
+    };
+    expect(await planDirectoryFile(withGraph, partner)).toEqual({
+      ok: false,
+      errors: [`people[0].userPrincipalName: nadia@citywest.org.uk is in tenant c1700000-0000-4000-8000-00000000c1e5, and Graph here reads tenant ${HOST} only: give the aadObjectId instead`],
+    });
+    // A row must name the person one way: not neither, not both.
+    const neither = await planDirectoryFile(withGraph, { ...partner, people: [{ tenantId: 'c1700000-0000-4000-8000-00000000c1e5', displayName: 'No One', roles: ['staff'] }] });
+    expect(neither).toEqual({ ok: false, errors: ['people[0].aadObjectId: give aadObjectId or userPrincipalName'] });
+  });
+});
+
 describe('the npm script', () => {
   it('`npm run directory -- plan FILE` prints the plan against the configured store', async () => {
     const { connectionString, prefix } = await setup();

@@ -59,8 +59,12 @@ class FakeGraph implements Middleware {
     let m: RegExpExecArray | null;
 
     if (method === 'GET' && (m = /^\/users\/([^/]+)$/.exec(path))) {
-      const user = this.directory.get(decodeURIComponent(m[1]!));
-      return user ? json(200, { id: m[1], ...user }) : error(404, 'Request_ResourceNotFound');
+      // https://learn.microsoft.com/graph/api/user-get: /users/{id | userPrincipalName}, the UPN case-insensitive.
+      const key = decodeURIComponent(m[1]!);
+      const byId = this.directory.get(key);
+      const byUpn = [...this.directory].find(([, u]) => u.userPrincipalName.toLowerCase() === key.toLowerCase());
+      const [id, user] = byId ? [key, byId] : byUpn ?? [];
+      return user ? json(200, { id, ...user }) : error(404, 'Request_ResourceNotFound');
     }
     if (method === 'POST' && (m = /^\/users\/([^/]+)\/events$/.exec(path))) {
       // https://learn.microsoft.com/graph/api/user-post-events
@@ -185,6 +189,24 @@ describe('Microsoft Graph, through the real client with its auth and retry handl
       `POST /v1.0/users/${AISHA.aadObjectId}/teamwork/installedApps`,
     ]);
     expect(fake.requests.find((r) => r.url.endsWith('/cancel'))!.body).toEqual({ Comment: 'Cancelled in Concordat.' });
+  });
+});
+
+describe('user principal names to object ids (bulk onboarding), through the real client', () => {
+  it('asks /users/{upn} once per name with a bearer token, answers only the names the tenant knows, and throws on a refusal', async () => {
+    const fake = withDirectory(new FakeGraph());
+    const { gateway } = graphFor(fake);
+    expect(gateway.tenantId).toBe(settings.tenantId);
+    const found = await gateway.userIdsByUpn(['Priya.Shah@StockportHomes.example', 'priya.shah@stockporthomes.example', 'nobody@stockporthomes.example', PRIYA.aadObjectId]);
+    // An object id passed as a "UPN" finds a user, but not by that sign-in name: not an answer.
+    expect([...found]).toEqual([['priya.shah@stockporthomes.example', PRIYA.aadObjectId]]);
+    const gets = fake.requests.map((r) => `${r.method} ${decodeURIComponent(new URL(r.url).pathname)} ${new URL(r.url).searchParams.get('$select')} ${r.authorization}`).sort();
+    expect(gets).toEqual(
+      [`GET /v1.0/users/${PRIYA.aadObjectId} id,userPrincipalName Bearer test-token`, 'GET /v1.0/users/nobody@stockporthomes.example id,userPrincipalName Bearer test-token', 'GET /v1.0/users/priya.shah@stockporthomes.example id,userPrincipalName Bearer test-token'].sort(),
+    );
+    // Without User.Read.All Graph answers 403: that is no "not found", and resolving fails rather than guessing.
+    fake.failures.push({ match: /^GET \/v1\.0\/users\//, status: 403 });
+    await expect(gateway.userIdsByUpn(['tom.bradley@gmp.example'])).rejects.toThrow();
   });
 });
 

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Member } from '../domain/member';
 import { ConcurrencyError } from '../store/errors';
 import { auditDirectory, type DirectoryActor, type DirectoryCtx } from './audit';
-import type { Directory, DirectoryRow, PartnershipFile } from './model';
+import type { Directory, DirectoryRow, PartnershipFile, ResolvedPeopleFile } from './model';
 import { describePlan, memberChanges, planPartnership, planPeople, type Change, type MemberChange } from './rules/plan';
-import { checkPartnershipFile, checkPeopleFile } from './rules/validate';
+import { checkPartnershipFile, checkPeopleFile, type Checked } from './rules/validate';
+import { resolvePeopleUpns } from './resolveUpns';
 import { allMembers, deleteMember, dropVersion, findMember, loadDirectory, putMember, readHead, stageVersion, VERSIONS_KEPT, writeHead } from './repository';
 import { versionPartition } from './tables';
 
@@ -37,7 +38,7 @@ export async function planDirectoryFile(ctx: Ctx, json: unknown): Promise<PlanRe
   await finishPending(ctx);
   const current = await loadDirectory(ctx);
   if (kindOf(json) === 'people') {
-    const checked = checkPeopleFile(json, current);
+    const checked = await checkAndResolvePeople(ctx, json, current);
     if (!checked.ok) return checked;
     const { changes, errors } = planPeople(checked.value, await membersById(ctx), ctx.clock());
     if (errors.length) return { ok: false, errors };
@@ -137,8 +138,14 @@ async function finishPending(ctx: Ctx): Promise<void> {
   }
 }
 
-async function applyPeople(ctx: Ctx, json: unknown, current: Directory, actor: DirectoryActor): Promise<ApplyResult> {
+/** The people file's checks, then its user principal names resolved (Graph): every error of either, nothing planned. */
+async function checkAndResolvePeople(ctx: Ctx, json: unknown, current: Directory): Promise<Checked<ResolvedPeopleFile>> {
   const checked = checkPeopleFile(json, current);
+  return checked.ok ? resolvePeopleUpns(checked.value, ctx.graph) : checked;
+}
+
+async function applyPeople(ctx: Ctx, json: unknown, current: Directory, actor: DirectoryActor): Promise<ApplyResult> {
+  const checked = await checkAndResolvePeople(ctx, json, current);
   if (!checked.ok) return checked;
   const { changes, errors } = planPeople(checked.value, await membersById(ctx), ctx.clock());
   if (errors.length) return { ok: false, errors };

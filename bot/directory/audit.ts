@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context';
 import { AuditEvent, type AuditAction } from '../domain/audit';
 import { appendAudit } from '../audit/log';
+import type { UserLookup } from './resolveUpns';
 
-/** What the directory's use cases need: the store, the clock, and the audit chain's key. */
-export type DirectoryCtx = Pick<AppContext, 'store' | 'clock'> & { config: Pick<AppContext['config'], 'auditChainKey'> };
+/**
+ * What the directory's use cases need: the store, the clock, the audit chain's key, and Microsoft Graph where it is
+ * configured (people files naming people by user principal name: bot/directory/resolveUpns.ts).
+ */
+export type DirectoryCtx = Pick<AppContext, 'store' | 'clock'> & { config: Pick<AppContext['config'], 'auditChainKey'>; graph?: UserLookup };
 
 /** Who changed the directory: a member (their object id and organisation), or the system (a timer, a deploy step). */
 export type DirectoryActor = { aadObjectId: string; organisationId?: string } | 'system';

@@ -102,12 +102,34 @@ export type PartnershipFile = z.infer<typeof PartnershipFile>;
 
 /** Bulk onboarding: people of one organisation, in the same plan/apply as the partnership file. */
 export const PEOPLE_SCHEMA = 'concordat.people/v1';
+/** A user principal name (sign-in name), e.g. nadia.ashraf@stockporthomes.org.uk. Matched case-insensitively. */
+export const UserPrincipalName = z
+  .string()
+  .max(254)
+  .regex(/^[^\s@,;"<>]{1,113}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'not a user principal name such as nadia.ashraf@stockporthomes.org.uk')
+  .transform((s) => s.toLowerCase());
+
+/**
+ * A person of a people file: named by Entra object id, or by user principal
+ * name (resolved to the object id through Microsoft Graph before anything is
+ * planned: bot/directory/resolveUpns.ts). Exactly one of the two.
+ */
+export const PeopleFileEntry = PersonEntry.omit({ organisation: true, aadObjectId: true })
+  .extend({ aadObjectId: Guid.optional(), userPrincipalName: UserPrincipalName.optional() })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.aadObjectId === undefined && p.userPrincipalName === undefined) ctx.addIssue({ code: 'custom', path: ['aadObjectId'], message: 'give aadObjectId or userPrincipalName' });
+    if (p.aadObjectId !== undefined && p.userPrincipalName !== undefined) ctx.addIssue({ code: 'custom', path: ['userPrincipalName'], message: 'give aadObjectId or userPrincipalName, not both' });
+  });
+
 export const PeopleFile = z.object({
   schema: z.literal(PEOPLE_SCHEMA, { errorMap: () => ({ message: `must be "${PEOPLE_SCHEMA}"` }) }),
   organisation: OrganisationId,
-  people: z.array(PersonEntry.omit({ organisation: true })).min(1).max(100),
+  people: z.array(PeopleFileEntry).min(1).max(100),
 }).strict();
 export type PeopleFile = z.infer<typeof PeopleFile>;
+/** A people file whose every person has their object id (UPNs resolved). */
+export type ResolvedPeopleFile = Omit<PeopleFile, 'people'> & { people: (PeopleFile['people'][number] & { aadObjectId: string })[] };
 
 // ---- What the store keeps -------------------------------------------------
 

@@ -30,7 +30,17 @@ export interface GraphGateway {
   cancelEvent(organiser: string, eventId: string, comment: string): Promise<void>;
   /** Installs the bot in a user's personal scope, so that Teams tells the bot and reminders can go 1:1. */
   installForUser(userId: string): Promise<InstallResult>;
+  /** The tenant Graph reads: user principal names resolve only to its own users. */
+  readonly tenantId: string;
+  /**
+   * Object ids of users by user principal name (bulk onboarding names people by sign-in name; User.Read.All).
+   * Keys are the UPNs lower-cased; a UPN the tenant does not know is absent. Any other Graph failure throws.
+   */
+  userIdsByUpn(upns: readonly string[]): Promise<Map<string, string>>;
 }
+
+/** Lookups in flight at once: a people file has at most 100 rows; Graph throttles bursts per app. */
+const LOOKUP_CONCURRENCY = 4;
 
 interface GraphUser {
   id: string;
@@ -80,7 +90,25 @@ export function createGraphGateway(client: Client, settings: GraphSettings, log:
   });
 
   return {
+    tenantId: settings.tenantId.toLowerCase(),
     organiserFor: (coordinator) => settings.organiser ?? coordinator,
+    async userIdsByUpn(upns) {
+      const found = new Map<string, string>();
+      const queue = [...new Set(upns.map((u) => u.toLowerCase()))];
+      const worker = async () => {
+        for (let upn = queue.shift(); upn !== undefined; upn = queue.shift()) {
+          try {
+            const u = (await client.api(user(upn)).select(['id', 'userPrincipalName']).get()) as GraphUser;
+            // /users/{upn} also answers to an object id: keep only a user whose sign-in name is the one asked for.
+            if (u.id && u.userPrincipalName?.toLowerCase() === upn) found.set(upn, u.id.toLowerCase());
+          } catch (err) {
+            if (statusOf(err) !== 404) throw err;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, queue.length) }, worker));
+      return found;
+    },
     async createEvent(organiser, e) {
       const created = (await client.api(`${user(organiser)}/events`).post({ ...(await eventBody(e)), transactionId: e.transactionId })) as { id: string };
       return { eventId: created.id };

@@ -1,6 +1,6 @@
 import type { Member } from '../../domain/member';
 import type { Role } from '../../shared/access';
-import type { Directory, DirectoryOrganisation, DirectoryTheme, PartnershipFile, PeopleFile, PersonEntry } from '../model';
+import type { Directory, DirectoryOrganisation, DirectoryTheme, PartnershipFile, PersonEntry, ResolvedPeopleFile } from '../model';
 
 /**
  * What applying a file would change, computed without touching the store.
@@ -151,7 +151,7 @@ export function memberChanges(current: Directory, next: Directory, members: Map<
 }
 
 /** Bulk onboarding: the people of a people file become (or update) members of its organisation. Nobody is removed. */
-export function planPeople(file: PeopleFile, members: Map<string, Member>, at: Date): { changes: MemberChange[]; errors: string[] } {
+export function planPeople(file: ResolvedPeopleFile, members: Map<string, Member>, at: Date): { changes: MemberChange[]; errors: string[] } {
   const changes: MemberChange[] = [];
   const errors: string[] = [];
   file.people.forEach((p, i) => {

@@ -96,8 +96,9 @@ export function checkPeopleFile(json: unknown, directory: Directory): Checked<Pe
   if (!org) errors.push(`organisation: no current organisation "${f.organisation}" in the directory`);
   const seen = new Set<string>();
   f.people.forEach((p, i) => {
-    if (seen.has(p.aadObjectId)) errors.push(`people[${i}].aadObjectId: listed twice`);
-    seen.add(p.aadObjectId);
+    const key = p.aadObjectId ?? p.userPrincipalName!;
+    if (seen.has(key)) errors.push(`people[${i}].${p.aadObjectId ? 'aadObjectId' : 'userPrincipalName'}: listed twice`);
+    seen.add(key);
     if (org && !org.tenantIds.includes(p.tenantId)) errors.push(`people[${i}].tenantId: not one of ${org.name}'s tenant ids`);
     if (p.roles.includes('admin')) errors.push(`people[${i}].roles: administrators are named in the partnership file`);
     if (p.roles.includes('themeLead')) errors.push(`people[${i}].roles: theme leads are named in the partnership file`);
@@ -105,7 +106,10 @@ export function checkPeopleFile(json: unknown, directory: Directory): Checked<Pe
   return errors.length ? { ok: false, errors } : { ok: true, value: f };
 }
 
-/** CSV for bulk onboarding: a header row aadObjectId,tenantId,displayName,jobTitle,roles (roles separated by ;). */
+/**
+ * CSV for bulk onboarding: a header row aadObjectId,tenantId,displayName,jobTitle,roles (roles separated by ;);
+ * a userPrincipalName column names people by sign-in name instead (one of the two per row).
+ */
 export function peopleFromCsv(text: string, organisation: string): unknown {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const header = (lines.shift() ?? '').split(',').map((h) => h.trim());
