@@ -99,6 +99,8 @@ export const MemberCardData = z.object({
   values: Fields(MEMBER_FIELDS),
   errors: Fields(MEMBER_FIELDS),
   buttons: z.array(Button).max(5),
+  /** Offer "Remove…": it unfolds a confirmation naming the person, whose button removes (no removal on one tap). */
+  removable: z.boolean().default(false),
 });
 
 /** One person, for an approver: change roles and led themes, suspend or reinstate, remove. */

@@ -71,7 +71,7 @@ export async function runAccessReview(ctx: AppContext): Promise<ReviewRun> {
       const chat = await personalConversationOf(ctx, r.aadObjectId);
       if (!chat) continue;
       await enqueue(ctx, `review.${org.id}.${current.round}`, [
-        { id: `review.${org.id}.${current.round}.to.${r.aadObjectId}`, target: targetOf(chat), payload: { card: reviewCard(current, org.name, londonDate(current.deadline)), summary: `Access review for ${org.name}` } },
+        { id: `review.${org.id}.${current.round}.to.${r.aadObjectId}`, target: targetOf(chat), payload: { card: reviewCard(current, org.name, londonDate(current.deadline), undefined, mine), summary: `Access review for ${org.name}` } },
       ]);
       reached++;
     }

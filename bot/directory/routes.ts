@@ -8,7 +8,7 @@ import { messageCard } from '../../cards/message';
 import { peopleCard } from '../../cards/directory';
 import type { AdaptiveCard } from '../../cards/render';
 import { accessStateOf, approveRequest, declineRequest, requestAccess } from './join';
-import { findRequest, loadDirectory } from './repository';
+import { findRequest, loadDirectory, membersOf } from './repository';
 import { listPeople, removeMember, saveMemberRoles, setSuspended, showMember, type MemberResult } from './people';
 import { reviewAction } from './review';
 import { ROLE_LABELS, mayDecide } from './rules/access';
@@ -143,5 +143,5 @@ async function reviewResultCard(ctx: AppContext, caller: Caller, data: unknown, 
   const result = await reviewAction(ctx, caller, data, action);
   if (result.kind === 'missing') return messageCard({ title: 'This review has moved on', text: 'A newer access review has opened, or this one no longer exists.', tone: 'warning' });
   if (result.kind === 'refused') return messageCard({ title: 'Not yours to review', text: "Only the organisation's approvers, or a concordat administrator, can. This attempt has been recorded.", tone: 'attention' });
-  return reviewCard(result.review, result.organisationName, londonDate(result.review.deadline), { text: result.note, tone: 'good' });
+  return reviewCard(result.review, result.organisationName, londonDate(result.review.deadline), { text: result.note, tone: 'good' }, await membersOf(ctx, result.review.organisationId));
 }

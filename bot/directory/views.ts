@@ -81,7 +81,8 @@ export function decisionCardFor(
       { title: 'Asked for', value: ROLE_LABELS[request.role] },
       ...(request.jobTitle ? [{ title: 'Job title', value: request.jobTitle }] : []),
       { title: 'Reason', value: request.reason },
-      { title: 'Signed in from', value: request.email ? `${request.email} (tenant ${request.tenantId})` : `tenant ${request.tenantId}` },
+      ...(request.email ? [{ title: 'Signed in as', value: request.email }] : []),
+      { title: 'Microsoft 365 tenant', value: request.tenantId },
       { title: 'Decided by', value: request.routedTo === 'organisation' ? `${possessive(organisationName)} approvers` : 'the concordat administrators (no organisation claims this sign-in)' },
       { title: 'Asked on', value: londonDateTime(request.requestedAt) },
     ],
@@ -146,13 +147,30 @@ export function memberManageCard(m: Member, organisationName: string, themes: Di
     buttons: [
       ...(fromFile ? [] : [{ title: 'Save roles', verb: DIRECTORY_VERBS.save }]),
       m.status === 'suspended' ? { title: 'Reinstate', verb: DIRECTORY_VERBS.reinstate } : { title: 'Suspend', verb: DIRECTORY_VERBS.suspend },
-      ...(fromFile ? [] : [{ title: 'Remove', verb: DIRECTORY_VERBS.remove }]),
       { title: 'Back to people', verb: DIRECTORY_VERBS.people },
     ],
+    removable: !fromFile,
   });
 }
 
-export function reviewCard(review: AccessReview, organisationName: string, deadlineText: string, status?: { text: string; tone: 'good' | 'attention' | 'warning' | 'default' }): AdaptiveCard {
+/**
+ * The access review card. `members` (the organisation's member rows, where the caller has them) say what each
+ * person does, so the approver can judge who still needs access; a person no longer a member shows as such.
+ */
+export function reviewCard(
+  review: AccessReview,
+  organisationName: string,
+  deadlineText: string,
+  status?: { text: string; tone: 'good' | 'attention' | 'warning' | 'default' },
+  members: readonly Member[] = [],
+): AdaptiveCard {
+  const byId = new Map(members.map((m) => [m.aadObjectId, m]));
+  const detailOf = (id: string) => {
+    const m = byId.get(id);
+    if (!m) return 'not confirmed yet';
+    const since = m.confirmedAt && m.confirmedAt !== m.joinedAt ? `confirmed ${londonDate(m.confirmedAt)}` : m.joinedAt ? `joined ${londonDate(m.joinedAt)}` : '';
+    return [roleList(m.roles), m.jobTitle, since].filter(Boolean).join(' · ');
+  };
   const pending = review.members.filter((m) => m.outcome === 'pending');
   const shown = pending.slice(0, 25);
   return peopleCard({
@@ -163,7 +181,7 @@ export function reviewCard(review: AccessReview, organisationName: string, deadl
     status,
     people: shown.map((m) => ({
       name: m.displayName,
-      detail: 'not confirmed yet',
+      detail: detailOf(m.aadObjectId),
       member: m.aadObjectId,
       buttons: [
         { title: 'Confirm', verb: DIRECTORY_VERBS.reviewConfirm },

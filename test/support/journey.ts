@@ -6,7 +6,8 @@ import { loadConfig } from '../../bot/config';
 import { silentLogger } from '../../bot/context';
 import { createRuntime, type Runtime } from '../../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from '../../scripts/demoPartnership';
-import { startLocalHost, type LocalHost } from '../../scripts/localFunctionsHost';
+import { invocation, startLocalHost, type LocalHost } from '../../scripts/localFunctionsHost';
+import { TIMER_FUNCTIONS } from '../../functions/registry';
 import { ensureChromium } from '../../scripts/playground/ensureChromium';
 import { CHROMIUM_ARGS } from '../../scripts/playground/screenshot';
 import { startPlayground, type RunningPlayground } from '../../scripts/playground/start';
@@ -55,6 +56,11 @@ export interface JourneyWorld {
   runtime: Runtime;
   /** Moves the bot's clock forward (the browsers keep real time). */
   advance(ms: number): void;
+  /**
+   * Runs a timer function now, through the registry entry the Functions host (and the local host) call on its
+   * schedule: a journey needs the access review today, not at 06:00 UTC.
+   */
+  runTimer(name: string): Promise<void>;
   host: LocalHost;
   browser: Browser;
   person(name: string): Person;
@@ -85,8 +91,12 @@ export async function startJourneyWorld(people: readonly string[]): Promise<Jour
     await host.close();
   };
   try {
-    const started = await Promise.all(
-      people.map(async (name) => {
+    // A few at a time: each playground is a Node process that takes seconds of CPU to start, and on a loaded
+    // two-core machine starting them all at once left one unanswered past its start-up timeout.
+    const started = await mapLimited(
+      people,
+      3,
+      async (name) => {
         const pg = await startPlayground({
           botEndpoint: `${host.url}/api/messages`,
           port: 0,
@@ -98,7 +108,7 @@ export async function startJourneyWorld(people: readonly string[]): Promise<Jour
         const client = await PlaygroundClient.connect(pg.url);
         clients.push(client);
         return { name, pg, client };
-      }),
+      },
     );
     browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS, headless: true });
     for (const { name, pg, client } of started) {
@@ -115,6 +125,11 @@ export async function startJourneyWorld(people: readonly string[]): Promise<Jour
   return {
     runtime,
     advance: (ms) => void (offsetMs += ms),
+    async runTimer(name) {
+      const timer = TIMER_FUNCTIONS.find((t) => t.name === name);
+      if (!timer) throw new Error(`No timer function ${name}`);
+      await timer.handler({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: undefined } as never, invocation(name, runtime), runtime);
+    },
     async dump(label) {
       const dir = path.join(os.tmpdir(), 'journey-failures', label.replace(/[^a-z0-9]+/gi, '-').slice(0, 80));
       mkdirSync(dir, { recursive: true });
@@ -134,6 +149,17 @@ export async function startJourneyWorld(people: readonly string[]): Promise<Jour
     },
     close,
   };
+}
+
+/** `fn` over `items`, at most `limit` at once, results in order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** What a person sees and does in their own browser tab. */
@@ -220,12 +246,18 @@ export class Person {
     await keep?.evaluate((el: DomElement) => el.removeAttribute('data-seen'));
   }
 
-  /** Clicks a card button by its title and waits for the bot to answer the invoke (or the submit). */
-  async click(card: Locator, title: string | RegExp): Promise<void> {
+  /**
+   * Clicks a card button by its title and waits for the bot to answer the invoke (or the submit). `row`: the
+   * button on the line of a list that shows this text (a people list has a "Manage" on every line).
+   */
+  async click(card: Locator, title: string | RegExp, opts: { row?: string } = {}): Promise<void> {
     const since = this.client.log.length;
     this.taps++;
     await this.markSeen(card);
-    await card.getByRole('button', { name: title, exact: typeof title === 'string' }).first().click();
+    const button = (within: Locator | Page) => within.getByRole('button', { name: title, exact: typeof title === 'string' });
+    // Teams' renderer draws a column set as plain containers: the line is the innermost one holding both the text and the button.
+    const scope = opts.row ? card.locator('.ac-container').filter({ hasText: opts.row }).filter({ has: button(this.page) }).last() : card;
+    await button(scope).first().click();
     const verb = await this.waitForInvoke(since);
     if (verb) this.verbsClicked.push(verb);
   }
