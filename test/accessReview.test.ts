@@ -66,6 +66,8 @@ describe('the access review', () => {
     expect(validateAdaptiveCard(card)).toEqual([]);
     expect(textOfCard(card)).toContain('Access review: Stockport Homes');
     expect(textOfCard(card)).toContain('Anyone not confirmed by 12 March 2027 is suspended');
+    // Each line says what the person does and since when, so the approver can judge who still needs access.
+    expect(textOfCard(card)).toContain('Ana Costa\nPartner staff · joined 25 November 2026');
     // A second run the same day sends nothing twice.
     since = bot.connector.sent.length;
     await runTimer('2027-02-26T07:00:00Z');

@@ -465,6 +465,7 @@ describe('Sam leaves; when he asks again, Maria declines with a reason', () => {
     await maria.fill(decide, 'If you decline', 'Your move back is not confirmed yet: ask again once HR has updated your post.');
     await maria.click(decide, 'Decline');
     const declined = await maria.card(/Declined on .*Your move back is not confirmed yet/);
+    expect(await declined.textContent()).toMatch(/updated your post\. They have been told\./); // her full stop, not "post..".
     await maria.shoot('journey-join-declined', declined);
 
     const told = await sam.card('Your Concordat access request was declined', { timeoutMs: 30_000 });

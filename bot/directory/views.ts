@@ -95,6 +95,9 @@ export function decisionCardFor(
   });
 }
 
+/** A reason typed by an approver usually ends with its own full stop: not "post.. They have been told". */
+const endSentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 export function decisionResultCard(result: DecisionResult, themes: DirectoryTheme[]): AdaptiveCard {
   switch (result.kind) {
     case 'missing':
@@ -108,7 +111,7 @@ export function decisionResultCard(result: DecisionResult, themes: DirectoryThem
       const text =
         r.status === 'approved'
           ? `Approved${r.decidedAt ? ` on ${londonDate(r.decidedAt)}` : ''}${result.member ? `: ${result.member.displayName} is now ${roleList(result.member.roles)} at ${result.organisationName}` : ''}. They have been told.`
-          : `Declined${r.decidedAt ? ` on ${londonDate(r.decidedAt)}` : ''}${r.declineReason ? `: ${r.declineReason}` : ''}. They have been told.`;
+          : `${endSentence(`Declined${r.decidedAt ? ` on ${londonDate(r.decidedAt)}` : ''}${r.declineReason ? `: ${r.declineReason}` : ''}`)} They have been told.`;
       return decisionCardFor(r, result.organisationName, themes, { open: false, status: { text: result.already ? `Already decided. ${text}` : text, tone: r.status === 'approved' ? 'good' : 'warning' } });
     }
   }
