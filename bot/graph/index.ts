@@ -35,5 +35,7 @@ export function graphFromConfig(config: Config, log: Logger): GraphGateway | und
     updateEvent: async (organiser, eventId, event) => (await real()).updateEvent(organiser, eventId, event),
     cancelEvent: async (organiser, eventId, comment) => (await real()).cancelEvent(organiser, eventId, comment),
     installForUser: async (userId) => (await real()).installForUser(userId),
+    tenantId: settings.tenantId.toLowerCase(),
+    userIdsByUpn: async (upns) => (await real()).userIdsByUpn(upns),
   };
 }
