@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { raiseAlert } from '../bot/alerts/raise';
 import { loadConfig } from '../bot/config';
 import { silentLogger } from '../bot/context';
@@ -230,6 +230,15 @@ describe('storage down during an incident submission', () => {
   }, 90_000);
 });
 
+/**
+ * How long the sender waits for the fake connector before treating a send as
+ * lost. The production default is 20 s; 1 s made a dropped request cheap to
+ * test but, on a loaded machine (load average 20+), an answered request could
+ * take longer than that, so the sender retried a send the connector had
+ * already taken: duplicates caused by the test's clock, not by the sender.
+ */
+const SEND_TIMEOUT_MS = 5000;
+
 /** Channels mapped to Salford, each able to receive from the fake connector. */
 async function salfordChannels(n: number, tag: string): Promise<string[]> {
   const at = bot.now.value.toISOString();
@@ -267,7 +276,7 @@ function tally(channels: string[], title: string) {
 
 async function drainUntilDone(batchId: string, total: number, transport: Transport = bot.runtime.transport, rounds = 15) {
   for (let i = 0; i < rounds; i++) {
-    await drainOutbox(bot.runtime.ctx, transport, { pacer: fast(), sendTimeoutMs: 1000 });
+    await drainOutbox(bot.runtime.ctx, transport, { pacer: fast(), sendTimeoutMs: SEND_TIMEOUT_MS });
     const s = await deliveryStatus(bot.runtime.ctx, batchId);
     if (s.delivered + s.failed + s.removed >= total) return s;
     later(61_000); // backed-off retries and expired leases come due
@@ -278,6 +287,7 @@ async function drainUntilDone(batchId: string, total: number, transport: Transpo
 describe('storage down during fan-out and reminders', () => {
   it('fan-out: storage lost mid-run for longer than the storage client retries; the run stops, and when storage returns every channel gets the alert once', async () => {
     const channels = await salfordChannels(30, 'outage');
+    onTestFinished(() => unmap(channels));
     await alertTo('alert-fault-outage', 'Storage outage fan-out check');
     let posts = 0;
     let down: Promise<void> | undefined;
@@ -302,7 +312,6 @@ describe('storage down during fan-out and reminders', () => {
     const s = await drainUntilDone('alert-fault-outage', channels.length);
     expect(s).toMatchObject({ delivered: channels.length, failed: 0 });
     expect(tally(channels, 'Storage outage fan-out check')).toEqual({ lost: 0, duplicates: 0, received: channels.length });
-    await unmap(channels);
   }, 90_000);
 
   it('reminders: storage lost after a reminder was claimed and its first message queued; the next run after storage returns sends each message once', async () => {
@@ -388,6 +397,7 @@ describe('storage down after a joint operation is stored', () => {
 describe('Bot Connector faults', () => {
   it('429 with Retry-After, 5xx and dropped requests are retried within limits: every channel once, under Teams-like limits', async () => {
     const channels = await salfordChannels(25, 'conn');
+    onTestFinished(() => unmap(channels));
     await alertTo('alert-fault-connector', 'Connector fault fan-out check');
     const injectedBefore = bot.connector.stats.injected;
     const requestsBefore = bot.connector.stats.requests;
@@ -402,18 +412,18 @@ describe('Bot Connector faults', () => {
     const items = (await store().outbox.listPartition('alert-fault-connector')).map((i) => i.value);
     expect(Math.max(...items.map((i) => i.attempts))).toBeLessThan(8); // the sender's limit
     bot.connector.enforceLimits({ perSecond: 1e6, perConversationPerSecond: 1e6 });
-    await unmap(channels);
   }, 60_000);
 
   it('a send that keeps failing is tried maxAttempts times, then dead-lettered and the admins told', async () => {
     const [channel] = await salfordChannels(1, 'dead');
+    onTestFinished(() => unmap([channel!]));
     const dan = '00000000-0000-4000-8000-000000000004'; // the administrator
     await store().conversations.upsert({ kind: 'personal', conversationId: 'a:dead-dan', serviceUrl: bot.connector.serviceUrl, tenantId: 't', userAadObjectId: dan, installedAt: bot.now.value.toISOString() });
     await alertTo('alert-fault-dead', 'Dead letter check');
     const requestsBefore = bot.connector.stats.requests;
     bot.connector.failNext(...Array.from({ length: 4 }, () => ({ status: 503 })));
     for (let i = 0; i < 4; i++) {
-      await drainOutbox(bot.runtime.ctx, bot.runtime.transport, { pacer: fast(), maxAttempts: 4, sendTimeoutMs: 1000 });
+      await drainOutbox(bot.runtime.ctx, bot.runtime.transport, { pacer: fast(), maxAttempts: 4, sendTimeoutMs: SEND_TIMEOUT_MS });
       later(60 * 60_000);
     }
     expect(await deliveryStatus(bot.runtime.ctx, 'alert-fault-dead')).toMatchObject({ failed: 1, delivered: 0 });
@@ -421,13 +431,13 @@ describe('Bot Connector faults', () => {
     await drainOutbox(bot.runtime.ctx, bot.runtime.transport, { pacer: fast() });
     const told = bot.connector.sent.filter((a) => a.conversationId === 'a:dead-dan' && textOfCard(cardOf(a)).includes('could not be delivered'));
     expect(told).toHaveLength(1);
-    await unmap([channel!]);
   }, 30_000);
 });
 
 describe('a process killed mid-work', () => {
   it('a fan-out whose process died mid-run (sends hanging, storage restarted) is completed by a fresh runtime: each channel once', async () => {
     const channels = await salfordChannels(20, 'kill');
+    onTestFinished(() => unmap(channels));
     await alertTo('alert-fault-kill', 'Killed process fan-out check');
     // The first process: after 6 posts everything it does hangs, as if it had been killed.
     let posts = 0;
@@ -447,13 +457,12 @@ describe('a process killed mid-work', () => {
     const now = { value: new Date(bot.now.value.getTime() + 2 * 60_000) }; // the dead run's leases have run out
     const fresh = createRuntime(config, silentLogger, () => now.value);
     for (let i = 0; i < 5; i++) {
-      await drainOutbox(fresh.ctx, fresh.transport, { pacer: fast(), sendTimeoutMs: 1000 });
+      await drainOutbox(fresh.ctx, fresh.transport, { pacer: fast(), sendTimeoutMs: SEND_TIMEOUT_MS });
       const s = await deliveryStatus(fresh.ctx, 'alert-fault-kill');
       if (s.delivered === channels.length) break;
       now.value = new Date(now.value.getTime() + 61_000);
     }
     expect(await deliveryStatus(fresh.ctx, 'alert-fault-kill')).toMatchObject({ delivered: channels.length });
     expect(tally(channels, 'Killed process fan-out check')).toEqual({ lost: 0, duplicates: 0, received: channels.length });
-    await unmap(channels);
   }, 60_000);
 });
