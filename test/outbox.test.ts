@@ -45,6 +45,25 @@ describe('the durable outbox', () => {
     expect(a.sent + b.sent).toBe(40);
   });
 
+  it('sends a retry that came due during the pass in that same pass, not after a hand-over to the next', async () => {
+    const ctx = await context();
+    await enqueue(ctx, 'alert-due', messages(3, 'alert-due'));
+    // Retry-After 0 (and no jitter): the throttled item is due again at once, while the pass is still running.
+    const failures = new Map<string, TransportError[]>([[channel(1).conversationId, [new TransportError(429, 'throttled', 0)]]]);
+    const { transport, posts } = fakeTransport((t) => {
+      ctx.now.value = new Date(ctx.now.value.getTime() + 1000); // each send takes a second of the pass
+      return failures.get(t.conversationId)?.shift();
+    });
+    const pass = await drainOutbox(ctx, transport, { pacer: fastPacer(), random: () => 0, concurrency: 1 });
+    expect(pass).toMatchObject({ sent: 3, retried: 1 });
+    expect(posts.map((p) => p.target.conversationId).sort()).toEqual([channel(0), channel(1), channel(2)].map((c) => c.conversationId));
+    expect(describeDelivery(await deliveryStatus(ctx, 'alert-due'))).toBe('delivered 3/3');
+    // A retry due later is left to the next pass (the wake carries its delay): the pass does not wait for it.
+    await enqueue(ctx, 'alert-later', messages(1, 'alert-later'));
+    const later = fakeTransport(() => new TransportError(429, 'throttled', 30_000));
+    expect(await drainOutbox(ctx, later.transport, { pacer: fastPacer(), random: () => 0 })).toMatchObject({ sent: 0, retried: 1 });
+  });
+
   it('obeys Retry-After on 429, backs off on 5xx, and delivers once the service recovers', async () => {
     const ctx = await context();
     await enqueue(ctx, 'alert-3', messages(2, 'alert-3'));
