@@ -1,4 +1,4 @@
-import type { AppContext } from './context';
+import type { AppContext } from './kernel/context';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';

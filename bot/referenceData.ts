@@ -1,4 +1,4 @@
-import type { AppContext } from './context';
+import type { AppContext } from './kernel/context';
 import type { DirectoryOrganisation, DirectoryTheme } from './directory/model';
 import { findOrganisation, findTheme, loadDirectory } from './directory/repository';
 

@@ -1,5 +1,6 @@
-import { loadConfig, describeConfig, type Config } from './config';
-import { consoleLogger, type AppContext, type Logger } from './context';
+import { loadConfig, describeConfig, type Config } from './kernel/config';
+import { type AppContext } from './kernel/context';
+import { consoleLogger, type Logger } from './kernel/logger';
 import { openStore } from './store/store';
 import { graphFromConfig } from './graph';
 import type { Transport } from './outbox/transport';

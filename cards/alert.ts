@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Alert, Acknowledgement } from '../bot/alerts/model';
-import { boroughById } from '../bot/domain/borough';
+import { boroughById } from '../bot/shared/borough';
 import { expandTemplate, type AdaptiveCard } from './render';
 import { listOf, londonDateTime, TONE_COLOR } from './format';
 import template from './templates/alert.json';

@@ -1,9 +1,9 @@
 import { londonDateTime, TONE_COLOR } from './format';
 import { formatCalendarDate } from '../bot/shared/dates';
-import { boroughById, type BoroughId } from '../bot/domain/borough';
-import type { Change, ThemeDigestFigures } from '../bot/domain/digest';
+import { boroughById, type BoroughId } from '../bot/shared/borough';
+import type { Change, ThemeDigestFigures } from '../bot/digests/rules/digest';
 import { OPERATION_TYPE_LABELS, OUTCOME_COUNTS, OUTCOME_LABELS } from '../bot/operations/model';
-import { CATEGORY_LABELS } from '../bot/domain/taxonomy';
+import { CATEGORY_LABELS } from '../bot/shared/taxonomy';
 import { Button, buttonsOf } from './incidentCommon';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/digest.json';

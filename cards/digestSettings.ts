@@ -1,7 +1,7 @@
 import { TONE_COLOR } from './format';
 import { z } from 'zod';
-import { BOROUGHS } from '../bot/domain/borough';
-import { WEEKDAY_NAMES } from '../bot/domain/digestSchedule';
+import { BOROUGHS } from '../bot/shared/borough';
+import { WEEKDAY_NAMES } from '../bot/digests/rules/digestSchedule';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/digestSettings.json';
 

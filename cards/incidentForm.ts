@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FORM_FIELDS, type FormErrors, type FormValues } from '../bot/domain/incidentForm';
+import { FORM_FIELDS, type FormErrors, type FormValues } from '../bot/incidents/rules/incidentForm';
 import { expandTemplate, type AdaptiveCard } from './render';
 import { withoutNullValues } from './incidentCommon';
 import template from './templates/incidentForm.json';

@@ -1,6 +1,6 @@
 import { TONE_COLOR } from './format';
 import { z } from 'zod';
-import type { RedactedIncident } from '../bot/domain/incidentRedaction';
+import type { RedactedIncident } from '../bot/incidents/rules/incidentRedaction';
 import { expandTemplate, type AdaptiveCard } from './render';
 import { Button, buttonsOf } from './incidentCommon';
 import template from './templates/incidentRedacted.json';

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { ConfigError, loadConfig } from '../bot/config';
+import { ConfigError, loadConfig } from '../bot/kernel/config';
 import { createRuntime, runtimeFromEnv } from '../bot/runtime';
 import { wakeQueueName } from '../bot/outbox/wake';
 import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, TIMER_FUNCTIONS } from './registry';

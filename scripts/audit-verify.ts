@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { describeReport, verifyAuditTable } from '../bot/audit/verify';
-import { AZURITE_DEV_CONNECTION } from '../bot/config';
+import { AZURITE_DEV_CONNECTION } from '../bot/kernel/config';
 import { openStore } from '../bot/store/store';
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);

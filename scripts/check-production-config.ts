@@ -3,7 +3,7 @@
  * with the list of missing settings. Used by tests and as a pre-deploy check:
  * `CONCORDAT_MODE=production npx tsx scripts/check-production-config.ts`.
  */
-import { ConfigError, describeConfig, loadConfig } from '../bot/config';
+import { ConfigError, describeConfig, loadConfig } from '../bot/kernel/config';
 
 try {
   const config = loadConfig(process.env);

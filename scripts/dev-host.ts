@@ -12,8 +12,8 @@
  */
 import http from 'node:http';
 import path from 'node:path';
-import { ConfigError, describeConfig, loadConfig } from '../bot/config';
-import { consoleLogger, type Logger } from '../bot/context';
+import { ConfigError, describeConfig, loadConfig } from '../bot/kernel/config';
+import { consoleLogger, type Logger } from '../bot/kernel/logger';
 import { createRuntime } from '../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from './demoPartnership';
 import { startAzurite } from './azurite';
@@ -24,7 +24,7 @@ import { DEFAULT_PLAYGROUND_PORT, type RunningPlayground } from './playground/st
 const ROOT = path.resolve(__dirname, '..');
 
 export interface DevHostOptions {
-  /** Settings, as `npm start` reads them from the environment (bot/config.ts, plus PLAYGROUND and PLAYGROUND_PORT). */
+  /** Settings, as `npm start` reads them from the environment (bot/kernel/config.ts, plus PLAYGROUND and PLAYGROUND_PORT). */
   env: Record<string, string | undefined>;
   /** Where .azurite/ and devTools/ go. Default: the repository. */
   root?: string;

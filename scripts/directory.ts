@@ -15,14 +15,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { AZURITE_DEV_CONNECTION } from '../bot/config';
+import { AZURITE_DEV_CONNECTION } from '../bot/kernel/config';
 import type { DirectoryCtx } from '../bot/directory/audit';
 import { applyDirectoryFile, planDirectoryFile } from '../bot/directory/apply';
 import { Guid } from '../bot/directory/model';
 import { loadDirectory } from '../bot/directory/repository';
 import { peopleFromCsv } from '../bot/directory/rules/validate';
 import { openStore } from '../bot/store/store';
-import { consoleLogger } from '../bot/context';
+import { consoleLogger } from '../bot/kernel/logger';
 import { createGraphClient, credentialFor } from '../bot/graph/client';
 import { createGraphGateway } from '../bot/graph/gateway';
 import { graphSettingsFrom } from '../bot/graph/settings';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { escalateOverdueAlerts } from '../bot/alerts/escalate';
-import { LOCAL_DEMO_PARTNER } from '../bot/config';
+import { LOCAL_DEMO_PARTNER } from '../bot/kernel/config';
 import { sign } from '../bot/partners/rules/signature';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';

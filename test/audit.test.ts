@@ -14,9 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, auditPartition, auditTrail, pruneAuditPartition } from '../bot/audit/log';
 import { eventRowKey, HEAD_KEY, linkHash, type AuditRow } from '../bot/audit/model';
 import { describeReport, verifyAuditTable } from '../bot/audit/verify';
-import { loadConfig } from '../bot/config';
-import { silentLogger, type AppContext } from '../bot/context';
-import type { AuditEvent } from '../bot/domain/audit';
+import { loadConfig } from '../bot/kernel/config';
+import { type AppContext } from '../bot/kernel/context';
+import { silentLogger } from '../bot/kernel/logger';
+import type { AuditEvent } from '../bot/audit/event';
 import { openStore, type Store } from '../bot/store/store';
 import { freshStore } from './support/storage';
 

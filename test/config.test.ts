@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig } from '../bot/config';
+import { ConfigError, describeConfig, loadConfig } from '../bot/kernel/config';
 
 const ROOT = path.resolve(__dirname, '..');
 

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../bot/context';
+import { silentLogger } from '../bot/kernel/logger';
 import { CITY_WEST_TENANT_ID, DEMO_PEOPLE, HOST_TENANT_ID, playgroundConfigFor } from '../scripts/playground/people';
 import { startDevHost, type DevHost } from '../scripts/dev-host';
 import { textOfCard } from './support/botHarness';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../bot/config';
-import type { Logger } from '../bot/context';
+import { loadConfig } from '../bot/kernel/config';
+import type { Logger } from '../bot/kernel/logger';
 import { createRuntime, type Runtime } from '../bot/runtime';
 import { TIMER_FUNCTIONS } from '../functions/registry';
 import { invocation } from '../scripts/localFunctionsHost';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { changeOf, HOTSPOT_CAP, mayReceiveDigests, priorityChangesIn, weekStatsOf, type CountableIncident } from '../bot/domain/digest';
-import { addDays, dueDigest, latestSlot, mondayOf, mondayOfWeek, weekBounds, weekLabel } from '../bot/domain/digestSchedule';
-import { categoriesOfTheme, THEME_CATEGORIES } from '../bot/domain/digestThemes';
+import { changeOf, HOTSPOT_CAP, mayReceiveDigests, priorityChangesIn, weekStatsOf, type CountableIncident } from '../bot/digests/rules/digest';
+import { addDays, dueDigest, latestSlot, mondayOf, mondayOfWeek, weekBounds, weekLabel } from '../bot/digests/rules/digestSchedule';
+import { categoriesOfTheme, THEME_CATEGORIES } from '../bot/digests/rules/digestThemes';
 import { DEMO_THEMES } from './support/demoDirectory';
-import { IncidentCategory } from '../bot/domain/taxonomy';
+import { IncidentCategory } from '../bot/shared/taxonomy';
 
 const monday8 = { day: 1, time: '08:00', timeZone: 'Europe/London' };
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../bot/context';
+import type { AppContext } from '../bot/kernel/context';
 import { buildThemeDigest } from '../bot/digests/build';
 import { digestBatchId, digestItemId, runDigests } from '../bot/digests/deliver';
 import { DigestSources } from '../bot/digests/sources';
 import type { IncidentRecord } from '../bot/incidents/model';
 import { weekMarkOp } from '../bot/incidents/weekMark';
-import { incidentPartitionKey } from '../bot/domain/isoWeek';
+import { incidentPartitionKey } from '../bot/shared/isoWeek';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
 import { cardBytes, CARD_BYTE_BUDGET } from '../cards/render';

@@ -344,8 +344,8 @@ describe("an organisation's default sharing", () => {
 describe('hotspot rules from the partnership file', () => {
   it("are the ones in force once applied: the file's rule set and each borough's local changes", async () => {
     const { hotspotSettingsOf } = await import('../bot/directory/settings');
-    const { rulesFor } = await import('../bot/domain/hotspots');
-    const { loadConfig } = await import('../bot/config');
+    const { rulesFor } = await import('../bot/warnings/rules/hotspots');
+    const { loadConfig } = await import('../bot/kernel/config');
     const { ctx } = await setup();
     const config = loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: 'UseDevelopmentStorage=true' });
     const withConfig = { ...ctx, config: { ...config, auditChainKey: '' } };

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { ACTION_ROUTES, COMMAND_ROUTES, ROUTES } from '../bot/commands';
-import type { AppContext } from '../bot/context';
+import type { AppContext } from '../bot/kernel/context';
 import type { Caller } from '../bot/conversation/user';
-import { canPublishPriorities, canRaiseAlert, MAY } from '../bot/domain/permissions';
-import type { Member } from '../bot/domain/member';
-import type { Organisation } from '../bot/domain/organisation';
+import { canPublishPriorities, canRaiseAlert, MAY } from '../bot/shared/permissions';
+import type { Member } from '../bot/shared/member';
+import type { Organisation } from '../bot/shared/organisation';
 import { DEMO_MEMBERS, DEMO_ORGANISATIONS } from './support/demoDirectory';
 import { decide, describeWho, permits, Scope } from '../bot/shared/access';
 import { defineAction, FormData, routeName } from '../bot/shared/route';
@@ -211,7 +211,7 @@ describe("a card action's data is parsed by its route's schema before the handle
 
 describe('lookups keyed by outside text find only their own entries', () => {
   it('a theme or field named like an Object member ("constructor", "toString", "__proto__") is simply unknown', async () => {
-    const { categoriesOfTheme } = await import('../bot/domain/digestThemes');
+    const { categoriesOfTheme } = await import('../bot/digests/rules/digestThemes');
     const { fieldLabel } = await import('../bot/incidents/present');
     for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       expect(categoriesOfTheme(name)).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../bot/config';
-import { silentLogger } from '../bot/context';
+import { loadConfig } from '../bot/kernel/config';
+import { silentLogger } from '../bot/kernel/logger';
 import { createRuntime } from '../bot/runtime';
 import { startAzurite } from '../scripts/azurite';
 import { startLocalHost } from '../scripts/localFunctionsHost';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORM_FIELDS, type FormErrors } from '../bot/domain/incidentForm';
+import { FORM_FIELDS, type FormErrors } from '../bot/incidents/rules/incidentForm';
 import { channelAnnouncementCard } from '../bot/incidents/announce';
 import type { IncidentHistoryEntry, IncidentRecord } from '../bot/incidents/model';
 import { defaultFormValues, formChoices, formValuesOfRecord, historyLines, incidentButtons, redactedOf } from '../bot/incidents/present';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashComplaintReference } from '../bot/domain/complaintReference';
+import { hashComplaintReference } from '../bot/incidents/rules/complaintReference';
 import { StoreUnavailableError } from '../bot/store/errors';
 import { incidentsForDetection } from '../bot/warnings/incidents';
 import { readWeekStats } from '../bot/digests/sources';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mayRecordIn } from '../bot/domain/incidentAccess';
-import { validateIncidentForm } from '../bot/domain/incidentForm';
+import { mayRecordIn } from '../bot/incidents/rules/incidentAccess';
+import { validateIncidentForm } from '../bot/incidents/rules/incidentForm';
 import { firstRecordedFact, historyLines } from '../bot/incidents/present';
 import { correctionReasonProblem, MOVE_LEASE_MS, placement, settleAction } from '../bot/incidents/rules/correction';
 import { DEMO_ORGANISATIONS } from './support/demoDirectory';

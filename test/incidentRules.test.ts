@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideAccess, mayAddUpdate, mayEdit } from '../bot/domain/incidentAccess';
-import { validateIncidentForm } from '../bot/domain/incidentForm';
-import { announcedInChannels, redactIncident } from '../bot/domain/incidentRedaction';
-import { incidentPartitionKey, isoWeekOf } from '../bot/domain/isoWeek';
-import { parsePoliceReference } from '../bot/domain/policeReference';
-import { allocate, counterKey, RECENT_ALLOCATIONS } from '../bot/domain/referenceCounter';
-import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../bot/domain/retention';
-import { markupProblem, personalDataProblem } from '../bot/domain/plainText';
-import { fromWallClock, toWallClock } from '../bot/domain/timezone';
+import { decideAccess, mayAddUpdate, mayEdit } from '../bot/incidents/rules/incidentAccess';
+import { validateIncidentForm } from '../bot/incidents/rules/incidentForm';
+import { announcedInChannels, redactIncident } from '../bot/incidents/rules/incidentRedaction';
+import { incidentPartitionKey, isoWeekOf } from '../bot/shared/isoWeek';
+import { parsePoliceReference } from '../bot/incidents/rules/policeReference';
+import { allocate, counterKey, RECENT_ALLOCATIONS } from '../bot/incidents/rules/referenceCounter';
+import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../bot/retention/rules/schedule';
+import { markupProblem, personalDataProblem } from '../bot/shared/plainText';
+import { fromWallClock, toWallClock } from '../bot/shared/timezone';
 import { DEMO_ORGANISATIONS } from './support/demoDirectory';
 
 const utc = (wall: { ok: boolean; instant?: Date }) => (wall.ok ? wall.instant!.toISOString() : wall);

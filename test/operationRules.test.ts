@@ -4,7 +4,7 @@ import { canManage, canRecordOutcomes, canSchedule, canSeeBriefing, outcomesReci
 import { parseOperationForm, parseOutcomesForm, parseRescheduleForm } from '../bot/operations/rules/form';
 import { summariseJointActions } from '../bot/operations/rules/summary';
 import { allReminders, decideReminder, describeUntil, planReminders, shiftByLocalDays } from '../bot/operations/rules/reminderSchedule';
-import type { Member } from '../bot/domain/member';
+import type { Member } from '../bot/shared/member';
 
 const TZ = 'Europe/London';
 const TOM = '00000000-0000-4000-8000-000000000002';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AppContext } from '../bot/context';
-import { silentLogger } from '../bot/context';
-import { loadConfig } from '../bot/config';
+import type { AppContext } from '../bot/kernel/context';
+import { silentLogger } from '../bot/kernel/logger';
+import { loadConfig } from '../bot/kernel/config';
 import { deliveryStatus, describeDelivery, enqueue, type OutgoingMessage } from '../bot/outbox/enqueue';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../bot/config';
-import { silentLogger, type AppContext } from '../bot/context';
+import { loadConfig } from '../bot/kernel/config';
+import { type AppContext } from '../bot/kernel/context';
+import { silentLogger } from '../bot/kernel/logger';
 import { createRuntime } from '../bot/runtime';
 import { enqueue, type OutgoingMessage } from '../bot/outbox/enqueue';
 import { runSender } from '../bot/outbox/run';

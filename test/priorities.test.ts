@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_DEMO_PARTNER } from '../bot/config';
+import { LOCAL_DEMO_PARTNER } from '../bot/kernel/config';
 import { diffPriorities } from '../bot/priorities/rules/diff';
 import { sign } from '../bot/partners/rules/signature';
 import { Pacer } from '../bot/outbox/pacer';

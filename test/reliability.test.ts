@@ -4,7 +4,7 @@
  * drawn only for a report that will be stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_DEMO_PARTNER } from '../bot/config';
+import { LOCAL_DEMO_PARTNER } from '../bot/kernel/config';
 import { sign } from '../bot/partners/rules/signature';
 import { newSubmissionId } from '../bot/incidents/reportForm';
 import { raiseAlert } from '../bot/alerts/raise';

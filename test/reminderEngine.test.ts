@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../bot/config';
-import { silentLogger, type AppContext } from '../bot/context';
+import { loadConfig } from '../bot/kernel/config';
+import { type AppContext } from '../bot/kernel/context';
+import { silentLogger } from '../bot/kernel/logger';
 import type { Caller } from '../bot/conversation/user';
 import { DEMO_MEMBERS } from './support/demoDirectory';
 import { applyDemoPartnershipIfEmpty } from '../scripts/demoPartnership';

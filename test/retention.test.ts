@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import type { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditTable } from '../bot/audit/verify';
-import { ConfigError, loadConfig } from '../bot/config';
+import { ConfigError, loadConfig } from '../bot/kernel/config';
 import { drainOutbox } from '../bot/outbox/sender';
 import { RETENTION_POLICIES } from '../bot/retention/policies';
 import { runRetention } from '../bot/retention/run';

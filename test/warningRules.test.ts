@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../bot/config';
-import { complaintsLinked, hashComplaintReference, monthsBefore, normaliseComplaintReference, ordinal, qualifyingComplaints, referenceProblem, repeatLabel, type Complaint } from '../bot/domain/complaintReference';
-import { areaKey, DEFAULT_HOTSPOT_RULES, findHotspots, nextWarningWindow, rulesFor, warningWindow, type HotspotIncident } from '../bot/domain/hotspots';
+import { ConfigError, loadConfig } from '../bot/kernel/config';
+import { complaintsLinked, hashComplaintReference, monthsBefore, normaliseComplaintReference, ordinal, qualifyingComplaints, referenceProblem, repeatLabel, type Complaint } from '../bot/incidents/rules/complaintReference';
+import { areaKey, DEFAULT_HOTSPOT_RULES, findHotspots, nextWarningWindow, rulesFor, warningWindow, type HotspotIncident } from '../bot/warnings/rules/hotspots';
 
 const TZ = 'Europe/London';
 const NOW = new Date('2026-11-25T10:00:00Z');

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../bot/context';
-import { incidentPartitionKey } from '../bot/domain/isoWeek';
-import type { IncidentCategory } from '../bot/domain/taxonomy';
+import type { Logger } from '../bot/kernel/logger';
+import { incidentPartitionKey } from '../bot/shared/isoWeek';
+import type { IncidentCategory } from '../bot/shared/taxonomy';
 import type { IncidentRecord } from '../bot/incidents/model';
 import { drainOutbox } from '../bot/outbox/sender';
 import { detectHotspots } from '../bot/warnings/detect';

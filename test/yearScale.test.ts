@@ -1,8 +1,8 @@
 import { odata } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
-import type { AppContext } from '../bot/context';
-import { loadConfig } from '../bot/config';
-import { silentLogger } from '../bot/context';
+import type { AppContext } from '../bot/kernel/context';
+import { loadConfig } from '../bot/kernel/config';
+import { silentLogger } from '../bot/kernel/logger';
 import { generateYearScale, loadYearScale } from '../scripts/data/yearScale';
 import { freshStore } from './support/storage';
 

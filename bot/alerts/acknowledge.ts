@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { auditRouteRefusal } from '../conversation/refusalAudit';
-import { EntraObjectId } from '../domain/member';
-import { canAcknowledge, type Actor } from '../domain/permissions';
-import { stableId } from '../domain/stableId';
+import { EntraObjectId } from '../shared/member';
+import { canAcknowledge, type Actor } from '../shared/permissions';
+import { stableId } from '../shared/stableId';
 import { enqueue } from '../outbox/enqueue';
 import { toAlertChannels } from './channels';
 import type { AlertRecord } from './model';

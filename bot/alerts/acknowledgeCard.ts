@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';

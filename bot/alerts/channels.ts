@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import type { AlertDelivery, AlertRecord } from './model';

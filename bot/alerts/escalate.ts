@@ -1,6 +1,6 @@
 import { odata } from '@azure/data-tables';
-import type { AppContext } from '../context';
-import { stableId } from '../domain/stableId';
+import type { AppContext } from '../kernel/context';
+import { stableId } from '../shared/stableId';
 import { enqueue } from '../outbox/enqueue';
 import { organisationNames } from '../referenceData';
 import { toAlertChannels } from './channels';

@@ -1,7 +1,7 @@
 import { odata } from '@azure/data-tables';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { boroughById } from '../domain/borough';
+import { boroughById } from '../shared/borough';
 import { allOrganisations } from '../referenceData';
 import { deliveryStatus, describeDelivery } from '../outbox/enqueue';
 import { messageCard } from '../../cards/message';

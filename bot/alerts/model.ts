@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BoroughId } from '../domain/borough';
-import { Id, Instant, ProtectiveMarking } from '../domain/common';
-import { OrganisationId } from '../domain/organisation';
-import { ThemeId } from '../domain/theme';
+import { BoroughId } from '../shared/borough';
+import { Id, Instant, ProtectiveMarking } from '../shared/common';
+import { OrganisationId } from '../shared/organisation';
+import { ThemeId } from '../shared/theme';
 
 export const AlertSeverity = z.enum(['info', 'warning', 'high']);
 export type AlertSeverity = z.infer<typeof AlertSeverity>;

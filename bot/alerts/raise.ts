@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { quoteForCard } from '../domain/plainText';
+import { quoteForCard } from '../shared/plainText';
 import { channelsFor } from '../channels/lookup';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { Alert, AlertSeverity } from './model';
-import { BoroughId } from '../domain/borough';
-import { ProtectiveMarking } from '../domain/common';
-import { broadcastText } from '../domain/plainText';
-import { stableId } from '../domain/stableId';
+import { BoroughId } from '../shared/borough';
+import { ProtectiveMarking } from '../shared/common';
+import { broadcastText } from '../shared/plainText';
+import { stableId } from '../shared/stableId';
 import { enqueue } from '../outbox/enqueue';
 import { toAlertChannels } from './channels';
 import { ConcurrencyError } from '../store/errors';

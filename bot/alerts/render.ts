@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { alertCard, type AlertViewer } from '../../cards/alert';
 import type { AdaptiveCard } from '../../cards/render';
 import { allMembers } from '../directory/repository';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAY } from '../domain/permissions';
+import { MAY } from '../shared/permissions';
 import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
 import { acknowledgeFromCard } from './acknowledgeCard';
 import { openAlertForm, submitAlertForm } from './form';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { safeKey } from '../store/entityTable';
 import type { AlertRecord } from './model';

@@ -1,5 +1,5 @@
-import type { AppContext } from '../context';
-import { AuditEvent } from '../domain/audit';
+import type { AppContext } from '../kernel/context';
+import { AuditEvent } from './event';
 import { safeKey } from '../store/entityTable';
 import { ConcurrencyError } from '../store/errors';
 import {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { Instant } from '../domain/common';
-import { AuditEvent } from '../domain/audit';
+import { Instant } from '../shared/common';
+import { AuditEvent } from './event';
 
 /**
  * The audit log (DPA 2018 s.62) as a hash chain per partition (one

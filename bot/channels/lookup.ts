@@ -1,6 +1,6 @@
-import type { AppContext } from '../context';
-import type { BoroughId } from '../domain/borough';
-import type { ConversationReference } from '../domain/conversation';
+import type { AppContext } from '../kernel/context';
+import type { BoroughId } from '../shared/borough';
+import type { ConversationReference } from '../conversation/model';
 import { safeKey } from '../store/entityTable';
 import { mappingMatches } from './model';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BoroughId } from '../domain/borough';
-import { Instant } from '../domain/common';
-import { EntraObjectId } from '../domain/member';
-import { ThemeId } from '../domain/theme';
+import { BoroughId } from '../shared/borough';
+import { Instant } from '../shared/common';
+import { EntraObjectId } from '../shared/member';
+import { ThemeId } from '../shared/theme';
 
 /** "This channel gets Stockport priorities and alerts": set by an admin from the settings card. */
 export const ChannelMapping = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAY } from '../domain/permissions';
+import { MAY } from '../shared/permissions';
 import { defineAction, defineCommand, FormData } from '../shared/route';
 import { listChannelMappings, openChannelSettings, removeChannelMapping, saveChannelSettings } from './settings';
 import { CHANNEL_VERBS } from './verbs';

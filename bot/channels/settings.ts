@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { BoroughId, boroughById } from '../domain/borough';
-import type { ConversationReference } from '../domain/conversation';
-import { splitMulti } from '../domain/formErrors';
-import { canManageChannels } from '../domain/permissions';
+import { BoroughId, boroughById } from '../shared/borough';
+import type { ConversationReference } from '../conversation/model';
+import { splitMulti } from '../shared/formErrors';
+import { canManageChannels } from '../shared/permissions';
 import { safeKey } from '../store/entityTable';
 import { notifyAdministrators } from '../outbox/sender';
 import { channelNamer } from './lookup';

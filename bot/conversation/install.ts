@@ -1,5 +1,5 @@
-import type { AppContext } from '../context';
-import { ConversationReference } from '../domain/conversation';
+import type { AppContext } from '../kernel/context';
+import { ConversationReference } from './model';
 import { ConcurrencyError } from '../store/errors';
 
 /** A redelivered or doubled install event within this window does not post a second welcome. */

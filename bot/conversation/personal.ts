@@ -1,6 +1,6 @@
 import { odata } from '@azure/data-tables';
-import type { AppContext } from '../context';
-import type { ConversationReference } from '../domain/conversation';
+import type { AppContext } from '../kernel/context';
+import type { ConversationReference } from './model';
 
 /** The user's 1:1 chat with the bot, if it was recorded when they installed it: where private cards go. */
 export async function personalConversationOf(

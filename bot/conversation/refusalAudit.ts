@@ -1,7 +1,7 @@
 import { appendAudit } from '../audit/log';
-import type { AppContext } from '../context';
-import { EntraObjectId } from '../domain/member';
-import { stableId } from '../domain/stableId';
+import type { AppContext } from '../kernel/context';
+import { EntraObjectId } from '../shared/member';
+import { stableId } from '../shared/stableId';
 
 /** A refusal is audited once per caller, route and window; later ones in the window are only logged. */
 export const REFUSAL_AUDIT_WINDOW_MS = 60 * 60 * 1000;

@@ -1,6 +1,6 @@
-import type { AppContext } from '../context';
-import type { Member } from '../domain/member';
-import type { Organisation } from '../domain/organisation';
+import type { AppContext } from '../kernel/context';
+import type { Member } from '../shared/member';
+import type { Organisation } from '../shared/organisation';
 import { identifyMember, type Standing } from '../directory/identify';
 
 /** Who is talking to the bot, as far as the concordat knows. Unregistered users get no roles. */

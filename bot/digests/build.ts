@@ -1,8 +1,8 @@
-import type { AppContext } from '../context';
-import type { BoroughId } from '../domain/borough';
-import { TREND_WEEKS, themeDigestFigures, type ThemeDigestFigures, type WeekStats } from '../domain/digest';
-import { addDays, weekBounds, weekLabel } from '../domain/digestSchedule';
-import { categoriesOfTheme } from '../domain/digestThemes';
+import type { AppContext } from '../kernel/context';
+import type { BoroughId } from '../shared/borough';
+import { TREND_WEEKS, themeDigestFigures, type ThemeDigestFigures, type WeekStats } from './rules/digest';
+import { addDays, weekBounds, weekLabel } from './rules/digestSchedule';
+import { categoriesOfTheme } from './rules/digestThemes';
 import { digestCard, periodText } from '../../cards/digest';
 import type { Button } from '../../cards/incidentCommon';
 import type { AdaptiveCard } from '../../cards/render';

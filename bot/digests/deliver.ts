@@ -1,5 +1,5 @@
-import type { AppContext } from '../context';
-import { dueDigest, type DueDigest } from '../domain/digestSchedule';
+import type { AppContext } from '../kernel/context';
+import { dueDigest, type DueDigest } from './rules/digestSchedule';
 import { personalConversationOf } from '../conversation/personal';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf, type Target } from '../outbox/model';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { BoroughId } from '../domain/borough';
-import { Instant } from '../domain/common';
-import { WeekStats } from '../domain/digest';
-import { EntraObjectId } from '../domain/member';
-import { OrganisationId } from '../domain/organisation';
-import { ThemeId } from '../domain/theme';
+import { BoroughId } from '../shared/borough';
+import { Instant } from '../shared/common';
+import { WeekStats } from './rules/digest';
+import { EntraObjectId } from '../shared/member';
+import { OrganisationId } from '../shared/organisation';
+import { ThemeId } from '../shared/theme';
 
 /** Where a subscription's digests go: the owner's 1:1 chat with the bot, or a channel an admin has mapped. */
 export const DigestDestination = z.discriminatedUnion('kind', [

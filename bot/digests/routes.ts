@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAY } from '../domain/permissions';
+import { MAY } from '../shared/permissions';
 import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
 import { allowDigestMember, digestNow, openDigestSettings, saveDigestSettings, stopDigests } from './settings';
 import { DIGEST_VERBS } from './verbs';

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { allThemes } from '../referenceData';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { BoroughId, boroughById, findBorough } from '../domain/borough';
-import { mayReceiveDigests } from '../domain/digest';
-import { currentWeek, DEFAULT_SCHEDULE, WEEKDAY_NAMES } from '../domain/digestSchedule';
-import { splitMulti } from '../domain/formErrors';
-import { EntraObjectId } from '../domain/member';
+import { BoroughId, boroughById, findBorough } from '../shared/borough';
+import { mayReceiveDigests } from './rules/digest';
+import { currentWeek, DEFAULT_SCHEDULE, WEEKDAY_NAMES } from './rules/digestSchedule';
+import { splitMulti } from '../shared/formErrors';
+import { EntraObjectId } from '../shared/member';
 import { safeKey } from '../store/entityTable';
 import { channelNamer } from '../channels/lookup';
 import { digestSettingsCard } from '../../cards/digestSettings';

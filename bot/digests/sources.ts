@@ -1,12 +1,12 @@
 import { odata } from '@azure/data-tables';
 import { allThemes } from '../referenceData';
 import type { AlertRecord } from '../alerts/model';
-import type { AppContext } from '../context';
-import type { BoroughId } from '../domain/borough';
-import { weekStatsOf, type WeekStats } from '../domain/digest';
+import type { AppContext } from '../kernel/context';
+import type { BoroughId } from '../shared/borough';
+import { weekStatsOf, type WeekStats } from './rules/digest';
 import type { JointActionSummary, JointActionSummaryQuery } from '../operations/rules/summary';
 import type { PrioritySet } from '../priorities/model';
-import type { Theme } from '../domain/theme';
+import type { Theme } from '../shared/theme';
 import { isLive, WEEK_MARK_KEY, type IncidentRecord } from '../incidents/model';
 import type { BoroughWeekStats } from './model';
 import { jointActionSummary } from '../operations/summary';

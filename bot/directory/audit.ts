@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../context';
-import { AuditEvent, type AuditAction } from '../domain/audit';
+import type { AppContext } from '../kernel/context';
+import { AuditEvent, type AuditAction } from '../audit/event';
 import { appendAudit } from '../audit/log';
 import type { UserLookup } from './resolveUpns';
 

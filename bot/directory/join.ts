@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { AppContext } from '../context';
-import type { ConversationReference } from '../domain/conversation';
-import type { Member } from '../domain/member';
+import type { AppContext } from '../kernel/context';
+import type { ConversationReference } from '../conversation/model';
+import type { Member } from '../shared/member';
 import { personalConversationOf } from '../conversation/personal';
 import type { Caller } from '../conversation/user';
 import { enqueue } from '../outbox/enqueue';
@@ -12,7 +12,7 @@ import { auditDirectory } from './audit';
 import type { AccessRequest, DirectoryOrganisation } from './model';
 import { allMembers, deleteMember, findMember, findRequest, loadDirectory, putMember, putRequest } from './repository';
 import { mayDecide, parseGrant, RequestForm } from './rules/access';
-import { plainTextProblem } from '../domain/plainText';
+import { plainTextProblem } from '../shared/plainText';
 import { proposeOrganisations } from './rules/tenancy';
 import { decisionCardFor, outcomeCard } from './views';
 

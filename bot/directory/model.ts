@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { Role } from '../shared/access';
-import { BoroughId } from '../domain/borough';
-import { Instant } from '../domain/common';
-import { ConversationReference } from '../domain/conversation';
-import { HotspotRule, HotspotRuleOverride } from '../domain/hotspots';
-import { EntraObjectId } from '../domain/member';
-import { OrganisationId, OrganisationKind } from '../domain/organisation';
-import { ThemeId } from '../domain/theme';
+import { BoroughId } from '../shared/borough';
+import { Instant } from '../shared/common';
+import { ConversationReference } from '../conversation/model';
+import { HotspotRule, HotspotRuleOverride } from '../warnings/rules/hotspots';
+import { EntraObjectId } from '../shared/member';
+import { OrganisationId, OrganisationKind } from '../shared/organisation';
+import { ThemeId } from '../shared/theme';
 
 /**
  * The partnership directory: who is in the concordat. Its source is one

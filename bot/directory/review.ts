@@ -1,5 +1,5 @@
-import type { AppContext } from '../context';
-import type { Member } from '../domain/member';
+import type { AppContext } from '../kernel/context';
+import type { Member } from '../shared/member';
 import { personalConversationOf } from '../conversation/personal';
 import type { Caller } from '../conversation/user';
 import { enqueue } from '../outbox/enqueue';

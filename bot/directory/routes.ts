@@ -1,9 +1,9 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { z } from 'zod';
 import type { Scope } from '../shared/access';
 import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
-import { MAY } from '../domain/permissions';
+import { MAY } from '../shared/permissions';
 import { messageCard } from '../../cards/message';
 import { peopleCard } from '../../cards/directory';
 import type { AdaptiveCard } from '../../cards/render';

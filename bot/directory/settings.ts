@@ -1,5 +1,5 @@
-import type { AppContext } from '../context';
-import { HotspotSettings } from '../domain/hotspots';
+import type { AppContext } from '../kernel/context';
+import { HotspotSettings } from '../warnings/rules/hotspots';
 import { loadDirectory } from './repository';
 
 /**

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { loadDirectory } from './repository';
 import { tenantListed } from './rules/tenancy';
 

@@ -1,5 +1,5 @@
 import type { Role } from '../shared/access';
-import type { Member } from '../domain/member';
+import type { Member } from '../shared/member';
 import { accessDecisionCard, accessRequestCard, memberCard, peopleCard } from '../../cards/directory';
 import { londonDate, londonDateTime } from '../../cards/format';
 import { messageCard } from '../../cards/message';

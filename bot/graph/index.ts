@@ -1,5 +1,5 @@
-import type { Config } from '../config';
-import type { Logger } from '../context';
+import type { Config } from '../kernel/config';
+import type { Logger } from '../kernel/logger';
 import type { GraphGateway } from './gateway';
 
 export type { GraphGateway } from './gateway';

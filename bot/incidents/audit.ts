@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { AppContext } from '../context';
-import { AuditEvent, type AuditAction } from '../domain/audit';
+import type { AppContext } from '../kernel/context';
+import { AuditEvent, type AuditAction } from '../audit/event';
 import { appendAudit } from '../audit/log';
 
 /** Who did something, for the audit log: a member, or the system (retention). */

@@ -1,5 +1,5 @@
-import type { AppContext } from '../context';
-import { BOROUGHS } from '../domain/borough';
+import type { AppContext } from '../kernel/context';
+import { BOROUGHS } from '../shared/borough';
 import { reindexIncident } from '../search/repository';
 import { auditIncident, stableId } from './audit';
 import type { IncidentHistoryEntry, IncidentRecord } from './model';

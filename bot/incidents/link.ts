@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { AppContext } from '../context';
-import { boroughById } from '../domain/borough';
-import { IncidentReference } from '../domain/incident';
-import { decideAccess } from '../domain/incidentAccess';
+import type { AppContext } from '../kernel/context';
+import { boroughById } from '../shared/borough';
+import { IncidentReference } from './rules/incident';
+import { decideAccess } from './rules/incidentAccess';
 import { loadOperation, listOperationsEndingAfter } from '../operations/repository';
 import { incidentLinkCard } from '../../cards/incidentLink';
 import { messageCard } from '../../cards/message';

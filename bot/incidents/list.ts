@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { AppContext } from '../context';
-import { BOROUGHS, BoroughId, boroughById, findBorough } from '../domain/borough';
-import { CATEGORY_LABELS, IncidentCategory } from '../domain/taxonomy';
-import { RISK_GUIDANCE } from '../domain/incidentRedaction';
+import type { AppContext } from '../kernel/context';
+import { BOROUGHS, BoroughId, boroughById, findBorough } from '../shared/borough';
+import { CATEGORY_LABELS, IncidentCategory } from '../shared/taxonomy';
+import { RISK_GUIDANCE } from './rules/incidentRedaction';
 import { incidentListCard } from '../../cards/incidentList';
 import type { AdaptiveCard } from '../../cards/render';
 import { formatLocal } from './present';

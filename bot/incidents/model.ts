@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { BoroughId } from '../domain/borough';
-import { Instant, PostcodeDistrict, ProtectiveMarking, RiskLevel } from '../domain/common';
-import { IncidentReference } from '../domain/incident';
-import { EntraObjectId } from '../domain/member';
-import { OrganisationId } from '../domain/organisation';
-import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../domain/taxonomy';
+import { BoroughId } from '../shared/borough';
+import { Instant, PostcodeDistrict, ProtectiveMarking, RiskLevel } from '../shared/common';
+import { IncidentReference } from './rules/incident';
+import { EntraObjectId } from '../shared/member';
+import { OrganisationId } from '../shared/organisation';
+import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../shared/taxonomy';
 
 /**
  * The stored shapes of incidents (docs/storage.md "Incidents"). A new report

@@ -1,10 +1,10 @@
-import { BOROUGHS, boroughById } from '../domain/borough';
-import type { FormValues } from '../domain/incidentForm';
-import { RISK_GUIDANCE, redactIncident, type RedactedIncident } from '../domain/incidentRedaction';
-import type { RiskLevel } from '../domain/common';
-import type { Organisation } from '../domain/organisation';
-import { ActionTaken, CATEGORY_LABELS, HateCrimeStrand, IncidentCategory } from '../domain/taxonomy';
-import { toWallClock } from '../domain/timezone';
+import { BOROUGHS, boroughById } from '../shared/borough';
+import type { FormValues } from './rules/incidentForm';
+import { RISK_GUIDANCE, redactIncident, type RedactedIncident } from './rules/incidentRedaction';
+import type { RiskLevel } from '../shared/common';
+import type { Organisation } from '../shared/organisation';
+import { ActionTaken, CATEGORY_LABELS, HateCrimeStrand, IncidentCategory } from '../shared/taxonomy';
+import { toWallClock } from '../shared/timezone';
 import type { Button, Fact } from '../../cards/incidentCommon';
 import type { IncidentFormData } from '../../cards/incidentForm';
 import type { IncidentHistoryEntry, IncidentRecord } from './model';

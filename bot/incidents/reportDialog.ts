@@ -1,5 +1,5 @@
-import type { AppContext } from '../context';
-import { formValuesOf, LIMITS, validateIncidentForm } from '../domain/incidentForm';
+import type { AppContext } from '../kernel/context';
+import { formValuesOf, LIMITS, validateIncidentForm } from './rules/incidentForm';
 import { StoreUnavailableError } from '../store/errors';
 import { SubmissionId } from './model';
 import { enqueue } from '../outbox/enqueue';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { formValuesOf, type FormErrors, type FormValues } from '../domain/incidentForm';
-import type { Organisation } from '../domain/organisation';
-import { toWallClock } from '../domain/timezone';
+import { formValuesOf, type FormErrors, type FormValues } from './rules/incidentForm';
+import type { Organisation } from '../shared/organisation';
+import { toWallClock } from '../shared/timezone';
 import { incidentFormCard } from '../../cards/incidentForm';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';

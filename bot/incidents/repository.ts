@@ -1,9 +1,9 @@
 import { odata } from '@azure/data-tables';
-import type { AppContext } from '../context';
-import type { BoroughId } from '../domain/borough';
-import { formatIsoWeek, incidentPartitionKey, isoWeekOf } from '../domain/isoWeek';
-import { allocate, counterKey, referenceFor, type ReferenceCounter } from '../domain/referenceCounter';
-import { toWallClock } from '../domain/timezone';
+import type { AppContext } from '../kernel/context';
+import type { BoroughId } from '../shared/borough';
+import { formatIsoWeek, incidentPartitionKey, isoWeekOf } from '../shared/isoWeek';
+import { allocate, counterKey, referenceFor, type ReferenceCounter } from './rules/referenceCounter';
+import { toWallClock } from '../shared/timezone';
 import { ConcurrencyError } from '../store/errors';
 import { historyRowKey, isLive, type IncidentHistoryEntry, type IncidentRecord, type IncidentRow, type MoveIntent } from './model';
 import { settleAction } from './rules/correction';

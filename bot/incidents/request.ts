@@ -1,9 +1,9 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { personalConversationOf } from '../conversation/personal';
 import type { Scope } from '../shared/access';
 import type { CommandRequest } from '../shared/route';
 import type { Caller } from '../conversation/user';
-import type { ConversationReference } from '../domain/conversation';
+import type { ConversationReference } from '../conversation/model';
 import { privateReachOf } from '../notices/reach';
 import type { PrivateReach } from '../notices/rules/reach';
 

@@ -1,6 +1,6 @@
 import { odata } from '@azure/data-tables';
-import type { AppContext } from '../context';
-import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../domain/retention';
+import type { AppContext } from '../kernel/context';
+import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../retention/rules/schedule';
 import { ConcurrencyError } from '../store/errors';
 import { auditIncident, stableId } from './audit';
 import { reindexIncident } from '../search/repository';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { IncidentReference } from '../domain/incident';
-import { MAY } from '../domain/permissions';
+import { IncidentReference } from './rules/incident';
+import { MAY } from '../shared/permissions';
 import { defineAction, defineCommand, defineExtension, FormData } from '../shared/route';
 import { openReportDialog, submitReportDialog } from './reportDialog';
 import { openEditForm, openUpdateForm, submitEdit, submitUpdate } from './change';

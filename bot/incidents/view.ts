@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../context';
-import { IncidentReference } from '../domain/incident';
-import { decideAccess, GRANT_JUSTIFICATION, mayAddUpdate, mayEdit, type Viewer } from '../domain/incidentAccess';
-import type { Organisation } from '../domain/organisation';
+import type { AppContext } from '../kernel/context';
+import { IncidentReference } from './rules/incident';
+import { decideAccess, GRANT_JUSTIFICATION, mayAddUpdate, mayEdit, type Viewer } from './rules/incidentAccess';
+import type { Organisation } from '../shared/organisation';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { incidentDetailsCard } from '../../cards/incidentDetails';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { AdaptiveCard } from '../../cards/render';
 import type { NoticeAbout } from './model';
 import { keepNotice } from './repository';

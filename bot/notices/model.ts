@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Instant } from '../domain/common';
-import { EntraObjectId } from '../domain/member';
+import { Instant } from '../shared/common';
+import { EntraObjectId } from '../shared/member';
 
 /**
  * A private notice kept for one person because Concordat could not send it

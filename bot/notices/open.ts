@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { appendAudit } from '../audit/log';
 import { reminderRecipients } from '../operations/model';
 import { auditIncident } from '../incidents/audit';

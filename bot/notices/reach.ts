@@ -1,6 +1,6 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { installedTeamTenants, personalConversationOf } from '../conversation/personal';
-import type { ConversationReference } from '../domain/conversation';
+import type { ConversationReference } from '../conversation/model';
 import { decideReach, type PrivateReach } from './rules/reach';
 
 type Personal = Extract<ConversationReference, { kind: 'personal' }>;

@@ -1,5 +1,5 @@
 import { odata } from '@azure/data-tables';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Stored } from '../store/entityTable';
 import { ConcurrencyError } from '../store/errors';
 import type { PrivateNotice } from './model';

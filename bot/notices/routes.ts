@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { MAY } from '../domain/permissions';
+import { MAY } from '../shared/permissions';
 import { registered } from '../incidents/request';
 import { defineAction, defineCommand, NoData } from '../shared/route';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';

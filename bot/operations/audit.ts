@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log';
-import type { AppContext } from '../context';
-import type { AuditAction } from '../domain/audit';
-import { EntraObjectId, type Member } from '../domain/member';
+import type { AppContext } from '../kernel/context';
+import type { AuditAction } from '../audit/event';
+import { EntraObjectId, type Member } from '../shared/member';
 
 /** Records who did what to an operation, and who looked at its restricted briefing. */
 export async function auditOperation(

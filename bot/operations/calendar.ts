@@ -3,8 +3,8 @@
  * configured. Best effort: a Graph failure is logged and never stops
  * scheduling, moving or cancelling (Teams reminders do not depend on it).
  */
-import type { AppContext } from '../context';
-import { boroughById } from '../domain/borough';
+import type { AppContext } from '../kernel/context';
+import { boroughById } from '../shared/borough';
 import { OPERATION_TYPE_LABELS, reminderRecipients, type JointOperation } from './model';
 import type { CalendarEvent } from '../graph/gateway';
 import type { Directory } from './repository';

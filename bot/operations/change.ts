@@ -5,7 +5,7 @@
  * told once (outbox ids carry the version), calendar event updated.
  */
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { type JointOperation, hasEnded } from './model';
 import { canManage } from './rules/access';

@@ -3,10 +3,10 @@
  * bot/teams/app.ts routes to these and sends what they return.
  */
 import type { Scope } from '../shared/access';
-import { quoteForCard } from '../domain/plainText';
-import type { AppContext } from '../context';
+import { quoteForCard } from '../shared/plainText';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { BOROUGHS, findBorough, type BoroughId } from '../domain/borough';
+import { BOROUGHS, findBorough, type BoroughId } from '../shared/borough';
 import { boroughOfOperationId, hasEnded, type JointOperation } from './model';
 import { canManage, canRecordOutcomes, canSchedule, canSeeBriefing } from './rules/access';
 import { messageCard } from '../../cards/message';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { BoroughId, boroughById, findBorough, type Borough } from '../domain/borough';
-import { Id, Instant, ProtectiveMarking } from '../domain/common';
-import { EntraObjectId } from '../domain/member';
-import { OrganisationId } from '../domain/organisation';
-import { IncidentReference } from '../domain/incident';
+import { BoroughId, boroughById, findBorough, type Borough } from '../shared/borough';
+import { Id, Instant, ProtectiveMarking } from '../shared/common';
+import { EntraObjectId } from '../shared/member';
+import { OrganisationId } from '../shared/organisation';
+import { IncidentReference } from '../incidents/rules/incident';
 
 export const OperationType = z.enum(['day-of-action', 'joint-visit', 'warrant', 'closure-hearing', 'community-event']);
 export type OperationType = z.infer<typeof OperationType>;

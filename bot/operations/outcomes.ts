@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { z } from 'zod';
 import { OUTCOME_COUNTS, type JointOperation } from './model';

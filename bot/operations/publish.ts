@@ -4,8 +4,8 @@
  * a redelivered invoke or a second timer run enqueues nothing twice.
  */
 import { createHash } from 'node:crypto';
-import type { AppContext } from '../context';
-import type { ConversationReference } from '../domain/conversation';
+import type { AppContext } from '../kernel/context';
+import type { ConversationReference } from '../conversation/model';
 import { type JointOperation, reminderPartition } from './model';
 import { enqueue, type OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';

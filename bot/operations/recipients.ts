@@ -1,5 +1,5 @@
-import type { AppContext } from '../context';
-import type { ConversationReference } from '../domain/conversation';
+import type { AppContext } from '../kernel/context';
+import type { ConversationReference } from '../conversation/model';
 import { safeKey } from '../store/entityTable';
 
 type Personal = Extract<ConversationReference, { kind: 'personal' }>;

@@ -9,7 +9,7 @@
  * and enqueues the same ids, which the outbox stores once: never sent twice.
  */
 import { odata } from '@azure/data-tables';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { reminderRecipients, type JointOperation, reminderPartition, type Reminder } from './model';
 import { outcomesRecipients } from './rules/access';
 import { decideReminder } from './rules/reminderSchedule';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { type JointOperation, reminderPartition, type Reminder } from './model';
 import { allReminders, planReminders } from './rules/reminderSchedule';
 

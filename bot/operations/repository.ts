@@ -1,10 +1,10 @@
 import { odata } from '@azure/data-tables';
 import { allOrganisations } from '../referenceData';
-import type { AppContext } from '../context';
-import type { BoroughId } from '../domain/borough';
-import type { Member } from '../domain/member';
+import type { AppContext } from '../kernel/context';
+import type { BoroughId } from '../shared/borough';
+import type { Member } from '../shared/member';
 import { boroughOfOperationId, type JointOperation } from './model';
-import type { Organisation } from '../domain/organisation';
+import type { Organisation } from '../shared/organisation';
 import type { Stored } from '../store/entityTable';
 
 /** An operation by id: the id names its borough, which is its partition, so this is one point read. */

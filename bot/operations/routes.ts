@@ -1,4 +1,4 @@
-import { MAY } from '../domain/permissions';
+import { MAY } from '../shared/permissions';
 import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
 import * as ops from './commands';
 import { OPERATION_VERBS } from './verbs';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channelsFor } from '../channels/lookup';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { JointOperation, operationIdFor } from './model';
 import { canSchedule } from './rules/access';
@@ -8,7 +8,7 @@ import { parseOperationForm, type FieldErrors, type OperationFormField, type Ope
 import { loadIncident } from '../incidents/repository';
 import { ConcurrencyError } from '../store/errors';
 import { auditOperation } from './audit';
-import { stableId } from '../domain/stableId';
+import { stableId } from '../shared/stableId';
 import { createCalendarEvent, installForUnreachable } from './calendar';
 import { postToChannels, sendPersonal } from './publish';
 import { personalChats, splitReachable } from './recipients';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { summariseJointActions, type JointActionSummary, type JointActionSummaryQuery } from './rules/summary';
 import { listOperationsEndingAfter } from './repository';
 

@@ -5,8 +5,8 @@
  */
 import { NOTICE_VERBS } from '../notices/verbs';
 import { randomUUID } from 'node:crypto';
-import { BOROUGHS, boroughById } from '../domain/borough';
-import type { Member } from '../domain/member';
+import { BOROUGHS, boroughById } from '../shared/borough';
+import type { Member } from '../shared/member';
 import { canManage, canRecordOutcomes, canSeeBriefing } from './rules/access';
 import { CHANGE_FORM_FIELDS, OPERATION_FORM_FIELDS, type FieldErrors, type ChangeFormField, type OperationFormField, type OutcomesFormField } from './rules/form';
 import {
@@ -20,7 +20,7 @@ import {
   type JointOperation,
 } from './model';
 import { describeUntil, OUTCOMES_CHOICES, REMINDER_CHOICES } from './rules/reminderSchedule';
-import { toWallClock } from '../domain/timezone';
+import { toWallClock } from '../shared/timezone';
 import { operationCard, type OperationCardData } from '../../cards/operation';
 import { operationChangeCard } from '../../cards/operationChange';
 import { operationFormCard } from '../../cards/operationForm';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { ConcurrencyError } from '../store/errors';
 import { OutboxItem, type OutboxPayload, type Target } from './model';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Instant } from '../domain/common';
-import { ConversationReference } from '../domain/conversation';
+import { Instant } from '../shared/common';
+import { ConversationReference } from '../conversation/model';
 
 /** Where an outbox item goes: enough of a conversation reference to continue it. */
 export const Target = z.object({

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { ConcurrencyError } from '../store/errors';
 import type { Stored } from '../store/entityTable';
 import type { SenderLease } from './model';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { safeKey } from '../store/entityTable';
 import { ConcurrencyError, StoreUnavailableError } from '../store/errors';
 import { enqueue } from './enqueue';

@@ -1,5 +1,5 @@
 import type { StorageConnection } from '../store/store';
-import type { Logger } from '../context';
+import type { Logger } from '../kernel/logger';
 import { azureCredential } from '../store/credential';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { verifySignature } from './rules/signature';
 import { ConcurrencyError } from '../store/errors';
 

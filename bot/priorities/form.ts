@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { quoteForCard } from '../domain/plainText';
+import { quoteForCard } from '../shared/plainText';
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { BoroughId, boroughById, findBorough } from '../domain/borough';
-import { canPublishPriorities, canPublishPrioritiesFor } from '../domain/permissions';
+import { BoroughId, boroughById, findBorough } from '../shared/borough';
+import { canPublishPriorities, canPublishPrioritiesFor } from '../shared/permissions';
 import { messageCard } from '../../cards/message';
 import { prioritiesFormCard, themeInputId } from '../../cards/prioritiesForm';
 import type { AdaptiveCard } from '../../cards/render';

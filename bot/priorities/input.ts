@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CalendarDate } from '../domain/common';
-import { broadcastText } from '../domain/plainText';
+import { CalendarDate } from '../shared/common';
+import { broadcastText } from '../shared/plainText';
 
 const plain = (max: number) => broadcastText(max, 'Write plain text');
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BoroughId } from '../domain/borough';
-import { CalendarDate, Instant } from '../domain/common';
-import { EntraObjectId } from '../domain/member';
-import { ThemeId } from '../domain/theme';
+import { BoroughId } from '../shared/borough';
+import { CalendarDate, Instant } from '../shared/common';
+import { EntraObjectId } from '../shared/member';
+import { ThemeId } from '../shared/theme';
 
 /** One priority area of a borough's plan, under a theme ("residential burglary"). */
 export const Priority = z.object({

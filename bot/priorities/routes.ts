@@ -1,4 +1,4 @@
-import { MAY } from '../domain/permissions';
+import { MAY } from '../shared/permissions';
 import { defineAction, defineCommand, FormData } from '../shared/route';
 import { openPrioritiesForm, submitPrioritiesForm } from './form';
 import { showPriorities } from './show';

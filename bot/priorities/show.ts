@@ -1,7 +1,7 @@
-import type { AppContext } from '../context';
-import { quoteForCard } from '../domain/plainText';
+import type { AppContext } from '../kernel/context';
+import { quoteForCard } from '../shared/plainText';
 import type { Caller } from '../conversation/user';
-import { BOROUGHS, findBorough } from '../domain/borough';
+import { BOROUGHS, findBorough } from '../shared/borough';
 import { messageCard } from '../../cards/message';
 import { prioritiesCard } from '../../cards/priorities';
 import { prioritiesCardData } from './views';

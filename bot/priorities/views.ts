@@ -1,4 +1,4 @@
-import { boroughById } from '../domain/borough';
+import { boroughById } from '../shared/borough';
 import { formatCalendarDate, formatInstant } from '../shared/dates';
 import type { PrioritiesCardData } from '../../cards/priorities';
 import type { PrioritySet } from './model';

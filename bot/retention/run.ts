@@ -1,8 +1,8 @@
 import { odata } from '@azure/data-tables';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { appendAudit, pruneAuditPartition } from '../audit/log';
-import { retentionCutoff } from '../domain/retention';
-import { formatIsoWeek, isoWeekOf } from '../domain/isoWeek';
+import { retentionCutoff } from './rules/schedule';
+import { formatIsoWeek, isoWeekOf } from '../shared/isoWeek';
 import { applyRetention } from '../incidents/retention';
 import { purgeExpiredNotices } from '../notices/repository';
 import { NOTICE_OPENED_DAYS, NOTICE_UNOPENED_DAYS } from '../notices/rules/retention';

@@ -1,6 +1,6 @@
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { personalConversationOf } from '../conversation/personal';
 import { auditIncident, stableId } from '../incidents/audit';

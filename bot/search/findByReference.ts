@@ -1,9 +1,9 @@
 import { renderAlertCard } from '../alerts/render';
 import { appendAudit } from '../audit/log';
-import type { AppContext } from '../context';
-import { boroughById } from '../domain/borough';
-import { IncidentReference } from '../domain/incident';
-import { decideAccess, GRANT_JUSTIFICATION } from '../domain/incidentAccess';
+import type { AppContext } from '../kernel/context';
+import { boroughById } from '../shared/borough';
+import { IncidentReference } from '../incidents/rules/incident';
+import { decideAccess, GRANT_JUSTIFICATION } from '../incidents/rules/incidentAccess';
 import { OperationId, OPERATION_TYPE_LABELS } from '../operations/model';
 import { auditIncident, stableId } from '../incidents/audit';
 import { REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { BoroughId } from '../domain/borough';
-import { Instant, PostcodeDistrict, RiskLevel } from '../domain/common';
-import { IncidentReference } from '../domain/incident';
-import { OrganisationId } from '../domain/organisation';
-import { IncidentCategory } from '../domain/taxonomy';
+import { BoroughId } from '../shared/borough';
+import { Instant, PostcodeDistrict, RiskLevel } from '../shared/common';
+import { IncidentReference } from '../incidents/rules/incident';
+import { OrganisationId } from '../shared/organisation';
+import { IncidentCategory } from '../shared/taxonomy';
 
 /**
  * One row of the IncidentFinder table (docs/storage.md "Lists and search"):

@@ -1,5 +1,5 @@
 import { odata } from '@azure/data-tables';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { IncidentRecord } from '../incidents/model';
 import type { FinderRow } from './model';
 import { finderRowsOf, timeRange } from './rules/keys';

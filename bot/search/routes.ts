@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAY } from '../domain/permissions';
+import { MAY } from '../shared/permissions';
 import { incidentRequest } from '../incidents/request';
 import { defineAction, defineCommand, defineExtension, FormData } from '../shared/route';
 import { findByReference } from './findByReference';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { AppContext } from '../context';
-import { boroughById } from '../domain/borough';
-import { decideAccess, type Viewer } from '../domain/incidentAccess';
-import { RISK_GUIDANCE } from '../domain/incidentRedaction';
-import { CATEGORY_LABELS } from '../domain/taxonomy';
-import { fromWallClock } from '../domain/timezone';
+import type { AppContext } from '../kernel/context';
+import { boroughById } from '../shared/borough';
+import { decideAccess, type Viewer } from '../incidents/rules/incidentAccess';
+import { RISK_GUIDANCE } from '../incidents/rules/incidentRedaction';
+import { CATEGORY_LABELS } from '../shared/taxonomy';
+import { fromWallClock } from '../shared/timezone';
 import { formatLocal } from '../incidents/present';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { registered, type IncidentRequest } from '../incidents/request';

@@ -1,7 +1,7 @@
-import type { Member } from '../domain/member';
-import type { Organisation } from '../domain/organisation';
-import type { Theme } from '../domain/theme';
-import { BOROUGHS } from '../domain/borough';
+import type { Member } from '../shared/member';
+import type { Organisation } from '../shared/organisation';
+import type { Theme } from '../shared/theme';
+import { BOROUGHS } from '../shared/borough';
 
 /**
  * Demo data for `npm start`. Organisations named in public reporting are

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OrganisationKind } from '../domain/organisation';
+import type { OrganisationKind } from './organisation';
 
 /**
  * Who may do what, and where: the vocabulary of the one authorisation gate.

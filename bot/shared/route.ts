@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import type { ConversationReference } from '../domain/conversation';
+import type { ConversationReference } from '../conversation/model';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Access, Scope } from './access';
 

@@ -1,6 +1,6 @@
 import type { Activity, ChannelInfo } from 'botbuilder';
 import type { Scope } from '../shared/access';
-import type { ConversationReference } from '../domain/conversation';
+import type { ConversationReference } from '../conversation/model';
 
 /** Teams activity shapes mapped to the domain's; the only place that reads channelData. */
 export function scopeOf(activity: Activity): Scope {

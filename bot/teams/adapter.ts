@@ -2,7 +2,7 @@
 // which the sender, building an adapter only to post, must not pay for. Same class object as the index exports.
 import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { JwtTokenProviderFactory, ManagedIdentityServiceClientCredentialsFactory } from 'botframework-connector';
-import type { Config } from '../config';
+import type { Config } from '../kernel/config';
 
 /**
  * The Bot Framework adapter. In local mode it has no app id, which makes

@@ -5,7 +5,7 @@ import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { ActivityTypes, CardFactory, MessageFactory, TeamsInfo, type TurnContext } from 'botbuilder';
 import { ACTION_ROUTES, parseCommand } from '../commands';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { recordInstallation } from '../conversation/install';
 import { identifyCaller } from '../conversation/user';
 import { gateUnknown } from '../directory/routes';

@@ -1,6 +1,6 @@
 import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Request, Response } from 'botbuilder';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Transport } from '../outbox/transport';
 import { createAdapter } from './adapter';
 import { createTeamsApp, TENANT_REFUSED } from './app';

@@ -1,7 +1,7 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { CardFactory, type MessagingExtensionResult, type TaskModuleTaskInfo, type TurnContext } from 'botbuilder';
 import { EXTENSION_ROUTES } from '../commands';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { ExtensionAnswer, ExtensionContext, ExtensionResult } from '../shared/route';
 import { runExtensionFetch, runExtensionQuery, runExtensionSubmit, type ExtensionTurn, type Turn } from './gate';
 import { plainTextOfMessage } from './messageText';

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import { ACTION_ROUTES, COMMAND_ROUTES, parseCommand } from '../commands';
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { auditRouteRefusal } from '../conversation/refusalAudit';
 import { buildUnknownCard } from '../conversation/unknown';
-import type { ConversationReference } from '../domain/conversation';
+import type { ConversationReference } from '../conversation/model';
 import {
   allowancesNamed,
   decide,

@@ -3,7 +3,7 @@ import { CardFactory, MessageFactory, TurnContext, type Activity, type Conversat
 import type { ConnectorClient } from 'botframework-connector';
 import type { OutboxPayload, Target } from '../outbox/model';
 import { TransportError, type Transport } from '../outbox/transport';
-import type { Config } from '../config';
+import type { Config } from '../kernel/config';
 import { createAdapter } from './adapter';
 
 /** The sender's transport on an adapter of its own: loads the Bot Connector, not the app's routes. */

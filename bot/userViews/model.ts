@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Instant } from '../domain/common';
-import { EntraObjectId } from '../domain/member';
+import { Instant } from '../shared/common';
+import { EntraObjectId } from '../shared/member';
 
 /**
  * The id Teams gives a person in this bot's conversations (`from.id`, "29:…"): what a card's

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { TEAMS_USER_PARTITION } from './tables';
 import { TeamsUser, TeamsUserId } from './model';
 

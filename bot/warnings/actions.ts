@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AppContext } from '../context';
-import { decideAccess, GRANT_JUSTIFICATION } from '../domain/incidentAccess';
-import { RISK_GUIDANCE } from '../domain/incidentRedaction';
+import type { AppContext } from '../kernel/context';
+import { decideAccess, GRANT_JUSTIFICATION } from '../incidents/rules/incidentAccess';
+import { RISK_GUIDANCE } from '../incidents/rules/incidentRedaction';
 import { canSchedule } from '../operations/rules/access';
 import type { OperationFormField } from '../operations/rules/form';
 import { auditIncident } from '../incidents/audit';

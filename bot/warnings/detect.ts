@@ -1,11 +1,11 @@
 import { odata } from '@azure/data-tables';
 import { hotspotSettingsOf } from '../directory/settings';
 import { channelsFor } from '../channels/lookup';
-import type { AppContext } from '../context';
-import { BOROUGHS, type BoroughId } from '../domain/borough';
-import { addDays, findHotspots, nextWarningWindow, rulesFor, type HotspotFinding, type HotspotIncident, type HotspotRule } from '../domain/hotspots';
-import { stableId } from '../domain/stableId';
-import { toWallClock } from '../domain/timezone';
+import type { AppContext } from '../kernel/context';
+import { BOROUGHS, type BoroughId } from '../shared/borough';
+import { addDays, findHotspots, nextWarningWindow, rulesFor, type HotspotFinding, type HotspotIncident, type HotspotRule } from './rules/hotspots';
+import { stableId } from '../shared/stableId';
+import { toWallClock } from '../shared/timezone';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { ConcurrencyError } from '../store/errors';

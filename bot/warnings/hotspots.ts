@@ -1,9 +1,9 @@
-import type { AppContext } from '../context';
+import type { AppContext } from '../kernel/context';
 import { hotspotSettingsOf } from '../directory/settings';
-import { BOROUGHS, boroughById, type BoroughId } from '../domain/borough';
-import { findHotspots, rulesFor } from '../domain/hotspots';
-import { CATEGORY_LABELS } from '../domain/taxonomy';
-import { toWallClock } from '../domain/timezone';
+import { BOROUGHS, boroughById, type BoroughId } from '../shared/borough';
+import { findHotspots, rulesFor } from './rules/hotspots';
+import { CATEGORY_LABELS } from '../shared/taxonomy';
+import { toWallClock } from '../shared/timezone';
 import { incidentsByWindow } from './incidents';
 
 const DAY_MS = 86_400_000;

@@ -1,8 +1,8 @@
 import { odata } from '@azure/data-tables';
-import type { AppContext } from '../context';
-import type { BoroughId } from '../domain/borough';
-import type { HotspotIncident, HotspotRule } from '../domain/hotspots';
-import type { IncidentCategory } from '../domain/taxonomy';
+import type { AppContext } from '../kernel/context';
+import type { BoroughId } from '../shared/borough';
+import type { HotspotIncident, HotspotRule } from './rules/hotspots';
+import type { IncidentCategory } from '../shared/taxonomy';
 import { partitionRange } from '../incidents/repository';
 import { isLive } from '../incidents/model';
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { BoroughId } from '../domain/borough';
-import { CalendarDate, Instant } from '../domain/common';
-import { IncidentReference } from '../domain/incident';
-import { IncidentCategory } from '../domain/taxonomy';
-import { ThemeId } from '../domain/theme';
-import { stableId } from '../domain/stableId';
+import { BoroughId } from '../shared/borough';
+import { CalendarDate, Instant } from '../shared/common';
+import { IncidentReference } from '../incidents/rules/incident';
+import { IncidentCategory } from '../shared/taxonomy';
+import { ThemeId } from '../shared/theme';
+import { stableId } from '../shared/stableId';
 
 /**
  * The stored shapes of early warnings (docs/storage.md "Early warnings").

@@ -1,7 +1,7 @@
-import { boroughById } from '../domain/borough';
-import { addDays } from '../domain/hotspots';
-import { CATEGORY_LABELS } from '../domain/taxonomy';
-import { toWallClock } from '../domain/timezone';
+import { boroughById } from '../shared/borough';
+import { addDays } from './rules/hotspots';
+import { CATEGORY_LABELS } from '../shared/taxonomy';
+import { toWallClock } from '../shared/timezone';
 import { hotspotWarningCard } from '../../cards/hotspotWarning';
 import type { AdaptiveCard } from '../../cards/render';
 import { warningRowKey, type HotspotWarning } from './model';

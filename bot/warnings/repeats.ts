@@ -1,5 +1,5 @@
-import type { AppContext } from '../context';
-import { boroughById } from '../domain/borough';
+import type { AppContext } from '../kernel/context';
+import { boroughById } from '../shared/borough';
 import {
   CASE_REVIEW_MONTHS,
   CASE_REVIEW_THRESHOLD,
@@ -9,10 +9,10 @@ import {
   qualifyingComplaints,
   repeatLabel,
   type Complaint,
-} from '../domain/complaintReference';
-import type { Member } from '../domain/member';
-import type { Organisation } from '../domain/organisation';
-import { CATEGORY_LABELS } from '../domain/taxonomy';
+} from '../incidents/rules/complaintReference';
+import type { Member } from '../shared/member';
+import type { Organisation } from '../shared/organisation';
+import { CATEGORY_LABELS } from '../shared/taxonomy';
 import type { IncidentRecord } from '../incidents/model';
 import { formatLocal, organisationName } from '../incidents/present';
 import { personalChats } from '../operations/recipients';

@@ -1,4 +1,4 @@
-import { MAY } from '../domain/permissions';
+import { MAY } from '../shared/permissions';
 import { incidentRequest } from '../incidents/request';
 import { defineAction, FormData } from '../shared/route';
 import { proposeOperation, showHotspotIncidents } from './actions';

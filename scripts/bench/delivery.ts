@@ -12,8 +12,8 @@
  *   channel post.
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../bot/config';
-import { silentLogger } from '../../bot/context';
+import { loadConfig } from '../../bot/kernel/config';
+import { silentLogger } from '../../bot/kernel/logger';
 import { raiseAlert } from '../../bot/alerts/raise';
 import { createRuntime } from '../../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';

@@ -13,11 +13,12 @@
  */
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { loadConfig } from '../../bot/config';
-import { silentLogger, type AppContext } from '../../bot/context';
+import { loadConfig } from '../../bot/kernel/config';
+import { type AppContext } from '../../bot/kernel/context';
+import { silentLogger } from '../../bot/kernel/logger';
 import { buildThemeDigest } from '../../bot/digests/build';
 import { DigestSources } from '../../bot/digests/sources';
-import { BOROUGHS } from '../../bot/domain/borough';
+import { BOROUGHS } from '../../bot/shared/borough';
 import { weekMarkOp } from '../../bot/incidents/weekMark';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { allThemes } from '../../bot/referenceData';

@@ -8,8 +8,8 @@
  * they keep to the per-app rate. Prints elapsed time as a ratio to
  * the floor those limits allow, and counts lost and duplicated messages.
  */
-import { loadConfig } from '../../bot/config';
-import { silentLogger } from '../../bot/context';
+import { loadConfig } from '../../bot/kernel/config';
+import { silentLogger } from '../../bot/kernel/logger';
 import { raiseAlert } from '../../bot/alerts/raise';
 import { deliveryStatus } from '../../bot/outbox/enqueue';
 import { runSender } from '../../bot/outbox/run';

@@ -13,8 +13,8 @@
  * Loading takes minutes; it happens once per run and every figure reads
  * the same store.
  */
-import { loadConfig } from '../../bot/config';
-import { silentLogger } from '../../bot/context';
+import { loadConfig } from '../../bot/kernel/config';
+import { silentLogger } from '../../bot/kernel/logger';
 import { createRuntime } from '../../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { startFakeConnector } from '../../test/support/fakeConnector';

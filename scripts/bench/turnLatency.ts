@@ -13,9 +13,9 @@
  * reference counter row (ETag retries), so that is the contended write.
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../bot/config';
-import { silentLogger } from '../../bot/context';
-import { BOROUGHS } from '../../bot/domain/borough';
+import { loadConfig } from '../../bot/kernel/config';
+import { silentLogger } from '../../bot/kernel/logger';
+import { BOROUGHS } from '../../bot/shared/borough';
 import { createRuntime } from '../../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { startFakeConnector } from '../../test/support/fakeConnector';

@@ -10,9 +10,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../bot/config';
-import type { AppContext } from '../../bot/context';
-import { silentLogger } from '../../bot/context';
+import { loadConfig } from '../../bot/kernel/config';
+import type { AppContext } from '../../bot/kernel/context';
+import { silentLogger } from '../../bot/kernel/logger';
 import { createRuntime } from '../../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { detectHotspots } from '../../bot/warnings/detect';

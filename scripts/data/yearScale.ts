@@ -34,12 +34,12 @@
  * Loading: transactions of 100 rows per partition (the entity group limit),
  * `concurrency` partitions in parallel.
  */
-import type { AppContext } from '../../bot/context';
-import { BOROUGHS, type BoroughId } from '../../bot/domain/borough';
-import { weekStatsOf } from '../../bot/domain/digest';
-import { mondayOf, weekLabel } from '../../bot/domain/digestSchedule';
-import { IncidentCategory } from '../../bot/domain/taxonomy';
-import { fromWallClock, toWallClock } from '../../bot/domain/timezone';
+import type { AppContext } from '../../bot/kernel/context';
+import { BOROUGHS, type BoroughId } from '../../bot/shared/borough';
+import { weekStatsOf } from '../../bot/digests/rules/digest';
+import { mondayOf, weekLabel } from '../../bot/digests/rules/digestSchedule';
+import { IncidentCategory } from '../../bot/shared/taxonomy';
+import { fromWallClock, toWallClock } from '../../bot/shared/timezone';
 import type { IncidentRecord } from '../../bot/incidents/model';
 import { splitIncidentPartition } from '../../bot/incidents/weekMark';
 import { checkPartnershipFile } from '../../bot/directory/rules/validate';

@@ -1,5 +1,5 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { AppContext } from '../../bot/context';
+import type { AppContext } from '../../bot/kernel/context';
 import type { Runtime } from '../../bot/runtime';
 import { createTeamsApp } from '../../bot/teams/app';
 import { botEndpoint } from '../../bot/teams/endpoint';

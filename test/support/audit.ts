@@ -1,5 +1,5 @@
 import { auditTrail } from '../../bot/audit/log';
-import type { AuditEvent } from '../../bot/domain/audit';
+import type { AuditEvent } from '../../bot/audit/event';
 import type { Store } from '../../bot/store/store';
 
 /** A subject's audit events in the order they were logged ("incident:STO-2026-000001"). */

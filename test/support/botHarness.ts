@@ -1,5 +1,5 @@
-import { loadConfig } from '../../bot/config';
-import { silentLogger, type Logger } from '../../bot/context';
+import { loadConfig } from '../../bot/kernel/config';
+import { silentLogger, type Logger } from '../../bot/kernel/logger';
 import { createRuntime, type Runtime } from '../../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from '../../scripts/demoPartnership';
 import { startLocalHost, type LocalHost } from '../../scripts/localFunctionsHost';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../../shared/access';
-import { plainTextRefinement } from '../../domain/plainText';
-import type { Member } from '../../domain/member';
+import { plainTextRefinement } from '../../shared/plainText';
+import type { Member } from '../../shared/member';
 import type { AccessRequest } from '../model';
 import { RequestedRole } from '../model';
 
@@ -27,7 +27,7 @@ export function mayManage(manager: Member | undefined, target: Pick<Member, 'org
   return manager.roles.includes('admin') || (manager.roles.includes('orgLead') && manager.organisationId === target.organisationId);
 }
 
-/** The one plain-text rule (bot/domain/plainText.ts): this text reaches the approver's card. */
+/** The one plain-text rule (bot/shared/plainText.ts): this text reaches the approver's card. */
 const plain = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).superRefine(plainTextRefinement(max));
 
 /** The request-access card's fields. */

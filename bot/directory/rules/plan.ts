@@ -1,4 +1,4 @@
-import type { Member } from '../../domain/member';
+import type { Member } from '../../shared/member';
 import type { Role } from '../../shared/access';
 import type { Directory, DirectoryOrganisation, DirectoryTheme, PartnershipFile, PersonEntry, ResolvedPeopleFile } from '../model';
 

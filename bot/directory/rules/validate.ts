@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DEFAULT_HOTSPOT_RULES } from '../../domain/hotspots';
+import { DEFAULT_HOTSPOT_RULES } from '../../warnings/rules/hotspots';
 import { PartnershipFile, PeopleFile, type Directory } from '../model';
 
 /**

@@ -1,6 +1,6 @@
-import type { BoroughId } from '../../domain/borough';
-import { incidentPartitionKey } from '../../domain/isoWeek';
-import { markupProblem, personalDataProblem } from '../../domain/plainText';
+import type { BoroughId } from '../../shared/borough';
+import { incidentPartitionKey } from '../../shared/isoWeek';
+import { markupProblem, personalDataProblem } from '../../shared/plainText';
 import type { MoveIntent } from '../model';
 
 /**

@@ -6,16 +6,16 @@
  * passed in.
  */
 import { z } from 'zod';
-import { BoroughId } from '../../domain/borough';
-import { IncidentReference } from '../../domain/incident';
-import { EntraObjectId } from '../../domain/member';
+import { BoroughId } from '../../shared/borough';
+import { IncidentReference } from '../../incidents/rules/incident';
+import { EntraObjectId } from '../../shared/member';
 import { OperationType, type JointOperation } from '../model';
-import { OrganisationId } from '../../domain/organisation';
-import { personalDataMessage } from '../../domain/personalData';
-import { plainTextRefinement } from '../../domain/plainText';
+import { OrganisationId } from '../../shared/organisation';
+import { personalDataMessage } from '../../shared/personalData';
+import { plainTextRefinement } from '../../shared/plainText';
 import { OUTCOMES_CHOICES, REMINDER_CHOICES } from './reminderSchedule';
-import { fieldErrors } from '../../domain/formErrors';
-import { fromWallClock } from '../../domain/timezone';
+import { fieldErrors } from '../../shared/formErrors';
+import { fromWallClock } from '../../shared/timezone';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 export type FormResult<F extends string, T> =

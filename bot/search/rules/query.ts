@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parsePoliceReference } from '../../domain/policeReference';
+import { parsePoliceReference } from '../../incidents/rules/policeReference';
 import { placeWords } from './keys';
 
 /**

@@ -8,10 +8,10 @@
  * borough-week. Deterministic (seeded), so runs compare.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../../bot/context';
-import { BOROUGHS, type BoroughId } from '../../../bot/domain/borough';
-import { incidentPartitionKey } from '../../../bot/domain/isoWeek';
-import type { IncidentCategory } from '../../../bot/domain/taxonomy';
+import type { AppContext } from '../../../bot/kernel/context';
+import { BOROUGHS, type BoroughId } from '../../../bot/shared/borough';
+import { incidentPartitionKey } from '../../../bot/shared/isoWeek';
+import type { IncidentCategory } from '../../../bot/shared/taxonomy';
 import type { IncidentRecord } from '../../../bot/incidents/model';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
-import type { Member } from './member';
-import type { Organisation } from './organisation';
+import type { Member } from '../../shared/member';
+import type { Organisation } from '../../shared/organisation';
 
 /**
  * Who may see an incident's details (summary, restricted fields, history).

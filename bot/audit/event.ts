@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Instant } from './common';
-import { EntraObjectId } from './member';
-import { OrganisationId } from './organisation';
+import { Instant } from '../shared/common';
+import { EntraObjectId } from '../shared/member';
+import { OrganisationId } from '../shared/organisation';
 
 /**
  * The kinds of processing that DPA 2018 s.62 requires logs of, plus refusals

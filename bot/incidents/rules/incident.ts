@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { BoroughId, boroughById } from './borough';
-import { Instant, PostcodeDistrict, ProtectiveMarking, RiskLevel } from './common';
-import { EntraObjectId } from './member';
-import { OrganisationId } from './organisation';
-import { ActionTaken, HateCrimeStrand, IncidentCategory } from './taxonomy';
+import { BoroughId, boroughById } from '../../shared/borough';
+import { Instant, PostcodeDistrict, ProtectiveMarking, RiskLevel } from '../../shared/common';
+import { EntraObjectId } from '../../shared/member';
+import { OrganisationId } from '../../shared/organisation';
+import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../../shared/taxonomy';
 
 /** STO-2026-000123: borough code, year, number allocated without gaps per borough and year. */
 export const IncidentReference = z.string().regex(/^[A-Z]{3}-\d{4}-\d{6}$/, 'a reference such as STO-2026-000123');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { GraphSettings, graphSettingsFrom } from './graph/settings';
-import { DEFAULT_RETENTION_MONTHS } from './domain/retention';
-import { DEFAULT_HOTSPOT_SETTINGS, HotspotOverrides, HotspotSettings } from './domain/hotspots';
+import { GraphSettings, graphSettingsFrom } from '../graph/settings';
+import { DEFAULT_RETENTION_MONTHS } from '../retention/rules/schedule';
+import { DEFAULT_HOTSPOT_SETTINGS, HotspotOverrides, HotspotSettings } from '../warnings/rules/hotspots';
 
 /**
  * Start-up configuration, parsed once from the environment.

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BoroughId } from './borough';
-import { IncidentCategory } from './taxonomy';
-import { ThemeId } from './theme';
-import { fromWallClock, toWallClock } from './timezone';
+import { BoroughId } from '../../shared/borough';
+import { IncidentCategory } from '../../shared/taxonomy';
+import { ThemeId } from '../../shared/theme';
+import { fromWallClock, toWallClock } from '../../shared/timezone';
 
 /**
  * Early warning: hotspots. Pure rules, no I/O and no clock (times are passed in).

@@ -1,4 +1,4 @@
-import type { IncidentCategory } from './taxonomy';
+import type { IncidentCategory } from '../../shared/taxonomy';
 
 /**
  * Which incident categories each theme's digest counts. Configuration, kept

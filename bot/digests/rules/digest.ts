@@ -7,14 +7,14 @@
  * district and the area name reporters give (an estate, a street of shops).
  */
 import { z } from 'zod';
-import type { Member } from './member';
-import { canReceiveDigests } from './permissions';
-import type { AlertRecord } from '../alerts/model';
-import type { BoroughId } from './borough';
-import type { JointActionSummary } from '../operations/rules/summary';
-import type { PrioritySet } from '../priorities/model';
-import { diffPriorities } from '../priorities/rules/diff';
-import { IncidentCategory } from './taxonomy';
+import type { Member } from '../../shared/member';
+import { canReceiveDigests } from '../../shared/permissions';
+import type { AlertRecord } from '../../alerts/model';
+import type { BoroughId } from '../../shared/borough';
+import type { JointActionSummary } from '../../operations/rules/summary';
+import type { PrioritySet } from '../../priorities/model';
+import { diffPriorities } from '../../priorities/rules/diff';
+import { IncidentCategory } from '../../shared/taxonomy';
 
 // ---------------------------------------------------------------------------
 // One borough-week, aggregated (stored as the Incidents partition's ~stats row)

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { BoroughId } from './borough';
-import { PostcodeDistrictInput, ProtectiveMarking, RiskLevel } from './common';
+import { BoroughId } from '../../shared/borough';
+import { PostcodeDistrictInput, ProtectiveMarking, RiskLevel } from '../../shared/common';
 import { referenceProblem } from './complaintReference';
 import { parsePoliceReference, POLICE_REFERENCE_HELP } from './policeReference';
-import { ActionTaken, HateCrimeStrand, IncidentCategory } from './taxonomy';
-import { markupProblem, personalDataProblem, quoteForCard as quoted } from './plainText';
-import { fromWallClock, toWallClock } from './timezone';
-import { fieldErrors } from './formErrors';
+import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../../shared/taxonomy';
+import { markupProblem, personalDataProblem, quoteForCard as quoted } from '../../shared/plainText';
+import { fromWallClock, toWallClock } from '../../shared/timezone';
+import { fieldErrors } from '../../shared/formErrors';
 
 /**
  * The incident card's form: what arrives from the Input.* elements (strings,

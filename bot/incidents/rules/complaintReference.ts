@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { OrganisationKind } from './organisation';
-import { isAsb, type IncidentCategory } from './taxonomy';
+import type { OrganisationKind } from '../../shared/organisation';
+import { isAsb, type IncidentCategory } from '../../shared/taxonomy';
 
 /**
  * Repeat complaints and the ASB case-review threshold ("community trigger":

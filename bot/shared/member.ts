@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Role } from '../shared/access';
+import { Role } from './access';
 import { OrganisationId } from './organisation';
 import { ThemeId } from './theme';
 

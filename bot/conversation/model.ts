@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Instant } from './common';
+import { Instant } from '../shared/common';
 
 /**
  * Where the bot can post proactively. Stored when the bot is installed, in

@@ -1,4 +1,4 @@
-import { permits, REGISTERED, type Actor as AccessActor, type Who } from '../shared/access';
+import { permits, REGISTERED, type Actor as AccessActor, type Who } from './access';
 import type { BoroughId } from './borough';
 import type { Member } from './member';
 import type { Organisation } from './organisation';

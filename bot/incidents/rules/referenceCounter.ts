@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { boroughById, type BoroughId } from './borough';
+import { boroughById, type BoroughId } from '../../shared/borough';
 import { formatIncidentReference } from './incident';
-import { toWallClock } from './timezone';
+import { toWallClock } from '../../shared/timezone';
 
 /**
  * The counter row behind reference numbers: one per borough and year
