@@ -30,12 +30,12 @@ const TITLE = 'Report an incident';
 const OFFERED_MAX = LIMITS.summary * 2;
 
 const NOT_REGISTERED =
-  "Only registered partner staff can report incidents: reports are shared under the concordat's information-sharing agreement. Say help in your personal chat with Concordat to ask for access.";
+  "Reports are shared under the concordat's information-sharing agreement. Say help in your personal chat with Concordat to ask for access.";
 
 /** The dialog's first view: the report form, the message's text offered as the summary and checked like any other. */
 export async function openReportDialog(ctx: AppContext, req: ExtensionRequest): Promise<ExtensionAnswer> {
   const caller = req.caller;
-  if (!registered(caller)) return { kind: 'message', text: NOT_REGISTERED };
+  if (!registered(caller)) return { kind: 'message', title: 'Only registered partner staff can report incidents', text: NOT_REGISTERED, tone: 'warning' };
   const [organisations, remembered] = await Promise.all([allOrganisations(ctx), rememberedChoices(ctx, caller.aadObjectId)]);
   const offered = (req.messageText ?? '').trim().slice(0, OFFERED_MAX);
   const values = { ...newReportValues(ctx, organisations, caller.organisation, remembered), summary: offered };
@@ -75,9 +75,9 @@ export async function submitReportDialog(ctx: AppContext, req: ExtensionRequest 
   }
   switch (outcome.kind) {
     case 'notRegistered':
-      return { kind: 'message', text: NOT_REGISTERED };
+      return { kind: 'message', title: 'Only registered partner staff can report incidents', text: NOT_REGISTERED, tone: 'warning' };
     case 'notYours':
-      return { kind: 'message', text: 'This report form was already sent by someone else, so Concordat shows you nothing about it. Start a new report.' };
+      return { kind: 'message', title: 'This report form is not yours', text: 'It was already sent by someone else, so Concordat shows you nothing about it. Start a new report.', tone: 'warning' };
     case 'invalid':
       return {
         kind: 'dialog',
@@ -103,9 +103,11 @@ export async function submitReportDialog(ctx: AppContext, req: ExtensionRequest 
       const what = `${categoryLabel(r)} in ${r.postcodeDistrict}, reported by ${organisationName(outcome.organisations, r.reporter.organisationId)}`;
       return {
         kind: 'message',
+        title: `Recorded: ${r.reference}`,
+        tone: 'good',
         text: chat
-          ? `Recorded: ${r.reference} (${what}). The confirmation, with buttons to view, update or edit it, is in your personal chat with Concordat. Nothing was posted to this chat.`
-          : `Recorded: ${r.reference} (${what}). Nothing was posted to this chat. To see it, open a personal chat with Concordat and type: incident ${r.reference}`,
+          ? `${what}. The confirmation, with buttons to view, update or edit it, is in your personal chat with Concordat. Nothing was posted to this chat.`
+          : `${what}. Nothing was posted to this chat. To see it, open a personal chat with Concordat and type: incident ${r.reference}`,
       };
     }
   }

@@ -83,10 +83,12 @@ export interface ExtensionDialog {
   title: string;
   card: AdaptiveCard;
 }
-/** A short plain-text message shown in the dialog's place (a result, or why there is nothing to show). */
+/** A short message shown in the dialog's place (a result, or why there is nothing to show): a title and plain text. */
 export interface ExtensionMessage {
   kind: 'message';
+  title: string;
   text: string;
+  tone?: 'default' | 'good' | 'warning' | 'attention';
 }
 /** One search result: the card inserted into the compose box, and its line in the results list. */
 export interface ExtensionResult {

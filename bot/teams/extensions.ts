@@ -1,10 +1,12 @@
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai/lib/Application';
+import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { CardFactory, type MessagingExtensionResult, type TaskModuleTaskInfo, type TurnContext } from 'botbuilder';
 import { EXTENSION_ROUTES } from '../commands';
 import type { AppContext } from '../kernel/context';
 import type { ExtensionAnswer, ExtensionContext, ExtensionResult } from '../shared/route';
 import { runExtensionFetch, runExtensionQuery, runExtensionSubmit, type ExtensionTurn, type Turn } from './gate';
 import { plainTextOfMessage } from './messageText';
+import { messageCard } from '../../cards/message';
 
 /**
  * The message extension (manifest composeExtensions): every command declared
@@ -27,9 +29,15 @@ function extensionTurn(context: TurnContext, turn: Turn): ExtensionTurn {
   return { ...turn, context: where, messageText: where === 'message' ? plainTextOfMessage(value.messagePayload?.body) : undefined };
 }
 
-/** A dialog (the card in a task module), or a plain message in its place. */
-function taskOf(answer: ExtensionAnswer): TaskModuleTaskInfo | string {
-  if (answer.kind === 'message') return answer.text;
+/**
+ * A dialog: the answer's card, or a message as a small card of its own. Teams' "message" task type is not among the
+ * responses documented for a message extension's submitAction, and the Agents Playground shows it as an empty
+ * dialog, so a message is always a card.
+ */
+function taskOf(answer: ExtensionAnswer): TaskModuleTaskInfo {
+  if (answer.kind === 'message') {
+    return { title: 'Concordat', height: 'small', width: 'medium', card: CardFactory.adaptiveCard(messageCard({ title: answer.title, text: answer.text, tone: answer.tone ?? 'default' })) };
+  }
   return { title: answer.title, height: 'large', width: 'medium', card: CardFactory.adaptiveCard(answer.card) };
 }
 
@@ -59,7 +67,7 @@ export function registerExtensions(app: Application<TurnState>, ctx: AppContext,
 /** The invoke response for a message-extension invoke whose handler failed: said in the dialog or the search list. */
 export function extensionFailure(invokeName: string | undefined, text: string): { status: number; body: unknown } | undefined {
   if (invokeName === 'composeExtension/fetchTask' || invokeName === 'composeExtension/submitAction') {
-    return { status: 200, body: { task: { type: 'message', value: text } } };
+    return { status: 200, body: { task: { type: 'continue', value: taskOf({ kind: 'message', title: 'Not done', text, tone: 'attention' }) } } };
   }
   if (invokeName === 'composeExtension/query') return { status: 200, body: { composeExtension: { type: 'message', text } } };
   return undefined;

@@ -124,7 +124,7 @@ export interface ExtensionTurn extends Turn {
 /** Opening an action command's dialog: through the gate; refused, a short message in the dialog's place and nothing else. */
 export async function runExtensionFetch(ctx: AppContext, route: ExtensionActionRoute, turn: ExtensionTurn): Promise<ExtensionAnswer> {
   const decision = await judge(ctx, route, turn);
-  if (!decision.ok) return { kind: 'message', text: extensionRefusal(route, turn.caller, decision) };
+  if (!decision.ok) return { kind: 'message', title: `Not available: ${route.title}`, text: extensionRefusal(route, turn.caller, decision), tone: 'warning' };
   // A dialog is shown to the person who opened it alone.
   return route.fetch(ctx, { ...turn, answerSeenBy: 'asker' });
 }
@@ -132,11 +132,11 @@ export async function runExtensionFetch(ctx: AppContext, route: ExtensionActionR
 /** A dialog's submission: through the gate again (the dialog may be old), its data bounded by FormData, then the handler. */
 export async function runExtensionSubmit(ctx: AppContext, route: ExtensionActionRoute, turn: ExtensionTurn, data: unknown): Promise<ExtensionAnswer> {
   const decision = await judge(ctx, route, turn);
-  if (!decision.ok) return { kind: 'message', text: extensionRefusal(route, turn.caller, decision) };
+  if (!decision.ok) return { kind: 'message', title: `Not available: ${route.title}`, text: extensionRefusal(route, turn.caller, decision), tone: 'warning' };
   const parsed = FormData.safeParse(data ?? {});
   if (!parsed.success) {
     ctx.log.warn('message extension data refused by its schema', { commandId: route.commandId });
-    return { kind: 'message', text: 'Concordat could not read that form, so nothing was saved. Please start again.' };
+    return { kind: 'message', title: 'Nothing was saved', text: 'Concordat could not read that form, so nothing was saved. Please start again.', tone: 'warning' };
   }
   return route.submit(ctx, { ...turn, data: parsed.data, answerSeenBy: 'asker' });
 }
