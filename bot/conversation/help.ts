@@ -6,10 +6,15 @@ import { OPERATION_VERBS } from '../operations/verbs';
 import { INCIDENT_VERBS } from '../incidents/verbs';
 import { DIRECTORY_VERBS } from '../directory/verbs';
 import { DIGEST_VERBS } from '../digests/verbs';
+import { ALERT_VERBS } from '../alerts/verbs';
 
-/** Buttons on the help card for the things a role does most; each shows only if its action's route admits the caller here. */
+/**
+ * Buttons on the help card for the things a role does most; each shows only if its action's route admits the caller here.
+ * At most 6 (Teams shows no more): the most any one caller is offered today is 6 (an administrator who is also a coordinator).
+ */
 export const HELP_BUTTONS: { title: string; verb: string }[] = [
   { title: 'Report incident', verb: INCIDENT_VERBS.report },
+  { title: 'Raise alert', verb: ALERT_VERBS.open },
   { title: 'Schedule operation', verb: OPERATION_VERBS.new },
   { title: 'Upcoming operations', verb: OPERATION_VERBS.list },
   { title: 'Digest settings', verb: DIGEST_VERBS.settings },

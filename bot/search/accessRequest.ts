@@ -113,7 +113,7 @@ function incidentSearchCardFor(r: AccessRequest, requesterOrgName: string, owner
 }
 
 function stripInputs(card: AdaptiveCard): AdaptiveCard {
-  const body = (card.body as { type: string }[]).filter((e) => e.type !== 'Input.Text' && e.type !== 'ColumnSet');
+  const body = (card.body as { type: string }[]).filter((e) => !e.type.startsWith('Input.') && e.type !== 'ColumnSet');
   return { ...card, body };
 }
 

@@ -195,7 +195,7 @@ function results(
     resultsHeading:
       total === 0
         ? r.continued ? 'No more incidents found.' : 'No incidents found.'
-        : `${r.visible.length} you can open${r.continued ? ' (continued)' : ''}`,
+        : `${r.visible.length === 0 ? 'None' : r.visible.length} you can open${r.continued ? ' (continued)' : ''}`,
     rows: r.visible.map((f) => ({
       reference: f.reference,
       heading: `${f.reference} · ${CATEGORY_LABELS[f.category]}`,
