@@ -1,0 +1,251 @@
+/**
+ * The import rules of the slices (docs/architecture.md), read from the source:
+ * - pure code (every slice's rules/, and bot/shared/) loads no I/O, directly or through what it imports;
+ * - a slice's rules/ import only zod, bot/shared/, their own slice's model and their own rules;
+ * - a slice's tables are touched only by its repository.ts, and its tables.ts (where keys are spelt) is imported
+ *   only inside the slice and by the composition root that opens the store;
+ * - cards/ import only bot/shared/ (builders take plain view data).
+ * Where today's code does not yet keep a rule, the exception is listed below with its reason; the list must only
+ * shrink: an exception that no longer occurs fails the test until it is deleted.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '..');
+
+interface Import {
+  from: string; // importing file, relative to ROOT
+  spec: string; // as written
+  target?: string; // resolved file relative to ROOT, for relative imports
+  typeOnly: boolean;
+}
+
+function filesUnder(dir: string): string[] {
+  const abs = path.join(ROOT, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
+}
+
+function resolve(from: string, spec: string): string | undefined {
+  const base = path.normalize(path.join(path.dirname(from), spec));
+  for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
+    const abs = path.join(ROOT, candidate);
+    if (existsSync(abs) && statSync(abs).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+const IMPORT = /^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+
+function importsOf(file: string): Import[] {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  const out: Import[] = [];
+  for (const m of text.matchAll(IMPORT)) {
+    const spec = m[4] ?? m[5] ?? m[6]!;
+    // `import type { A }` and `import { type A, type B }` are erased: no module is loaded at run time.
+    const names = m[3] ?? '';
+    const typeOnly = Boolean(m[2]) || (/^\{[^}]*\}$/.test(names.trim()) && names.replace(/[{}\s]/g, '').split(',').filter(Boolean).every((n) => n.startsWith('type')));
+    out.push({ from: file, spec, target: spec.startsWith('.') ? resolve(file, spec) : undefined, typeOnly });
+  }
+  return out;
+}
+
+const SOURCE = [...filesUnder('bot'), ...filesUnder('cards'), ...filesUnder('functions')];
+const IMPORTS = new Map(SOURCE.map((f) => [f, importsOf(f)]));
+
+/** bot/<slice>/… → slice name (bot/shared, bot/kernel, bot/store… count as their own folder). */
+const folderOf = (file: string) => (file.startsWith('bot/') ? file.split('/')[1]! : file.split('/')[0]!);
+const isRules = (file: string) => /^bot\/[^/]+\/rules\//.test(file);
+const isShared = (file: string) => file.startsWith('bot/shared/');
+const isPure = (file: string) => isRules(file) || isShared(file);
+
+/** Packages and folders that do I/O: storage, Teams, Graph, the network, the file system. */
+const IO_PACKAGE = /^(@azure\/|botbuilder|botframework-|@microsoft\/teams-ai|@microsoft\/microsoft-graph-client|(node:)?(fs|fs\/promises|net|http|https|http2|dgram|child_process|tls|dns)$)/;
+const IO_FOLDER = /^(bot\/(store|outbox|graph|teams)\/|functions\/)/;
+
+/**
+ * Where today's code does not yet keep a rule: "importing file -> imported module's file name", and why. Matched
+ * on the file name so that an import that moves folder (bot/domain/ is being emptied into bot/shared/ and the
+ * slices while this list is written) is still recognised. Delete an entry when its import goes: the test fails on
+ * an entry that no longer occurs, except those marked MOVING (cleared by the move of bot/domain/ itself).
+ */
+const MOVING = 'MOVING: bot/domain/ vocabulary, to bot/shared/ (issue 14 part A)';
+const FORM_KIT = 'the operation forms\' field lists live with their parsing rules; to move to views with the card form kit';
+const KNOWN: Record<string, Record<string, string>> = {
+  pureLoadsIo: {},
+  rulesImportOutside: {
+    'bot/directory/rules/access.ts -> member.ts': MOVING,
+    'bot/directory/rules/access.ts -> plainText.ts': MOVING,
+    'bot/directory/rules/plan.ts -> member.ts': MOVING,
+    'bot/directory/rules/tenancy.ts -> member.ts': MOVING,
+    'bot/directory/rules/validate.ts -> hotspots.ts': "the partnership file validates hotspot rules, which are the warnings slice's (bot/domain/hotspots.ts)",
+    'bot/incidents/rules/correction.ts -> borough.ts': MOVING,
+    'bot/incidents/rules/correction.ts -> isoWeek.ts': MOVING,
+    'bot/incidents/rules/correction.ts -> plainText.ts': MOVING,
+    'bot/operations/rules/access.ts -> member.ts': MOVING,
+    'bot/operations/rules/access.ts -> permissions.ts': MOVING,
+    'bot/operations/rules/form.ts -> borough.ts': MOVING,
+    'bot/operations/rules/form.ts -> formErrors.ts': MOVING,
+    'bot/operations/rules/form.ts -> incident.ts': "an operation links incidents by reference: IncidentReference belongs in bot/shared/ (it is every slice's word for an incident)",
+    'bot/operations/rules/form.ts -> member.ts': MOVING,
+    'bot/operations/rules/form.ts -> organisation.ts': MOVING,
+    'bot/operations/rules/form.ts -> personalData.ts': MOVING,
+    'bot/operations/rules/form.ts -> plainText.ts': MOVING,
+    'bot/operations/rules/form.ts -> timezone.ts': MOVING,
+    'bot/operations/rules/reminderSchedule.ts -> timezone.ts': MOVING,
+    'bot/operations/rules/summary.ts -> borough.ts': MOVING,
+    'bot/search/rules/keys.ts -> model.ts': "search keys copy the incident's stored shape (IncidentRow): the finder index is built from the incidents slice's rows",
+    'bot/search/rules/query.ts -> policeReference.ts': "the police reference format is the incidents slice's rule (bot/domain/policeReference.ts)",
+  },
+  tablesOutsideSlice: {
+    'bot/store/store.ts -> tables.ts': 'bot/store/store.ts still gathers the tables; the generic openStore(tableDefs) with bot/tables.ts as composition root replaces it (issue 14 part A)',
+  },
+  tableTouchedOutsideRepository: {
+    'bot/directory/apply.ts -> store.directory (directory)': "apply commits a new directory version in one transaction across Directory and Members rows: to move into the directory's repository",
+  },
+  cardsImportOutsideShared: {
+    'cards/alert.ts -> model.ts': 'the alert card still takes the stored Alert: to become plain view data (bot/alerts/render.ts)',
+    'cards/alert.ts -> borough.ts': MOVING,
+    'cards/alertForm.ts -> borough.ts': MOVING,
+    'cards/channelSettings.ts -> borough.ts': MOVING,
+    'cards/digest.ts -> borough.ts': MOVING,
+    'cards/digest.ts -> digest.ts': "the digest card takes the digest rules' figures (ThemeDigestFigures): to become plain view data",
+    'cards/digest.ts -> taxonomy.ts': MOVING,
+    'cards/digest.ts -> model.ts': 'the digest card reads operation type and outcome labels from bot/operations/model.ts: to come from the view',
+    'cards/digestSettings.ts -> borough.ts': MOVING,
+    'cards/digestSettings.ts -> digestSchedule.ts': "weekday names from the digest schedule rules: to come from the view",
+    'cards/incidentForm.ts -> incidentForm.ts': "the incident form's field list lives with its parsing rules (bot/domain/incidentForm.ts)",
+    'cards/incidentRedacted.ts -> incidentRedaction.ts': 'the redacted incident card takes the RedactedIncident type (type only)',
+    'cards/operationChange.ts -> form.ts': FORM_KIT,
+    'cards/operationForm.ts -> form.ts': FORM_KIT,
+    'cards/outcomesForm.ts -> model.ts': 'outcome labels from bot/operations/model.ts: to come from the view',
+    'cards/outcomesForm.ts -> form.ts': FORM_KIT,
+  },
+};
+
+/** "from -> to" as KNOWN matches it: the imported module by its file name. */
+const keyOf = (finding: string) => finding.replace(/ -> (?:[^ ]*\/)?([^/ ]+\.ts)$/, ' -> $1');
+
+function check(rule: keyof typeof KNOWN, found: string[]): void {
+  const known = KNOWN[rule]!;
+  const keys = new Set(found.map(keyOf));
+  const unexpected = [...new Set(found)].filter((f) => !(keyOf(f) in known)).sort();
+  const gone = Object.entries(known)
+    .filter(([k, why]) => !keys.has(k) && why !== MOVING)
+    .map(([k]) => k)
+    .sort();
+  expect({ rule, unexpected, 'known but gone (delete from KNOWN)': gone }).toEqual({ rule, unexpected: [], 'known but gone (delete from KNOWN)': [] });
+}
+
+describe('the import rules of the slices', () => {
+  it('reads the imports it checks (the scan works)', () => {
+    expect(SOURCE.length).toBeGreaterThan(100);
+    expect(SOURCE.filter(isRules).length).toBeGreaterThan(5);
+    const all = [...IMPORTS.values()].flat();
+    expect(all.filter((i) => i.spec.startsWith('.') && !i.target)).toEqual([]); // every relative import resolves
+    expect(all.filter((i) => i.typeOnly).length).toBeGreaterThan(20);
+  });
+
+  /** What a module loads at run time, directly or through its imports, that does I/O. */
+  const ioLoadedBy = (start: string): string[] => {
+    const found: string[] = [];
+    // Follow run-time imports only: a type-only import loads nothing.
+    const seen = new Set<string>([start]);
+    const queue = [start];
+    while (queue.length) {
+      const file = queue.shift()!;
+      const via = file === start ? '' : ` (via ${file})`;
+      for (const i of IMPORTS.get(file) ?? []) {
+        if (i.typeOnly) continue;
+        if (!i.target) {
+          if (IO_PACKAGE.test(i.spec)) found.push(`${start} -> ${i.spec}${via}`);
+        } else if (IO_FOLDER.test(i.target)) {
+          found.push(`${start} -> ${i.target}${via}`);
+        } else if (!seen.has(i.target)) {
+          seen.add(i.target);
+          queue.push(i.target);
+        }
+      }
+    }
+    return found;
+  };
+
+  it('finds I/O where there is some (the walk works)', () => {
+    expect(ioLoadedBy('bot/store/entityTable.ts')).toContainEqual('bot/store/entityTable.ts -> @azure/data-tables');
+    expect(ioLoadedBy('bot/alerts/raise.ts').length).toBeGreaterThan(0);
+  });
+
+  it('pure code (rules/, bot/shared/) loads no I/O, directly or through what it imports', () => {
+    check('pureLoadsIo', SOURCE.filter(isPure).flatMap(ioLoadedBy));
+  });
+
+  it("a slice's rules/ import only zod, bot/shared/, their slice's model and their own rules", () => {
+    const found: string[] = [];
+    for (const file of SOURCE.filter(isRules)) {
+      const slice = folderOf(file);
+      for (const i of IMPORTS.get(file)!) {
+        const ok = i.target
+          ? isShared(i.target) || i.target.startsWith(`bot/${slice}/rules/`) || i.target === `bot/${slice}/model.ts`
+          : i.spec === 'zod' || i.spec === 'node:crypto'; // hashing is computation, not I/O
+        if (!ok) found.push(`${file} -> ${i.target ?? i.spec}`);
+      }
+    }
+    check('rulesImportOutside', found);
+  });
+
+  /** Every slice's tables (bot/<slice>/tables.ts, exporting <SLICE>_TABLES): store property name → slice. */
+  const tableOwners = async () => {
+    const owners = new Map<string, string>();
+    for (const file of SOURCE.filter((f) => /^bot\/[^/]+\/tables\.ts$/.test(f))) {
+      const exported = (await import(path.join(ROOT, file))) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(exported)) {
+        if (!/_TABLES$/.test(name) || !value || typeof value !== 'object') continue;
+        for (const table of Object.keys(value)) owners.set(table, folderOf(file));
+      }
+    }
+    return owners;
+  };
+
+  it("a slice's tables.ts is imported only inside the slice, and by the composition root that opens the store", () => {
+    const found: string[] = [];
+    for (const [file, imports] of IMPORTS) {
+      for (const i of imports) {
+        if (!i.target || !/^bot\/[^/]+\/tables\.ts$/.test(i.target)) continue;
+        if (folderOf(file) === folderOf(i.target) || file === 'bot/tables.ts') continue;
+        found.push(`${file} -> ${i.target}`);
+      }
+    }
+    check('tablesOutsideSlice', found);
+  });
+
+  it("a slice's tables are touched only by its repository.ts", async () => {
+    const owners = await tableOwners();
+    expect(owners.size).toBeGreaterThan(0);
+    const found: string[] = [];
+    for (const file of SOURCE.filter((f) => f.startsWith('bot/'))) {
+      const text = readFileSync(path.join(ROOT, file), 'utf8');
+      for (const m of text.matchAll(/\bstore\.([a-zA-Z]+)\b/g)) {
+        const owner = owners.get(m[1]!);
+        if (!owner) continue;
+        if (file === `bot/${owner}/repository.ts`) continue;
+        found.push(`${file} -> store.${m[1]} (${owner})`);
+      }
+    }
+    check('tableTouchedOutsideRepository', found);
+  });
+
+  it('cards/ import only bot/shared/ (and each other)', () => {
+    const found: string[] = [];
+    for (const file of SOURCE.filter((f) => f.startsWith('cards/'))) {
+      for (const i of IMPORTS.get(file)!) {
+        if (!i.target) continue; // packages (the templating library) are checked by the pure-code rule's I/O list in review
+        if (i.target.startsWith('cards/') || isShared(i.target)) continue;
+        found.push(`${file} -> ${i.target}`);
+      }
+    }
+    check('cardsImportOutsideShared', found);
+  });
+});
