@@ -77,6 +77,10 @@ const FORM_KIT = 'the operation forms\' field lists live with their parsing rule
 const KNOWN: Record<string, Record<string, string>> = {
   pureLoadsIo: {},
   rulesImportOutside: {
+    // Found once part A moved bot/domain/digest.ts into the digests slice (it was 'shared' before, which hid them).
+    'bot/digests/rules/digest.ts -> model.ts': "the digest rules combine other slices' stored shapes (alerts, priorities): to take plain figures from those slices' use cases",
+    'bot/digests/rules/digest.ts -> summary.ts': "the digest rules reuse the operations' outcome summary rule: to take it from the operations slice's view",
+    'bot/digests/rules/digest.ts -> diff.ts': "the digest rules reuse the priorities' diff rule: to take it from the priorities slice's view",
     'bot/directory/rules/access.ts -> member.ts': MOVING,
     'bot/directory/rules/access.ts -> plainText.ts': MOVING,
     'bot/directory/rules/plan.ts -> member.ts': MOVING,
