@@ -55,7 +55,7 @@ const person = (key: string, name: string, n: number, email: string, role: strin
 /**
  * In port order: the first person's playground is the one `npm start` opens
  * (http://127.0.0.1:56150), the next ones get the following ports.
- * Ids are the directory's (bot/seed/demoData.ts, and issue 12's directory).
+ * Ids are the directory's (env/partnership.demo.json, the demo partnership file).
  */
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
   person('priya', 'Priya Shah', 1, 'priya.shah@stockporthomes.example', 'housing officer, Stockport Homes'),
