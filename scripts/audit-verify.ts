@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { describeReport, verifyAuditTable } from '../bot/audit/verify';
 import { AZURITE_DEV_CONNECTION } from '../bot/kernel/config';
 import { openStore } from '../bot/store/store';
+import { AUDIT_TABLES } from '../bot/audit/tables';
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const Env = z.object({
@@ -32,6 +33,7 @@ async function main(): Promise<number> {
   const store = openStore(
     e.STORAGE_ACCOUNT_URL && !e.STORAGE_CONNECTION ? { accountUrl: e.STORAGE_ACCOUNT_URL } : { connectionString: e.STORAGE_CONNECTION ?? AZURITE_DEV_CONNECTION },
     e.TABLE_PREFIX,
+    AUDIT_TABLES,
   );
   const report = await verifyAuditTable(store.audit, e.AUDIT_CHAIN_KEY ?? '');
   console.log(process.argv.includes('--json') ? JSON.stringify(report, null, 2) : describeReport(report));

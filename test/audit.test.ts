@@ -11,14 +11,16 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit, auditPartition, auditTrail, pruneAuditPartition } from '../bot/audit/log';
-import { eventRowKey, HEAD_KEY, linkHash, type AuditRow } from '../bot/audit/model';
+import { appendAudit, auditTrail, pruneAuditPartition } from '../bot/audit/repository';
+import { auditPartition, eventRowKey, HEAD_KEY } from '../bot/audit/tables';
+import { linkHash, type AuditRow } from '../bot/audit/model';
 import { describeReport, verifyAuditTable } from '../bot/audit/verify';
 import { loadConfig } from '../bot/kernel/config';
 import { type AppContext } from '../bot/kernel/context';
 import { silentLogger } from '../bot/kernel/logger';
 import type { AuditEvent } from '../bot/audit/event';
 import { openStore, type Store } from '../bot/store/store';
+import { APP_TABLES } from '../bot/tables';
 import { freshStore } from './support/storage';
 
 const KEY = 'audit-chain-key-for-tests-0123456789abcdef';
@@ -168,7 +170,7 @@ describe('the verifier finds', () => {
 describe('npm run audit:verify', () => {
   it('exits 0 over an intact log and 1, naming each break, over a tampered one', async () => {
     const cleanPrefix = `v${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-    const clean = openStore({ connectionString }, cleanPrefix);
+    const clean = openStore({ connectionString }, cleanPrefix, APP_TABLES);
     await clean.audit.ensureExists();
     const cleanCtx = { ...ctx, store: clean };
     for (let i = 0; i < 3; i++) await appendAudit(cleanCtx, event('STO-2026-300001', { note: `look ${i}` }));

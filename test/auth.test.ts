@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseAlert } from '../bot/alerts/raise';
 import { ACTION_ROUTES } from '../bot/commands';
 import { INCIDENT_VERBS } from '../bot/incidents/verbs';
-import { auditTrail } from '../bot/audit/log';
+import { auditTrail } from '../bot/audit/repository';
 import { loadConfig, type Config } from '../bot/kernel/config';
 import type { Logger } from '../bot/kernel/logger';
 import { DEMO_MEMBERS } from './support/demoDirectory';

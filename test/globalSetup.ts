@@ -1,6 +1,7 @@
 import { TableServiceClient } from '@azure/data-tables';
 import { describeReport, verifyAuditTable } from '../bot/audit/verify';
 import { openStore } from '../bot/store/store';
+import { AUDIT_TABLES } from '../bot/audit/tables';
 import { startAzurite, type AzuriteHandle } from '../scripts/azurite';
 
 /**
@@ -33,7 +34,7 @@ async function verifyEveryAuditLog(connectionString: string): Promise<void> {
     const name = t.name ?? '';
     if (!name.endsWith('Audit')) continue;
     // The test harness runs without AUDIT_CHAIN_KEY: its chains are unkeyed.
-    reports.push(await verifyAuditTable(openStore({ connectionString }, name.slice(0, -'Audit'.length)).audit, ''));
+    reports.push(await verifyAuditTable(openStore({ connectionString }, name.slice(0, -'Audit'.length), AUDIT_TABLES).audit, ''));
   }
   const events = reports.reduce((n, r) => n + r.events, 0);
   const broken = reports.filter((r) => r.breaks.length > 0);

@@ -467,7 +467,7 @@ describe('updates and edits', () => {
 
     // Storage fails on the first audit write after the edit is stored: the user sees "not saved"...
     const audit = store().audit as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    const method = 'transact'; // how an audit event is appended (bot/audit/log.ts)
+    const method = 'transact'; // how an audit event is appended (bot/audit/repository.ts)
     const original = audit[method]!;
     audit[method] = async () => {
       audit[method] = original;

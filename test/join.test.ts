@@ -17,7 +17,7 @@ import { activityFrom, cardOf, DAN, MARIA, personalChat, PRIYA, SAM, startBotHar
 import { execute } from './support/teamSetup';
 import { validateAdaptiveCard } from './support/schemas';
 import { auditOf as auditOfSubject } from './support/audit';
-import { auditTrail } from '../bot/audit/log';
+import { auditTrail } from '../bot/audit/repository';
 
 const OLU = { id: '29:olu', aadObjectId: '00000000-0000-4000-8000-0000000000b1', name: 'Olu Adeyemi' }; // Salix Homes' approver
 const LEE = { id: '29:lee', aadObjectId: '00000000-0000-4000-8000-0000000000b2', name: 'Lee Carter' }; // asks, and is declined

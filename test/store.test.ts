@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyError, CorruptRowError } from '../bot/store/errors';
 import { openStore } from '../bot/store/store';
+import { APP_TABLES } from '../bot/tables';
 import { TableClient } from '@azure/data-tables';
 import { freshStore } from './support/storage';
 
@@ -17,7 +18,7 @@ describe('the store on Azurite', () => {
     const { store, connectionString, prefix } = await freshStore();
     await store.members.create(priya);
 
-    const other = openStore({ connectionString }, prefix);
+    const other = openStore({ connectionString }, prefix, APP_TABLES);
     const read = await other.members.get({ partitionKey: 'member', rowKey: priya.aadObjectId });
     expect(read?.value).toEqual(priya);
     expect(read?.etag).toMatch(/^W\/"datetime/);

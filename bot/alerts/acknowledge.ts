@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendAudit } from '../audit/log';
+import { appendAudit } from '../audit/repository';
 import type { AppContext } from '../kernel/context';
 import { auditRouteRefusal } from '../conversation/refusalAudit';
 import { EntraObjectId } from '../shared/member';

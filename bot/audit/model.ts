@@ -7,6 +7,7 @@ import { AuditEvent } from './event';
  * The audit log (DPA 2018 s.62) as a hash chain per partition (one
  * partition per subject, e.g. `incident:STO-2026-000123`).
  *
+ * Keys: bot/audit/tables.ts.
  * - `e<seq>` rows hold the events, numbered 1, 2, 3... in append order; each
  *   carries the previous row's hash and its own:
  *   hash = HMAC-SHA256(key, partition, seq, prevHash, event JSON).
@@ -23,9 +24,6 @@ import { AuditEvent } from './event';
  */
 
 export const GENESIS = '0'.repeat(64);
-export const HEAD_KEY = '~head';
-export const eventRowKey = (seq: number) => `e${String(seq).padStart(10, '0')}`;
-export const idRowKey = (eventId: string) => `i|${eventId}`;
 
 const Hash = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -60,13 +58,6 @@ export type AuditIdRow = z.infer<typeof AuditIdRow>;
 
 export const AuditRow = z.discriminatedUnion('kind', [AuditEventRow, AuditHeadRow, AuditIdRow]);
 export type AuditRow = z.infer<typeof AuditRow>;
-
-export function auditRowKeys(r: AuditRow): { partitionKey: string; rowKey: string } {
-  return {
-    partitionKey: r.partitionKey,
-    rowKey: r.kind === 'event' ? eventRowKey(r.seq) : r.kind === 'head' ? HEAD_KEY : idRowKey(r.eventId),
-  };
-}
 
 /**
  * The hash of one link. The event is hashed as its canonical stored JSON

@@ -1,7 +1,7 @@
 import type { EntityTable } from '../store/entityTable';
 import { CorruptRowError } from '../store/errors';
-import { auditPartition } from './log';
-import { eventRowKey, GENESIS, HEAD_KEY, linkHash, type AuditEventRow, type AuditHeadRow, type AuditRow } from './model';
+import { auditPartition, eventRowKey, HEAD_KEY } from './tables';
+import { GENESIS, linkHash, type AuditEventRow, type AuditHeadRow, type AuditRow } from './model';
 
 export interface ChainBreak {
   partition: string;

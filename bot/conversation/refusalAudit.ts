@@ -1,4 +1,4 @@
-import { appendAudit } from '../audit/log';
+import { appendAudit } from '../audit/repository';
 import type { AppContext } from '../kernel/context';
 import { EntraObjectId } from '../shared/member';
 import { stableId } from '../shared/stableId';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../kernel/context';
 import { AuditEvent, type AuditAction } from '../audit/event';
-import { appendAudit } from '../audit/log';
+import { appendAudit } from '../audit/repository';
 import type { UserLookup } from './resolveUpns';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AppContext } from '../kernel/context';
 import { AuditEvent, type AuditAction } from '../audit/event';
-import { appendAudit } from '../audit/log';
+import { appendAudit } from '../audit/repository';
 
 /** Who did something, for the audit log: a member, or the system (retention). */
 export type AuditActor = { aadObjectId: string; organisationId?: string } | 'system';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../kernel/context';
-import { appendAudit } from '../audit/log';
+import { appendAudit } from '../audit/repository';
 import { reminderRecipients } from '../operations/model';
 import { auditIncident } from '../incidents/audit';
 import { loadOperation } from '../operations/repository';

@@ -1,4 +1,5 @@
 import { safeKey } from '../store/entityTable';
+import { table, type TablesOf } from '../store/tableDef';
 import { PrivateNotice } from './model';
 
 /**
@@ -8,11 +9,20 @@ import { PrivateNotice } from './model';
  * same notice twice is a create that finds the row already there.
  */
 export const NOTICE_TABLES = {
-  privateNotices: {
-    suffix: 'PrivateNotices',
+  privateNotices: table({
+    name: 'PrivateNotices',
     schema: PrivateNotice,
-    keys: (n: PrivateNotice) => ({ partitionKey: n.recipient, rowKey: safeKey(n.id) }),
+    keys: (n) => ({ partitionKey: n.recipient, rowKey: safeKey(n.id) }),
     // Retention filters on when it was kept (and opened).
-    columns: (n: PrivateNotice) => ({ keptAt: n.keptAt, openedAt: n.openedAt ?? '' }),
-  },
-} as const;
+    columns: (n) => ({ keptAt: n.keptAt, openedAt: n.openedAt ?? '' }),
+    retention: {
+      holds: 'private notices kept for people with no personal chat with Concordat: the repeat-complaint warning or reminder card (references, dates, organisations, operation name and area; no names or addresses), the recipient\'s Entra id, when kept and opened',
+      retention: '7 days after first opened; 30 days after kept if never opened',
+      enforcedBy: 'retention run (bot/notices/repository.ts purgeExpiredNotices); a notice its recipient may no longer see is deleted when they next list or open their notices',
+    },
+  }),
+};
+
+declare module '../store/store' {
+  interface StoreTables extends TablesOf<typeof NOTICE_TABLES> {}
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendAudit } from '../audit/log';
+import { appendAudit } from '../audit/repository';
 import type { AppContext } from '../kernel/context';
 import type { AuditAction } from '../audit/event';
 import { EntraObjectId, type Member } from '../shared/member';

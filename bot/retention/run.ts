@@ -1,6 +1,6 @@
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
-import { appendAudit, pruneAuditPartition } from '../audit/log';
+import { appendAudit, pruneAuditBefore } from '../audit/repository';
 import { retentionCutoff } from './rules/schedule';
 import { formatIsoWeek, isoWeekOf } from '../shared/isoWeek';
 import { applyRetention } from '../incidents/retention';
@@ -133,13 +133,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   await step('DigestDeliveries', `deleted: weeks before ${weekOf(incidentCutoff)}`, async () =>
     deleteAll(ctx.store.digestDeliveries, await ctx.store.digestDeliveries.query(odata`RowKey lt ${weekOf(incidentCutoff)}`)),
   );
-  await step('Audit', `events logged before ${auditCutoff} pruned`, async () => {
-    const due = await ctx.store.audit.query(odata`kind eq 'event' and at lt ${auditCutoff}`);
-    const partitions = [...new Set(due.map((row) => row.keys.partitionKey))];
-    let n = 0;
-    for (const p of partitions) n += await pruneAuditPartition(ctx, p, auditCutoff);
-    return n;
-  });
+  await step('Audit', `events logged before ${auditCutoff} pruned`, async () => pruneAuditBefore(ctx, auditCutoff));
 
   const failed = steps.filter((s) => s.error !== undefined);
   const report: RetentionReport = { at: now.toISOString(), steps, failed };

@@ -1,5 +1,5 @@
 import { renderAlertCard } from '../alerts/render';
-import { appendAudit } from '../audit/log';
+import { appendAudit } from '../audit/repository';
 import type { AppContext } from '../kernel/context';
 import { boroughById } from '../shared/borough';
 import { IncidentReference } from '../incidents/rules/incident';

@@ -22,7 +22,8 @@ import { BOROUGHS } from '../../bot/shared/borough';
 import { weekMarkOp } from '../../bot/incidents/weekMark';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { allThemes } from '../../bot/referenceData';
-import { defineTables, type Store } from '../../bot/store/store';
+import { openTables, type Store } from '../../bot/store/store';
+import { APP_TABLES } from '../../bot/tables';
 import { cardBytes, CARD_BYTE_BUDGET } from '../../cards/render';
 import { startAzurite } from '../azurite';
 import { loadYearScale } from '../data/yearScale';
@@ -37,11 +38,15 @@ export function countingStore(connectionString: string, prefix: string): { store
   let count = 0;
   const policy: PipelinePolicy = { name: 'countRequests', sendRequest: (req, next) => (count++, next(req)) };
   const options = { allowInsecureConnection: true };
-  const tables = defineTables((t) => {
-    const client = TableClient.fromConnectionString(connectionString, t, options);
-    client.pipeline.addPolicy(policy);
-    return client;
-  }, prefix);
+  const tables = openTables(
+    APP_TABLES,
+    (t) => {
+      const client = TableClient.fromConnectionString(connectionString, t, options);
+      client.pipeline.addPolicy(policy);
+      return client;
+    },
+    prefix,
+  );
   const service = TableServiceClient.fromConnectionString(connectionString, options);
   const store: Store = {
     ...tables,

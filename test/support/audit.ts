@@ -1,4 +1,4 @@
-import { auditTrail } from '../../bot/audit/log';
+import { auditTrail } from '../../bot/audit/repository';
 import type { AuditEvent } from '../../bot/audit/event';
 import type { Store } from '../../bot/store/store';
 

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { openStore, type Store } from '../../bot/store/store';
+import { APP_TABLES } from '../../bot/tables';
 
 /** A store on the run's Azurite with tables of its own, so test files never share rows. */
 export async function freshStore(): Promise<{ store: Store; connectionString: string; prefix: string }> {
   const connectionString = process.env.TEST_STORAGE_CONNECTION;
   if (!connectionString) throw new Error('TEST_STORAGE_CONNECTION is not set: run tests through vitest (test/globalSetup.ts starts Azurite)');
   const prefix = `t${randomBytes(5).toString('hex')}`;
-  const store = openStore({ connectionString }, prefix);
+  const store = openStore({ connectionString }, prefix, APP_TABLES);
   await store.ensureTables();
   return { store, connectionString, prefix };
 }

@@ -1,20 +1,9 @@
+import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import { AuditEvent } from './event';
-import { safeKey } from '../store/entityTable';
 import { ConcurrencyError } from '../store/errors';
-import {
-  eventRowKey,
-  GENESIS,
-  HEAD_KEY,
-  idRowKey,
-  linkHash,
-  type AuditEventRow,
-  type AuditHeadRow,
-  type AuditRow,
-} from './model';
-
-/** The partition of a subject's audit trail: "who did what to this incident", one range read. */
-export const auditPartition = (subject: AuditEvent['subject']) => safeKey(`${subject.type}:${subject.id}`);
+import { GENESIS, linkHash, type AuditEventRow, type AuditHeadRow, type AuditRow } from './model';
+import { auditPartition, eventRowKey, HEAD_KEY, idRowKey } from './tables';
 
 /** Only the chain key of the configuration: tools that write audit (npm run directory) need no bot settings. */
 type AuditCtx = Pick<AppContext, 'store'> & { config: Pick<AppContext['config'], 'auditChainKey'> };
@@ -108,4 +97,13 @@ export async function pruneAuditPartition(ctx: AuditCtx & Pick<AppContext, 'cloc
     }
   }
   return deleted;
+}
+
+/** The retention run's audit step: every chain's events logged before `cutoff` pruned (pruneAuditPartition). */
+export async function pruneAuditBefore(ctx: AuditCtx & Pick<AppContext, 'clock'>, cutoff: string): Promise<number> {
+  const due = await ctx.store.audit.query(odata`kind eq 'event' and at lt ${cutoff}`);
+  const partitions = [...new Set(due.map((row) => row.keys.partitionKey))];
+  let n = 0;
+  for (const p of partitions) n += await pruneAuditPartition(ctx, p, cutoff);
+  return n;
 }

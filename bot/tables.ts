@@ -1,0 +1,288 @@
+import { AUDIT_TABLES } from './audit/tables';
+import { NOTICE_TABLES } from './notices/tables';
+import { USER_VIEW_TABLES } from './userViews/tables';
+import { ChannelMapping } from './channels/model';
+import { ConversationReference } from './conversation/model';
+import { BoroughWeekStats, DigestAllowance, DigestDelivery, DigestSubscription } from './digests/model';
+import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from './directory/tables';
+import { AlertDelivery, AlertRecord, PartnerRequest } from './alerts/model';
+import { JointOperation, Reminder, reminderPartition } from './operations/model';
+import { IncidentIndexEntry, IncidentRow, IncidentSubmission, ReportDefaults, historyRowKey, WEEK_MARK_KEY } from './incidents/model';
+import { ReferenceCounter } from './incidents/rules/referenceCounter';
+import { OutboxDue, OutboxItem, SenderLease } from './outbox/model';
+import { PrioritySet, PriorityPost } from './priorities/model';
+import { AccessRequest, FinderRow } from './search/model';
+import { finderRowKey } from './search/rules/keys';
+import { incidentPartitionKey } from './shared/isoWeek';
+import { Member } from './shared/member';
+import { safeKey } from './store/entityTable';
+import type { StoreTables } from './store/store';
+import { shardedTable, table, type RetentionPolicy, type TablesOf } from './store/tableDef';
+import { ComplaintIndexEntry, HotspotWarning, warningRowKey } from './warnings/model';
+
+/**
+ * The composition root of storage: every table the app opens, gathered from the slices' tables.ts
+ * (docs/storage.md explains which query each key serves). bot/store/ knows no feature; runtime.ts opens these.
+ *
+ * Converting a slice (issue 14): move its entries below (and their RETENTION lines) into bot/<slice>/tables.ts as
+ * `export const <SLICE>_TABLES = { ... }` with a `declare module '../store/store'` augmentation (see
+ * bot/audit/tables.ts), spread it into APP_TABLES, and move every raw `ctx.store.<table>` use into
+ * bot/<slice>/repository.ts.
+ */
+
+/** Tables the IncidentFinder index is spread over. Fixed: changing it moves partitions (re-index first). */
+export const FINDER_SHARDS = 32;
+
+const RETENTION = {
+  directory: { holds: 'the partnership file as applied, one version per apply: organisations (tenant ids, e-mail domains), themes, named people (Entra id, name, job title), administrators, settings', retention: 'the last 20 versions (each carries its retired organisations and themes, so names keep resolving)', enforcedBy: 'each apply drops the version 20 behind the one it commits (bot/directory/repository.ts dropVersion)' },
+  members: { holds: 'people: Entra id, tenant, display name, job title, organisation, roles, status', retention: 'while a member', enforcedBy: 'deleted when an approver removes them, a partnership or people file drops them, or an access review removes them (bot/directory/)' },
+  joinRequests: { holds: 'requests to join: Entra id, tenant, name, e-mail, organisation, role, reason, decision and its reason', retention: '13 months after the decision (pending ones until decided)', enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)' },
+  accessReviews: { holds: "access review rounds: an organisation's members (Entra id, name) and each one's outcome", retention: 'the last 8 rounds per organisation (two years at the default quarterly review)', enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)' },
+  conversations: { holds: 'where the bot is installed (conversation ids, a person\'s Entra id for 1:1 chats)', retention: 'while installed', enforcedBy: 'deleted when the bot is removed (installationUpdate) or Teams answers that the conversation is gone' },
+  channelMappings: { holds: 'channel → boroughs and themes', retention: 'while mapped', enforcedBy: 'unmapped by an administrator, or deleted with the conversation' },
+  outbox: { holds: 'messages to send: the card payload until sent, then delivery metadata (target, status, activity id)', retention: 'payload: removed when the item is sent, dead-lettered, gone or cancelled; the row: OUTBOX_RETENTION_MONTHS, default 13, after it was created', enforcedBy: 'the sender removes the payload on finishing (bot/outbox/sender.ts); the retention run strips any left and deletes old rows' },
+  prioritySets: { holds: 'published policing priorities per borough (public information), with the publishing officer\'s Entra id', retention: 'kept: the record of what was published when (digests compare versions)', enforcedBy: 'not deleted; holds no incident or personal details beyond the publisher\'s id' },
+  priorityPosts: { holds: 'which channel message shows a borough\'s priorities (conversation and activity ids)', retention: 'while the channel is mapped', enforcedBy: 'replaced on each publication; no personal data' },
+  alerts: { holds: 'community alerts, acknowledgements (organisation, name, time)', retention: 'INCIDENT_RETENTION_MONTHS after raised', enforcedBy: 'retention run' },
+  alertDeliveries: { holds: 'which channels an alert was posted to (conversation and outbox item ids; no personal data)', retention: 'as long as its alert', enforcedBy: 'retention run: deleted with its alert' },
+  partnerRequests: { holds: 'idempotency records of partner API requests (key, body hash, the answer given)', retention: 'PARTNER_REQUEST_RETENTION_DAYS, default 30, after the request', enforcedBy: 'retention run' },
+  incidents: { holds: 'incidents and their history (free text, addresses, details, police and household references)', retention: 'INCIDENT_RETENTION_MONTHS, default 13, after reported; then anonymised (category, district, week, risk, counts kept for statistics)', enforcedBy: 'retention run (bot/incidents/retention.ts)' },
+  incidentIndex: { holds: 'reference → partition', retention: 'as long as the incident (no personal data)', enforcedBy: 'kept with the anonymised incident' },
+  incidentSubmissions: { holds: 'card submission id → reference (so a resubmitted card stores nothing twice)', retention: 'as long as the incident (no personal data)', enforcedBy: 'kept with the anonymised incident' },
+  reportDefaults: { holds: 'a reporter\'s last report choices: borough, area, postcode district, sharing, marking (no free text about anyone)', retention: 'INCIDENT_RETENTION_MONTHS after their last report; replaced at each report', enforcedBy: 'retention run (bot/incidents/retention.ts)' },
+  incidentFinder: { holds: 'list and search index rows: reference, category, area, district, borough, times, risk, reporting and sharing organisations (no summary, names or address)', retention: 'as long as the incident; anonymisation removes the area words and police reference rows and clears the area', enforcedBy: 're-indexed by every incident write, the retention run included (bot/search/repository.ts reindexIncident, called before anonymising)' },
+  accessRequests: { holds: "requests to see another organisation's incidents: requester (Entra id, name, organisation), what was searched, references, decision and approver", retention: 'INCIDENT_RETENTION_MONTHS after the request', enforcedBy: 'retention run (bot/retention/run.ts)' },
+  counters: { holds: 'the last reference number per borough and year', retention: 'kept (no personal data)', enforcedBy: 'needed for gap-free numbering' },
+  outboxLease: { holds: 'which sender instance holds the sending lease (one row)', retention: 'kept (no personal data)', enforcedBy: 'overwritten by each sender run' },
+  outboxDue: { holds: 'when each outbox item is next due', retention: 'until the item finishes', enforcedBy: 'the sender deletes it; the retention run deletes any older than the outbox retention' },
+  operations: { holds: 'joint operations: name, area, times, participants, briefing, outcomes', retention: 'INCIDENT_RETENTION_MONTHS after the operation ended', enforcedBy: 'retention run (an erasure event is logged)' },
+  digestSubscriptions: { holds: 'a person\'s digest subscription', retention: 'while subscribed', enforcedBy: 'deleted when the person unsubscribes or leaves' },
+  digestAllowances: { holds: 'people allowed digests by an administrator', retention: 'while allowed', enforcedBy: 'deleted when the allowance is withdrawn' },
+  weekStats: { holds: 'cached digest figures per borough-week (may name hotspot areas)', retention: 'INCIDENT_RETENTION_MONTHS after the week', enforcedBy: 'deleted when an incident of the week is anonymised, and by the retention run' },
+  digestDeliveries: { holds: 'which weekly digest was delivered to whom', retention: 'INCIDENT_RETENTION_MONTHS after the week', enforcedBy: 'retention run' },
+  reminders: { holds: 'operation reminders due, sent or cancelled (operation id, recipients)', retention: '90 days after due', enforcedBy: 'retention run' },
+  warnings: { holds: 'hotspot warnings: borough, district, area name, counts, window', retention: 'INCIDENT_RETENTION_MONTHS after raised', enforcedBy: 'retention run' },
+  complaintIndex: { holds: 'keyed hashes of household/complainant references → incident', retention: 'INCIDENT_RETENTION_MONTHS after the incident happened (matching needs 6 months)', enforcedBy: 'retention run' },
+} satisfies Record<string, RetentionPolicy>;
+
+/** Tables not yet moved into their slice's tables.ts. */
+const UNSORTED_TABLES = {
+    members: table({
+      name: 'Members',
+      schema: Member,
+      // Suspended members sit in their own partition: every reader of the "member" partition sees active members only.
+      keys: (m) => ({ partitionKey: m.status === 'suspended' ? SUSPENDED_PARTITION : MEMBER_PARTITION, rowKey: m.aadObjectId }),
+      columns: (m) => ({ organisationId: m.organisationId }),
+      retention: RETENTION.members,
+    }),
+    directory: table({ ...DIRECTORY_TABLES.directory, name: DIRECTORY_TABLES.directory.suffix, retention: RETENTION.directory }),
+    joinRequests: table({ ...DIRECTORY_TABLES.joinRequests, name: DIRECTORY_TABLES.joinRequests.suffix, retention: RETENTION.joinRequests }),
+    accessReviews: table({ ...DIRECTORY_TABLES.accessReviews, name: DIRECTORY_TABLES.accessReviews.suffix, retention: RETENTION.accessReviews }),
+    conversations: table({
+      name: 'Conversations',
+      schema: ConversationReference,
+      keys: (c) => ({ partitionKey: c.kind, rowKey: safeKey(c.conversationId) }),
+      columns: (c): Record<string, string> =>
+        c.kind === 'channel' ? { teamId: c.teamId } : c.kind === 'personal' ? { userAadObjectId: c.userAadObjectId } : {},
+      retention: RETENTION.conversations,
+    }),
+    channelMappings: table({
+      name: 'ChannelMappings',
+      schema: ChannelMapping,
+      keys: (m) => ({ partitionKey: 'map', rowKey: safeKey(m.conversationId) }),
+      columns: (m) => ({ teamId: m.teamId }),
+      retention: RETENTION.channelMappings,
+    }),
+    outbox: table({
+      name: 'Outbox',
+      schema: OutboxItem,
+      keys: (i) => ({ partitionKey: i.batchId, rowKey: i.id }),
+      columns: (i) => ({ status: i.status }),
+      retention: RETENTION.outbox,
+    }),
+    prioritySets: table({
+      name: 'PrioritySets',
+      schema: PrioritySet,
+      // Row keys sort by version, so the newest is the last row of the borough's partition.
+      keys: (p) => ({ partitionKey: p.borough, rowKey: `v${String(p.version).padStart(6, '0')}` }),
+      retention: RETENTION.prioritySets,
+    }),
+    priorityPosts: table({
+      name: 'PriorityPosts',
+      schema: PriorityPost,
+      keys: (p) => ({ partitionKey: p.borough, rowKey: safeKey(p.conversationId) }),
+      retention: RETENTION.priorityPosts,
+    }),
+    alerts: table({
+      name: 'Alerts',
+      schema: AlertRecord,
+      keys: (a) => ({ partitionKey: 'alert', rowKey: a.alert.id }),
+      columns: (a): Record<string, string | boolean> => ({
+        raisedAt: a.alert.raisedAt,
+        escalationPending: a.escalation !== undefined && a.escalation.sentAt === undefined,
+        ...(a.escalation ? { escalationDueAt: a.escalation.dueAt } : {}),
+      }),
+      retention: RETENTION.alerts,
+    }),
+    alertDeliveries: table({
+      name: 'AlertDeliveries',
+      schema: AlertDelivery,
+      // One partition per alert: its channels are one partition read, however many there are.
+      keys: (d) => ({ partitionKey: safeKey(d.alertId), rowKey: safeKey(d.conversationId) }),
+      retention: RETENTION.alertDeliveries,
+    }),
+    partnerRequests: table({
+      name: 'PartnerRequests',
+      schema: PartnerRequest,
+      keys: (r) => ({ partitionKey: safeKey(r.partnerId), rowKey: safeKey(r.key) }),
+      retention: RETENTION.partnerRequests,
+    }),
+    incidents: table({
+      name: 'Incidents',
+      schema: IncidentRow,
+      // An incident and its history share the borough-week partition: one range read shows both.
+      keys: (r) =>
+        r.kind === 'incident'
+          ? { partitionKey: incidentPartitionKey(r.borough, r.occurredAt), rowKey: r.reference }
+          : r.kind === 'history'
+            ? { partitionKey: r.partitionKey, rowKey: historyRowKey(r.reference, r.version) }
+            : { partitionKey: r.partitionKey, rowKey: WEEK_MARK_KEY },
+      columns: (r): Record<string, string | boolean> =>
+        r.kind === 'incident'
+          ? { kind: r.kind, reporterOrg: r.reporter.organisationId, category: r.category, risk: r.risk, reportedAt: r.reportedAt, anonymised: r.anonymisedAt !== undefined }
+          : { kind: r.kind },
+      retention: RETENTION.incidents,
+    }),
+    incidentIndex: table({
+      name: 'IncidentIndex',
+      schema: IncidentIndexEntry,
+      keys: (i) => ({ partitionKey: i.reference, rowKey: 'i' }),
+      retention: RETENTION.incidentIndex,
+    }),
+    // One partition per way of finding an incident, newest first (bot/search/rules/keys.ts): every list and search is one
+    // range read of one partition. Spread over FINDER_SHARDS tables by partition key (see ShardedTable for why).
+    incidentFinder: shardedTable({
+      name: 'IncidentFinder',
+      shards: FINDER_SHARDS,
+      schema: FinderRow,
+      keys: (r) => ({ partitionKey: safeKey(r.key), rowKey: finderRowKey(r) }),
+      columns: (r) => ({ borough: r.borough, category: r.category, postcodeDistrict: r.postcodeDistrict, reporterOrg: r.reporterOrg }),
+      retention: RETENTION.incidentFinder,
+    }),
+    accessRequests: table({
+      name: 'AccessRequests',
+      schema: AccessRequest,
+      // The owning organisation's requests: what its approvers decide.
+      keys: (a) => ({ partitionKey: a.ownerOrg, rowKey: a.id }),
+      columns: (a) => ({ status: a.status }),
+      retention: RETENTION.accessRequests,
+    }),
+    incidentSubmissions: table({
+      name: 'IncidentSubmissions',
+      schema: IncidentSubmission,
+      keys: (s) => ({ partitionKey: s.submissionId, rowKey: 's' }),
+      retention: RETENTION.incidentSubmissions,
+    }),
+    reportDefaults: table({
+      name: 'ReportDefaults',
+      schema: ReportDefaults,
+      // One row per reporter: the choices of their last report, offered on the next.
+      keys: (d) => ({ partitionKey: 'defaults', rowKey: d.aadObjectId }),
+      columns: (d) => ({ updatedAt: d.updatedAt }),
+      retention: RETENTION.reportDefaults,
+    }),
+    counters: table({
+      name: 'Counters',
+      schema: ReferenceCounter,
+      keys: (c) => ({ partitionKey: 'ref', rowKey: c.key }),
+      retention: RETENTION.counters,
+    }),
+    outboxDue: table({
+      name: 'OutboxDue',
+      schema: OutboxDue,
+      keys: (d) => ({ partitionKey: 'due', rowKey: `${d.dueAt}|${d.itemId}` }),
+      retention: RETENTION.outboxDue,
+    }),
+    outboxLease: table({
+      name: 'OutboxLease',
+      schema: SenderLease,
+      // One row: the sender lease (bot/outbox/run.ts).
+      keys: (l) => ({ partitionKey: 'lease', rowKey: l.name }),
+      retention: RETENTION.outboxLease,
+    }),
+    operations: table({
+      name: 'Operations',
+      schema: JointOperation,
+      // One partition per borough: "upcoming in Stockport" is one partition read; the id names its borough.
+      keys: (o) => ({ partitionKey: o.borough, rowKey: o.id }),
+      columns: (o) => ({ startsAt: o.startsAt, endsAt: o.endsAt, status: o.status }),
+      retention: RETENTION.operations,
+    }),
+    digestSubscriptions: table({
+      name: 'DigestSubscriptions',
+      schema: DigestSubscription,
+      keys: (s) => ({ partitionKey: 'sub', rowKey: s.owner }),
+      retention: RETENTION.digestSubscriptions,
+    }),
+    digestAllowances: table({
+      name: 'DigestAllowances',
+      schema: DigestAllowance,
+      keys: (a) => ({ partitionKey: 'allow', rowKey: a.aadObjectId }),
+      retention: RETENTION.digestAllowances,
+    }),
+    weekStats: table({
+      name: 'WeekStats',
+      schema: BoroughWeekStats,
+      // One partition per ISO week: a week's figures for every borough are one partition read.
+      keys: (w) => ({ partitionKey: w.week, rowKey: w.borough }),
+      retention: RETENTION.weekStats,
+    }),
+    digestDeliveries: table({
+      name: 'DigestDeliveries',
+      schema: DigestDelivery,
+      // One partition per subscription, one row per reported ISO week: the idempotency key of weekly delivery.
+      keys: (d) => ({ partitionKey: d.owner, rowKey: d.week }),
+      columns: (d) => ({ status: d.status }),
+      retention: RETENTION.digestDeliveries,
+    }),
+    reminders: table({
+      name: 'Reminders',
+      schema: Reminder,
+      // One partition per UTC day of the due time; row keys sort by due time: "due before T" is a key-range read.
+      keys: (r) => ({ partitionKey: reminderPartition(r.dueAt), rowKey: `${r.dueAt}|${r.id}` }),
+      columns: (r) => ({ status: r.status, subjectId: r.subjectId }),
+      retention: RETENTION.reminders,
+    }),
+    warnings: table({
+      name: 'Warnings',
+      schema: HotspotWarning,
+      // Created once per place, rule and window: a second create of the key fails, so concurrent detectors raise one.
+      keys: (w) => ({ partitionKey: w.borough, rowKey: warningRowKey(w) }),
+      columns: (w) => ({ ruleId: w.ruleId, status: w.status, raisedAt: w.raisedAt }),
+      retention: RETENTION.warnings,
+    }),
+    complaintIndex: table({
+      name: 'ComplaintIndex',
+      schema: ComplaintIndexEntry,
+      // The keyed hash of a household reference: its complaints are one partition read, in time order.
+      keys: (c) => ({ partitionKey: c.hash, rowKey: `${c.occurredAt}|${c.reference}` }),
+      retention: RETENTION.complaintIndex,
+    }),
+};
+
+declare module './store/store' {
+  interface StoreTables extends TablesOf<typeof UNSORTED_TABLES> {}
+}
+
+export const APP_TABLES = {
+  ...UNSORTED_TABLES,
+  ...AUDIT_TABLES,
+  ...NOTICE_TABLES,
+  ...USER_VIEW_TABLES,
+};
+
+// Every table a slice declares (StoreTables) is opened, and nothing is opened that no slice declares.
+const _everyDeclaredTableIsOpened: { [K in keyof StoreTables]: unknown } = APP_TABLES;
+const _everyOpenedTableIsDeclared: { [K in keyof typeof APP_TABLES]: K extends keyof StoreTables ? unknown : never } = APP_TABLES;
+void _everyDeclaredTableIsOpened;
+void _everyOpenedTableIsDeclared;
