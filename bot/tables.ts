@@ -2,7 +2,7 @@ import { AUDIT_TABLES } from './audit/tables';
 import { NOTICE_TABLES } from './notices/tables';
 import { USER_VIEW_TABLES } from './userViews/tables';
 import { ChannelMapping } from './channels/model';
-import { ConversationReference } from './conversation/model';
+import { CONVERSATION_TABLES } from './conversation/tables';
 import { BoroughWeekStats, DigestAllowance, DigestDelivery, DigestSubscription } from './digests/model';
 import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from './directory/tables';
 import { AlertDelivery, AlertRecord, PartnerRequest } from './alerts/model';
@@ -38,7 +38,6 @@ const RETENTION = {
   members: { holds: 'people: Entra id, tenant, display name, job title, organisation, roles, status', retention: 'while a member', enforcedBy: 'deleted when an approver removes them, a partnership or people file drops them, or an access review removes them (bot/directory/)' },
   joinRequests: { holds: 'requests to join: Entra id, tenant, name, e-mail, organisation, role, reason, decision and its reason', retention: '13 months after the decision (pending ones until decided)', enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)' },
   accessReviews: { holds: "access review rounds: an organisation's members (Entra id, name) and each one's outcome", retention: 'the last 8 rounds per organisation (two years at the default quarterly review)', enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)' },
-  conversations: { holds: 'where the bot is installed (conversation ids, a person\'s Entra id for 1:1 chats)', retention: 'while installed', enforcedBy: 'deleted when the bot is removed (installationUpdate) or Teams answers that the conversation is gone' },
   channelMappings: { holds: 'channel → boroughs and themes', retention: 'while mapped', enforcedBy: 'unmapped by an administrator, or deleted with the conversation' },
   outbox: { holds: 'messages to send: the card payload until sent, then delivery metadata (target, status, activity id)', retention: 'payload: removed when the item is sent, dead-lettered, gone or cancelled; the row: OUTBOX_RETENTION_MONTHS, default 13, after it was created', enforcedBy: 'the sender removes the payload on finishing (bot/outbox/sender.ts); the retention run strips any left and deletes old rows' },
   prioritySets: { holds: 'published policing priorities per borough (public information), with the publishing officer\'s Entra id', retention: 'kept: the record of what was published when (digests compare versions)', enforcedBy: 'not deleted; holds no incident or personal details beyond the publisher\'s id' },
@@ -78,14 +77,6 @@ const UNSORTED_TABLES = {
     directory: table({ ...DIRECTORY_TABLES.directory, name: DIRECTORY_TABLES.directory.suffix, retention: RETENTION.directory }),
     joinRequests: table({ ...DIRECTORY_TABLES.joinRequests, name: DIRECTORY_TABLES.joinRequests.suffix, retention: RETENTION.joinRequests }),
     accessReviews: table({ ...DIRECTORY_TABLES.accessReviews, name: DIRECTORY_TABLES.accessReviews.suffix, retention: RETENTION.accessReviews }),
-    conversations: table({
-      name: 'Conversations',
-      schema: ConversationReference,
-      keys: (c) => ({ partitionKey: c.kind, rowKey: safeKey(c.conversationId) }),
-      columns: (c): Record<string, string> =>
-        c.kind === 'channel' ? { teamId: c.teamId } : c.kind === 'personal' ? { userAadObjectId: c.userAadObjectId } : {},
-      retention: RETENTION.conversations,
-    }),
     channelMappings: table({
       name: 'ChannelMappings',
       schema: ChannelMapping,
@@ -279,6 +270,7 @@ export const APP_TABLES = {
   ...AUDIT_TABLES,
   ...NOTICE_TABLES,
   ...USER_VIEW_TABLES,
+  ...CONVERSATION_TABLES,
 };
 
 // Every table a slice declares (StoreTables) is opened, and nothing is opened that no slice declares.

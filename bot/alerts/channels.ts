@@ -1,4 +1,5 @@
 import type { AppContext } from '../kernel/context';
+import { installedChannels } from '../conversation/repository';
 import type { OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import type { AlertDelivery, AlertRecord } from './model';
@@ -13,7 +14,7 @@ export async function toAlertChannels(
   record: AlertRecord,
   message: (post: Pick<AlertDelivery, 'itemId' | 'conversationId'>) => Omit<OutgoingMessage, 'target'>,
 ): Promise<OutgoingMessage[]> {
-  const installed = new Map((await ctx.store.conversations.listPartition('channel')).map((c) => [c.value.conversationId, c.value]));
+  const installed = new Map((await installedChannels(ctx)).map((c) => [c.conversationId, c]));
   const posts = [...(record.posts ?? []), ...(await ctx.store.alertDeliveries.listPartition(safeKey(record.alert.id))).map((d) => d.value)];
   return posts.flatMap((post) => {
     const ref = installed.get(post.conversationId);

@@ -1,7 +1,7 @@
 import type { AppContext } from '../kernel/context';
 import type { BoroughId } from '../shared/borough';
 import type { ConversationReference } from '../conversation/model';
-import { safeKey } from '../store/entityTable';
+import { channelConversations, installedChannels } from '../conversation/repository';
 import { mappingMatches } from './model';
 
 /**
@@ -11,9 +11,7 @@ import { mappingMatches } from './model';
  * raw "19:…@thread.tacv2" id.
  */
 export async function channelNamer(ctx: AppContext): Promise<(m: { conversationId: string; teamId?: string; channelName?: string }) => string> {
-  const refs = new Map(
-    (await ctx.store.conversations.listPartition('channel')).flatMap((r) => (r.value.kind === 'channel' ? [[r.value.conversationId, r.value] as const] : [])),
-  );
+  const refs = new Map((await installedChannels(ctx)).map((c) => [c.conversationId, c] as const));
   return (m) => {
     const ref = refs.get(m.conversationId);
     // The General channel's id is the team's id, and Teams gives it no name.
@@ -28,8 +26,5 @@ export async function channelNamer(ctx: AppContext): Promise<(m: { conversationI
 /** The channels an admin has mapped to this borough (and theme), where the bot is still installed. */
 export async function channelsFor(ctx: AppContext, borough: BoroughId, themeId?: string): Promise<ConversationReference[]> {
   const mappings = (await ctx.store.channelMappings.listPartition('map')).map((m) => m.value).filter((m) => mappingMatches(m, borough, themeId));
-  const refs = await Promise.all(
-    mappings.map((m) => ctx.store.conversations.get({ partitionKey: 'channel', rowKey: safeKey(m.conversationId) })),
-  );
-  return refs.flatMap((r) => (r ? [r.value] : []));
+  return channelConversations(ctx, mappings.map((m) => m.conversationId));
 }

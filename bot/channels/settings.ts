@@ -3,6 +3,7 @@ import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { BoroughId, boroughById } from '../shared/borough';
 import type { ConversationReference } from '../conversation/model';
+import { channelConversation, forgetConversation, forgetTeamChannels, saveConversation } from '../conversation/repository';
 import { splitMulti } from '../shared/formErrors';
 import { canManageChannels } from '../shared/permissions';
 import { safeKey } from '../store/entityTable';
@@ -28,12 +29,12 @@ async function themeList(ctx: AppContext) {
 
 async function settingsCard(ctx: AppContext, channel: ConversationReference & { kind: 'channel' }, extra: { status?: { text: string; tone: 'good' | 'attention' }; boroughsError?: string; selected?: { boroughs: string[]; themes: string[] } } = {}) {
   const mapping = (await ctx.store.channelMappings.get({ partitionKey: 'map', rowKey: safeKey(channel.conversationId) }))?.value;
-  const stored = await ctx.store.conversations.get({ partitionKey: 'channel', rowKey: safeKey(channel.conversationId) });
-  const name = stored?.value.kind === 'channel' ? stored.value.channelName : undefined;
+  const stored = await channelConversation(ctx, channel.conversationId);
+  const name = stored?.channelName;
   return channelSettingsCard({
     conversationId: channel.conversationId,
     channelName: name ?? channel.channelName ?? 'This channel',
-    teamName: (stored?.value.kind === 'channel' ? stored.value.teamName : undefined) ?? channel.teamName,
+    teamName: stored?.teamName ?? channel.teamName,
     themes: await themeList(ctx),
     selectedBoroughs: extra.selected?.boroughs ?? mapping?.boroughs ?? [],
     selectedThemes: extra.selected?.themes ?? mapping?.themes ?? [],
@@ -63,9 +64,8 @@ export async function saveChannelSettings(ctx: AppContext, caller: Caller, conve
   }
   // The bot may have been added before this channel existed: record it as a place to post, keeping the
   // team and channel names Teams gave at install (a message activity carries the ids only).
-  const known = await ctx.store.conversations.get({ partitionKey: 'channel', rowKey: safeKey(conversation.conversationId) });
-  const before = known?.value.kind === 'channel' ? known.value : undefined;
-  await ctx.store.conversations.upsert({
+  const before = await channelConversation(ctx, conversation.conversationId);
+  await saveConversation(ctx, {
     ...conversation,
     ...(conversation.teamName ?? before?.teamName ? { teamName: conversation.teamName ?? before?.teamName } : {}),
     ...(conversation.channelName ?? before?.channelName ? { channelName: conversation.channelName ?? before?.channelName } : {}),
@@ -110,13 +110,10 @@ export async function listChannelMappings(ctx: AppContext, caller: Caller): Prom
 /** The bot was removed from a team (or a chat): forget where it could post there, so nothing retries forever. */
 export async function forgetInstallation(ctx: AppContext, conversation: ConversationReference): Promise<void> {
   if (conversation.kind === 'channel') {
-    const teamChannels = (await ctx.store.conversations.listPartition('channel')).filter(
-      (c) => c.value.kind === 'channel' && c.value.teamId === conversation.teamId,
-    );
-    for (const c of teamChannels) await ctx.store.conversations.delete(c.keys);
+    const teamChannels = await forgetTeamChannels(ctx, conversation.teamId);
     const mappings = (await ctx.store.channelMappings.listPartition('map')).filter((m) => m.value.teamId === conversation.teamId);
     for (const m of mappings) await ctx.store.channelMappings.delete(m.keys);
-    ctx.log.info('bot removed from team', { team: conversation.teamId, channels: teamChannels.length, mappings: mappings.length });
+    ctx.log.info('bot removed from team', { team: conversation.teamId, channels: teamChannels, mappings: mappings.length });
     if (mappings.length > 0) {
       // Alerts stop reaching these channels: the administrators must hear it from us, not notice the silence.
       const names = mappings.map((m) => m.value.channelName ?? 'a channel').join(', ');
@@ -126,6 +123,6 @@ export async function forgetInstallation(ctx: AppContext, conversation: Conversa
       });
     }
   } else {
-    await ctx.store.conversations.delete(ctx.store.conversations.keysOf(conversation));
+    await forgetConversation(ctx, conversation.kind, conversation.conversationId);
   }
 }

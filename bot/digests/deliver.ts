@@ -1,6 +1,6 @@
 import type { AppContext } from '../kernel/context';
 import { dueDigest, type DueDigest } from './rules/digestSchedule';
-import { personalConversationOf } from '../conversation/personal';
+import { channelConversation, personalConversationOf } from '../conversation/repository';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf, type Target } from '../outbox/model';
 import { safeKey } from '../store/entityTable';
@@ -153,7 +153,7 @@ async function targetFor(ctx: AppContext, sub: DigestSubscription): Promise<Targ
   const conversationId = sub.destination.conversationId;
   const [mapping, channel] = await Promise.all([
     ctx.store.channelMappings.get({ partitionKey: 'map', rowKey: safeKey(conversationId) }),
-    ctx.store.conversations.get({ partitionKey: 'channel', rowKey: safeKey(conversationId) }),
+    channelConversation(ctx, conversationId),
   ]);
-  return mapping && channel ? targetOf(channel.value) : undefined;
+  return mapping && channel ? targetOf(channel) : undefined;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../kernel/context';
 import type { ConversationReference } from '../conversation/model';
 import type { Member } from '../shared/member';
-import { personalConversationOf } from '../conversation/personal';
+import { personalConversationOf } from '../conversation/repository';
 import type { Caller } from '../conversation/user';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';

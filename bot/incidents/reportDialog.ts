@@ -8,7 +8,7 @@ import { allOrganisations } from '../referenceData';
 import type { ExtensionAnswer, ExtensionRequest, FormData } from '../shared/route';
 import { categoryLabel, organisationName } from './present';
 import { newReportValues, rememberedChoices, reportFormCard } from './reportForm';
-import { personalConversationOf } from '../conversation/personal';
+import { personalConversationOf } from '../conversation/repository';
 import { registered } from './request';
 import { confirmationCard, recordReport } from './submit';
 

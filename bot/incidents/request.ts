@@ -1,5 +1,5 @@
 import type { AppContext } from '../kernel/context';
-import { personalConversationOf } from '../conversation/personal';
+import { personalConversationOf } from '../conversation/repository';
 import type { Scope } from '../shared/access';
 import type { CommandRequest } from '../shared/route';
 import type { Caller } from '../conversation/user';

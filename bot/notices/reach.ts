@@ -1,5 +1,5 @@
 import type { AppContext } from '../kernel/context';
-import { installedTeamTenants, personalConversationOf } from '../conversation/personal';
+import { installedTeamTenants, personalConversationOf } from '../conversation/repository';
 import type { ConversationReference } from '../conversation/model';
 import { decideReach, type PrivateReach } from './rules/reach';
 

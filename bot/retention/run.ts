@@ -1,6 +1,7 @@
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import { appendAudit, pruneAuditBefore } from '../audit/repository';
+import { allPersonalChats } from '../conversation/repository';
 import { retentionCutoff } from './rules/schedule';
 import { formatIsoWeek, isoWeekOf } from '../shared/isoWeek';
 import { applyRetention } from '../incidents/retention';
@@ -146,7 +147,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
 async function tellAdministrators(ctx: AppContext, report: RetentionReport): Promise<void> {
   const day = report.at.slice(0, 10);
   const admins = (await ctx.store.members.listPartition('member')).map((m) => m.value).filter((m) => m.roles.includes('admin'));
-  const chats = (await ctx.store.conversations.listPartition('personal')).map((c) => c.value);
+  const chats = await allPersonalChats(ctx);
   // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
   const { messageCard } = await import('../../cards/message');
   const card = messageCard({

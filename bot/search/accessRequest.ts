@@ -2,7 +2,7 @@ import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { personalConversationOf } from '../conversation/personal';
+import { personalConversationOf } from '../conversation/repository';
 import { auditIncident, stableId } from '../incidents/audit';
 import { writeVersion } from '../incidents/change';
 import { registered } from '../incidents/request';

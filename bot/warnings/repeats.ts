@@ -15,7 +15,7 @@ import type { Organisation } from '../shared/organisation';
 import { CATEGORY_LABELS } from '../shared/taxonomy';
 import type { IncidentRecord } from '../incidents/model';
 import { formatLocal, organisationName } from '../incidents/present';
-import { personalChats } from '../operations/recipients';
+import { personalChats } from '../conversation/repository';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { ConcurrencyError } from '../store/errors';
