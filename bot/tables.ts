@@ -18,7 +18,7 @@ import { Member } from './shared/member';
 import { safeKey } from './store/entityTable';
 import type { StoreTables } from './store/store';
 import { shardedTable, table, type RetentionPolicy, type TablesOf } from './store/tableDef';
-import { ComplaintIndexEntry, HotspotWarning, warningRowKey } from './warnings/model';
+import { WARNING_TABLES } from './warnings/tables';
 
 /**
  * The composition root of storage: every table the app opens, gathered from the slices' tables.ts
@@ -60,8 +60,6 @@ const RETENTION = {
   weekStats: { holds: 'cached digest figures per borough-week (may name hotspot areas)', retention: 'INCIDENT_RETENTION_MONTHS after the week', enforcedBy: 'deleted when an incident of the week is anonymised, and by the retention run' },
   digestDeliveries: { holds: 'which weekly digest was delivered to whom', retention: 'INCIDENT_RETENTION_MONTHS after the week', enforcedBy: 'retention run' },
   reminders: { holds: 'operation reminders due, sent or cancelled (operation id, recipients)', retention: '90 days after due', enforcedBy: 'retention run' },
-  warnings: { holds: 'hotspot warnings: borough, district, area name, counts, window', retention: 'INCIDENT_RETENTION_MONTHS after raised', enforcedBy: 'retention run' },
-  complaintIndex: { holds: 'keyed hashes of household/complainant references → incident', retention: 'INCIDENT_RETENTION_MONTHS after the incident happened (matching needs 6 months)', enforcedBy: 'retention run' },
 } satisfies Record<string, RetentionPolicy>;
 
 /** Tables not yet moved into their slice's tables.ts. */
@@ -244,21 +242,6 @@ const UNSORTED_TABLES = {
       columns: (r) => ({ status: r.status, subjectId: r.subjectId }),
       retention: RETENTION.reminders,
     }),
-    warnings: table({
-      name: 'Warnings',
-      schema: HotspotWarning,
-      // Created once per place, rule and window: a second create of the key fails, so concurrent detectors raise one.
-      keys: (w) => ({ partitionKey: w.borough, rowKey: warningRowKey(w) }),
-      columns: (w) => ({ ruleId: w.ruleId, status: w.status, raisedAt: w.raisedAt }),
-      retention: RETENTION.warnings,
-    }),
-    complaintIndex: table({
-      name: 'ComplaintIndex',
-      schema: ComplaintIndexEntry,
-      // The keyed hash of a household reference: its complaints are one partition read, in time order.
-      keys: (c) => ({ partitionKey: c.hash, rowKey: `${c.occurredAt}|${c.reference}` }),
-      retention: RETENTION.complaintIndex,
-    }),
 };
 
 declare module './store/store' {
@@ -271,6 +254,7 @@ export const APP_TABLES = {
   ...NOTICE_TABLES,
   ...USER_VIEW_TABLES,
   ...CONVERSATION_TABLES,
+  ...WARNING_TABLES,
 };
 
 // Every table a slice declares (StoreTables) is opened, and nothing is opened that no slice declares.

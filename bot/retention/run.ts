@@ -2,6 +2,7 @@ import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import { appendAudit, pruneAuditBefore } from '../audit/repository';
 import { allPersonalChats } from '../conversation/repository';
+import { purgeComplaintsBefore, purgeWarningsRaisedBefore } from '../warnings/repository';
 import { retentionCutoff } from './rules/schedule';
 import { formatIsoWeek, isoWeekOf } from '../shared/isoWeek';
 import { applyRetention } from '../incidents/retention';
@@ -70,14 +71,10 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
     return res.anonymised.length;
   });
   // Repeat matching reads 6 months back; the index's keyed hashes go with the incidents' details.
-  await step('ComplaintIndex', `deleted: happened before ${incidentCutoff}`, async () =>
-    deleteAll(ctx.store.complaintIndex, await ctx.store.complaintIndex.query(odata`RowKey lt ${incidentCutoff}`)),
-  );
+  await step('ComplaintIndex', `deleted: happened before ${incidentCutoff}`, async () => purgeComplaintsBefore(ctx, incidentCutoff));
   // Teams user ids serve only to name who a channel card refreshes for: a member not seen for 13 months needs none.
   await step('TeamsUsers', `deleted: last seen before ${teamsUserCutoff.slice(0, 10)}`, async () => forgetTeamsUsersSeenBefore(ctx, teamsUserCutoff));
-  await step('Warnings', `deleted: raised before ${incidentCutoff}`, async () =>
-    deleteAll(ctx.store.warnings, await ctx.store.warnings.query(odata`raisedAt lt ${incidentCutoff}`)),
-  );
+  await step('Warnings', `deleted: raised before ${incidentCutoff}`, async () => purgeWarningsRaisedBefore(ctx, incidentCutoff));
   await step('WeekStats', `deleted: weeks before ${weekOf(incidentCutoff)}`, async () =>
     deleteAll(ctx.store.weekStats, await ctx.store.weekStats.query(odata`PartitionKey lt ${weekOf(incidentCutoff)}`)),
   );

@@ -10,7 +10,9 @@ import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { ConcurrencyError } from '../store/errors';
 import { incidentsByWindow } from './incidents';
-import { warningId, warningRowKey, type HotspotWarning } from './model';
+import { warningId, type HotspotWarning } from './model';
+import { createWarning, markWarningPosted, warningAt, warningsSince } from './repository';
+import { warningRowKey } from './tables';
 
 const DAY_MS = 86_400_000;
 /** A claim older than this with no posting is taken over (the detector that made it stopped half way). */
@@ -68,7 +70,7 @@ async function detectInBorough(
   if (rules.length === 0) return result;
   const tz = ctx.config.timeZone;
   const longest = Math.max(...rules.map((r) => r.windowDays));
-  const recent = await ctx.store.warnings.query(odata`PartitionKey eq ${borough} and RowKey ge ${addDays(toWallClock(now, tz).date, -2 * longest - 1)}`);
+  const recent = await warningsSince(ctx, borough, addDays(toWallClock(now, tz).date, -2 * longest - 1));
   const channels = new Map<string, ReturnType<typeof channelsFor>>();
   const channelsOf = (themeId: string) => {
     let c = channels.get(themeId);
@@ -127,13 +129,8 @@ async function raise(ctx: AppContext, rule: HotspotRule, f: HotspotFinding, wind
     status: 'pending',
     channels: 0,
   };
-  let etag: string;
-  try {
-    etag = (await ctx.store.warnings.create(warning)).etag;
-  } catch (err) {
-    if (err instanceof ConcurrencyError) return undefined; // another run raised it
-    throw err;
-  }
+  const etag = await createWarning(ctx, warning);
+  if (etag === undefined) return undefined; // another run raised it
   return { warning, enqueued: await post(ctx, warning, etag, channelsOf) };
 }
 
@@ -152,11 +149,7 @@ async function post(ctx: AppContext, warning: HotspotWarning, etag: string, chan
       payload: { card, summary: `Early warning: ${warningTitle(warning)}`.slice(0, 200) },
     })),
   );
-  try {
-    await ctx.store.warnings.update({ ...warning, status: 'posted', channels: channels.length }, etag);
-  } catch (err) {
-    if (!(err instanceof ConcurrencyError)) throw err; // another run finished it
-  }
+  await markWarningPosted(ctx, warning, channels.length, etag); // a lost race: another run finished it
   return added;
 }
 
@@ -168,5 +161,5 @@ async function finishClaim(ctx: AppContext, warning: HotspotWarning, etag: strin
 /** A warning by its row (the cards' buttons carry borough and row key). */
 export async function loadWarning(ctx: AppContext, borough: string, key: string): Promise<HotspotWarning | undefined> {
   if (!BOROUGHS.some((b) => b.id === borough) || typeof key !== 'string' || key.length > 200) return undefined;
-  return (await ctx.store.warnings.get({ partitionKey: borough, rowKey: key }))?.value;
+  return warningAt(ctx, borough, key);
 }

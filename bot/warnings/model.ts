@@ -38,11 +38,6 @@ export const HotspotWarning = z.object({
 });
 export type HotspotWarning = z.infer<typeof HotspotWarning>;
 
-/** Row key: window start first, so "warnings of the last N days in a borough" is one range read. */
-export function warningRowKey(w: Pick<HotspotWarning, 'windowStart' | 'ruleId' | 'postcodeDistrict' | 'areaKey'>): string {
-  return `${w.windowStart}|${w.ruleId}|${w.postcodeDistrict}|${stableId('a', w.areaKey).slice(2)}`;
-}
-
 export function warningId(borough: string, rowKey: string): string {
   return stableId('hs', borough, rowKey);
 }

@@ -4,7 +4,8 @@ import { CATEGORY_LABELS } from '../shared/taxonomy';
 import { toWallClock } from '../shared/timezone';
 import { hotspotWarningCard } from '../../cards/hotspotWarning';
 import type { AdaptiveCard } from '../../cards/render';
-import { warningRowKey, type HotspotWarning } from './model';
+import type { HotspotWarning } from './model';
+import { warningRowKey } from './tables';
 import { WARNING_VERBS } from './verbs';
 
 /** Words for warnings. No I/O. */

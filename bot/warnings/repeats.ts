@@ -1,4 +1,5 @@
 import type { AppContext } from '../kernel/context';
+import { complaintsOf, indexComplaint } from './repository';
 import { boroughById } from '../shared/borough';
 import {
   CASE_REVIEW_MONTHS,
@@ -53,11 +54,11 @@ export async function qualifyingFor(ctx: AppContext, record: IncidentRecord, org
   const hash = record.restricted.householdReferenceHash;
   if (!hash) return [];
   const from = monthsBefore(record.occurredAt, CASE_REVIEW_MONTHS).toISOString();
-  const rows = await ctx.store.complaintIndex.listPartition(hash, { from, to: `${record.occurredAt}|~` });
+  const rows = await complaintsOf(ctx, hash, from, record.occurredAt);
   const loaded = await Promise.all(
     rows
-      .filter((r) => r.value.reference !== record.reference)
-      .map(async (r) => (await ctx.store.incidents.get({ partitionKey: r.value.partitionKey, rowKey: r.value.reference }))?.value),
+      .filter((r) => r.reference !== record.reference)
+      .map(async (r) => (await ctx.store.incidents.get({ partitionKey: r.partitionKey, rowKey: r.reference }))?.value),
   );
   // The index may hold a row whose incident was since edited to another reference: the incident decides.
   const same = loaded.filter((v): v is IncidentRecord => v?.kind === 'incident' && v.restricted.householdReferenceHash === hash).map(asComplaint);
@@ -98,9 +99,7 @@ export async function recordComplaint(
   const partitionKey = (await ctx.store.incidentIndex.get({ partitionKey: record.reference, rowKey: 'i' }))?.value.partitionKey;
   if (!partitionKey) throw new Error(`incident ${record.reference} is not indexed`);
   // Indexed once (a retry finds it); re-pointed when the incident has since moved partition (a corrected borough or week).
-  await ctx.store.complaintIndex.mutate({ partitionKey: hash, rowKey: `${record.occurredAt}|${record.reference}` }, (current) =>
-    current?.partitionKey === partitionKey ? undefined : { hash, reference: record.reference, occurredAt: record.occurredAt, partitionKey, indexedAt: ctx.clock().toISOString() },
-  );
+  await indexComplaint(ctx, { hash, reference: record.reference, occurredAt: record.occurredAt, partitionKey, indexedAt: ctx.clock().toISOString() });
   const qualifying = await qualifyingFor(ctx, record, organisations);
   const count = qualifying.length;
   if (count < CASE_REVIEW_THRESHOLD) return { count, notified: 0, unreachable: 0, kept: 0 };
