@@ -3,7 +3,7 @@ import { NOTICE_TABLES } from './notices/tables';
 import { USER_VIEW_TABLES } from './userViews/tables';
 import { ChannelMapping } from './channels/model';
 import { CONVERSATION_TABLES } from './conversation/tables';
-import { BoroughWeekStats, DigestAllowance, DigestDelivery, DigestSubscription } from './digests/model';
+import { DIGEST_TABLES } from './digests/tables';
 import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from './directory/tables';
 import { AlertDelivery, AlertRecord, PartnerRequest } from './alerts/model';
 import { JointOperation, Reminder, reminderPartition } from './operations/model';
@@ -55,10 +55,6 @@ const RETENTION = {
   outboxLease: { holds: 'which sender instance holds the sending lease (one row)', retention: 'kept (no personal data)', enforcedBy: 'overwritten by each sender run' },
   outboxDue: { holds: 'when each outbox item is next due', retention: 'until the item finishes', enforcedBy: 'the sender deletes it; the retention run deletes any older than the outbox retention' },
   operations: { holds: 'joint operations: name, area, times, participants, briefing, outcomes', retention: 'INCIDENT_RETENTION_MONTHS after the operation ended', enforcedBy: 'retention run (an erasure event is logged)' },
-  digestSubscriptions: { holds: 'a person\'s digest subscription', retention: 'while subscribed', enforcedBy: 'deleted when the person unsubscribes or leaves' },
-  digestAllowances: { holds: 'people allowed digests by an administrator', retention: 'while allowed', enforcedBy: 'deleted when the allowance is withdrawn' },
-  weekStats: { holds: 'cached digest figures per borough-week (may name hotspot areas)', retention: 'INCIDENT_RETENTION_MONTHS after the week', enforcedBy: 'deleted when an incident of the week is anonymised, and by the retention run' },
-  digestDeliveries: { holds: 'which weekly digest was delivered to whom', retention: 'INCIDENT_RETENTION_MONTHS after the week', enforcedBy: 'retention run' },
   reminders: { holds: 'operation reminders due, sent or cancelled (operation id, recipients)', retention: '90 days after due', enforcedBy: 'retention run' },
 } satisfies Record<string, RetentionPolicy>;
 
@@ -207,33 +203,6 @@ const UNSORTED_TABLES = {
       columns: (o) => ({ startsAt: o.startsAt, endsAt: o.endsAt, status: o.status }),
       retention: RETENTION.operations,
     }),
-    digestSubscriptions: table({
-      name: 'DigestSubscriptions',
-      schema: DigestSubscription,
-      keys: (s) => ({ partitionKey: 'sub', rowKey: s.owner }),
-      retention: RETENTION.digestSubscriptions,
-    }),
-    digestAllowances: table({
-      name: 'DigestAllowances',
-      schema: DigestAllowance,
-      keys: (a) => ({ partitionKey: 'allow', rowKey: a.aadObjectId }),
-      retention: RETENTION.digestAllowances,
-    }),
-    weekStats: table({
-      name: 'WeekStats',
-      schema: BoroughWeekStats,
-      // One partition per ISO week: a week's figures for every borough are one partition read.
-      keys: (w) => ({ partitionKey: w.week, rowKey: w.borough }),
-      retention: RETENTION.weekStats,
-    }),
-    digestDeliveries: table({
-      name: 'DigestDeliveries',
-      schema: DigestDelivery,
-      // One partition per subscription, one row per reported ISO week: the idempotency key of weekly delivery.
-      keys: (d) => ({ partitionKey: d.owner, rowKey: d.week }),
-      columns: (d) => ({ status: d.status }),
-      retention: RETENTION.digestDeliveries,
-    }),
     reminders: table({
       name: 'Reminders',
       schema: Reminder,
@@ -255,6 +224,7 @@ export const APP_TABLES = {
   ...USER_VIEW_TABLES,
   ...CONVERSATION_TABLES,
   ...WARNING_TABLES,
+  ...DIGEST_TABLES,
 };
 
 // Every table a slice declares (StoreTables) is opened, and nothing is opened that no slice declares.

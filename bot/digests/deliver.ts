@@ -4,8 +4,8 @@ import { channelConversation, personalConversationOf } from '../conversation/rep
 import { enqueue } from '../outbox/enqueue';
 import { targetOf, type Target } from '../outbox/model';
 import { safeKey } from '../store/entityTable';
-import { ConcurrencyError } from '../store/errors';
 import type { DigestDelivery, DigestSubscription } from './model';
+import { allSubscriptions, changeSubscription, claimDelivery, finishDelivery, type DeliveryClaim } from './repository';
 import { DigestSources } from './sources';
 
 /** How long a claim holds before another run may take the week over (a run that crashed half way). */
@@ -37,7 +37,7 @@ export const digestBatchId = (week: string) => `digest-${week}`;
 export async function runDigests(ctx: AppContext, opts: { concurrency?: number } = {}): Promise<DigestRunResult> {
   const now = ctx.clock();
   const result: DigestRunResult = { sent: 0, notDue: 0, alreadyDone: 0, busy: 0, skipped: 0, failed: 0 };
-  const subs = (await ctx.store.digestSubscriptions.listPartition('sub')).map((s) => s.value);
+  const subs = await allSubscriptions(ctx);
   const sources = new DigestSources(ctx);
   const queue = [...subs];
   const worker = async () => {
@@ -69,20 +69,20 @@ async function deliverOne(ctx: AppContext, sources: DigestSources, sub: DigestSu
 
   const target = await targetFor(ctx, sub);
   if (!target) {
-    await finish(ctx, claim.row, claim.etag, { status: 'skipped', reason: sub.destination.kind === 'personal' ? 'no personal chat with the bot' : 'the channel is no longer mapped' });
+    await finishDelivery(ctx, claim.row, claim.etag, { status: 'skipped', reason: sub.destination.kind === 'personal' ? 'no personal chat with the bot' : 'the channel is no longer mapped' });
     await markLastWeek(ctx, sub.owner, due.week);
     ctx.log.warn('digest not delivered: nowhere to post', { owner: sub.owner, week: due.week, destination: sub.destination.kind });
     return 'skipped';
   }
   const itemIds = await enqueueDigest(ctx, sources, sub, due, target);
-  await finish(ctx, claim.row, claim.etag, { status: 'sent', itemIds, sentAt: now.toISOString() });
+  await finishDelivery(ctx, claim.row, claim.etag, { status: 'sent', itemIds, sentAt: now.toISOString() });
   await markLastWeek(ctx, sub.owner, due.week);
   return 'sent';
 }
 
 /** Remembers on the subscription the week last done (the DigestDeliveries row stays the idempotency key). */
 async function markLastWeek(ctx: AppContext, owner: string, week: string): Promise<void> {
-  await ctx.store.digestSubscriptions.mutate({ partitionKey: 'sub', rowKey: owner }, (current) =>
+  await changeSubscription(ctx, owner, (current) =>
     current && current.lastWeek !== week ? { ...current, lastWeek: week } : undefined,
   );
 }
@@ -104,10 +104,8 @@ async function enqueueDigest(ctx: AppContext, sources: DigestSources, sub: Diges
   return messages.map((m) => m.id);
 }
 
-type Claim = { state: 'claimed'; row: DigestDelivery; etag: string } | { state: 'alreadyDone' | 'busy' };
-
-/** Create-once claim of (subscription, week); a claim whose lease ran out is taken over with an ETag-guarded write. */
-async function claimWeek(ctx: AppContext, owner: string, week: string, now: Date): Promise<Claim> {
+/** Claims (subscription, week) for this run: a fresh claim with a lease (bot/digests/repository.ts claimDelivery). */
+async function claimWeek(ctx: AppContext, owner: string, week: string, now: Date): Promise<DeliveryClaim> {
   const fresh: DigestDelivery = {
     owner,
     week,
@@ -117,33 +115,9 @@ async function claimWeek(ctx: AppContext, owner: string, week: string, now: Date
     attempts: 1,
     itemIds: [],
   };
-  try {
-    const created = await ctx.store.digestDeliveries.create(fresh);
-    return { state: 'claimed', row: created.value, etag: created.etag };
-  } catch (err) {
-    if (!(err instanceof ConcurrencyError)) throw err;
-  }
-  const existing = await ctx.store.digestDeliveries.get({ partitionKey: owner, rowKey: week });
-  if (!existing) return { state: 'busy' };
-  if (existing.value.status !== 'claimed') return { state: 'alreadyDone' };
-  if (Date.parse(existing.value.leaseUntil) > now.getTime()) return { state: 'busy' };
-  try {
-    const taken = await ctx.store.digestDeliveries.update({ ...fresh, attempts: existing.value.attempts + 1 }, existing.etag);
-    return { state: 'claimed', row: taken.value, etag: taken.etag };
-  } catch (err) {
-    if (err instanceof ConcurrencyError) return { state: 'busy' };
-    throw err;
-  }
+  return claimDelivery(ctx, fresh, now);
 }
 
-async function finish(ctx: AppContext, row: DigestDelivery, etag: string, change: Partial<DigestDelivery>): Promise<void> {
-  try {
-    await ctx.store.digestDeliveries.update({ ...row, ...change }, etag);
-  } catch (err) {
-    // Another run took the claim over after our lease ran out: it enqueues the same item ids and marks the week itself.
-    if (!(err instanceof ConcurrencyError)) throw err;
-  }
-}
 
 async function targetFor(ctx: AppContext, sub: DigestSubscription): Promise<Target | undefined> {
   if (sub.destination.kind === 'personal') {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { allThemes } from '../referenceData';
 import type { AppContext } from '../kernel/context';
+import { allowDigests, changeSubscription, deleteSubscription, digestAllowances, isAllowedDigests, subscriptionOf } from './repository';
 import type { Caller } from '../conversation/user';
 import { BoroughId, boroughById, findBorough } from '../shared/borough';
 import { mayReceiveDigests } from './rules/digest';
@@ -36,7 +37,7 @@ type Registered = Caller & { aadObjectId: string; member: NonNullable<Caller['me
 
 async function access(ctx: AppContext, caller: Caller): Promise<Registered | AdaptiveCard> {
   if (!caller.aadObjectId || !caller.member || !caller.organisation) return notRegistered();
-  const allowed = (await ctx.store.digestAllowances.get({ partitionKey: 'allow', rowKey: caller.aadObjectId })) !== undefined;
+  const allowed = await isAllowedDigests(ctx, caller.aadObjectId);
   if (!mayReceiveDigests(caller.member.roles, allowed)) return notAllowed();
   return caller as Registered;
 }
@@ -59,11 +60,11 @@ async function settingsCard(
   extra: { status?: { text: string; tone: 'good' | 'attention' }; errors?: Record<string, string>; selected?: { themes: string[]; boroughs: string[]; day: string; time: string; destination: string } } = {},
 ): Promise<AdaptiveCard> {
   const [sub, themes, destinations] = await Promise.all([
-    ctx.store.digestSubscriptions.get({ partitionKey: 'sub', rowKey: caller.aadObjectId }),
+    subscriptionOf(ctx, caller.aadObjectId),
     allThemes(ctx),
     destinationChoices(ctx),
   ]);
-  const s = sub?.value;
+  const s = sub;
   const selected = extra.selected ?? {
     themes: s?.themes ?? caller.member.leadsThemes,
     boroughs: s?.boroughs ?? caller.organisation.boroughs,
@@ -73,8 +74,8 @@ async function settingsCard(
   };
   let allowable: { title: string; value: string }[] | undefined;
   if (caller.member.roles.includes('admin')) {
-    const [members, allowed] = await Promise.all([ctx.store.members.listPartition('member'), ctx.store.digestAllowances.listPartition('allow')]);
-    const already = new Set(allowed.map((a) => a.value.aadObjectId));
+    const [members, allowed] = await Promise.all([ctx.store.members.listPartition('member'), digestAllowances(ctx)]);
+    const already = new Set(allowed.map((a) => a.aadObjectId));
     allowable = members
       .map((m) => m.value)
       .filter((m) => !mayReceiveDigests(m.roles, already.has(m.aadObjectId)))
@@ -134,8 +135,7 @@ export async function saveDigestSettings(ctx: AppContext, caller: Caller, data: 
   if (Object.keys(errors).length > 0) return settingsCard(ctx, who, { errors, selected });
 
   const now = ctx.clock().toISOString();
-  const keys = { partitionKey: 'sub', rowKey: who.aadObjectId };
-  await ctx.store.digestSubscriptions.mutate(keys, (current) =>
+  await changeSubscription(ctx, who.aadObjectId, (current) =>
     DigestSubscription.parse({
       owner: who.aadObjectId,
       organisationId: who.organisation.id,
@@ -160,7 +160,7 @@ export async function saveDigestSettings(ctx: AppContext, caller: Caller, data: 
 export async function stopDigests(ctx: AppContext, caller: Caller): Promise<AdaptiveCard> {
   const who = await access(ctx, caller);
   if (isCard(who)) return who;
-  await ctx.store.digestSubscriptions.delete({ partitionKey: 'sub', rowKey: who.aadObjectId });
+  await deleteSubscription(ctx, who.aadObjectId);
   return messageCard({ title: 'Weekly digests stopped', text: 'You will not receive weekly digests. Type **digest settings** to start again.', tone: 'good' });
 }
 
@@ -171,7 +171,7 @@ export async function allowDigestMember(ctx: AppContext, caller: Caller, data: u
   const id = EntraObjectId.safeParse((data as { allowMember?: unknown } | null)?.allowMember);
   const member = id.success ? await ctx.store.members.get({ partitionKey: 'member', rowKey: id.data }) : undefined;
   if (!member) return settingsCard(ctx, who, { status: { text: 'Choose a member to allow.', tone: 'attention' } });
-  await ctx.store.digestAllowances.upsert({ aadObjectId: member.value.aadObjectId, allowedBy: who.aadObjectId, at: ctx.clock().toISOString() });
+  await allowDigests(ctx, { aadObjectId: member.value.aadObjectId, allowedBy: who.aadObjectId, at: ctx.clock().toISOString() });
   ctx.log.info('digest allowed', { member: member.value.aadObjectId, by: who.aadObjectId });
   return settingsCard(ctx, who, { status: { text: `${member.value.displayName} may now receive weekly digests (they choose them with digest settings).`, tone: 'good' } });
 }
@@ -185,11 +185,11 @@ export async function digestNow(ctx: AppContext, caller: Caller, args: string, d
   const who = await access(ctx, caller);
   if (isCard(who)) return who;
   const [sub, themes] = await Promise.all([
-    ctx.store.digestSubscriptions.get({ partitionKey: 'sub', rowKey: who.aadObjectId }),
+    subscriptionOf(ctx, who.aadObjectId),
     allThemes(ctx),
   ]);
   const themeIds = themes.map((t) => t.id);
-  const mine = (sub?.value.themes ?? who.member.leadsThemes).filter((t) => themeIds.includes(t));
+  const mine = (sub?.themes ?? who.member.leadsThemes).filter((t) => themeIds.includes(t));
   const choices = mine.length ? mine : themeIds.slice(0, 1);
   const words = args.toLowerCase().split(/\s+/).filter(Boolean);
   const asked = typeof (data as { theme?: unknown } | undefined)?.theme === 'string' ? String((data as { theme: string }).theme) : undefined;
@@ -197,8 +197,8 @@ export async function digestNow(ctx: AppContext, caller: Caller, args: string, d
   const themeId = [asked, named].find((t) => t && themeIds.includes(t)) ?? choices[0];
   if (!themeId) return messageCard({ title: 'No themes configured', text: 'Ask your Concordat administrator to set up the themes.', tone: 'warning' });
   const boroughsNamed = words.map((w) => findBorough(w)?.id).filter((b): b is BoroughId => b !== undefined);
-  const boroughs = boroughsNamed.length ? boroughsNamed : (sub?.value.boroughs ?? who.organisation.boroughs);
-  const timeZone = sub?.value.timeZone ?? ctx.config.timeZone;
+  const boroughs = boroughsNamed.length ? boroughsNamed : (sub?.boroughs ?? who.organisation.boroughs);
+  const timeZone = sub?.timeZone ?? ctx.config.timeZone;
   const { weekMonday } = currentWeek(ctx.clock(), timeZone);
   const next = choices[(choices.indexOf(themeId) + 1) % choices.length];
   const nextName = themes.find((t) => t.id === next)?.name;

@@ -2,6 +2,7 @@ import { odata } from '@azure/data-tables';
 import { allThemes } from '../referenceData';
 import type { AlertRecord } from '../alerts/model';
 import type { AppContext } from '../kernel/context';
+import { cachedWeekStats, saveWeekStats, weekStatsOfBorough } from './repository';
 import type { BoroughId } from '../shared/borough';
 import { weekStatsOf, type WeekStats } from './rules/digest';
 import type { JointActionSummary, JointActionSummaryQuery } from '../operations/rules/summary';
@@ -43,7 +44,7 @@ export class DigestSources {
 
   /** Every borough's cached figures of one week: one partition read. */
   private cachedWeek(week: string): Promise<Map<string, BoroughWeekStats>> {
-    return this.once(`week:${week}`, async () => new Map((await this.ctx.store.weekStats.listPartition(week)).map((r) => [r.value.borough, r.value])));
+    return this.once(`week:${week}`, () => cachedWeekStats(this.ctx, week));
   }
 
   themes(): Promise<Theme[]> {
@@ -78,13 +79,13 @@ export async function readWeekStats(ctx: AppContext, borough: BoroughId, week: s
   const partitionKey = `${borough}-${week}`;
   const [mark, cached] = await Promise.all([
     ctx.store.incidents.get({ partitionKey, rowKey: WEEK_MARK_KEY }),
-    cachedWeek ? cachedWeek.get(borough) : ctx.store.weekStats.get({ partitionKey: week, rowKey: borough }).then((r) => r?.value),
+    cachedWeek ? cachedWeek.get(borough) : weekStatsOfBorough(ctx, week, borough),
   ]);
   // The marker is read before the partition: any write after this read changes it, so figures tagged with it are never wrongly current.
   const nonce = mark?.value.kind === 'weekMark' ? mark.value.nonce : '';
   if (cached && cached.mark === nonce) return cached.stats;
   const rows = await ctx.store.incidents.query(odata`PartitionKey eq ${partitionKey} and kind eq 'incident'`);
   const stats = weekStatsOf(rows.map((r) => r.value).filter((v): v is IncidentRecord => v.kind === 'incident' && isLive(v)));
-  await ctx.store.weekStats.upsert({ week, borough, mark: nonce, computedAt: ctx.clock().toISOString(), stats });
+  await saveWeekStats(ctx, { week, borough, mark: nonce, computedAt: ctx.clock().toISOString(), stats });
   return stats;
 }

@@ -1,5 +1,6 @@
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
+import { dropWeekStats } from '../digests/repository';
 import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../retention/rules/schedule';
 import { ConcurrencyError } from '../store/errors';
 import { auditIncident, stableId } from './audit';
@@ -100,7 +101,7 @@ async function anonymiseOne(ctx: AppContext, reference: string, now: Date, month
     }
     // The week's cached digest figures name its hotspot areas: drop them (the marker moved, so the next digest recomputes).
     const { borough, week } = splitIncidentPartition(loaded.partitionKey);
-    await ctx.store.weekStats.delete({ partitionKey: week, rowKey: borough });
+    await dropWeekStats(ctx, week, borough);
     await auditIncident(ctx, {
       action: 'erasure',
       actor: 'system',

@@ -2,6 +2,7 @@ import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import { appendAudit, pruneAuditBefore } from '../audit/repository';
 import { allPersonalChats } from '../conversation/repository';
+import { purgeDeliveriesBefore, purgeWeekStatsBefore } from '../digests/repository';
 import { purgeComplaintsBefore, purgeWarningsRaisedBefore } from '../warnings/repository';
 import { retentionCutoff } from './rules/schedule';
 import { formatIsoWeek, isoWeekOf } from '../shared/isoWeek';
@@ -75,9 +76,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   // Teams user ids serve only to name who a channel card refreshes for: a member not seen for 13 months needs none.
   await step('TeamsUsers', `deleted: last seen before ${teamsUserCutoff.slice(0, 10)}`, async () => forgetTeamsUsersSeenBefore(ctx, teamsUserCutoff));
   await step('Warnings', `deleted: raised before ${incidentCutoff}`, async () => purgeWarningsRaisedBefore(ctx, incidentCutoff));
-  await step('WeekStats', `deleted: weeks before ${weekOf(incidentCutoff)}`, async () =>
-    deleteAll(ctx.store.weekStats, await ctx.store.weekStats.query(odata`PartitionKey lt ${weekOf(incidentCutoff)}`)),
-  );
+  await step('WeekStats', `deleted: weeks before ${weekOf(incidentCutoff)}`, async () => purgeWeekStatsBefore(ctx, weekOf(incidentCutoff)));
   await step('Outbox', 'payloads removed from finished items', async () => {
     // The sender removes a payload when it finishes an item; this catches items finished before it did, or by a crashed run.
     const finished = await ctx.store.outbox.query("status ne 'pending'");
@@ -128,9 +127,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
     deleteAll(ctx.store.reminders, await ctx.store.reminders.query(odata`PartitionKey lt ${`due-${reminderCutoff.slice(0, 10)}`}`)),
   );
   await step('PrivateNotices', `deleted: opened ${NOTICE_OPENED_DAYS} days ago, or kept ${NOTICE_UNOPENED_DAYS} days ago`, async () => purgeExpiredNotices(ctx));
-  await step('DigestDeliveries', `deleted: weeks before ${weekOf(incidentCutoff)}`, async () =>
-    deleteAll(ctx.store.digestDeliveries, await ctx.store.digestDeliveries.query(odata`RowKey lt ${weekOf(incidentCutoff)}`)),
-  );
+  await step('DigestDeliveries', `deleted: weeks before ${weekOf(incidentCutoff)}`, async () => purgeDeliveriesBefore(ctx, weekOf(incidentCutoff)));
   await step('Audit', `events logged before ${auditCutoff} pruned`, async () => pruneAuditBefore(ctx, auditCutoff));
 
   const failed = steps.filter((s) => s.error !== undefined);

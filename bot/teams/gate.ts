@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isAllowedDigests } from '../digests/repository';
 import { ACTION_ROUTES, COMMAND_ROUTES, parseCommand } from '../commands';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
@@ -57,7 +58,7 @@ async function actorOf(ctx: AppContext, caller: Caller, whos: readonly Who[]): P
   const named = new Set<Allowance>(whos.flatMap(allowancesNamed));
   if (named.size === 0 || !caller.member || !caller.aadObjectId) return caller;
   const allowances = new Set<Allowance>();
-  if (named.has('digests') && (await ctx.store.digestAllowances.get({ partitionKey: 'allow', rowKey: caller.aadObjectId }))) allowances.add('digests');
+  if (named.has('digests') && (await isAllowedDigests(ctx, caller.aadObjectId))) allowances.add('digests');
   return { ...caller, allowances };
 }
 
