@@ -11,13 +11,12 @@ import { IncidentIndexEntry, IncidentRow, IncidentSubmission, ReportDefaults, hi
 import { ReferenceCounter } from './incidents/rules/referenceCounter';
 import { OutboxDue, OutboxItem, SenderLease } from './outbox/model';
 import { PrioritySet, PriorityPost } from './priorities/model';
-import { AccessRequest, FinderRow } from './search/model';
-import { finderRowKey } from './search/rules/keys';
+import { SEARCH_TABLES } from './search/tables';
 import { incidentPartitionKey } from './shared/isoWeek';
 import { Member } from './shared/member';
 import { safeKey } from './store/entityTable';
 import type { StoreTables } from './store/store';
-import { shardedTable, table, type RetentionPolicy, type TablesOf } from './store/tableDef';
+import { table, type RetentionPolicy, type TablesOf } from './store/tableDef';
 import { WARNING_TABLES } from './warnings/tables';
 
 /**
@@ -29,9 +28,6 @@ import { WARNING_TABLES } from './warnings/tables';
  * bot/audit/tables.ts), spread it into APP_TABLES, and move every raw `ctx.store.<table>` use into
  * bot/<slice>/repository.ts.
  */
-
-/** Tables the IncidentFinder index is spread over. Fixed: changing it moves partitions (re-index first). */
-export const FINDER_SHARDS = 32;
 
 const RETENTION = {
   directory: { holds: 'the partnership file as applied, one version per apply: organisations (tenant ids, e-mail domains), themes, named people (Entra id, name, job title), administrators, settings', retention: 'the last 20 versions (each carries its retired organisations and themes, so names keep resolving)', enforcedBy: 'each apply drops the version 20 behind the one it commits (bot/directory/repository.ts dropVersion)' },
@@ -49,8 +45,6 @@ const RETENTION = {
   incidentIndex: { holds: 'reference → partition', retention: 'as long as the incident (no personal data)', enforcedBy: 'kept with the anonymised incident' },
   incidentSubmissions: { holds: 'card submission id → reference (so a resubmitted card stores nothing twice)', retention: 'as long as the incident (no personal data)', enforcedBy: 'kept with the anonymised incident' },
   reportDefaults: { holds: 'a reporter\'s last report choices: borough, area, postcode district, sharing, marking (no free text about anyone)', retention: 'INCIDENT_RETENTION_MONTHS after their last report; replaced at each report', enforcedBy: 'retention run (bot/incidents/retention.ts)' },
-  incidentFinder: { holds: 'list and search index rows: reference, category, area, district, borough, times, risk, reporting and sharing organisations (no summary, names or address)', retention: 'as long as the incident; anonymisation removes the area words and police reference rows and clears the area', enforcedBy: 're-indexed by every incident write, the retention run included (bot/search/repository.ts reindexIncident, called before anonymising)' },
-  accessRequests: { holds: "requests to see another organisation's incidents: requester (Entra id, name, organisation), what was searched, references, decision and approver", retention: 'INCIDENT_RETENTION_MONTHS after the request', enforcedBy: 'retention run (bot/retention/run.ts)' },
   counters: { holds: 'the last reference number per borough and year', retention: 'kept (no personal data)', enforcedBy: 'needed for gap-free numbering' },
   outboxLease: { holds: 'which sender instance holds the sending lease (one row)', retention: 'kept (no personal data)', enforcedBy: 'overwritten by each sender run' },
   outboxDue: { holds: 'when each outbox item is next due', retention: 'until the item finishes', enforcedBy: 'the sender deletes it; the retention run deletes any older than the outbox retention' },
@@ -144,24 +138,6 @@ const UNSORTED_TABLES = {
       keys: (i) => ({ partitionKey: i.reference, rowKey: 'i' }),
       retention: RETENTION.incidentIndex,
     }),
-    // One partition per way of finding an incident, newest first (bot/search/rules/keys.ts): every list and search is one
-    // range read of one partition. Spread over FINDER_SHARDS tables by partition key (see ShardedTable for why).
-    incidentFinder: shardedTable({
-      name: 'IncidentFinder',
-      shards: FINDER_SHARDS,
-      schema: FinderRow,
-      keys: (r) => ({ partitionKey: safeKey(r.key), rowKey: finderRowKey(r) }),
-      columns: (r) => ({ borough: r.borough, category: r.category, postcodeDistrict: r.postcodeDistrict, reporterOrg: r.reporterOrg }),
-      retention: RETENTION.incidentFinder,
-    }),
-    accessRequests: table({
-      name: 'AccessRequests',
-      schema: AccessRequest,
-      // The owning organisation's requests: what its approvers decide.
-      keys: (a) => ({ partitionKey: a.ownerOrg, rowKey: a.id }),
-      columns: (a) => ({ status: a.status }),
-      retention: RETENTION.accessRequests,
-    }),
     incidentSubmissions: table({
       name: 'IncidentSubmissions',
       schema: IncidentSubmission,
@@ -225,6 +201,7 @@ export const APP_TABLES = {
   ...CONVERSATION_TABLES,
   ...WARNING_TABLES,
   ...DIGEST_TABLES,
+  ...SEARCH_TABLES,
 };
 
 // Every table a slice declares (StoreTables) is opened, and nothing is opened that no slice declares.

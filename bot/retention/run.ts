@@ -2,6 +2,7 @@ import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import { appendAudit, pruneAuditBefore } from '../audit/repository';
 import { allPersonalChats } from '../conversation/repository';
+import { purgeAccessRequestsBefore } from '../search/repository';
 import { purgeDeliveriesBefore, purgeWeekStatsBefore } from '../digests/repository';
 import { purgeComplaintsBefore, purgeWarningsRaisedBefore } from '../warnings/repository';
 import { retentionCutoff } from './rules/schedule';
@@ -96,9 +97,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   await step('OutboxDue', `deleted: due before ${outboxCutoff}`, async () =>
     deleteAll(ctx.store.outboxDue, await ctx.store.outboxDue.listPartition('due', { to: outboxCutoff })),
   );
-  await step('AccessRequests', `deleted: made before ${incidentCutoff}`, async () =>
-    deleteAll(ctx.store.accessRequests, (await ctx.store.accessRequests.query("PartitionKey ne ''")).filter((row) => row.value.createdAt < incidentCutoff)),
-  );
+  await step('AccessRequests', `deleted: made before ${incidentCutoff}`, async () => purgeAccessRequestsBefore(ctx, incidentCutoff));
   await step('PartnerRequests', `deleted: made before ${partnerCutoff}`, async () =>
     deleteAll(ctx.store.partnerRequests, (await ctx.store.partnerRequests.query("PartitionKey ne ''")).filter((row) => row.value.at < partnerCutoff)),
   );

@@ -1,6 +1,7 @@
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
+import { accessRequestAt, fileAccessRequest, recordDecision } from './repository';
 import type { Caller } from '../conversation/user';
 import { personalConversationOf } from '../conversation/repository';
 import { auditIncident, stableId } from '../incidents/audit';
@@ -57,15 +58,9 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
     status: 'pending',
     createdAt: now.toISOString(),
   };
-  let stored = request;
-  try {
-    await ctx.store.accessRequests.create(request);
-  } catch (err) {
-    if (!(err instanceof ConcurrencyError)) throw err;
-    stored = (await ctx.store.accessRequests.get({ partitionKey: owner, rowKey: id }))?.value ?? request;
-    if (stored.status !== 'pending') {
-      return messageCard({ title: `Already ${stored.status}`, text: `${ownerName} ${stored.status} this request on ${stored.decidedAt?.slice(0, 10) ?? 'an earlier day'}.` });
-    }
+  const stored = await fileAccessRequest(ctx, request);
+  if (stored.status !== 'pending') {
+    return messageCard({ title: `Already ${stored.status}`, text: `${ownerName} ${stored.status} this request on ${stored.decidedAt?.slice(0, 10) ?? 'an earlier day'}.` });
   }
 
   const approvers = (await ctx.store.members.query(odata`PartitionKey eq 'member' and organisationId eq ${owner}`))
@@ -121,8 +116,7 @@ export async function decideAccessRequest(ctx: AppContext, caller: Caller, data:
   if (!registered(caller)) return notRegisteredCard();
   const d = Decision.safeParse(data);
   if (!d.success) return messageCard({ title: 'Not a request', text: 'This card does not name an access request.', tone: 'attention' });
-  const keys = { partitionKey: d.data.owner, rowKey: d.data.id };
-  const found = await ctx.store.accessRequests.get(keys);
+  const found = await accessRequestAt(ctx, d.data.owner, d.data.id);
   if (!found) return messageCard({ title: 'Request not found', text: 'This access request no longer exists.', tone: 'attention' });
   const r = found.value;
   const names = await organisationNames(ctx);
@@ -139,12 +133,7 @@ export async function decideAccessRequest(ctx: AppContext, caller: Caller, data:
   // The decision is recorded first (ETag-guarded: two approvers at once, one decides); sharing follows and is idempotent.
   let decided = r;
   if (r.status === 'pending') {
-    try {
-      decided = (await ctx.store.accessRequests.update({ ...r, status: decision, decidedAt: now, decidedBy: by }, found.etag)).value;
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError)) throw err;
-      decided = (await ctx.store.accessRequests.get(keys))?.value ?? r;
-    }
+    decided = await recordDecision(ctx, found, { status: decision, decidedAt: now, decidedBy: by });
   }
   if (decided.status === 'approved') {
     const actor = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id, displayName: caller.displayName };

@@ -4,8 +4,11 @@ import type { IncidentRecord } from '../incidents/model';
 import type { FinderRow } from './model';
 import { finderRowsOf, timeRange } from './rules/keys';
 import { safeKey } from '../store/entityTable';
+import { ConcurrencyError } from '../store/errors';
+import type { AccessRequest } from './model';
+import { accessRequestKeys } from './tables';
 
-/** The only module that touches the IncidentFinder table (docs/storage.md "Lists and search"). */
+/** The only module that touches the search slice's tables, IncidentFinder and AccessRequests (docs/storage.md "Lists and search"). */
 
 /**
  * Brings an incident's finder rows in line with the record: upserts the rows
@@ -65,4 +68,39 @@ export async function finderPage(
   if (opts.filters?.district) filter += ` and ${odata`postcodeDistrict eq ${opts.filters.district}`}`;
   const page = await ctx.store.incidentFinder.page(safeKey(key), filter, { maxPageSize: opts.size, continuationToken: opts.continuation });
   return { rows: page.rows.map((r) => r.value), ...(page.next ? { next: page.next } : {}) };
+}
+
+/** Files a request once: the stored one if its id exists already (a resubmitted card). */
+export async function fileAccessRequest(ctx: Pick<AppContext, 'store'>, request: AccessRequest): Promise<AccessRequest> {
+  try {
+    await ctx.store.accessRequests.create(request);
+    return request;
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+    return (await ctx.store.accessRequests.get(accessRequestKeys(request.ownerOrg, request.id)))?.value ?? request;
+  }
+}
+
+export async function accessRequestAt(ctx: Pick<AppContext, 'store'>, ownerOrg: string, id: string): Promise<{ value: AccessRequest; etag: string } | undefined> {
+  return ctx.store.accessRequests.get(accessRequestKeys(ownerOrg, id));
+}
+
+/**
+ * Records a decision on a pending request, ETag-guarded so that of two approvers at once one decides; returns the
+ * request as it now stands (the other approver's decision if they were first).
+ */
+export async function recordDecision(ctx: Pick<AppContext, 'store'>, found: { value: AccessRequest; etag: string }, decision: Pick<AccessRequest, 'status' | 'decidedAt' | 'decidedBy'>): Promise<AccessRequest> {
+  try {
+    return (await ctx.store.accessRequests.update({ ...found.value, ...decision }, found.etag)).value;
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+    return (await accessRequestAt(ctx, found.value.ownerOrg, found.value.id))?.value ?? found.value;
+  }
+}
+
+/** Retention: requests made before `cutoff` deleted; returns how many. */
+export async function purgeAccessRequestsBefore(ctx: Pick<AppContext, 'store'>, cutoff: string): Promise<number> {
+  const old = (await ctx.store.accessRequests.query("PartitionKey ne ''")).filter((row) => row.value.createdAt < cutoff);
+  for (const row of old) await ctx.store.accessRequests.delete(row.keys);
+  return old.length;
 }

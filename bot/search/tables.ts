@@ -1,0 +1,44 @@
+import { safeKey } from '../store/entityTable';
+import { shardedTable, table, type TablesOf } from '../store/tableDef';
+import { AccessRequest, FinderRow } from './model';
+import { finderRowKey } from './rules/keys';
+
+/** The search slice's tables and the only place their keys are spelt; touched only by bot/search/repository.ts. */
+
+/** Tables the IncidentFinder index is spread over. Fixed: changing it moves partitions (re-index first). */
+export const FINDER_SHARDS = 32;
+
+export const accessRequestKeys = (ownerOrg: string, id: string) => ({ partitionKey: ownerOrg, rowKey: id });
+
+export const SEARCH_TABLES = {
+  // One partition per way of finding an incident, newest first (bot/search/rules/keys.ts): every list and search is one
+  // range read of one partition. Spread over FINDER_SHARDS tables by partition key (see ShardedTable for why).
+  incidentFinder: shardedTable({
+    name: 'IncidentFinder',
+    shards: FINDER_SHARDS,
+    schema: FinderRow,
+    keys: (r) => ({ partitionKey: safeKey(r.key), rowKey: finderRowKey(r) }),
+    columns: (r) => ({ borough: r.borough, category: r.category, postcodeDistrict: r.postcodeDistrict, reporterOrg: r.reporterOrg }),
+    retention: {
+      holds: 'list and search index rows: reference, category, area, district, borough, times, risk, reporting and sharing organisations (no summary, names or address)',
+      retention: 'as long as the incident; anonymisation removes the area words and police reference rows and clears the area',
+      enforcedBy: 're-indexed by every incident write, the retention run included (bot/search/repository.ts reindexIncident, called before anonymising)',
+    },
+  }),
+  accessRequests: table({
+    name: 'AccessRequests',
+    schema: AccessRequest,
+    // The owning organisation's requests: what its approvers decide.
+    keys: (a) => accessRequestKeys(a.ownerOrg, a.id),
+    columns: (a) => ({ status: a.status }),
+    retention: {
+      holds: "requests to see another organisation's incidents: requester (Entra id, name, organisation), what was searched, references, decision and approver",
+      retention: 'INCIDENT_RETENTION_MONTHS after the request',
+      enforcedBy: 'retention run (bot/search/repository.ts purgeAccessRequestsBefore)',
+    },
+  }),
+};
+
+declare module '../store/store' {
+  interface StoreTables extends TablesOf<typeof SEARCH_TABLES> {}
+}
