@@ -2,7 +2,7 @@ import { loadConfig, describeConfig, type Config } from './kernel/config';
 import { type AppContext } from './kernel/context';
 import { consoleLogger, type Logger } from './kernel/logger';
 import { openStore } from './store/store';
-import { APP_TABLES } from './tables';
+import { appTables } from './tables';
 import { graphFromConfig } from './graph';
 import type { Transport } from './outbox/transport';
 import { storageQueueWaker } from './outbox/wake';
@@ -28,7 +28,7 @@ export interface Runtime {
  * SDK (docs/performance.md, `npm run bench -- coldImport`).
  */
 export function createRuntime(config: Config, log: Logger = consoleLogger, clock: () => Date = () => new Date()): Runtime {
-  const store = openStore(config.storage, config.tablePrefix, APP_TABLES);
+  const store = openStore(config.storage, config.tablePrefix, appTables(config));
   const wake = storageQueueWaker(config.storage, config.tablePrefix, log);
   const ctx: AppContext = { config, store, clock, log, graph: graphFromConfig(config, log), wake };
   let edge: Promise<TeamsEdge> | undefined;

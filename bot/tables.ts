@@ -7,12 +7,10 @@ import { DIGEST_TABLES } from './digests/tables';
 import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from './directory/tables';
 import { AlertDelivery, AlertRecord, PartnerRequest } from './alerts/model';
 import { JointOperation, Reminder, reminderPartition } from './operations/model';
-import { IncidentIndexEntry, IncidentRow, IncidentSubmission, ReportDefaults, historyRowKey, WEEK_MARK_KEY } from './incidents/model';
-import { ReferenceCounter } from './incidents/rules/referenceCounter';
+import { incidentTables } from './incidents/tables';
 import { OutboxDue, OutboxItem, SenderLease } from './outbox/model';
 import { PrioritySet, PriorityPost } from './priorities/model';
 import { SEARCH_TABLES } from './search/tables';
-import { incidentPartitionKey } from './shared/isoWeek';
 import { Member } from './shared/member';
 import { safeKey } from './store/entityTable';
 import type { StoreTables } from './store/store';
@@ -41,11 +39,6 @@ const RETENTION = {
   alerts: { holds: 'community alerts, acknowledgements (organisation, name, time)', retention: 'INCIDENT_RETENTION_MONTHS after raised', enforcedBy: 'retention run' },
   alertDeliveries: { holds: 'which channels an alert was posted to (conversation and outbox item ids; no personal data)', retention: 'as long as its alert', enforcedBy: 'retention run: deleted with its alert' },
   partnerRequests: { holds: 'idempotency records of partner API requests (key, body hash, the answer given)', retention: 'PARTNER_REQUEST_RETENTION_DAYS, default 30, after the request', enforcedBy: 'retention run' },
-  incidents: { holds: 'incidents and their history (free text, addresses, details, police and household references)', retention: 'INCIDENT_RETENTION_MONTHS, default 13, after reported; then anonymised (category, district, week, risk, counts kept for statistics)', enforcedBy: 'retention run (bot/incidents/retention.ts)' },
-  incidentIndex: { holds: 'reference → partition', retention: 'as long as the incident (no personal data)', enforcedBy: 'kept with the anonymised incident' },
-  incidentSubmissions: { holds: 'card submission id → reference (so a resubmitted card stores nothing twice)', retention: 'as long as the incident (no personal data)', enforcedBy: 'kept with the anonymised incident' },
-  reportDefaults: { holds: 'a reporter\'s last report choices: borough, area, postcode district, sharing, marking (no free text about anyone)', retention: 'INCIDENT_RETENTION_MONTHS after their last report; replaced at each report', enforcedBy: 'retention run (bot/incidents/retention.ts)' },
-  counters: { holds: 'the last reference number per borough and year', retention: 'kept (no personal data)', enforcedBy: 'needed for gap-free numbering' },
   outboxLease: { holds: 'which sender instance holds the sending lease (one row)', retention: 'kept (no personal data)', enforcedBy: 'overwritten by each sender run' },
   outboxDue: { holds: 'when each outbox item is next due', retention: 'until the item finishes', enforcedBy: 'the sender deletes it; the retention run deletes any older than the outbox retention' },
   operations: { holds: 'joint operations: name, area, times, participants, briefing, outcomes', retention: 'INCIDENT_RETENTION_MONTHS after the operation ended', enforcedBy: 'retention run (an erasure event is logged)' },
@@ -116,48 +109,6 @@ const UNSORTED_TABLES = {
       keys: (r) => ({ partitionKey: safeKey(r.partnerId), rowKey: safeKey(r.key) }),
       retention: RETENTION.partnerRequests,
     }),
-    incidents: table({
-      name: 'Incidents',
-      schema: IncidentRow,
-      // An incident and its history share the borough-week partition: one range read shows both.
-      keys: (r) =>
-        r.kind === 'incident'
-          ? { partitionKey: incidentPartitionKey(r.borough, r.occurredAt), rowKey: r.reference }
-          : r.kind === 'history'
-            ? { partitionKey: r.partitionKey, rowKey: historyRowKey(r.reference, r.version) }
-            : { partitionKey: r.partitionKey, rowKey: WEEK_MARK_KEY },
-      columns: (r): Record<string, string | boolean> =>
-        r.kind === 'incident'
-          ? { kind: r.kind, reporterOrg: r.reporter.organisationId, category: r.category, risk: r.risk, reportedAt: r.reportedAt, anonymised: r.anonymisedAt !== undefined }
-          : { kind: r.kind },
-      retention: RETENTION.incidents,
-    }),
-    incidentIndex: table({
-      name: 'IncidentIndex',
-      schema: IncidentIndexEntry,
-      keys: (i) => ({ partitionKey: i.reference, rowKey: 'i' }),
-      retention: RETENTION.incidentIndex,
-    }),
-    incidentSubmissions: table({
-      name: 'IncidentSubmissions',
-      schema: IncidentSubmission,
-      keys: (s) => ({ partitionKey: s.submissionId, rowKey: 's' }),
-      retention: RETENTION.incidentSubmissions,
-    }),
-    reportDefaults: table({
-      name: 'ReportDefaults',
-      schema: ReportDefaults,
-      // One row per reporter: the choices of their last report, offered on the next.
-      keys: (d) => ({ partitionKey: 'defaults', rowKey: d.aadObjectId }),
-      columns: (d) => ({ updatedAt: d.updatedAt }),
-      retention: RETENTION.reportDefaults,
-    }),
-    counters: table({
-      name: 'Counters',
-      schema: ReferenceCounter,
-      keys: (c) => ({ partitionKey: 'ref', rowKey: c.key }),
-      retention: RETENTION.counters,
-    }),
     outboxDue: table({
       name: 'OutboxDue',
       schema: OutboxDue,
@@ -193,19 +144,28 @@ declare module './store/store' {
   interface StoreTables extends TablesOf<typeof UNSORTED_TABLES> {}
 }
 
-export const APP_TABLES = {
-  ...UNSORTED_TABLES,
-  ...AUDIT_TABLES,
-  ...NOTICE_TABLES,
-  ...USER_VIEW_TABLES,
-  ...CONVERSATION_TABLES,
-  ...WARNING_TABLES,
-  ...DIGEST_TABLES,
-  ...SEARCH_TABLES,
-};
+/** Settings a table's keys depend on: the configured time zone decides which week partition an incident is in. */
+export interface TableSettings {
+  timeZone: string;
+}
 
+/** Every table the app opens, for the deployment's settings: `openStore(connection, prefix, appTables(config))`. */
+export function appTables(settings: TableSettings) {
+  return {
+    ...UNSORTED_TABLES,
+    ...AUDIT_TABLES,
+    ...NOTICE_TABLES,
+    ...USER_VIEW_TABLES,
+    ...CONVERSATION_TABLES,
+    ...WARNING_TABLES,
+    ...DIGEST_TABLES,
+    ...SEARCH_TABLES,
+    ...incidentTables(settings.timeZone),
+  };
+}
+
+type AppTables = ReturnType<typeof appTables>;
 // Every table a slice declares (StoreTables) is opened, and nothing is opened that no slice declares.
-const _everyDeclaredTableIsOpened: { [K in keyof StoreTables]: unknown } = APP_TABLES;
-const _everyOpenedTableIsDeclared: { [K in keyof typeof APP_TABLES]: K extends keyof StoreTables ? unknown : never } = APP_TABLES;
-void _everyDeclaredTableIsOpened;
-void _everyOpenedTableIsDeclared;
+type EveryDeclaredTableIsOpened = { [K in keyof StoreTables]: K extends keyof AppTables ? true : never };
+type EveryOpenedTableIsDeclared = { [K in keyof AppTables]: K extends keyof StoreTables ? true : never };
+export const TABLES_AGREE: [EveryDeclaredTableIsOpened, EveryOpenedTableIsDeclared] extends [Record<keyof StoreTables, true>, Record<keyof AppTables, true>] ? true : never = true;

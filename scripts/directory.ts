@@ -26,7 +26,8 @@ import { consoleLogger } from '../bot/kernel/logger';
 import { createGraphClient, credentialFor } from '../bot/graph/client';
 import { createGraphGateway } from '../bot/graph/gateway';
 import { graphSettingsFrom } from '../bot/graph/settings';
-import { APP_TABLES } from '../bot/tables';
+import { appTables } from '../bot/tables';
+import { DEFAULT_TIME_ZONE } from '../bot/kernel/config';
 
 const USAGE = `usage: npm run directory -- plan FILE [--organisation ID]
        npm run directory -- apply FILE --as OBJECT-ID [--organisation ID]
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
   try {
     const env = StorageEnv.parse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
     const connection = env.STORAGE_CONNECTION ? { connectionString: env.STORAGE_CONNECTION } : env.STORAGE_ACCOUNT_URL ? { accountUrl: env.STORAGE_ACCOUNT_URL } : { connectionString: AZURITE_DEV_CONNECTION };
-    const store = openStore(connection, env.TABLE_PREFIX, APP_TABLES);
+    const store = openStore(connection, env.TABLE_PREFIX, appTables({ timeZone: DEFAULT_TIME_ZONE }));
     await store.ensureTables();
     // Graph only to resolve people files' user principal names: configured as for the bot (GRAPH_*), or left off.
     const graph = graphSettingsFrom(process.env);

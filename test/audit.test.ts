@@ -20,7 +20,8 @@ import { type AppContext } from '../bot/kernel/context';
 import { silentLogger } from '../bot/kernel/logger';
 import type { AuditEvent } from '../bot/audit/event';
 import { openStore, type Store } from '../bot/store/store';
-import { APP_TABLES } from '../bot/tables';
+import { appTables } from '../bot/tables';
+import { DEFAULT_TIME_ZONE } from '../bot/kernel/config';
 import { freshStore } from './support/storage';
 
 const KEY = 'audit-chain-key-for-tests-0123456789abcdef';
@@ -170,7 +171,7 @@ describe('the verifier finds', () => {
 describe('npm run audit:verify', () => {
   it('exits 0 over an intact log and 1, naming each break, over a tampered one', async () => {
     const cleanPrefix = `v${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-    const clean = openStore({ connectionString }, cleanPrefix, APP_TABLES);
+    const clean = openStore({ connectionString }, cleanPrefix, appTables({ timeZone: DEFAULT_TIME_ZONE }));
     await clean.audit.ensureExists();
     const cleanCtx = { ...ctx, store: clean };
     for (let i = 0; i < 3; i++) await appendAudit(cleanCtx, event('STO-2026-300001', { note: `look ${i}` }));

@@ -6,7 +6,7 @@ import { digestBatchId, digestItemId, runDigests } from '../bot/digests/deliver'
 import { DigestSources } from '../bot/digests/sources';
 import type { IncidentRecord } from '../bot/incidents/model';
 import { weekMarkOp } from '../bot/incidents/weekMark';
-import { incidentPartitionKey } from '../bot/shared/isoWeek';
+import { incidentPartitionKey } from '../bot/incidents/tables';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
 import { cardBytes, CARD_BYTE_BUDGET } from '../cards/render';
@@ -62,7 +62,7 @@ function incident(borough: 'stockport' | 'bury', category: IncidentRecord['categ
 
 /** Stores an incident the way the write path does: the row and a new change marker in one transaction. */
 async function put(r: IncidentRecord) {
-  const pk = incidentPartitionKey(r.borough, r.occurredAt);
+  const pk = incidentPartitionKey(r.borough, r.occurredAt, ctx.config.timeZone);
   await ctx.store.incidents.transact([{ op: 'create', value: r }, weekMarkOp(pk, r.reportedAt)]);
 }
 

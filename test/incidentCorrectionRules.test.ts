@@ -13,11 +13,11 @@ const intent = { to: 'tameside-2026-W48', version: 2, submissionId: 'abcdefgh123
 describe('placement: where an incident lives before and after a correction', () => {
   it('moves with the borough, and with a date in another ISO week, not with a date in the same week', () => {
     const before = { borough: 'stockport' as const, occurredAt: '2026-11-24T21:30:00.000Z' };
-    expect(placement(before, { ...before, borough: 'tameside' })).toEqual({ from: 'stockport-2026-W48', to: 'tameside-2026-W48', moves: true });
-    expect(placement(before, { ...before, occurredAt: '2026-11-20T22:15:00.000Z' })).toMatchObject({ to: 'stockport-2026-W47', moves: true });
-    expect(placement(before, { ...before, occurredAt: '2026-11-23T00:30:00.000Z' })).toMatchObject({ to: 'stockport-2026-W48', moves: false });
+    expect(placement(before, { ...before, borough: 'tameside' }, 'Europe/London')).toEqual({ from: 'stockport-2026-W48', to: 'tameside-2026-W48', moves: true });
+    expect(placement(before, { ...before, occurredAt: '2026-11-20T22:15:00.000Z' }, 'Europe/London')).toMatchObject({ to: 'stockport-2026-W47', moves: true });
+    expect(placement(before, { ...before, occurredAt: '2026-11-23T00:30:00.000Z' }, 'Europe/London')).toMatchObject({ to: 'stockport-2026-W48', moves: false });
     // Weeks are counted on the London calendar: 23:30 UTC on Sunday 29 March 2026 is already Monday 00:30 BST, week 14.
-    expect(placement(before, { ...before, occurredAt: '2026-03-29T23:30:00.000Z' }).to).toBe('stockport-2026-W14');
+    expect(placement(before, { ...before, occurredAt: '2026-03-29T23:30:00.000Z' }, 'Europe/London').to).toBe('stockport-2026-W14');
   });
 });
 

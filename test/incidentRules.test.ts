@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { decideAccess, mayAddUpdate, mayEdit } from '../bot/incidents/rules/incidentAccess';
 import { validateIncidentForm } from '../bot/incidents/rules/incidentForm';
 import { announcedInChannels, redactIncident } from '../bot/incidents/rules/incidentRedaction';
-import { incidentPartitionKey, isoWeekOf } from '../bot/shared/isoWeek';
+import { isoWeekOf } from '../bot/shared/isoWeek';
+import { incidentPartitionKey } from '../bot/incidents/tables';
 import { parsePoliceReference } from '../bot/incidents/rules/policeReference';
 import { allocate, counterKey, RECENT_ALLOCATIONS } from '../bot/incidents/rules/referenceCounter';
 import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../bot/retention/rules/schedule';
@@ -67,11 +68,14 @@ describe('ISO weeks and incident partitions', () => {
     expect(isoWeekOf('2026-12-28')).toEqual({ year: 2026, week: 53 });
   });
 
-  it('puts an incident in the week of its local (London) date', () => {
-    expect(incidentPartitionKey('stockport', '2026-11-25T09:00:00Z')).toBe('stockport-2026-W48');
+  it('puts an incident in the week of its local date in the configured zone', () => {
+    expect(incidentPartitionKey('stockport', '2026-11-25T09:00:00Z', 'Europe/London')).toBe('stockport-2026-W48');
     // 23:30 UTC on Sunday 28 June is 00:30 BST on Monday 29 June: the next week.
-    expect(incidentPartitionKey('wigan', '2026-06-28T23:30:00Z')).toBe('wigan-2026-W27');
-    expect(incidentPartitionKey('wigan', '2026-11-29T23:30:00Z')).toBe('wigan-2026-W48');
+    expect(incidentPartitionKey('wigan', '2026-06-28T23:30:00Z', 'Europe/London')).toBe('wigan-2026-W27');
+    expect(incidentPartitionKey('wigan', '2026-11-29T23:30:00Z', 'Europe/London')).toBe('wigan-2026-W48');
+    // 01:00 UTC on Monday 30 November is still Sunday evening in New York: the week before.
+    expect(incidentPartitionKey('wigan', '2026-11-30T01:00:00Z', 'Europe/London')).toBe('wigan-2026-W49');
+    expect(incidentPartitionKey('wigan', '2026-11-30T01:00:00Z', 'America/New_York')).toBe('wigan-2026-W48');
   });
 });
 

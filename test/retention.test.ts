@@ -17,7 +17,8 @@ import { drainOutbox } from '../bot/outbox/sender';
 import { retentionPolicies } from '../bot/retention/policies';
 import { runRetention } from '../bot/retention/run';
 import { StoreUnavailableError } from '../bot/store/errors';
-import { APP_TABLES } from '../bot/tables';
+import { appTables } from '../bot/tables';
+import { DEFAULT_TIME_ZONE } from '../bot/kernel/config';
 import { retention } from '../functions/retention';
 import { auditOf } from './support/audit';
 import { activityFrom, DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
@@ -186,8 +187,8 @@ describe('every table has a stated retention', () => {
     const doc = readFileSync('docs/storage.md', 'utf8');
     const section = doc.slice(doc.indexOf('## Retention'));
     expect(doc.indexOf('## Retention')).toBeGreaterThan(0);
-    const policies = retentionPolicies(APP_TABLES);
-    expect(policies.length).toBe(Object.keys(APP_TABLES).length);
+    const policies = retentionPolicies(appTables({ timeZone: DEFAULT_TIME_ZONE }));
+    expect(policies.length).toBe(Object.keys(appTables({ timeZone: DEFAULT_TIME_ZONE })).length);
     for (const { key, table, policy } of policies) {
       for (const field of [policy.holds, policy.retention, policy.enforcedBy]) expect(field.trim().length, key).toBeGreaterThan(0);
       expect(section, table).toMatch(new RegExp(`^\\| ${table} \\|`, 'm'));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyError, CorruptRowError } from '../bot/store/errors';
 import { openStore } from '../bot/store/store';
-import { APP_TABLES } from '../bot/tables';
+import { appTables } from '../bot/tables';
+import { DEFAULT_TIME_ZONE } from '../bot/kernel/config';
 import { TableClient } from '@azure/data-tables';
 import { freshStore } from './support/storage';
 
@@ -18,7 +19,7 @@ describe('the store on Azurite', () => {
     const { store, connectionString, prefix } = await freshStore();
     await store.members.create(priya);
 
-    const other = openStore({ connectionString }, prefix, APP_TABLES);
+    const other = openStore({ connectionString }, prefix, appTables({ timeZone: DEFAULT_TIME_ZONE }));
     const read = await other.members.get({ partitionKey: 'member', rowKey: priya.aadObjectId });
     expect(read?.value).toEqual(priya);
     expect(read?.etag).toMatch(/^W\/"datetime/);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../bot/kernel/logger';
-import { incidentPartitionKey } from '../bot/shared/isoWeek';
+import { incidentPartitionKey } from '../bot/incidents/tables';
 import type { IncidentCategory } from '../bot/shared/taxonomy';
 import type { IncidentRecord } from '../bot/incidents/model';
 import { drainOutbox } from '../bot/outbox/sender';
@@ -66,7 +66,7 @@ async function put(over: { area: string; daysAgo: number; category?: IncidentCat
     reporter: { aadObjectId: PRIYA.aadObjectId, organisationId: over.org ?? 'stockport-homes', displayName: 'Priya Shah' },
     restricted: { fullAddress: '12 Example Walk, Stockport SK5 7ZZ' }, submissionId: randomUUID().replace(/-/g, ''), version: 1, updatedAt: occurredAt,
   };
-  await ctx().store.incidentIndex.create({ reference, partitionKey: incidentPartitionKey('stockport', occurredAt) });
+  await ctx().store.incidentIndex.create({ reference, partitionKey: incidentPartitionKey('stockport', occurredAt, ctx().config.timeZone) });
   await ctx().store.incidents.create(record);
   return record;
 }

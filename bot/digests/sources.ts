@@ -2,6 +2,7 @@ import { odata } from '@azure/data-tables';
 import { allThemes } from '../referenceData';
 import type { AlertRecord } from '../alerts/model';
 import type { AppContext } from '../kernel/context';
+import { weekPartition } from '../incidents/tables';
 import { cachedWeekStats, saveWeekStats, weekStatsOfBorough } from './repository';
 import type { BoroughId } from '../shared/borough';
 import { weekStatsOf, type WeekStats } from './rules/digest';
@@ -76,7 +77,7 @@ export class DigestSources {
  * (one partition query), aggregated, and cached for the next reader.
  */
 export async function readWeekStats(ctx: AppContext, borough: BoroughId, week: string, cachedWeek?: Map<string, BoroughWeekStats>): Promise<WeekStats> {
-  const partitionKey = `${borough}-${week}`;
+  const partitionKey = weekPartition(borough, week);
   const [mark, cached] = await Promise.all([
     ctx.store.incidents.get({ partitionKey, rowKey: WEEK_MARK_KEY }),
     cachedWeek ? cachedWeek.get(borough) : weekStatsOfBorough(ctx, week, borough),

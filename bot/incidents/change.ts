@@ -308,7 +308,7 @@ export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: un
   const now = resuming?.at ?? ctx.clock().toISOString();
   const moved = reason.trim() && changes.some((c) => c.field === 'borough' || c.field === 'occurredAt');
   const note = moved ? `Reason for correcting the borough, date or time: ${reason.trim()}` : undefined;
-  const where = placement(r, d);
+  const where = placement(r, d, ctx.config.timeZone);
   if (where.moves) {
     const version = baseVersion + 1;
     const record = editedRecord(ctx, r, d, version, now);

@@ -1,7 +1,6 @@
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import type { BoroughId } from '../shared/borough';
-import { formatIsoWeek, incidentPartitionKey, isoWeekOf } from '../shared/isoWeek';
 import { allocate, counterKey, referenceFor, type ReferenceCounter } from './rules/referenceCounter';
 import { toWallClock } from '../shared/timezone';
 import { ConcurrencyError } from '../store/errors';
@@ -10,6 +9,7 @@ import { settleAction } from './rules/correction';
 import { recordCorrection } from './correction';
 import { weekMarkOp } from './weekMark';
 import type { Stored } from '../store/entityTable';
+import { partitionRange } from './tables';
 
 /** Reads and writes of incidents, keyed as docs/storage.md describes. No rules beyond storage. */
 
@@ -96,12 +96,6 @@ export async function allocateReference(ctx: AppContext, borough: BoroughId, at:
   }
 }
 
-/** The partition keys from `since` to `until` for a borough, as one contiguous key range. */
-export function partitionRange(borough: BoroughId, since: Date, until: Date, timeZone: string): { from: string; to: string } {
-  const first = `${borough}-${formatIsoWeek(isoWeekOf(toWallClock(since, timeZone).date))}`;
-  const last = incidentPartitionKey(borough, until.toISOString(), timeZone);
-  return { from: first, to: last };
-}
 
 /**
  * Incidents (not history) reported by an organisation in a borough, whose
@@ -115,7 +109,7 @@ export async function incidentsReportedBy(
   since: Date,
   until: Date,
 ): Promise<IncidentRecord[]> {
-  const { from, to } = partitionRange(borough, since, until, 'Europe/London');
+  const { from, to } = partitionRange(borough, since, until, ctx.config.timeZone);
   const rows = await ctx.store.incidents.query(
     odata`PartitionKey ge ${from} and PartitionKey le ${to} and kind eq 'incident' and reporterOrg eq ${organisationId}`,
   );

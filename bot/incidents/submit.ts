@@ -6,7 +6,7 @@ import { REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
 import type { Caller } from '../conversation/user';
 import { IncidentSummary } from './rules/incident';
 import { formValuesOf, validateIncidentForm } from './rules/incidentForm';
-import { incidentPartitionKey } from '../shared/isoWeek';
+import { incidentPartitionKey } from './tables';
 import type { Organisation } from '../shared/organisation';
 import { ConcurrencyError } from '../store/errors';
 import { incidentConfirmationCard } from '../../cards/incidentConfirmation';
@@ -220,7 +220,7 @@ async function afterStored(ctx: AppContext, stored: IncidentRecord, organisation
  * attempt's, if there was one).
  */
 async function store(ctx: AppContext, record: IncidentRecord): Promise<IncidentRecord> {
-  const partitionKey = incidentPartitionKey(record.borough, record.occurredAt);
+  const partitionKey = incidentPartitionKey(record.borough, record.occurredAt, ctx.config.timeZone);
   try {
     await ctx.store.incidentIndex.create({ reference: record.reference, partitionKey });
   } catch (err) {

@@ -3,6 +3,9 @@ import { GraphSettings, graphSettingsFrom } from '../graph/settings';
 import { DEFAULT_RETENTION_MONTHS } from '../retention/rules/schedule';
 import { DEFAULT_HOTSPOT_SETTINGS, HotspotOverrides, HotspotSettings } from '../warnings/rules/hotspots';
 
+/** The region's zone: the default TIME_ZONE, in which cards show times and incidents are filed by week. */
+export const DEFAULT_TIME_ZONE = 'Europe/London';
+
 /**
  * Start-up configuration, parsed once from the environment.
  *
@@ -36,7 +39,7 @@ const RawEnv = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.preprocess(blankToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
   MicrosoftAppTenantId: optionalString,
-  TIME_ZONE: z.string().default('Europe/London'),
+  TIME_ZONE: z.string().default(DEFAULT_TIME_ZONE),
   PARTNER_KEYS: optionalString,
   ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(120),
   // Microsoft Graph (calendar events, installing the bot for a user): optional, see bot/graph/settings.ts.

@@ -1,6 +1,3 @@
-import type { BoroughId } from './borough';
-import { toWallClock } from './timezone';
-
 /**
  * ISO 8601 week of a calendar date: weeks start on Monday, and week 1 is the
  * week with the year's first Thursday (so 29 December can be in week 1 of
@@ -23,11 +20,3 @@ export function formatIsoWeek(w: { year: number; week: number }): string {
   return `${w.year}-W${String(w.week).padStart(2, '0')}`;
 }
 
-/**
- * The Incidents partition of an incident: its borough and the ISO week of
- * when it happened, on the local (London) calendar, as digests count weeks.
- * e.g. stockport-2026-W48.
- */
-export function incidentPartitionKey(borough: BoroughId, occurredAt: string, timeZone = 'Europe/London'): string {
-  return `${borough}-${formatIsoWeek(isoWeekOf(toWallClock(occurredAt, timeZone).date))}`;
-}

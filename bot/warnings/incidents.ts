@@ -3,7 +3,7 @@ import type { AppContext } from '../kernel/context';
 import type { BoroughId } from '../shared/borough';
 import type { HotspotIncident, HotspotRule } from './rules/hotspots';
 import type { IncidentCategory } from '../shared/taxonomy';
-import { partitionRange } from '../incidents/repository';
+import { partitionRange } from '../incidents/tables';
 import { isLive } from '../incidents/model';
 
 /**

@@ -23,7 +23,8 @@ import { weekMarkOp } from '../../bot/incidents/weekMark';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { allThemes } from '../../bot/referenceData';
 import { openTables, type Store } from '../../bot/store/store';
-import { APP_TABLES } from '../../bot/tables';
+import { appTables } from '../../bot/tables';
+import { DEFAULT_TIME_ZONE } from '../../bot/kernel/config';
 import { cardBytes, CARD_BYTE_BUDGET } from '../../cards/render';
 import { startAzurite } from '../azurite';
 import { loadYearScale } from '../data/yearScale';
@@ -39,7 +40,7 @@ export function countingStore(connectionString: string, prefix: string): { store
   const policy: PipelinePolicy = { name: 'countRequests', sendRequest: (req, next) => (count++, next(req)) };
   const options = { allowInsecureConnection: true };
   const tables = openTables(
-    APP_TABLES,
+    appTables({ timeZone: DEFAULT_TIME_ZONE }),
     (t) => {
       const client = TableClient.fromConnectionString(connectionString, t, options);
       client.pipeline.addPolicy(policy);

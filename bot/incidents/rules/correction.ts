@@ -1,5 +1,5 @@
 import type { BoroughId } from '../../shared/borough';
-import { incidentPartitionKey } from '../../shared/isoWeek';
+import { incidentPartitionKey } from '../tables';
 import { markupProblem, personalDataProblem } from '../../shared/plainText';
 import type { MoveIntent } from '../model';
 
@@ -25,10 +25,11 @@ export const CORRECTION_REASON_MAX = 300;
 export function placement(
   before: { borough: BoroughId; occurredAt: string },
   after: { borough: BoroughId; occurredAt: string },
+  timeZone: string,
 ): { from: string; to: string; moves: boolean } {
-  // The key the Incidents table gives the row (bot/store/store.ts): the same function, the same calendar.
-  const from = incidentPartitionKey(before.borough, before.occurredAt);
-  const to = incidentPartitionKey(after.borough, after.occurredAt);
+  // The key the Incidents table gives the row (bot/incidents/tables.ts): the same function, the same (configured) calendar.
+  const from = incidentPartitionKey(before.borough, before.occurredAt, timeZone);
+  const to = incidentPartitionKey(after.borough, after.occurredAt, timeZone);
   return { from, to, moves: from !== to };
 }
 

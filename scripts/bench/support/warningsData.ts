@@ -10,7 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../../bot/kernel/context';
 import { BOROUGHS, type BoroughId } from '../../../bot/shared/borough';
-import { incidentPartitionKey } from '../../../bot/shared/isoWeek';
+import { DEFAULT_TIME_ZONE } from '../../../bot/kernel/config';
+import { incidentPartitionKey } from '../../../bot/incidents/tables';
 import type { IncidentCategory } from '../../../bot/shared/taxonomy';
 import type { IncidentRecord } from '../../../bot/incidents/model';
 
@@ -64,7 +65,7 @@ export async function loadWarningsYear(ctx: AppContext, opts: { end: Date; days?
         reporter: { aadObjectId: '00000000-0000-4000-8000-000000000001', organisationId: 'stockport-homes', displayName: 'Bench' },
         restricted: {}, submissionId: randomUUID().replace(/-/g, ''), version: 1, updatedAt: occurredAt,
       };
-      const pk = incidentPartitionKey(borough, occurredAt);
+      const pk = incidentPartitionKey(borough, occurredAt, DEFAULT_TIME_ZONE);
       let list = byPartition.get(pk);
       if (!list) byPartition.set(pk, (list = []));
       list.push(record);

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drainOutbox } from '../bot/outbox/sender';
+import { detectHotspots } from '../bot/warnings/detect';
+import { activityFrom, cardOf, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
+import { ALERTS_CHANNEL, execute, installAndMapChannel } from './support/teamSetup';
+
+/**
+ * A deployment configured for another time zone (TIME_ZONE=America/New_York). Incidents are kept in borough-week
+ * partitions; the week must be worked out in the one configured zone everywhere (bot/incidents/tables.ts), or a
+ * Sunday-evening incident is written to one week and looked for in another. On dd94d32 the store keyed rows in
+ * London time while the warning's "Show incidents" looked them up in the configured zone, and found none.
+ */
+const ZONE = 'America/New_York';
+// Monday 30 November 2026, 10:00 in New York (15:00 UTC).
+const START = new Date('2026-11-30T15:00:00Z');
+
+let bot: BotHarness;
+beforeAll(async () => {
+  bot = await startBotHarness({ start: START, env: { TIME_ZONE: ZONE } });
+  await installAndMapChannel(bot, 'stockport');
+  await bot.post(activityFrom(bot.connector.serviceUrl, PRIYA, personalChat(PRIYA), { type: 'installationUpdate', action: 'add' }));
+});
+afterAll(async () => bot?.close());
+
+async function invoke(verb: string, data: Record<string, unknown>) {
+  const res = await execute(bot, PRIYA, personalChat(PRIYA), verb, data);
+  expect(res.status).toBe(200);
+  return res.body.value as any;
+}
+
+describe(`with TIME_ZONE=${ZONE}`, () => {
+  it('the incidents behind a hotspot warning are found, also those reported for a Sunday evening (Monday morning in London)', async () => {
+    expect(bot.runtime.ctx.config.timeZone).toBe(ZONE);
+    // Sunday 29 November, 20:00 to 22:00 in New York: 01:00 to 03:00 on Monday 30 November in UTC and London,
+    // so the ISO week differs (2026-W48 in New York, 2026-W49 in London).
+    const references: string[] = [];
+    for (const time of ['20:00', '20:30', '21:00', '21:30', '22:00']) {
+      const card = await invoke('incident.submit', {
+        submissionId: randomUUID().replace(/-/g, ''),
+        category: 'asb-nuisance',
+        hateCrimeStrand: '',
+        borough: 'stockport',
+        area: 'Brinnington estate',
+        postcodeDistrict: 'SK5',
+        fullAddress: '',
+        occurredDate: '2026-11-29',
+        occurredTime: time,
+        summary: 'Group of youths throwing stones at passing buses near the shops.',
+        details: '',
+        victims: '0',
+        suspects: '4',
+        witnesses: '2',
+        vulnerablePerson: 'false',
+        childrenPresent: 'false',
+        policeReference: '',
+        risk: 'standard',
+        actions: 'reported-to-police',
+        sharedWith: 'gmp',
+        marking: 'OFFICIAL-SENSITIVE',
+      });
+      const m = /Recorded: ([A-Z]{3}-\d{4}-\d{6})/.exec(textOfCard(card));
+      expect(m, textOfCard(card).slice(0, 300)).not.toBeNull();
+      references.push(m![1]!);
+    }
+
+    const before = bot.connector.sent.length;
+    const { raised } = await detectHotspots(bot.runtime.ctx, { boroughs: ['stockport'] });
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ count: 5, area: 'Brinnington estate', postcodeDistrict: 'SK5' });
+    await drainOutbox(bot.runtime.ctx, bot.runtime.transport, { sendTimeoutMs: 2000 });
+    const channelCard = bot.connector.sent
+      .slice(before)
+      .filter((a) => a.conversationId === ALERTS_CHANNEL.id)
+      .map(cardOf)
+      .find((c) => textOfCard(c).includes('Brinnington estate'));
+    expect(channelCard).toBeDefined();
+    const show = (channelCard.actions as { verb: string; data: Record<string, unknown> }[]).find((a) => a.verb === 'hotspot.incidents')!;
+
+    // "Show incidents", pressed by the reporter in her private chat: every one of the five is listed.
+    const list = textOfCard(await invoke('hotspot.incidents', show.data));
+    for (const reference of references) expect(list).toContain(reference);
+  });
+});
