@@ -36,12 +36,12 @@ const RETENTION = {
   outbox: { holds: 'messages to send: the card payload until sent, then delivery metadata (target, status, activity id)', retention: 'payload: removed when the item is sent, dead-lettered, gone or cancelled; the row: OUTBOX_RETENTION_MONTHS, default 13, after it was created', enforcedBy: 'the sender removes the payload on finishing (bot/outbox/sender.ts); the retention run strips any left and deletes old rows' },
   prioritySets: { holds: 'published policing priorities per borough (public information), with the publishing officer\'s Entra id', retention: 'kept: the record of what was published when (digests compare versions)', enforcedBy: 'not deleted; holds no incident or personal details beyond the publisher\'s id' },
   priorityPosts: { holds: 'which channel message shows a borough\'s priorities (conversation and activity ids)', retention: 'while the channel is mapped', enforcedBy: 'replaced on each publication; no personal data' },
-  alerts: { holds: 'community alerts, acknowledgements (organisation, name, time)', retention: 'INCIDENT_RETENTION_MONTHS after raised', enforcedBy: 'retention run' },
+  alerts: { holds: 'community alerts, acknowledgements (organisation, name, time)', retention: 'the incident retention after raised', enforcedBy: 'retention run' },
   alertDeliveries: { holds: 'which channels an alert was posted to (conversation and outbox item ids; no personal data)', retention: 'as long as its alert', enforcedBy: 'retention run: deleted with its alert' },
   partnerRequests: { holds: 'idempotency records of partner API requests (key, body hash, the answer given)', retention: 'PARTNER_REQUEST_RETENTION_DAYS, default 30, after the request', enforcedBy: 'retention run' },
   outboxLease: { holds: 'which sender instance holds the sending lease (one row)', retention: 'kept (no personal data)', enforcedBy: 'overwritten by each sender run' },
   outboxDue: { holds: 'when each outbox item is next due', retention: 'until the item finishes', enforcedBy: 'the sender deletes it; the retention run deletes any older than the outbox retention' },
-  operations: { holds: 'joint operations: name, area, times, participants, briefing, outcomes', retention: 'INCIDENT_RETENTION_MONTHS after the operation ended', enforcedBy: 'retention run (an erasure event is logged)' },
+  operations: { holds: 'joint operations: name, area, times, participants, briefing, outcomes', retention: 'the incident retention after the operation ended', enforcedBy: 'retention run (an erasure event is logged)' },
   reminders: { holds: 'operation reminders due, sent or cancelled (operation id, recipients)', retention: '90 days after due', enforcedBy: 'retention run' },
 } satisfies Record<string, RetentionPolicy>;
 

@@ -68,11 +68,9 @@ const IO_FOLDER = /^(bot\/(store|outbox|graph|teams)\/|functions\/)/;
 
 /**
  * Where today's code does not yet keep a rule: "importing file -> imported module's file name", and why. Matched
- * on the file name so that an import that moves folder (bot/domain/ is being emptied into bot/shared/ and the
- * slices while this list is written) is still recognised. Delete an entry when its import goes: the test fails on
- * an entry that no longer occurs, except those marked MOVING (cleared by part A's moves themselves).
+ * on the file name so that an import that moves folder is still recognised. Delete an entry when its import goes:
+ * the test fails on an entry that no longer occurs.
  */
-const MOVING = 'MOVING: bot/domain/ vocabulary, to bot/shared/ (issue 14 part A)';
 const FORM_KIT = 'the operation forms\' field lists live with their parsing rules; to move to views with the card form kit';
 const KNOWN: Record<string, Record<string, string>> = {
   pureLoadsIo: {},
@@ -81,45 +79,23 @@ const KNOWN: Record<string, Record<string, string>> = {
     'bot/digests/rules/digest.ts -> model.ts': "the digest rules combine other slices' stored shapes (alerts, priorities): to take plain figures from those slices' use cases",
     'bot/digests/rules/digest.ts -> summary.ts': "the digest rules reuse the operations' outcome summary rule: to take it from the operations slice's view",
     'bot/digests/rules/digest.ts -> diff.ts': "the digest rules reuse the priorities' diff rule: to take it from the priorities slice's view",
-    'bot/directory/rules/access.ts -> member.ts': MOVING,
-    'bot/directory/rules/access.ts -> plainText.ts': MOVING,
-    'bot/directory/rules/plan.ts -> member.ts': MOVING,
-    'bot/directory/rules/tenancy.ts -> member.ts': MOVING,
     'bot/directory/rules/validate.ts -> hotspots.ts': "the partnership file validates hotspot rules, which are the warnings slice's (bot/domain/hotspots.ts)",
-    'bot/incidents/rules/correction.ts -> borough.ts': MOVING,
-    'bot/incidents/rules/correction.ts -> isoWeek.ts': MOVING,
-    'bot/incidents/rules/correction.ts -> plainText.ts': MOVING,
-    'bot/operations/rules/access.ts -> member.ts': MOVING,
-    'bot/operations/rules/access.ts -> permissions.ts': MOVING,
-    'bot/operations/rules/form.ts -> borough.ts': MOVING,
-    'bot/operations/rules/form.ts -> formErrors.ts': MOVING,
     'bot/operations/rules/form.ts -> incident.ts': "an operation links incidents by reference: IncidentReference belongs in bot/shared/ (it is every slice's word for an incident)",
-    'bot/operations/rules/form.ts -> member.ts': MOVING,
-    'bot/operations/rules/form.ts -> organisation.ts': MOVING,
-    'bot/operations/rules/form.ts -> personalData.ts': MOVING,
-    'bot/operations/rules/form.ts -> plainText.ts': MOVING,
-    'bot/operations/rules/form.ts -> timezone.ts': MOVING,
-    'bot/operations/rules/reminderSchedule.ts -> timezone.ts': MOVING,
-    'bot/operations/rules/summary.ts -> borough.ts': MOVING,
     'bot/search/rules/keys.ts -> model.ts': "search keys copy the incident's stored shape (IncidentRow): the finder index is built from the incidents slice's rows",
     'bot/search/rules/query.ts -> policeReference.ts': "the police reference format is the incidents slice's rule (bot/domain/policeReference.ts)",
   },
   tablesOutsideSlice: {
-    'bot/store/store.ts -> tables.ts': 'MOVING: bot/store/store.ts still gathers the tables; the generic openStore(tableDefs) with bot/tables.ts as composition root replaces it (issue 14 part A)',
+    'bot/digests/sources.ts -> tables.ts': "the digest reads a borough-week's incident rows by their partition (weekPartition): to ask the incidents repository for them (h14s, incidents slice next)",
+    'bot/warnings/incidents.ts -> tables.ts': "hotspot detection reads incident rows over a partition range (partitionRange): to ask the incidents repository for them (h14s, incidents slice next)",
   },
   tableTouchedOutsideRepository: {
+    'bot/outbox/sender.ts -> store.conversations (conversation)': "the sender forgets a conversation Teams says is gone and finds the administrators' chats: to become outbox hooks the conversation slice provides (h14c)",
     'bot/directory/apply.ts -> store.directory (directory)': "apply commits a new directory version in one transaction across Directory and Members rows: to move into the directory's repository",
   },
   cardsImportOutsideShared: {
     'cards/alert.ts -> model.ts': 'the alert card still takes the stored Alert: to become plain view data (bot/alerts/render.ts)',
-    'cards/alert.ts -> borough.ts': MOVING,
-    'cards/alertForm.ts -> borough.ts': MOVING,
-    'cards/channelSettings.ts -> borough.ts': MOVING,
-    'cards/digest.ts -> borough.ts': MOVING,
     'cards/digest.ts -> digest.ts': "the digest card takes the digest rules' figures (ThemeDigestFigures): to become plain view data",
-    'cards/digest.ts -> taxonomy.ts': MOVING,
     'cards/digest.ts -> model.ts': 'the digest card reads operation type and outcome labels from bot/operations/model.ts: to come from the view',
-    'cards/digestSettings.ts -> borough.ts': MOVING,
     'cards/digestSettings.ts -> digestSchedule.ts': "weekday names from the digest schedule rules: to come from the view",
     'cards/incidentForm.ts -> incidentForm.ts': "the incident form's field list lives with its parsing rules (bot/domain/incidentForm.ts)",
     'cards/incidentRedacted.ts -> incidentRedaction.ts': 'the redacted incident card takes the RedactedIncident type (type only)',
@@ -138,7 +114,7 @@ function check(rule: keyof typeof KNOWN, found: string[]): void {
   const keys = new Set(found.map(keyOf));
   const unexpected = [...new Set(found)].filter((f) => !(keyOf(f) in known)).sort();
   const gone = Object.entries(known)
-    .filter(([k, why]) => !keys.has(k) && !why.startsWith('MOVING'))
+    .filter(([k]) => !keys.has(k))
     .map(([k]) => k)
     .sort();
   expect({ rule, unexpected, 'known but gone (delete from KNOWN)': gone }).toEqual({ rule, unexpected: [], 'known but gone (delete from KNOWN)': [] });

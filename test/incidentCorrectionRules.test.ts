@@ -3,21 +3,25 @@ import { mayRecordIn } from '../bot/incidents/rules/incidentAccess';
 import { validateIncidentForm } from '../bot/incidents/rules/incidentForm';
 import { firstRecordedFact, historyLines } from '../bot/incidents/present';
 import { correctionReasonProblem, MOVE_LEASE_MS, placement, settleAction } from '../bot/incidents/rules/correction';
+import { incidentPartitionKey } from '../bot/incidents/tables';
+import type { BoroughId } from '../bot/shared/borough';
 import { DEMO_ORGANISATIONS } from './support/demoDirectory';
 
 /** The pure rules of correcting where and when an incident happened (issue 17). */
 
 const TZ = 'Europe/London';
+/** The Incidents table's partition key on the London calendar. */
+const inLondon = (borough: BoroughId, occurredAt: string) => incidentPartitionKey(borough, occurredAt, TZ);
 const intent = { to: 'tameside-2026-W48', version: 2, submissionId: 'abcdefgh12345678', at: '2026-11-25T10:00:00.000Z' };
 
 describe('placement: where an incident lives before and after a correction', () => {
   it('moves with the borough, and with a date in another ISO week, not with a date in the same week', () => {
     const before = { borough: 'stockport' as const, occurredAt: '2026-11-24T21:30:00.000Z' };
-    expect(placement(before, { ...before, borough: 'tameside' }, 'Europe/London')).toEqual({ from: 'stockport-2026-W48', to: 'tameside-2026-W48', moves: true });
-    expect(placement(before, { ...before, occurredAt: '2026-11-20T22:15:00.000Z' }, 'Europe/London')).toMatchObject({ to: 'stockport-2026-W47', moves: true });
-    expect(placement(before, { ...before, occurredAt: '2026-11-23T00:30:00.000Z' }, 'Europe/London')).toMatchObject({ to: 'stockport-2026-W48', moves: false });
+    expect(placement(before, { ...before, borough: 'tameside' }, inLondon)).toEqual({ from: 'stockport-2026-W48', to: 'tameside-2026-W48', moves: true });
+    expect(placement(before, { ...before, occurredAt: '2026-11-20T22:15:00.000Z' }, inLondon)).toMatchObject({ to: 'stockport-2026-W47', moves: true });
+    expect(placement(before, { ...before, occurredAt: '2026-11-23T00:30:00.000Z' }, inLondon)).toMatchObject({ to: 'stockport-2026-W48', moves: false });
     // Weeks are counted on the London calendar: 23:30 UTC on Sunday 29 March 2026 is already Monday 00:30 BST, week 14.
-    expect(placement(before, { ...before, occurredAt: '2026-03-29T23:30:00.000Z' }, 'Europe/London').to).toBe('stockport-2026-W14');
+    expect(placement(before, { ...before, occurredAt: '2026-03-29T23:30:00.000Z' }, inLondon).to).toBe('stockport-2026-W14');
   });
 });
 

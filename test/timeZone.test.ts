@@ -8,12 +8,14 @@ import { ALERTS_CHANNEL, execute, installAndMapChannel } from './support/teamSet
 /**
  * A deployment configured for another time zone (TIME_ZONE=America/New_York). Incidents are kept in borough-week
  * partitions; the week must be worked out in the one configured zone everywhere (bot/incidents/tables.ts), or a
- * Sunday-evening incident is written to one week and looked for in another. On dd94d32 the store keyed rows in
- * London time while the warning's "Show incidents" looked them up in the configured zone, and found none.
+ * Sunday-evening incident is written to one week and looked for in another. Before the fix (cc84396) the store
+ * keyed rows by the London week while hotspot detection read the weeks of the configured zone: on a Sunday evening
+ * in New York (already Monday, the next ISO week, in London) that evening's reports were in a partition the
+ * detector did not read, and no warning was raised.
  */
 const ZONE = 'America/New_York';
-// Monday 30 November 2026, 10:00 in New York (15:00 UTC).
-const START = new Date('2026-11-30T15:00:00Z');
+// Sunday 29 November 2026, 22:30 in New York (03:30 UTC on Monday 30 November: ISO week 49 in London, 48 in New York).
+const START = new Date('2026-11-30T03:30:00Z');
 
 let bot: BotHarness;
 beforeAll(async () => {
@@ -30,10 +32,10 @@ async function invoke(verb: string, data: Record<string, unknown>) {
 }
 
 describe(`with TIME_ZONE=${ZONE}`, () => {
-  it('the incidents behind a hotspot warning are found, also those reported for a Sunday evening (Monday morning in London)', async () => {
+  it('Sunday-evening reports (Monday morning in London) raise a hotspot warning that evening, and its "Show incidents" lists every one', async () => {
     expect(bot.runtime.ctx.config.timeZone).toBe(ZONE);
     // Sunday 29 November, 20:00 to 22:00 in New York: 01:00 to 03:00 on Monday 30 November in UTC and London,
-    // so the ISO week differs (2026-W48 in New York, 2026-W49 in London).
+    // so the ISO week differs (2026-W48 in New York, 2026-W49 in London). The hotspot run follows at 22:30.
     const references: string[] = [];
     for (const time of ['20:00', '20:30', '21:00', '21:30', '22:00']) {
       const card = await invoke('incident.submit', {

@@ -27,7 +27,7 @@ export const DIGEST_TABLES = {
     keys: (w) => weekStatsKeys(w.week, w.borough),
     retention: {
       holds: 'cached digest figures per borough-week (may name hotspot areas)',
-      retention: 'INCIDENT_RETENTION_MONTHS after the week',
+      retention: 'the incident retention after the week',
       enforcedBy: 'deleted when an incident of the week is anonymised, and by the retention run',
     },
   }),
@@ -37,7 +37,7 @@ export const DIGEST_TABLES = {
     // One partition per subscription, one row per reported ISO week: the idempotency key of weekly delivery.
     keys: (d) => deliveryKeys(d.owner, d.week),
     columns: (d) => ({ status: d.status }),
-    retention: { holds: 'which weekly digest was delivered to whom', retention: 'INCIDENT_RETENTION_MONTHS after the week', enforcedBy: 'retention run' },
+    retention: { holds: 'which weekly digest was delivered to whom', retention: 'the incident retention after the week', enforcedBy: 'retention run' },
   }),
 };
 

@@ -27,6 +27,7 @@ import { registered, type IncidentRequest } from './request';
 import { unknownIncidentCard } from './submit';
 import { refuse, viewerOf, viewIncident } from './view';
 import { weekMarkOp } from './weekMark';
+import { incidentPartitionKey } from './tables';
 import { allOrganisations } from '../referenceData';
 
 /**
@@ -308,7 +309,7 @@ export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: un
   const now = resuming?.at ?? ctx.clock().toISOString();
   const moved = reason.trim() && changes.some((c) => c.field === 'borough' || c.field === 'occurredAt');
   const note = moved ? `Reason for correcting the borough, date or time: ${reason.trim()}` : undefined;
-  const where = placement(r, d, ctx.config.timeZone);
+  const where = placement(r, d, (borough, occurredAt) => incidentPartitionKey(borough, occurredAt, ctx.config.timeZone));
   if (where.moves) {
     const version = baseVersion + 1;
     const record = editedRecord(ctx, r, d, version, now);

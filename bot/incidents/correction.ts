@@ -1,6 +1,7 @@
 import type { AppContext } from '../kernel/context';
 import { BOROUGHS } from '../shared/borough';
 import { reindexIncident } from '../search/repository';
+import { forgetComplaint, indexComplaint } from '../warnings/repository';
 import { auditIncident, stableId } from './audit';
 import type { IncidentHistoryEntry, IncidentRecord } from './model';
 import { formatLocal } from './present';
@@ -24,10 +25,8 @@ export async function recordCorrection(ctx: AppContext, record: IncidentRecord, 
   const hash = record.restricted.householdReferenceHash;
   if (hash && !record.anonymisedAt) {
     // Keyed by when it happened: the old key goes; the row under the new key names the partition it is in now.
-    if (when?.from && when.from !== record.occurredAt) await ctx.store.complaintIndex.delete({ partitionKey: hash, rowKey: `${when.from}|${reference}` });
-    await ctx.store.complaintIndex.mutate({ partitionKey: hash, rowKey: `${record.occurredAt}|${reference}` }, (c) =>
-      c?.partitionKey === entry.partitionKey ? undefined : { hash, reference, occurredAt: record.occurredAt, partitionKey: entry.partitionKey, indexedAt: ctx.clock().toISOString() },
-    );
+    if (when?.from && when.from !== record.occurredAt) await forgetComplaint(ctx, hash, when.from, reference);
+    await indexComplaint(ctx, { hash, reference, occurredAt: record.occurredAt, partitionKey: entry.partitionKey, indexedAt: ctx.clock().toISOString() });
   }
   if (entry.by.aadObjectId === 'system' || !entry.submissionId) return;
   const tz = ctx.config.timeZone;

@@ -49,7 +49,7 @@ export function incidentTables(timeZone: string) {
           : { kind: r.kind },
       retention: {
         holds: 'incidents and their history (free text, addresses, details, police and household references)',
-        retention: 'INCIDENT_RETENTION_MONTHS, default 13, after reported; then anonymised (category, district, week, risk, counts kept for statistics)',
+        retention: 'the incident retention (the partnership file\'s incidentRetentionMonths, else INCIDENT_RETENTION_MONTHS, default 13) after reported; then anonymised (category, district, week, risk, counts kept for statistics)',
         enforcedBy: 'retention run (bot/incidents/retention.ts)',
       },
     }),
@@ -77,7 +77,7 @@ export function incidentTables(timeZone: string) {
       columns: (d) => ({ updatedAt: d.updatedAt }),
       retention: {
         holds: "a reporter's last report choices: borough, area, postcode district, sharing, marking (no free text about anyone)",
-        retention: 'INCIDENT_RETENTION_MONTHS after their last report; replaced at each report',
+        retention: 'the incident retention after their last report; replaced at each report',
         enforcedBy: 'retention run (bot/incidents/retention.ts)',
       },
     }),

@@ -33,7 +33,7 @@ export const SEARCH_TABLES = {
     columns: (a) => ({ status: a.status }),
     retention: {
       holds: "requests to see another organisation's incidents: requester (Entra id, name, organisation), what was searched, references, decision and approver",
-      retention: 'INCIDENT_RETENTION_MONTHS after the request',
+      retention: 'the incident retention after the request',
       enforcedBy: 'retention run (bot/search/repository.ts purgeAccessRequestsBefore)',
     },
   }),

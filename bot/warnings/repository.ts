@@ -48,6 +48,11 @@ export async function indexComplaint(ctx: Ctx, entry: ComplaintIndexEntry): Prom
   );
 }
 
+/** A complaint's index row under an old time of happening removed (its incident's date was corrected). */
+export async function forgetComplaint(ctx: Ctx, hash: string, occurredAt: string, reference: string): Promise<void> {
+  await ctx.store.complaintIndex.delete({ partitionKey: hash, rowKey: complaintRowKey(occurredAt, reference) });
+}
+
 /** Retention: warnings raised before `cutoff` deleted; returns how many. */
 export async function purgeWarningsRaisedBefore(ctx: Ctx, cutoff: string): Promise<number> {
   const rows = await ctx.store.warnings.query(odata`raisedAt lt ${cutoff}`);

@@ -19,7 +19,7 @@ export const WARNING_TABLES = {
     // Created once per place, rule and window: a second create of the key fails, so concurrent detectors raise one.
     keys: (w) => ({ partitionKey: w.borough, rowKey: warningRowKey(w) }),
     columns: (w) => ({ ruleId: w.ruleId, status: w.status, raisedAt: w.raisedAt }),
-    retention: { holds: 'hotspot warnings: borough, district, area name, counts, window', retention: 'INCIDENT_RETENTION_MONTHS after raised', enforcedBy: 'retention run' },
+    retention: { holds: 'hotspot warnings: borough, district, area name, counts, window', retention: 'the incident retention after raised', enforcedBy: 'retention run' },
   }),
   complaintIndex: table({
     name: 'ComplaintIndex',
@@ -28,7 +28,7 @@ export const WARNING_TABLES = {
     keys: (c) => ({ partitionKey: c.hash, rowKey: complaintRowKey(c.occurredAt, c.reference) }),
     retention: {
       holds: 'keyed hashes of household/complainant references → incident',
-      retention: 'INCIDENT_RETENTION_MONTHS after the incident happened (matching needs 6 months)',
+      retention: 'the incident retention after the incident happened (matching needs 6 months)',
       enforcedBy: 'retention run',
     },
   }),

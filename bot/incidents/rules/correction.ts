@@ -1,5 +1,4 @@
 import type { BoroughId } from '../../shared/borough';
-import { incidentPartitionKey } from '../tables';
 import { markupProblem, personalDataProblem } from '../../shared/plainText';
 import type { MoveIntent } from '../model';
 
@@ -21,15 +20,18 @@ export const MOVE_LEASE_MS = 2 * 60_000;
 
 export const CORRECTION_REASON_MAX = 300;
 
-/** The incident's partition before and after a correction, and whether it moves. */
+/**
+ * The incident's partition before and after a correction, and whether it moves. `partitionOf` is the key the
+ * Incidents table gives the row (bot/incidents/tables.ts, in the configured zone): passed in, so that this rule
+ * stays pure and the key is spelt in one place.
+ */
 export function placement(
   before: { borough: BoroughId; occurredAt: string },
   after: { borough: BoroughId; occurredAt: string },
-  timeZone: string,
+  partitionOf: (borough: BoroughId, occurredAt: string) => string,
 ): { from: string; to: string; moves: boolean } {
-  // The key the Incidents table gives the row (bot/incidents/tables.ts): the same function, the same (configured) calendar.
-  const from = incidentPartitionKey(before.borough, before.occurredAt, timeZone);
-  const to = incidentPartitionKey(after.borough, after.occurredAt, timeZone);
+  const from = partitionOf(before.borough, before.occurredAt);
+  const to = partitionOf(after.borough, after.occurredAt);
   return { from, to, moves: from !== to };
 }
 
