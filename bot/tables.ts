@@ -5,7 +5,8 @@ import { ChannelMapping } from './channels/model';
 import { CONVERSATION_TABLES } from './conversation/tables';
 import { DIGEST_TABLES } from './digests/tables';
 import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from './directory/tables';
-import { AlertDelivery, AlertRecord, PartnerRequest } from './alerts/model';
+import { AlertDelivery, AlertRecord, AlertTimelineRow, PartnerRequest } from './alerts/model';
+import { alertKeys, alertTimelineColumns, alertTimelineKeys } from './alerts/tables';
 import { JointOperation, Reminder, reminderPartition } from './operations/model';
 import { incidentTables } from './incidents/tables';
 import { OutboxDue, OutboxItem, SenderLease } from './outbox/model';
@@ -37,6 +38,7 @@ const RETENTION = {
   prioritySets: { holds: 'published policing priorities per borough (public information), with the publishing officer\'s Entra id', retention: 'kept: the record of what was published when (digests compare versions)', enforcedBy: 'not deleted; holds no incident or personal details beyond the publisher\'s id' },
   priorityPosts: { holds: 'which channel message shows a borough\'s priorities (conversation and activity ids)', retention: 'while the channel is mapped', enforcedBy: 'replaced on each publication; no personal data' },
   alerts: { holds: 'community alerts, acknowledgements (organisation, name, time)', retention: 'the incident retention after raised', enforcedBy: 'retention run' },
+  alertTimeline: { holds: 'which alert was raised when, for which boroughs (alert id, time, boroughs; no text, no personal data)', retention: 'as long as its alert', enforcedBy: 'retention run: deleted with its alert (bot/alerts/repository.ts deleteListingsBefore)' },
   alertDeliveries: { holds: 'which channels an alert was posted to (conversation and outbox item ids; no personal data)', retention: 'as long as its alert', enforcedBy: 'retention run: deleted with its alert' },
   partnerRequests: { holds: 'idempotency records of partner API requests (key, body hash, the answer given)', retention: 'PARTNER_REQUEST_RETENTION_DAYS, default 30, after the request', enforcedBy: 'retention run' },
   outboxLease: { holds: 'which sender instance holds the sending lease (one row)', retention: 'kept (no personal data)', enforcedBy: 'overwritten by each sender run' },
@@ -88,13 +90,21 @@ const UNSORTED_TABLES = {
     alerts: table({
       name: 'Alerts',
       schema: AlertRecord,
-      keys: (a) => ({ partitionKey: 'alert', rowKey: a.alert.id }),
+      keys: (a) => alertKeys(a.alert.id),
       columns: (a): Record<string, string | boolean> => ({
         raisedAt: a.alert.raisedAt,
         escalationPending: a.escalation !== undefined && a.escalation.sentAt === undefined,
         ...(a.escalation ? { escalationDueAt: a.escalation.dueAt } : {}),
       }),
       retention: RETENTION.alerts,
+    }),
+    alertTimeline: table({
+      name: 'AlertTimeline',
+      schema: AlertTimelineRow,
+      // The alerts newest first, for the `alerts` list (bot/alerts/tables.ts).
+      keys: alertTimelineKeys,
+      columns: alertTimelineColumns,
+      retention: RETENTION.alertTimeline,
     }),
     alertDeliveries: table({
       name: 'AlertDeliveries',

@@ -8,6 +8,8 @@ import { submitReport } from '../bot/incidents/submit';
 import { detectHotspots } from '../bot/warnings/detect';
 import { demoPerson } from '../scripts/playground/people';
 import { startJourneyWorld, type JourneyWorld } from './support/journey';
+import { ALERT_PAGE_SIZE } from '../bot/alerts/list';
+import { raiseAlert } from '../bot/alerts/raise';
 import { runDueReminders } from '../bot/operations/reminderEngine';
 import { scheduleOperation } from '../bot/operations/schedule';
 
@@ -180,6 +182,37 @@ describe('Helen Okafor, GMP theme lead, alerts the partnership; Dan Whitworth ac
     await dan.click(alertCard, 'Acknowledge');
     const acked = await dan.card(/Stockport Council \(/);
     await dan.shoot('journey-alert-acknowledged', acked);
+  });
+
+  it('after a busy fortnight, the oldest of her alerts is on the second page of the list: More shows it', JOURNEY, async () => {
+    // A page of alerts from the days before hers, for Bolton (no channel is mapped there: nothing is posted to
+    // Dan's channel), raised on the bot's clock set back, so hers stays the newest for the journeys that follow.
+    const back = 3 * 86_400_000;
+    world.advance(-back);
+    try {
+      for (let i = 1; i <= ALERT_PAGE_SIZE; i++) {
+        world.advance(60_000);
+        const raised = await raiseAlert(world.runtime.ctx, {
+          alertId: `journey-bolton-${i}`,
+          source: 'api',
+          organisationId: 'gmp',
+          displayName: 'Helen Okafor',
+          input: { severity: 'info', boroughs: ['bolton'], themeId: 'public-safety', title: `Bolton patrol note ${String(i).padStart(2, '0')}`, body: 'Routine patrol note for partners.', expiresInDays: 7, marking: 'OFFICIAL' },
+        });
+        expect(raised.ok).toBe(true);
+      }
+    } finally {
+      world.advance(back - ALERT_PAGE_SIZE * 60_000);
+    }
+    const helen = world.person('Helen Okafor');
+    await helen.say('alerts');
+    const first = await helen.card(/Cuckooing/);
+    expect(await first.textContent()).toContain('Bolton patrol note 02');
+    expect(await first.textContent()).not.toContain('Bolton patrol note 01');
+    await helen.click(first, 'More');
+    const second = await helen.card('Bolton patrol note 01');
+    expect(await second.textContent()).toMatch(/More: 1 alert/);
+    await helen.shoot('journey-alerts-more', second);
   });
 });
 

@@ -1,48 +1,69 @@
-import { odata } from '@azure/data-tables';
+import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { boroughById } from '../shared/borough';
-import { allOrganisations } from '../referenceData';
-import { deliveryStatus, describeDelivery } from '../outbox/enqueue';
-import { messageCard } from '../../cards/message';
-import type { AdaptiveCard } from '../../cards/render';
-import { formatInstant } from '../shared/dates';
+import { auditRouteRefusal } from '../conversation/refusalAudit';
+import { deliveryStatus } from '../outbox/enqueue';
+import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
+import type { AlertRecord } from './model';
+import { alertsById, alertTimelinePage, ensureAlertTimeline } from './repository';
+import { ALERT_VERBS } from './verbs';
+
+/** Alerts a page: each costs two point reads (the alert, its delivery), so a page is a bounded number of requests. */
+export const ALERT_PAGE_SIZE = 10;
+/** How far back the list looks. */
+export const ALERT_LIST_DAYS = 14;
+
+/** What a "More" token pages: the window fixed when the first page was read, so later pages continue the same list. */
+const AlertsPage = z.object({ list: z.literal('alerts'), since: z.string().datetime(), until: z.string().datetime() });
+
+export interface ListedAlert {
+  record: AlertRecord;
+  delivery: Awaited<ReturnType<typeof deliveryStatus>>;
+}
+
+export type AlertListResult =
+  | { ok: true; alerts: ListedAlert[]; days: number; /** A later page (from "More"). */ continued: boolean; /** The next page's signed token. */ more?: string }
+  | { ok: false; reason: 'someone-else' | 'expired' | 'tampered' };
 
 /**
- * Recent alerts for the caller's boroughs, with delivery and who has
- * acknowledged (as help promises): organisations and times everywhere, the
- * person who pressed the button only in a private chat (a channel or group
- * chat is a broad audience), and who is still awaited.
+ * One page of the alerts for the caller's boroughs (every borough for an
+ * administrator), newest first: one range read of the AlertTimeline, then
+ * the page's alerts and their delivery by point reads. "More" carries the
+ * storage continuation in a token signed for the caller (bot/search/rules/
+ * pageToken.ts); which boroughs the caller may see is decided again on every
+ * page, the token only says where to read next. A token that is not the
+ * caller's, was edited or has expired is refused: nothing is read.
  */
-export async function listRecentAlerts(ctx: AppContext, caller: Caller, scope: 'personal' | 'team' | 'groupChat' = 'personal', days = 14): Promise<AdaptiveCard> {
-  const since = new Date(ctx.clock().getTime() - days * 86_400_000).toISOString();
-  const boroughs = caller.member?.roles.includes('admin') ? undefined : new Set(caller.organisation?.boroughs ?? []);
-  const records = (await ctx.store.alerts.query(odata`PartitionKey eq 'alert' and raisedAt ge ${since}`))
-    .map((r) => r.value)
-    .filter((r) => !boroughs || r.alert.boroughs.some((b) => boroughs.has(b)))
-    .sort((a, b) => b.alert.raisedAt.localeCompare(a.alert.raisedAt))
-    .slice(0, 10);
-  if (records.length === 0) {
-    return messageCard({ title: 'No alerts in the last 14 days', text: 'Nothing has been raised for your boroughs recently.' });
+export async function listRecentAlerts(ctx: AppContext, caller: Caller, input: { more?: string } = {}): Promise<AlertListResult> {
+  const now = ctx.clock();
+  const user = caller.aadObjectId ?? '';
+  let page: z.infer<typeof AlertsPage>;
+  let continuation: string | undefined;
+  if (input.more !== undefined) {
+    const resumed = verifyPageToken(ctx.config.referenceHashKey, input.more, user, AlertsPage, now);
+    if (!resumed.ok) {
+      const reason = resumed.reason === 'page token belongs to someone else' ? 'someone-else' : resumed.reason === 'page token expired' ? 'expired' : 'tampered';
+      // Someone else's token, or an edited one, is a button that was not given to this caller: audited as a refusal.
+      if (reason !== 'expired') await auditRouteRefusal(ctx, { aadObjectId: caller.aadObjectId, organisationId: caller.organisation?.id }, `action:${ALERT_VERBS.list}`, `alerts page refused: ${resumed.reason}`);
+      return { ok: false, reason };
+    }
+    page = resumed.query;
+    continuation = resumed.continuation;
+  } else {
+    page = { list: 'alerts', since: new Date(now.getTime() - ALERT_LIST_DAYS * 86_400_000).toISOString(), until: now.toISOString() };
   }
-  const names = new Map((await allOrganisations(ctx)).map((o) => [o.id, o.name]));
-  const orgName = (id: string) => names.get(id) ?? id;
-  const when = (iso: string) => formatInstant(iso, ctx.config.timeZone, 'dayTime');
-  const lines = await Promise.all(
-    records.map(async (r) => {
-      const delivery = describeDelivery(await deliveryStatus(ctx, r.batchId));
-      const by = r.acknowledgements.map(
-        (a) => `${orgName(a.organisationId)}${scope === 'personal' && a.byName ? ` (${a.byName}, ${when(a.at)})` : ` (${when(a.at)})`}`,
-      );
-      const acked = new Set(r.acknowledgements.map((a) => a.organisationId));
-      const waiting = r.expectedOrganisations.filter((o) => !acked.has(o)).map(orgName);
-      const acks = [
-        `${r.acknowledgements.length}/${r.expectedOrganisations.length} acknowledged${by.length ? `: ${by.join(', ')}` : ''}`,
-        ...(waiting.length ? [`waiting for ${waiting.join(', ')}`] : []),
-      ].join('; ');
-      const where = r.alert.boroughs.map((b) => boroughById(b).name).join(', ');
-      return `**${r.alert.title}** (${r.alert.severity}, ${where}, ${when(r.alert.raisedAt)}): ${delivery}; ${acks}`;
+  const boroughs = caller.member?.roles.includes('admin') ? undefined : (caller.organisation?.boroughs ?? []);
+  if (boroughs && boroughs.length === 0) return { ok: true, alerts: [], days: ALERT_LIST_DAYS, continued: continuation !== undefined };
+
+  await ensureAlertTimeline(ctx);
+  const found = await alertTimelinePage(ctx, { since: new Date(page.since), until: new Date(page.until), boroughs, size: ALERT_PAGE_SIZE, continuation });
+  const records = await alertsById(ctx, found.alertIds);
+  const alerts = await Promise.all(
+    found.alertIds.flatMap((id) => {
+      const record = records.get(id);
+      return record ? [deliveryStatus(ctx, record.batchId).then((delivery) => ({ record, delivery }))] : [];
     }),
   );
-  return messageCard({ title: 'Recent alerts', text: lines.map((l) => `- ${l}`).join('\n') });
+  const more = found.next ? signPageToken(ctx.config.referenceHashKey, { user, query: page, continuation: found.next }, now) : undefined;
+  return { ok: true, alerts, days: ALERT_LIST_DAYS, continued: continuation !== undefined, ...(more ? { more } : {}) };
 }

@@ -65,6 +65,29 @@ export const AlertDelivery = z.object({
 });
 export type AlertDelivery = z.infer<typeof AlertDelivery>;
 
+/**
+ * An alert's place in the newest-first list (the AlertTimeline table, keyed by time in bot/alerts/tables.ts): which
+ * alert, when and for which boroughs. Written before the alert itself and never changed; the alert row stays keyed
+ * by its id, so looking an alert up stays one point read.
+ */
+export const AlertListing = z.object({
+  kind: z.literal('listing'),
+  alertId: Id,
+  raisedAt: Instant,
+  boroughs: z.array(BoroughId).min(1),
+});
+export type AlertListing = z.infer<typeof AlertListing>;
+
+/**
+ * Says that every alert stored before the timeline existed has its listing (bot/alerts/repository.ts
+ * ensureAlertTimeline): one row, written once the backfill has run.
+ */
+export const AlertTimelineMark = z.object({ kind: z.literal('backfilled'), version: z.literal(1), at: Instant });
+export type AlertTimelineMark = z.infer<typeof AlertTimelineMark>;
+
+export const AlertTimelineRow = z.discriminatedUnion('kind', [AlertListing, AlertTimelineMark]);
+export type AlertTimelineRow = z.infer<typeof AlertTimelineRow>;
+
 /** A partner request seen once: refuses replays and makes retries with the same key safe. */
 export const PartnerRequest = z.object({
   partnerId: z.string(),

@@ -12,6 +12,7 @@ import { toAlertChannels } from './channels';
 import { ConcurrencyError } from '../store/errors';
 import type { AlertRecord } from './model';
 import { renderAlertCard } from './render';
+import { listAlert } from './repository';
 import { allOrganisations, themeById } from '../referenceData';
 
 const cleanText = (max: number, what: string) => broadcastText(max, `Write ${what}`).refine((t) => t.length > 0, `Write ${what}`);
@@ -68,7 +69,9 @@ export async function raiseAlert(
     const expected = organisations
       .filter((o) => o.id !== request.organisationId && o.kind !== 'other' && o.boroughs.some((b) => alert.boroughs.includes(b)))
       .map((o) => o.id);
-    // The channels first, a row each (idempotent), then the alert: a retry after a crash finds them all.
+    // The channels and the listing first, a row each (idempotent), then the alert: a retry after a crash finds them
+    // all. A listing whose alert was never stored is skipped by the list.
+    await listAlert(ctx, alert);
     const deliveries = [...channels.values()].map((c) => ({ alertId: alert.id, conversationId: c.conversationId, itemId: stableId(`${alert.id}.post`, c.conversationId) }));
     for (let i = 0; i < deliveries.length; i += 100) {
       await ctx.store.alertDeliveries.transact(deliveries.slice(i, i + 100).map((value) => ({ op: 'upsert' as const, value })));

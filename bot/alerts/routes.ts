@@ -4,6 +4,7 @@ import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
 import { acknowledgeFromCard } from './acknowledgeCard';
 import { openAlertForm, submitAlertForm } from './form';
 import { listRecentAlerts } from './list';
+import { alertListView } from './views';
 import { renderAlertCard } from './render';
 import { ALERT_VERBS } from './verbs';
 import { viewAlertCard } from './view';
@@ -17,13 +18,15 @@ const READ = { who: MAY.registered, scopes: ['personal', 'team', 'groupChat'] } 
  * Alerts are posted to channels only, and the handler answers only where this alert was posted.
  */
 const VIEW = { who: 'anyone', scopes: ['team'] } as const;
+const AlertsPageData = z.object({ more: z.string().min(1).max(4000).optional() }).passthrough();
 const AlertIdData = z.object({ alertId: z.string().min(3).max(100) }).passthrough();
 
 export const alertRoutes = [
   defineCommand({ title: 'alert', description: 'Raise a partnership alert for one or more boroughs', access: RAISE, handler: (ctx, { caller }) => openAlertForm(ctx, caller) }),
-  defineCommand({ title: 'alerts', description: 'Recent alerts: delivery and who has acknowledged', access: READ, handler: (ctx, { caller, scope }) => listRecentAlerts(ctx, caller, scope) }),
+  defineCommand({ title: 'alerts', description: 'Recent alerts: delivery and who has acknowledged', access: READ, handler: async (ctx, { caller, scope }) => alertListView(ctx, await listRecentAlerts(ctx, caller), scope) }),
   defineAction({ verb: ALERT_VERBS.open, schema: NoData, access: RAISE, handler: (ctx, { caller }) => openAlertForm(ctx, caller) }),
-  defineAction({ verb: ALERT_VERBS.list, schema: NoData, access: READ, handler: (ctx, { caller, scope }) => listRecentAlerts(ctx, caller, scope) }),
+  // The list's first page, or with `more` (the "More" button's signed token) the next one.
+  defineAction({ verb: ALERT_VERBS.list, schema: AlertsPageData, access: READ, handler: async (ctx, { caller, scope, data }) => alertListView(ctx, await listRecentAlerts(ctx, caller, data), scope) }),
   defineAction({ verb: ALERT_VERBS.submit, schema: FormData, access: RAISE, handler: (ctx, { caller, data }) => submitAlertForm(ctx, caller, data) }),
   // Acknowledgement buttons sit on the alert's channel posts.
   defineAction({

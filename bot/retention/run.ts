@@ -15,6 +15,7 @@ import { safeKey, type Keys } from '../store/entityTable';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { forgetTeamsUsersSeenBefore } from '../userViews/repository';
+import { deleteListingsBefore } from '../alerts/repository';
 
 /**
  * The nightly retention run: every table's rows past their stated retention
@@ -105,6 +106,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
     const old = await ctx.store.alerts.query(odata`raisedAt lt ${incidentCutoff}`);
     // The channel rows first: a run that stops half-way leaves an alert whose deliveries the next run still finds.
     for (const row of old) await deleteAll(ctx.store.alertDeliveries, await ctx.store.alertDeliveries.listPartition(safeKey(row.value.alert.id)));
+    await deleteListingsBefore(ctx, new Date(incidentCutoff));
     return deleteAll(ctx.store.alerts, old);
   });
   await step('Operations', `deleted: ended before ${incidentCutoff}`, async () => {

@@ -35,9 +35,26 @@ const END = new Date('2026-11-25T10:00:00Z');
 const DIGEST_WEEK_MONDAY = '2026-11-02'; // 2026-W45, with 5 November
 const DELIVERY = new Date('2026-11-09T08:00:00Z');
 
-export function countingStore(connectionString: string, prefix: string): { store: Store; requests: () => number; reset: () => void } {
+/** A store whose storage requests, and the rows they bring back (`rows`: entities in query answers, 1 per point read), are counted. */
+export function countingStore(connectionString: string, prefix: string): { store: Store; requests: () => number; rows: () => number; reset: () => void } {
   let count = 0;
-  const policy: PipelinePolicy = { name: 'countRequests', sendRequest: (req, next) => (count++, next(req)) };
+  let rows = 0;
+  const policy: PipelinePolicy = {
+    name: 'countRequests',
+    sendRequest: async (req, next) => {
+      count++;
+      const res = await next(req);
+      if (req.method === 'GET' && res.status === 200 && res.bodyAsText) {
+        try {
+          const body = JSON.parse(res.bodyAsText) as { value?: unknown };
+          rows += Array.isArray(body.value) ? body.value.length : 1;
+        } catch {
+          // not JSON: not a row
+        }
+      }
+      return res;
+    },
+  };
   const options = { allowInsecureConnection: true };
   const tables = openTables(
     appTables({ timeZone: DEFAULT_TIME_ZONE }),
@@ -54,7 +71,7 @@ export function countingStore(connectionString: string, prefix: string): { store
     ensureTables: async () => void (await Promise.all(Object.values(tables).map((t) => t.ensureExists()))),
     ping: async () => void (await service.listTables().byPage({ maxPageSize: 1 }).next()),
   };
-  return { store, requests: () => count, reset: () => (count = 0) };
+  return { store, requests: () => count, rows: () => rows, reset: () => ((count = 0), (rows = 0)) };
 }
 
 async function buildAll(ctx: AppContext): Promise<{ ms: number; digests: number; maxBytes: number; incidents: number }> {
