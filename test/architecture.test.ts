@@ -84,10 +84,7 @@ const KNOWN: Record<string, Record<string, string>> = {
     'bot/search/rules/keys.ts -> model.ts': "search keys copy the incident's stored shape (IncidentRow): the finder index is built from the incidents slice's rows",
     'bot/search/rules/query.ts -> policeReference.ts': "the police reference format is the incidents slice's rule (bot/domain/policeReference.ts)",
   },
-  tablesOutsideSlice: {
-    'bot/digests/sources.ts -> tables.ts': "the digest reads a borough-week's incident rows by their partition (weekPartition): to ask the incidents repository for them (h14s, incidents slice next)",
-    'bot/warnings/incidents.ts -> tables.ts': "hotspot detection reads incident rows over a partition range (partitionRange): to ask the incidents repository for them (h14s, incidents slice next)",
-  },
+  tablesOutsideSlice: {},
   tableTouchedOutsideRepository: {
     'bot/outbox/sender.ts -> store.conversations (conversation)': "the sender forgets a conversation Teams says is gone and finds the administrators' chats: to become outbox hooks the conversation slice provides (h14c)",
     'bot/directory/apply.ts -> store.directory (directory)': "apply commits a new directory version in one transaction across Directory and Members rows: to move into the directory's repository",
@@ -182,8 +179,10 @@ describe('the import rules of the slices', () => {
     for (const file of SOURCE.filter((f) => /^bot\/[^/]+\/tables\.ts$/.test(f))) {
       const exported = (await import(path.join(ROOT, file))) as Record<string, unknown>;
       for (const [name, value] of Object.entries(exported)) {
-        if (!/_TABLES$/.test(name) || !value || typeof value !== 'object') continue;
-        for (const table of Object.keys(value)) owners.set(table, folderOf(file));
+        // <SLICE>_TABLES, or a factory of them for the deployment's settings (incidentTables(timeZone): keys in the configured zone).
+        const tables = /_TABLES$/.test(name) ? value : /^[a-z]\w*Tables$/.test(name) && typeof value === 'function' ? (value as (zone: string) => unknown)('UTC') : undefined;
+        if (!tables || typeof tables !== 'object') continue;
+        for (const table of Object.keys(tables)) owners.set(table, folderOf(file));
       }
     }
     return owners;

@@ -2,14 +2,13 @@ import { odata } from '@azure/data-tables';
 import { allThemes } from '../referenceData';
 import type { AlertRecord } from '../alerts/model';
 import type { AppContext } from '../kernel/context';
-import { weekPartition } from '../incidents/tables';
 import { cachedWeekStats, saveWeekStats, weekStatsOfBorough } from './repository';
 import type { BoroughId } from '../shared/borough';
 import { weekStatsOf, type WeekStats } from './rules/digest';
 import type { JointActionSummary, JointActionSummaryQuery } from '../operations/rules/summary';
 import type { PrioritySet } from '../priorities/model';
 import type { Theme } from '../shared/theme';
-import { isLive, WEEK_MARK_KEY, type IncidentRecord } from '../incidents/model';
+import { liveIncidentsOfWeek, weekMarkOf } from '../incidents/repository';
 import type { BoroughWeekStats } from './model';
 import { jointActionSummary } from '../operations/summary';
 
@@ -77,16 +76,13 @@ export class DigestSources {
  * (one partition query), aggregated, and cached for the next reader.
  */
 export async function readWeekStats(ctx: AppContext, borough: BoroughId, week: string, cachedWeek?: Map<string, BoroughWeekStats>): Promise<WeekStats> {
-  const partitionKey = weekPartition(borough, week);
-  const [mark, cached] = await Promise.all([
-    ctx.store.incidents.get({ partitionKey, rowKey: WEEK_MARK_KEY }),
+  const [nonce, cached] = await Promise.all([
+    weekMarkOf(ctx, borough, week),
     cachedWeek ? cachedWeek.get(borough) : weekStatsOfBorough(ctx, week, borough),
   ]);
   // The marker is read before the partition: any write after this read changes it, so figures tagged with it are never wrongly current.
-  const nonce = mark?.value.kind === 'weekMark' ? mark.value.nonce : '';
   if (cached && cached.mark === nonce) return cached.stats;
-  const rows = await ctx.store.incidents.query(odata`PartitionKey eq ${partitionKey} and kind eq 'incident'`);
-  const stats = weekStatsOf(rows.map((r) => r.value).filter((v): v is IncidentRecord => v.kind === 'incident' && isLive(v)));
+  const stats = weekStatsOf(await liveIncidentsOfWeek(ctx, borough, week));
   await saveWeekStats(ctx, { week, borough, mark: nonce, computedAt: ctx.clock().toISOString(), stats });
   return stats;
 }

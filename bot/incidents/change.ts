@@ -9,24 +9,21 @@ import { markupProblem } from '../shared/plainText';
 import { toWallClock } from '../shared/timezone';
 import { boroughById, type BoroughId } from '../shared/borough';
 import type { Organisation } from '../shared/organisation';
-import { ConcurrencyError } from '../store/errors';
 import { incidentFormCard } from '../../cards/incidentForm';
 import { incidentUpdateFormCard } from '../../cards/incidentUpdateForm';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { announceIncident } from './announce';
-import { reindexIncident } from '../search/repository';
 import { auditIncident, stableId } from './audit';
 import { SubmissionId, type Actor, type FieldChange, type IncidentHistoryEntry, type IncidentRecord } from './model';
 import { formatLocal, formChoices, formValuesOfRecord } from './present';
 import { newSubmissionId, notRegisteredCard } from './reportForm';
-import { loadIncident, moveIncident, type LoadedIncident } from './repository';
+import { loadIncident, moveIncident, reindexIncident, writeVersion, type LoadedIncident } from './repository';
 import { correctionReasonProblem, placement } from './rules/correction';
 import { recordCorrection } from './correction';
 import { registered, type IncidentRequest } from './request';
 import { unknownIncidentCard } from './submit';
 import { refuse, viewerOf, viewIncident } from './view';
-import { weekMarkOp } from './weekMark';
 import { incidentPartitionKey } from './tables';
 import { allOrganisations } from '../referenceData';
 
@@ -67,44 +64,6 @@ function actorOf(req: IncidentRequest): Actor {
 }
 
 const sharingOf = (r: IncidentRecord) => ({ reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith });
-
-/**
- * Writes the next version of an incident with its history entry, atomically.
- * `change` is given the latest stored state (re-read after a lost race) and
- * returns the new record and entry, or undefined when there is nothing to do.
- */
-export async function writeVersion(
-  ctx: AppContext,
-  reference: string,
-  change: (current: LoadedIncident) => { record: IncidentRecord; entry: IncidentHistoryEntry } | undefined,
-  opts: { retryOnConflict: boolean },
-): Promise<{ outcome: 'written' | 'unchanged' | 'conflict' | 'moving'; record?: IncidentRecord }> {
-  for (let attempt = 1; attempt <= 6; attempt++) {
-    const current = await loadIncident(ctx, reference);
-    if (!current) throw new Error(`incident ${reference} vanished while being changed`);
-    if (current.record.move) {
-      // Being moved by a correction of its borough or date (its old row is frozen): usually done within moments.
-      if (attempt >= 4) return { outcome: 'moving', record: current.record };
-      await new Promise((r) => setTimeout(r, 100 * attempt));
-      continue;
-    }
-    const next = change(current);
-    if (!next) return { outcome: 'unchanged', record: current.record };
-    try {
-      await ctx.store.incidents.transact([
-        { op: 'update', value: next.record, etag: current.etag },
-        { op: 'create', value: next.entry },
-        weekMarkOp(current.partitionKey, next.entry.at),
-      ]);
-      await reindexIncident(ctx, next.record);
-      return { outcome: 'written', record: next.record };
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError)) throw err;
-      if (!opts.retryOnConflict) return { outcome: 'conflict' };
-    }
-  }
-  return { outcome: 'conflict' };
-}
 
 export async function openUpdateForm(ctx: AppContext, req: IncidentRequest, data: unknown): Promise<AdaptiveCard> {
   const loaded = await loadFor(ctx, req, data);

@@ -1,6 +1,5 @@
 import type { AppContext } from '../kernel/context';
 import { BOROUGHS } from '../shared/borough';
-import { reindexIncident } from '../search/repository';
 import { forgetComplaint, indexComplaint } from '../warnings/repository';
 import { auditIncident, stableId } from './audit';
 import type { IncidentHistoryEntry, IncidentRecord } from './model';
@@ -8,8 +7,9 @@ import { formatLocal } from './present';
 
 /**
  * What follows a correction of where or when an incident happened, once its
- * record is stored at its new place (a move, or an edit within one week):
- * its finder rows re-indexed, its repeat-complaint index row re-keyed and
+ * record is stored at its new place (a move, or an edit within one week) and
+ * its finder rows re-indexed (repository.ts reindexIncident, by the caller):
+ * its repeat-complaint index row re-keyed and
  * pointed at its partition, and the correction audited (who and when are the
  * edit's, from and to in the note, the reason as its justification). Run by
  * the editor's card after the edit and on every retry of it, and by whoever
@@ -21,7 +21,6 @@ export async function recordCorrection(ctx: AppContext, record: IncidentRecord, 
   const when = entry.changes.find((c) => c.field === 'occurredAt');
   if (!borough && !when) return;
   const reference = record.reference;
-  await reindexIncident(ctx, record);
   const hash = record.restricted.householdReferenceHash;
   if (hash && !record.anonymisedAt) {
     // Keyed by when it happened: the old key goes; the row under the new key names the partition it is in now.

@@ -130,23 +130,16 @@ export type IncidentHistoryEntry = z.infer<typeof IncidentHistoryEntry>;
 /**
  * The week's change marker: every write of an incident in a borough-week
  * partition upserts it, in the same transaction, with a new nonce (no ETag,
- * so writers never contend on it). RowKey WEEK_MARK_KEY. Digests cache a
+ * so writers never contend on it). RowKey WEEK_MARK_KEY (tables.ts). Digests cache a
  * borough-week's figures tagged with the nonce they read (digests/model.ts
  * BoroughWeekStats): current while the marker keeps that nonce.
  */
 export const IncidentWeekMark = z.object({ kind: z.literal('weekMark'), partitionKey: z.string().min(1), nonce: z.string().min(1).max(64), at: Instant });
 export type IncidentWeekMark = z.infer<typeof IncidentWeekMark>;
 
-/** Sorts after every reference ("~" is after "Z" and "|"), so range reads of one incident never see it. */
-export const WEEK_MARK_KEY = '~mark';
-
 /** All live in the Incidents table, one partition per borough-week, so an incident and its history are one range read. */
 export const IncidentRow = z.discriminatedUnion('kind', [IncidentRecord, IncidentHistoryEntry, IncidentWeekMark]);
 export type IncidentRow = z.infer<typeof IncidentRow>;
-
-export function historyRowKey(reference: string, version: number): string {
-  return `${reference}|v${String(version).padStart(6, '0')}`;
-}
 
 /** reference → partition, for "incident STO-2026-000123". */
 export const IncidentIndexEntry = z.object({

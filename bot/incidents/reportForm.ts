@@ -11,6 +11,7 @@ import { defaultFormValues, formatLocal, formChoices } from './present';
 import { registered } from './request';
 import { allOrganisations } from '../referenceData';
 import type { IncidentRecord, ReportDefaults } from './model';
+import { reportDefaultsOf, saveReportDefaults } from './repository';
 
 
 export function notRegisteredCard(): AdaptiveCard {
@@ -74,7 +75,7 @@ function withRemembered(values: FormValues, remembered: ReportDefaults | undefin
 /** The reporter's last choices, if any (a damaged row is ignored: the form falls back to the defaults). */
 export async function rememberedChoices(ctx: AppContext, aadObjectId: string): Promise<ReportDefaults | undefined> {
   try {
-    return (await ctx.store.reportDefaults.get({ partitionKey: 'defaults', rowKey: aadObjectId }))?.value;
+    return await reportDefaultsOf(ctx, aadObjectId);
   } catch (err) {
     ctx.log.warn('report defaults unreadable; using the standard defaults', { error: (err as Error).message });
     return undefined;
@@ -83,7 +84,7 @@ export async function rememberedChoices(ctx: AppContext, aadObjectId: string): P
 
 /** Keeps a report's place and sharing for the reporter's next report. Idempotent (one row per person, replaced). */
 export async function rememberChoices(ctx: AppContext, aadObjectId: string, record: Pick<IncidentRecord, 'borough' | 'area' | 'postcodeDistrict' | 'sharedWith' | 'marking'>): Promise<void> {
-  await ctx.store.reportDefaults.upsert({
+  await saveReportDefaults(ctx, {
     aadObjectId,
     borough: record.borough,
     area: record.area,

@@ -1,14 +1,11 @@
-import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import { dropWeekStats } from '../digests/repository';
 import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../retention/rules/schedule';
-import { ConcurrencyError } from '../store/errors';
 import { auditIncident, stableId } from './audit';
-import { reindexIncident } from '../search/repository';
 import { incidentRetentionMonthsOf } from '../directory/settings';
-import { historyRowKey, type IncidentHistoryEntry, type IncidentRecord } from './model';
-import { loadIncident } from './repository';
-import { splitIncidentPartition, weekMarkOp } from './weekMark';
+import type { IncidentHistoryEntry, IncidentRecord } from './model';
+import { incidentsReportedBefore, loadIncident, purgeReportDefaultsBefore, reindexIncident, writeAnonymised } from './repository';
+import { splitIncidentPartition } from './tables';
 
 export interface RetentionResult {
   cutoff: string;
@@ -31,13 +28,10 @@ export async function applyRetention(ctx: AppContext, opts: { months?: number } 
   const months = opts.months ?? (await incidentRetentionMonthsOf(ctx));
   const now = ctx.clock();
   const cutoff = retentionCutoff(now, months).toISOString();
-  const due = await ctx.store.incidents.query(
-    odata`kind eq 'incident' and anonymised eq false and reportedAt lt ${cutoff}`,
-  );
+  const due = await incidentsReportedBefore(ctx, cutoff);
   const result: RetentionResult = { cutoff, anonymised: [], failed: [] };
-  for (const row of due) {
-    const r = row.value;
-    if (r.kind !== 'incident' || r.anonymisedAt || !isPastRetention(r.reportedAt, now, months)) continue;
+  for (const r of due) {
+    if (!isPastRetention(r.reportedAt, now, months)) continue;
     try {
       if (await anonymiseOne(ctx, r.reference, now, months)) result.anonymised.push(r.reference);
     } catch (err) {
@@ -47,14 +41,10 @@ export async function applyRetention(ctx: AppContext, opts: { months?: number } 
     }
   }
   // A reporter's remembered choices go with the reports they came from.
-  const staleDefaults = await ctx.store.reportDefaults.query(odata`PartitionKey eq 'defaults' and updatedAt lt ${cutoff}`);
-  for (const row of staleDefaults) await ctx.store.reportDefaults.delete({ partitionKey: 'defaults', rowKey: row.value.aadObjectId });
-  ctx.log.info('retention applied', { cutoff, anonymised: result.anonymised.length, failed: result.failed.length, reportDefaultsDeleted: staleDefaults.length });
+  const reportDefaultsDeleted = await purgeReportDefaultsBefore(ctx, cutoff);
+  ctx.log.info('retention applied', { cutoff, anonymised: result.anonymised.length, failed: result.failed.length, reportDefaultsDeleted });
   return result;
 }
-
-/** Entity group transactions hold at most 100 operations. */
-const MAX_BATCH = 100;
 
 async function anonymiseOne(ctx: AppContext, reference: string, now: Date, months: number): Promise<boolean> {
   for (let attempt = 1; attempt <= 5; attempt++) {
@@ -79,26 +69,9 @@ async function anonymiseOne(ctx: AppContext, reference: string, now: Date, month
     // The finder rows first: its area and police reference must not stay searchable if the run stops after the
     // transaction (an anonymised incident is never picked up again). Rows of the cleared shape are harmless before it.
     await reindexIncident(ctx, next);
-    // History rows are rewritten by key (their ETags come from the same read), within the batch limit.
-    const historyRows = await ctx.store.incidents.listPartition(loaded.partitionKey, { from: `${reference}|`, to: `${reference}|~` });
-    const etags = new Map(historyRows.map((h) => [h.keys.rowKey, h.etag]));
-    const rewrites = history
-      .filter((h) => h.erased)
-      .map((h) => ({ op: 'update' as const, value: h.value, etag: etags.get(historyRowKey(reference, h.before.version)) ?? '*' }));
-    const final = [
-      { op: 'update' as const, value: next, etag: loaded.etag },
-      { op: 'create' as const, value: entry },
-      weekMarkOp(loaded.partitionKey, now.toISOString()),
-    ];
-    // Usually one batch. A very long history is cleared first in chunks, so the
-    // incident is marked anonymised only once everything else is done.
-    const batches = rewrites.length + final.length <= MAX_BATCH ? [[...final, ...rewrites]] : [...chunks(rewrites, MAX_BATCH), final];
-    try {
-      for (const batch of batches) await ctx.store.incidents.transact(batch);
-    } catch (err) {
-      if (err instanceof ConcurrencyError) continue; // changed while we worked: read again
-      throw err;
-    }
+    // History entries whose notes or old values were cleared are rewritten with it, in the same write.
+    const clearedHistory = history.filter((h) => h.erased).map((h) => h.value);
+    if ((await writeAnonymised(ctx, loaded, { record: next, entry, clearedHistory })) === 'conflict') continue; // changed while we worked: read again
     // The week's cached digest figures name its hotspot areas: drop them (the marker moved, so the next digest recomputes).
     const { borough, week } = splitIncidentPartition(loaded.partitionKey);
     await dropWeekStats(ctx, week, borough);
@@ -112,10 +85,4 @@ async function anonymiseOne(ctx: AppContext, reference: string, now: Date, month
     return true;
   }
   return false;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

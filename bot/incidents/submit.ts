@@ -6,23 +6,19 @@ import { REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
 import type { Caller } from '../conversation/user';
 import { IncidentSummary } from './rules/incident';
 import { formValuesOf, validateIncidentForm } from './rules/incidentForm';
-import { incidentPartitionKey } from './tables';
 import type { Organisation } from '../shared/organisation';
-import { ConcurrencyError } from '../store/errors';
 import { incidentConfirmationCard } from '../../cards/incidentConfirmation';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { announceIncident } from './announce';
-import { reindexIncident } from '../search/repository';
 import { auditIncident, stableId } from './audit';
-import { SubmissionId, type IncidentHistoryEntry, type IncidentRecord } from './model';
+import { SubmissionId, type IncidentRecord } from './model';
 import { incidentButtons, summaryFacts } from './present';
 import { notRegisteredCard, rememberChoices, reportFormCard } from './reportForm';
-import { allocateReference, loadIncident } from './repository';
+import { allocateReference, loadIncident, reindexIncident, storeNewIncident, submittedReference } from './repository';
 import { counterKey, referenceFor } from './rules/referenceCounter';
 import type { FormErrors, FormValues } from './rules/incidentForm';
 import { registered } from './request';
-import { weekMarkOp } from './weekMark';
 import { allOrganisations } from '../referenceData';
 import { INCIDENT_VERBS } from './verbs';
 
@@ -108,9 +104,9 @@ export async function recordReport(ctx: AppContext, caller: Caller, data: unknow
   }
   const { submissionId } = envelope.data;
 
-  const earlier = await ctx.store.incidentSubmissions.get({ partitionKey: submissionId, rowKey: 's' });
+  const earlier = await submittedReference(ctx, submissionId);
   if (earlier) {
-    const stored = await loadIncident(ctx, earlier.value.reference);
+    const stored = await loadIncident(ctx, earlier);
     // A submission id is one card in one reporter's chat: anyone else sending it (a replayed or copied card)
     // learns nothing of that incident. Audited once per person, submission and hour, so a loop writes one row.
     if (stored && stored.record.reporter.aadObjectId !== caller.aadObjectId) {
@@ -169,7 +165,7 @@ export async function recordReport(ctx: AppContext, caller: Caller, data: unknow
   const reference = await allocateReference(ctx, d.borough, now, submissionId);
   const record = recordWith(reference);
 
-  const stored = await store(ctx, record);
+  const stored = await storeNewIncident(ctx, record);
   const repeat = await afterStored(ctx, stored, organisations);
   // Only after the report is safely stored: the next form starts from this one's place and sharing.
   await rememberChoices(ctx, caller.aadObjectId, stored);
@@ -211,62 +207,6 @@ async function afterStored(ctx: AppContext, stored: IncidentRecord, organisation
   const repeats = await recordComplaint(ctx, stored, organisations);
   await announceIncident(ctx, stored, organisations);
   return repeatLabel(repeats.count);
-}
-
-/**
- * Writes a new incident so that any retry of the same submission converges:
- * index row, then incident and its first history entry in one transaction,
- * then the submission record. Returns the incident as stored (an earlier
- * attempt's, if there was one).
- */
-async function store(ctx: AppContext, record: IncidentRecord): Promise<IncidentRecord> {
-  const partitionKey = incidentPartitionKey(record.borough, record.occurredAt, ctx.config.timeZone);
-  try {
-    await ctx.store.incidentIndex.create({ reference: record.reference, partitionKey });
-  } catch (err) {
-    if (!(err instanceof ConcurrencyError)) throw err;
-    const already = await loadIncident(ctx, record.reference);
-    if (already) {
-      await recordSubmission(ctx, already.record);
-      return already.record;
-    }
-    // An earlier attempt got no further than the index: point it at this attempt's partition.
-    await ctx.store.incidentIndex.upsert({ reference: record.reference, partitionKey });
-  }
-  const created: IncidentHistoryEntry = {
-    kind: 'history',
-    reference: record.reference,
-    partitionKey,
-    version: 1,
-    type: 'created',
-    at: record.reportedAt,
-    by: record.reporter,
-    changes: [],
-    submissionId: record.submissionId,
-  };
-  let stored = record;
-  try {
-    await ctx.store.incidents.transact([
-      { op: 'create', value: record },
-      { op: 'create', value: created },
-      weekMarkOp(partitionKey, record.reportedAt),
-    ]);
-  } catch (err) {
-    if (!(err instanceof ConcurrencyError)) throw err;
-    const already = await loadIncident(ctx, record.reference);
-    if (!already) throw err;
-    stored = already.record;
-  }
-  await recordSubmission(ctx, stored);
-  return stored;
-}
-
-async function recordSubmission(ctx: AppContext, record: IncidentRecord): Promise<void> {
-  try {
-    await ctx.store.incidentSubmissions.create({ submissionId: record.submissionId, reference: record.reference, at: record.reportedAt });
-  } catch (err) {
-    if (!(err instanceof ConcurrencyError)) throw err;
-  }
 }
 
 /**

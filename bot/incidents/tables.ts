@@ -2,7 +2,7 @@ import type { BoroughId } from '../shared/borough';
 import { formatIsoWeek, isoWeekOf } from '../shared/isoWeek';
 import { toWallClock } from '../shared/timezone';
 import { table, type TablesOf } from '../store/tableDef';
-import { IncidentIndexEntry, IncidentRow, IncidentSubmission, ReportDefaults, historyRowKey, WEEK_MARK_KEY } from './model';
+import { IncidentIndexEntry, IncidentRow, IncidentSubmission, ReportDefaults } from './model';
 import { ReferenceCounter } from './rules/referenceCounter';
 
 /**
@@ -28,7 +28,32 @@ export function partitionRange(borough: BoroughId, since: Date, until: Date, tim
   return { from: incidentPartitionKey(borough, since, timeZone), to: incidentPartitionKey(borough, until, timeZone) };
 }
 
+/** `stockport-2026-W45` → borough and ISO week. */
+export function splitIncidentPartition(partitionKey: string): { borough: string; week: string } {
+  const m = /^(.+)-(\d{4}-W\d{2})$/.exec(partitionKey);
+  if (!m) throw new RangeError(`not an incident partition: ${partitionKey}`);
+  return { borough: m[1]!, week: m[2]! };
+}
+
+/** An incident's row is keyed by its reference; its history rows "<ref>|v000001"… sort right after it. */
+export function historyRowKey(reference: string, version: number): string {
+  return `${reference}|v${String(version).padStart(6, '0')}`;
+}
+
+/** The row keys of one incident and its history in its partition: "|" sorts after every character a reference ends with. */
+export const incidentRowRange = (reference: string) => ({ from: reference, to: `${reference}|~` });
+export const historyRowRange = (reference: string) => ({ from: `${reference}|`, to: `${reference}|~` });
+
+/** The week's change marker's row: sorts after every reference ("~" is after "Z" and "|"), so range reads of one incident never see it. */
+export const WEEK_MARK_KEY = '~mark';
+
+export const incidentKeys = (partitionKey: string, reference: string) => ({ partitionKey, rowKey: reference });
 export const indexKeys = (reference: string) => ({ partitionKey: reference, rowKey: 'i' });
+export const submissionKeys = (submissionId: string) => ({ partitionKey: submissionId, rowKey: 's' });
+/** One row per reporter: the choices of their last report, offered on the next. */
+export const DEFAULTS_PARTITION = 'defaults';
+export const reportDefaultsKeys = (aadObjectId: string) => ({ partitionKey: DEFAULTS_PARTITION, rowKey: aadObjectId });
+export const counterKeys = (key: string) => ({ partitionKey: 'ref', rowKey: key });
 
 /** The incident slice's table definitions, keyed in the configured zone (bot/tables.ts passes ctx.config.timeZone). */
 export function incidentTables(timeZone: string) {
@@ -62,7 +87,7 @@ export function incidentTables(timeZone: string) {
     incidentSubmissions: table({
       name: 'IncidentSubmissions',
       schema: IncidentSubmission,
-      keys: (s) => ({ partitionKey: s.submissionId, rowKey: 's' }),
+      keys: (s) => submissionKeys(s.submissionId),
       retention: {
         holds: 'card submission id → reference (so a resubmitted card stores nothing twice)',
         retention: 'as long as the incident (no personal data)',
@@ -72,8 +97,7 @@ export function incidentTables(timeZone: string) {
     reportDefaults: table({
       name: 'ReportDefaults',
       schema: ReportDefaults,
-      // One row per reporter: the choices of their last report, offered on the next.
-      keys: (d) => ({ partitionKey: 'defaults', rowKey: d.aadObjectId }),
+      keys: (d) => reportDefaultsKeys(d.aadObjectId),
       columns: (d) => ({ updatedAt: d.updatedAt }),
       retention: {
         holds: "a reporter's last report choices: borough, area, postcode district, sharing, marking (no free text about anyone)",
@@ -84,7 +108,7 @@ export function incidentTables(timeZone: string) {
     counters: table({
       name: 'Counters',
       schema: ReferenceCounter,
-      keys: (c) => ({ partitionKey: 'ref', rowKey: c.key }),
+      keys: (c) => counterKeys(c.key),
       retention: { holds: 'the last reference number per borough and year', retention: 'kept (no personal data)', enforcedBy: 'needed for gap-free numbering' },
     }),
   };

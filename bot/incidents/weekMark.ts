@@ -10,10 +10,3 @@ import type { IncidentWeekMark } from './model';
 export function weekMarkOp(partitionKey: string, at: string): { op: 'upsert'; value: IncidentWeekMark } {
   return { op: 'upsert', value: { kind: 'weekMark', partitionKey, nonce: randomUUID(), at } };
 }
-
-/** `stockport-2026-W45` → borough and ISO week. */
-export function splitIncidentPartition(partitionKey: string): { borough: string; week: string } {
-  const m = /^(.+)-(\d{4}-W\d{2})$/.exec(partitionKey);
-  if (!m) throw new RangeError(`not an incident partition: ${partitionKey}`);
-  return { borough: m[1]!, week: m[2]! };
-}

@@ -5,7 +5,7 @@ import { accessRequestAt, fileAccessRequest, recordDecision } from './repository
 import type { Caller } from '../conversation/user';
 import { personalConversationOf } from '../conversation/repository';
 import { auditIncident, stableId } from '../incidents/audit';
-import { writeVersion } from '../incidents/change';
+import { writeVersion } from '../incidents/repository';
 import { registered } from '../incidents/request';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { enqueue } from '../outbox/enqueue';

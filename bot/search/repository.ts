@@ -11,37 +11,29 @@ import { accessRequestKeys } from './tables';
 /** The only module that touches the search slice's tables, IncidentFinder and AccessRequests (docs/storage.md "Lists and search"). */
 
 /**
- * Brings an incident's finder rows in line with the record: upserts the rows
- * it should have and deletes those it no longer should (an edited area, a
- * police reference cleared by retention). The keys are recorded on the
- * IncidentIndex row first (old and new together), so a crash half way leaves
- * rows the next reindex knows to delete. Idempotent: every write path calls
- * it after its own write, and again on retry.
+ * An incident's finder rows as slots, "<partition> <row key>" (the row key too, since it holds the incident's
+ * times): what the incidents slice records on the incident's IncidentIndex row before writing them, so that a
+ * crash half way leaves rows the next reindex knows to delete (bot/incidents/repository.ts reindexIncident).
  */
-export async function reindexIncident(ctx: AppContext, record: IncidentRecord): Promise<void> {
-  const table = ctx.store.incidentFinder;
-  const rows = finderRowsOf(record);
-  // "<partition> <row key>": the row key too, since it holds the incident's times.
-  const slot = (k: { partitionKey: string; rowKey: string }) => `${k.partitionKey} ${k.rowKey}`;
-  const wanted = rows.map((r) => slot(table.keysOf(r)));
-  const indexKeys = { partitionKey: record.reference, rowKey: 'i' };
-  const index = await ctx.store.incidentIndex.get(indexKeys);
-  const before = index?.value.finderKeys ?? [];
-  const added = wanted.filter((k) => !before.includes(k));
-  if (index && added.length > 0) {
-    await ctx.store.incidentIndex.mutate(indexKeys, (i) => i && { ...i, finderKeys: [...new Set([...(i.finderKeys ?? []), ...wanted])] });
-  }
-  await Promise.all(rows.map((r) => table.upsert(r)));
-  const gone = before.filter((k) => !wanted.includes(k));
+export function finderSlotsOf(ctx: Pick<AppContext, 'store'>, record: IncidentRecord): string[] {
+  return finderRowsOf(record).map((r) => slotOf(ctx.store.incidentFinder.keysOf(r)));
+}
+
+const slotOf = (k: { partitionKey: string; rowKey: string }) => `${k.partitionKey} ${k.rowKey}`;
+
+/** Writes (upserts) an incident's finder rows as the record now reads. Idempotent. */
+export async function writeFinderRows(ctx: Pick<AppContext, 'store'>, record: IncidentRecord): Promise<void> {
+  await Promise.all(finderRowsOf(record).map((r) => ctx.store.incidentFinder.upsert(r)));
+}
+
+/** Deletes finder rows by slot (rows an incident no longer should have: an edited area, a cleared police reference). */
+export async function deleteFinderSlots(ctx: Pick<AppContext, 'store'>, slots: readonly string[]): Promise<void> {
   await Promise.all(
-    gone.map((k) => {
+    slots.map((k) => {
       const [partitionKey, rowKey] = k.split(' ') as [string, string];
-      return table.delete({ partitionKey, rowKey });
+      return ctx.store.incidentFinder.delete({ partitionKey, rowKey });
     }),
   );
-  if (index && gone.length > 0) {
-    await ctx.store.incidentIndex.mutate(indexKeys, (i) => i && { ...i, finderKeys: wanted });
-  }
 }
 
 export interface FinderPage {

@@ -9,6 +9,7 @@ import { formatLocal } from '../incidents/present';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { registered, type IncidentRequest } from '../incidents/request';
 import { viewIncident } from '../incidents/view';
+import { currentRecord } from '../incidents/repository';
 import { organisationNames } from '../referenceData';
 import { incidentSearchCard } from '../../cards/incidentSearch';
 import type { AdaptiveCard } from '../../cards/render';
@@ -86,9 +87,8 @@ export async function searchIncidents(ctx: AppContext, req: IncidentRequest, dat
 
   if (query.kind === 'reference') {
     // Two point reads decide it; only someone who may open it pays for the full view.
-    const index = await ctx.store.incidentIndex.get({ partitionKey: query.reference, rowKey: 'i' });
-    const found = index && (await ctx.store.incidents.get({ partitionKey: index.value.partitionKey, rowKey: query.reference }))?.value;
-    if (!found || found.kind !== 'incident') return searchForm(`No incident ${query.reference}. Check the reference.`, values);
+    const found = await currentRecord(ctx, query.reference);
+    if (!found) return searchForm(`No incident ${query.reference}. Check the reference.`, values);
     const r = found;
     // The incident view decides and audits access itself (consultation or refusal).
     if (mayOpen({ reporterOrg: r.reporter.organisationId, sharedWith: r.sharedWith })) return viewIncident(ctx, req, query.reference);

@@ -1,19 +1,17 @@
-import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import type { BoroughId } from '../shared/borough';
 import type { HotspotIncident, HotspotRule } from './rules/hotspots';
 import type { IncidentCategory } from '../shared/taxonomy';
-import { partitionRange } from '../incidents/tables';
-import { isLive } from '../incidents/model';
+import { liveIncidentsHappened } from '../incidents/repository';
 
 /**
  * Incidents of some categories in some boroughs that happened in (since,
- * until]: one query over each borough's range of week partitions (a 14-day
- * look-back is 3 partitions a borough), filtered by the service on the
- * copied kind, anonymised and category columns, so history rows and other
- * categories never leave the store. Callers ask per borough: Azurite scans
- * the table once a page and evaluates the whole filter per row, so ten
- * simple range queries beat one filter of ten ranges.
+ * until], as hotspot rules count them: the incidents slice reads each
+ * borough's range of week partitions (a 14-day look-back is 3 partitions a
+ * borough), live rows only (bot/incidents/repository.ts
+ * liveIncidentsHappened). Asked per borough: Azurite scans the table once a
+ * page and evaluates the whole filter per row, so ten simple range queries
+ * beat one filter of ten ranges.
  */
 export async function incidentsForDetection(
   ctx: AppContext,
@@ -24,23 +22,8 @@ export async function incidentsForDetection(
 ): Promise<HotspotIncident[]> {
   const list = typeof boroughs === 'string' ? [boroughs] : [...boroughs];
   if (categories.length === 0 || list.length === 0) return [];
-  const ranges = list
-    .map((b) => partitionRange(b, since, until, ctx.config.timeZone))
-    .map(({ from, to }) => `(${odata`PartitionKey ge ${from} and PartitionKey le ${to}`})`)
-    .join(' or ');
-  const anyCategory = [...new Set(categories)].map((c) => odata`category eq ${c}`).join(' or ');
-  const rows = await ctx.store.incidents.query(`(${ranges}) and kind eq 'incident' and anonymised eq false and (${anyCategory})`);
-  const lo = since.getTime();
-  const hi = until.getTime();
-  const out: HotspotIncident[] = [];
-  for (const { value: r } of rows) {
-    // A row being moved away (a corrected borough or week) is counted where it is going, not twice.
-    if (r.kind !== 'incident' || !isLive(r)) continue;
-    const t = Date.parse(r.occurredAt);
-    if (t <= lo || t > hi) continue;
-    out.push({ reference: r.reference, borough: r.borough, category: r.category, area: r.area, postcodeDistrict: r.postcodeDistrict, occurredAt: r.occurredAt });
-  }
-  return out;
+  const found = await Promise.all(list.map((b) => liveIncidentsHappened(ctx, b, since, until, categories)));
+  return found.flat().map((r) => ({ reference: r.reference, borough: r.borough, category: r.category, area: r.area, postcodeDistrict: r.postcodeDistrict, occurredAt: r.occurredAt }));
 }
 
 /**

@@ -17,6 +17,7 @@ import { CATEGORY_LABELS } from '../shared/taxonomy';
 import type { IncidentRecord } from '../incidents/model';
 import { formatLocal, organisationName } from '../incidents/present';
 import { personalChats } from '../conversation/repository';
+import { incidentAt, partitionOf } from '../incidents/repository';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { ConcurrencyError } from '../store/errors';
@@ -58,10 +59,10 @@ export async function qualifyingFor(ctx: AppContext, record: IncidentRecord, org
   const loaded = await Promise.all(
     rows
       .filter((r) => r.reference !== record.reference)
-      .map(async (r) => (await ctx.store.incidents.get({ partitionKey: r.partitionKey, rowKey: r.reference }))?.value),
+      .map((r) => incidentAt(ctx, r.partitionKey, r.reference)),
   );
   // The index may hold a row whose incident was since edited to another reference: the incident decides.
-  const same = loaded.filter((v): v is IncidentRecord => v?.kind === 'incident' && v.restricted.householdReferenceHash === hash).map(asComplaint);
+  const same = loaded.filter((v): v is IncidentRecord => v?.restricted.householdReferenceHash === hash).map(asComplaint);
   const kinds = new Map(organisations.map((o) => [o.id, o.kind]));
   return qualifyingComplaints(asComplaint(record), same, (id) => kinds.get(id));
 }
@@ -96,7 +97,7 @@ export async function recordComplaint(
 ): Promise<{ count: number; notified: number; unreachable: number; kept: number }> {
   const hash = record.restricted.householdReferenceHash;
   if (!hash) return { count: 0, notified: 0, unreachable: 0, kept: 0 };
-  const partitionKey = (await ctx.store.incidentIndex.get({ partitionKey: record.reference, rowKey: 'i' }))?.value.partitionKey;
+  const partitionKey = await partitionOf(ctx, record.reference);
   if (!partitionKey) throw new Error(`incident ${record.reference} is not indexed`);
   // Indexed once (a retry finds it); re-pointed when the incident has since moved partition (a corrected borough or week).
   await indexComplaint(ctx, { hash, reference: record.reference, occurredAt: record.occurredAt, partitionKey, indexedAt: ctx.clock().toISOString() });

@@ -41,7 +41,7 @@ import { mondayOf, weekLabel } from '../../bot/digests/rules/digestSchedule';
 import { IncidentCategory } from '../../bot/shared/taxonomy';
 import { fromWallClock, toWallClock } from '../../bot/shared/timezone';
 import type { IncidentRecord } from '../../bot/incidents/model';
-import { splitIncidentPartition } from '../../bot/incidents/weekMark';
+import { splitIncidentPartition } from '../../bot/incidents/tables';
 import { checkPartnershipFile } from '../../bot/directory/rules/validate';
 import { DEMO_PARTNERSHIP } from '../demoPartnership';
 import { finderRowsOf } from '../../bot/search/rules/keys';
