@@ -32,7 +32,8 @@ import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, TIMER_FUNCTIONS } from '../../function
 import { buildBundle, ESM_BANNER, HOST_PROVIDED } from '../build-bundle';
 import { loadEntry } from './support/functionsHost';
 import { staticGraph } from './support/moduleGraph';
-import { median, type BenchRow } from './types';
+import type { BenchRow } from './types';
+import { median } from './support/latency';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Goal: a timer's instance is ready within twice the bare app's time. */

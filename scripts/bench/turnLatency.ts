@@ -21,7 +21,8 @@ import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { startFakeConnector } from '../../test/support/fakeConnector';
 import { startAzurite } from '../azurite';
 import { startLocalHost } from '../localFunctionsHost';
-import { percentile, type BenchRow } from './types';
+import type { BenchRow } from './types';
+import { closedLoop, latencyRows, printLatencyTable, type LatencySummary } from './support/latency';
 
 const TENANT = '00000000-0000-4000-8000-0000000c0dec';
 /** Registered demo members (env/partnership.demo.json): a housing officer, police, a Salix officer. */
@@ -44,14 +45,9 @@ const GOALS: Record<Kind, { p50: number; p99: (users: number) => number; why: st
   incidents: { p50: 300, p99: () => 1000, why: 'a list within a second' },
 };
 
-export interface LatencyResult {
+export interface LatencyResult extends LatencySummary {
   kind: Kind;
   users: number;
-  samples: number;
-  p50: number;
-  p99: number;
-  max: number;
-  errors: number;
   /** Incident reports in the store when this was measured. */
   reportsInStore: number;
 }
@@ -118,20 +114,9 @@ export async function measureTurnLatency(opts: { samplesPerUser?: (users: number
     let reportsInStore = 5;
     for (const kind of ['help', 'report', 'incidents'] as Kind[]) {
       for (const users of LEVELS) {
-        const times: number[] = [];
-        let errors = 0;
-        const perUser = samplesPerUser(users);
-        await Promise.all(
-          Array.from({ length: users }, async (_, u) => {
-            for (let n = 0; n < perUser; n++) {
-              const r = await once(kind, u, reportNo++);
-              times.push(r.ms);
-              if (!r.ok) errors++;
-            }
-          }),
-        );
-        if (kind === 'report') reportsInStore += times.length - errors;
-        results.push({ kind, users, samples: times.length, p50: percentile(times, 50), p99: percentile(times, 99), max: Math.max(...times), errors, reportsInStore });
+        const measured = await closedLoop(users, samplesPerUser(users), (u) => once(kind, u, reportNo++));
+        if (kind === 'report') reportsInStore += measured.samples - measured.errors;
+        results.push({ kind, users, ...measured, reportsInStore });
       }
     }
     return results;
@@ -152,21 +137,15 @@ export async function run(): Promise<BenchRow[]> {
   const results = await measureTurnLatency();
   return results.flatMap((r) => {
     const goal = GOALS[r.kind];
-    const p99Goal = goal.p99(r.users);
-    const note =
-      `${r.samples} turns, max ${r.max.toFixed(0)} ms${r.errors ? `, ${r.errors} FAILED` : ''}` +
-      (r.kind === 'incidents' ? `; ${r.reportsInStore} reports stored, about a third by the caller's organisation, all listed within 30 days` : '');
-    return [
-      { name: `${LABEL[r.kind]}, ${r.users} user${r.users === 1 ? '' : 's'}: p50`, value: Math.round(r.p50 * 10) / 10, unit: 'ms', goal: `< ${goal.p50} ms`, ok: r.p50 < goal.p50 && r.errors === 0, note },
-      { name: `${LABEL[r.kind]}, ${r.users} user${r.users === 1 ? '' : 's'}: p99`, value: Math.round(r.p99 * 10) / 10, unit: 'ms', goal: `< ${p99Goal} ms`, ok: r.p99 < p99Goal && r.errors === 0, note: goal.why },
-    ];
+    const stored = r.kind === 'incidents' ? `${r.reportsInStore} reports stored, about a third by the caller's organisation, all listed within 30 days` : undefined;
+    return latencyRows(LABEL[r.kind], r.users, r, { p50: goal.p50, p99: goal.p99(r.users) }, { ...(stored ? { p50: stored } : {}), p99: goal.why });
   });
 }
 
 if (require.main === module) {
   measureTurnLatency().then(
     (r) => {
-      console.table(r.map((x) => ({ ...x, p50: x.p50.toFixed(1), p99: x.p99.toFixed(1), max: x.max.toFixed(1) })));
+      printLatencyTable(r);
       process.exit(0);
     },
     (err) => {

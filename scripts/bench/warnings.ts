@@ -19,7 +19,8 @@ import { detectHotspots } from '../../bot/warnings/detect';
 import { hotspotsFor } from '../../bot/warnings/hotspots';
 import { startAzurite } from '../azurite';
 import { loadWarningsYear } from './support/warningsData';
-import { median, type BenchRow } from './types';
+import type { BenchRow } from './types';
+import { median } from './support/latency';
 
 const GOAL_MS = 2000;
 const END = new Date('2026-11-25T10:00:00Z');

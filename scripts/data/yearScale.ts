@@ -44,7 +44,7 @@ import type { IncidentRecord } from '../../bot/incidents/model';
 import { splitIncidentPartition } from '../../bot/incidents/tables';
 import { checkPartnershipFile } from '../../bot/directory/rules/validate';
 import { DEMO_PARTNERSHIP } from '../demoPartnership';
-import { finderRowsOf } from '../../bot/search/rules/keys';
+import { finderKey, finderRowsOf } from '../../bot/search/rules/keys';
 
 export interface YearScaleOptions {
   /** The data set covers the `days` days up to this instant (default: the end of 2026, London). */
@@ -63,6 +63,12 @@ export interface YearScaleOptions {
   indexEvery?: number;
   /** Also write the IncidentFinder rows of lists and search (bot/search/), in transactions per partition. */
   finder?: boolean;
+  /**
+   * With `finder`: the police-log-number rows of every n-th incident only. Each police number is its own
+   * partition (one request each, ~128,000 at scale 1: most of the load time); the organisation, district
+   * and place partitions are always written in full.
+   */
+  policeEvery?: number;
   /** Only generate, do not write (for tests of the generator). */
   dryRun?: boolean;
 }
@@ -340,18 +346,20 @@ export async function loadYearScale(ctx: AppContext, opts: YearScaleOptions = {}
       }
     };
     await Promise.all(Array.from({ length: opts.concurrency ?? 16 }, worker));
-    if (opts.finder) writes += await loadFinder(ctx, partitions, opts.concurrency ?? 16);
+    if (opts.finder) writes += await loadFinder(ctx, partitions, opts.concurrency ?? 16, opts.policeEvery ?? 1);
   }
   return { ...result, writes, elapsedMs: Date.now() - started };
 }
 
 /** The finder rows of every incident, grouped by partition and written 100 to a transaction. */
-async function loadFinder(ctx: AppContext, partitions: Map<string, IncidentRecord[]>, concurrency: number): Promise<number> {
+async function loadFinder(ctx: AppContext, partitions: Map<string, IncidentRecord[]>, concurrency: number, policeEvery: number): Promise<number> {
   const table = ctx.store.incidentFinder;
   const groups = new Map<string, ReturnType<typeof finderRowsOf>>();
   for (const rows of partitions.values()) {
     for (const r of rows) {
+      const police = Number(r.reference.slice(-6)) % policeEvery === 0;
       for (const f of finderRowsOf(r)) {
+        if (!police && f.key.startsWith(finderKey.police(''))) continue;
         const pk = table.keysOf(f).partitionKey;
         let g = groups.get(pk);
         if (!g) groups.set(pk, (g = []));
