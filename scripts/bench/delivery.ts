@@ -8,6 +8,8 @@
  *
  * - "View details" in a channel → the private card posted to the person's
  *   1:1 chat (the connector receives it), timed from the tap.
+ * - The same tap by someone Concordat has no 1:1 chat with (a shared-channel
+ *   guest): the private card is the tap's own answer, shown to them alone.
  * - An alert accepted (raiseAlert returned: stored and enqueued) → its first
  *   channel post, timed from the call.
  *
@@ -52,6 +54,9 @@ export interface DeliveryMeasurement {
   tap: number[];
   tapTurn: number[];
   tapErrors: number;
+  /** Tap by someone with no 1:1 chat → the details as the tap's answer. */
+  inPlace: number[];
+  inPlaceErrors: number;
   /** raiseAlert called → first channel post at the connector; `alertAccepted`: raiseAlert's return. */
   alert: number[];
   alertAccepted: number[];
@@ -109,6 +114,16 @@ export async function measureDelivery(samples = 30): Promise<DeliveryMeasurement
       await new Promise((res) => setTimeout(res, 100 + Math.random() * 400)); // people do not tap in lockstep with the poller
     }
 
+    // Priya reported it (her organisation's own), and Concordat has no 1:1 chat with her here: details in place.
+    const inPlace: number[] = [];
+    let inPlaceErrors = 0;
+    for (let i = 0; i < samples; i++) {
+      const r = await execute(host.url, connector.serviceUrl, PRIYA, 2, 'incident.view', { reference }, { id: channelId, conversationType: 'channel', teamId: '19:bench-team' });
+      inPlace.push(r.ms);
+      if (r.status !== 200 || !/Only you can see this/.test(textOf(r.card))) inPlaceErrors++;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+
     const alert: number[] = [];
     const alertAccepted: number[] = [];
     let alertErrors = 0;
@@ -128,7 +143,7 @@ export async function measureDelivery(samples = 30): Promise<DeliveryMeasurement
       await new Promise((res) => setTimeout(res, 100 + Math.random() * 400));
     }
     await host.close();
-    return { tap, tapTurn, tapErrors, alert, alertAccepted, alertErrors };
+    return { tap, tapTurn, tapErrors, inPlace, inPlaceErrors, alert, alertAccepted, alertErrors };
   } finally {
     await connector.close();
     await azurite.stop();
@@ -150,6 +165,9 @@ export function rowsOf(m: DeliveryMeasurement, idle = idleTimerExecutionsPerDay(
       p99: 'queue wake, local host polling as host.json; was up to 5 s (5-second outbox timer)',
     }),
     ...latencyRows('baseline: the tap\'s own turn (access check, audit, enqueue)', 1, tapTurn, {}),
+    ...latencyRows('"View details" tap, no 1:1 chat → private card as the tap\'s answer', 1, summarise(m.inPlace, m.inPlaceErrors), { p50: 500, p99: 1500 }, {
+      p99: 'a shared-channel guest: Teams shows the answer to the presser alone',
+    }),
     { ...alertP50!, note: `${m.alertErrors ? `${m.alertErrors} NOT DELIVERED; ` : ''}${alertP50!.note}` },
     ...latencyRows("baseline: the alert's own acceptance (stored and enqueued)", 1, accepted, {}).slice(0, 1),
   ];
