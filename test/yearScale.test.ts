@@ -36,4 +36,18 @@ describe('year-scale data set', () => {
     expect(stats).toHaveLength(loaded.partitions);
     expect(stats.reduce((n, s) => n + s.value.stats.incidents, 0)).toBe(loaded.incidents);
   });
+
+  it('writes only the finder partitions asked for, each in full, and the police-number rows of one incident in n', async () => {
+    const { store } = await freshStore();
+    const ctx: AppContext = { config: loadConfig({ CONCORDAT_MODE: 'local' }), store, clock: () => end, log: silentLogger };
+    const loaded = await loadYearScale(ctx, { end, scale: 0.004, days: 28, stats: false, finder: true, finderPartitions: (key) => key.startsWith('pc|'), policeEvery: 2 });
+    const rows = await store.incidentFinder.query("PartitionKey ne ''");
+    expect(rows).toHaveLength(loaded.finderRows);
+    const districts = rows.filter((r) => r.value.key.startsWith('pc|'));
+    expect(districts).toHaveLength(loaded.incidents); // every incident in its district, nothing else but police numbers
+    const police = rows.filter((r) => r.value.key.startsWith('pol|'));
+    expect(police.length).toBeGreaterThan(0);
+    expect(police.every((r) => Number(r.value.reference.slice(-6)) % 2 === 0)).toBe(true);
+    expect(districts.length + police.length).toBe(rows.length);
+  });
 });

@@ -70,8 +70,8 @@ export interface YearScaleOptions {
    */
   policeEvery?: number;
   /**
-   * With `finder`: which finder partitions (by key, e.g. `org|gmp`, `w|canal`) to write, each in full; default
-   * all. Azurite finds the row a write replaces by walking the partition, so a very large partition nothing
+   * With `finder`: which finder partitions other than police numbers (by key, e.g. `org|gmp`, `w|canal`) to
+   * write, each in full; default all. Police-number rows follow `policeEvery`. Azurite finds the row a write replaces by walking the partition, so a very large partition nothing
    * reads (GMP's own list: ~128,000 rows) costs minutes to load and tells a bench nothing.
    */
   finderPartitions?: (key: string) => boolean;
@@ -372,7 +372,7 @@ async function loadFinder(ctx: AppContext, partitions: Map<string, IncidentRecor
     for (const r of rows) {
       const police = Number(r.reference.slice(-6)) % policeEvery === 0;
       for (const f of finderRowsOf(r)) {
-        if ((!police && f.key.startsWith(finderKey.police(''))) || !wanted(f.key)) continue;
+        if (f.key.startsWith(finderKey.police('')) ? !police : !wanted(f.key)) continue;
         const pk = table.keysOf(f).partitionKey;
         let g = groups.get(pk);
         if (!g) groups.set(pk, (g = []));
