@@ -32,6 +32,7 @@ const RETENTION = {
   directory: { holds: 'the partnership file as applied, one version per apply: organisations (tenant ids, e-mail domains), themes, named people (Entra id, name, job title), administrators, settings', retention: 'the last 20 versions (each carries its retired organisations and themes, so names keep resolving)', enforcedBy: 'each apply drops the version 20 behind the one it commits (bot/directory/repository.ts dropVersion)' },
   members: { holds: 'people: Entra id, tenant, display name, job title, organisation, roles, status', retention: 'while a member', enforcedBy: 'deleted when an approver removes them, a partnership or people file drops them, or an access review removes them (bot/directory/)' },
   joinRequests: { holds: 'requests to join: Entra id, tenant, name, e-mail, organisation, role, reason, decision and its reason', retention: '13 months after the decision (pending ones until decided)', enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)' },
+  peopleIndex: { holds: 'a copy of each member row (Entra id, tenant, display name, job title, organisation, roles, status), kept in name order per organisation for the people list and the access review', retention: 'while a member (as the Members row it copies)', enforcedBy: 'written and deleted with the member row (bot/directory/repository.ts putMember, deleteMember); the daily accessReview timer writes missing copies and deletes those whose member is gone (reconcilePeopleIndex)' },
   accessReviews: { holds: "access review rounds: an organisation's members (Entra id, name) and each one's outcome", retention: 'the last 8 rounds per organisation (two years at the default quarterly review)', enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)' },
   channelMappings: { holds: 'channel → boroughs and themes', retention: 'while mapped', enforcedBy: 'unmapped by an administrator, or deleted with the conversation' },
   outbox: { holds: 'messages to send: the card payload until sent, then delivery metadata (target, status, activity id)', retention: 'payload: removed when the item is sent, dead-lettered, gone or cancelled; the row: OUTBOX_RETENTION_MONTHS, default 13, after it was created', enforcedBy: 'the sender removes the payload on finishing (bot/outbox/sender.ts); the retention run strips any left and deletes old rows' },
@@ -60,6 +61,7 @@ const UNSORTED_TABLES = {
     directory: table({ ...DIRECTORY_TABLES.directory, name: DIRECTORY_TABLES.directory.suffix, retention: RETENTION.directory }),
     joinRequests: table({ ...DIRECTORY_TABLES.joinRequests, name: DIRECTORY_TABLES.joinRequests.suffix, retention: RETENTION.joinRequests }),
     accessReviews: table({ ...DIRECTORY_TABLES.accessReviews, name: DIRECTORY_TABLES.accessReviews.suffix, retention: RETENTION.accessReviews }),
+    peopleIndex: table({ ...DIRECTORY_TABLES.peopleIndex, name: DIRECTORY_TABLES.peopleIndex.suffix, retention: RETENTION.peopleIndex }),
     channelMappings: table({
       name: 'ChannelMappings',
       schema: ChannelMapping,

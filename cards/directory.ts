@@ -63,9 +63,11 @@ export function accessDecisionCard(input: z.input<typeof AccessDecisionCardData>
 }
 
 const Button = z.object({ title: z.string().max(40), verb: z.string().max(40) });
+/** A card-level button; `data` rides along with it (the "More" button's signed page token, the ids "Confirm all shown" confirms). */
+const CardAction = Button.extend({ data: z.record(z.string().max(64), z.string().max(2000)).default({}) });
 export const PeopleCardData = z.object({
   title: z.string().max(120),
-  subtitle: z.string().max(300),
+  subtitle: z.string().max(400),
   status: Status,
   people: z
     .array(z.object({ name: z.string().max(120), detail: z.string().max(300), member: z.string().max(64), buttons: z.array(Button).max(3) }))
@@ -73,7 +75,9 @@ export const PeopleCardData = z.object({
   more: z.string().max(200).default(''),
   organisationId: z.string().max(60).default(''),
   round: z.string().max(20).default(''),
-  actions: z.array(Button).max(4).default([]),
+  /** The first person of this page (the access review): a row's action shows the same page again. */
+  from: z.string().max(64).default(''),
+  actions: z.array(CardAction).max(4).default([]),
 });
 
 /** A list of people with a few buttons each: "people" for approvers, and the access review. At most 25 rows (card size). */
@@ -83,8 +87,8 @@ export function peopleCard(input: z.input<typeof PeopleCardData>): AdaptiveCard 
     ...d,
     status: d.status?.text ?? '',
     statusColor: TONE_COLOR[d.status?.tone ?? 'default'],
-    people: d.people.map((p) => ({ ...p, buttons: p.buttons.map((b) => ({ ...b, member: p.member, organisationId: d.organisationId, round: d.round })) })),
-    actions: d.actions.map((a) => ({ ...a, organisationId: d.organisationId, round: d.round })),
+    people: d.people.map((p) => ({ ...p, buttons: p.buttons.map((b) => ({ ...b, member: p.member, organisationId: d.organisationId, round: d.round, from: d.from })) })),
+    actions: d.actions.map((a) => ({ title: a.title, verb: a.verb, data: { ...a.data, verb: a.verb, organisationId: d.organisationId, round: d.round } })),
   });
 }
 

@@ -6,7 +6,7 @@ import type { Directory, DirectoryRow, PartnershipFile, ResolvedPeopleFile } fro
 import { describePlan, memberChanges, planPartnership, planPeople, type Change, type MemberChange } from './rules/plan';
 import { checkPartnershipFile, checkPeopleFile, type Checked } from './rules/validate';
 import { resolvePeopleUpns } from './resolveUpns';
-import { allMembers, deleteMember, dropVersion, findMember, loadDirectory, putMember, readHead, stageVersion, VERSIONS_KEPT, writeHead } from './repository';
+import { allMembers, deleteMember, dropVersion, findMember, loadDirectory, putMember, putMembersTogether, readHead, stageVersion, VERSIONS_KEPT, writeHead } from './repository';
 import { versionPartition } from './tables';
 
 /**
@@ -147,13 +147,14 @@ async function checkAndResolvePeople(ctx: Ctx, json: unknown, current: Directory
 async function applyPeople(ctx: Ctx, json: unknown, current: Directory, actor: DirectoryActor): Promise<ApplyResult> {
   const checked = await checkAndResolvePeople(ctx, json, current);
   if (!checked.ok) return checked;
-  const { changes, errors } = planPeople(checked.value, await membersById(ctx), ctx.clock());
+  const before = await membersById(ctx);
+  const { changes, errors } = planPeople(checked.value, before, ctx.clock());
   if (errors.length) return { ok: false, errors };
   const lines = describePlan(changes);
   if (changes.length === 0) return { ok: true, kind: 'people', version: current.version, changes: [], members: [], lines };
   // At most 100 people in one partition: one entity group transaction, so all of them or none.
   try {
-    await ctx.store.members.transact(changes.map((c) => ({ op: 'upsert' as const, value: c.member })));
+    await putMembersTogether(ctx, changes.map((c) => c.member), before);
   } catch (err) {
     if (err instanceof ConcurrencyError) return { ok: false, errors: ['the members changed while this was being applied: plan again'] };
     throw err;

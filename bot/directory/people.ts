@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import type { Member } from '../shared/member';
 import type { Caller } from '../conversation/user';
 import type { Stored } from '../store/entityTable';
 import { auditDirectory } from './audit';
 import type { AccessRequest, Directory } from './model';
-import { allMembers, deleteMember, findMember, loadDirectory, pendingRequests, putMember } from './repository';
+import { deleteMember, findMember, loadDirectory, peoplePage, pendingRequestsPage, putMember } from './repository';
 import { mayDecide, mayManage, parseGrant } from './rules/access';
+import { matchesPeopleQuery } from './rules/people';
+import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
 
 /**
  * Approvers and administrators manage people from cards: find, change roles
@@ -13,25 +16,111 @@ import { mayDecide, mayManage, parseGrant } from './rules/access';
  * change takes effect on the person's next activity. Every change audited.
  */
 
+/** People on one card: the card stays well under Teams' 28 KB with the longest names and details (test/peoplePaging.test.ts). */
 export const PEOPLE_PAGE = 25;
+
+/**
+ * What a "More" token of the people list stands for: the words searched and
+ * whose people (one organisation's, or every organisation's for an
+ * administrator). Checked again on every page: a token says where to read
+ * next, never what may be seen.
+ */
+const PeopleQuery = z.object({ list: z.literal('people'), q: z.string().max(60), organisationId: z.string().max(60).optional() });
+/** Where the list stopped: open requests come first (requester id order), then members (name order). */
+const PeopleCursor = z.object({ phase: z.enum(['requests', 'members']), partitionKey: z.string().max(200).optional(), rowKey: z.string().max(300).optional() });
+type PeopleCursor = z.infer<typeof PeopleCursor>;
+
+export type PeopleRow = { kind: 'request'; request: AccessRequest } | { kind: 'member'; member: Member };
 
 export type PeopleResult =
   | { kind: 'refused' }
-  | { kind: 'list'; directory: Directory; members: Member[]; total: number; requests: AccessRequest[]; query: string; scope: string };
+  /** A "More" token altered, or made for someone else: nothing read. */
+  | { kind: 'bad-token'; reason: string }
+  | {
+      kind: 'list';
+      directory: Directory;
+      rows: PeopleRow[];
+      query: string;
+      scope: string;
+      /** The signed token of the next page, when more may follow. */
+      more?: string;
+      /** A page after the first. */
+      continued: boolean;
+      /** The token given had expired (or its list no longer applies): this is the first page again. */
+      restarted: boolean;
+      /** Storage requests this page made reading requests and people (bounded: see peoplePage). */
+      requests: number;
+    };
 
-/** "people [name]": the caller's organisation's members (every organisation's, for an administrator), and open requests. */
-export async function listPeople(ctx: AppContext, caller: Caller, query: string): Promise<PeopleResult> {
+/**
+ * "people [name]": the caller's organisation's open requests and members
+ * (every organisation's, for an administrator), a page at a time. A page is
+ * at most PEOPLE_PAGE rows: open requests first, then members in name order;
+ * "More" carries a signed token bound to the caller and the search.
+ */
+export async function listPeople(ctx: AppContext, caller: Caller, input: { query?: string; more?: unknown }): Promise<PeopleResult> {
   const me = caller.member;
-  if (!me || !(me.roles.includes('orgLead') || me.roles.includes('admin'))) return { kind: 'refused' };
-  const directory = await loadDirectory(ctx);
-  const q = query.trim().toLowerCase().slice(0, 60);
-  const visible = (await allMembers(ctx)).filter((m) => mayManage(me, m));
-  const matching = visible
-    .filter((m) => !q || m.displayName.toLowerCase().includes(q) || (m.jobTitle ?? '').toLowerCase().includes(q) || m.organisationId.includes(q))
-    .sort((a, b) => a.displayName.localeCompare(b.displayName));
-  const requests = (await pendingRequests(ctx)).filter((r) => mayDecide(me, r));
-  return { kind: 'list', directory, members: matching.slice(0, PEOPLE_PAGE), total: matching.length, requests, query: q, scope: me.roles.includes('admin') ? 'every organisation' : (caller.organisation?.name ?? me.organisationId) };
+  if (!me || !caller.aadObjectId || !(me.roles.includes('orgLead') || me.roles.includes('admin'))) return { kind: 'refused' };
+  const now = ctx.clock();
+  const organisationId = me.roles.includes('admin') ? undefined : me.organisationId;
+  let query: z.infer<typeof PeopleQuery> = { list: 'people', q: (input.query ?? '').trim().toLowerCase().slice(0, 60), ...(organisationId ? { organisationId } : {}) };
+  let cursor: PeopleCursor = { phase: 'requests' };
+  let restarted = false;
+  if (input.more !== undefined) {
+    const resumed = verifyPageToken(ctx.config.referenceHashKey, input.more, caller.aadObjectId, PeopleQuery, now);
+    const at = resumed.ok ? PeopleCursor.safeParse(safeJson(resumed.continuation)) : undefined;
+    if (resumed.ok && at?.success && resumed.query.organisationId === organisationId) {
+      query = resumed.query;
+      cursor = at.data;
+    } else if (!resumed.ok && resumed.reason !== 'page token expired') {
+      ctx.log.warn('people list: a More token was refused', { reason: resumed.reason });
+      return { kind: 'bad-token', reason: resumed.reason };
+    } else restarted = true; // expired, or the caller's role changed since: their list as it is now
+  }
+  const continued = cursor.phase === 'members' || cursor.rowKey !== undefined;
+  const after = cursor.rowKey !== undefined ? { partitionKey: cursor.partitionKey ?? '', rowKey: cursor.rowKey } : undefined;
+  const rows: PeopleRow[] = [];
+  let next: PeopleCursor | undefined;
+  let requests = 0;
+  if (cursor.phase === 'requests') {
+    const page = await pendingRequestsPage(ctx, { organisationId }, { size: PEOPLE_PAGE, after, match: (r) => mayDecide(me, r) && matchesPeopleQuery(query.q, r) });
+    requests += page.requests;
+    rows.push(...page.rows.map((request) => ({ kind: 'request' as const, request })));
+    if (page.next) next = { phase: 'requests', ...page.next };
+    else if (rows.length === PEOPLE_PAGE) next = { phase: 'members' };
+  }
+  if (!next && rows.length < PEOPLE_PAGE) {
+    const page = await peoplePage(ctx, { organisationId }, {
+      size: PEOPLE_PAGE - rows.length,
+      after: cursor.phase === 'members' ? after : undefined,
+      // Without words to match, the index read is exactly a page; the access rule is checked on every row regardless.
+      ...(query.q ? { match: (m: Member) => mayManage(me, m) && matchesPeopleQuery(query.q, m) } : {}),
+    });
+    requests += page.requests;
+    rows.push(...page.rows.filter((m) => mayManage(me, m)).map((member) => ({ kind: 'member' as const, member })));
+    if (page.next) next = { phase: 'members', ...page.next };
+  }
+  const more = next ? signPageToken(ctx.config.referenceHashKey, { user: caller.aadObjectId, query, continuation: JSON.stringify(next) }, now) : undefined;
+  return {
+    kind: 'list',
+    directory: await loadDirectory(ctx),
+    rows,
+    query: query.q,
+    scope: organisationId ? (caller.organisation?.name ?? me.organisationId) : 'every organisation',
+    ...(more ? { more } : {}),
+    continued,
+    restarted,
+    requests,
+  };
 }
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 export type MemberResult =
   | { kind: 'missing' }

@@ -1,7 +1,8 @@
+import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import type { Member } from '../shared/member';
 import { ConcurrencyError } from '../store/errors';
-import type { Stored } from '../store/entityTable';
+import type { Keys, Stored } from '../store/entityTable';
 import {
   EMPTY_DIRECTORY,
   type AccessRequest,
@@ -12,7 +13,7 @@ import {
   type DirectoryRow,
   type DirectoryTheme,
 } from './model';
-import { HEAD_KEYS, MEMBER_PARTITION, SUSPENDED_PARTITION, versionPartition } from './tables';
+import { HEAD_KEYS, MEMBER_PARTITION, peopleIndexKeys, REQUEST_PARTITION, SUSPENDED_PARTITION, versionPartition } from './tables';
 
 /** The only module that touches the directory's tables (and, for the directory's use cases, member rows). */
 
@@ -123,23 +124,159 @@ export async function membersOf(ctx: Ctx, organisationId: string): Promise<Membe
 }
 
 /**
- * Writes a member row. A change of status moves the row between partitions:
- * the new row is written first, so a crash in between leaves the person
- * findable (findMember prefers the active row) and a retry finishes the move.
+ * Writes a member row, then its copy in the people index. A change of status
+ * moves the row between partitions: the new row is written first, so a crash
+ * in between leaves the person findable (findMember prefers the active row)
+ * and a retry finishes the move. A crash before the index is written leaves a
+ * stale copy for at most a day: the daily access review reconciles the index.
  */
 export async function putMember(ctx: Ctx, member: Member, previous?: Stored<Member>): Promise<void> {
   const next = ctx.store.members.keysOf(member);
   if (previous && previous.keys.partitionKey === next.partitionKey) {
     await ctx.store.members.update(member, previous.etag);
-    return;
+  } else {
+    await ctx.store.members.upsert(member);
+    if (previous) await ctx.store.members.delete(previous.keys);
   }
-  await ctx.store.members.upsert(member);
-  if (previous) await ctx.store.members.delete(previous.keys);
+  await indexMember(ctx, member, previous?.value);
+}
+
+/**
+ * A people file's members, all or none (one entity group transaction: at most
+ * 100, all in the "member" partition), then their index copies.
+ */
+export async function putMembersTogether(ctx: Ctx, members: Member[], previous: ReadonlyMap<string, Member>): Promise<void> {
+  await ctx.store.members.transact(members.map((value) => ({ op: 'upsert' as const, value })));
+  for (const m of members) await indexMember(ctx, m, previous.get(m.aadObjectId));
 }
 
 /** Removal deletes the row: the next activity finds no member. Audit rows (kept elsewhere) still name them by id. */
 export async function deleteMember(ctx: Ctx, member: Stored<Member>): Promise<void> {
   await ctx.store.members.delete(member.keys);
+  await ctx.store.peopleIndex.delete(peopleIndexKeys(member.value));
+}
+
+async function indexMember(ctx: Ctx, member: Member, previous: Member | undefined): Promise<void> {
+  await ctx.store.peopleIndex.upsert(member);
+  const old = previous && peopleIndexKeys(previous);
+  const now = peopleIndexKeys(member);
+  // A new name or organisation moves the copy: the old key's row goes.
+  if (old && (old.partitionKey !== now.partitionKey || old.rowKey !== now.rowKey)) await ctx.store.peopleIndex.delete(old);
+}
+
+/**
+ * Makes the people index match the member rows: writes missing or changed
+ * copies, deletes copies of people who are gone. Run daily (the access review
+ * timer); it also fills the index of a store written before it existed.
+ */
+export async function reconcilePeopleIndex(ctx: Ctx, members: readonly Member[]): Promise<{ written: number; deleted: number }> {
+  const wanted = new Map(members.map((m) => [keyString(peopleIndexKeys(m)), m]));
+  const have = new Map((await ctx.store.peopleIndex.query("PartitionKey gt ''")).map((r) => [keyString(r.keys), r.value]));
+  let written = 0;
+  let deleted = 0;
+  for (const [k, m] of wanted) {
+    if (JSON.stringify(have.get(k)) === JSON.stringify(m)) continue;
+    await ctx.store.peopleIndex.upsert(m);
+    written++;
+  }
+  for (const [k, m] of have) {
+    if (wanted.has(k)) continue;
+    await ctx.store.peopleIndex.delete(peopleIndexKeys(m));
+    deleted++;
+  }
+  return { written, deleted };
+}
+
+const keyString = (k: Keys) => `${k.partitionKey}\u0000${k.rowKey}`;
+
+/** The index copies of one organisation's people from one name to another (both included): a page's details. */
+export async function peopleBetween(ctx: Ctx, organisationId: string, first: Pick<Member, 'displayName' | 'aadObjectId'>, last: Pick<Member, 'displayName' | 'aadObjectId'>): Promise<Member[]> {
+  const from = peopleIndexKeys({ organisationId, ...first }).rowKey;
+  // Exclusive upper bound just past the last key: no key extends another (each ends with a fixed-length object id).
+  const to = `${peopleIndexKeys({ organisationId, ...last }).rowKey} `;
+  return (await ctx.store.peopleIndex.listPartition(organisationId, { from, to })).map((r) => r.value);
+}
+
+/** Where a page of people (or requests) stopped: the keys of the last row it covered. */
+export type PeopleCursor = Keys;
+
+export interface PeoplePage<T> {
+  rows: T[];
+  /** Set when more may follow: the next page starts after these keys. */
+  next?: PeopleCursor;
+  /** Storage requests this page made. */
+  requests: number;
+}
+
+/**
+ * One page of the people index, in name order (by organisation, then name,
+ * across organisations): rows after `after` that `match`, at most `size`.
+ * Reads at most `maxRequests` storage pages: when a search finds fewer than
+ * `size` within them, it stops where it got to and `next` continues there.
+ */
+export async function peoplePage(
+  ctx: Ctx,
+  scope: { organisationId?: string },
+  opts: { size: number; after?: PeopleCursor; match?: (m: Member) => boolean; maxRequests?: number },
+): Promise<PeoplePage<Member>> {
+  const after = opts.after;
+  let filter: string;
+  if (scope.organisationId !== undefined) {
+    filter = odata`PartitionKey eq ${scope.organisationId}`;
+    if (after) filter += ` and ${odata`RowKey gt ${after.rowKey}`}`;
+  } else {
+    filter = after ? `(${odata`PartitionKey eq ${after.partitionKey} and RowKey gt ${after.rowKey}`}) or ${odata`PartitionKey gt ${after.partitionKey}`}` : "PartitionKey gt ''";
+  }
+  return scanPage(ctx.store.peopleIndex, filter, opts.size, opts.match, opts.maxRequests ?? 2, after);
+}
+
+/**
+ * One page of pending join requests (every organisation's, or those routed to
+ * one organisation's approvers), in requester id order: requests are few and
+ * short-lived, so no name order is kept for them.
+ */
+export async function pendingRequestsPage(ctx: Ctx, scope: { organisationId?: string }, opts: { size: number; after?: PeopleCursor; match?: (r: AccessRequest) => boolean; maxRequests?: number }): Promise<PeoplePage<AccessRequest>> {
+  let filter = odata`PartitionKey eq ${REQUEST_PARTITION} and status eq ${'pending'}`;
+  if (scope.organisationId !== undefined) filter += ` and ${odata`organisationId eq ${scope.organisationId} and routedTo eq ${'organisation'}`}`;
+  if (opts.after) filter += ` and ${odata`RowKey gt ${opts.after.rowKey}`}`;
+  return scanPage(ctx.store.joinRequests, filter, opts.size, opts.match, opts.maxRequests ?? 2, opts.after);
+}
+
+/**
+ * Reads storage pages of `filter` until `size` matching rows and one more are
+ * found (so "more" is known, not guessed), the rows run out, or the request
+ * budget is spent. Continuation is by key, not the service's token: the next
+ * page starts after the last row shown, or after the last row examined when
+ * the budget ran out, so pages neither repeat nor skip a row.
+ */
+async function scanPage<T>(
+  table: { page(filter: string, opts: { maxPageSize: number; continuationToken?: string }): Promise<{ rows: Stored<T>[]; next?: string }> },
+  filter: string,
+  size: number,
+  match: ((v: T) => boolean) | undefined,
+  maxRequests: number,
+  after: Keys | undefined,
+): Promise<PeoplePage<T>> {
+  const found: Stored<T>[] = [];
+  let examined: Keys | undefined;
+  let token: string | undefined;
+  let requests = 0;
+  while (requests < maxRequests) {
+    // Without a filter in memory, exactly one more row than a page says whether more follow; a search reads wide.
+    const page = await table.page(filter, { maxPageSize: match ? 1000 : size + 1 - found.length, continuationToken: token });
+    requests++;
+    for (const row of page.rows) {
+      if (!match || match(row.value)) {
+        if (found.length === size) return { rows: found.map((r) => r.value), next: found.at(-1)!.keys, requests };
+        found.push(row);
+      }
+      examined = row.keys;
+    }
+    if (!page.next) return { rows: found.map((r) => r.value), requests };
+    token = page.next;
+  }
+  // The budget ran out: continue after the last row examined (or, if the service returned only empty pages, where this began).
+  return { rows: found.map((r) => r.value), next: examined ?? after ?? { partitionKey: '', rowKey: '' }, requests };
 }
 
 // ---- Access requests and reviews ----------------------------------------------

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import type { Member } from '../shared/member';
 import { personalConversationOf } from '../conversation/repository';
@@ -7,9 +8,10 @@ import { targetOf } from '../outbox/model';
 import { londonDate } from '../../cards/format';
 import { auditDirectory } from './audit';
 import type { AccessReview, Directory } from './model';
-import { allMembers, createReview, deleteDecidedRequests, dropOldReviews, findMember, latestReview, loadDirectory, mutateReview, putMember, deleteMember } from './repository';
+import { allMembers, createReview, deleteDecidedRequests, dropOldReviews, findMember, latestReview, loadDirectory, mutateReview, peopleBetween, putMember, deleteMember, reconcilePeopleIndex } from './repository';
 import { mayManage } from './rules/access';
-import { addMonths, reviewDue, reviewRound } from './rules/review';
+import { addMonths, REVIEW_PAGE, reviewDue, reviewPage, reviewRound } from './rules/review';
+import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
 
 /**
  * The access review, on a timer (daily; idempotent). Every `everyMonths`
@@ -23,6 +25,8 @@ export interface ReviewRun {
   closed: { organisationId: string; round: string; suspended: string[] }[];
   /** Decided join requests and old review rounds deleted (their retention, bot/retention/policies.ts). */
   pruned: number;
+  /** People index copies written (missing or stale) and deleted (their member gone): see reconcilePeopleIndex. */
+  indexed: { written: number; deleted: number };
 }
 
 /** Decided join requests are kept 13 months after the decision; review rounds, the last 8 per organisation. */
@@ -43,7 +47,7 @@ export async function runAccessReview(ctx: AppContext): Promise<ReviewRun> {
   const directory = await loadDirectory(ctx);
   const settings = directory.settings.accessReview;
   const members = await allMembers(ctx);
-  const run: ReviewRun = { opened: [], closed: [], pruned: await pruneDirectoryHistory(ctx, now, directory) };
+  const run: ReviewRun = { opened: [], closed: [], pruned: await pruneDirectoryHistory(ctx, now, directory), indexed: await reconcilePeopleIndex(ctx, members) };
   for (const org of directory.organisations.filter((o) => !o.retiredAt)) {
     const latest = (await latestReview(ctx, org.id))?.value;
     if (latest && !latest.closedAt) {
@@ -67,11 +71,13 @@ export async function runAccessReview(ctx: AppContext): Promise<ReviewRun> {
     let reached = 0;
     // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
     const { reviewCard } = await import('./views');
+    const page = reviewPage(current);
     for (const r of reviewers) {
       const chat = await personalConversationOf(ctx, r.aadObjectId);
       if (!chat) continue;
+      const card = reviewCard(current, org.name, londonDate(current.deadline), { members: mine, page, more: reviewMoreToken(ctx, r.aadObjectId, current, page.next) });
       await enqueue(ctx, `review.${org.id}.${current.round}`, [
-        { id: `review.${org.id}.${current.round}.to.${r.aadObjectId}`, target: targetOf(chat), payload: { card: reviewCard(current, org.name, londonDate(current.deadline), undefined, mine), summary: `Access review for ${org.name}` } },
+        { id: `review.${org.id}.${current.round}.to.${r.aadObjectId}`, target: targetOf(chat), payload: { card, summary: `Access review for ${org.name}` } },
       ]);
       reached++;
     }
@@ -120,23 +126,73 @@ async function closeRound(ctx: AppContext, directory: Directory, review: AccessR
   return { organisationId: review.organisationId, round: review.round, suspended };
 }
 
-export type ReviewActionResult = { kind: 'missing' } | { kind: 'refused' } | { kind: 'updated'; review: AccessReview; organisationName: string; note: string };
+/** What a review "More" token stands for: one organisation's round. */
+const ReviewQuery = z.object({ list: z.literal('review'), organisationId: z.string().max(60), round: z.string().max(10) });
+
+function reviewMoreToken(ctx: AppContext, user: string, review: AccessReview, next: string | undefined): string | undefined {
+  return next ? signPageToken(ctx.config.referenceHashKey, { user, query: { list: 'review', organisationId: review.organisationId, round: review.round }, continuation: next }, ctx.clock()) : undefined;
+}
+
+export type ReviewActionResult =
+  | { kind: 'missing' }
+  | { kind: 'refused' }
+  | { kind: 'bad-token'; reason: string }
+  | { kind: 'updated'; review: AccessReview; organisationName: string; note?: string; page: ReturnType<typeof reviewPage>; members: Member[]; more?: string };
+
+const textIn = (d: Record<string, unknown>, key: string, max: number) => (typeof d[key] === 'string' ? (d[key] as string).slice(0, max) : '');
+
+/** The open round of an organisation, for someone who may act on it (refusals audited). */
+async function loadRound(ctx: AppContext, caller: Caller, organisationId: string, round: string, action: string) {
+  const latest = organisationId ? (await latestReview(ctx, organisationId))?.value : undefined;
+  if (!latest || latest.round !== round) return { kind: 'missing' as const };
+  if (!mayManage(caller.member, { organisationId })) {
+    await auditDirectory(ctx, { action: 'refusal', actor: caller.aadObjectId ? { aadObjectId: caller.aadObjectId, organisationId: caller.member?.organisationId } : 'system', subject: { type: 'directory', id: `review:${organisationId}:${round}` }, note: `review ${action} refused: not an approver of ${organisationId}` });
+    return { kind: 'refused' as const };
+  }
+  const directory = await loadDirectory(ctx);
+  return { kind: 'ok' as const, latest, organisationName: directory.organisations.find((o) => o.id === organisationId)?.name ?? organisationId };
+}
+
+/** A page of the round for the card: who is shown, their member details (one range read of the index), the next page's token. */
+async function pageResult(ctx: AppContext, caller: Caller, review: AccessReview, organisationName: string, at: { from?: string; after?: string }, note?: string): Promise<ReviewActionResult> {
+  const page = reviewPage(review, at);
+  const members = page.shown.length ? await peopleBetween(ctx, review.organisationId, page.shown[0]!, page.shown.at(-1)!) : [];
+  const more = reviewMoreToken(ctx, caller.aadObjectId!, review, page.next);
+  return { kind: 'updated', review, organisationName, page, members, ...(note ? { note } : {}), ...(more ? { more } : {}) };
+}
+
+/** "More" on the review card: the next page of people still to confirm. */
+export async function reviewMore(ctx: AppContext, caller: Caller, data: unknown): Promise<ReviewActionResult> {
+  const d = (data ?? {}) as Record<string, unknown>;
+  const check = verifyPageToken(ctx.config.referenceHashKey, d.more, caller.aadObjectId ?? '', ReviewQuery, ctx.clock());
+  if (!check.ok) {
+    if (check.reason !== 'page token expired') {
+      ctx.log.warn('access review: a More token was refused', { reason: check.reason });
+      return { kind: 'bad-token', reason: check.reason };
+    }
+    // Expired: the round as it is now, from the top.
+    const loaded = await loadRound(ctx, caller, textIn(d, 'organisationId', 60), textIn(d, 'round', 10), 'page');
+    return loaded.kind === 'ok' ? pageResult(ctx, caller, loaded.latest, loaded.organisationName, {}, 'That list was more than a day old, so here is its first page again.') : loaded;
+  }
+  const loaded = await loadRound(ctx, caller, check.query.organisationId, check.query.round, 'page');
+  if (loaded.kind !== 'ok') return loaded;
+  return pageResult(ctx, caller, loaded.latest, loaded.organisationName, { after: check.continuation });
+}
 
 /** Confirm or remove one member (or confirm all shown) from the review card. */
 export async function reviewAction(ctx: AppContext, caller: Caller, data: unknown, action: 'confirm' | 'remove' | 'confirmAll'): Promise<ReviewActionResult> {
   const d = (data ?? {}) as Record<string, unknown>;
-  const organisationId = typeof d.organisationId === 'string' ? d.organisationId.slice(0, 60) : '';
-  const round = typeof d.round === 'string' ? d.round.slice(0, 10) : '';
-  const latest = organisationId ? (await latestReview(ctx, organisationId))?.value : undefined;
-  if (!latest || latest.round !== round) return { kind: 'missing' };
-  if (!mayManage(caller.member, { organisationId })) {
-    await auditDirectory(ctx, { action: 'refusal', actor: caller.aadObjectId ? { aadObjectId: caller.aadObjectId, organisationId: caller.member?.organisationId } : 'system', subject: { type: 'directory', id: `review:${organisationId}:${round}` }, note: `review ${action} refused: not an approver of ${organisationId}` });
-    return { kind: 'refused' };
-  }
-  const directory = await loadDirectory(ctx);
-  const organisationName = directory.organisations.find((o) => o.id === organisationId)?.name ?? organisationId;
-  if (latest.closedAt) return { kind: 'updated', review: latest, organisationName, note: 'This review has closed.' };
-  const targets = action === 'confirmAll' ? latest.members.filter((m) => m.outcome === 'pending').slice(0, 25).map((m) => m.aadObjectId) : [typeof d.member === 'string' ? d.member.slice(0, 64) : ''];
+  const organisationId = textIn(d, 'organisationId', 60);
+  const round = textIn(d, 'round', 10);
+  const loaded = await loadRound(ctx, caller, organisationId, round, action);
+  if (loaded.kind !== 'ok') return loaded;
+  const { latest, organisationName } = loaded;
+  const from = textIn(d, 'from', 64) || undefined;
+  if (latest.closedAt) return pageResult(ctx, caller, latest, organisationName, { from }, 'This review has closed.');
+  const pendingIds = new Set(latest.members.filter((m) => m.outcome === 'pending').map((m) => m.aadObjectId));
+  // "Confirm all shown": the ids the card showed (older cards without them: the first page, as it showed).
+  const shownIds = textIn(d, 'members', 2000).split(',').filter((id) => pendingIds.has(id));
+  const targets = action === 'confirmAll' ? (shownIds.length ? shownIds : reviewPage(latest).shown.map((m) => m.aadObjectId)).slice(0, REVIEW_PAGE) : [textIn(d, 'member', 64)];
   const now = ctx.clock().toISOString();
   const actor = { aadObjectId: caller.aadObjectId!, organisationId: caller.member?.organisationId };
   for (const id of targets) {
@@ -152,5 +208,5 @@ export async function reviewAction(ctx: AppContext, caller: Caller, data: unknow
   }
   const outcome = action === 'remove' ? ('removed' as const) : ('confirmed' as const);
   const updated = (await mutateReview(ctx, latest, (r) => ({ ...r, members: r.members.map((m) => (targets.includes(m.aadObjectId) && m.outcome === 'pending' ? { ...m, outcome } : m)) }))) ?? latest;
-  return { kind: 'updated', review: updated, organisationName, note: action === 'remove' ? 'Removed.' : 'Confirmed.' };
+  return pageResult(ctx, caller, updated, organisationName, { from }, action === 'remove' ? 'Removed.' : 'Confirmed.');
 }

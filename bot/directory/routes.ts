@@ -5,14 +5,13 @@ import type { Scope } from '../shared/access';
 import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
 import { MAY } from '../shared/permissions';
 import { messageCard } from '../../cards/message';
-import { peopleCard } from '../../cards/directory';
 import type { AdaptiveCard } from '../../cards/render';
 import { accessStateOf, approveRequest, declineRequest, requestAccess } from './join';
-import { findRequest, loadDirectory, membersOf } from './repository';
+import { findRequest, loadDirectory } from './repository';
 import { listPeople, removeMember, saveMemberRoles, setSuspended, showMember, type MemberResult } from './people';
-import { reviewAction } from './review';
-import { ROLE_LABELS, mayDecide } from './rules/access';
-import { accessStateCard, decisionCardFor, decisionResultCard, memberDetail, memberManageCard, requestResultCard, reviewCard } from './views';
+import { reviewAction, reviewMore, type ReviewActionResult } from './review';
+import { mayDecide } from './rules/access';
+import { accessStateCard, decisionCardFor, decisionResultCard, memberManageCard, peopleListCard, peopleTokenRefusedCard, requestResultCard, reviewCard } from './views';
 import { londonDate } from '../../cards/format';
 import { DIRECTORY_VERBS } from './verbs';
 
@@ -35,39 +34,21 @@ export async function gateUnknown(ctx: AppContext, req: { caller: Caller; scope:
   return accessStateCard(await accessStateOf(ctx, req.caller, req.email), req.caller.displayName);
 }
 
-async function peopleList(ctx: AppContext, caller: Caller, query: string, status?: { text: string; tone: 'good' | 'attention' | 'warning' | 'default' }): Promise<AdaptiveCard> {
-  const result = await listPeople(ctx, caller, query);
+async function peopleList(ctx: AppContext, caller: Caller, input: { query?: string; more?: unknown }, status?: { text: string; tone: 'good' | 'attention' | 'warning' | 'default' }): Promise<AdaptiveCard> {
+  const result = await listPeople(ctx, caller, input);
   if (result.kind === 'refused') return messageCard({ title: 'For approvers', text: "Only an organisation's approvers and the concordat administrators manage people.", tone: 'attention' });
-  const orgName = new Map(result.directory.organisations.map((o) => [o.id, o.name]));
-  const requests = result.requests.slice(0, 10).map((r) => ({
-    name: `${r.displayName} (asks to join)`,
-    detail: `${orgName.get(r.organisationId ?? '') ?? 'no organisation'} · ${ROLE_LABELS[r.role]} · asked ${londonDate(r.requestedAt)}`,
-    member: r.aadObjectId,
-    buttons: [{ title: 'Decide', verb: DIRECTORY_VERBS.openRequest }],
-  }));
-  const members = result.members.slice(0, 25 - requests.length).map((m) => ({
-    name: m.displayName,
-    detail: memberDetail(m, orgName.get(m.organisationId) ?? m.organisationId),
-    member: m.aadObjectId,
-    buttons: [{ title: 'Manage', verb: DIRECTORY_VERBS.member }],
-  }));
-  return peopleCard({
-    title: result.query ? `People matching "${result.query}"` : 'People',
-    subtitle: `${result.scope}: ${result.total} member${result.total === 1 ? '' : 's'}${result.requests.length ? `, ${result.requests.length} open request${result.requests.length === 1 ? '' : 's'}` : ''}. Type **people** and a name to find someone.`,
-    status,
-    people: [...requests, ...members],
-    more: result.total > members.length ? `${result.total - members.length} more: narrow it down with a name, e.g. people sam` : '',
-  });
+  if (result.kind === 'bad-token') return peopleTokenRefusedCard(result.reason);
+  return peopleListCard(result, status);
 }
 
 async function memberResultCard(ctx: AppContext, caller: Caller, result: MemberResult): Promise<AdaptiveCard> {
   switch (result.kind) {
     case 'missing':
-      return peopleList(ctx, caller, '', { text: 'That person is no longer a member.', tone: 'warning' });
+      return peopleList(ctx, caller, {}, { text: 'That person is no longer a member.', tone: 'warning' });
     case 'refused':
       return messageCard({ title: 'Not yours to manage', text: "Only the person's organisation approvers, or a concordat administrator, can. This attempt has been recorded.", tone: 'attention' });
     case 'removed':
-      return peopleList(ctx, caller, '', { text: `${result.member.displayName} has been removed: from their next message they have no access.`, tone: 'good' });
+      return peopleList(ctx, caller, {}, { text: `${result.member.displayName} has been removed: from their next message they have no access.`, tone: 'good' });
     default: {
       const themes = result.directory.themes.filter((t) => !t.retiredAt);
       const orgName = result.directory.organisations.find((o) => o.id === result.member.organisationId)?.name ?? result.member.organisationId;
@@ -89,7 +70,13 @@ async function memberResultCard(ctx: AppContext, caller: Caller, result: MemberR
 const Text = (max: number) => z.string().max(max).optional();
 /** A person's object id on a button (the requester, the member); checked against the store by the use case. */
 const PersonData = z.object({ member: Text(64), requester: Text(64) }).passthrough().refine((d) => JSON.stringify(d).length <= 4_000, 'unexpected data');
-const ReviewData = z.object({ organisationId: Text(60), round: Text(10), member: Text(64) }).passthrough().refine((d) => JSON.stringify(d).length <= 2_000, 'unexpected data');
+/** A review card's button: the round, the person (or the people shown, for "Confirm all shown"), the page it was on; "More" its token. */
+const ReviewData = z
+  .object({ organisationId: Text(60), round: Text(10), member: Text(64), members: Text(2_000), from: Text(64), more: Text(4_000) })
+  .passthrough()
+  .refine((d) => JSON.stringify(d).length <= 6_000, 'unexpected data');
+/** The people list's "More": its signed page token. */
+const PageData = z.object({ more: Text(4_000) }).passthrough().refine((d) => JSON.stringify(d).length <= 6_000, 'unexpected data');
 const PERSONAL = ['personal'] as const;
 const people = { who: MAY.managePeople, scopes: PERSONAL, refusedTitle: "Only an organisation's approvers and the concordat administrators manage people" };
 
@@ -104,7 +91,7 @@ export const directoryRoutes = [
     description: "Your organisation's members and access requests: find, approve, change roles, suspend, remove",
     menu: false,
     access: people,
-    handler: (ctx, { caller, args }) => peopleList(ctx, caller, args),
+    handler: (ctx, { caller, args }) => peopleList(ctx, caller, { query: args }),
   }),
   defineAction({
     verb: DIRECTORY_VERBS.request,
@@ -126,7 +113,8 @@ export const directoryRoutes = [
   }),
   defineAction({ verb: DIRECTORY_VERBS.approve, schema: FormData, access: people, handler: async (ctx, { caller, data }) => decisionResultCard(await approveRequest(ctx, caller, data), await currentThemes(ctx)) }),
   defineAction({ verb: DIRECTORY_VERBS.decline, schema: FormData, access: people, handler: async (ctx, { caller, data }) => decisionResultCard(await declineRequest(ctx, caller, data), await currentThemes(ctx)) }),
-  defineAction({ verb: DIRECTORY_VERBS.people, schema: NoData, access: people, handler: (ctx, { caller }) => peopleList(ctx, caller, '') }),
+  // "More" carries the signed page token; "People" and "Back to people" carry none (the first page).
+  defineAction({ verb: DIRECTORY_VERBS.people, schema: PageData, access: people, handler: (ctx, { caller, data }) => peopleList(ctx, caller, data.more === undefined ? {} : { more: data.more }) }),
   defineAction({ verb: DIRECTORY_VERBS.member, schema: PersonData, access: people, handler: async (ctx, { caller, data }) => memberResultCard(ctx, caller, await showMember(ctx, caller, data)) }),
   defineAction({ verb: DIRECTORY_VERBS.save, schema: FormData, access: people, handler: async (ctx, { caller, data }) => memberResultCard(ctx, caller, await saveMemberRoles(ctx, caller, data)) }),
   defineAction({ verb: DIRECTORY_VERBS.suspend, schema: FormData, access: people, handler: async (ctx, { caller, data }) => memberResultCard(ctx, caller, await setSuspended(ctx, caller, data, true)) }),
@@ -135,13 +123,23 @@ export const directoryRoutes = [
   defineAction({ verb: DIRECTORY_VERBS.reviewConfirm, schema: ReviewData, access: people, handler: (ctx, { caller, data }) => reviewResultCard(ctx, caller, data, 'confirm') }),
   defineAction({ verb: DIRECTORY_VERBS.reviewRemove, schema: ReviewData, access: people, handler: (ctx, { caller, data }) => reviewResultCard(ctx, caller, data, 'remove') }),
   defineAction({ verb: DIRECTORY_VERBS.reviewConfirmAll, schema: ReviewData, access: people, handler: (ctx, { caller, data }) => reviewResultCard(ctx, caller, data, 'confirmAll') }),
+  defineAction({ verb: DIRECTORY_VERBS.reviewMore, schema: ReviewData, access: people, handler: async (ctx, { caller, data }) => reviewCardOf(await reviewMore(ctx, caller, data)) }),
 ];
 
 const currentThemes = async (ctx: AppContext) => (await loadDirectory(ctx)).themes.filter((t) => !t.retiredAt);
 
 async function reviewResultCard(ctx: AppContext, caller: Caller, data: unknown, action: 'confirm' | 'remove' | 'confirmAll'): Promise<AdaptiveCard> {
-  const result = await reviewAction(ctx, caller, data, action);
+  return reviewCardOf(await reviewAction(ctx, caller, data, action));
+}
+
+function reviewCardOf(result: ReviewActionResult): AdaptiveCard {
   if (result.kind === 'missing') return messageCard({ title: 'This review has moved on', text: 'A newer access review has opened, or this one no longer exists.', tone: 'warning' });
   if (result.kind === 'refused') return messageCard({ title: 'Not yours to review', text: "Only the organisation's approvers, or a concordat administrator, can. This attempt has been recorded.", tone: 'attention' });
-  return reviewCard(result.review, result.organisationName, londonDate(result.review.deadline), { text: result.note, tone: 'good' }, await membersOf(ctx, result.review.organisationId));
+  if (result.kind === 'bad-token') return peopleTokenRefusedCard(result.reason);
+  return reviewCard(result.review, result.organisationName, londonDate(result.review.deadline), {
+    ...(result.note ? { status: { text: result.note, tone: 'good' as const } } : {}),
+    members: result.members,
+    page: result.page,
+    ...(result.more ? { more: result.more } : {}),
+  });
 }

@@ -1,4 +1,6 @@
+import { Member } from '../shared/member';
 import { AccessRequest, AccessReview, DirectoryRow } from './model';
+import { personOrderKey } from './rules/people';
 
 /**
  * The directory's tables and the only place their keys are spelt
@@ -27,13 +29,16 @@ export function directoryKeys(r: DirectoryRow): { partitionKey: string; rowKey: 
   }
 }
 
+/** Pending join requests, one partition: the row key is the requester's object id. */
+export const REQUEST_PARTITION = 'request';
+
 export const DIRECTORY_TABLES = {
   directory: { suffix: 'Directory', schema: DirectoryRow, keys: directoryKeys },
   joinRequests: {
     suffix: 'JoinRequests',
     schema: AccessRequest,
     // One row per person: their latest request. Pending requests of an organisation are a filter on the column.
-    keys: (r: AccessRequest) => ({ partitionKey: 'request', rowKey: r.aadObjectId }),
+    keys: (r: AccessRequest) => ({ partitionKey: REQUEST_PARTITION, rowKey: r.aadObjectId }),
     columns: (r: AccessRequest) => ({ status: r.status, organisationId: r.organisationId ?? '', routedTo: r.routedTo }),
   },
   accessReviews: {
@@ -42,7 +47,22 @@ export const DIRECTORY_TABLES = {
     // One partition per organisation, one row per round: "the open round" is the newest row.
     keys: (r: AccessReview) => ({ partitionKey: r.organisationId, rowKey: r.round }),
   },
+  peopleIndex: {
+    suffix: 'PeopleIndex',
+    schema: Member,
+    // A copy of each member row, kept in name order per organisation: the people list and the access review read
+    // one page of it per turn (the Members table is keyed for the point read every activity makes, not for lists).
+    // Row key: the sort name (rules/people.ts), a space (it sorts below any character of a sort name, so "Sam"
+    // comes before "Sam Newton"), then the object id, which keeps two people of one name apart in a stable order.
+    keys: (m: Member) => peopleIndexKeys(m),
+  },
 } as const;
+
+/** People index keys: one partition per organisation, rows in name order. */
+export const peopleIndexKeys = (m: Pick<Member, 'organisationId' | 'displayName' | 'aadObjectId'>) => ({
+  partitionKey: m.organisationId,
+  rowKey: personOrderKey(m),
+});
 
 /** Member rows: active members in "member" (every existing reader lists that partition), suspended ones beside them. */
 export const MEMBER_PARTITION = 'member';

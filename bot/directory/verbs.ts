@@ -13,4 +13,5 @@ export const DIRECTORY_VERBS = {
   reviewConfirm: 'review.confirm',
   reviewRemove: 'review.remove',
   reviewConfirmAll: 'review.confirmAll',
+  reviewMore: 'review.more',
 } as const;

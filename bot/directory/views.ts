@@ -5,6 +5,8 @@ import { londonDate, londonDateTime } from '../../cards/format';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import type { AccessState, DecisionResult, RequestResult } from './join';
+import type { PeopleResult } from './people';
+import type { reviewPage } from './rules/review';
 import type { AccessRequest, AccessReview, DirectoryTheme } from './model';
 import { GRANTABLE_ROLES, ROLE_LABELS } from './rules/access';
 import { DIRECTORY_VERBS } from './verbs';
@@ -156,32 +158,83 @@ export function memberManageCard(m: Member, organisationName: string, themes: Di
   });
 }
 
+type Tone = 'good' | 'attention' | 'warning' | 'default';
+
+/** The people list: one page of open requests and members, with "More" when more follow. */
+export function peopleListCard(result: Extract<PeopleResult, { kind: 'list' }>, status?: { text: string; tone: Tone }): AdaptiveCard {
+  const orgName = new Map(result.directory.organisations.map((o) => [o.id, o.name]));
+  const requests = result.rows.flatMap((r) => (r.kind === 'request' ? [r.request] : []));
+  const members = result.rows.flatMap((r) => (r.kind === 'member' ? [r.member] : []));
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const counts = [members.length || !requests.length ? plural(members.length, 'member') : '', requests.length ? plural(requests.length, 'open request') : ''].filter(Boolean).join(' and ');
+  const order = result.scope === 'every organisation' ? 'open requests first, then people by organisation and name' : 'open requests first, then people by name';
+  const restarted = result.restarted ? { text: 'That list was more than a day old, so here is its first page again.', tone: 'attention' as const } : undefined;
+  return peopleCard({
+    title: result.query ? `People matching "${result.query}"` : 'People', // the query is at most 60 characters
+    subtitle: `${result.scope}${result.continued ? ', continued' : ''}: ${counts}${result.more ? ' on this page, more follow' : ''}. In order: ${order}. Type **people** and a name to find someone.`,
+    status: status ?? restarted,
+    people: [
+      ...requests.map((r) => ({
+        name: `${r.displayName} (asks to join)`,
+        detail: `${orgName.get(r.organisationId ?? '') ?? 'no organisation'} · ${ROLE_LABELS[r.role]} · asked ${londonDate(r.requestedAt)}`,
+        member: r.aadObjectId,
+        buttons: [{ title: 'Decide', verb: DIRECTORY_VERBS.openRequest }],
+      })),
+      ...members.map((m) => ({
+        name: m.displayName,
+        detail: memberDetail(m, orgName.get(m.organisationId) ?? m.organisationId),
+        member: m.aadObjectId,
+        buttons: [{ title: 'Manage', verb: DIRECTORY_VERBS.member }],
+      })),
+    ],
+    more:
+      result.rows.length === 0
+        ? result.more
+          ? 'No one matches in this part of the list: select More to keep looking.'
+          : result.continued
+            ? 'No more people.'
+            : 'No one matches.'
+        : '',
+    actions: result.more ? [{ title: 'More', verb: DIRECTORY_VERBS.people, data: { more: result.more } }] : [],
+  });
+}
+
+/** A "More" token that was altered or made for someone else: refused, nothing read. */
+export function peopleTokenRefusedCard(reason: string): AdaptiveCard {
+  return messageCard({
+    title: 'That "More" button is not yours to use',
+    text: `It was ${reason === 'page token belongs to someone else' ? 'made for someone else' : 'altered or damaged'}, so nothing was read from it. Say **people** to see your own list.`,
+    tone: 'attention',
+    buttons: [{ title: 'People', verb: DIRECTORY_VERBS.people }],
+  });
+}
+
 /**
- * The access review card. `members` (the organisation's member rows, where the caller has them) say what each
- * person does, so the approver can judge who still needs access; a person no longer a member shows as such.
+ * The access review card: one page of the people still to confirm, in name order. `members` (the organisation's
+ * member rows for those shown, where the caller has them) say what each person does, so the approver can judge who
+ * still needs access; a person no longer a member shows as such.
  */
 export function reviewCard(
   review: AccessReview,
   organisationName: string,
   deadlineText: string,
-  status?: { text: string; tone: 'good' | 'attention' | 'warning' | 'default' },
-  members: readonly Member[] = [],
+  opts: { status?: { text: string; tone: Tone }; members?: readonly Member[]; page: ReturnType<typeof reviewPage>; more?: string },
 ): AdaptiveCard {
-  const byId = new Map(members.map((m) => [m.aadObjectId, m]));
+  const byId = new Map((opts.members ?? []).map((m) => [m.aadObjectId, m]));
   const detailOf = (id: string) => {
     const m = byId.get(id);
     if (!m) return 'not confirmed yet';
     const since = m.confirmedAt && m.confirmedAt !== m.joinedAt ? `confirmed ${londonDate(m.confirmedAt)}` : m.joinedAt ? `joined ${londonDate(m.joinedAt)}` : '';
     return [roleList(m.roles), m.jobTitle, since].filter(Boolean).join(' · ');
   };
-  const pending = review.members.filter((m) => m.outcome === 'pending');
-  const shown = pending.slice(0, 25);
+  const { shown, pending } = opts.page;
+  const open = pending > 0 && !review.closedAt;
   return peopleCard({
-    title: `Access review: ${organisationName}`,
+    title: `Access review: ${organisationName}`.slice(0, 120),
     subtitle: review.closedAt
       ? `Closed ${londonDate(review.closedAt)}.`
       : `Confirm who still needs Concordat. Anyone not confirmed by ${deadlineText} is suspended and the administrators are told.`,
-    status,
+    status: opts.status,
     people: shown.map((m) => ({
       name: m.displayName,
       detail: detailOf(m.aadObjectId),
@@ -191,10 +244,17 @@ export function reviewCard(
         { title: 'Remove', verb: DIRECTORY_VERBS.reviewRemove },
       ],
     })),
-    more: `${review.members.filter((m) => m.outcome === 'confirmed').length} confirmed, ${review.members.filter((m) => m.outcome === 'removed').length} removed, ${pending.length} to go${pending.length > shown.length ? ` (first ${shown.length} shown)` : ''}.`,
+    more: `${review.members.filter((m) => m.outcome === 'confirmed').length} confirmed, ${review.members.filter((m) => m.outcome === 'removed').length} removed, ${pending} to go${pending > shown.length ? ` (${shown.length} shown here, in name order)` : ''}.`,
     organisationId: review.organisationId,
     round: review.round,
-    actions: pending.length && !review.closedAt ? [{ title: `Confirm all ${shown.length} shown`, verb: DIRECTORY_VERBS.reviewConfirmAll }] : [],
+    from: shown[0]?.aadObjectId ?? '',
+    actions: open && shown.length
+      ? [
+          // The ids shown ride on the button: "all shown" confirms exactly those, whoever else acted meanwhile; the card
+          // then shows who is left from that place on (the next page).
+          { title: `Confirm all ${shown.length} shown`, verb: DIRECTORY_VERBS.reviewConfirmAll, data: { members: shown.map((m) => m.aadObjectId).join(','), from: shown[0]!.aadObjectId } },
+          ...(opts.more ? [{ title: 'More', verb: DIRECTORY_VERBS.reviewMore, data: { more: opts.more } }] : []),
+        ]
+      : [],
   });
 }
-

@@ -1,0 +1,261 @@
+/**
+ * The people lists at the size of a real organisation, over HTTP as Teams
+ * drives them: an approver's "people" list and the access review card read
+ * one page of rows per turn, in name order, with a "More" button carrying a
+ * signed token bound to the person and the list. Another person's token, or
+ * an altered one, is refused and reads nothing.
+ */
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyDirectoryFile } from '../bot/directory/apply';
+import { PEOPLE_PAGE } from '../bot/directory/people';
+import { putMember } from '../bot/directory/repository';
+import { runAccessReview } from '../bot/directory/review';
+import { REVIEW_PAGE, reviewPage } from '../bot/directory/rules/review';
+import { EMPTY_DIRECTORY, type AccessReview } from '../bot/directory/model';
+import { peopleListCard, reviewCard } from '../bot/directory/views';
+import { DIRECTORY_VERBS } from '../bot/directory/verbs';
+import type { Member } from '../bot/shared/member';
+import { activityFrom, cardOf, DAN, MARIA, personalChat, startBotHarness, TENANT, textOfCard, type BotHarness } from './support/botHarness';
+import { validateAdaptiveCard } from './support/schemas';
+import { execute } from './support/teamSetup';
+
+const OLU = { id: '29:olu', aadObjectId: '00000000-0000-4000-8000-0000000000b1', name: 'Olu Adeyemi' }; // Salix Homes' approver
+const STAFF = 140; // Stockport Homes' onboarded staff: more than five pages of 25
+
+/** Names with accents, mixed case and two people of one name: the list is in name order with every one of them. */
+const FIRST = ['Zoë', 'adam', 'Ádám', 'Beth', 'Carys', "Niamh", 'Oluwaseun', 'Priyanka', 'Yusuf', 'Émile', 'ian', 'Kasia', 'Lee', 'Mo'];
+const LAST = ['Adams', 'Brown', "O'Neill", 'Kovács', 'Smith', 'Ng', 'Walsh', 'Ahmed', 'Jones', 'Evans'];
+const person = (i: number) => ({
+  aadObjectId: `00000000-0000-4000-8000-${String(0xd00000 + i).padStart(12, '0')}`,
+  tenantId: TENANT,
+  displayName: i === STAFF - 1 ? 'Beth Brown' : `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}`, // i=1..: one duplicate name
+  jobTitle: i % 3 === 0 ? 'Housing officer' : 'Neighbourhood warden',
+  roles: ['staff'],
+});
+
+let bot: BotHarness;
+/** Storage requests by table, counted by a pipeline policy on every table client. */
+const requests = new Map<string, number>();
+const counted = (table: string) => requests.get(table) ?? 0;
+
+beforeAll(async () => {
+  bot = await startBotHarness();
+  const ctx = bot.runtime.ctx;
+  // Bulk onboarding in files of at most 100 people (one transaction each).
+  const people = Array.from({ length: STAFF }, (_, i) => person(i));
+  for (let i = 0; i < people.length; i += 100) {
+    const done = await applyDirectoryFile(ctx, { schema: 'concordat.people/v1', organisation: 'stockport-homes', people: people.slice(i, i + 100) }, 'system');
+    expect(done.ok).toBe(true);
+  }
+  const olu = await applyDirectoryFile(ctx, { schema: 'concordat.people/v1', organisation: 'salix-homes', people: [{ aadObjectId: OLU.aadObjectId, tenantId: TENANT, displayName: OLU.name, roles: ['staff', 'orgLead'] }] }, 'system');
+  expect(olu.ok).toBe(true);
+  const policy: PipelinePolicy = {
+    name: 'countByTable',
+    sendRequest: (req, next) => {
+      const table = /\/([A-Za-z0-9]+?)(?:\(|\?|$)/.exec(new URL(req.url).pathname)?.[1] ?? '?';
+      requests.set(table.replace(/^t[0-9a-f]{10}/, ''), counted(table.replace(/^t[0-9a-f]{10}/, '')) + 1);
+      return next(req);
+    },
+  };
+  for (const table of Object.values(ctx.store)) (table as { client?: { pipeline?: { addPolicy(p: PipelinePolicy): void } } }).client?.pipeline?.addPolicy(policy);
+}, 120_000);
+afterAll(async () => {
+  await bot?.close();
+});
+
+async function turn<T>(run: () => Promise<T>): Promise<{ value: T; perTable: Map<string, number>; total: number }> {
+  requests.clear();
+  const value = await run();
+  return { value, perTable: new Map(requests), total: [...requests.values()].reduce((a, b) => a + b, 0) };
+}
+async function say(user: { id: string; aadObjectId: string; name: string }, text: string): Promise<any> {
+  const before = bot.connector.sent.length;
+  const res = await bot.post(activityFrom(bot.connector.serviceUrl, user, personalChat(user), { type: 'message', text }));
+  expect(res.status).toBe(200);
+  return cardOf(await bot.connector.waitFor((a) => a.conversationId === personalChat(user).id && bot.connector.sent.indexOf(a) >= before && cardOf(a) !== undefined));
+}
+async function press(user: { id: string; aadObjectId: string; name: string }, verb: string, data: Record<string, unknown>): Promise<any> {
+  const res = await execute(bot, user, personalChat(user), verb, data);
+  expect(res.status).toBe(200);
+  return res.body.value;
+}
+
+/** The names listed on a people card (the bold first line of each row), and its "More" button's data. */
+const rowsOf = (card: any): { name: string; buttons: string[] }[] =>
+  JSON.stringify(card).length && (card.body as any[]).filter((b) => b.type === 'Container' && b.separator).map((c) => {
+    const all = JSON.stringify(c);
+    const name = /"text":"([^"]+)","weight":"Bolder"/.exec(all)![1]!;
+    return { name, buttons: [...all.matchAll(/"title":"([^"]+)","verb"/g)].map((m) => m[1]!) };
+  });
+const moreOf = (card: any): Record<string, unknown> | undefined => (card.actions ?? []).find((a: any) => a.title === 'More')?.data;
+const bytes = (card: unknown) => Buffer.byteLength(JSON.stringify(card));
+const collator = new Intl.Collator('en', { sensitivity: 'base' });
+
+describe("an approver's people list, a page at a time", () => {
+  it('pages through 141 people 25 at a time in name order: no one twice, no one missed; each turn reads one page', async () => {
+    const pages: any[] = [];
+    const costs: { total: number; people: number; members: number }[] = [];
+    const first = await turn(() => say(MARIA, 'people'));
+    pages.push(first.value);
+    costs.push({ total: first.total, people: counted('PeopleIndex'), members: first.perTable.get('Members') ?? 0 });
+    for (let more = moreOf(first.value); more; more = moreOf(pages.at(-1))) {
+      const next = await turn(() => press(MARIA, DIRECTORY_VERBS.people, more!));
+      pages.push(next.value);
+      costs.push({ total: next.total, people: next.perTable.get('PeopleIndex') ?? 0, members: next.perTable.get('Members') ?? 0 });
+      expect(pages.length).toBeLessThan(10);
+    }
+    // Stockport Homes: the 140 onboarded, Priya and Maria from the partnership file.
+    const names = pages.flatMap((p) => rowsOf(p).map((r) => r.name));
+    expect(pages.map((p) => rowsOf(p).length)).toEqual([25, 25, 25, 25, 25, 17]);
+    expect(names).toHaveLength(STAFF + 2);
+    expect(names.filter((n) => n === 'Beth Brown')).toHaveLength(2); // two people of one name, both listed
+    for (let i = 1; i < names.length; i++) expect(collator.compare(names[i - 1]!, names[i]!), `${names[i - 1]} before ${names[i]}`).toBeLessThanOrEqual(0);
+    expect(names).toEqual(expect.arrayContaining(['Maria Lopez', 'Priya Shah', 'Zoë Adams', 'Ádám Adams', "Beth O'Neill"]));
+    const ids = pages.flatMap((p) => (p.body as any[]).flatMap((b) => [...JSON.stringify(b).matchAll(/"member":"([^"]+)"/g)].map((m) => m[1])));
+    expect(new Set(ids).size).toBe(STAFF + 2); // every person once (each row's button names them)
+    // What each page says, and its size and validity.
+    expect(textOfCard(pages[0])).toMatch(/Stockport Homes: 25 members on this page, more follow/);
+    expect(textOfCard(pages.at(-1))).toMatch(/Stockport Homes, continued: 17 members\./);
+    expect(moreOf(pages.at(-1))).toBeUndefined();
+    for (const p of pages) {
+      expect(validateAdaptiveCard(p)).toEqual([]);
+      expect(bytes(p)).toBeLessThan(28_000);
+    }
+    // Storage per turn: one page of the index, never the Members table beyond the caller's own row.
+    for (const c of costs) {
+      expect(c.people).toBeLessThanOrEqual(1);
+      expect(c.members).toBeLessThanOrEqual(2);
+      expect(c.total).toBeLessThanOrEqual(12);
+    }
+  });
+
+  it('a search reads at most two storage pages of the index per turn', async () => {
+    const found = await turn(() => say(MARIA, 'people beth'));
+    const rows = rowsOf(found.value).map((r) => r.name);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((n) => n.toLowerCase().includes('beth'))).toBe(true);
+    expect(textOfCard(found.value)).toContain('People matching "beth"');
+    expect(found.perTable.get('PeopleIndex') ?? 0).toBeLessThanOrEqual(2);
+    expect(rows.filter((n) => n === 'Beth Brown')).toHaveLength(2);
+  });
+
+  it("another person's token, or an altered one, is refused clearly and reads nothing", async () => {
+    const page1 = await say(MARIA, 'people');
+    const more = moreOf(page1)!;
+    expect(more.more).toEqual(expect.any(String));
+
+    const stolen = await turn(() => press(OLU, DIRECTORY_VERBS.people, more));
+    expect(textOfCard(stolen.value)).toContain('That "More" button is not yours to use');
+    expect(textOfCard(stolen.value)).toContain('made for someone else');
+    expect(stolen.perTable.get('PeopleIndex') ?? 0).toBe(0);
+    expect(textOfCard(stolen.value)).not.toMatch(/Adams|Kovács/);
+
+    const token = String(more.more);
+    const [payload, mac] = token.split('.');
+    const edited = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
+    edited.q.organisationId = 'salix-homes';
+    const forged = `${Buffer.from(JSON.stringify(edited)).toString('base64url')}.${mac}`;
+    const altered = await turn(() => press(MARIA, DIRECTORY_VERBS.people, { ...more, more: forged }));
+    expect(textOfCard(altered.value)).toContain('altered or damaged');
+    expect(altered.perTable.get('PeopleIndex') ?? 0).toBe(0);
+
+    // A day later the token has expired: the first page again, said so.
+    bot.now.value = new Date(bot.now.value.getTime() + 25 * 3600_000);
+    try {
+      const late = await press(MARIA, DIRECTORY_VERBS.people, more);
+      expect(textOfCard(late)).toContain('more than a day old');
+      expect(rowsOf(late).map((r) => r.name)).toEqual(rowsOf(page1).map((r) => r.name));
+    } finally {
+      bot.now.value = new Date(bot.now.value.getTime() - 25 * 3600_000);
+    }
+  });
+
+  it("an administrator pages through every organisation's people, by organisation then name", async () => {
+    const first = await say(DAN, 'people');
+    expect(textOfCard(first)).toMatch(/every organisation: 25 members on this page, more follow/);
+    const second = await press(DAN, DIRECTORY_VERBS.people, moreOf(first)!);
+    const names = [...rowsOf(first), ...rowsOf(second)].map((r) => r.name);
+    const ids = [first, second].flatMap((p) => [...JSON.stringify(p.body).matchAll(/"member":"([^"]+)"/g)].map((m) => m[1]));
+    expect(new Set(ids).size).toBe(50);
+    // city-west-housing, then gmp (Helen before Tom), then salix-homes, stockport-council, stockport-homes...
+    expect(names.slice(0, 3)).toEqual(['Kwame Mensah', 'Helen Okafor', 'Tom Bradley']);
+  });
+
+  it('a change of name moves the person in the list; a removal takes them off it', async () => {
+    const ctx = bot.runtime.ctx;
+    const target = person(5);
+    const stored = (await ctx.store.members.get({ partitionKey: 'member', rowKey: target.aadObjectId }))!;
+    await putMember(ctx, { ...stored.value, displayName: 'Aaron Aardvark' }, stored);
+    const page1 = await say(MARIA, 'people');
+    expect(rowsOf(page1)[0]!.name).toBe('Aaron Aardvark');
+    expect(JSON.stringify(await say(MARIA, `people ${target.displayName.toLowerCase()}`))).not.toContain(target.aadObjectId);
+    const removed = await press(MARIA, DIRECTORY_VERBS.remove, { member: target.aadObjectId });
+    expect(textOfCard(removed)).toContain('Aaron Aardvark has been removed');
+    expect(rowsOf(removed)[0]!.name).not.toBe('Aaron Aardvark');
+  });
+});
+
+describe('the access review of a large organisation, a page at a time', () => {
+  it('shows 20 to confirm in name order, More shows the next 20, and "Confirm all shown" confirms exactly those shown', async () => {
+    const ctx = bot.runtime.ctx;
+    await bot.post(activityFrom(bot.connector.serviceUrl, MARIA, personalChat(MARIA), { type: 'installationUpdate', action: 'add' }));
+    bot.now.value = new Date(bot.now.value.getTime() + 100 * 86_400_000);
+    const run = await runAccessReview(ctx);
+    const opened = run.opened.find((o) => o.organisationId === 'stockport-homes')!;
+    expect(opened.members).toBeGreaterThan(REVIEW_PAGE * 2);
+    const sent = bot.connector.sent.length;
+    const { drainOutbox } = await import('../bot/outbox/sender');
+    await drainOutbox(ctx, bot.runtime.transport, { sendTimeoutMs: 2000 });
+    const card = cardOf(await bot.connector.waitFor((a) => a.conversationId === personalChat(MARIA).id && bot.connector.sent.indexOf(a) >= sent && /Access review/.test(JSON.stringify(cardOf(a) ?? ''))));
+    const page1 = rowsOf(card);
+    expect(page1).toHaveLength(REVIEW_PAGE);
+    expect(bytes(card)).toBeLessThan(28_000);
+    expect(validateAdaptiveCard(card)).toEqual([]);
+    for (let i = 1; i < page1.length; i++) expect(collator.compare(page1[i - 1]!.name, page1[i]!.name)).toBeLessThanOrEqual(0);
+
+    const more = moreOf(card)!;
+    const page2 = await turn(() => press(MARIA, DIRECTORY_VERBS.reviewMore, more));
+    const names2 = rowsOf(page2.value).map((r) => r.name);
+    expect(names2).toHaveLength(REVIEW_PAGE);
+    expect(collator.compare(page1.at(-1)!.name, names2[0]!)).toBeLessThanOrEqual(0);
+    expect(page2.perTable.get('Members') ?? 0).toBeLessThanOrEqual(2); // details come from one range read of the index
+    expect(page2.perTable.get('PeopleIndex') ?? 0).toBeLessThanOrEqual(1);
+    expect(await press(OLU, DIRECTORY_VERBS.reviewMore, more)).toSatisfy((c: any) => textOfCard(c).includes('not yours to use'));
+
+    // Confirming all shown on page 2 confirms those 25, and the card stays on that part of the list.
+    const confirmAll = (page2.value.actions as any[]).find((a) => String(a.title).startsWith('Confirm all'));
+    const after = await press(MARIA, DIRECTORY_VERBS.reviewConfirmAll, confirmAll.data);
+    expect(textOfCard(after)).toMatch(new RegExp(`${REVIEW_PAGE} confirmed, 0 removed`));
+    const review = (await ctx.store.accessReviews.listPartition('stockport-homes')).at(-1)!.value;
+    expect(review.members.filter((m) => m.outcome === 'confirmed').map((m) => m.displayName).sort()).toEqual([...names2].sort());
+    // ... and the card moves on to who is left from there: the next page.
+    const next = rowsOf(after).map((r) => r.name);
+    expect(next).toHaveLength(REVIEW_PAGE);
+    expect(collator.compare(names2.at(-1)!, next[0]!)).toBeLessThanOrEqual(0);
+  });
+});
+
+describe('card size with the longest names and details', () => {
+  const longName = 'W'.repeat(120);
+  const member = (i: number): Member => ({
+    aadObjectId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    displayName: `${longName.slice(0, 116)}${String(i).padStart(4, '0')}`,
+    jobTitle: 'J'.repeat(120),
+    organisationId: 'a-very-long-organisation-identifier-of-sixty-characters-xxxx',
+    roles: ['staff', 'coordinator', 'themeLead', 'orgLead'],
+    leadsThemes: ['public-safety'],
+    status: 'suspended',
+    source: 'file',
+  });
+  it('a full people page and a full review page stay under 28 KB', () => {
+    const directory = { ...EMPTY_DIRECTORY, organisations: [{ id: 'a-very-long-organisation-identifier-of-sixty-characters-xxxx', name: 'O'.repeat(120) } as never] };
+    const list = peopleListCard({ kind: 'list', directory, rows: Array.from({ length: PEOPLE_PAGE }, (_, i) => ({ kind: 'member' as const, member: member(i) })), query: 'w'.repeat(60), scope: 'O'.repeat(120), more: 'x'.repeat(900), continued: true, restarted: true, requests: 1 });
+    expect(bytes(list)).toBeLessThan(28_000);
+    expect(validateAdaptiveCard(list)).toEqual([]);
+    const review: AccessReview = { organisationId: 'stockport-homes', round: '2026-11', openedAt: '2026-11-01T00:00:00.000Z', deadline: '2026-11-15T00:00:00.000Z', members: Array.from({ length: 500 }, (_, i) => ({ aadObjectId: member(i).aadObjectId, displayName: member(i).displayName, outcome: 'pending' as const })) };
+    const card = reviewCard(review, 'O'.repeat(120), '15 November 2026', { members: Array.from({ length: 500 }, (_, i) => member(i)), page: reviewPage(review), more: 'x'.repeat(900), status: { text: 'Confirmed.', tone: 'good' } });
+    expect(bytes(card)).toBeLessThan(28_000);
+    expect(validateAdaptiveCard(card)).toEqual([]);
+  });
+});
