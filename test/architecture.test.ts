@@ -216,6 +216,11 @@ describe('the import rules of the slices', () => {
     check('tableTouchedOutsideRepository', found);
   });
 
+  it('the modules import each other in no cycle (type imports included: a cycle of types is a tangle of layers too)', async () => {
+    const { measure } = await import('../scripts/archMetrics');
+    expect(measure(ROOT).cycles).toEqual([]);
+  });
+
   it('cards/ import only bot/shared/ (and each other)', () => {
     const found: string[] = [];
     for (const file of SOURCE.filter((f) => f.startsWith('cards/'))) {

@@ -83,7 +83,7 @@ async function press(user: { id: string; aadObjectId: string; name: string }, ve
 
 /** The names listed on a people card (the bold first line of each row), and its "More" button's data. */
 const rowsOf = (card: any): { name: string; buttons: string[] }[] =>
-  JSON.stringify(card).length && (card.body as any[]).filter((b) => b.type === 'Container' && b.separator).map((c) => {
+  (card.body as any[]).filter((b) => b.type === 'Container' && b.separator).map((c) => {
     const all = JSON.stringify(c);
     const name = /"text":"([^"]+)","weight":"Bolder"/.exec(all)![1]!;
     return { name, buttons: [...all.matchAll(/"title":"([^"]+)","verb"/g)].map((m) => m[1]!) };

@@ -1,39 +1,25 @@
-import { createHash } from 'node:crypto';
 import type { AppContext } from '../kernel/context';
 import type { ConversationReference } from '../conversation/model';
 import type { Member } from '../shared/member';
-import { personalConversationOf } from '../conversation/repository';
 import type { Caller } from '../conversation/user';
-import { enqueue } from '../outbox/enqueue';
-import { targetOf } from '../outbox/model';
 import { ConcurrencyError } from '../store/errors';
-import type { AdaptiveCard } from '../../cards/render';
 import { auditDirectory } from './audit';
-import type { AccessRequest, DirectoryOrganisation } from './model';
+import type { AccessRequest } from './model';
+import { notifyDeciders, tellRequester } from './notify';
 import { allMembers, deleteMember, findMember, findRequest, loadDirectory, putMember, putRequest } from './repository';
-import { mayDecide, parseGrant, RequestForm } from './rules/access';
+import type { AccessState, DecisionResult, RequestResult } from './results';
+import { mayDecide, parseGrant, RequestForm, requestKey } from './rules/access';
 import { plainTextProblem } from '../shared/plainText';
 import { proposeOrganisations } from './rules/tenancy';
-import { decisionCardFor, outcomeCard } from './views';
 
 /**
  * Joining: someone the directory does not know asks for access; an approver
  * of the organisation they name (or an administrator, when no organisation
  * claims their tenant or e-mail domain) approves with roles or declines with
  * a reason; the requester hears the outcome in their chat. Every step is
- * audited. Use cases return results; views.ts makes the cards.
+ * audited. Use cases return results (results.ts); views.ts makes the cards,
+ * notify.ts posts them.
  */
-
-const short = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
-/** One id per request (a person's later request is a new one): outbox and audit ids derive from it. */
-export const requestKey = (r: Pick<AccessRequest, 'aadObjectId' | 'requestedAt'>) => short(r.aadObjectId, r.requestedAt);
-
-export type AccessState =
-  | { kind: 'ask'; organisations: DirectoryOrganisation[]; proposed: DirectoryOrganisation[] }
-  | { kind: 'pending'; request: AccessRequest; organisationName: string }
-  | { kind: 'suspended' }
-  | { kind: 'wrong-tenant' }
-  | { kind: 'organisation-retired' };
 
 /** What someone who is not (or no longer) a member in good standing sees. */
 export async function accessStateOf(ctx: AppContext, caller: Caller, email?: string): Promise<AccessState> {
@@ -50,11 +36,6 @@ export async function accessStateOf(ctx: AppContext, caller: Caller, email?: str
   }
   return { kind: 'ask', organisations, proposed: caller.tenantId ? proposeOrganisations(organisations, caller.tenantId, email) : [] };
 }
-
-export type RequestResult =
-  | { kind: 'invalid'; errors: Record<string, string>; values: Record<string, string>; state: Extract<AccessState, { kind: 'ask' }> }
-  | { kind: 'not-needed'; state: AccessState | { kind: 'member' } }
-  | { kind: 'sent'; request: AccessRequest; organisationName: string; notified: number };
 
 /** "Ask for access" pressed: the request is stored, audited, and its approval card queued to each approver. */
 export async function requestAccess(ctx: AppContext, caller: Caller, data: unknown, conversation: ConversationReference, email?: string): Promise<RequestResult> {
@@ -108,42 +89,6 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
   const notified = await notifyDeciders(ctx, request, organisation.name);
   return { kind: 'sent', request, organisationName: organisation.name, notified };
 }
-
-/** Who decides a request: the organisation's approvers, else the concordat administrators. */
-export async function decidersOf(ctx: AppContext, request: AccessRequest): Promise<Member[]> {
-  const members = (await allMembers(ctx)).filter((m) => m.status !== 'suspended');
-  if (request.routedTo === 'organisation') {
-    const approvers = members.filter((m) => m.organisationId === request.organisationId && m.roles.includes('orgLead'));
-    if (approvers.length) return approvers;
-  }
-  return members.filter((m) => m.roles.includes('admin'));
-}
-
-/** The approval card, to each decider's personal chat (where the bot has one), through the outbox. */
-async function notifyDeciders(ctx: AppContext, request: AccessRequest, organisationName: string): Promise<number> {
-  const deciders = await decidersOf(ctx, request);
-  const directory = await loadDirectory(ctx);
-  const card = decisionCardFor(request, organisationName, directory.themes.filter((t) => !t.retiredAt), { open: true });
-  let reached = 0;
-  for (const d of deciders) {
-    const chat = await personalConversationOf(ctx, d.aadObjectId);
-    if (!chat) {
-      ctx.log.warn('approver has no personal chat with the bot: the request waits in their "people" list', { approver: d.aadObjectId });
-      continue;
-    }
-    await enqueue(ctx, `access.${requestKey(request)}`, [
-      { id: `access.${requestKey(request)}.ask.${d.aadObjectId}`, target: targetOf(chat), payload: { card, summary: `Access request from ${request.displayName}` } },
-    ]);
-    reached++;
-  }
-  return reached;
-}
-
-export type DecisionResult =
-  | { kind: 'missing' }
-  | { kind: 'refused'; request: AccessRequest; organisationName: string }
-  | { kind: 'invalid'; request: AccessRequest; organisationName: string; errors: Record<string, string>; values: Record<string, string> }
-  | { kind: 'decided'; request: AccessRequest; organisationName: string; already: boolean; member?: Member };
 
 async function loadForDecision(ctx: AppContext, caller: Caller, data: unknown) {
   const requester = typeof (data as { requester?: unknown } | null)?.requester === 'string' ? String((data as { requester: string }).requester).slice(0, 64) : '';
@@ -248,18 +193,4 @@ export async function declineRequest(ctx: AppContext, caller: Caller, data: unkn
     return { kind: 'decided', request: now ?? decided, organisationName, already: true };
   }
   return { kind: 'decided', request: decided, organisationName, already: false };
-}
-
-async function tellRequester(
-  ctx: AppContext,
-  request: AccessRequest,
-  outcome: 'approved' | 'declined',
-  detail: { organisationName: string; roles?: string[]; reason?: string },
-): Promise<void> {
-  const chat = request.conversation ?? (await personalConversationOf(ctx, request.aadObjectId));
-  if (!chat) return;
-  const card: AdaptiveCard = outcomeCard(outcome, detail);
-  await enqueue(ctx, `access.${requestKey(request)}`, [
-    { id: `access.${requestKey(request)}.${outcome}`, target: targetOf(chat), payload: { card, summary: outcome === 'approved' ? 'Your Concordat access is approved' : 'Your Concordat access request was declined' } },
-  ]);
 }

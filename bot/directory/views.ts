@@ -4,7 +4,7 @@ import { accessDecisionCard, accessRequestCard, memberCard, peopleCard } from '.
 import { londonDate, londonDateTime } from '../../cards/format';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
-import type { AccessState, DecisionResult, RequestResult } from './join';
+import type { AccessState, DecisionResult, RequestResult } from './results';
 import type { PeopleResult } from './people';
 import type { reviewPage } from './rules/review';
 import type { AccessRequest, AccessReview, DirectoryTheme } from './model';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Role } from '../../shared/access';
 import { plainTextRefinement } from '../../shared/plainText';
@@ -11,6 +12,9 @@ import { RequestedRole } from '../model';
 export const GRANTABLE_ROLES = ['staff', 'coordinator', 'themeLead', 'orgLead'] as const satisfies readonly Role[];
 
 export { ROLE_LABELS } from '../../shared/access';
+
+/** One id per request (a person's later request is a new one): outbox and audit ids derive from it. */
+export const requestKey = (r: Pick<AccessRequest, 'aadObjectId' | 'requestedAt'>) => createHash('sha256').update([r.aadObjectId, r.requestedAt].join('\u0000')).digest('hex').slice(0, 16);
 
 const isActive = (m: Member | undefined): m is Member => !!m && m.status !== 'suspended';
 
