@@ -659,6 +659,43 @@ describe('Kwame Mensah, City West Housing Trust, in the shared channel from his 
   });
 });
 
+describe('Stockport Homes grows: Maria pages through her people and a longer access review', () => {
+  it('the people list and the review card show a page at a time in name order, with More for the rest', JOURNEY, async () => {
+    // Twenty-four more colleagues onboarded in bulk: 26 members in all, more than a card's 25.
+    const names = ['Abbie', 'Bilal', 'Chloe', 'Darius', 'Ellie', 'Farah', 'George', 'Hana', 'Imran', 'Jade', 'Kieran', 'Leah', 'Marcus', 'Noor', 'Owen', 'Poppy', 'Qasim', 'Rosa', 'Saif', 'Tilly', 'Umar', 'Vera', 'Wes', 'Yara'];
+    const grown = await applyDirectoryFile(
+      world.runtime.ctx,
+      {
+        schema: 'concordat.people/v1',
+        organisation: 'stockport-homes',
+        people: names.map((first, i) => ({ aadObjectId: `00000000-0000-4000-8000-0000000001${String(i).padStart(2, '0')}`, tenantId: HOST_TENANT_ID, displayName: `${first} Hughes`, jobTitle: 'Neighbourhood officer', roles: ['staff'] })),
+      },
+      'system',
+    );
+    expect(grown.ok).toBe(true);
+    const maria = world.person('Maria Lopez');
+    await maria.say('people');
+    const first = await maria.card(/Stockport Homes: 25 members on this page, more follow/);
+    expect(await first.textContent()).toMatch(/Abbie Hughes[\s\S]*Bilal Hughes/);
+    await maria.shoot('journey-people-more', first);
+    await maria.click(first, 'More');
+    const rest = await maria.card(/Stockport Homes, continued: \d+ members?\./);
+    expect(await rest.textContent()).toMatch(/Yara Hughes/);
+
+    // A quarter on, the daily timer closes the last round and then opens the next: 25 to confirm, 20 on a card.
+    world.advance(100 * 86_400_000);
+    await world.runTimer('accessReview');
+    await world.runTimer('accessReview');
+    const review = await maria.card(/Access review: Stockport Homes[\s\S]*25 to go \(20 shown here, in name order\)/, { timeoutMs: 30_000 });
+    await maria.shoot('journey-access-review-more', review);
+    await maria.click(review, 'More');
+    const next = await maria.card(/Access review: Stockport Homes[\s\S]*Yara Hughes/);
+    expect(await next.textContent()).not.toMatch(/Abbie Hughes/);
+    await maria.click(next, /^Confirm all 5 shown/);
+    await maria.card(/5 confirmed, 0 removed, 20 to go/);
+  });
+});
+
 describe('Every card button was clicked in the browser', () => {
   it('each Universal Action verb the bot answers was reached by a real click at least once', () => {
     const clicked = new Set(world.verbsClicked);
