@@ -87,7 +87,6 @@ const KNOWN: Record<string, Record<string, string>> = {
   tablesOutsideSlice: {},
   tableTouchedOutsideRepository: {
     'bot/outbox/sender.ts -> store.conversations (conversation)': "the sender forgets a conversation Teams says is gone and finds the administrators' chats: to become outbox hooks the conversation slice provides (h14c)",
-    'bot/directory/apply.ts -> store.directory (directory)': "apply commits a new directory version in one transaction across Directory and Members rows: to move into the directory's repository",
   },
   cardsImportOutsideShared: {
     'cards/alert.ts -> model.ts': 'the alert card still takes the stored Alert: to become plain view data (bot/alerts/render.ts)',

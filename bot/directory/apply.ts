@@ -6,8 +6,7 @@ import type { Directory, DirectoryRow, PartnershipFile, ResolvedPeopleFile } fro
 import { describePlan, memberChanges, planPartnership, planPeople, type Change, type MemberChange } from './rules/plan';
 import { checkPartnershipFile, checkPeopleFile, type Checked } from './rules/validate';
 import { resolvePeopleUpns } from './resolveUpns';
-import { allMembers, deleteMember, dropVersion, findMember, loadDirectory, putMember, putMembersTogether, readHead, stageVersion, VERSIONS_KEPT, writeHead } from './repository';
-import { versionPartition } from './tables';
+import { allMembers, deleteMember, dropVersion, findMember, loadDirectory, putMember, putMembersTogether, readHead, readVersionHeader, stageVersion, VERSIONS_KEPT, writeHead } from './repository';
 
 /**
  * Plan and apply a partnership file (or a people file for bulk onboarding).
@@ -106,8 +105,8 @@ const fileHash = (f: PartnershipFile) => createHash('sha256').update(JSON.string
  */
 async function commit(ctx: Ctx, version: number, headEtag: string): Promise<void> {
   const [previous, next] = await Promise.all([loadDirectory(ctx, version - 1), loadDirectory(ctx, version)]);
-  const header = (await ctx.store.directory.get({ partitionKey: versionPartition(version), rowKey: 'version' }))?.value;
-  if (!header || header.kind !== 'version') throw new Error(`directory version ${version} is not staged`);
+  const header = await readVersionHeader(ctx, version);
+  if (!header) throw new Error(`directory version ${version} is not staged`);
   const members = memberChanges(previous, next, await membersById(ctx));
   for (const c of members) {
     const stored = await findMember(ctx, c.member.aadObjectId);

@@ -24,6 +24,12 @@ export async function readHead(ctx: Ctx): Promise<Stored<DirectoryHead> | undefi
   return row && row.value.kind === 'head' ? (row as Stored<DirectoryHead>) : undefined;
 }
 
+/** The header row of a staged (or committed) version: what was applied, when and by whom; undefined if not staged. */
+export async function readVersionHeader(ctx: Ctx, version: number): Promise<Extract<DirectoryRow, { kind: 'version' }> | undefined> {
+  const row = (await ctx.store.directory.get({ partitionKey: versionPartition(version), rowKey: 'version' }))?.value;
+  return row?.kind === 'version' ? row : undefined;
+}
+
 /**
  * A committed version never changes, so it is kept in memory by version
  * number: reading the directory in force costs one point read of the head.
@@ -111,16 +117,32 @@ export async function findMember(ctx: Ctx, aadObjectId: string): Promise<Stored<
   return active ?? suspended;
 }
 
+/** An active member (suspended ones are not found): who published priorities, whom an administrator allows digests. */
+export async function findActiveMember(ctx: Ctx, aadObjectId: string): Promise<Member | undefined> {
+  return (await ctx.store.members.get({ partitionKey: MEMBER_PARTITION, rowKey: aadObjectId }))?.value;
+}
+
+/** Every active member: for timers and fan-outs that pick recipients by role (never a list shown a page at a time). */
+export async function activeMembers(ctx: Ctx): Promise<Member[]> {
+  return (await ctx.store.members.listPartition(MEMBER_PARTITION)).map((m) => m.value);
+}
+
+/** One organisation's active members (a filter on the organisationId column). */
+export async function activeMembersOf(ctx: Ctx, organisationId: string): Promise<Member[]> {
+  return (await ctx.store.members.query(odata`PartitionKey eq ${MEMBER_PARTITION} and organisationId eq ${organisationId}`)).map((m) => m.value);
+}
+
+/** The concordat administrators in good standing: whom failures and dead letters are told. */
+export async function administrators(ctx: Ctx): Promise<Member[]> {
+  return (await activeMembers(ctx)).filter((m) => m.roles.includes('admin'));
+}
+
 export async function allMembers(ctx: Ctx): Promise<Member[]> {
   const [active, suspended] = await Promise.all([
     ctx.store.members.listPartition(MEMBER_PARTITION),
     ctx.store.members.listPartition(SUSPENDED_PARTITION),
   ]);
   return [...active, ...suspended].map((m) => m.value);
-}
-
-export async function membersOf(ctx: Ctx, organisationId: string): Promise<Member[]> {
-  return (await allMembers(ctx)).filter((m) => m.organisationId === organisationId).sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
 /**
