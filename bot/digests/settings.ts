@@ -17,6 +17,7 @@ import { buildThemeDigest } from './build';
 import { DigestSubscription, LocalTime, type DigestDestination } from './model';
 import { DigestSources } from './sources';
 import { DIGEST_VERBS } from './verbs';
+import { activeMembers, findActiveMember } from '../directory/repository';
 
 /**
  * `digest settings` and `digest now`: a person's subscription (themes,
@@ -74,10 +75,9 @@ async function settingsCard(
   };
   let allowable: { title: string; value: string }[] | undefined;
   if (caller.member.roles.includes('admin')) {
-    const [members, allowed] = await Promise.all([ctx.store.members.listPartition('member'), digestAllowances(ctx)]);
+    const [members, allowed] = await Promise.all([activeMembers(ctx), digestAllowances(ctx)]);
     const already = new Set(allowed.map((a) => a.aadObjectId));
     allowable = members
-      .map((m) => m.value)
       .filter((m) => !mayReceiveDigests(m.roles, already.has(m.aadObjectId)))
       .map((m) => ({ title: m.displayName, value: m.aadObjectId }))
       .sort((a, b) => a.title.localeCompare(b.title));
@@ -169,11 +169,11 @@ export async function allowDigestMember(ctx: AppContext, caller: Caller, data: u
   if (isCard(who)) return who;
   if (!who.member.roles.includes('admin')) return messageCard({ title: 'Only administrators allow digests', text: 'Ask your Concordat administrator.', tone: 'warning' });
   const id = EntraObjectId.safeParse((data as { allowMember?: unknown } | null)?.allowMember);
-  const member = id.success ? await ctx.store.members.get({ partitionKey: 'member', rowKey: id.data }) : undefined;
+  const member = id.success ? await findActiveMember(ctx, id.data) : undefined;
   if (!member) return settingsCard(ctx, who, { status: { text: 'Choose a member to allow.', tone: 'attention' } });
-  await allowDigests(ctx, { aadObjectId: member.value.aadObjectId, allowedBy: who.aadObjectId, at: ctx.clock().toISOString() });
-  ctx.log.info('digest allowed', { member: member.value.aadObjectId, by: who.aadObjectId });
-  return settingsCard(ctx, who, { status: { text: `${member.value.displayName} may now receive weekly digests (they choose them with digest settings).`, tone: 'good' } });
+  await allowDigests(ctx, { aadObjectId: member.aadObjectId, allowedBy: who.aadObjectId, at: ctx.clock().toISOString() });
+  ctx.log.info('digest allowed', { member: member.aadObjectId, by: who.aadObjectId });
+  return settingsCard(ctx, who, { status: { text: `${member.displayName} may now receive weekly digests (they choose them with digest settings).`, tone: 'good' } });
 }
 
 /**

@@ -16,6 +16,7 @@ import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { forgetTeamsUsersSeenBefore } from '../userViews/repository';
 import { deleteListingsBefore } from '../alerts/repository';
+import { administrators } from '../directory/repository';
 
 /**
  * The nightly retention run: every table's rows past their stated retention
@@ -141,7 +142,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
 /** A failed run is not silent: each administrator gets a card in their private chat (once per day's run). */
 async function tellAdministrators(ctx: AppContext, report: RetentionReport): Promise<void> {
   const day = report.at.slice(0, 10);
-  const admins = (await ctx.store.members.listPartition('member')).map((m) => m.value).filter((m) => m.roles.includes('admin'));
+  const admins = await administrators(ctx);
   const chats = await allPersonalChats(ctx);
   // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
   const { messageCard } = await import('../../cards/message');

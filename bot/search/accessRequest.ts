@@ -1,4 +1,3 @@
-import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import { accessRequestAt, fileAccessRequest, recordDecision } from './repository';
@@ -19,6 +18,7 @@ import type { AccessRequest } from './model';
 import { verifyPageToken } from './rules/pageToken';
 import { AccessAsk } from './search';
 import { SEARCH_VERBS } from './verbs';
+import { activeMembersOf } from '../directory/repository';
 
 /**
  * "Request access" from a search: the caller asks the organisation that
@@ -63,9 +63,7 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
     return messageCard({ title: `Already ${stored.status}`, text: `${ownerName} ${stored.status} this request on ${stored.decidedAt?.slice(0, 10) ?? 'an earlier day'}.` });
   }
 
-  const approvers = (await ctx.store.members.query(odata`PartitionKey eq 'member' and organisationId eq ${owner}`))
-    .map((m) => m.value)
-    .filter((m) => (m.roles as readonly string[]).includes(APPROVER_ROLE));
+  const approvers = (await activeMembersOf(ctx, owner)).filter((m) => (m.roles as readonly string[]).includes(APPROVER_ROLE));
   const chats = (await Promise.all(approvers.map(async (a) => ({ a, chat: await personalConversationOf(ctx, a.aadObjectId) })))).filter((x) => x.chat);
   if (chats.length === 0) {
     return messageCard({

@@ -25,6 +25,7 @@ import { auditIncident, stableId } from '../incidents/audit';
 import { repeatComplaintCard } from '../../cards/repeatComplaint';
 import { keepPrivateNotices } from '../notices/keep';
 import { INCIDENT_VERBS } from '../incidents/verbs';
+import { activeMembers } from '../directory/repository';
 
 /**
  * Repeat complaints and the ASB case-review threshold. A report that carries
@@ -106,7 +107,7 @@ export async function recordComplaint(
   if (count < CASE_REVIEW_THRESHOLD) return { count, notified: 0, unreachable: 0, kept: 0 };
 
   const kinds = new Map(organisations.map((o) => [o.id, o.kind]));
-  const members = (await ctx.store.members.listPartition('member')).map((m) => m.value);
+  const members = await activeMembers(ctx);
   const recipients = members.filter((m) => receivesRepeatWarning(m, kinds.get(m.organisationId), record.reporter.organisationId));
   const chats = await personalChats(ctx);
   const reachable = recipients.flatMap((m) => {
