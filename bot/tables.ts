@@ -1,11 +1,12 @@
 import { AUDIT_TABLES } from './audit/tables';
 import { NOTICE_TABLES } from './notices/tables';
+import { PARTNER_TABLES } from './partners/tables';
 import { USER_VIEW_TABLES } from './userViews/tables';
 import { ChannelMapping } from './channels/model';
 import { CONVERSATION_TABLES } from './conversation/tables';
 import { DIGEST_TABLES } from './digests/tables';
 import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from './directory/tables';
-import { AlertDelivery, AlertRecord, AlertTimelineRow, PartnerRequest } from './alerts/model';
+import { AlertDelivery, AlertRecord, AlertTimelineRow } from './alerts/model';
 import { alertKeys, alertTimelineColumns, alertTimelineKeys } from './alerts/tables';
 import { JointOperation, Reminder, reminderPartition } from './operations/model';
 import { incidentTables } from './incidents/tables';
@@ -41,7 +42,6 @@ const RETENTION = {
   alerts: { holds: 'community alerts, acknowledgements (organisation, name, time)', retention: 'the incident retention after raised', enforcedBy: 'retention run' },
   alertTimeline: { holds: 'which alert was raised when, for which boroughs (alert id, time, boroughs; no text, no personal data)', retention: 'as long as its alert', enforcedBy: 'retention run: deleted with its alert (bot/alerts/repository.ts deleteListingsBefore)' },
   alertDeliveries: { holds: 'which channels an alert was posted to (conversation and outbox item ids; no personal data)', retention: 'as long as its alert', enforcedBy: 'retention run: deleted with its alert' },
-  partnerRequests: { holds: 'idempotency records of partner API requests (key, body hash, the answer given)', retention: 'PARTNER_REQUEST_RETENTION_DAYS, default 30, after the request', enforcedBy: 'retention run' },
   outboxLease: { holds: 'which sender instance holds the sending lease (one row)', retention: 'kept (no personal data)', enforcedBy: 'overwritten by each sender run' },
   outboxDue: { holds: 'when each outbox item is next due', retention: 'until the item finishes', enforcedBy: 'the sender deletes it; the retention run deletes any older than the outbox retention' },
   operations: { holds: 'joint operations: name, area, times, participants, briefing, outcomes', retention: 'the incident retention after the operation ended', enforcedBy: 'retention run (an erasure event is logged)' },
@@ -115,12 +115,6 @@ const UNSORTED_TABLES = {
       keys: (d) => ({ partitionKey: safeKey(d.alertId), rowKey: safeKey(d.conversationId) }),
       retention: RETENTION.alertDeliveries,
     }),
-    partnerRequests: table({
-      name: 'PartnerRequests',
-      schema: PartnerRequest,
-      keys: (r) => ({ partitionKey: safeKey(r.partnerId), rowKey: safeKey(r.key) }),
-      retention: RETENTION.partnerRequests,
-    }),
     outboxDue: table({
       name: 'OutboxDue',
       schema: OutboxDue,
@@ -172,6 +166,7 @@ export function appTables(settings: TableSettings) {
     ...WARNING_TABLES,
     ...DIGEST_TABLES,
     ...SEARCH_TABLES,
+    ...PARTNER_TABLES,
     ...incidentTables(settings.timeZone),
   };
 }

@@ -87,13 +87,3 @@ export type AlertTimelineMark = z.infer<typeof AlertTimelineMark>;
 
 export const AlertTimelineRow = z.discriminatedUnion('kind', [AlertListing, AlertTimelineMark]);
 export type AlertTimelineRow = z.infer<typeof AlertTimelineRow>;
-
-/** A partner request seen once: refuses replays and makes retries with the same key safe. */
-export const PartnerRequest = z.object({
-  partnerId: z.string(),
-  key: z.string(),
-  bodyHash: z.string(),
-  result: z.object({ status: z.number().int(), body: z.record(z.unknown()) }),
-  at: Instant,
-});
-export type PartnerRequest = z.infer<typeof PartnerRequest>;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import { verifySignature } from './rules/signature';
 import { ConcurrencyError } from '../store/errors';
+import { findPartnerRequest, freeKey, keepAnswer, recordOnce, retakePartnerRequest } from './repository';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -63,18 +64,8 @@ export async function handleSignedRequest<S extends z.ZodTypeAny>(
 
   // A signature is accepted once: replaying a captured request within the window is refused.
   const signature = req.headers['x-concordat-signature']!;
-  try {
-    await ctx.store.partnerRequests.create({
-      partnerId,
-      key: `sig.${signature.slice(7)}`,
-      bodyHash: '',
-      result: { status: 0, body: {} },
-      at: ctx.clock().toISOString(),
-    });
-  } catch (err) {
-    if (err instanceof ConcurrencyError) return error(401, 'this request has been seen before (replay refused); sign each attempt afresh');
-    throw err;
-  }
+  const first = await recordOnce(ctx, { partnerId, key: `sig.${signature.slice(7)}`, bodyHash: '', result: { status: 0, body: {} }, at: ctx.clock().toISOString() });
+  if (!first) return error(401, 'this request has been seen before (replay refused); sign each attempt afresh');
 
   let json: unknown;
   try {
@@ -99,11 +90,11 @@ export async function handleSignedRequest<S extends z.ZodTypeAny>(
     result = await action({ id: partnerId, organisationId: partner.organisationId }, parsed.data, key.data);
   } catch (err) {
     // Nothing was decided: free the key so that the partner's retry runs the action (itself idempotent) again.
-    await ctx.store.partnerRequests.delete({ partitionKey: partnerId, rowKey: row.key }).catch(() => undefined);
+    await freeKey(ctx, partnerId, row.key);
     throw err;
   }
-  if (result.status < 500) await ctx.store.partnerRequests.upsert({ ...row, result, at: ctx.clock().toISOString() });
-  else await ctx.store.partnerRequests.delete({ partitionKey: partnerId, rowKey: row.key }).catch(() => undefined);
+  if (result.status < 500) await keepAnswer(ctx, { ...row, result, at: ctx.clock().toISOString() });
+  else await freeKey(ctx, partnerId, row.key);
   return result;
 }
 
@@ -122,19 +113,14 @@ type Claim = { kind: 'owner' } | { kind: 'conflict' } | { kind: 'busy' } | { kin
  */
 async function claimKey(ctx: AppContext, partnerId: string, rowKey: string, bodyHash: string): Promise<Claim> {
   const pending = { partnerId, key: rowKey, bodyHash, result: PENDING };
-  try {
-    await ctx.store.partnerRequests.create({ ...pending, at: ctx.clock().toISOString() });
-    return { kind: 'owner' };
-  } catch (err) {
-    if (!(err instanceof ConcurrencyError)) throw err;
-  }
-  const seen = await ctx.store.partnerRequests.get({ partitionKey: partnerId, rowKey });
+  if (await recordOnce(ctx, { ...pending, at: ctx.clock().toISOString() })) return { kind: 'owner' };
+  const seen = await findPartnerRequest(ctx, partnerId, rowKey);
   if (!seen) return claimKey(ctx, partnerId, rowKey, bodyHash); // freed meanwhile (the first attempt failed): try again
   if (seen.value.bodyHash !== bodyHash) return { kind: 'conflict' };
   if (seen.value.result.status !== 0) return { kind: 'replay', result: seen.value.result as JsonResponse };
   if (ctx.clock().getTime() - Date.parse(seen.value.at) < ABANDONED_AFTER_MS) return { kind: 'busy' };
   try {
-    await ctx.store.partnerRequests.update({ ...pending, at: ctx.clock().toISOString() }, seen.etag);
+    await retakePartnerRequest(ctx, { ...pending, at: ctx.clock().toISOString() }, seen.etag);
     return { kind: 'owner' };
   } catch (err) {
     if (err instanceof ConcurrencyError) return { kind: 'busy' };

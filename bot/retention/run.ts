@@ -17,6 +17,7 @@ import { targetOf } from '../outbox/model';
 import { forgetTeamsUsersSeenBefore } from '../userViews/repository';
 import { deleteListingsBefore } from '../alerts/repository';
 import { administrators } from '../directory/repository';
+import { deletePartnerRequestsBefore } from '../partners/repository';
 
 /**
  * The nightly retention run: every table's rows past their stated retention
@@ -100,9 +101,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
     deleteAll(ctx.store.outboxDue, await ctx.store.outboxDue.listPartition('due', { to: outboxCutoff })),
   );
   await step('AccessRequests', `deleted: made before ${incidentCutoff}`, async () => purgeAccessRequestsBefore(ctx, incidentCutoff));
-  await step('PartnerRequests', `deleted: made before ${partnerCutoff}`, async () =>
-    deleteAll(ctx.store.partnerRequests, (await ctx.store.partnerRequests.query("PartitionKey ne ''")).filter((row) => row.value.at < partnerCutoff)),
-  );
+  await step('PartnerRequests', `deleted: made before ${partnerCutoff}`, async () => deletePartnerRequestsBefore(ctx, partnerCutoff));
   await step('Alerts', `deleted: raised before ${incidentCutoff}, with the rows of the channels each went to`, async () => {
     const old = await ctx.store.alerts.query(odata`raisedAt lt ${incidentCutoff}`);
     // The channel rows first: a run that stops half-way leaves an alert whose deliveries the next run still finds.
