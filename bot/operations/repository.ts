@@ -6,6 +6,7 @@ import type { Member } from '../shared/member';
 import { boroughOfOperationId, type JointOperation } from './model';
 import type { Organisation } from '../shared/organisation';
 import type { Stored } from '../store/entityTable';
+import { activeMembers } from '../directory/repository';
 
 /** An operation by id: the id names its borough, which is its partition, so this is one point read. */
 export async function loadOperation(ctx: AppContext, id: string): Promise<Stored<JointOperation> | undefined> {
@@ -31,9 +32,9 @@ export interface Directory {
 }
 
 export async function loadDirectory(ctx: AppContext): Promise<Directory> {
-  const [orgs, members] = await Promise.all([allOrganisations(ctx), ctx.store.members.listPartition('member')]);
+  const [orgs, members] = await Promise.all([allOrganisations(ctx), activeMembers(ctx)]);
   return {
     organisations: new Map(orgs.map((o) => [o.id, o])),
-    members: new Map(members.map((m) => [m.value.aadObjectId, m.value])),
+    members: new Map(members.map((m) => [m.aadObjectId, m])),
   };
 }

@@ -12,6 +12,7 @@ import { messageCard } from '../../cards/message';
 import { prioritiesCard } from '../../cards/priorities';
 import { prioritiesCardData } from './views';
 import { allThemes, organisationById } from '../referenceData';
+import { findActiveMember } from '../directory/repository';
 
 export interface PublishRequest {
   borough: BoroughId;
@@ -84,7 +85,7 @@ export async function publishPriorities(ctx: AppContext, req: PublishRequest): P
 
 async function fanOut(ctx: AppContext, set: PrioritySet, previous: PrioritySet | undefined): Promise<number> {
   const themes = (await allThemes(ctx)).map((t) => ({ id: t.id, name: t.name }));
-  const publisher = (await ctx.store.members.get({ partitionKey: 'member', rowKey: set.publishedBy }))?.value;
+  const publisher = await findActiveMember(ctx, set.publishedBy);
   const org = publisher && (await organisationById(ctx, publisher.organisationId));
   const card = prioritiesCard(prioritiesCardData(set, themes, org?.name ?? 'the police division', ctx.config.timeZone));
   const changes = previous ? diffPriorities(previous.priorities, set.priorities) : undefined;

@@ -8,6 +8,7 @@ import { prioritiesCardData } from './views';
 import type { AdaptiveCard } from '../../cards/render';
 import { latestPriorities } from './publish';
 import { allThemes, organisationById } from '../referenceData';
+import { findActiveMember } from '../directory/repository';
 
 /** `priorities [borough] [theme]`: the current version, for anyone. */
 export async function showPriorities(ctx: AppContext, caller: Caller, args: string): Promise<AdaptiveCard> {
@@ -24,7 +25,7 @@ export async function showPriorities(ctx: AppContext, caller: Caller, args: stri
   }
   const set = await latestPriorities(ctx, borough.id);
   if (!set) return messageCard({ title: `No priorities published for ${borough.name} yet`, text: 'The police division has not published them in Concordat yet.' });
-  const publisher = (await ctx.store.members.get({ partitionKey: 'member', rowKey: set.publishedBy }))?.value;
+  const publisher = await findActiveMember(ctx, set.publishedBy);
   const org = publisher && (await organisationById(ctx, publisher.organisationId));
   return prioritiesCard(prioritiesCardData(set, themes, org?.name ?? 'the police division', ctx.config.timeZone, onlyThemes));
 }
