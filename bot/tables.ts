@@ -5,7 +5,7 @@ import { USER_VIEW_TABLES } from './userViews/tables';
 import { ChannelMapping } from './channels/model';
 import { CONVERSATION_TABLES } from './conversation/tables';
 import { DIGEST_TABLES } from './digests/tables';
-import { DIRECTORY_TABLES, MEMBER_PARTITION, SUSPENDED_PARTITION } from './directory/tables';
+import { DIRECTORY_TABLES } from './directory/tables';
 import { AlertDelivery, AlertRecord, AlertTimelineRow } from './alerts/model';
 import { alertKeys, alertTimelineColumns, alertTimelineKeys } from './alerts/tables';
 import { JointOperation, Reminder, reminderPartition } from './operations/model';
@@ -13,7 +13,6 @@ import { incidentTables } from './incidents/tables';
 import { OutboxDue, OutboxItem, SenderLease } from './outbox/model';
 import { PrioritySet, PriorityPost } from './priorities/model';
 import { SEARCH_TABLES } from './search/tables';
-import { Member } from './shared/member';
 import { safeKey } from './store/entityTable';
 import type { StoreTables } from './store/store';
 import { table, type RetentionPolicy, type TablesOf } from './store/tableDef';
@@ -30,11 +29,6 @@ import { WARNING_TABLES } from './warnings/tables';
  */
 
 const RETENTION = {
-  directory: { holds: 'the partnership file as applied, one version per apply: organisations (tenant ids, e-mail domains), themes, named people (Entra id, name, job title), administrators, settings', retention: 'the last 20 versions (each carries its retired organisations and themes, so names keep resolving)', enforcedBy: 'each apply drops the version 20 behind the one it commits (bot/directory/repository.ts dropVersion)' },
-  members: { holds: 'people: Entra id, tenant, display name, job title, organisation, roles, status', retention: 'while a member', enforcedBy: 'deleted when an approver removes them, a partnership or people file drops them, or an access review removes them (bot/directory/)' },
-  joinRequests: { holds: 'requests to join: Entra id, tenant, name, e-mail, organisation, role, reason, decision and its reason', retention: '13 months after the decision (pending ones until decided)', enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)' },
-  peopleIndex: { holds: 'a copy of each member row (Entra id, tenant, display name, job title, organisation, roles, status), kept in name order per organisation for the people list and the access review', retention: 'while a member (as the Members row it copies)', enforcedBy: 'written and deleted with the member row (bot/directory/repository.ts putMember, deleteMember); the daily accessReview timer writes missing copies and deletes those whose member is gone (reconcilePeopleIndex)' },
-  accessReviews: { holds: "access review rounds: an organisation's members (Entra id, name) and each one's outcome", retention: 'the last 8 rounds per organisation (two years at the default quarterly review)', enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)' },
   channelMappings: { holds: 'channel → boroughs and themes', retention: 'while mapped', enforcedBy: 'unmapped by an administrator, or deleted with the conversation' },
   outbox: { holds: 'messages to send: the card payload until sent, then delivery metadata (target, status, activity id)', retention: 'payload: removed when the item is sent, dead-lettered, gone or cancelled; the row: OUTBOX_RETENTION_MONTHS, default 13, after it was created', enforcedBy: 'the sender removes the payload on finishing (bot/outbox/sender.ts); the retention run strips any left and deletes old rows' },
   prioritySets: { holds: 'published policing priorities per borough (public information), with the publishing officer\'s Entra id', retention: 'kept: the record of what was published when (digests compare versions)', enforcedBy: 'not deleted; holds no incident or personal details beyond the publisher\'s id' },
@@ -50,18 +44,6 @@ const RETENTION = {
 
 /** Tables not yet moved into their slice's tables.ts. */
 const UNSORTED_TABLES = {
-    members: table({
-      name: 'Members',
-      schema: Member,
-      // Suspended members sit in their own partition: every reader of the "member" partition sees active members only.
-      keys: (m) => ({ partitionKey: m.status === 'suspended' ? SUSPENDED_PARTITION : MEMBER_PARTITION, rowKey: m.aadObjectId }),
-      columns: (m) => ({ organisationId: m.organisationId }),
-      retention: RETENTION.members,
-    }),
-    directory: table({ ...DIRECTORY_TABLES.directory, name: DIRECTORY_TABLES.directory.suffix, retention: RETENTION.directory }),
-    joinRequests: table({ ...DIRECTORY_TABLES.joinRequests, name: DIRECTORY_TABLES.joinRequests.suffix, retention: RETENTION.joinRequests }),
-    accessReviews: table({ ...DIRECTORY_TABLES.accessReviews, name: DIRECTORY_TABLES.accessReviews.suffix, retention: RETENTION.accessReviews }),
-    peopleIndex: table({ ...DIRECTORY_TABLES.peopleIndex, name: DIRECTORY_TABLES.peopleIndex.suffix, retention: RETENTION.peopleIndex }),
     channelMappings: table({
       name: 'ChannelMappings',
       schema: ChannelMapping,
@@ -167,6 +149,7 @@ export function appTables(settings: TableSettings) {
     ...DIGEST_TABLES,
     ...SEARCH_TABLES,
     ...PARTNER_TABLES,
+    ...DIRECTORY_TABLES,
     ...incidentTables(settings.timeZone),
   };
 }

@@ -1,4 +1,5 @@
 import { Member } from '../shared/member';
+import { table, type TablesOf } from '../store/tableDef';
 import { AccessRequest, AccessReview, DirectoryRow } from './model';
 import { personOrderKey } from './rules/people';
 
@@ -29,34 +30,15 @@ export function directoryKeys(r: DirectoryRow): { partitionKey: string; rowKey: 
   }
 }
 
+/** Member rows: active members in "member" (every existing reader lists that partition), suspended ones beside them. */
+export const MEMBER_PARTITION = 'member';
+export const SUSPENDED_PARTITION = 'suspended';
+
 /** Pending join requests, one partition: the row key is the requester's object id. */
 export const REQUEST_PARTITION = 'request';
 
-export const DIRECTORY_TABLES = {
-  directory: { suffix: 'Directory', schema: DirectoryRow, keys: directoryKeys },
-  joinRequests: {
-    suffix: 'JoinRequests',
-    schema: AccessRequest,
-    // One row per person: their latest request. Pending requests of an organisation are a filter on the column.
-    keys: (r: AccessRequest) => ({ partitionKey: REQUEST_PARTITION, rowKey: r.aadObjectId }),
-    columns: (r: AccessRequest) => ({ status: r.status, organisationId: r.organisationId ?? '', routedTo: r.routedTo }),
-  },
-  accessReviews: {
-    suffix: 'AccessReviews',
-    schema: AccessReview,
-    // One partition per organisation, one row per round: "the open round" is the newest row.
-    keys: (r: AccessReview) => ({ partitionKey: r.organisationId, rowKey: r.round }),
-  },
-  peopleIndex: {
-    suffix: 'PeopleIndex',
-    schema: Member,
-    // A copy of each member row, kept in name order per organisation: the people list and the access review read
-    // one page of it per turn (the Members table is keyed for the point read every activity makes, not for lists).
-    // Row key: the sort name (rules/people.ts), a space (it sorts below any character of a sort name, so "Sam"
-    // comes before "Sam Newton"), then the object id, which keeps two people of one name apart in a stable order.
-    keys: (m: Member) => peopleIndexKeys(m),
-  },
-} as const;
+/** A member row's keys: a point read by object id on every activity (the active partition first). */
+export const memberKeys = (m: Pick<Member, 'status' | 'aadObjectId'>) => ({ partitionKey: m.status === 'suspended' ? SUSPENDED_PARTITION : MEMBER_PARTITION, rowKey: m.aadObjectId });
 
 /** People index keys: one partition per organisation, rows in name order. */
 export const peopleIndexKeys = (m: Pick<Member, 'organisationId' | 'displayName' | 'aadObjectId'>) => ({
@@ -64,6 +46,69 @@ export const peopleIndexKeys = (m: Pick<Member, 'organisationId' | 'displayName'
   rowKey: personOrderKey(m),
 });
 
-/** Member rows: active members in "member" (every existing reader lists that partition), suspended ones beside them. */
-export const MEMBER_PARTITION = 'member';
-export const SUSPENDED_PARTITION = 'suspended';
+/** The directory slice's tables: touched only by bot/directory/repository.ts. */
+export const DIRECTORY_TABLES = {
+  members: table({
+    name: 'Members',
+    schema: Member,
+    // Suspended members sit in their own partition: every reader of the "member" partition sees active members only.
+    keys: memberKeys,
+    columns: (m) => ({ organisationId: m.organisationId }),
+    retention: {
+      holds: 'people: Entra id, tenant, display name, job title, organisation, roles, status',
+      retention: 'while a member',
+      enforcedBy: 'deleted when an approver removes them, a partnership or people file drops them, or an access review removes them (bot/directory/repository.ts deleteMember)',
+    },
+  }),
+  directory: table({
+    name: 'Directory',
+    schema: DirectoryRow,
+    keys: directoryKeys,
+    retention: {
+      holds: 'the partnership file as applied, one version per apply: organisations (tenant ids, e-mail domains), themes, named people (Entra id, name, job title), administrators, settings',
+      retention: 'the last 20 versions (each carries its retired organisations and themes, so names keep resolving)',
+      enforcedBy: 'each apply drops the version 20 behind the one it commits (bot/directory/repository.ts dropVersion)',
+    },
+  }),
+  joinRequests: table({
+    name: 'JoinRequests',
+    schema: AccessRequest,
+    // One row per person: their latest request. Pending requests of an organisation are a filter on the columns.
+    keys: (r) => ({ partitionKey: REQUEST_PARTITION, rowKey: r.aadObjectId }),
+    columns: (r) => ({ status: r.status, organisationId: r.organisationId ?? '', routedTo: r.routedTo }),
+    retention: {
+      holds: 'requests to join: Entra id, tenant, name, e-mail, organisation, role, reason, decision and its reason',
+      retention: '13 months after the decision (pending ones until decided)',
+      enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)',
+    },
+  }),
+  accessReviews: table({
+    name: 'AccessReviews',
+    schema: AccessReview,
+    // One partition per organisation, one row per round: "the open round" is the newest row.
+    keys: (r) => ({ partitionKey: r.organisationId, rowKey: r.round }),
+    retention: {
+      holds: "access review rounds: an organisation's members (Entra id, name) and each one's outcome",
+      retention: 'the last 8 rounds per organisation (two years at the default quarterly review)',
+      enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)',
+    },
+  }),
+  peopleIndex: table({
+    name: 'PeopleIndex',
+    schema: Member,
+    // A copy of each member row, kept in name order per organisation: the people list and the access review read
+    // one page of it per turn (the Members table is keyed for the point read every activity makes, not for lists).
+    // Row key: the sort name (rules/people.ts), a space (it sorts below any character of a sort name, so "Sam"
+    // comes before "Sam Newton"), then the object id, which keeps two people of one name apart in a stable order.
+    keys: peopleIndexKeys,
+    retention: {
+      holds: 'a copy of each member row (Entra id, tenant, display name, job title, organisation, roles, status), kept in name order per organisation for the people list and the access review',
+      retention: 'while a member (as the Members row it copies)',
+      enforcedBy: 'written and deleted with the member row (bot/directory/repository.ts putMember, deleteMember); the daily accessReview timer writes missing copies and deletes those whose member is gone (reconcilePeopleIndex)',
+    },
+  }),
+};
+
+declare module '../store/store' {
+  interface StoreTables extends TablesOf<typeof DIRECTORY_TABLES> {}
+}
