@@ -182,6 +182,14 @@ describe("an approver's people list, a page at a time", () => {
     expect(names.slice(0, 3)).toEqual(['Kwame Mensah', 'Helen Okafor', 'Tom Bradley']);
   });
 
+  it('a store written before the people index existed gets it built on the first list, whole', async () => {
+    const ctx = bot.runtime.ctx;
+    for (const row of await ctx.store.peopleIndex.query("PartitionKey gt ''")) await ctx.store.peopleIndex.delete(row.keys);
+    const first = await say(MARIA, 'people');
+    expect(rowsOf(first)).toHaveLength(25);
+    expect(await ctx.store.peopleIndex.query("PartitionKey eq 'stockport-homes'")).toHaveLength(STAFF + 2);
+  });
+
   it('a change of name moves the person in the list; a removal takes them off it', async () => {
     const ctx = bot.runtime.ctx;
     const target = person(5);

@@ -5,7 +5,7 @@ import type { Caller } from '../conversation/user';
 import type { Stored } from '../store/entityTable';
 import { auditDirectory } from './audit';
 import type { AccessRequest, Directory } from './model';
-import { deleteMember, findMember, loadDirectory, peoplePage, pendingRequestsPage, putMember } from './repository';
+import { allMembers, deleteMember, findMember, loadDirectory, peoplePage, pendingRequestsPage, putMember, reconcilePeopleIndex } from './repository';
 import { mayDecide, mayManage, parseGrant } from './rules/access';
 import { matchesPeopleQuery } from './rules/people';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
@@ -90,12 +90,21 @@ export async function listPeople(ctx: AppContext, caller: Caller, input: { query
     else if (rows.length === PEOPLE_PAGE) next = { phase: 'members' };
   }
   if (!next && rows.length < PEOPLE_PAGE) {
-    const page = await peoplePage(ctx, { organisationId }, {
-      size: PEOPLE_PAGE - rows.length,
-      after: cursor.phase === 'members' ? after : undefined,
-      // Without words to match, the index read is exactly a page; the access rule is checked on every row regardless.
-      ...(query.q ? { match: (m: Member) => mayManage(me, m) && matchesPeopleQuery(query.q, m) } : {}),
-    });
+    const read = () =>
+      peoplePage(ctx, { organisationId }, {
+        size: PEOPLE_PAGE - rows.length,
+        after: cursor.phase === 'members' ? after : undefined,
+        // Without words to match, the index read is exactly a page; the access rule is checked on every row regardless.
+        ...(query.q ? { match: (m: Member) => mayManage(me, m) && matchesPeopleQuery(query.q, m) } : {}),
+      });
+    let page = await read();
+    if (!continued && !query.q && page.rows.length === 0) {
+      // The caller is a member of the organisations they list, so an empty first page means a store written before
+      // the people index existed: build it once, now, rather than leave the list empty until the daily reconcile.
+      ctx.log.info('people index empty: building it from the member rows');
+      await reconcilePeopleIndex(ctx, await allMembers(ctx));
+      page = await read();
+    }
     requests += page.requests;
     rows.push(...page.rows.filter((m) => mayManage(me, m)).map((member) => ({ kind: 'member' as const, member })));
     if (page.next) next = { phase: 'members', ...page.next };
