@@ -42,12 +42,24 @@ for (const fn of QUEUE_FUNCTIONS) {
  * Teams layer, for `messages`), without invoking it or touching storage.
  * Nothing in the host calls this: functions load lazily on first invocation.
  * The cold-start bench (scripts/bench/coldImport.ts) calls it in a fresh
- * process to time "entry loaded and this function ready" per function.
+ * process to time "entry loaded and this function ready" per function; it
+ * returns the process's CPU time (ms since start) after each step, so the
+ * bench can tell loading code ("import") from building with it ("built").
  */
-export async function warm(name: string): Promise<void> {
+export async function warm(name: string): Promise<{ cpuMs: { runtime: number; handler: number; imported: number; built: number } }> {
+  const cpu = () => {
+    const used = process.cpuUsage();
+    return (used.user + used.system) / 1000;
+  };
   const fn = [...HTTP_FUNCTIONS, ...TIMER_FUNCTIONS, ...QUEUE_FUNCTIONS].find((f) => f.name === name);
   if (!fn) throw new Error(`no function named ${name}`);
   const runtime = createRuntime(config);
+  const afterRuntime = cpu();
   await fn.handler.load();
-  if ('prepare' in fn && fn.prepare) await fn.prepare(runtime);
+  const afterHandler = cpu();
+  const prepare = 'prepare' in fn ? fn.prepare : undefined;
+  if (prepare) await prepare.load();
+  const imported = cpu();
+  if (prepare) await prepare.build(runtime);
+  return { cpuMs: { runtime: afterRuntime, handler: afterHandler, imported, built: cpu() } };
 }

@@ -34,8 +34,8 @@ export function lazy<H extends (...args: never[]) => Promise<unknown>>(load: () 
  * Every function, in one list. The Functions host (functions/index.ts) and
  * the local dev host both register from here, so they cannot drift apart.
  */
-export const HTTP_FUNCTIONS: { name: string; route: string; methods: ('GET' | 'POST')[]; maxBodyBytes: number; handler: Lazy<HttpHandler>; /** What a first invocation builds besides the handler's code. */ prepare?: (runtime: Runtime) => Promise<unknown> }[] = [
-  { name: 'messages', route: 'messages', methods: ['POST'], maxBodyBytes: MAX_ACTIVITY_BYTES, handler: lazy<HttpHandler>(async () => (await import('./messages')).messages), prepare: (runtime) => runtime.teams() },
+export const HTTP_FUNCTIONS: { name: string; route: string; methods: ('GET' | 'POST')[]; maxBodyBytes: number; handler: Lazy<HttpHandler>; /** What a first invocation loads and builds besides the handler's code: `load` imports the modules, `build` builds with them. */ prepare?: { load(): Promise<unknown>; build(runtime: Runtime): Promise<unknown> } }[] = [
+  { name: 'messages', route: 'messages', methods: ['POST'], maxBodyBytes: MAX_ACTIVITY_BYTES, handler: lazy<HttpHandler>(async () => (await import('./messages')).messages), prepare: { load: () => import('../bot/teams/endpoint'), build: (runtime) => runtime.teams() } },
   { name: 'health', route: 'health', methods: ['GET'], maxBodyBytes: 0, handler: lazy<HttpHandler>(async () => (await import('./health')).health) },
   { name: 'alerts', route: 'alerts', methods: ['POST'], maxBodyBytes: MAX_BODY_BYTES, handler: lazy<HttpHandler>(async () => (await import('./alerts')).alerts) },
   { name: 'priorities', route: 'priorities', methods: ['POST'], maxBodyBytes: MAX_BODY_BYTES, handler: lazy<HttpHandler>(async () => (await import('./priorities')).priorities) },

@@ -23,8 +23,22 @@
  *
  * Goals (issue 15): every timer <= 2x the floor; `messages` <= 60% of the
  * 657 ms the whole one-file bundle took before (on a quiet machine).
+ *
+ * Like for like with that 657 ms: it was the wall clock, spawn to exit, of a
+ * process that `require`d the one-file CommonJS bundle (9.5 MiB: every
+ * function, the Teams SDK included) and built nothing: the Teams app was
+ * built on the first call, as today. So `messages` is reported twice:
+ * "import" (entry, handler and every module its first call loads, the Teams
+ * layer included) and "import + app built" (the Teams app built too). And
+ * rather than set a CPU figure against an old wall-clock one, the bench
+ * rebuilds that bundle from git (BEFORE_COMMIT, the last commit before
+ * functions loaded lazily, with today's node_modules) and loads it in the
+ * same rounds: the goal is judged as `messages` / that bundle, both in CPU
+ * time, <= 0.60. Without git history (a copy of the tracked files), the
+ * 657 ms figure stands in, marked so.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -40,7 +54,13 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const TIMER_GOAL_RATIO = 2;
 /** The whole one-file bundle's cold import, measured on a quiet machine before functions loaded lazily. */
 export const BEFORE_MESSAGES_MS = 657;
-export const MESSAGES_GOAL_MS = 0.6 * BEFORE_MESSAGES_MS;
+export const MESSAGES_GOAL_RATIO = 0.6;
+export const MESSAGES_GOAL_MS = MESSAGES_GOAL_RATIO * BEFORE_MESSAGES_MS;
+/**
+ * The last commit whose Function App was one CommonJS file loading every
+ * function's code at start (25649cf, its child, made functions load lazily).
+ */
+export const BEFORE_COMMIT = '6be43748ec48914677d3f9499d40dbddf931a34f';
 
 /** A bare v4 app: what every Function App pays before a line of its own code. */
 const FLOOR_SOURCE = `import { app } from '@azure/functions';
@@ -67,6 +87,44 @@ async function buildFloor(repoRoot: string): Promise<{ entry: string; dir: strin
   return { entry, dir };
 }
 
+/**
+ * The one-file bundle as it was built at BEFORE_COMMIT (esbuild, CommonJS,
+ * one file, minified, node_modules bundled), from that commit's sources and
+ * today's node_modules. Undefined, with the reason, when this is not a git
+ * checkout holding that commit.
+ */
+async function buildBefore(repoRoot: string): Promise<{ entry: string; dir: string } | { unavailable: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'concordat-before-'));
+  try {
+    const tar = path.join(dir, 'src.tar');
+    execFileSync('git', ['-C', repoRoot, 'archive', `--output=${tar}`, BEFORE_COMMIT, 'bot', 'cards', 'functions', 'package.json'], { stdio: 'pipe' });
+    const src = path.join(dir, 'src');
+    execFileSync('mkdir', ['-p', src]);
+    execFileSync('tar', ['-xf', tar, '-C', src]);
+    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(src, 'node_modules'));
+    const entry = path.join(dir, 'out', 'index.js');
+    // The build options of scripts/build-bundle.ts at BEFORE_COMMIT.
+    await build({
+      absWorkingDir: src,
+      entryPoints: [path.join(src, 'functions', 'index.ts')],
+      outfile: entry,
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      minify: true,
+      keepNames: true,
+      external: [...HOST_PROVIDED],
+      logLevel: 'silent',
+    });
+    return { entry, dir };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    const why = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+    return { unavailable: `the one-file bundle of ${BEFORE_COMMIT.slice(0, 7)} could not be rebuilt (${why})` };
+  }
+}
+
 export interface FunctionLoad {
   name: string;
   trigger: 'http' | 'timer' | 'queue';
@@ -74,6 +132,8 @@ export interface FunctionLoad {
   cpuMs: number[];
   importMs: number[];
   warmMs: number[];
+  /** CPU ms when every module the function's first call needs had loaded, before anything was built from them. */
+  importedCpuMs: number[];
   /** Bytes of code the instance loads for this function (entry, its chunk, their static imports). */
   bytes: number;
 }
@@ -86,6 +146,8 @@ export interface ColdStartResult {
   functions: FunctionLoad[];
   bundleBytes: number;
   load: number[];
+  /** The one-file bundle of BEFORE_COMMIT, loaded (import only) in the same rounds; or why it could not be. */
+  before: { cpuMs: number[]; wallMs: number[]; bytes: number } | { unavailable: string };
 }
 
 export async function measureColdStart(options: { repoRoot?: string; runs?: number; build?: boolean } = {}): Promise<ColdStartResult> {
@@ -97,6 +159,7 @@ export async function measureColdStart(options: { repoRoot?: string; runs?: numb
   const built = await buildBundle({ repoRoot, outDir: options.build === false ? mkdtempSync(path.join(os.tmpdir(), 'concordat-meta-')) : outDir });
   const entry = path.join(outDir, 'functions', 'index.mjs');
   const floor = await buildFloor(repoRoot);
+  const beforeBuild = await buildBefore(repoRoot);
   try {
     const names = [
       ...HTTP_FUNCTIONS.map((f) => ({ name: f.name, trigger: 'http' as const })),
@@ -110,32 +173,51 @@ export async function measureColdStart(options: { repoRoot?: string; runs?: numb
       cpuMs: [],
       importMs: [],
       warmMs: [],
+      importedCpuMs: [],
       bytes: staticGraph(built.metafile, repoRoot, built.outFile, module(n.name)).bytes,
     }));
     // One discarded load of each first, so every file starts in the OS cache.
     loadEntry(floor.entry, { warm: 'noop' });
     for (const f of functions) loadEntry(entry, { warm: f.name });
+    if ('entry' in beforeBuild) loadEntry(beforeBuild.entry);
     const floorMs: number[] = [];
     const floorCpuMs: number[] = [];
     const load: number[] = [];
+    const before = { cpuMs: [] as number[], wallMs: [] as number[] };
     for (let i = 0; i < runs; i++) {
       load.push(os.loadavg()[0]!);
       const bare = loadEntry(floor.entry, { warm: 'noop' });
       floorMs.push(bare.wallMs);
       floorCpuMs.push(bare.cpuMs);
+      if ('entry' in beforeBuild) {
+        const old = loadEntry(beforeBuild.entry);
+        before.cpuMs.push(old.cpuMs);
+        before.wallMs.push(old.wallMs);
+      }
       for (const f of i % 2 === 0 ? functions : [...functions].reverse()) {
         const r = loadEntry(entry, { warm: f.name });
         f.wallMs.push(r.wallMs);
         f.cpuMs.push(r.cpuMs);
         f.importMs.push(r.requireMs);
         f.warmMs.push(r.warmMs);
+        f.importedCpuMs.push(r.warmCpuMs?.imported ?? r.cpuMs);
       }
     }
     load.push(os.loadavg()[0]!);
     const floorBytes = statSync(floor.entry).size;
-    return { runs, floorMs, floorCpuMs, floorBytes, functions, bundleBytes: built.bytes, load };
+    return {
+      runs,
+      floorMs,
+      floorCpuMs,
+      floorBytes,
+      functions,
+      bundleBytes: built.bytes,
+      load,
+      before: 'entry' in beforeBuild ? { ...before, bytes: statSync(beforeBuild.entry).size } : beforeBuild,
+    };
   } finally {
     rmSync(floor.dir, { recursive: true, force: true });
+    if ('dir' in beforeBuild && existsSync(beforeBuild.dir)) rmSync(beforeBuild.dir, { recursive: true, force: true });
   }
 }
 
@@ -163,14 +245,34 @@ export function coldStartRows(r: ColdStartResult): BenchRow[] {
       `CPU ${cpu.toFixed(0)} ms; wall ${wall.toFixed(0)} ms (${range(f.wallMs)}), ${(wall / floorWall).toFixed(2)}x the floor's; ` +
       `entry ${median(f.importMs).toFixed(0)} ms + ready ${median(f.warmMs).toFixed(0)} ms (wall); ${KiB(f.bytes)} of code`;
     if (f.name === 'messages') {
-      rows.push({
-        name: `messages (http), cold start CPU, Teams layer built (median of ${r.runs})`,
-        value: cpu,
-        unit: 'ms',
-        goal: `<= ${MESSAGES_GOAL_MS.toFixed(0)} ms (60% of ${BEFORE_MESSAGES_MS} ms)`,
-        ok: cpu <= MESSAGES_GOAL_MS,
-        note: `${(cpu / floorCpu).toFixed(2)}x the floor; ${detail}`,
-      });
+      const imported = median(f.importedCpuMs);
+      const what = (label: string) =>
+        `(median of ${r.runs}; entry, handler and the Teams layer's modules loaded${label === 'import' ? '' : ', the Teams app built'})`;
+      if ('unavailable' in r.before) {
+        // No same-run baseline: the quiet-machine wall-clock figure stands in (CPU here runs above wall there).
+        for (const [label, value] of [['import', imported], ['import + Teams app built', cpu]] as const) {
+          rows.push({
+            name: `messages (http), ${label}, CPU ${what(label)}`,
+            value,
+            unit: 'ms',
+            goal: `<= ${MESSAGES_GOAL_MS.toFixed(0)} ms (60% of ${BEFORE_MESSAGES_MS} ms, quiet wall clock)`,
+            ok: value <= MESSAGES_GOAL_MS,
+            note: `${r.before.unavailable}; ${(value / floorCpu).toFixed(2)}x the floor; ${detail}`,
+          });
+        }
+        continue;
+      }
+      const beforeCpu = median(r.before.cpuMs);
+      for (const [label, value] of [['import', imported], ['import + Teams app built', cpu]] as const) {
+        rows.push({
+          name: `messages (http), ${label}, CPU / the one-file bundle's import, same run`,
+          value: value / beforeCpu,
+          unit: 'x',
+          goal: `<= ${MESSAGES_GOAL_RATIO.toFixed(2)}x (60% of before)`,
+          ok: value / beforeCpu <= MESSAGES_GOAL_RATIO,
+          note: `CPU ${value.toFixed(0)} ms against ${beforeCpu.toFixed(0)} ms ${what(label)}; ${(value / floorCpu).toFixed(2)}x the floor; ${detail}`,
+        });
+      }
       continue;
     }
     const ratio = cpu / floorCpu;
@@ -181,6 +283,18 @@ export function coldStartRows(r: ColdStartResult): BenchRow[] {
       goal: f.trigger === 'timer' ? `<= ${TIMER_GOAL_RATIO.toFixed(2)}x` : null,
       ok: f.trigger === 'timer' ? ratio <= TIMER_GOAL_RATIO : null,
       note: detail,
+    });
+  }
+  if (!('unavailable' in r.before)) {
+    rows.push({
+      name: `before: the one-file bundle of ${BEFORE_COMMIT.slice(0, 7)}, import only, CPU (median of ${r.runs})`,
+      value: median(r.before.cpuMs),
+      unit: 'ms',
+      goal: null,
+      ok: null,
+      note:
+        `wall ${median(r.before.wallMs).toFixed(0)} ms (${range(r.before.wallMs)}); ${KiB(r.before.bytes)} of code, every function; ` +
+        `rebuilt from git with today's node_modules, built nothing (the issue's ${BEFORE_MESSAGES_MS} ms: this, wall clock, quiet machine)`,
     });
   }
   rows.push({

@@ -34,6 +34,14 @@ export interface LoadResult {
   cpuMs: number;
   /** Readying the function named by `warm` (its code loaded, what its first invocation builds built); 0 without `warm`. */
   warmMs: number;
+  /** The child's CPU time (ms since it started) when the entry had loaded. */
+  importCpuMs: number;
+  /**
+   * With `warm`: the child's CPU time (ms since it started) after each step of readying the function, as the
+   * entry's `warm` reports it: the runtime built, the handler's module loaded, every module its first
+   * invocation needs loaded (`imported`), and what it builds from them built (`built`, as `cpuMs`).
+   */
+  warmCpuMs?: { runtime: number; handler: number; imported: number; built: number };
   registered: RegisteredFunction[];
   stderr: string;
 }
@@ -82,17 +90,20 @@ Module.prototype.require = function (id) {
     process.exit(1);
   }
   const requireMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const importCpuMs = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
   if (!model) throw new Error('the entry did not set the programming model');
   let warmMs = 0;
+  let warmCpuMs;
   ${warm === undefined ? '' : `const warmStarted = process.hrtime.bigint();
   try {
-    await loaded.warm(${JSON.stringify(warm)});
+    const ready = await loaded.warm(${JSON.stringify(warm)});
+    warmCpuMs = ready && ready.cpuMs;
   } catch (err) {
     process.stderr.write('\\n${ERROR_MARKER}' + String((err && err.stack) || err));
     process.exit(1);
   }
   warmMs = Number(process.hrtime.bigint() - warmStarted) / 1e6;`}
-  process.stdout.write('\\n${MARKER}' + JSON.stringify({ requireMs, warmMs, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, registered }));
+  process.stdout.write('\\n${MARKER}' + JSON.stringify({ requireMs, warmMs, importCpuMs, warmCpuMs, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, registered }));
 })();
 `;
 }
@@ -145,11 +156,13 @@ export function loadEntry(entry: string, options: { env?: NodeJS.ProcessEnv; tim
     const detail = thrown >= 0 ? stderr.slice(thrown + ERROR_MARKER.length) : stderr;
     throw new Error(`loading ${entry} failed (${why}):\n${detail.slice(0, 4000)}`);
   }
-  const { requireMs, warmMs, cpuMs, registered } = JSON.parse(child.stdout.slice(at + MARKER.length)) as {
+  const { requireMs, warmMs, importCpuMs, warmCpuMs, cpuMs, registered } = JSON.parse(child.stdout.slice(at + MARKER.length)) as {
     requireMs: number;
     warmMs: number;
+    importCpuMs: number;
+    warmCpuMs?: LoadResult['warmCpuMs'];
     cpuMs: number;
     registered: RegisteredFunction[];
   };
-  return { wallMs, requireMs, warmMs, cpuMs, registered, stderr: child.stderr };
+  return { wallMs, requireMs, warmMs, importCpuMs, ...(warmCpuMs ? { warmCpuMs } : {}), cpuMs, registered, stderr: child.stderr };
 }
