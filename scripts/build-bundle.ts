@@ -34,6 +34,18 @@
  * Anything else left unresolved fails the build, so the bundle never needs
  * node_modules at run time.
  *
+ * Left out of the Teams layer (LEFT_OUT, below): teams-ai's sign-in. Its
+ * `Application` requires the sign-in manager (MSAL, and botbuilder-dialogs,
+ * which brings 2.7 MiB of Microsoft.Recognizers.Text for choice prompts) at
+ * load, though it builds it only when given the `authentication` option,
+ * which Concordat never passes (bot/teams/app.ts: people are known by their
+ * Teams identity, not signed in). Those requires resolve to stand-ins that
+ * throw, naming the reason, if anything ever touches them; the per-turn
+ * sign-in helpers Application calls (`userInSignInFlow`, ...) are the
+ * library's own code, kept. That is the biggest part of `messages`' cold
+ * start (`npm run bench -- coldImport`); test/build.test.ts checks the
+ * bundled Teams layer still loads and builds without them.
+ *
  * Source maps are written beside the chunks (`sourcemap: 'external'`, no
  * `sourceMappingURL` comment) for symbolicating stack traces offline; they are
  * not shipped (three times the code's size).
@@ -41,7 +53,7 @@
 import { rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -49,6 +61,53 @@ export const REPO_ROOT = path.resolve(__dirname, '..');
 export const HOST_PROVIDED = ['@azure/functions-core'] as const;
 /** Required inside try/catch by dependencies, which work without them. */
 export const OPTIONAL_REQUIRES = ['bufferutil', 'utf-8-validate', 'encoding'] as const;
+
+/**
+ * Requires inside dependencies that the bundle answers with a stand-in instead of the module, each with why
+ * nothing Concordat runs reaches it. `importer` is matched against the requiring file's path.
+ */
+export const LEFT_OUT: readonly { importer: RegExp; specifier: string; why: string }[] = [
+  {
+    importer: /node_modules\/@microsoft\/teams-ai\/lib\/Application\.js$/,
+    specifier: './authentication/Authentication',
+    why: "teams-ai's sign-in manager is built only for Application's `authentication` option, which Concordat never sets",
+  },
+  {
+    importer: /node_modules\/@microsoft\/teams-ai\/lib\/authentication\/BotAuthenticationBase\.js$/,
+    specifier: 'botbuilder-dialogs',
+    why: 'used only by the sign-in prompts of BotAuthenticationBase subclasses, which are left out with the sign-in manager',
+  },
+  {
+    importer: /node_modules\/@microsoft\/teams-ai\/lib\/authentication\/BotAuthenticationBase\.js$/,
+    specifier: './Authentication',
+    why: 'used only by the sign-in prompts of BotAuthenticationBase subclasses, which are left out with the sign-in manager',
+  },
+];
+
+/** A CommonJS stand-in whose every property read throws: a left-out module that is used fails loudly, saying why. */
+function standIn(specifier: string, why: string): string {
+  const message = `${specifier} is left out of the bundle (scripts/build-bundle.ts LEFT_OUT): ${why}`;
+  return `module.exports = new Proxy({}, { get(_, key) {
+  if (typeof key === 'symbol' || key === '__esModule' || key === 'then') return undefined;
+  throw new Error(${JSON.stringify(message)} + ' (read ' + String(key) + ')');
+} });`;
+}
+
+const leaveOut: Plugin = {
+  name: 'concordat-left-out',
+  setup(b) {
+    const specifiers = [...new Set(LEFT_OUT.map((l) => l.specifier))];
+    const filter = new RegExp(`^(${specifiers.map((x) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => {
+      const rule = LEFT_OUT.find((l) => l.specifier === args.path && l.importer.test(args.importer.split(path.sep).join('/')));
+      return rule ? { path: `${args.path} from ${path.basename(args.importer)}`, namespace: 'concordat-left-out', pluginData: rule } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'concordat-left-out' }, (args) => {
+      const rule = args.pluginData as (typeof LEFT_OUT)[number];
+      return { contents: standIn(rule.specifier, rule.why), loader: 'js' };
+    });
+  },
+};
 
 export class BundleBuildError extends Error {
   constructor(message: string) {
@@ -124,6 +183,7 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
     keepNames: true,
     sourcemap: 'external',
     external: [...HOST_PROVIDED],
+    plugins: [leaveOut],
     metafile: true,
     logLevel: 'silent',
   });

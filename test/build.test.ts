@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, TIMER_FUNCTIONS } from '../functions/registry';
-import { buildBundle, REPO_ROOT, HOST_PROVIDED, OPTIONAL_REQUIRES, type BuildBundleResult } from '../scripts/build-bundle';
+import { buildBundle, REPO_ROOT, HOST_PROVIDED, LEFT_OUT, OPTIONAL_REQUIRES, type BuildBundleResult } from '../scripts/build-bundle';
 import { staticGraph } from '../scripts/bench/support/moduleGraph';
 import { loadEntry } from '../scripts/bench/support/functionsHost';
 
@@ -84,9 +86,40 @@ describe('the esbuild bundle of the Function App', () => {
     const teams = staticGraph(built.metafile, REPO_ROOT, built.outFile, 'bot/teams/endpoint.ts');
     expect(teams.packages).toContain('@microsoft/teams-ai');
     expect(teams.packages.filter((p) => ['openai', 'gpt-tokenizer'].includes(p))).toEqual([]);
+    // Nor teams-ai's sign-in (LEFT_OUT in scripts/build-bundle.ts): no dialogs, no 2.7 MiB of text recognizers.
+    const signIn = ['botbuilder-dialogs', '@microsoft/recognizers-text-suite', '@microsoft/recognizers-text-date-time', '@microsoft/recognizers-text-number', '@microsoft/recognizers-text-choice'];
+    expect(teams.packages.filter((p) => signIn.includes(p))).toEqual([]);
+    expect(Object.keys(built.metafile.inputs).filter((i) => /teams-ai\/lib\/authentication\/(Authentication|OAuth|TeamsSso)/.test(i))).toEqual([]);
     // And the Teams layer is really in the bundle, behind `import()`: the check above is not vacuous.
     const everything = Object.keys(built.metafile.inputs).join('\n');
     for (const pkg of ['@microsoft/teams-ai', 'botbuilder', 'adaptivecards-templating']) expect(everything).toContain(`node_modules/${pkg}/`);
   });
-});
 
+  it('the Teams layer loads and builds in the bundle, and teams-ai runs a turn without its sign-in, which is left out', { timeout: 120_000 }, async () => {
+    const built = built0 ?? (await buildBundle({ outDir }));
+    // The app's own Teams layer: imported and built (createTeamsEdge) from the bundle, as on `messages`' first call.
+    const ready = loadEntry(built.outFile, { warm: 'messages' });
+    expect(ready.warmCpuMs).toBeDefined();
+    // Every left-out require still names a real require of the library (an upgrade that moves it fails here).
+    for (const rule of LEFT_OUT) {
+      const importers = Object.keys(built.metafile.inputs).filter((i) => rule.importer.test(i));
+      expect({ rule: rule.specifier, importers: importers.length }).toEqual({ rule: rule.specifier, importers: 1 });
+    }
+    // A message turn through teams-ai's Application, bundled the same way: the per-turn sign-in checks it keeps
+    // run, the handler sees the text. And asking the bundle for sign-in fails loudly, with the reason.
+    const turnDir = mkdtempSync(path.join(os.tmpdir(), 'concordat-turn-'));
+    try {
+      const turnBuild = await buildBundle({ entry: 'test/fixtures/bundledTurn.ts', outDir: turnDir });
+      const program = `import(${JSON.stringify(pathToFileURL(turnBuild.outFile).href)}).then(async (m) => {
+        process.stdout.write(JSON.stringify({ turn: await m.turn('hello'), signIn: m.signIn() }));
+      });`;
+      const child = spawnSync(process.execPath, ['-e', program], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' } });
+      expect(child.stderr).toBe('');
+      const out = JSON.parse(child.stdout) as { turn: { handled: string[]; status: number }; signIn: string };
+      expect(out.turn).toEqual({ handled: ['hello'], status: 200 });
+      expect(out.signIn).toMatch(/left out of the bundle \(scripts\/build-bundle\.ts LEFT_OUT\): teams-ai's sign-in manager is built only for Application's `authentication` option/);
+    } finally {
+      rmSync(turnDir, { recursive: true, force: true });
+    }
+  });
+});
