@@ -50,10 +50,10 @@
  * `sourceMappingURL` comment) for symbolicating stack traces offline; they are
  * not shipped (three times the code's size).
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -108,6 +108,39 @@ const leaveOut: Plugin = {
     });
   },
 };
+
+/**
+ * One chunk for what every instance loads. esbuild puts each module in a chunk keyed by the set of entry points
+ * (the entry and every `import()` target) that reach it; a module the entry needs, also imported by some
+ * lazily loaded modules and not others, lands in a chunk of its own for each such set. An instance then loads
+ * dozens of small files, each an ES module to read, compile, link and evaluate (about 1 ms each). Here every
+ * lazily loaded module of the app's own source also imports the entry (an import with no effect at run time:
+ * the entry has always been evaluated by then), so every module the entry reaches is reached by the same set
+ * of entry points and they share one chunk. A package the app imports lazily (`import('@azure/storage-queue')`)
+ * is reached through a module that re-exports it and imports the entry, for the same reason (the Azure SDK's
+ * core packages are shared with the tables). Dependencies' own `import()` targets are left as they are.
+ */
+function oneKernelChunk(repoRoot: string, entryFile: string, lazyModules: Set<string>): Plugin {
+  return {
+    name: 'concordat-one-kernel-chunk',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.kind !== 'dynamic-import' || args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        return { path: args.path, namespace: 'concordat-lazy-package' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'concordat-lazy-package' }, (args) => ({
+        contents: `export * from ${JSON.stringify(args.path)};\nimport ${JSON.stringify(entryFile)};\n`,
+        loader: 'js',
+        resolveDir: repoRoot,
+      }));
+      b.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (!lazyModules.has(args.path)) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        return { contents: `${source}\nimport ${JSON.stringify(entryFile)};\n`, loader: 'ts', resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
 
 export class BundleBuildError extends Error {
   constructor(message: string) {
@@ -166,7 +199,7 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
   const outFile = path.join(outDir, entry.replace(/\.[cm]?tsx?$/, '.mjs'));
 
   rmSync(outDir, { recursive: true, force: true });
-  const result = await build({
+  const esbuildOptions = {
     absWorkingDir: repoRoot,
     entryPoints: { [entry.replace(/\.[cm]?tsx?$/, '')]: path.join(repoRoot, entry) },
     outdir: outDir,
@@ -183,10 +216,18 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
     keepNames: true,
     sourcemap: 'external',
     external: [...HOST_PROVIDED],
-    plugins: [leaveOut],
-    metafile: true,
-    logLevel: 'silent',
-  });
+    metafile: true as const,
+    logLevel: 'silent' as const,
+  } satisfies BuildOptions;
+  // First pass, nothing written: which of the app's own modules are loaded lazily (`import()` targets).
+  const plan = await build({ ...esbuildOptions, write: false, sourcemap: false, minify: false, plugins: [leaveOut] });
+  const lazyModules = new Set<string>();
+  for (const input of Object.values(plan.metafile.inputs)) {
+    for (const i of input.imports) {
+      if (i.kind === 'dynamic-import' && !i.path.includes('node_modules/') && i.path.endsWith('.ts')) lazyModules.add(path.resolve(repoRoot, i.path));
+    }
+  }
+  const result = await build({ ...esbuildOptions, plugins: [leaveOut, oneKernelChunk(repoRoot, path.join(repoRoot, entry), lazyModules)] });
 
   const outputs = Object.entries(result.metafile.outputs).map(([file, out]) => ({ file: path.resolve(repoRoot, file), out }));
   if (!outputs.some((o) => o.file === outFile)) throw new BundleBuildError(`esbuild wrote no ${path.relative(repoRoot, outFile)}`);
