@@ -44,14 +44,15 @@
  * sign-in helpers Application calls (`userInSignInFlow`, ...) are the
  * library's own code, kept. That is the biggest part of `messages`' cold
  * start (`npm run bench -- coldImport`); test/build.test.ts checks the
- * bundled Teams layer still loads and builds without them.
+ * bundled Teams layer still loads and builds without them. Likewise the
+ * tables' XML parser loads on the first XML answer, not in every instance.
  *
  * Source maps are written beside the chunks (`sourcemap: 'external'`, no
  * `sourceMappingURL` comment) for symbolicating stack traces offline; they are
  * not shipped (three times the code's size).
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 
@@ -63,10 +64,12 @@ export const HOST_PROVIDED = ['@azure/functions-core'] as const;
 export const OPTIONAL_REQUIRES = ['bufferutil', 'utf-8-validate', 'encoding'] as const;
 
 /**
- * Requires inside dependencies that the bundle answers with a stand-in instead of the module, each with why
- * nothing Concordat runs reaches it. `importer` is matched against the requiring file's path.
+ * Imports inside dependencies that the bundle answers with a stand-in instead of the module, each with why
+ * nothing Concordat runs needs it at start. `importer` is matched against the importing file's path. The
+ * stand-in (`standIn`) throws, naming the reason, when anything touches it; or, for `lazy` rules, loads the
+ * real module on the first call of an async function (the parts of it that are used) and throws for the rest.
  */
-export const LEFT_OUT: readonly { importer: RegExp; specifier: string; why: string }[] = [
+export const LEFT_OUT: readonly LeftOut[] = [
   {
     importer: /node_modules\/@microsoft\/teams-ai\/lib\/Application\.js$/,
     specifier: './authentication/Authentication',
@@ -82,11 +85,43 @@ export const LEFT_OUT: readonly { importer: RegExp; specifier: string; why: stri
     specifier: './Authentication',
     why: 'used only by the sign-in prompts of BotAuthenticationBase subclasses, which are left out with the sign-in manager',
   },
+  {
+    // Every instance opens tables; none reads XML at start. The Table service answers in JSON; XML is parsed
+    // only from an XML answer (the real parser loads then), and written only for access policies and service
+    // properties, which Concordat never sets. The parser and its dependencies are a sixth of a timer's code.
+    importer: /node_modules\/@azure\/data-tables\/dist\/esm\/(TableClient|TableServiceClient)\.js$/,
+    specifier: '@azure/core-xml',
+    why: 'XML request bodies are written only for table access policies and service properties, which Concordat never sets',
+    lazy: { async: ['parseXML'], constants: coreXmlConstants() },
+  },
 ];
 
-/** A CommonJS stand-in whose every property read throws: a left-out module that is used fails loudly, saying why. */
-function standIn(specifier: string, why: string): string {
-  const message = `${specifier} is left out of the bundle (scripts/build-bundle.ts LEFT_OUT): ${why}`;
+/** @azure/core-xml's key names, read from the copy @azure/data-tables depends on (not a dependency of ours). */
+function coreXmlConstants(): Record<string, string> {
+  const coreXml = createRequire(require.resolve('@azure/data-tables'))('@azure/core-xml') as { XML_ATTRKEY: string; XML_CHARKEY: string };
+  return { XML_ATTRKEY: coreXml.XML_ATTRKEY, XML_CHARKEY: coreXml.XML_CHARKEY };
+}
+
+export interface LeftOut {
+  importer: RegExp;
+  specifier: string;
+  why: string;
+  /** Async functions that load the real module on first call, and constants copied from it (at build time). */
+  lazy?: { async: string[]; constants: Record<string, string> };
+}
+
+/** The stand-in's source (an ES module for `lazy` rules, else CommonJS whose every property read throws). */
+function standIn(rule: LeftOut): string {
+  const message = `${rule.specifier} is left out of the bundle (scripts/build-bundle.ts LEFT_OUT): ${rule.why}`;
+  if (rule.lazy) {
+    return [
+      'let real;',
+      ...Object.entries(rule.lazy.constants).map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`),
+      ...rule.lazy.async.map((name) => `export async function ${name}(...args) { real ??= import(${JSON.stringify(rule.specifier)}); return (await real).${name}(...args); }`),
+      `const leftOut = () => { throw new Error(${JSON.stringify(message)}); };`,
+      'export { leftOut as stringifyXML };',
+    ].join('\n');
+  }
   return `module.exports = new Proxy({}, { get(_, key) {
   if (typeof key === 'symbol' || key === '__esModule' || key === 'then') return undefined;
   throw new Error(${JSON.stringify(message)} + ' (read ' + String(key) + ')');
@@ -99,12 +134,14 @@ const leaveOut: Plugin = {
     const specifiers = [...new Set(LEFT_OUT.map((l) => l.specifier))];
     const filter = new RegExp(`^(${specifiers.map((x) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
     b.onResolve({ filter }, (args) => {
+      if (args.namespace !== 'file') return undefined; // a lazy stand-in's own import() of the real module
       const rule = LEFT_OUT.find((l) => l.specifier === args.path && l.importer.test(args.importer.split(path.sep).join('/')));
-      return rule ? { path: `${args.path} from ${path.basename(args.importer)}`, namespace: 'concordat-left-out', pluginData: rule } : undefined;
+      if (!rule) return undefined;
+      return { path: `${args.path} (stand-in for ${path.basename(args.importer)})`, namespace: 'concordat-left-out', pluginData: { rule, resolveDir: args.resolveDir } };
     });
     b.onLoad({ filter: /.*/, namespace: 'concordat-left-out' }, (args) => {
-      const rule = args.pluginData as (typeof LEFT_OUT)[number];
-      return { contents: standIn(rule.specifier, rule.why), loader: 'js' };
+      const { rule, resolveDir } = args.pluginData as { rule: LeftOut; resolveDir: string };
+      return { contents: standIn(rule), loader: 'js', resolveDir };
     });
   },
 };
@@ -125,7 +162,7 @@ function oneKernelChunk(repoRoot: string, entryFile: string, lazyModules: Set<st
     name: 'concordat-one-kernel-chunk',
     setup(b) {
       b.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (args.kind !== 'dynamic-import' || args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        if (args.kind !== 'dynamic-import' || args.namespace !== 'file' || args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
         return { path: args.path, namespace: 'concordat-lazy-package' };
       });
       b.onLoad({ filter: /.*/, namespace: 'concordat-lazy-package' }, (args) => ({
