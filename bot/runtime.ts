@@ -59,9 +59,9 @@ export function runtimeFromEnv(): Promise<Runtime> {
   current ??= (async () => {
     const config = loadConfig(process.env);
     consoleLogger.info('Concordat starting', { version: VERSION, ...describeConfig(config) });
-    const runtime = createRuntime(config);
-    await runtime.ctx.store.ensureTables();
-    return runtime;
+    // No ensureTables here: each table is created, if missing, on its first use in this process (EntityTable),
+    // so a cold start no longer sends one request per table of the app (~70) before its first line of work.
+    return createRuntime(config);
   })().catch((err) => {
     current = undefined; // a storage outage at start-up should not poison the instance
     throw err;

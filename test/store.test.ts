@@ -3,7 +3,8 @@ import { ConcurrencyError, CorruptRowError } from '../bot/store/errors';
 import { openStore } from '../bot/store/store';
 import { appTables } from '../bot/tables';
 import { DEFAULT_TIME_ZONE } from '../bot/kernel/config';
-import { TableClient } from '@azure/data-tables';
+import { randomBytes } from 'node:crypto';
+import { TableClient, TableServiceClient, odata } from '@azure/data-tables';
 import { freshStore } from './support/storage';
 
 const priya = {
@@ -15,6 +16,21 @@ const priya = {
 };
 
 describe('the store on Azurite', () => {
+  it('creates each table on its first use in the process, and only the tables used: a cold start sends no request per table of the app', async () => {
+    const connectionString = process.env.TEST_STORAGE_CONNECTION!;
+    const prefix = `t${randomBytes(5).toString('hex')}`;
+    // As the Functions host opens it since the first-use change: no ensureTables.
+    const store = openStore({ connectionString }, prefix, appTables({ timeZone: DEFAULT_TIME_ZONE }));
+    await Promise.all([store.members.create(priya), store.members.get({ partitionKey: 'member', rowKey: 'nobody' })]);
+    expect((await store.members.get({ partitionKey: 'member', rowKey: priya.aadObjectId }))?.value).toEqual(priya);
+    // A table only read: empty, not an error.
+    expect(await store.outbox.listPartition('batch')).toEqual([]);
+    const service = TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection: true });
+    const names: string[] = [];
+    for await (const t of service.listTables({ queryOptions: { filter: odata`TableName ge ${prefix} and TableName lt ${`${prefix}~`}` } })) names.push(t.name!);
+    expect(names.sort()).toEqual([`${prefix}Members`, `${prefix}Outbox`]);
+  });
+
   it('reads back, through a fresh client, a row written through the store', async () => {
     const { store, connectionString, prefix } = await freshStore();
     await store.members.create(priya);

@@ -37,13 +37,40 @@ export function safeKey(raw: string): string {
  */
 export class EntityTable<S extends z.ZodTypeAny> {
   readonly name: string;
+  private readonly connect: () => TableClient;
+  private connected?: TableClient;
+  private exists?: Promise<void>;
 
-  constructor(private readonly client: TableClient, private readonly options: EntityTableOptions<S>) {
+  /**
+   * `client` may be a factory: the client is then made on the table's first use. An instance opens every
+   * table of the app and uses a few (a timer, two or three): making ~70 SDK clients up front was a tenth of
+   * a timer's cold start.
+   */
+  constructor(client: TableClient | (() => TableClient), private readonly options: EntityTableOptions<S>) {
     this.name = options.name;
+    this.connect = typeof client === 'function' ? client : () => client;
   }
 
+  private get client(): TableClient {
+    return (this.connected ??= this.connect());
+  }
+
+  /** Creates the table if it is missing. Idempotent; once it has succeeded, the table's first use no longer checks. */
   async ensureExists(): Promise<void> {
-    await guard(() => this.client.createTable());
+    await (this.exists ??= guard(() => this.client.createTable()).catch((err: unknown) => {
+      this.exists = undefined; // storage down: the next use tries again
+      throw err;
+    }));
+  }
+
+  /**
+   * The client, once the table is known to exist in this process: the first read or write of each table
+   * creates it if missing (one request per table and process), so an instance never creates the tables it
+   * does not touch. `ensureExists` (the store's `ensureTables`) settles it for every table at once.
+   */
+  private async table(): Promise<TableClient> {
+    await this.ensureExists();
+    return this.client;
   }
 
   keysOf(value: z.output<S>): Keys {
@@ -52,7 +79,7 @@ export class EntityTable<S extends z.ZodTypeAny> {
 
   async get(keys: Keys): Promise<Stored<z.output<S>> | undefined> {
     try {
-      const row = await this.client.getEntity<{ data: string }>(keys.partitionKey, keys.rowKey);
+      const row = await (await this.table()).getEntity<{ data: string }>(keys.partitionKey, keys.rowKey);
       return this.decode(row);
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
@@ -65,7 +92,7 @@ export class EntityTable<S extends z.ZodTypeAny> {
     const parsed = this.options.schema.parse(value) as z.output<S>;
     const entity = this.encode(parsed);
     try {
-      const res = await this.client.createEntity(entity);
+      const res = await (await this.table()).createEntity(entity);
       return { value: parsed, etag: res.etag ?? '', keys: this.keysOf(parsed) };
     } catch (err) {
       if (statusOf(err) === 409) throw new ConcurrencyError(this.name, entity.partitionKey, entity.rowKey, 'exists');
@@ -78,7 +105,7 @@ export class EntityTable<S extends z.ZodTypeAny> {
     const parsed = this.options.schema.parse(value) as z.output<S>;
     const entity = this.encode(parsed);
     try {
-      const res = await this.client.updateEntity(entity, 'Replace', { etag });
+      const res = await (await this.table()).updateEntity(entity, 'Replace', { etag });
       return { value: parsed, etag: res.etag ?? '', keys: this.keysOf(parsed) };
     } catch (err) {
       if (statusOf(err) === 412) throw new ConcurrencyError(this.name, entity.partitionKey, entity.rowKey, 'changed');
@@ -130,7 +157,7 @@ export class EntityTable<S extends z.ZodTypeAny> {
       return o.op === 'create' ? ['create', entity] : o.op === 'upsert' ? ['upsert', entity, 'Replace'] : ['update', entity, 'Replace', { etag: o.etag }];
     });
     try {
-      const res = await this.client.submitTransaction(actions);
+      const res = await (await this.table()).submitTransaction(actions);
       return actions.map((a) => (a[0] === 'delete' ? undefined : res.getResponseForEntity(a[1].rowKey as string)?.etag));
     } catch (err) {
       const status = statusOf(err);
@@ -144,12 +171,13 @@ export class EntityTable<S extends z.ZodTypeAny> {
   /** Unconditional write: only for rows with a single writer (seed data, projections). */
   async upsert(value: z.input<S>): Promise<void> {
     const parsed = this.options.schema.parse(value) as z.output<S>;
-    await guard(() => this.client.upsertEntity(this.encode(parsed), 'Replace'));
+    const client = await this.table();
+    await guard(() => client.upsertEntity(this.encode(parsed), 'Replace'));
   }
 
   async delete(keys: Keys, etag = '*'): Promise<void> {
     try {
-      await this.client.deleteEntity(keys.partitionKey, keys.rowKey, { etag });
+      await (await this.table()).deleteEntity(keys.partitionKey, keys.rowKey, { etag });
     } catch (err) {
       if (statusOf(err) === 404) return;
       if (statusOf(err) === 412) throw new ConcurrencyError(this.name, keys.partitionKey, keys.rowKey, 'changed');
@@ -183,7 +211,7 @@ export class EntityTable<S extends z.ZodTypeAny> {
   async queryEach(filter: string): Promise<(Stored<z.output<S>> | CorruptRowError)[]> {
     const out: (Stored<z.output<S>> | CorruptRowError)[] = [];
     try {
-      for await (const row of this.client.listEntities<{ data: string }>({ queryOptions: { filter } })) {
+      for await (const row of (await this.table()).listEntities<{ data: string }>({ queryOptions: { filter } })) {
         try {
           out.push(this.decode(row));
         } catch (err) {
@@ -204,7 +232,7 @@ export class EntityTable<S extends z.ZodTypeAny> {
    */
   async page(filter: string, opts: { maxPageSize: number; continuationToken?: string }): Promise<{ rows: Stored<z.output<S>>[]; next?: string }> {
     try {
-      const pages = this.client
+      const pages = (await this.table())
         .listEntities<{ data: string }>({ queryOptions: { filter } })
         .byPage({ maxPageSize: opts.maxPageSize, ...(opts.continuationToken ? { continuationToken: opts.continuationToken } : {}) });
       const first = await pages.next();

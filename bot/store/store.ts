@@ -29,7 +29,7 @@ export type Store = StoreTables & StoreOperations;
 /** Opens a set of table definitions over any client factory (tests pass a fake one to read names). */
 export function openTables<D extends Record<string, AnyTableDef>>(defs: D, client: (table: string) => TableClient, prefix: string): TablesOf<D> {
   const open = (def: AnyTableDef, name: string) =>
-    new EntityTable(client(`${prefix}${name}`), { name: `${prefix}${name}`, schema: def.schema, keys: def.keys, columns: def.columns });
+    new EntityTable(() => client(`${prefix}${name}`), { name: `${prefix}${name}`, schema: def.schema, keys: def.keys, columns: def.columns });
   const out: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(defs)) {
     out[key] =
@@ -43,15 +43,16 @@ export function openTables<D extends Record<string, AnyTableDef>>(defs: D, clien
 export function openStore<D extends Record<string, AnyTableDef>>(connection: StorageConnection, prefix: string, defs: D): TablesOf<D> & StoreOperations {
   const options = { allowInsecureConnection: 'connectionString' in connection && /http:\/\//.test(connection.connectionString) };
   let makeClient: (t: string) => TableClient;
-  let service: TableServiceClient;
+  let makeService: () => TableServiceClient;
   if ('connectionString' in connection) {
     makeClient = (t) => TableClient.fromConnectionString(connection.connectionString, t, options);
-    service = TableServiceClient.fromConnectionString(connection.connectionString, options);
+    makeService = () => TableServiceClient.fromConnectionString(connection.connectionString, options);
   } else {
     const credential = connection.credential ?? azureCredential();
     makeClient = (t) => new TableClient(connection.accountUrl, t, credential);
-    service = new TableServiceClient(connection.accountUrl, credential);
+    makeService = () => new TableServiceClient(connection.accountUrl, credential);
   }
+  let service: TableServiceClient | undefined;
   const tables = openTables(defs, makeClient, prefix);
   return {
     ...tables,
@@ -61,7 +62,7 @@ export function openStore<D extends Record<string, AnyTableDef>>(connection: Sto
     async ping(timeoutMs = 2000) {
       const abort = AbortSignal.timeout(timeoutMs);
       try {
-        const pages = service.listTables({ abortSignal: abort }).byPage({ maxPageSize: 1 });
+        const pages = (service ??= makeService()).listTables({ abortSignal: abort }).byPage({ maxPageSize: 1 });
         await pages.next();
       } catch (err) {
         throw new StoreUnavailableError(err);
