@@ -147,6 +147,55 @@ const leaveOut: Plugin = {
 };
 
 /**
+ * Rewrites of dependency files, each replacing exact text (the build fails if it is not found, so an upgrade
+ * that moves it is noticed). Only for loading a module later than the library does, never for changing what
+ * it does.
+ */
+export const REWRITES: readonly { file: RegExp; why: string; replace: [string, string][] }[] = [
+  {
+    // The HTTP pipeline's proxy policy (every Azure SDK client: the tables in every instance) imports both proxy
+    // agents, with debug and supports-color, at start; it uses them only when a proxy is configured
+    // (HTTPS_PROXY and friends), inside an async send. There they are now imported first: same agents, same
+    // requests, no cost to an instance without a proxy.
+    file: /node_modules\/@typespec\/ts-http-runtime\/dist\/esm\/policies\/proxyPolicy\.js$/,
+    why: 'proxy agents load when a request first goes through a proxy',
+    replace: [
+      [
+        'import { HttpsProxyAgent } from "https-proxy-agent";\nimport { HttpProxyAgent } from "http-proxy-agent";\n',
+        'let HttpsProxyAgent;\nlet HttpProxyAgent;\nlet agentsLoaded;\n' +
+          'const loadAgents = () => (agentsLoaded ??= Promise.all([import("https-proxy-agent"), import("http-proxy-agent")]).then(([https, http]) => {\n' +
+          // Both packages are CommonJS: a bundled import() of one yields its exports as `default`.
+          '    HttpsProxyAgent = (https.HttpsProxyAgent ?? https.default.HttpsProxyAgent);\n    HttpProxyAgent = (http.HttpProxyAgent ?? http.default.HttpProxyAgent);\n}));\n',
+      ],
+      [
+        '                setProxyAgentOnRequest(request, cachedAgents, defaultProxy);',
+        '                await loadAgents();\n                setProxyAgentOnRequest(request, cachedAgents, defaultProxy);',
+      ],
+      [
+        '                setProxyAgentOnRequest(request, cachedAgents, getUrlFromProxySettings(request.proxySettings));',
+        '                await loadAgents();\n                setProxyAgentOnRequest(request, cachedAgents, getUrlFromProxySettings(request.proxySettings));',
+      ],
+    ],
+  },
+];
+
+const rewrite: Plugin = {
+  name: 'concordat-rewrite',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, (args) => {
+      const rule = REWRITES.find((r) => r.file.test(args.path.split(path.sep).join('/')));
+      if (!rule) return undefined;
+      let source = readFileSync(args.path, 'utf8');
+      for (const [from, to] of rule.replace) {
+        if (source.split(from).length !== 2) throw new BundleBuildError(`${args.path} no longer holds, once, the text the build rewrites (${rule.why}): ${JSON.stringify(from.slice(0, 80))}`);
+        source = source.replace(from, to);
+      }
+      return { contents: source, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+/**
  * One chunk for what every instance loads. esbuild puts each module in a chunk keyed by the set of entry points
  * (the entry and every `import()` target) that reach it; a module the entry needs, also imported by some
  * lazily loaded modules and not others, lands in a chunk of its own for each such set. An instance then loads
@@ -257,14 +306,14 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
     logLevel: 'silent' as const,
   } satisfies BuildOptions;
   // First pass, nothing written: which of the app's own modules are loaded lazily (`import()` targets).
-  const plan = await build({ ...esbuildOptions, write: false, sourcemap: false, minify: false, plugins: [leaveOut] });
+  const plan = await build({ ...esbuildOptions, write: false, sourcemap: false, minify: false, plugins: [leaveOut, rewrite] });
   const lazyModules = new Set<string>();
   for (const input of Object.values(plan.metafile.inputs)) {
     for (const i of input.imports) {
       if (i.kind === 'dynamic-import' && !i.path.includes('node_modules/') && i.path.endsWith('.ts')) lazyModules.add(path.resolve(repoRoot, i.path));
     }
   }
-  const result = await build({ ...esbuildOptions, plugins: [leaveOut, oneKernelChunk(repoRoot, path.join(repoRoot, entry), lazyModules)] });
+  const result = await build({ ...esbuildOptions, plugins: [leaveOut, rewrite, oneKernelChunk(repoRoot, path.join(repoRoot, entry), lazyModules)] });
 
   const outputs = Object.entries(result.metafile.outputs).map(([file, out]) => ({ file: path.resolve(repoRoot, file), out }));
   if (!outputs.some((o) => o.file === outFile)) throw new BundleBuildError(`esbuild wrote no ${path.relative(repoRoot, outFile)}`);

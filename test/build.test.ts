@@ -81,7 +81,7 @@ describe('the esbuild bundle of the Function App', () => {
       const graph = staticGraph(built.metafile, REPO_ROOT, built.outFile, `functions/${timer.name}.ts`);
       expect({ timer: timer.name, chunk: graph.handlerChunk !== undefined }).toEqual({ timer: timer.name, chunk: true });
       expect({ timer: timer.name, sdk: graph.sdkPackages }).toEqual({ timer: timer.name, sdk: [] });
-      expect({ timer: timer.name, files: Math.min(graph.chunks.length, 12) }).toEqual({ timer: timer.name, files: graph.chunks.length });
+      expect({ timer: timer.name, files: Math.min(graph.chunks.length, 16) }).toEqual({ timer: timer.name, files: graph.chunks.length });
     }
     // The queue-triggered sender too: `outboxWake` lives in functions/outbox.ts.
     expect(staticGraph(built.metafile, REPO_ROOT, built.outFile, 'functions/outbox.ts').sdkPackages).toEqual([]);
@@ -109,25 +109,28 @@ describe('the esbuild bundle of the Function App', () => {
       const importers = Object.keys(built.metafile.inputs).filter((i) => rule.importer.test(i));
       expect({ rule: rule.specifier, importers: importers.length > 0 }).toEqual({ rule: rule.specifier, importers: true });
     }
-    // What every instance loads holds no XML parser: it is behind import(), for the first XML answer.
+    // What every instance loads holds no XML parser nor proxy agents: they are behind import(), for their first use.
     const kernel = staticGraph(built.metafile, REPO_ROOT, built.outFile);
-    expect(kernel.packages.filter((p) => ['fast-xml-parser', 'fast-xml-builder', '@azure/core-xml'].includes(p))).toEqual([]);
+    expect(kernel.packages.filter((p) => ['fast-xml-parser', 'fast-xml-builder', '@azure/core-xml', 'https-proxy-agent', 'http-proxy-agent', 'debug'].includes(p))).toEqual([]);
     // A message turn through teams-ai's Application, bundled the same way: the per-turn sign-in checks it keeps
     // run, the handler sees the text. And asking the bundle for sign-in fails loudly, with the reason.
     const turnDir = mkdtempSync(path.join(os.tmpdir(), 'concordat-turn-'));
     try {
       const turnBuild = await buildBundle({ entry: 'test/fixtures/bundledTurn.ts', outDir: turnDir });
       const program = `import(${JSON.stringify(pathToFileURL(turnBuild.outFile).href)}).then(async (m) => {
-        process.stdout.write(JSON.stringify({ turn: await m.turn('hello'), signIn: m.signIn(), xml: await m.xmlError() }));
+        process.stdout.write(JSON.stringify({ turn: await m.turn('hello'), signIn: m.signIn(), xml: await m.xmlError(), proxy: await m.proxiedRead() }));
       });`;
       const child = spawnSync(process.execPath, ['-e', program], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' } });
       expect(child.stderr).toBe('');
-      const out = JSON.parse(child.stdout) as { turn: { handled: string[]; status: number }; signIn: string; xml: unknown };
+      const out = JSON.parse(child.stdout) as { turn: { handled: string[]; status: number }; signIn: string; xml: unknown; proxy: unknown };
       expect(out.turn).toEqual({ handled: ['hello'], status: 200 });
       // An XML answer from storage reads the same bundled (the XML parser loaded on first use) as from source.
       const unbundled = await import('./fixtures/bundledTurn');
       expect(out.xml).toEqual(JSON.parse(JSON.stringify(await unbundled.xmlError())));
       expect(out.xml).toMatchObject({ status: 403 });
+      // And a read through a proxy goes through it bundled (the proxy agents loaded on that first use) as from source.
+      expect(out.proxy).toEqual(await unbundled.proxiedRead());
+      expect(out.proxy).toEqual({ proxied: ["GET http://storage.invalid/devstoreaccount1/Things(PartitionKey='p',RowKey='r')"], status: 404 });
       expect(out.signIn).toMatch(/left out of the bundle \(scripts\/build-bundle\.ts LEFT_OUT\): teams-ai's sign-in manager is built only for Application's `authentication` option/);
     } finally {
       rmSync(turnDir, { recursive: true, force: true });
