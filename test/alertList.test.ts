@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identifyCaller } from '../bot/conversation/user';
 import { ALERT_PAGE_SIZE, listRecentAlerts } from '../bot/alerts/list';
 import { raiseAlert } from '../bot/alerts/raise';
+import { runRetention } from '../bot/retention/run';
 import type { AlertRecord } from '../bot/alerts/model';
 import type { AppContext } from '../bot/kernel/context';
 import { countingStore } from '../scripts/bench/digest';
@@ -184,5 +185,28 @@ describe('the alerts list, a page at a time', () => {
     }
     const all = await bot.runtime.ctx.store.alerts.listPartition('alert');
     expect(all.length).toBeGreaterThan(3 * ALERT_PAGE_SIZE);
+  });
+});
+
+describe('retention', () => {
+  it('deletes alerts raised past the incident retention with their listings and channel rows, keeping newer ones', async () => {
+    const ctx = bot.runtime.ctx;
+    const listings = async () => (await ctx.store.alertTimeline.listPartition('recent')).length;
+    expect(await listings()).toBe(LEGACY + STOCKPORT + WIGAN);
+    const saved = bot.now.value;
+    // One more alert a month later: inside the retention when the run comes.
+    bot.now.value = new Date(saved.getTime() + 30 * 86_400_000);
+    await raiseAlert(ctx, { alertId: 'alert-later', source: 'card', organisationId: 'gmp', displayName: 'Tom Bradley', input: { severity: 'info', boroughs: ['stockport'], themeId: 'public-safety', title: 'Alert raised a month later', body: 'Kept.', expiresInDays: 7, marking: 'OFFICIAL' } });
+    bot.now.value = new Date(saved.getTime() + 395 * 86_400_000); // 13 months on, less the month
+    try {
+      const report = await runRetention(ctx);
+      expect(report.steps.find((s) => s.table === 'Alerts')).toMatchObject({ count: LEGACY + STOCKPORT + WIGAN });
+      expect((await ctx.store.alerts.listPartition('alert')).map((a) => a.value.alert.id)).toEqual(['alert-later']);
+      expect(await listings()).toBe(1);
+      expect(await ctx.store.alertDeliveries.listPartition('alert-4')).toEqual([]);
+      expect(await ctx.store.alertDeliveries.listPartition('alert-later')).toHaveLength(1);
+    } finally {
+      bot.now.value = saved;
+    }
   });
 });

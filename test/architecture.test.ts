@@ -88,6 +88,7 @@ const KNOWN: Record<string, Record<string, string>> = {
   tableTouchedOutsideRepository: {
     'bot/outbox/sender.ts -> store.conversations (conversation)': "the sender forgets a conversation Teams says is gone and finds the administrators' chats: to become outbox hooks the conversation slice provides (h14c)",
     'bot/outbox/sender.ts -> store.members (directory)': "the sender lists the administrators to tell them of a dead letter: notifyAdministrators moves to bot/directory/administrators.ts behind an outbox hook (h14c)",
+    'bot/outbox/sender.ts -> store.channelMappings (channels)': "the sender unmaps a channel Teams says is gone: to become the outbox hook calling bot/channels/repository.ts forgetChannelMapping (h14c)",
   },
   cardsImportOutsideShared: {
     'cards/alert.ts -> model.ts': 'the alert card still takes the stored Alert: to become plain view data (bot/alerts/render.ts)',

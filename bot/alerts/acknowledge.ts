@@ -9,6 +9,7 @@ import { enqueue } from '../outbox/enqueue';
 import { toAlertChannels } from './channels';
 import type { AlertRecord } from './model';
 import { renderAlertCard } from './render';
+import { findAlert, mutateAlert } from './repository';
 
 export type AckResult =
   | { ok: true; record: AlertRecord; changed: boolean }
@@ -38,18 +39,17 @@ export async function acknowledgeAlert(ctx: AppContext, actor: Actor & { display
   };
   if (!canAcknowledge(actor)) return refuse('not-allowed');
   const orgId = actor.organisation!.id;
-  const keys = { partitionKey: 'alert', rowKey: alertId };
-  const current = await ctx.store.alerts.get(keys);
+  const current = await findAlert(ctx, alertId);
   if (!current) return refuse('not-found');
-  if (!current.value.expectedOrganisations.includes(orgId)) return refuse('not-expected');
+  if (!current.expectedOrganisations.includes(orgId)) return refuse('not-expected');
 
   let changed = false;
-  const stored = await ctx.store.alerts.mutate(keys, (r) => {
+  const stored = await mutateAlert(ctx, alertId, (r) => {
     if (!r || r.acknowledgements.some((a) => a.organisationId === orgId)) return undefined;
     changed = true;
     return { ...r, acknowledgements: [...r.acknowledgements, { organisationId: orgId, byName: actor.displayName, at: ctx.clock().toISOString() }] };
   });
-  const record = stored!.value;
+  const record = stored!;
   if (changed) {
     const card = await renderAlertCard(ctx, record);
     await enqueue(

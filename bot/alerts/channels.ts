@@ -3,7 +3,7 @@ import { installedChannels } from '../conversation/repository';
 import type { OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import type { AlertDelivery, AlertRecord } from './model';
-import { safeKey } from '../store/entityTable';
+import { deliveriesOf } from './repository';
 
 /**
  * One outbox message for each channel the alert was posted to where the bot
@@ -15,7 +15,7 @@ export async function toAlertChannels(
   message: (post: Pick<AlertDelivery, 'itemId' | 'conversationId'>) => Omit<OutgoingMessage, 'target'>,
 ): Promise<OutgoingMessage[]> {
   const installed = new Map((await installedChannels(ctx)).map((c) => [c.conversationId, c]));
-  const posts = [...(record.posts ?? []), ...(await ctx.store.alertDeliveries.listPartition(safeKey(record.alert.id))).map((d) => d.value)];
+  const posts = [...(record.posts ?? []), ...(await deliveriesOf(ctx, record.alert.id))];
   return posts.flatMap((post) => {
     const ref = installed.get(post.conversationId);
     return ref ? [{ ...message(post), target: targetOf(ref) }] : [];

@@ -1,10 +1,9 @@
-import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import { stableId } from '../shared/stableId';
 import { enqueue } from '../outbox/enqueue';
 import { organisationNames } from '../referenceData';
 import { toAlertChannels } from './channels';
-import { ConcurrencyError } from '../store/errors';
+import { escalationsDue, markEscalationSent } from './repository';
 import { listOf } from '../../cards/format';
 
 /**
@@ -14,10 +13,10 @@ import { listOf } from '../../cards/format';
  */
 export async function escalateOverdueAlerts(ctx: AppContext): Promise<{ escalated: number }> {
   const now = ctx.clock().toISOString();
-  const due = await ctx.store.alerts.query(odata`PartitionKey eq 'alert' and escalationPending eq true and escalationDueAt le ${now}`);
+  const due = await escalationsDue(ctx, now);
   let escalated = 0;
   let names: Map<string, string> | undefined;
-  for (const { value, etag } of due) {
+  for (const { record: value, etag } of due) {
     const acked = new Set(value.acknowledgements.map((a) => a.organisationId));
     const missing = value.expectedOrganisations.filter((o) => !acked.has(o));
     const expired = Date.parse(value.alert.expiresAt) <= Date.parse(now);
@@ -38,11 +37,8 @@ export async function escalateOverdueAlerts(ctx: AppContext): Promise<{ escalate
       );
       escalated++;
     }
-    try {
-      await ctx.store.alerts.update({ ...value, escalation: { dueAt: value.escalation!.dueAt, sentAt: now } }, etag);
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError)) throw err; // an acknowledgement landed meanwhile: the next run re-reads
-    }
+    // False when an acknowledgement landed meanwhile: the next run re-reads.
+    await markEscalationSent(ctx, value, etag, now);
   }
   return { escalated };
 }

@@ -9,10 +9,9 @@ import { broadcastText } from '../shared/plainText';
 import { stableId } from '../shared/stableId';
 import { enqueue } from '../outbox/enqueue';
 import { toAlertChannels } from './channels';
-import { ConcurrencyError } from '../store/errors';
 import type { AlertRecord } from './model';
 import { renderAlertCard } from './render';
-import { listAlert } from './repository';
+import { findAlert, listAlert, recordDeliveries, storeAlert } from './repository';
 import { allOrganisations, themeById } from '../referenceData';
 
 const cleanText = (max: number, what: string) => broadcastText(max, `Write ${what}`).refine((t) => t.length > 0, `Write ${what}`);
@@ -47,8 +46,8 @@ export async function raiseAlert(
   // A retired theme still names old alerts, but no new one is raised under it.
   if (!theme || theme.retiredAt) return { ok: false, field: 'themeId', message: `There is no theme ${quoteForCard(input.themeId, 40, 'of that name')}` };
 
-  const existing = await ctx.store.alerts.get({ partitionKey: 'alert', rowKey: request.alertId });
-  let record = existing?.value;
+  const existing = await findAlert(ctx, request.alertId);
+  let record = existing;
   if (!record) {
     const now = ctx.clock();
     const alert = Alert.parse({
@@ -73,9 +72,7 @@ export async function raiseAlert(
     // all. A listing whose alert was never stored is skipped by the list.
     await listAlert(ctx, alert);
     const deliveries = [...channels.values()].map((c) => ({ alertId: alert.id, conversationId: c.conversationId, itemId: stableId(`${alert.id}.post`, c.conversationId) }));
-    for (let i = 0; i < deliveries.length; i += 100) {
-      await ctx.store.alertDeliveries.transact(deliveries.slice(i, i + 100).map((value) => ({ op: 'upsert' as const, value })));
-    }
+    await recordDeliveries(ctx, deliveries);
     const candidate: AlertRecord = {
       alert,
       source: request.source,
@@ -88,12 +85,8 @@ export async function raiseAlert(
           ? { dueAt: new Date(now.getTime() + ctx.config.alertEscalationMinutes * 60_000).toISOString() }
           : undefined,
     };
-    try {
-      record = (await ctx.store.alerts.create(candidate)).value;
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError)) throw err;
-      record = (await ctx.store.alerts.get({ partitionKey: 'alert', rowKey: request.alertId }))!.value;
-    }
+    // A concurrent request with the same id may have stored it first: then its record is the one fanned out.
+    record = (await storeAlert(ctx, candidate)).record;
   }
   await fanOut(ctx, record);
   return { ok: true, record, duplicate: existing !== undefined, channels: record.channels ?? record.posts?.length ?? 0 };

@@ -1,10 +1,89 @@
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import type { BoroughId } from '../shared/borough';
-import type { Alert, AlertListing, AlertRecord } from './model';
-import { ALERT_PARTITION, alertKeys, boroughColumn, TIMELINE_PARTITION, timelineBefore, timelineMarkKeys, timelineRange } from './tables';
+import { ConcurrencyError } from '../store/errors';
+import type { Alert, AlertDelivery, AlertListing, AlertRecord } from './model';
+import {
+  ALERT_PARTITION,
+  alertDeliveryKeys,
+  alertDeliveryPartition,
+  alertKeys,
+  boroughColumn,
+  TIMELINE_PARTITION,
+  timelineBefore,
+  timelineMarkKeys,
+  timelineRange,
+} from './tables';
 
-/** Reads and writes of the alerts slice's tables (keys in bot/alerts/tables.ts). */
+/**
+ * The only module that touches the alerts slice's tables (Alerts, AlertTimeline, AlertDeliveries; keys in
+ * bot/alerts/tables.ts). Other slices ask here: findAlert (the message extension), alertsRaisedSince (digests),
+ * purgeAlertsRaisedBefore (retention).
+ */
+
+/** An alert by its id: one point read. */
+export async function findAlert(ctx: AppContext, alertId: string): Promise<AlertRecord | undefined> {
+  return (await ctx.store.alerts.get(alertKeys(alertId)))?.value;
+}
+
+/**
+ * Stores a new alert. Idempotent by id: when the alert is already stored (a retry, or a concurrent request with
+ * the same id won), returns the stored one with `created: false`.
+ */
+export async function storeAlert(ctx: AppContext, record: AlertRecord): Promise<{ record: AlertRecord; created: boolean }> {
+  try {
+    return { record: (await ctx.store.alerts.create(record)).value, created: true };
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+    const stored = await findAlert(ctx, record.alert.id);
+    if (!stored) throw err;
+    return { record: stored, created: false };
+  }
+}
+
+/** Read, change and write back an alert, retrying on a lost race; `change` returns undefined to leave it. */
+export async function mutateAlert(ctx: AppContext, alertId: string, change: (current: AlertRecord | undefined) => AlertRecord | undefined): Promise<AlertRecord | undefined> {
+  return (await ctx.store.alerts.mutate(alertKeys(alertId), change))?.value;
+}
+
+/** High alerts whose escalation is due by `now` and not yet sent, with the ETag each was read at. */
+export async function escalationsDue(ctx: AppContext, now: string): Promise<{ record: AlertRecord; etag: string }[]> {
+  const due = await ctx.store.alerts.query(odata`PartitionKey eq ${ALERT_PARTITION} and escalationPending eq true and escalationDueAt le ${now}`);
+  return due.map((r) => ({ record: r.value, etag: r.etag }));
+}
+
+/** Marks the escalation sent, if the alert is unchanged since read; false when another write got there first. */
+export async function markEscalationSent(ctx: AppContext, record: AlertRecord, etag: string, sentAt: string): Promise<boolean> {
+  try {
+    await ctx.store.alerts.update({ ...record, escalation: { dueAt: record.escalation!.dueAt, sentAt } }, etag);
+    return true;
+  } catch (err) {
+    if (err instanceof ConcurrencyError) return false;
+    throw err;
+  }
+}
+
+/** Alerts raised at or after `since` (ISO): for the weekly digests. */
+export async function alertsRaisedSince(ctx: AppContext, since: string): Promise<AlertRecord[]> {
+  return (await ctx.store.alerts.query(odata`PartitionKey eq ${ALERT_PARTITION} and raisedAt ge ${since}`)).map((a) => a.value);
+}
+
+/** Records the channels an alert goes to, a row each (idempotent upserts, 100 to a transaction). */
+export async function recordDeliveries(ctx: AppContext, deliveries: readonly AlertDelivery[]): Promise<void> {
+  for (let i = 0; i < deliveries.length; i += 100) {
+    await ctx.store.alertDeliveries.transact(deliveries.slice(i, i + 100).map((value) => ({ op: 'upsert' as const, value })));
+  }
+}
+
+/** The channels an alert was posted to: one partition read. */
+export async function deliveriesOf(ctx: AppContext, alertId: string): Promise<AlertDelivery[]> {
+  return (await ctx.store.alertDeliveries.listPartition(alertDeliveryPartition(alertId))).map((d) => d.value);
+}
+
+/** Whether the alert was posted to this conversation (its AlertDeliveries row): one point read. */
+export async function deliveryTo(ctx: AppContext, alertId: string, conversationId: string): Promise<AlertDelivery | undefined> {
+  return (await ctx.store.alertDeliveries.get(alertDeliveryKeys(alertId, conversationId)))?.value;
+}
 
 /** An alert's listing, from the alert. */
 const listingOf = (alert: Alert): AlertListing => ({ kind: 'listing', alertId: alert.id, raisedAt: alert.raisedAt, boroughs: alert.boroughs });
@@ -67,9 +146,18 @@ export async function ensureAlertTimeline(ctx: AppContext): Promise<void> {
   complete.add(ctx.store);
 }
 
-/** Listings of alerts raised before `cutoff` (retention): one range read of the timeline. */
-export async function deleteListingsBefore(ctx: AppContext, cutoff: Date): Promise<number> {
-  const old = await ctx.store.alertTimeline.listPartition(TIMELINE_PARTITION, timelineBefore(cutoff));
-  for (const row of old) await ctx.store.alertTimeline.delete(row.keys, row.etag);
+/**
+ * Retention: deletes alerts raised before `cutoff` (ISO) with the rows of the channels each went to and their
+ * listings. Deliveries and listings first: a run that stops half-way leaves alerts the next run still finds.
+ */
+export async function purgeAlertsRaisedBefore(ctx: AppContext, cutoff: string): Promise<number> {
+  const old = await ctx.store.alerts.query(odata`PartitionKey eq ${ALERT_PARTITION} and raisedAt lt ${cutoff}`);
+  for (const row of old) {
+    for (const d of await ctx.store.alertDeliveries.listPartition(alertDeliveryPartition(row.value.alert.id))) await ctx.store.alertDeliveries.delete(d.keys);
+  }
+  for (const row of await ctx.store.alertTimeline.listPartition(TIMELINE_PARTITION, timelineBefore(new Date(cutoff)))) {
+    await ctx.store.alertTimeline.delete(row.keys, row.etag);
+  }
+  for (const row of old) await ctx.store.alerts.delete(row.keys);
   return old.length;
 }

@@ -1,6 +1,6 @@
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { safeKey } from '../store/entityTable';
+import { deliveryTo, findAlert } from './repository';
 import type { AlertRecord } from './model';
 import { alertViewFor, type AlertView } from './rules/userView';
 
@@ -16,12 +16,8 @@ export type AlertViewResult = { ok: true; record: AlertRecord; view: AlertView }
  * with no personal data, and Teams sends one per viewer per minute.
  */
 export async function viewAlertCard(ctx: AppContext, caller: Caller, alertId: string, conversationId: string): Promise<AlertViewResult> {
-  const [stored, delivery] = await Promise.all([
-    ctx.store.alerts.get({ partitionKey: 'alert', rowKey: alertId }),
-    ctx.store.alertDeliveries.get({ partitionKey: safeKey(alertId), rowKey: safeKey(conversationId) }),
-  ]);
-  if (!stored) return { ok: false, reason: 'not-found' };
-  const record = stored.value;
+  const [record, delivery] = await Promise.all([findAlert(ctx, alertId), deliveryTo(ctx, alertId, conversationId)]);
+  if (!record) return { ok: false, reason: 'not-found' };
   if (!delivery && !(record.posts ?? []).some((p) => p.conversationId === conversationId)) return { ok: false, reason: 'not-posted-here' };
   return { ok: true, record, view: alertViewFor(record, caller.member ? caller.organisation?.id : undefined) };
 }

@@ -3,6 +3,7 @@ import type { BoroughId } from '../shared/borough';
 import type { ConversationReference } from '../conversation/model';
 import { channelConversations, installedChannels } from '../conversation/repository';
 import { mappingMatches } from './model';
+import { allMappings } from './repository';
 
 /**
  * How a mapped channel is named to people: "Channel (Team)", from the
@@ -25,6 +26,6 @@ export async function channelNamer(ctx: AppContext): Promise<(m: { conversationI
 
 /** The channels an admin has mapped to this borough (and theme), where the bot is still installed. */
 export async function channelsFor(ctx: AppContext, borough: BoroughId, themeId?: string): Promise<ConversationReference[]> {
-  const mappings = (await ctx.store.channelMappings.listPartition('map')).map((m) => m.value).filter((m) => mappingMatches(m, borough, themeId));
+  const mappings = (await allMappings(ctx)).filter((m) => mappingMatches(m, borough, themeId));
   return channelConversations(ctx, mappings.map((m) => m.conversationId));
 }

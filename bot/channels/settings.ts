@@ -9,6 +9,7 @@ import { canManageChannels } from '../shared/permissions';
 import { safeKey } from '../store/entityTable';
 import { notifyAdministrators } from '../outbox/sender';
 import { channelNamer } from './lookup';
+import { allMappings, forgetChannelMapping, forgetTeamMappings, mappingOf, saveMapping } from './repository';
 import { channelSettingsCard } from '../../cards/channelSettings';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
@@ -28,7 +29,7 @@ async function themeList(ctx: AppContext) {
 }
 
 async function settingsCard(ctx: AppContext, channel: ConversationReference & { kind: 'channel' }, extra: { status?: { text: string; tone: 'good' | 'attention' }; boroughsError?: string; selected?: { boroughs: string[]; themes: string[] } } = {}) {
-  const mapping = (await ctx.store.channelMappings.get({ partitionKey: 'map', rowKey: safeKey(channel.conversationId) }))?.value;
+  const mapping = await mappingOf(ctx, channel.conversationId);
   const stored = await channelConversation(ctx, channel.conversationId);
   const name = stored?.channelName;
   return channelSettingsCard({
@@ -70,7 +71,7 @@ export async function saveChannelSettings(ctx: AppContext, caller: Caller, conve
     ...(conversation.teamName ?? before?.teamName ? { teamName: conversation.teamName ?? before?.teamName } : {}),
     ...(conversation.channelName ?? before?.channelName ? { channelName: conversation.channelName ?? before?.channelName } : {}),
   });
-  await ctx.store.channelMappings.upsert({
+  await saveMapping(ctx, {
     conversationId: conversation.conversationId,
     teamId: conversation.teamId,
     ...(conversation.channelName ?? before?.channelName ? { channelName: conversation.channelName ?? before?.channelName } : {}),
@@ -88,13 +89,13 @@ export async function removeChannelMapping(ctx: AppContext, caller: Caller, data
   if (!canManageChannels(caller)) return adminsOnly();
   const parsed = z.object({ conversationId: z.string().min(1) }).safeParse(data);
   if (!parsed.success) return messageCard({ title: 'Nothing to remove', text: 'That button was out of date.', tone: 'warning' });
-  await ctx.store.channelMappings.delete({ partitionKey: 'map', rowKey: safeKey(parsed.data.conversationId) });
+  await forgetChannelMapping(ctx, parsed.data.conversationId);
   return messageCard({ title: 'Channel unmapped', text: 'Concordat will no longer post priorities or alerts there. Cards already posted stay.', tone: 'good' });
 }
 
 export async function listChannelMappings(ctx: AppContext, caller: Caller): Promise<AdaptiveCard> {
   if (!canManageChannels(caller)) return adminsOnly();
-  const mappings = (await ctx.store.channelMappings.listPartition('map')).map((m) => m.value);
+  const mappings = await allMappings(ctx);
   if (mappings.length === 0) {
     return messageCard({ title: 'No channels mapped yet', text: 'In a channel, @mention Concordat with **channel settings** to choose its boroughs and themes.' });
   }
@@ -111,12 +112,11 @@ export async function listChannelMappings(ctx: AppContext, caller: Caller): Prom
 export async function forgetInstallation(ctx: AppContext, conversation: ConversationReference): Promise<void> {
   if (conversation.kind === 'channel') {
     const teamChannels = await forgetTeamChannels(ctx, conversation.teamId);
-    const mappings = (await ctx.store.channelMappings.listPartition('map')).filter((m) => m.value.teamId === conversation.teamId);
-    for (const m of mappings) await ctx.store.channelMappings.delete(m.keys);
+    const mappings = await forgetTeamMappings(ctx, conversation.teamId);
     ctx.log.info('bot removed from team', { team: conversation.teamId, channels: teamChannels, mappings: mappings.length });
     if (mappings.length > 0) {
       // Alerts stop reaching these channels: the administrators must hear it from us, not notice the silence.
-      const names = mappings.map((m) => m.value.channelName ?? 'a channel').join(', ');
+      const names = mappings.map((m) => m.channelName ?? 'a channel').join(', ');
       await notifyAdministrators(ctx, `uninstalled.${safeKey(conversation.teamId ?? conversation.conversationId)}.${ctx.clock().getTime()}`, {
         title: 'Concordat was removed from a team',
         text: `Concordat was removed from the team ${conversation.teamName ?? conversation.teamId ?? ''}, so alerts no longer go to ${names}. If that was not intended, add the app to the team again and map its channels with "channels".`,

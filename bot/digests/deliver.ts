@@ -3,7 +3,7 @@ import { dueDigest, type DueDigest } from './rules/digestSchedule';
 import { channelConversation, personalConversationOf } from '../conversation/repository';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf, type Target } from '../outbox/model';
-import { safeKey } from '../store/entityTable';
+import { mappingOf } from '../channels/repository';
 import type { DigestDelivery, DigestSubscription } from './model';
 import { allSubscriptions, changeSubscription, claimDelivery, finishDelivery, type DeliveryClaim } from './repository';
 import { DigestSources } from './sources';
@@ -126,7 +126,7 @@ async function targetFor(ctx: AppContext, sub: DigestSubscription): Promise<Targ
   }
   const conversationId = sub.destination.conversationId;
   const [mapping, channel] = await Promise.all([
-    ctx.store.channelMappings.get({ partitionKey: 'map', rowKey: safeKey(conversationId) }),
+    mappingOf(ctx, conversationId),
     channelConversation(ctx, conversationId),
   ]);
   return mapping && channel ? targetOf(channel) : undefined;

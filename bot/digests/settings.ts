@@ -8,8 +8,8 @@ import { mayReceiveDigests } from './rules/digest';
 import { currentWeek, DEFAULT_SCHEDULE, WEEKDAY_NAMES } from './rules/digestSchedule';
 import { splitMulti } from '../shared/formErrors';
 import { EntraObjectId } from '../shared/member';
-import { safeKey } from '../store/entityTable';
 import { channelNamer } from '../channels/lookup';
+import { allMappings, mappingOf } from '../channels/repository';
 import { digestSettingsCard } from '../../cards/digestSettings';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
@@ -47,7 +47,7 @@ const isCard = (x: unknown): x is AdaptiveCard => (x as AdaptiveCard).type === '
 const destinationValue = (d: DigestDestination) => (d.kind === 'personal' ? 'personal' : `channel:${d.conversationId}`);
 
 async function destinationChoices(ctx: AppContext) {
-  const mappings = (await ctx.store.channelMappings.listPartition('map')).map((m) => m.value);
+  const mappings = await allMappings(ctx);
   const nameOf = await channelNamer(ctx);
   return [
     { title: 'My personal chat with Concordat', value: 'personal' },
@@ -126,7 +126,7 @@ export async function saveDigestSettings(ctx: AppContext, caller: Caller, data: 
   let destination: DigestDestination = { kind: 'personal' };
   if (destinationRaw.startsWith('channel:')) {
     const conversationId = destinationRaw.slice('channel:'.length);
-    const mapped = await ctx.store.channelMappings.get({ partitionKey: 'map', rowKey: safeKey(conversationId) });
+    const mapped = await mappingOf(ctx, conversationId);
     if (mapped) destination = { kind: 'channel', conversationId };
     else errors.destination = 'That channel is not mapped any more: choose another';
   }

@@ -1,12 +1,14 @@
 import { odata } from '@azure/data-tables';
 import { allThemes } from '../referenceData';
 import type { AlertRecord } from '../alerts/model';
+import { alertsRaisedSince } from '../alerts/repository';
 import type { AppContext } from '../kernel/context';
 import { cachedWeekStats, saveWeekStats, weekStatsOfBorough } from './repository';
 import type { BoroughId } from '../shared/borough';
 import { weekStatsOf, type WeekStats } from './rules/digest';
 import type { JointActionSummary, JointActionSummaryQuery } from '../operations/rules/summary';
 import type { PrioritySet } from '../priorities/model';
+import { priorityVersions } from '../priorities/repository';
 import type { Theme } from '../shared/theme';
 import { liveIncidentsOfWeek, weekMarkOf } from '../incidents/repository';
 import type { BoroughWeekStats } from './model';
@@ -54,14 +56,12 @@ export class DigestSources {
   /** Alerts raised at or after `since` (one query on the copied raisedAt column). */
   alertsSince(since: Date): Promise<AlertRecord[]> {
     const iso = since.toISOString();
-    return this.once(`alerts:${iso}`, async () =>
-      (await this.ctx.store.alerts.query(odata`PartitionKey eq 'alert' and raisedAt ge ${iso}`)).map((a) => a.value),
-    );
+    return this.once(`alerts:${iso}`, async () => alertsRaisedSince(this.ctx, iso));
   }
 
   /** Every version of a borough's priorities (a handful of rows, one partition). */
   priorities(borough: BoroughId): Promise<PrioritySet[]> {
-    return this.once(`prio:${borough}`, async () => (await this.ctx.store.prioritySets.listPartition(borough)).map((p) => p.value));
+    return this.once(`prio:${borough}`, async () => priorityVersions(this.ctx, borough));
   }
 
   jointActions(q: JointActionSummaryQuery): Promise<JointActionSummary> {

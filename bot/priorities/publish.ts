@@ -6,8 +6,7 @@ import { diffPriorities, hasChanges, type PriorityChanges } from './rules/diff';
 import { stableId } from '../shared/stableId';
 import { enqueue, type OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
-import { safeKey } from '../store/entityTable';
-import { ConcurrencyError } from '../store/errors';
+import { createPriorityVersion, priorityPostIn, priorityVersion, priorityVersions, recordPriorityPost } from './repository';
 import { messageCard } from '../../cards/message';
 import { prioritiesCard } from '../../cards/priorities';
 import { prioritiesCardData } from './views';
@@ -35,8 +34,7 @@ export type PublishResult =
 export const CHANGE_NOTE_NEEDED = 'Say what changed and why: partners read this with the updated priorities';
 
 export async function latestPriorities(ctx: AppContext, borough: BoroughId): Promise<PrioritySet | undefined> {
-  const versions = await ctx.store.prioritySets.listPartition(borough);
-  return versions.at(-1)?.value;
+  return (await priorityVersions(ctx, borough)).at(-1);
 }
 
 /**
@@ -48,7 +46,7 @@ export async function latestPriorities(ctx: AppContext, borough: BoroughId): Pro
 export async function publishPriorities(ctx: AppContext, req: PublishRequest): Promise<PublishResult> {
   const latest = await latestPriorities(ctx, req.borough);
   if (latest?.submissionId === req.submissionId) {
-    const previous = latest.version > 1 ? (await ctx.store.prioritySets.get({ partitionKey: req.borough, rowKey: `v${String(latest.version - 1).padStart(6, '0')}` }))?.value : undefined;
+    const previous = latest.version > 1 ? await priorityVersion(ctx, req.borough, latest.version - 1) : undefined;
     const channels = await fanOut(ctx, latest, previous);
     return { ok: true, set: latest, changes: diffPriorities(previous?.priorities ?? [], latest.priorities), channels, duplicate: true };
   }
@@ -70,13 +68,8 @@ export async function publishPriorities(ctx: AppContext, req: PublishRequest): P
     priorities: req.priorities,
     submissionId: req.submissionId,
   });
-  try {
-    await ctx.store.prioritySets.create(set);
-  } catch (err) {
-    if (err instanceof ConcurrencyError) {
-      return { ok: false, reason: 'conflict', message: 'Someone published a new version at the same moment. Open the form again to start from it.' };
-    }
-    throw err;
+  if (!(await createPriorityVersion(ctx, set))) {
+    return { ok: false, reason: 'conflict', message: 'Someone published a new version at the same moment. Open the form again to start from it.' };
   }
   const channels = await fanOut(ctx, set, latest);
   ctx.log.info('priorities published', { borough: set.borough, version: set.version, channels });
@@ -93,8 +86,7 @@ async function fanOut(ctx: AppContext, set: PrioritySet, previous: PrioritySet |
   const messages: OutgoingMessage[] = [];
   for (const channel of await channelsFor(ctx, set.borough)) {
     const target = targetOf(channel);
-    const postKeys = { partitionKey: set.borough, rowKey: safeKey(channel.conversationId) };
-    const existing = (await ctx.store.priorityPosts.get(postKeys))?.value;
+    const existing = await priorityPostIn(ctx, set.borough, channel.conversationId);
     const itemId = stableId(`${batchId}.card`, channel.conversationId);
     if (existing && existing.version < set.version) {
       messages.push({ id: itemId, target, payload: { card, summary: 'Policing priorities updated' }, updateOf: { batchId: existing.batchId, id: existing.itemId } });
@@ -103,13 +95,7 @@ async function fanOut(ctx: AppContext, set: PrioritySet, previous: PrioritySet |
       }
     } else if (!existing || existing.itemId === itemId) {
       messages.push({ id: itemId, target, payload: { card, summary: 'Policing priorities' } });
-      if (!existing) {
-        try {
-          await ctx.store.priorityPosts.create({ borough: set.borough, conversationId: channel.conversationId, batchId, itemId, version: set.version });
-        } catch (err) {
-          if (!(err instanceof ConcurrencyError)) throw err;
-        }
-      }
+      if (!existing) await recordPriorityPost(ctx, { borough: set.borough, conversationId: channel.conversationId, batchId, itemId, version: set.version });
     }
   }
   await enqueue(ctx, batchId, messages);

@@ -11,11 +11,11 @@ import { applyRetention } from '../incidents/retention';
 import { purgeExpiredNotices } from '../notices/repository';
 import { NOTICE_OPENED_DAYS, NOTICE_UNOPENED_DAYS } from '../notices/rules/retention';
 import { incidentRetentionMonthsOf } from '../directory/settings';
-import { safeKey, type Keys } from '../store/entityTable';
+import type { Keys } from '../store/entityTable';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { forgetTeamsUsersSeenBefore } from '../userViews/repository';
-import { deleteListingsBefore } from '../alerts/repository';
+import { purgeAlertsRaisedBefore } from '../alerts/repository';
 import { administrators } from '../directory/repository';
 import { deletePartnerRequestsBefore } from '../partners/repository';
 
@@ -102,13 +102,9 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   );
   await step('AccessRequests', `deleted: made before ${incidentCutoff}`, async () => purgeAccessRequestsBefore(ctx, incidentCutoff));
   await step('PartnerRequests', `deleted: made before ${partnerCutoff}`, async () => deletePartnerRequestsBefore(ctx, partnerCutoff));
-  await step('Alerts', `deleted: raised before ${incidentCutoff}, with the rows of the channels each went to`, async () => {
-    const old = await ctx.store.alerts.query(odata`raisedAt lt ${incidentCutoff}`);
-    // The channel rows first: a run that stops half-way leaves an alert whose deliveries the next run still finds.
-    for (const row of old) await deleteAll(ctx.store.alertDeliveries, await ctx.store.alertDeliveries.listPartition(safeKey(row.value.alert.id)));
-    await deleteListingsBefore(ctx, new Date(incidentCutoff));
-    return deleteAll(ctx.store.alerts, old);
-  });
+  await step('Alerts', `deleted: raised before ${incidentCutoff}, with the rows of the channels each went to and their listings`, async () =>
+    purgeAlertsRaisedBefore(ctx, incidentCutoff),
+  );
   await step('Operations', `deleted: ended before ${incidentCutoff}`, async () => {
     const ended = await ctx.store.operations.query(odata`endsAt lt ${incidentCutoff}`);
     for (const row of ended) {

@@ -1,4 +1,5 @@
 import { renderAlertCard } from '../alerts/render';
+import { findAlert as findAlertById } from '../alerts/repository';
 import { appendAudit } from '../audit/repository';
 import type { AppContext } from '../kernel/context';
 import { boroughById } from '../shared/borough';
@@ -105,7 +106,7 @@ async function findOperation(ctx: AppContext, caller: Registered, id: string): P
 }
 
 async function findAlert(ctx: AppContext, caller: Registered, id: string): Promise<ExtensionResult[]> {
-  const record = (await ctx.store.alerts.get({ partitionKey: 'alert', rowKey: id }))?.value;
+  const record = await findAlertById(ctx, id);
   if (!record) return [];
   // As the alerts list: an alert for one of the caller's organisation's boroughs, or any for an administrator.
   const mine = caller.member.roles.includes('admin') || record.alert.boroughs.some((b) => caller.organisation.boroughs.includes(b));
