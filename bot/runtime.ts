@@ -46,8 +46,8 @@ export function createRuntime(config: Config, log: Logger = consoleLogger, clock
       throw err;
     }));
   const transport: Transport = {
-    post: async (target, payload, signal) => (await connector()).post(target, payload, signal),
-    update: async (target, activityId, payload, signal) => (await connector()).update(target, activityId, payload, signal),
+    post: async (target, payload, dispatch) => (await connector()).post(target, payload, dispatch),
+    update: async (target, activityId, payload, dispatch) => (await connector()).update(target, activityId, payload, dispatch),
   };
   return { ctx, bot: async (req) => (await teams()).endpoint(req), transport, teams };
 }

@@ -43,3 +43,11 @@ export function matches(schedule: Schedule, at: Date): boolean {
   const values = [at.getUTCSeconds(), at.getUTCMinutes(), at.getUTCHours(), at.getUTCDate(), at.getUTCMonth() + 1, at.getUTCDay()];
   return values.every((v, i) => schedule[i]!.has(v));
 }
+
+/** How many times a schedule fires in one UTC day, second by second (a day of the week, not the first of a month). */
+export function runsPerDay(expr: string, day = Date.parse('2026-11-25T00:00:00Z')): number {
+  const schedule = parseNcrontab(expr);
+  let n = 0;
+  for (let s = 0; s < 86_400; s++) if (matches(schedule, new Date(day + s * 1000))) n++;
+  return n;
+}

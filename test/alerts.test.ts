@@ -227,7 +227,7 @@ describe('alert fan-out under Teams limits and faults', () => {
   it('every channel receives the alert exactly once despite 429s, 5xx and dropped requests; a killed processor is finished by a restart', async () => {
     const channels = Array.from({ length: 40 }, (_, i) => ({ id: `19:ch-${i}@thread.tacv2`, name: `Channel ${i}` }));
     for (const ch of channels) await installAndMapChannel(bot, 'salford', ch);
-    bot.connector.enforceLimits({ perSecond: 50, perConversationPerSecond: 7 });
+    bot.connector.enforceLimits();
     bot.connector.failNext({ status: 503 }, { status: 429, retryAfter: 1 }, { status: 0 }, { status: 502 }, { status: 504 }, { status: -1 });
 
     const res = await (async () => {

@@ -292,8 +292,8 @@ describe('storage down during fan-out and reminders', () => {
     let posts = 0;
     let down: Promise<void> | undefined;
     const transport: Transport = {
-      post: async (target, payload, signal) => {
-        const res = await bot.runtime.transport.post(target, payload, signal);
+      post: async (target, payload, dispatch) => {
+        const res = await bot.runtime.transport.post(target, payload, dispatch);
         // After the 10th post reached Teams, storage goes away for 10 s.
         if (++posts === 10) {
           await outage();
@@ -401,7 +401,7 @@ describe('Bot Connector faults', () => {
     await alertTo('alert-fault-connector', 'Connector fault fan-out check');
     const injectedBefore = bot.connector.stats.injected;
     const requestsBefore = bot.connector.stats.requests;
-    bot.connector.enforceLimits({ perSecond: 50, perConversationPerSecond: 7 });
+    bot.connector.enforceLimits();
     bot.connector.failNext({ status: 429, retryAfter: 1 }, { status: 500 }, { status: 502 }, { status: 503 }, { status: 504 }, { status: 0 }, { status: 412 }, { status: 429 });
     const s = await drainUntilDone('alert-fault-connector', channels.length);
     expect(s).toMatchObject({ delivered: channels.length, failed: 0 });
@@ -411,7 +411,7 @@ describe('Bot Connector faults', () => {
     expect(bot.connector.stats.requests - requestsBefore).toBe(channels.length + 8 + bot.connector.stats.throttled);
     const items = (await store().outbox.listPartition('alert-fault-connector')).map((i) => i.value);
     expect(Math.max(...items.map((i) => i.attempts))).toBeLessThan(8); // the sender's limit
-    bot.connector.enforceLimits({ perSecond: 1e6, perConversationPerSecond: 1e6 });
+    bot.connector.enforceLimits(false);
   }, 60_000);
 
   it('a send that keeps failing is tried maxAttempts times, then dead-lettered and the admins told', async () => {
@@ -442,7 +442,7 @@ describe('a process killed mid-work', () => {
     // The first process: after 6 posts everything it does hangs, as if it had been killed.
     let posts = 0;
     const dying: Transport = {
-      post: (target, payload, signal) => (++posts > 6 ? new Promise(() => {}) : bot.runtime.transport.post(target, payload, signal)),
+      post: (target, payload, dispatch) => (++posts > 6 ? new Promise(() => {}) : bot.runtime.transport.post(target, payload, dispatch)),
       update: () => new Promise(() => {}),
     };
     void drainOutbox(bot.runtime.ctx, dying, { pacer: fast(), concurrency: 4, sendTimeoutMs: 10 * 60_000 }).catch(() => {});

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { matches, parseNcrontab } from '../scripts/ncrontab';
+import { matches, parseNcrontab, runsPerDay } from '../scripts/ncrontab';
 
 describe('NCRONTAB schedules in the dev host', () => {
   it('fires "every minute" at second 0 only', () => {
     const s = parseNcrontab('0 */1 * * * *');
     expect(matches(s, new Date('2026-11-25T10:07:00Z'))).toBe(true);
     expect(matches(s, new Date('2026-11-25T10:07:01Z'))).toBe(false);
+  });
+
+  it('counts the runs of a day as the Functions host would fire them (the idle-deployment figure is built on this)', () => {
+    expect(runsPerDay('*/5 * * * * *')).toBe(17_280); // the old 5-second outbox timer
+    expect(runsPerDay('0 */2 * * * *')).toBe(720);
+    expect(runsPerDay('0 */15 * * * *')).toBe(96);
+    expect(runsPerDay('0 30 2 * * *')).toBe(1);
+    expect(runsPerDay('0 0 8 * * 1', Date.parse('2026-11-30T00:00:00Z'))).toBe(1); // a Monday
+    expect(runsPerDay('0 0 8 * * 1', Date.parse('2026-11-25T00:00:00Z'))).toBe(0); // a Wednesday
   });
 
   it('fires hourly on the hour and on Mondays at 08:00 UTC', () => {

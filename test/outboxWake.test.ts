@@ -8,7 +8,7 @@ import { runSender } from '../bot/outbox/run';
 import { Pacer } from '../bot/outbox/pacer';
 import type { OutboxWaker } from '../bot/outbox/wake';
 import { QUEUE_FUNCTIONS, TIMER_FUNCTIONS } from '../functions/registry';
-import { matches, parseNcrontab } from '../scripts/ncrontab';
+import { runsPerDay } from '../scripts/ncrontab';
 import { startLocalHost, type LocalHost } from '../scripts/localFunctionsHost';
 import { startFakeConnector } from './support/fakeConnector';
 import { fakeTransport } from './support/fakeTransport';
@@ -25,15 +25,7 @@ async function context(wake?: OutboxWaker): Promise<AppContext> {
 
 /** Executions per day of every timer, counted second by second from the registry's NCRONTAB schedules (UTC). */
 function timerExecutionsPerDay(): Record<string, number> {
-  const day = Date.parse('2026-11-25T00:00:00Z');
-  const counts: Record<string, number> = {};
-  for (const t of TIMER_FUNCTIONS) {
-    const schedule = parseNcrontab(t.schedule);
-    let n = 0;
-    for (let s = 0; s < 86_400; s++) if (matches(schedule, new Date(day + s * 1000))) n++;
-    counts[t.name] = n;
-  }
-  return counts;
+  return Object.fromEntries(TIMER_FUNCTIONS.map((t) => [t.name, runsPerDay(t.schedule)]));
 }
 
 describe('delivery on time, scale to zero', () => {
@@ -109,7 +101,8 @@ describe('delivery on time, scale to zero', () => {
     const gate = new Promise<void>((r) => (release = r));
     const posted: string[] = [];
     const transport = {
-      async post(target: { conversationId: string }) {
+      async post(target: { conversationId: string }, _payload: unknown, dispatch: { ready(): Promise<void> }) {
+        await dispatch.ready();
         posted.push(target.conversationId);
         if (posted.length === 1) await gate; // the holder is mid-send
         return { activityId: `act-${posted.length}` };

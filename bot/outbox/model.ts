@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Instant } from '../shared/common';
 import { ConversationReference } from '../conversation/model';
+import { MAX_PACING_TEXT, PACING_TEXT } from './pacer';
 
 /** Where an outbox item goes: enough of a conversation reference to continue it. */
 export const Target = z.object({
@@ -82,5 +83,11 @@ export const SenderLease = z.object({
   wakes: z.number().int().min(0),
   /** Epoch ms of the next free send slot when the last holder let go: the next holder's pace starts there. */
   nextSlotAt: z.number().int().min(0),
+  /**
+   * The last holder's recent sends (pacer.ts, PacerState: hashed conversation keys and send times, nothing
+   * else), so the next holder keeps Teams' per-app and per-conversation limits across the hand-over. Text this
+   * code cannot read is dropped rather than failing the row: the pace then restarts from nextSlotAt.
+   */
+  pacing: z.string().max(MAX_PACING_TEXT).regex(PACING_TEXT).optional().catch(undefined),
 });
 export type SenderLease = z.infer<typeof SenderLease>;

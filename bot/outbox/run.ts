@@ -3,7 +3,7 @@ import type { AppContext } from '../kernel/context';
 import { ConcurrencyError } from '../store/errors';
 import type { Stored } from '../store/entityTable';
 import type { SenderLease } from './model';
-import { Pacer, TEAMS_LIMITS, type PacerLimits } from './pacer';
+import { decodePacerState, encodePacerState, Pacer, TEAMS_LIMITS, type PacerLimits, type PacerState } from './pacer';
 import { drainOutbox, type DrainOptions, type DrainResult } from './sender';
 import type { Transport } from './transport';
 
@@ -51,14 +51,15 @@ export async function runSender(ctx: AppContext, transport: Transport, options: 
   let lease = await acquire(ctx, holder, leaseMs);
   if (!lease) return total;
   total.ran = true;
-  const pacer = new Pacer(options.limits ?? TEAMS_LIMITS, Date.now, lease.value.nextSlotAt);
+  // The pace carries on from the last holder's sends, which Teams still counts (see PacerState).
+  const pacer = new Pacer(options.limits ?? TEAMS_LIMITS, Date.now, pacerStateOf(lease.value));
 
   let lost = false;
   let renewing: Promise<void> = Promise.resolve();
   const renewal = setInterval(() => {
     renewing = renewing.then(async () => {
       if (lost || !lease) return;
-      const renewed = await renew(ctx, holder, leaseMs).catch(() => undefined);
+      const renewed = await renew(ctx, holder, leaseMs, pacer).catch(() => undefined);
       if (renewed === 'lost') lost = true;
     });
   }, Math.max(50, leaseMs / 3));
@@ -78,7 +79,7 @@ export async function runSender(ctx: AppContext, transport: Transport, options: 
       lease = now;
       if (now.value.wakes !== seenWakes) continue; // woken during the pass: go again
       try {
-        await ctx.store.outboxLease.update({ ...now.value, holder: '', until: ctx.clock().toISOString(), nextSlotAt: Math.round(pacer.nextFree()) }, now.etag);
+        await ctx.store.outboxLease.update({ ...now.value, holder: '', until: ctx.clock().toISOString(), ...handOver(pacer) }, now.etag);
         return total;
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
@@ -117,13 +118,24 @@ async function acquire(ctx: AppContext, holder: string, leaseMs: number): Promis
   return undefined;
 }
 
-async function renew(ctx: AppContext, holder: string, leaseMs: number): Promise<'renewed' | 'lost'> {
+/** The pace a holder leaves in the lease row for the next one. */
+function handOver(pacer: Pacer): Pick<SenderLease, 'nextSlotAt' | 'pacing'> {
+  const state = pacer.snapshot();
+  return { nextSlotAt: state.nextSlotAt, pacing: encodePacerState(state) };
+}
+
+function pacerStateOf(lease: SenderLease): PacerState {
+  return (lease.pacing && decodePacerState(lease.pacing, lease.nextSlotAt)) || { at: 0, nextSlotAt: lease.nextSlotAt, sentAgo: [], conversations: [] };
+}
+
+async function renew(ctx: AppContext, holder: string, leaseMs: number, pacer: Pacer): Promise<'renewed' | 'lost'> {
   for (;;) {
     const current = await ctx.store.outboxLease.get(LEASE_KEYS);
     if (!current || current.value.holder !== holder) return 'lost';
     try {
-      // Keeps `wakes` as it is: the pass loop compares it to decide whether to go again.
-      await ctx.store.outboxLease.update({ ...current.value, until: new Date(ctx.clock().getTime() + leaseMs).toISOString() }, current.etag);
+      // Keeps `wakes` as it is: the pass loop compares it to decide whether to go again. The pace is saved too,
+      // so whoever takes over after this holder dies continues it.
+      await ctx.store.outboxLease.update({ ...current.value, until: new Date(ctx.clock().getTime() + leaseMs).toISOString(), ...handOver(pacer) }, current.etag);
       return 'renewed';
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
@@ -133,7 +145,7 @@ async function renew(ctx: AppContext, holder: string, leaseMs: number): Promise<
 
 async function release(ctx: AppContext, holder: string, pacer: Pacer): Promise<void> {
   await ctx.store.outboxLease.mutate(LEASE_KEYS, (l) =>
-    l && l.holder === holder ? { ...l, holder: '', until: ctx.clock().toISOString(), nextSlotAt: Math.round(pacer.nextFree()) } : undefined,
+    l && l.holder === holder ? { ...l, holder: '', until: ctx.clock().toISOString(), ...handOver(pacer) } : undefined,
   );
   // Whatever is still due gets a fresh run rather than waiting for the timer.
   await ctx.wake?.wake(0);

@@ -4,7 +4,7 @@ import { ConcurrencyError, StoreUnavailableError } from '../store/errors';
 import { enqueue } from './enqueue';
 import type { OutboxDue, OutboxItem } from './model';
 import { Pacer, TEAMS_LIMITS } from './pacer';
-import { classifyFailure, retryDelayMs, TransportError, type Transport } from './transport';
+import { classifyFailure, retryDelayMs, TransportError, type Dispatch, type Transport } from './transport';
 
 export interface DrainOptions {
   /** Stop taking new items after this long; the next run carries on. */
@@ -159,12 +159,10 @@ async function processOne(
         await reschedule(ctx, claim.value, claim.etag, dueKeys, 5000, false);
         return 'skipped';
       }
-      await pacer.take(item.target.conversationId);
-      await withTimeout((signal) => transport.update(item.target, original.activityId!, payload, signal), opts.sendTimeoutMs);
+      await dispatchPaced(ctx, pacer, item.target.conversationId, opts.sendTimeoutMs, (d) => transport.update(item.target, original.activityId!, payload, d));
       activityId = original.activityId;
     } else {
-      await pacer.take(item.target.conversationId);
-      activityId = (await withTimeout((signal) => transport.post(item.target, payload, signal), opts.sendTimeoutMs)).activityId;
+      activityId = (await dispatchPaced(ctx, pacer, item.target.conversationId, opts.sendTimeoutMs, (d) => transport.post(item.target, payload, d))).activityId;
     }
   } catch (err) {
     const status = err instanceof TransportError ? err.status : undefined;
@@ -297,15 +295,41 @@ export async function notifyAdministrators(ctx: AppContext, noticeId: string, no
   if (messages.length) await enqueue(ctx, 'admin-notices', messages);
 }
 
-/** Gives up on a send after `ms`, aborting the request itself rather than leaving it to land later. */
-function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+/**
+ * One request through the transport, paced at the moment of dispatch (the transport awaits `ready()` just
+ * before the request goes on the wire). Gives up after `ms` of the transport's own work, before and after that
+ * point, aborting the request itself rather than leaving it to land later; waiting for a slot does not count.
+ */
+async function dispatchPaced<T>(ctx: AppContext, pacer: Pacer, conversationId: string, ms: number, work: (dispatch: Dispatch) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
+  let giveUp!: (err: Error) => void;
+  const timeout = new Promise<never>((_, reject) => (giveUp = reject));
+  const arm = () => {
+    clearTimeout(timer);
     timer = setTimeout(() => {
       controller.abort();
-      reject(new TransportError(undefined, `no answer within ${ms} ms`));
+      giveUp(new TransportError(undefined, `no answer within ${ms} ms`));
     }, ms);
-  });
-  return Promise.race([work(controller.signal), timeout]).finally(() => clearTimeout(timer));
+  };
+  let paced: Promise<void> | undefined;
+  const dispatch: Dispatch = {
+    signal: controller.signal,
+    ready: () =>
+      (paced ??= (async () => {
+        if (controller.signal.aborted) throw new TransportError(undefined, `no answer within ${ms} ms`);
+        clearTimeout(timer);
+        await pacer.take(conversationId);
+        arm();
+      })()),
+  };
+  arm();
+  try {
+    const result = await Promise.race([work(dispatch), timeout]);
+    // A transport that never asked for its slot sent unpaced: a defect in that transport, reported loudly.
+    if (!paced) ctx.log.error('a transport sent without waiting for the pacer; Teams limits were not applied', { conversation: conversationId });
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
 }

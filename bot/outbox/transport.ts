@@ -5,9 +5,20 @@ import type { OutboxPayload, Target } from './model';
  * the Bot Connector; tests use fakes. Failures throw TransportError.
  */
 export interface Transport {
-  /** `signal` aborts the request when the sender gives up waiting, so a late answer cannot become a duplicate. */
-  post(target: Target, payload: OutboxPayload, signal?: AbortSignal): Promise<{ activityId: string }>;
-  update(target: Target, activityId: string, payload: OutboxPayload, signal?: AbortSignal): Promise<void>;
+  post(target: Target, payload: OutboxPayload, dispatch: Dispatch): Promise<{ activityId: string }>;
+  update(target: Target, activityId: string, payload: OutboxPayload, dispatch: Dispatch): Promise<void>;
+}
+
+/** What the sender gives a transport for one request. */
+export interface Dispatch {
+  /** Aborts the request when the sender gives up waiting, so a late answer cannot become a duplicate. */
+  signal: AbortSignal;
+  /**
+   * Resolves when Teams' limits let this request go (the pacer). A transport awaits it once, immediately
+   * before the request goes on the wire, after everything that takes a varying time (a proactive turn, a
+   * token, serialising the card): paced before that work, requests 20 ms apart reached Teams in bunches.
+   */
+  ready(): Promise<void>;
 }
 
 export class TransportError extends Error {

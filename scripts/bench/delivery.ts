@@ -28,7 +28,7 @@ import { TIMER_FUNCTIONS } from '../../functions/registry';
 import { startFakeConnector } from '../../test/support/fakeConnector';
 import { startAzurite } from '../azurite';
 import { startLocalHost } from '../localFunctionsHost';
-import { matches, parseNcrontab } from '../ncrontab';
+import { runsPerDay } from '../ncrontab';
 import { execute, textOf, type BenchUser } from './support/turns';
 import type { BenchRow } from './types';
 import { latencyRows, summarise } from './support/latency';
@@ -38,14 +38,7 @@ const TOM: BenchUser = { aadObjectId: '00000000-0000-4000-8000-000000000002', na
 
 /** Timer executions in one UTC day, second by second from each NCRONTAB schedule. */
 export function idleTimerExecutionsPerDay(): { total: number; byTimer: Record<string, number> } {
-  const day = Date.parse('2026-11-25T00:00:00Z');
-  const byTimer: Record<string, number> = {};
-  for (const t of TIMER_FUNCTIONS) {
-    const schedule = parseNcrontab(t.schedule);
-    let n = 0;
-    for (let s = 0; s < 86_400; s++) if (matches(schedule, new Date(day + s * 1000))) n++;
-    byTimer[t.name] = n;
-  }
+  const byTimer = Object.fromEntries(TIMER_FUNCTIONS.map((t) => [t.name, runsPerDay(t.schedule)]));
   return { total: Object.values(byTimer).reduce((a, b) => a + b, 0), byTimer };
 }
 

@@ -1,12 +1,16 @@
 /**
  * Alert fan-out benchmark: one alert to 300 channels through the real
  * outbox, sender and Teams transport, against a local Bot Connector that
- * enforces Teams' limits (50 sends/s per app, 7/s per conversation, 429 with
- * Retry-After beyond) and injects faults. Two sender instances run side by
- * side (two runtimes on one store, each woken in a loop as queue messages
- * would wake them); the sender lease lets one send at a time, so together
- * they keep to the per-app rate. Prints elapsed time as a ratio to
- * the floor those limits allow, and counts lost and duplicated messages.
+ * enforces Teams' published limits (TEAMS_CONNECTOR_LIMITS: 50 sends/s per
+ * app; per conversation 7/s, 8 in 2 s, 60 in 30 s, 1,800 an hour; 429 with
+ * Retry-After beyond) and injects faults. The connector runs on a thread of
+ * its own, so it timestamps requests as they arrive rather than when the
+ * sender's event loop gets round to reading them. Two sender instances run
+ * side by side (two runtimes on one store, each woken in a loop as queue
+ * messages would wake them); the sender lease lets one send at a time and
+ * hands its pace to the next. Prints elapsed time as a ratio to the floor
+ * those limits allow (300 / 50 per second = 6 s), counts lost and duplicated
+ * messages and 429s, and the machine's load average beside them.
  */
 import { loadConfig } from '../../bot/kernel/config';
 import { silentLogger } from '../../bot/kernel/logger';
@@ -15,7 +19,9 @@ import { deliveryStatus } from '../../bot/outbox/enqueue';
 import { runSender } from '../../bot/outbox/run';
 import { createRuntime } from '../../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
-import { startFakeConnector } from '../../test/support/fakeConnector';
+import { loadavg } from 'node:os';
+import { TEAMS_CONNECTOR_LIMITS } from '../../test/support/fakeConnector';
+import { startConnectorThread } from './support/connectorThread';
 import { startAzurite } from '../azurite';
 
 export interface FanoutResult {
@@ -28,11 +34,20 @@ export interface FanoutResult {
   throttled: number;
   injected: number;
   requests: number;
+  /** When the connector accepted its first and last send, ms after the run started: the rest is start-up and wind-down. */
+  firstSendMs: number;
+  lastSendMs: number;
+  /** Most sends the connector accepted in any one second. */
+  busiestSecond: number;
+  /** The 1-minute load average at the start and at the end of the run. */
+  load: [number, number];
 }
 
-export async function measureFanout(channels = 300, rate = 50): Promise<FanoutResult> {
+export async function measureFanout(channels = 300): Promise<FanoutResult> {
+  const loadBefore = loadavg()[0]!;
+  const rate = TEAMS_CONNECTOR_LIMITS.perSecond;
   const azurite = await startAzurite();
-  const connector = await startFakeConnector();
+  const connector = await startConnectorThread();
   try {
     const config = loadConfig({ CONCORDAT_MODE: 'local', STORAGE_CONNECTION: azurite.connectionString, TABLE_PREFIX: 'bench' });
     const runtime = createRuntime(config, silentLogger);
@@ -48,9 +63,9 @@ export async function measureFanout(channels = 300, rate = 50): Promise<FanoutRe
         await ctx.store.channelMappings.upsert({ conversationId: id, teamId: `team-${i % 30}`, boroughs: ['stockport'], themes: [], mappedBy: '00000000-0000-4000-8000-000000000004', mappedAt: now });
       }),
     );
-    connector.enforceLimits({ perSecond: rate, perConversationPerSecond: 7 });
+    await connector.enforceLimits();
     // Faults at the start of the run: two 5xx, one 429 with Retry-After, one reset connection.
-    connector.failNext({ status: 503 }, { status: 429, retryAfter: 1 }, { status: 502 }, { status: -1 });
+    await connector.failNext({ status: 503 }, { status: 429, retryAfter: 1 }, { status: 502 }, { status: -1 });
 
     const result = await raiseAlert(ctx, {
       alertId: 'alert-bench-1',
@@ -65,15 +80,19 @@ export async function measureFanout(channels = 300, rate = 50): Promise<FanoutRe
     let done = false;
     const instance = async (rt: typeof runtime, holder: string) => {
       while (!done) {
-        await runSender(rt.ctx, rt.transport, { holder });
-        const status = await deliveryStatus(rt.ctx, 'alert-bench-1');
-        if (status.delivered + status.failed + status.removed >= channels || Date.now() - started > 120_000) done = true;
+        const { ran } = await runSender(rt.ctx, rt.transport, { holder });
+        // Only a run that held the lease can have delivered anything, so only then is the batch read: the other
+        // instance, woken every 50 ms, would otherwise parse all 300 items 20 times a second on the thread the
+        // sender shares with it here (in Azure each instance is a process of its own).
+        const status = ran ? await deliveryStatus(rt.ctx, 'alert-bench-1') : undefined;
+        if ((status && status.delivered + status.failed + status.removed >= channels) || Date.now() - started > 120_000) done = true;
         else await new Promise((r) => setTimeout(r, 50));
       }
     };
     await Promise.all([instance(runtime, 'instance-1'), instance(second, 'instance-2')]);
     const elapsedMs = Date.now() - started;
-    const received = connector.sent.filter((a) => a.method === 'POST').map((a) => a.conversationId);
+    const { sent, stats } = await connector.report();
+    const received = sent.filter((a) => a.method === 'POST').map((a) => a.conversationId);
     const unique = new Set(received);
     // Teams' own arithmetic: 300 channels take at least 6 s at 50 requests per second.
     const floorMs = (channels / rate) * 1000;
@@ -84,9 +103,13 @@ export async function measureFanout(channels = 300, rate = 50): Promise<FanoutRe
       ratio: elapsedMs / floorMs,
       lost: channels - unique.size,
       duplicated: received.length - unique.size,
-      throttled: connector.stats.throttled,
-      injected: connector.stats.injected,
-      requests: connector.stats.requests,
+      throttled: stats.throttled,
+      injected: stats.injected,
+      requests: stats.requests,
+      firstSendMs: Math.min(...sent.map((a) => a.at)) - started,
+      lastSendMs: Math.max(...sent.map((a) => a.at)) - started,
+      busiestSecond: busiest(sent.map((a) => a.at), 1000),
+      load: [loadBefore, loadavg()[0]!],
     };
   } finally {
     await connector.close();
@@ -94,15 +117,27 @@ export async function measureFanout(channels = 300, rate = 50): Promise<FanoutRe
   }
 }
 
+/** The most of these times that fall in any window of `ms` ending at one of them. */
+function busiest(times: number[], ms: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let end = 0, start = 0; end < sorted.length; end++) {
+    while (sorted[start]! <= sorted[end]! - ms) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
 export async function run() {
   const r = await measureFanout();
   return [
     { name: `alert fan-out to ${r.channels} channels, two sender instances (time / rate-limit floor ${(r.floorMs / 1000).toFixed(0)} s)`, value: Number(r.ratio.toFixed(2)), unit: 'x', goal: '≤ 1.10', ok: r.ratio <= 1.1 },
-    { name: 'alert fan-out elapsed', value: r.elapsedMs, unit: 'ms', goal: '-', ok: true },
+    { name: 'alert fan-out elapsed', value: r.elapsedMs, unit: 'ms', goal: '-', ok: true, note: `first send accepted at ${r.firstSendMs} ms, last at ${r.lastSendMs} ms` },
     { name: 'alert fan-out lost', value: r.lost, unit: 'messages', goal: '0', ok: r.lost === 0 },
     { name: 'alert fan-out duplicated', value: r.duplicated, unit: 'messages', goal: '0', ok: r.duplicated === 0 },
     { name: 'alert fan-out 429s from the connector (limits enforced)', value: r.throttled, unit: 'responses', goal: '0 (paced)', ok: r.throttled === 0 },
-    { name: 'alert fan-out faults injected', value: r.injected, unit: 'faults', goal: '-', ok: true },
+    { name: 'alert fan-out: most sends accepted in any one second', value: r.busiestSecond, unit: 'sends', goal: `≤ ${TEAMS_CONNECTOR_LIMITS.perSecond}`, ok: r.busiestSecond <= TEAMS_CONNECTOR_LIMITS.perSecond },
+    { name: 'alert fan-out faults injected', value: r.injected, unit: 'faults', goal: '-', ok: true, note: `load average ${r.load[0].toFixed(1)} at the start, ${r.load[1].toFixed(1)} at the end (2 cores)` },
   ];
 }
 

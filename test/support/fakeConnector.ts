@@ -2,6 +2,8 @@ import http from 'node:http';
 
 export interface SentActivity {
   conversationId: string;
+  /** When the connector accepted it (epoch ms), for checking rates over any window. */
+  at: number;
   method: 'POST' | 'PUT';
   activityId?: string;
   activity: Record<string, unknown> & { type?: string; attachments?: { contentType: string; content: any }[] };
@@ -19,10 +21,13 @@ export interface FakeConnector {
    * request that never gets an answer (the client's timeout must fire), { status: -1 } for a reset connection.
    */
   failNext(...responses: { status: number; retryAfter?: number }[]): void;
-  /** Enforce Teams-like limits: more than `perSecond` sends in a second get 429 with Retry-After. */
-  enforceLimits(limits: { perSecond: number; perConversationPerSecond: number }): void;
-  /** Counts of what happened, for fault and load tests. */
-  stats: { requests: number; throttled: number; injected: number };
+  /**
+   * Enforce Teams' limits (TEAMS_CONNECTOR_LIMITS unless given others): a send beyond any of them, counted
+   * over a sliding window of accepted sends, gets 429 with Retry-After. `false` stops enforcing.
+   */
+  enforceLimits(limits?: ConnectorLimits | false): void;
+  /** Counts of what happened, for fault and load tests; `throttledAt`: when each 429 for a limit was answered. */
+  stats: { requests: number; throttled: number; injected: number; throttledAt: number[] };
   /** Answer channels for GET /v3/teams/{id}/conversations. */
   channels: { id: string; name?: string }[];
   /** Answer GET /v3/conversations/{id}/members/{userId} with these profiles (by user id: e-mail, UPN, …). */
@@ -31,14 +36,37 @@ export interface FakeConnector {
   close(): Promise<void>;
 }
 
+export interface ConnectorLimits {
+  /** Sends per app per tenant in any second. */
+  perSecond: number;
+  /** Sends to one conversation: at most `max` in any `windowMs`. */
+  perConversation: { windowMs: number; max: number }[];
+}
+
+/**
+ * The published Teams limits (Teams platform documentation, "Rate limiting for bots"), spelt out here rather
+ * than taken from the product's pacer, so a pacer that forgets one is caught: per app per tenant 50 requests a
+ * second; per bot per conversation 7 a second, 8 in 2 seconds, 60 in 30 seconds and 1,800 an hour.
+ */
+export const TEAMS_CONNECTOR_LIMITS: ConnectorLimits = {
+  perSecond: 50,
+  perConversation: [
+    { windowMs: 1000, max: 7 },
+    { windowMs: 2000, max: 8 },
+    { windowMs: 30_000, max: 60 },
+    { windowMs: 3_600_000, max: 1800 },
+  ],
+};
+
 export async function startFakeConnector(): Promise<FakeConnector> {
   const sent: SentActivity[] = [];
   const failures: { status: number; retryAfter?: number }[] = [];
   const waiters: { predicate: (a: SentActivity) => boolean; resolve: (a: SentActivity) => void }[] = [];
   const fake = { channels: [] as { id: string; name?: string }[], members: {} as Record<string, Record<string, unknown>> };
-  let limits: { perSecond: number; perConversationPerSecond: number } | undefined;
+  let limits: ConnectorLimits | undefined;
+  /** Accepted sends, oldest first, as long as the longest window needs them. */
   const recent: { at: number; conversationId: string }[] = [];
-  const stats = { requests: 0, throttled: 0, injected: 0 };
+  const stats = { requests: 0, throttled: 0, injected: 0, throttledAt: [] as number[] };
   let nextId = 1;
 
   const server = http.createServer(async (req, res) => {
@@ -77,13 +105,18 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       return;
     }
     if (failure) stats.injected++;
+    const now = Date.now();
     if (!failure && limits) {
-      const now = Date.now();
-      while (recent.length && recent[0]!.at <= now - 1000) recent.shift();
+      const longest = Math.max(1000, ...limits.perConversation.map((w) => w.windowMs));
+      while (recent.length && recent[0]!.at <= now - longest) recent.shift();
       const conversationId = decodeURIComponent(m[1]!);
-      const inConversation = recent.filter((r) => r.conversationId === conversationId).length;
-      if (recent.length >= limits.perSecond || inConversation >= limits.perConversationPerSecond) {
+      const inLastSecond = recent.filter((r) => r.at > now - 1000).length;
+      const overConversation = limits.perConversation.some(
+        (w) => recent.filter((r) => r.conversationId === conversationId && r.at > now - w.windowMs).length >= w.max,
+      );
+      if (inLastSecond >= limits.perSecond || overConversation) {
         stats.throttled++;
+        stats.throttledAt.push(now);
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
         return res.end(JSON.stringify({ error: { code: 'TooManyRequests', message: 'throttled' } }));
       }
@@ -99,6 +132,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     const activity = JSON.parse(text) as SentActivity['activity'];
     const record: SentActivity = {
       conversationId: decodeURIComponent(m[1]!),
+      at: now,
       method: req.method as 'POST' | 'PUT',
       activityId: m[2] ? decodeURIComponent(m[2]) : undefined,
       activity,
@@ -128,7 +162,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       fake.channels = v;
     },
     failNext: (...r) => failures.push(...r),
-    enforceLimits: (l) => (limits = l),
+    enforceLimits: (l = TEAMS_CONNECTOR_LIMITS) => (limits = l || undefined),
     stats,
     waitFor(predicate, timeoutMs = 5000) {
       const found = sent.find(predicate);

@@ -3,13 +3,14 @@ import { TransportError, type Transport } from '../../bot/outbox/transport';
 
 type Script = (target: Target, n: number) => TransportError | 'hang' | undefined;
 
-/** A Transport that records sends and fails as a test scripts it. */
+/** A Transport that records sends and fails as a test scripts it; each send waits for its pacer slot first, as a real transport does. */
 export function fakeTransport(script: Script = () => undefined) {
   const posts: { target: Target; payload: OutboxPayload; activityId: string }[] = [];
   const updates: { target: Target; activityId: string; payload: OutboxPayload }[] = [];
   let calls = 0;
   const transport: Transport = {
-    async post(target, payload) {
+    async post(target, payload, dispatch) {
+      await dispatch.ready();
       const failure = script(target, ++calls);
       if (failure === 'hang') return new Promise(() => {});
       if (failure) throw failure;
@@ -17,7 +18,8 @@ export function fakeTransport(script: Script = () => undefined) {
       posts.push({ target, payload, activityId });
       return { activityId };
     },
-    async update(target, activityId, payload) {
+    async update(target, activityId, payload, dispatch) {
+      await dispatch.ready();
       const failure = script(target, ++calls);
       if (failure === 'hang') return new Promise(() => {});
       if (failure) throw failure;
