@@ -81,7 +81,10 @@ describe('delivery on time, scale to zero', () => {
   it('keeps to the per-app rate even when timers fire late on a busy machine', async () => {
     const pacer = new Pacer({ perSecond: 5, perConversationPerSecond: 100, perConversationPer30s: 1000 });
     const at: number[] = [];
-    const sends = Array.from({ length: 10 }, (_, i) => pacer.take(`19:c${i}`).then(() => void at.push(Date.now())));
+    const sends = Array.from({ length: 10 }, (_, i) => pacer.take(`19:c${i}`).then((sent) => {
+      at.push(Date.now());
+      sent.done();
+    }));
     await new Promise((r) => setImmediate(r)); // the first send goes out now
     // Then the event loop is stuck for 1.2 s: every send booked for the next 1.2 s is late, and would go out at once.
     const until = Date.now() + 1200;

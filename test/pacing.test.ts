@@ -127,6 +127,26 @@ describe('Teams limits across sender instances', () => {
   });
 });
 
+describe('sends count from when they can have reached Teams', () => {
+  it('requests slow on their way out (new connections) are counted from when they arrived, so Teams never sees more than its limit in a second', async () => {
+    // 5 a second, to keep the test short. The first three requests take 300 ms to arrive (TCP and TLS on new
+    // connections), the rest 5 ms; every answer comes 10 ms after arrival. Counted from when they were let go,
+    // the slow three and the next quick ones would land in one of Teams' seconds together.
+    const pacer = new Pacer({ perSecond: 5, perConversationPerSecond: 100, perConversationPer30s: 1000 });
+    const arrivals: number[] = [];
+    await Promise.all(
+      Array.from({ length: 14 }, async (_, i) => {
+        const sent = await pacer.take(`19:c${i}`);
+        await new Promise((r) => setTimeout(r, i < 3 ? 300 : 5));
+        arrivals.push(Date.now());
+        await new Promise((r) => setTimeout(r, 10));
+        sent.done();
+      }),
+    );
+    expect(busiest(arrivals, 1000)).toBeLessThanOrEqual(5);
+  });
+});
+
 describe('the pace a lease holder hands to the next', () => {
   it('fits the lease row at the full per-app rate for 31 s, and reads back no looser than it was written', () => {
     const at = Date.parse('2026-11-30T05:00:00Z');
@@ -151,13 +171,13 @@ describe('the pace a lease holder hands to the next', () => {
   it('a new holder waits for a conversation the last one filled: 8 sends in 2 s, then the 9th only after the window', async () => {
     const first = new Pacer(TEAMS_LIMITS);
     const started = Date.now();
-    for (let i = 0; i < 8; i++) await first.take('19:busy@thread.tacv2');
+    for (let i = 0; i < 8; i++) (await first.take('19:busy@thread.tacv2')).done();
     const next = new Pacer(TEAMS_LIMITS, Date.now, decodePacerState(encodePacerState(first.snapshot()), 0));
-    await next.take('19:busy@thread.tacv2');
+    (await next.take('19:busy@thread.tacv2')).done();
     expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
     // Another conversation is not held back by it.
     const before = Date.now();
-    await next.take('19:quiet@thread.tacv2');
+    (await next.take('19:quiet@thread.tacv2')).done();
     expect(Date.now() - before).toBeLessThan(500);
   });
 });

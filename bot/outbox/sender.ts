@@ -3,7 +3,7 @@ import { safeKey } from '../store/entityTable';
 import { ConcurrencyError, StoreUnavailableError } from '../store/errors';
 import { enqueue } from './enqueue';
 import type { OutboxDue, OutboxItem } from './model';
-import { Pacer, TEAMS_LIMITS } from './pacer';
+import { Pacer, TEAMS_LIMITS, type PacedSend } from './pacer';
 import { classifyFailure, retryDelayMs, TransportError, type Dispatch, type Transport } from './transport';
 
 export interface DrainOptions {
@@ -313,13 +313,14 @@ async function dispatchPaced<T>(ctx: AppContext, pacer: Pacer, conversationId: s
     }, ms);
   };
   let paced: Promise<void> | undefined;
+  let sent: PacedSend | undefined;
   const dispatch: Dispatch = {
     signal: controller.signal,
     ready: () =>
       (paced ??= (async () => {
         if (controller.signal.aborted) throw new TransportError(undefined, `no answer within ${ms} ms`);
         clearTimeout(timer);
-        await pacer.take(conversationId);
+        sent = await pacer.take(conversationId);
         arm();
       })()),
   };
@@ -331,5 +332,7 @@ async function dispatchPaced<T>(ctx: AppContext, pacer: Pacer, conversationId: s
     return result;
   } finally {
     clearTimeout(timer);
+    // Answered, failed or given up: the pacer now knows the latest the request can have reached Teams.
+    sent?.done();
   }
 }
