@@ -6,6 +6,7 @@ import { appTables } from './tables';
 import { graphFromConfig } from './graph';
 import type { Transport } from './outbox/transport';
 import { storageQueueWaker } from './outbox/wake';
+import { OUTBOX_HOOKS } from './outboxHooks';
 import type { BotHttpRequest, BotHttpResponse, TeamsEdge } from './teams/endpoint';
 import packageJson from '../package.json';
 
@@ -30,7 +31,7 @@ export interface Runtime {
 export function createRuntime(config: Config, log: Logger = consoleLogger, clock: () => Date = () => new Date()): Runtime {
   const store = openStore(config.storage, config.tablePrefix, appTables(config));
   const wake = storageQueueWaker(config.storage, config.tablePrefix, log);
-  const ctx: AppContext = { config, store, clock, log, graph: graphFromConfig(config, log), wake };
+  const ctx: AppContext = { config, store, clock, log, graph: graphFromConfig(config, log), wake, outboxHooks: OUTBOX_HOOKS };
   let edge: Promise<TeamsEdge> | undefined;
   const teams = () =>
     (edge ??= import('./teams/endpoint').then((m) => m.createTeamsEdge(ctx)).catch((err: unknown) => {

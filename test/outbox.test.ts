@@ -5,6 +5,7 @@ import { loadConfig } from '../bot/kernel/config';
 import { deliveryStatus, describeDelivery, enqueue, type OutgoingMessage } from '../bot/outbox/enqueue';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
+import { OUTBOX_HOOKS } from '../bot/outboxHooks';
 import { TransportError, classifyFailure, retryDelayMs } from '../bot/outbox/transport';
 import { parseRetryAfter } from '../bot/teams/transport';
 import { fakeTransport } from './support/fakeTransport';
@@ -13,7 +14,7 @@ import { freshStore } from './support/storage';
 async function context(): Promise<AppContext & { now: { value: Date } }> {
   const { store } = await freshStore();
   const now = { value: new Date('2026-11-25T10:00:00Z') };
-  return { config: loadConfig({ CONCORDAT_MODE: 'local' }), store, clock: () => now.value, log: silentLogger, now };
+  return { config: loadConfig({ CONCORDAT_MODE: 'local' }), store, clock: () => now.value, log: silentLogger, outboxHooks: OUTBOX_HOOKS, now };
 }
 
 const channel = (n: number) => ({ conversationId: `19:channel-${n}@thread.tacv2`, serviceUrl: 'https://smba.example/uk/', tenantId: 't', kind: 'channel' as const });

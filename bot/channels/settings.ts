@@ -7,7 +7,7 @@ import { channelConversation, forgetConversation, forgetTeamChannels, saveConver
 import { splitMulti } from '../shared/formErrors';
 import { canManageChannels } from '../shared/permissions';
 import { safeKey } from '../store/entityTable';
-import { notifyAdministrators } from '../outbox/sender';
+import { notifyAdministrators } from '../directory/administrators';
 import { channelNamer } from './lookup';
 import { allMappings, forgetChannelMapping, forgetTeamMappings, mappingOf, saveMapping } from './repository';
 import { channelSettingsCard } from '../../cards/channelSettings';

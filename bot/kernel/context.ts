@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { GraphGateway } from '../graph/gateway';
 import type { Store } from '../store/store';
 import type { OutboxWaker } from '../outbox/wake';
+import type { OutboxHooks } from '../outbox/hooks';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
 
@@ -15,4 +16,9 @@ export interface AppContext {
   graph?: GraphGateway;
   /** Wakes the outbox sender after an enqueue (a Storage queue message); absent: the timer sends it. */
   wake?: OutboxWaker;
+  /**
+   * The slices' reactions to delivery outcomes (a conversation the bot was removed from, a dead letter). Wired by
+   * the composition root (bot/runtime.ts); absent, the outbox records the outcome and logs that nobody reacted.
+   */
+  outboxHooks?: OutboxHooks<AppContext>;
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { Instant } from '../shared/common';
-import { ConversationReference } from '../conversation/model';
 import { MAX_PACING_TEXT, PACING_TEXT } from './pacer';
 
 /** Where an outbox item goes: enough of a conversation reference to continue it. */
@@ -12,7 +11,8 @@ export const Target = z.object({
 });
 export type Target = z.infer<typeof Target>;
 
-export function targetOf(ref: ConversationReference): Target {
+/** The target part of any stored conversation reference (the outbox knows no slice's shape, only these fields). */
+export function targetOf(ref: Target): Target {
   return { conversationId: ref.conversationId, serviceUrl: ref.serviceUrl, tenantId: ref.tenantId, kind: ref.kind };
 }
 

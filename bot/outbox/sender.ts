@@ -1,7 +1,6 @@
 import type { AppContext } from '../kernel/context';
-import { safeKey } from '../store/entityTable';
 import { ConcurrencyError, StoreUnavailableError } from '../store/errors';
-import { enqueue } from './enqueue';
+import type { OutboxHooks } from './hooks';
 import type { OutboxDue, OutboxItem } from './model';
 import { Pacer, TEAMS_LIMITS, type PacedSend } from './pacer';
 import { classifyFailure, retryDelayMs, TransportError, type Dispatch, type Transport } from './transport';
@@ -185,14 +184,15 @@ async function processOne(
         return 'retried';
       }
       await finish(ctx, claim.value, claim.etag, dueKeys, { status: 'gone', lastError: message, goneStrikes: strikes });
-      await forgetConversation(ctx, item, message);
+      ctx.log.warn('bot no longer in conversation; stopped posting there', { conversation: item.target.conversationId, error: message });
+      await react(ctx, 'onConversationGone', { itemId: item.id, target: item.target, strikes, error: message });
       return 'gone';
     }
     const attempts = item.attempts + 1;
     if (kind === 'fatal' || attempts >= opts.maxAttempts) {
       await finish(ctx, claim.value, claim.etag, dueKeys, { status: 'dead', lastError: message, attempts });
-      if (item.notifyOnDeadLetter) await notifyAdmins(ctx, item, message);
       ctx.log.error('outbox item dead-lettered', { item: item.id, batch: item.batchId, error: message });
+      if (item.notifyOnDeadLetter) await react(ctx, 'onDeadLetter', { itemId: item.id, batchId: item.batchId, target: item.target, error: message });
       return 'dead';
     }
     if (retryAfterMs !== undefined) pacer.pause(item.target.conversationId, retryAfterMs);
@@ -250,49 +250,18 @@ async function reschedule(
 export const GONE_STRIKES = 3;
 const GONE_RETRY_MS = 5 * 60_000;
 
-/** The bot was removed from that conversation: stop posting there, and tell the administrators which and why. */
-async function forgetConversation(ctx: AppContext, item: OutboxItem, error: string): Promise<void> {
-  const rowKey = safeKey(item.target.conversationId);
-  const mapping = await ctx.store.channelMappings.get({ partitionKey: 'map', rowKey });
-  await ctx.store.conversations.delete({ partitionKey: item.target.kind, rowKey });
-  await ctx.store.channelMappings.delete({ partitionKey: 'map', rowKey });
-  ctx.log.warn('bot no longer in conversation; stopped posting there', { conversation: item.target.conversationId, error });
-  const where = item.target.kind === 'channel' ? `the channel ${mapping?.value.channelName ?? item.target.conversationId}` : `a ${item.target.kind === 'personal' ? 'personal' : 'group'} chat`;
-  await notifyAdministrators(ctx, `forgotten.${item.id}`, {
-    title: 'Concordat stopped posting to a conversation',
-    text: `Teams refused ${GONE_STRIKES} messages to ${where}, minutes apart, saying Concordat is no longer there (${error.slice(0, 120)}). ${mapping ? 'Its alert mapping has been removed, so alerts no longer go there. ' : ''}If Concordat should be there, add the app again and map the channel with "channels".`,
-  });
-}
-
-async function notifyAdmins(ctx: AppContext, item: OutboxItem, error: string): Promise<void> {
-  await notifyAdministrators(ctx, `deadletter.${item.id}`, {
-    title: 'A Concordat message could not be delivered',
-    text: `After repeated tries, a message (${item.batchId}) to a ${item.target.kind === 'channel' ? 'channel' : 'chat'} could not be delivered: ${error}. Nothing else is affected; check that Concordat is still installed there.`,
-  });
-}
-
 /**
- * A card to every administrator's personal chat, through the outbox (one
- * item per administrator, its id derived from `noticeId`, so telling twice
- * stores one notice). Notices do not notify again when they fail.
+ * The slice's reaction to an outcome, through the hooks the composition root wired (bot/outbox/hooks.ts). The
+ * outcome is recorded before it is called; a reaction that fails fails the item's processing like a storage
+ * error would, and is not called again for that item (it is no longer due).
  */
-export async function notifyAdministrators(ctx: AppContext, noticeId: string, notice: { title: string; text: string }): Promise<void> {
-  const admins = (await ctx.store.members.listPartition('member')).map((m) => m.value).filter((m) => m.roles.includes('admin'));
-  const chats = (await ctx.store.conversations.listPartition('personal')).map((c) => c.value);
-  // Loaded here, not at the top: a sender run with nothing to report never loads the card templating.
-  const { messageCard } = await import('../../cards/message');
-  const card = messageCard({ title: notice.title, text: notice.text.slice(0, 2000), tone: 'attention' });
-  const messages = admins.flatMap((admin) =>
-    chats
-      .filter((c) => c.kind === 'personal' && c.userAadObjectId === admin.aadObjectId)
-      .map((c) => ({
-        id: `${noticeId}.${admin.aadObjectId}`.replace(/[^A-Za-z0-9:._-]/g, '_').slice(0, 200),
-        target: { conversationId: c.conversationId, serviceUrl: c.serviceUrl, tenantId: c.tenantId, kind: c.kind },
-        payload: { card, summary: notice.title.slice(0, 200) },
-        notifyOnDeadLetter: false,
-      })),
-  );
-  if (messages.length) await enqueue(ctx, 'admin-notices', messages);
+async function react<K extends keyof OutboxHooks<AppContext>>(ctx: AppContext, hook: K, event: Parameters<OutboxHooks<AppContext>[K]>[1]): Promise<void> {
+  const hooks = ctx.outboxHooks;
+  if (!hooks) {
+    ctx.log.warn('no outbox hooks wired: nobody reacted to a delivery outcome', { hook, item: event.itemId });
+    return;
+  }
+  await (hooks[hook] as (ctx: AppContext, e: typeof event) => Promise<void>)(ctx, event);
 }
 
 /**

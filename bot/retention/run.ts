@@ -1,7 +1,6 @@
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import { appendAudit, pruneAuditBefore } from '../audit/repository';
-import { allPersonalChats } from '../conversation/repository';
 import { purgeAccessRequestsBefore } from '../search/repository';
 import { purgeDeliveriesBefore, purgeWeekStatsBefore } from '../digests/repository';
 import { purgeComplaintsBefore, purgeWarningsRaisedBefore } from '../warnings/repository';
@@ -12,11 +11,9 @@ import { purgeExpiredNotices } from '../notices/repository';
 import { NOTICE_OPENED_DAYS, NOTICE_UNOPENED_DAYS } from '../notices/rules/retention';
 import { incidentRetentionMonthsOf } from '../directory/settings';
 import type { Keys } from '../store/entityTable';
-import { enqueue } from '../outbox/enqueue';
-import { targetOf } from '../outbox/model';
+import { notifyAdministrators } from '../directory/administrators';
 import { forgetTeamsUsersSeenBefore } from '../userViews/repository';
 import { purgeAlertsRaisedBefore } from '../alerts/repository';
-import { administrators } from '../directory/repository';
 import { deletePartnerRequestsBefore } from '../partners/repository';
 
 /**
@@ -137,23 +134,17 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
 /** A failed run is not silent: each administrator gets a card in their private chat (once per day's run). */
 async function tellAdministrators(ctx: AppContext, report: RetentionReport): Promise<void> {
   const day = report.at.slice(0, 10);
-  const admins = await administrators(ctx);
-  const chats = await allPersonalChats(ctx);
-  // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
-  const { messageCard } = await import('../../cards/message');
-  const card = messageCard({
-    title: 'Retention did not complete',
-    text:
-      `The nightly retention run on ${day} could not finish ${report.failed.length} step(s), so some data is being kept past its retention period: ` +
-      report.failed.map((s) => `${s.table} (${s.action}): ${s.error}`).join('; ').slice(0, 1200) +
-      '. Tomorrow\'s run tries again; if this repeats, check the storage account and the function app\'s logs.',
-    tone: 'attention',
-  });
-  const messages = admins.flatMap((admin) =>
-    chats
-      .filter((c) => c.kind === 'personal' && c.userAadObjectId === admin.aadObjectId)
-      .map((c) => ({ id: `retention.${day}.${admin.aadObjectId}`, target: targetOf(c), payload: { card, summary: 'Retention did not complete' } })),
+  const told = await notifyAdministrators(
+    ctx,
+    `retention.${day}`,
+    {
+      title: 'Retention did not complete',
+      text:
+        `The nightly retention run on ${day} could not finish ${report.failed.length} step(s), so some data is being kept past its retention period: ` +
+        report.failed.map((s) => `${s.table} (${s.action}): ${s.error}`).join('; ').slice(0, 1200) +
+        '. Tomorrow\'s run tries again; if this repeats, check the storage account and the function app\'s logs.',
+    },
+    `retention-${day}`,
   );
-  if (messages.length > 0) await enqueue(ctx, `retention-${day}`, messages);
-  ctx.log.error('retention run incomplete; administrators told', { failed: report.failed.length, told: messages.length });
+  ctx.log.error('retention run incomplete; administrators told', { failed: report.failed.length, told });
 }
