@@ -15,6 +15,8 @@ import { appendAudit, auditTrail, pruneAuditPartition } from '../bot/audit/repos
 import { auditPartition, eventRowKey, HEAD_KEY } from '../bot/audit/tables';
 import { linkHash, type AuditRow } from '../bot/audit/model';
 import { describeReport, verifyAuditTable } from '../bot/audit/verify';
+import { auditDirectory } from '../bot/directory/audit';
+import { auditIncident } from '../bot/incidents/audit';
 import { loadConfig } from '../bot/kernel/config';
 import { type AppContext } from '../bot/kernel/context';
 import { silentLogger } from '../bot/kernel/logger';
@@ -97,6 +99,36 @@ describe('appending', () => {
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(new Set(events.map((e) => e.event.note)).size).toBe(25);
     expect(await breaksIn(p)).toEqual([]);
+  });
+});
+
+describe('recording what a slice did (one builder for every slice)', () => {
+  const priya = { aadObjectId: '00000000-0000-4000-8000-000000000001', organisationId: 'stockport-council' };
+
+  it('records a member as who they are (object id and organisation only), the system as "system", at the clock\'s time', async () => {
+    const member = { ...priya, displayName: 'Priya Shah', roles: ['member'] }; // a whole member, as use cases hold one
+    await auditIncident(ctx, { action: 'alteration', actor: member, reference: 'INC-B1', note: 'edited' });
+    await auditDirectory(ctx, { action: 'alteration', actor: 'system', subject: { type: 'directory', id: 'v7' }, note: 'applied version 7' });
+    const [edit] = await auditTrail(ctx, subject('INC-B1'));
+    const [applied] = await auditTrail(ctx, { type: 'directory', id: 'v7' });
+    expect(edit).toMatchObject({ at: now.value.toISOString(), actor: priya, subject: { type: 'incident', id: 'INC-B1' }, note: 'edited' });
+    expect(Object.keys(edit!.actor).sort()).toEqual(['aadObjectId', 'organisationId']);
+    expect(applied).toMatchObject({ at: now.value.toISOString(), actor: { aadObjectId: 'system' }, note: 'applied version 7' });
+    expect(edit!.id).not.toBe(applied!.id);
+  });
+
+  it('logs a step once under its given id; each look without one is its own event', async () => {
+    for (let i = 0; i < 2; i++) await auditIncident(ctx, { action: 'collection', actor: priya, reference: 'INC-B2', id: 'collect-INC-B2' });
+    for (let i = 0; i < 2; i++) await auditIncident(ctx, { action: 'consultation', actor: priya, reference: 'INC-B2', justification: 'viewed' });
+    expect((await auditTrail(ctx, subject('INC-B2'))).map((e) => e.action)).toEqual(['collection', 'consultation', 'consultation']);
+  });
+
+  it("keeps each slice's trimming: an incident's justification to 500 characters, a directory note to 300", async () => {
+    await auditIncident(ctx, { action: 'consultation', actor: priya, reference: 'INC-B3', justification: 'j'.repeat(900), note: 'n'.repeat(900) });
+    await auditDirectory(ctx, { action: 'alteration', actor: priya, subject: { type: 'member', id: priya.aadObjectId }, note: 'm'.repeat(900) });
+    const [look] = await auditTrail(ctx, subject('INC-B3'));
+    const [member] = await auditTrail(ctx, { type: 'member', id: priya.aadObjectId });
+    expect([look!.justification!.length, look!.note!.length, member!.note!.length]).toEqual([500, 300, 300]);
   });
 });
 

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { appendAudit } from '../audit/repository';
+import { recordAudit } from '../audit/record';
 import type { AppContext } from '../kernel/context';
 import { auditRouteRefusal } from '../conversation/refusalAudit';
 import { EntraObjectId } from '../shared/member';
@@ -26,9 +25,7 @@ export async function acknowledgeAlert(ctx: AppContext, actor: Actor & { display
     if (reason === 'not-found') {
       await auditRouteRefusal(ctx, { aadObjectId: actor.aadObjectId, organisationId: actor.organisation?.id }, 'action:alert.ack', 'acknowledgement refused: no such alert');
     } else if (EntraObjectId.safeParse(actor.aadObjectId).success) {
-      await appendAudit(ctx, {
-        id: randomUUID(),
-        at: ctx.clock().toISOString(),
+      await recordAudit(ctx, {
         action: 'refusal',
         actor: { aadObjectId: actor.aadObjectId!, organisationId: actor.organisation?.id },
         subject: { type: 'alert', id: alertId },

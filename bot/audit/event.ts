@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Instant } from '../shared/common';
 import { EntraObjectId } from '../shared/member';
@@ -31,3 +32,37 @@ export const AuditEvent = z.object({
     path: ['recipients'],
   });
 export type AuditEvent = z.infer<typeof AuditEvent>;
+
+/** Who did something: a member (only their object id and organisation are kept), or the system (a timer, retention, a deploy step). */
+export type AuditActor = { aadObjectId: string; organisationId?: string } | 'system';
+
+/** What a use case says about one processing step; `auditEvent` makes it an event. */
+export interface AuditInput {
+  action: AuditAction;
+  actor: AuditActor;
+  subject: AuditEvent['subject'];
+  /** Stable for a step that re-runs on retry (it is logged once); absent, a fresh id: every look counts. */
+  id?: string;
+  /** When it happened, if not now. */
+  at?: string;
+  justification?: string;
+  recipients?: string[];
+  note?: string;
+}
+
+/**
+ * The one way an audit event is built: its id, its time from the injected clock, the actor reduced to who they
+ * are. Trimming free text to what a slice's events may hold is the caller's (it knows what its notes say).
+ */
+export function auditEvent(now: Date, e: AuditInput, newId: () => string = randomUUID): AuditEvent {
+  return {
+    id: e.id ?? newId(),
+    at: e.at ?? now.toISOString(),
+    action: e.action,
+    actor: e.actor === 'system' ? { aadObjectId: 'system' } : { aadObjectId: e.actor.aadObjectId, organisationId: e.actor.organisationId },
+    subject: e.subject,
+    justification: e.justification,
+    recipients: e.recipients,
+    note: e.note,
+  };
+}

@@ -1,4 +1,4 @@
-import { appendAudit } from '../audit/repository';
+import { recordAudit } from '../audit/record';
 import type { AppContext } from '../kernel/context';
 import { EntraObjectId } from '../shared/member';
 import { stableId } from '../shared/stableId';
@@ -24,8 +24,8 @@ export async function auditRouteRefusal(
   if (!who.success) return;
   const now = ctx.clock();
   const windowStart = new Date(Math.floor(now.getTime() / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
-  // appendAudit logs an event id once: the id names the caller, route and window, so a loop logs one event.
-  await appendAudit(ctx, {
+  // An event id is logged once: the id names the caller, route and window, so a loop logs one event.
+  await recordAudit(ctx, {
     id: stableId('refusal', windowStart, who.data, route),
     at: now.toISOString(),
     action: 'refusal',

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../kernel/context';
-import { AuditEvent, type AuditAction } from '../audit/event';
-import { appendAudit } from '../audit/repository';
+import type { AuditAction, AuditActor } from '../audit/event';
+import { recordAudit } from '../audit/record';
 import type { UserLookup } from './resolveUpns';
 
 /**
@@ -11,7 +10,7 @@ import type { UserLookup } from './resolveUpns';
 export type DirectoryCtx = Pick<AppContext, 'store' | 'clock'> & { config: Pick<AppContext['config'], 'auditChainKey'>; graph?: UserLookup };
 
 /** Who changed the directory: a member (their object id and organisation), or the system (a timer, a deploy step). */
-export type DirectoryActor = { aadObjectId: string; organisationId?: string } | 'system';
+export type DirectoryActor = AuditActor;
 
 /**
  * One audit row about the directory, a member or an access request. With
@@ -21,16 +20,6 @@ export async function auditDirectory(
   ctx: DirectoryCtx,
   e: { action: AuditAction; actor: DirectoryActor; subject: { type: 'directory' | 'member' | 'access-request'; id: string }; note: string; id?: string; at?: string; recipients?: string[]; justification?: string },
 ): Promise<void> {
-  const event = AuditEvent.parse({
-    id: e.id ?? randomUUID(),
-    at: e.at ?? ctx.clock().toISOString(),
-    action: e.action,
-    actor: e.actor === 'system' ? { aadObjectId: 'system' } : { aadObjectId: e.actor.aadObjectId, organisationId: e.actor.organisationId },
-    subject: e.subject,
-    note: e.note.slice(0, 300),
-    recipients: e.recipients,
-    justification: e.justification,
-  });
-  // Through the audit log's hash chain, once per id: a retried step logs nothing more.
-  await appendAudit(ctx, event);
+  // The directory's notes name versions, files and people counts: the first 300 characters say it.
+  await recordAudit(ctx, { ...e, note: e.note.slice(0, 300) });
 }

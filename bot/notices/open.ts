@@ -1,5 +1,5 @@
 import type { AppContext } from '../kernel/context';
-import { appendAudit } from '../audit/repository';
+import { recordAudit } from '../audit/record';
 import { reminderRecipients } from '../operations/model';
 import { auditIncident } from '../incidents/audit';
 import { loadOperation } from '../operations/repository';
@@ -9,7 +9,6 @@ import type { Stored } from '../store/entityTable';
 import type { NoticeAbout, PrivateNotice } from './model';
 import { privateReachOf } from './reach';
 import { dropNotice, markOpened, noticesOf } from './repository';
-import { randomUUID } from 'node:crypto';
 
 /** A registered caller with an organisation (incidents/request.ts registered()). */
 type Member = Caller & { aadObjectId: string; member: NonNullable<Caller['member']>; organisation: NonNullable<Caller['organisation']> };
@@ -92,8 +91,7 @@ async function auditOpened(ctx: AppContext, caller: Member, notice: PrivateNotic
     });
     return;
   }
-  await appendAudit(ctx, {
-    id: randomUUID(),
+  await recordAudit(ctx, {
     at,
     action: 'disclosure',
     actor,
@@ -111,5 +109,5 @@ async function auditRefused(ctx: AppContext, caller: Member, about: NoticeAbout)
     await auditIncident(ctx, { action: 'refusal', actor, reference: about.reference, note });
     return;
   }
-  await appendAudit(ctx, { id: randomUUID(), at: ctx.clock().toISOString(), action: 'refusal', actor, subject: { type: 'operation', id: about.operationId }, note });
+  await recordAudit(ctx, { action: 'refusal', actor, subject: { type: 'operation', id: about.operationId }, note });
 }

@@ -1,6 +1,7 @@
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
-import { appendAudit, pruneAuditBefore } from '../audit/repository';
+import { pruneAuditBefore } from '../audit/repository';
+import { recordAudit } from '../audit/record';
 import { purgeAccessRequestsBefore } from '../search/repository';
 import { purgeDeliveriesBefore, purgeWeekStatsBefore } from '../digests/repository';
 import { purgeComplaintsBefore, purgeWarningsRaisedBefore } from '../warnings/repository';
@@ -106,11 +107,11 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
     const ended = await ctx.store.operations.query(odata`endsAt lt ${incidentCutoff}`);
     for (const row of ended) {
       await ctx.store.operations.delete(row.keys, row.etag);
-      await appendAudit(ctx, {
+      await recordAudit(ctx, {
         id: `erasure-${row.value.id}`,
         at: now.toISOString(),
         action: 'erasure',
-        actor: { aadObjectId: 'system' },
+        actor: 'system',
         subject: { type: 'operation', id: row.value.id },
         note: `deleted ${r.incidentMonths} months after it ended: name, area, participants, briefing and outcomes`,
       });

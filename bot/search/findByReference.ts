@@ -1,6 +1,6 @@
 import { renderAlertCard } from '../alerts/render';
 import { findAlert as findAlertById } from '../alerts/repository';
-import { appendAudit } from '../audit/repository';
+import { recordAudit } from '../audit/record';
 import type { AppContext } from '../kernel/context';
 import { boroughById } from '../shared/borough';
 import { IncidentReference } from '../incidents/rules/incident';
@@ -111,9 +111,8 @@ async function findAlert(ctx: AppContext, caller: Registered, id: string): Promi
   // As the alerts list: an alert for one of the caller's organisation's boroughs, or any for an administrator.
   const mine = caller.member.roles.includes('admin') || record.alert.boroughs.some((b) => caller.organisation.boroughs.includes(b));
   const actor = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id };
-  await appendAudit(ctx, {
+  await recordAudit(ctx, {
     id: searchAuditId(ctx, caller, id, mine ? 'shown' : 'refused'),
-    at: ctx.clock().toISOString(),
     action: mine ? 'consultation' : 'refusal',
     actor,
     subject: { type: 'alert', id },
