@@ -12,6 +12,7 @@ describe('dates and times on cards', () => {
     expect(formatInstant(winter, 'Europe/London', 'dayTime')).toBe('Thu 15 Jan 09:05');
     expect(formatInstant(winter, 'Europe/London', 'date')).toBe('15 January 2026');
     expect(formatInstant(winter, 'Europe/London', 'time')).toBe('09:05');
+    expect(formatInstant(winter, 'Europe/London', 'weekdayDateTime')).toBe('Thu, 15 Jan 2026, 09:05');
     // Another zone: the same instant is the evening before in Honolulu.
     expect(formatInstant(winter, 'Pacific/Honolulu')).toBe('Wed 14 Jan 2026, 23:05');
     expect(formatInstant(winter, 'Pacific/Honolulu', 'date')).toBe('14 January 2026');
@@ -28,6 +29,7 @@ describe('dates and times on cards', () => {
     expect(formatCalendarDate('2026-03-28')).toBe('28 March 2026');
     expect(formatCalendarDate('2026-10-19', 'dayMonth')).toBe('19 Oct');
     expect(formatCalendarDate('2026-10-25', 'dayMonthYear')).toBe('25 Oct 2026');
+    expect(formatCalendarDate('2026-03-28', 'weekdayDate')).toBe('Sat, 28 Mar 2026');
   });
 
   it('give a span its end time only, unless it runs past midnight in the zone', () => {

@@ -11,7 +11,8 @@ import { actorOf, addUpdate, sharingOf } from './addUpdate';
 import { auditIncident } from './audit';
 import { editIncident } from './editIncident';
 import type { IncidentRecord } from './model';
-import { formatLocal, formChoices, formValuesOfRecord } from './present';
+import { formChoices, formValuesOfRecord } from './present';
+import { formatInstant } from '../shared/dates';
 import { newSubmissionId, notRegisteredCard } from './reportForm';
 import { loadIncident, type LoadedIncident } from './repository';
 import { registered, type IncidentRequest } from './request';
@@ -86,7 +87,7 @@ export async function openEditForm(ctx: AppContext, req: IncidentRequest, data: 
     mode: { kind: 'edit', submissionId: newSubmissionId(), reference: r.reference, baseVersion: r.version, placeNote: placeNote(r) },
     values: formValuesOfRecord(r, tz),
     today: toWallClock(ctx.clock(), tz).date,
-    reportedAt: formatLocal(r.reportedAt, tz),
+    reportedAt: formatInstant(r.reportedAt, tz, 'weekdayDateTime'),
     choices: formChoices(organisations, r.reporter.organisationId),
   });
 }
@@ -110,7 +111,7 @@ export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: un
         values,
         errors,
         today: toWallClock(ctx.clock(), tz).date,
-        reportedAt: formatLocal(r.reportedAt, tz),
+        reportedAt: formatInstant(r.reportedAt, tz, 'weekdayDateTime'),
         choices: formChoices(organisations, r.reporter.organisationId),
       });
     }

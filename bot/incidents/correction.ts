@@ -1,9 +1,9 @@
 import type { AppContext } from '../kernel/context';
+import { formatInstant } from '../shared/dates';
 import { BOROUGHS } from '../shared/borough';
 import { forgetComplaint, indexComplaint } from '../warnings/repository';
 import { auditIncident, stableId } from './audit';
 import type { IncidentHistoryEntry, IncidentRecord } from './model';
-import { formatLocal } from './present';
 
 /**
  * What follows a correction of where or when an incident happened, once its
@@ -32,7 +32,7 @@ export async function recordCorrection(ctx: AppContext, record: IncidentRecord, 
   const name = (id: string | undefined) => (id ? (BOROUGHS.find((b) => b.id === id)?.name ?? id) : 'none');
   const parts = [
     ...(borough ? [`borough ${name(borough.from)} → ${name(borough.to)}`] : []),
-    ...(when?.from && when.to ? [`happened ${formatLocal(when.from, tz)} → ${formatLocal(when.to, tz)}`] : []),
+    ...(when?.from && when.to ? [`happened ${formatInstant(when.from, tz, 'weekdayDateTime')} → ${formatInstant(when.to, tz, 'weekdayDateTime')}`] : []),
   ];
   await auditIncident(ctx, {
     action: 'alteration',

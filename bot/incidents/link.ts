@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatInstant } from '../shared/dates';
 import type { AppContext } from '../kernel/context';
 import { boroughById } from '../shared/borough';
 import { IncidentReference } from './rules/incident';
@@ -9,7 +10,6 @@ import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { auditIncident, stableId } from './audit';
 import type { IncidentRecord } from './model';
-import { formatLocal } from './present';
 import { notRegisteredCard } from './reportForm';
 import { loadIncident, writeVersion } from './repository';
 import { registered, type IncidentRequest } from './request';
@@ -32,7 +32,7 @@ async function choices(ctx: AppContext, record: IncidentRecord) {
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
     .slice(0, 20);
   return ops.map((o) => ({
-    title: `${o.name} · ${formatLocal(o.startsAt, ctx.config.timeZone)}${o.linkedIncidents.includes(record.reference) ? ' (already linked)' : ''}`,
+    title: `${o.name} · ${formatInstant(o.startsAt, ctx.config.timeZone, 'weekdayDateTime')}${o.linkedIncidents.includes(record.reference) ? ' (already linked)' : ''}`,
     value: o.id,
   }));
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { formatInstant } from '../shared/dates';
 import type { AppContext } from '../kernel/context';
 import { BOROUGHS, BoroughId, boroughById, findBorough } from '../shared/borough';
 import { CATEGORY_LABELS, IncidentCategory } from '../shared/taxonomy';
 import { RISK_GUIDANCE } from './rules/incidentRedaction';
 import { incidentListCard } from '../../cards/incidentList';
 import type { AdaptiveCard } from '../../cards/render';
-import { formatLocal } from './present';
 import { notRegisteredCard } from './reportForm';
 import { registered, type IncidentRequest } from './request';
 import type { FinderRow } from '../search/model';
@@ -90,7 +90,7 @@ export async function listIncidents(ctx: AppContext, req: IncidentRequest, input
   const row = (r: FinderRow) => ({
     reference: r.reference,
     heading: `${r.reference} · ${CATEGORY_LABELS[r.category]}`,
-    line: `${formatLocal(r.occurredAt, tz)} · ${boroughById(r.borough).name} ${r.postcodeDistrict} · ${RISK_GUIDANCE[r.risk].label} risk${r.anonymised ? ' · anonymised' : ''}`,
+    line: `${formatInstant(r.occurredAt, tz, 'weekdayDateTime')} · ${boroughById(r.borough).name} ${r.postcodeDistrict} · ${RISK_GUIDANCE[r.risk].label} risk${r.anonymised ? ' · anonymised' : ''}`,
   });
   const more = found.next ? signPageToken(ctx.config.referenceHashKey, { user: caller.aadObjectId, query: page, continuation: found.next }, now) : undefined;
 

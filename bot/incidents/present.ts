@@ -1,4 +1,5 @@
 import { BOROUGHS, boroughById } from '../shared/borough';
+import { formatInstant } from '../shared/dates';
 import type { FormValues } from './rules/incidentForm';
 import { RISK_GUIDANCE, redactIncident, type RedactedIncident } from './rules/incidentRedaction';
 import type { RiskLevel } from '../shared/common';
@@ -53,19 +54,6 @@ const FIELD_LABELS: Record<string, string> = {
 
 export function fieldLabel(field: string): string {
   return Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field]! : field;
-}
-
-export function formatLocal(instant: string | Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(typeof instant === 'string' ? new Date(instant) : instant);
 }
 
 export function categoryLabel(r: Pick<IncidentRecord, 'category' | 'hateCrimeStrand'>): string {
@@ -176,7 +164,7 @@ export function summaryFacts(r: IncidentRecord, organisations: readonly Organisa
   return [
     { title: 'Category', value: categoryLabel(r) },
     { title: 'Where', value: `${r.area ? `${r.area}, ` : ''}${r.postcodeDistrict} · ${boroughById(r.borough).name}` },
-    { title: 'Happened', value: formatLocal(r.occurredAt, timeZone) },
+    { title: 'Happened', value: formatInstant(r.occurredAt, timeZone, 'weekdayDateTime') },
     { title: 'Risk', value: `${RISK_GUIDANCE[r.risk].label}: ${RISK_GUIDANCE[r.risk].guidance}` },
     { title: 'Shared with', value: r.sharedWith.map((id) => organisationName(organisations, id)).join(', ') || 'Police only' },
   ];
@@ -198,7 +186,7 @@ export function detailFacts(r: IncidentRecord, organisations: readonly Organisat
   const flags = [p.vulnerablePerson && 'vulnerable person involved', p.childrenPresent && 'children present'].filter(Boolean).join('; ');
   return [
     ...summaryFacts(r, organisations, timeZone),
-    { title: 'Reported', value: `${formatLocal(r.reportedAt, timeZone)} by ${r.reporter.displayName}, ${organisationName(organisations, r.reporter.organisationId)}` },
+    { title: 'Reported', value: `${formatInstant(r.reportedAt, timeZone, 'weekdayDateTime')} by ${r.reporter.displayName}, ${organisationName(organisations, r.reporter.organisationId)}` },
     { title: 'People', value: `${p.victims} victim(s), ${p.suspects} suspect(s), ${p.witnesses} witness(es)${flags ? `; ${flags}` : ''}` },
     { title: 'Police reference', value: r.policeReference ?? 'none given' },
     ...firstRecordedFact(r),
@@ -215,7 +203,7 @@ const HISTORY_TEXT_MAX = 1000;
  * "reported-to-police"). History rows keep codes (labels may be reworded
  * later); an unknown code shows as stored.
  */
-export function historyValue(field: string, value: string, organisations: readonly Organisation[], timeZone = 'Europe/London'): string {
+export function historyValue(field: string, value: string, organisations: readonly Organisation[], timeZone: string): string {
   const each = (map: (code: string) => string) => value.split(', ').map(map).join(', ');
   switch (field) {
     case 'category':
@@ -231,7 +219,7 @@ export function historyValue(field: string, value: string, organisations: readon
     case 'borough':
       return BOROUGHS.find((b) => b.id === value)?.name ?? value;
     case 'occurredAt':
-      return Number.isNaN(Date.parse(value)) ? value : formatLocal(value, timeZone);
+      return Number.isNaN(Date.parse(value)) ? value : formatInstant(value, timeZone, 'weekdayDateTime');
     default:
       return value;
   }
@@ -252,6 +240,6 @@ export function historyLines(history: readonly IncidentHistoryEntry[], timeZone:
       }
     }
     const text = lines.join('\n');
-    return { heading: `${what} · ${formatLocal(h.at, timeZone)} · ${who}`.slice(0, 200), text: text.length > HISTORY_TEXT_MAX ? `${text.slice(0, HISTORY_TEXT_MAX - 1)}…` : text };
+    return { heading: `${what} · ${formatInstant(h.at, timeZone, 'weekdayDateTime')} · ${who}`.slice(0, 200), text: text.length > HISTORY_TEXT_MAX ? `${text.slice(0, HISTORY_TEXT_MAX - 1)}…` : text };
   });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { formatInstant } from '../shared/dates';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { formValuesOf, type FormErrors, type FormValues } from './rules/incidentForm';
@@ -7,7 +8,7 @@ import { toWallClock } from '../shared/timezone';
 import { incidentFormCard } from '../../cards/incidentForm';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
-import { defaultFormValues, formatLocal, formChoices } from './present';
+import { defaultFormValues, formChoices } from './present';
 import { registered } from './request';
 import { allOrganisations } from '../referenceData';
 import type { IncidentRecord, ReportDefaults } from './model';
@@ -43,7 +44,7 @@ export function reportFormCard(
     dialog: opts.dialog ?? false,
     notice: opts.notice ?? '',
     today: toWallClock(now, tz).date,
-    reportedAt: formatLocal(now, tz),
+    reportedAt: formatInstant(now, tz, 'weekdayDateTime'),
     choices: formChoices(organisations, reporter.id),
   });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { formatInstant } from '../shared/dates';
 import type { AppContext } from '../kernel/context';
 import { IncidentReference } from './rules/incident';
 import { decideAccess, GRANT_JUSTIFICATION, mayAddUpdate, mayEdit, type Viewer } from './rules/incidentAccess';
@@ -12,7 +13,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import { auditIncident } from './audit';
 import type { IncidentHistoryEntry, IncidentRecord } from './model';
 import { HISTORY_PAGE } from '../../cards/incidentDetails';
-import { categoryLabel, detailFacts, formatLocal, historyLines, incidentButtons, organisationName, redactedOf } from './present';
+import { categoryLabel, detailFacts, historyLines, incidentButtons, organisationName, redactedOf } from './present';
 import { notRegisteredCard } from './reportForm';
 import { loadIncident, type LoadedIncident } from './repository';
 import { registered, type IncidentRequest } from './request';
@@ -69,7 +70,7 @@ export function detailsCard(
     marking: r.marking,
     subtitle: open
       ? `Reported by ${organisationName(organisations, r.reporter.organisationId)} · version ${r.version}`
-      : `Anonymised on ${formatLocal(r.anonymisedAt!, tz)} under the retention schedule`,
+      : `Anonymised on ${formatInstant(r.anonymisedAt!, tz, 'weekdayDateTime')} under the retention schedule`,
     facts: [...detailFacts(r, organisations, tz), ...(repeat ? [{ title: 'Repeat', value: `${repeat} (same household or complainant reference)` }] : [])],
     summary: open ? r.summary : '(removed under the retention schedule)',
     restricted: [

@@ -1,5 +1,5 @@
-import { formatLocal } from '../incidents/present';
 import { messageCard } from '../../cards/message';
+import { formatInstant } from '../shared/dates';
 import { NOTICES_PER_CARD, privateNoticesCard } from '../../cards/privateNotices';
 import type { AdaptiveCard } from '../../cards/render';
 import type { NoticesResult } from './open';
@@ -34,7 +34,7 @@ export function noticesView(result: NoticesResult, timeZone: string): AdaptiveCa
     onlyYou: onlyYou(result.reach),
     notices: shown.map((n) => ({
       title: n.title,
-      when: `${n.openedAt ? 'Opened' : 'New'} · kept ${formatLocal(n.keptAt, timeZone)}`,
+      when: `${n.openedAt ? 'Opened' : 'New'} · kept ${formatInstant(n.keptAt, timeZone, 'weekdayDateTime')}`,
       unread: !n.openedAt,
       verb: NOTICE_VERBS.open,
       data: { noticeId: n.id },

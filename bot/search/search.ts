@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { formatInstant } from '../shared/dates';
 import type { AppContext } from '../kernel/context';
 import { boroughById } from '../shared/borough';
 import { decideAccess, type Viewer } from '../incidents/rules/incidentAccess';
 import { RISK_GUIDANCE } from '../incidents/rules/incidentRedaction';
 import { CATEGORY_LABELS } from '../shared/taxonomy';
 import { fromWallClock } from '../shared/timezone';
-import { formatLocal } from '../incidents/present';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { registered, type IncidentRequest } from '../incidents/request';
 import { viewIncident } from '../incidents/view';
@@ -199,7 +199,7 @@ function results(
     rows: r.visible.map((f) => ({
       reference: f.reference,
       heading: `${f.reference} · ${CATEGORY_LABELS[f.category]}`,
-      line: `${formatLocal(f.occurredAt, tz)} · ${f.area ? `${f.area}, ` : ''}${boroughById(f.borough).name} ${f.postcodeDistrict} · ${RISK_GUIDANCE[f.risk].label} risk${f.anonymised ? ' · anonymised' : ''}`,
+      line: `${formatInstant(f.occurredAt, tz, 'weekdayDateTime')} · ${f.area ? `${f.area}, ` : ''}${boroughById(f.borough).name} ${f.postcodeDistrict} · ${RISK_GUIDANCE[f.risk].label} risk${f.anonymised ? ' · anonymised' : ''}`,
     })),
     heldElsewhere,
     pageText: r.more ? 'More may follow: select More.' : '',

@@ -9,18 +9,21 @@
 
 /**
  * - `dayTime`: "Sat 28 Mar 09:00" (an alert raised, a digest's cut-off)
- * - `dayDateTime`: "Sat 28 Mar 2026, 09:00" (an operation's start, an incident's time)
+ * - `dayDateTime`: "Sat 28 Mar 2026, 09:00" (an operation's start)
+ * - `weekdayDateTime`: "Sat, 28 Mar 2026, 09:00" (an incident's times, lists of incidents, private notices: the
+ *   comma after the weekday is how those cards have always read)
  * - `date`: "28 March 2026"
  * - `time`: "09:00"
  */
-export type InstantStyle = 'dayTime' | 'dayDateTime' | 'date' | 'time';
+export type InstantStyle = 'dayTime' | 'dayDateTime' | 'weekdayDateTime' | 'date' | 'time';
 
 /**
  * - `date`: "28 March 2026"
  * - `dayMonth`: "28 Mar"
  * - `dayMonthYear`: "28 Mar 2026"
+ * - `weekdayDate`: "Sat, 28 Mar 2026" (a hotspot warning's days)
  */
-export type CalendarStyle = 'date' | 'dayMonth' | 'dayMonthYear';
+export type CalendarStyle = 'date' | 'dayMonth' | 'dayMonthYear' | 'weekdayDate';
 
 type Parts = Record<'weekday' | 'day' | 'month' | 'longMonth' | 'year' | 'hour' | 'minute', string>;
 
@@ -49,6 +52,8 @@ export function formatInstant(instant: string | Date, timeZone: string, style: I
       return `${p.weekday} ${p.day} ${p.month} ${p.hour}:${p.minute}`;
     case 'dayDateTime':
       return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`;
+    case 'weekdayDateTime':
+      return `${p.weekday}, ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`;
     case 'date':
       return `${p.day} ${p.longMonth} ${p.year}`;
     case 'time':
@@ -66,6 +71,8 @@ export function formatCalendarDate(date: string, style: CalendarStyle = 'date'):
       return `${p.day} ${p.month}`;
     case 'dayMonthYear':
       return `${p.day} ${p.month} ${p.year}`;
+    case 'weekdayDate':
+      return `${p.weekday}, ${p.day} ${p.month} ${p.year}`;
   }
 }
 

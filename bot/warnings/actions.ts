@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { formatInstant } from '../shared/dates';
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import { decideAccess, GRANT_JUSTIFICATION } from '../incidents/rules/incidentAccess';
@@ -8,7 +9,7 @@ import type { OperationFormField } from '../operations/rules/form';
 import { auditIncident } from '../incidents/audit';
 import type { IncidentRecord } from '../incidents/model';
 import { currentRecord } from '../incidents/repository';
-import { categoryLabel, formatLocal } from '../incidents/present';
+import { categoryLabel } from '../incidents/present';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { registered, type IncidentRequest } from '../incidents/request';
 import { viewerOf } from '../incidents/view';
@@ -91,7 +92,7 @@ export async function showHotspotIncidents(ctx: AppContext, req: IncidentRequest
     rows.push({
       reference: r.reference,
       heading: `${r.reference} · ${categoryLabel(r)}`,
-      line: `${formatLocal(r.occurredAt, tz)} · ${r.postcodeDistrict} · ${RISK_GUIDANCE[r.risk].label} risk`,
+      line: `${formatInstant(r.occurredAt, tz, 'weekdayDateTime')} · ${r.postcodeDistrict} · ${RISK_GUIDANCE[r.risk].label} risk`,
     });
   }
   const list = hotspotIncidentsCard({

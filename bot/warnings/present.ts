@@ -1,6 +1,7 @@
 import { boroughById } from '../shared/borough';
 import { addDays } from './rules/hotspots';
 import { CATEGORY_LABELS } from '../shared/taxonomy';
+import { formatCalendarDate } from '../shared/dates';
 import { toWallClock } from '../shared/timezone';
 import { hotspotWarningCard } from '../../cards/hotspotWarning';
 import type { AdaptiveCard } from '../../cards/render';
@@ -9,11 +10,6 @@ import { warningRowKey } from './tables';
 import { WARNING_VERBS } from './verbs';
 
 /** Words for warnings. No I/O. */
-
-export function formatDate(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(Date.UTC(y, m - 1, d)));
-}
 
 export function warningTitle(w: HotspotWarning): string {
   return `${w.count} ${w.ruleLabel.toLowerCase()} incidents in ${w.windowDays} days: ${w.area}, ${w.postcodeDistrict}`;
@@ -38,10 +34,10 @@ export function warningPeriods(w: HotspotWarning, timeZone: string): { counted: 
   const days = w.incidents.map((i) => toWallClock(i.occurredAt, timeZone).date).sort();
   const first = days[0] ?? toWallClock(w.raisedAt, timeZone).date;
   const last = days[days.length - 1] ?? first;
-  const counted = first === last ? `on ${formatDate(first)}` : `from ${formatDate(first)} to ${formatDate(last)}`;
+  const counted = first === last ? `on ${formatCalendarDate(first, 'weekdayDate')}` : `from ${formatCalendarDate(first, 'weekdayDate')} to ${formatCalendarDate(last, 'weekdayDate')}`;
   return {
     counted: `${w.count} ${w.count === 1 ? 'report' : 'reports'} ${counted}, within ${w.windowDays} days`,
-    next: `Not before ${formatDate(addDays(w.windowStart, w.windowDays))} for this place`,
+    next: `Not before ${formatCalendarDate(addDays(w.windowStart, w.windowDays), 'weekdayDate')} for this place`,
   };
 }
 

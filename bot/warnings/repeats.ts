@@ -1,5 +1,6 @@
 import type { AppContext } from '../kernel/context';
 import { complaintsOf, indexComplaint } from './repository';
+import { formatInstant } from '../shared/dates';
 import { boroughById } from '../shared/borough';
 import {
   CASE_REVIEW_MONTHS,
@@ -15,7 +16,7 @@ import type { Member } from '../shared/member';
 import type { Organisation } from '../shared/organisation';
 import { CATEGORY_LABELS } from '../shared/taxonomy';
 import type { IncidentRecord } from '../incidents/model';
-import { formatLocal, organisationName } from '../incidents/present';
+import { organisationName } from '../incidents/present';
 import { personalChats } from '../conversation/repository';
 import { incidentAt, partitionOf } from '../incidents/repository';
 import { enqueue } from '../outbox/enqueue';
@@ -122,7 +123,7 @@ export async function recordComplaint(
     borough: boroughById(record.borough).name,
     complaints: qualifying.map((c, i) => ({
       title: ordinal(i + 1),
-      value: `${formatLocal(c.occurredAt, tz)} · ${c.reference} · ${CATEGORY_LABELS[c.category]} · ${organisationName(organisations, c.reporterOrganisationId)}`,
+      value: `${formatInstant(c.occurredAt, tz, 'weekdayDateTime')} · ${c.reference} · ${CATEGORY_LABELS[c.category]} · ${organisationName(organisations, c.reporterOrganisationId)}`,
     })),
     buttons: [{ title: `View ${record.reference}`, verb: INCIDENT_VERBS.view, data: { reference: record.reference } }],
   });
