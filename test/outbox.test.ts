@@ -6,6 +6,7 @@ import { deliveryStatus, describeDelivery, enqueue, type OutgoingMessage } from 
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
 import { OUTBOX_HOOKS } from '../bot/outboxHooks';
+import type { OutboxHooks } from '../bot/outbox/hooks';
 import { TransportError, classifyFailure, retryDelayMs } from '../bot/outbox/transport';
 import { parseRetryAfter } from '../bot/teams/transport';
 import { fakeTransport } from './support/fakeTransport';
@@ -166,6 +167,31 @@ describe('the durable outbox', () => {
     await drainOutbox(ctx, transport, { pacer: fastPacer() });
     const notice = posts.find((p) => p.target.conversationId === 'a:dan');
     expect(JSON.stringify(notice?.payload.card)).toMatch(/stopped posting[\s\S]*ASB Stockport/);
+  });
+
+  it('knows no feature: a gone conversation and a dead letter go to the hooks the runtime wired, and the outbox touches nothing else', async () => {
+    const events: { hook: string; itemId: string; conversationId: string; strikes?: number }[] = [];
+    const hooks: OutboxHooks = {
+      onConversationGone: async (_ctx, gone) => void events.push({ hook: 'gone', itemId: gone.itemId, conversationId: gone.target.conversationId, strikes: gone.strikes }),
+      onDeadLetter: async (_ctx, dead) => void events.push({ hook: 'dead', itemId: dead.itemId, conversationId: dead.target.conversationId }),
+    };
+    const ctx = { ...(await context()), outboxHooks: hooks };
+    await mappedChannel(ctx);
+    await enqueue(ctx, 'alert-8', messages(2, 'alert-8'));
+    const { transport } = fakeTransport((t) => (t.conversationId === channel(0).conversationId ? new TransportError(403, 'BotNotInConversationRoster') : new TransportError(500, 'boom')));
+    for (let i = 0; i < 4; i++) {
+      await drainOutbox(ctx, transport, { pacer: fastPacer(), maxAttempts: 3 });
+      ctx.now.value = new Date(ctx.now.value.getTime() + 60 * 60_000);
+    }
+    // Each reported once, with what the owning slice needs (which item, which conversation; how many refusals).
+    expect(events).toHaveLength(2);
+    expect(events).toEqual(expect.arrayContaining([
+      { hook: 'dead', itemId: 'alert-8.1', conversationId: channel(1).conversationId },
+      { hook: 'gone', itemId: 'alert-8.0', conversationId: channel(0).conversationId, strikes: 3 },
+    ]));
+    // The reactions are the slices': with recording hooks, the channel is still known and mapped, and nobody was told.
+    expect(await stillMapped(ctx)).toEqual({ conversations: 1, mappings: 1 });
+    expect(await ctx.store.outbox.listPartition('admin-notices')).toEqual([]);
   });
 
   it('after a crash mid-fan-out, the next run sends what was left and nothing twice', async () => {
