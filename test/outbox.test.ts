@@ -171,7 +171,7 @@ describe('the durable outbox', () => {
 
   it('knows no feature: a gone conversation and a dead letter go to the hooks the runtime wired, and the outbox touches nothing else', async () => {
     const events: { hook: string; itemId: string; conversationId: string; strikes?: number }[] = [];
-    const hooks: OutboxHooks = {
+    const hooks: OutboxHooks<AppContext> = {
       onConversationGone: async (_ctx, gone) => void events.push({ hook: 'gone', itemId: gone.itemId, conversationId: gone.target.conversationId, strikes: gone.strikes }),
       onDeadLetter: async (_ctx, dead) => void events.push({ hook: 'dead', itemId: dead.itemId, conversationId: dead.target.conversationId }),
     };
