@@ -7,8 +7,8 @@ import { CONVERSATION_TABLES } from './conversation/tables';
 import { DIGEST_TABLES } from './digests/tables';
 import { DIRECTORY_TABLES } from './directory/tables';
 import { ALERT_TABLES } from './alerts/tables';
-import { JointOperation, Reminder, reminderPartition } from './operations/model';
 import { incidentTables } from './incidents/tables';
+import { OPERATION_TABLES } from './operations/tables';
 import { OutboxDue, OutboxItem, SenderLease } from './outbox/model';
 import { PRIORITY_TABLES } from './priorities/tables';
 import { SEARCH_TABLES } from './search/tables';
@@ -30,8 +30,6 @@ const RETENTION = {
   outbox: { holds: 'messages to send: the card payload until sent, then delivery metadata (target, status, activity id)', retention: 'payload: removed when the item is sent, dead-lettered, gone or cancelled; the row: OUTBOX_RETENTION_MONTHS, default 13, after it was created', enforcedBy: 'the sender removes the payload on finishing (bot/outbox/sender.ts); the retention run strips any left and deletes old rows' },
   outboxLease: { holds: 'which sender instance holds the sending lease (one row)', retention: 'kept (no personal data)', enforcedBy: 'overwritten by each sender run' },
   outboxDue: { holds: 'when each outbox item is next due', retention: 'until the item finishes', enforcedBy: 'the sender deletes it; the retention run deletes any older than the outbox retention' },
-  operations: { holds: 'joint operations: name, area, times, participants, briefing, outcomes', retention: 'the incident retention after the operation ended', enforcedBy: 'retention run (an erasure event is logged)' },
-  reminders: { holds: 'operation reminders due, sent or cancelled (operation id, recipients)', retention: '90 days after due', enforcedBy: 'retention run' },
 } satisfies Record<string, RetentionPolicy>;
 
 /** Tables not yet moved into their slice's tables.ts. */
@@ -56,22 +54,6 @@ const UNSORTED_TABLES = {
       keys: (l) => ({ partitionKey: 'lease', rowKey: l.name }),
       retention: RETENTION.outboxLease,
     }),
-    operations: table({
-      name: 'Operations',
-      schema: JointOperation,
-      // One partition per borough: "upcoming in Stockport" is one partition read; the id names its borough.
-      keys: (o) => ({ partitionKey: o.borough, rowKey: o.id }),
-      columns: (o) => ({ startsAt: o.startsAt, endsAt: o.endsAt, status: o.status }),
-      retention: RETENTION.operations,
-    }),
-    reminders: table({
-      name: 'Reminders',
-      schema: Reminder,
-      // One partition per UTC day of the due time; row keys sort by due time: "due before T" is a key-range read.
-      keys: (r) => ({ partitionKey: reminderPartition(r.dueAt), rowKey: `${r.dueAt}|${r.id}` }),
-      columns: (r) => ({ status: r.status, subjectId: r.subjectId }),
-      retention: RETENTION.reminders,
-    }),
 };
 
 declare module './store/store' {
@@ -94,6 +76,7 @@ export function appTables(settings: TableSettings) {
     ...WARNING_TABLES,
     ...DIGEST_TABLES,
     ...SEARCH_TABLES,
+    ...OPERATION_TABLES,
     ...ALERT_TABLES,
     ...PRIORITY_TABLES,
     ...CHANNEL_TABLES,

@@ -9,6 +9,7 @@
  *   organisation's incident, an alert the organisation was not asked to
  *   acknowledge, an operation the user does not run) are refused and audited.
  */
+import { loadOperation } from '../bot/operations/repository';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseAlert } from '../bot/alerts/raise';
@@ -303,7 +304,7 @@ describe('tampered card actions', () => {
     expect(await invoke(PRIYA, 'operation.reschedule', { operationId: op.id, version: op.version, startDate: '2026-12-06', startTime: '09:00', endDate: '2026-12-06', endTime: '15:00' })).toContain('Only the coordinator who scheduled it');
     expect(await invoke(AISHA, 'operation.outcomes', { operationId: op.id, arrests: '9', warrantsExecuted: '0', premisesClosed: '0', vehiclesSeized: '0', referrals: '0', notes: '' })).toContain('Outcomes are recorded by the coordinator');
 
-    const now = (await store().operations.get({ partitionKey: op.borough, rowKey: op.id }))!.value;
+    const now = (await loadOperation({ store: store() }, op.id))!.value;
     expect(now).toMatchObject({ status: 'scheduled', version: op.version, startsAt: op.startsAt });
     expect(now.outcomes).toBeUndefined();
     const audited = await refusals(`operation:${op.id}`);

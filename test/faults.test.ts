@@ -370,17 +370,18 @@ describe('storage down after a joint operation is stored', () => {
       lead: 'gmp', partners: '', participants: tom.aadObjectId, briefing: 'Meet at the library.', incidents: '', reminders: '', outcomesAfter: '1440',
     };
     // The operation row is written, then storage goes away before anything else.
-    const ops = store().operations as unknown as { create: (...a: unknown[]) => Promise<unknown> };
-    const create = ops.create.bind(ops);
-    ops.create = async (...args) => {
-      const r = await create(...args);
-      ops.create = create;
+    // (an operation and its timeline row are written in one transaction)
+    const ops = store().operations as unknown as { transact: (...a: unknown[]) => Promise<unknown> };
+    const transact = ops.transact.bind(ops);
+    ops.transact = async (...args) => {
+      const r = await transact(...args);
+      ops.transact = transact;
       await outage();
       return r;
     };
     const first = await scheduleOperation(bot.runtime.ctx, caller, form).catch((e: unknown) => e);
     expect(first, JSON.stringify(first)).toBeInstanceOf(StoreUnavailableError);
-    ops.create = create;
+    ops.transact = transact;
     await az.restart();
     const again = await scheduleOperation(bot.runtime.ctx, caller, form);
     expect(again.kind).toBe('already-scheduled');

@@ -1,3 +1,4 @@
+import { loadOperation } from '../bot/operations/repository';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from '../bot/incidents/retention';
@@ -525,7 +526,7 @@ describe('updates and edits', () => {
     await invoke(PRIYA, 'incident.link.submit', { reference, operationId: 'OP-STO-7K3Q9M' }); // twice: once
     expect(textOfCard(linked)).toContain('Linked to a joint operation');
     expect(textOfCard(linked)).toContain('OP-STO-7K3Q9M Brinnington day of action');
-    const op = await store().operations.get({ partitionKey: 'stockport', rowKey: 'OP-STO-7K3Q9M' });
+    const op = await loadOperation({ store: store() }, 'OP-STO-7K3Q9M');
     expect(op?.value.linkedIncidents).toEqual([reference]);
     const audit = (await auditOf(store(), `incident:${reference}`)).map((a) => a.action);
     expect(audit.filter((a) => a === 'combination')).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { loadOperation } from '../bot/operations/repository';
 import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TIMER_FUNCTIONS } from '../functions/registry';
@@ -278,12 +279,12 @@ describe('joint operations, end to end through the bot endpoint', () => {
     expect(validateAdaptiveCard(stale)).toEqual([]);
     expect(textOfCard(stale)).toContain('Outcomes were recorded since this card was shown');
     expect(inputValue(stale, 'arrests')).toBe('6');
-    const stored = (await bot.runtime.ctx.store.operations.query(`RowKey eq '${id}'`))[0]!.value;
+    const stored = (await loadOperation(bot.runtime.ctx, id))!.value;
     expect(stored.outcomes?.arrests).toBe(6);
     // The card shown now carries the recorded outcomes it is based on: a correction from it is accepted.
     const fresh = stale.actions[0].data;
     expect(textOfCard(await press(TOM, 'operation.outcomes', { ...fresh, ...counts, arrests: '7' }))).toContain(`Outcomes recorded: ${id}`);
-    expect((await bot.runtime.ctx.store.operations.query(`RowKey eq '${id}'`))[0]!.value.outcomes?.arrests).toBe(7);
+    expect((await loadOperation(bot.runtime.ctx, id))!.value.outcomes?.arrests).toBe(7);
     await flush();
 
     const summary = await jointActionSummary(bot.runtime.ctx, {

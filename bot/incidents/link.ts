@@ -4,7 +4,7 @@ import type { AppContext } from '../kernel/context';
 import { boroughById } from '../shared/borough';
 import { IncidentReference } from './rules/incident';
 import { decideAccess } from './rules/incidentAccess';
-import { loadOperation, listOperationsEndingAfter } from '../operations/repository';
+import { loadOperation, listOperationsEndingAfter, mutateOperation } from '../operations/repository';
 import { incidentLinkCard } from '../../cards/incidentLink';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
@@ -92,8 +92,8 @@ export async function linkToOperation(ctx: AppContext, req: IncidentRequest, dat
   }
   // No early return when it is linked already: a retry after a failure part way must still write the
   // history entry and the combination event. Each step below is idempotent.
-  await ctx.store.operations.mutate(op.keys, (current) =>
-    current && !current.linkedIncidents.includes(record.reference) ? { ...current, linkedIncidents: [...current.linkedIncidents, record.reference] } : undefined,
+  await mutateOperation(ctx, o.id, (current) =>
+    !current.linkedIncidents.includes(record.reference) ? { ...current, linkedIncidents: [...current.linkedIncidents, record.reference] } : undefined,
   );
   const by = { aadObjectId: caller.aadObjectId, organisationId: org, displayName: caller.displayName };
   const now = ctx.clock().toISOString();

@@ -7,7 +7,7 @@ import type { AppContext } from '../kernel/context';
 import { boroughById } from '../shared/borough';
 import { OPERATION_TYPE_LABELS, reminderRecipients, type JointOperation } from './model';
 import type { CalendarEvent } from '../graph/gateway';
-import type { Directory } from './repository';
+import { mutateOperation, type Directory } from './repository';
 
 /** The event carries the public facts only: no briefing, no addresses, no linked incidents. */
 export function calendarEventFor(op: JointOperation, dir: Directory, timeZone: string, organiser: string): CalendarEvent {
@@ -40,8 +40,7 @@ export async function createCalendarEvent(ctx: AppContext, op: JointOperation, d
   try {
     const organiser = ctx.graph.organiserFor(op.coordinator);
     const { eventId } = await ctx.graph.createEvent(organiser, calendarEventFor(op, dir, ctx.config.timeZone, organiser));
-    const keys = ctx.store.operations.keysOf(op);
-    const saved = await ctx.store.operations.mutate(keys, (current) => (current && !current.calendar ? { ...current, calendar: { organiser, eventId } } : undefined));
+    const saved = await mutateOperation(ctx, op.id, (current) => (!current.calendar ? { ...current, calendar: { organiser, eventId } } : undefined));
     return saved?.value ?? op;
   } catch (err) {
     ctx.log.warn('graph: calendar event not created', { operation: op.id, error: (err as Error).message });

@@ -17,7 +17,8 @@ import { sendPersonal, updateChannelPosts, updateReminderPosts } from './publish
 import { personalChats } from '../conversation/repository';
 import { splitReachable } from './recipients';
 import { retireReminders, storeReminders } from './reminderRows';
-import { loadDirectory, loadOperation, type Directory } from './repository';
+import { loadDirectory, loadOperation, saveOperation, type Directory } from './repository';
+import type { Stored } from '../store/entityTable';
 import { channelCard, participantNoticeCard } from './views';
 
 export const OperationAction = z
@@ -32,7 +33,7 @@ export type ChangeResult =
   | { kind: 'invalid'; op: JointOperation; values: Record<ChangeFormField, string>; errors: FieldErrors<ChangeFormField> }
   | { kind: 'rescheduled' | 'cancelled'; op: JointOperation; participantsTold: number };
 
-type Precheck = { ok: true; op: JointOperation; etag: string; version?: number } | { ok: false; result: ChangeResult };
+type Precheck = { ok: true; op: JointOperation; stored: Stored<JointOperation>; version?: number } | { ok: false; result: ChangeResult };
 
 async function precheck(ctx: AppContext, caller: Caller, raw: unknown): Promise<Precheck> {
   const action = OperationAction.safeParse(raw);
@@ -43,7 +44,7 @@ async function precheck(ctx: AppContext, caller: Caller, raw: unknown): Promise<
     await auditOperationRefusal(ctx, caller, op.id, 'reschedule or cancel refused: not its coordinator or an administrator');
     return { ok: false, result: { kind: 'refused', op } };
   }
-  return { ok: true, op, etag: stored.etag, version: action.data.version };
+  return { ok: true, op, stored, version: action.data.version };
 }
 
 function whyClosed(op: JointOperation, now: Date): string | undefined {
@@ -55,7 +56,7 @@ function whyClosed(op: JointOperation, now: Date): string | undefined {
 export async function rescheduleOperation(ctx: AppContext, caller: Caller, raw: unknown): Promise<ChangeResult> {
   const pre = await precheck(ctx, caller, raw);
   if (!pre.ok) return pre.result;
-  const { op, etag, version } = pre;
+  const { op, stored, version } = pre;
   const now = ctx.clock();
   const form = parseRescheduleForm(raw, { now, timeZone: ctx.config.timeZone });
 
@@ -73,7 +74,7 @@ export async function rescheduleOperation(ctx: AppContext, caller: Caller, raw: 
 
   let moved: JointOperation;
   try {
-    moved = (await ctx.store.operations.update({ ...op, startsAt: form.value.startsAt, endsAt: form.value.endsAt, version: op.version + 1 }, etag)).value;
+    moved = (await saveOperation(ctx, stored, { ...op, startsAt: form.value.startsAt, endsAt: form.value.endsAt, version: op.version + 1 })).value;
   } catch (err) {
     if (err instanceof ConcurrencyError) return { kind: 'stale', op: (await loadOperation(ctx, op.id))?.value ?? op };
     throw err;
@@ -99,7 +100,7 @@ async function afterReschedule(ctx: AppContext, caller: Caller, op: JointOperati
 export async function cancelOperation(ctx: AppContext, caller: Caller, raw: unknown): Promise<ChangeResult> {
   const pre = await precheck(ctx, caller, raw);
   if (!pre.ok) return pre.result;
-  const { op, etag, version } = pre;
+  const { op, stored, version } = pre;
   const now = ctx.clock();
   // Cancelled already by this very card (a retry): finish the follow-ups.
   if (op.status === 'cancelled' && version === op.version - 1) return afterCancel(ctx, caller, op);
@@ -112,10 +113,7 @@ export async function cancelOperation(ctx: AppContext, caller: Caller, raw: unkn
   let cancelled: JointOperation;
   try {
     cancelled = (
-      await ctx.store.operations.update(
-        { ...op, status: 'cancelled', cancelledAt: now.toISOString(), cancelReason: form.value.reason, version: op.version + 1 },
-        etag,
-      )
+      await saveOperation(ctx, stored, { ...op, status: 'cancelled', cancelledAt: now.toISOString(), cancelReason: form.value.reason, version: op.version + 1 })
     ).value;
   } catch (err) {
     if (err instanceof ConcurrencyError) return { kind: 'stale', op: (await loadOperation(ctx, op.id))?.value ?? op };

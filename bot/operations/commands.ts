@@ -6,7 +6,10 @@ import type { Scope } from '../shared/access';
 import { quoteForCard } from '../shared/plainText';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { BOROUGHS, findBorough, type BoroughId } from '../shared/borough';
+import { z } from 'zod';
+import { BOROUGHS, BoroughId, boroughById, findBorough } from '../shared/borough';
+import { allOrganisations } from '../referenceData';
+import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
 import { boroughOfOperationId, hasEnded, type JointOperation } from './model';
 import { canManage, canRecordOutcomes, canSchedule, canSeeBriefing } from './rules/access';
 import { messageCard } from '../../cards/message';
@@ -14,9 +17,8 @@ import type { AdaptiveCard } from '../../cards/render';
 import { auditOperation } from './audit';
 import { cancelOperation, OperationAction, rescheduleOperation, type ChangeResult } from './change';
 import { recordOutcomes } from './outcomes';
-import { loadDirectory, loadOperation } from './repository';
+import { loadDirectory, loadOperation, upcomingPage } from './repository';
 import { scheduleOperation } from './schedule';
-import { upcomingOperations } from './summary';
 import { changeCard, detailCard, outcomesCard, scheduleFormCard, upcomingListCard } from './views';
 
 export interface OperationRequest {
@@ -84,23 +86,51 @@ export async function scheduleSubmit(ctx: AppContext, req: OperationRequest): Pr
   });
 }
 
-/** `operations [borough]`: upcoming operations in a borough, or in the caller's organisation's boroughs. */
+/** Upcoming operations shown per turn: one page, so a busy year costs the same as a quiet week. */
+export const OPERATIONS_PAGE_SIZE = 10;
+
+/** What a "More" token pages: the boroughs of the list (empty: all), so later pages continue the same list. */
+const OperationsPage = z.object({ list: z.literal('operations'), boroughs: z.array(BoroughId).max(BOROUGHS.length) });
+
+/**
+ * `operations [borough]` and the list's "More": upcoming operations in a
+ * borough, or in the caller's organisation's boroughs, soonest first, one
+ * page per turn. "More" carries where the next page starts in a signed
+ * token bound to the caller (bot/search/rules/pageToken.ts); a token that is
+ * someone else's, edited, expired or unreadable is refused with the first
+ * page again, never followed.
+ */
 export async function operationsCommand(ctx: AppContext, req: OperationRequest): Promise<AdaptiveCard> {
+  const now = ctx.clock();
+  const more = req.data && typeof req.data === 'object' ? (req.data as Record<string, unknown>).more : undefined;
+  const user = req.caller.aadObjectId ?? '';
   let boroughs: BoroughId[] = [];
-  let where = 'all boroughs';
-  if (req.args) {
-    const b = findBorough(req.args);
-    if (!b) {
-      return messageCard({ title: `I don't know the borough ${quoteForCard(req.args, 40, 'you typed')}`, text: `Try one of: ${BOROUGHS.map((x) => x.name).join(', ')}.`, tone: 'warning' });
+  let after: string | undefined;
+  let notice: string | undefined;
+  const resumed = more !== undefined ? verifyPageToken(ctx.config.referenceHashKey, more, user, OperationsPage, now) : undefined;
+  if (resumed?.ok) {
+    boroughs = resumed.query.boroughs;
+    after = resumed.continuation;
+  } else {
+    if (resumed) notice = resumed.reason === 'page token expired' ? 'That list was out of date, so here is its first page again.' : 'That "More" button could not be used (it was made for someone else, or it was changed), so here is the first page of your own list.';
+    if (req.args) {
+      const b = findBorough(req.args);
+      if (!b) {
+        return messageCard({ title: `I don't know the borough ${quoteForCard(req.args, 40, 'you typed')}`, text: `Try one of: ${BOROUGHS.map((x) => x.name).join(', ')}.`, tone: 'warning' });
+      }
+      boroughs = [b.id];
+    } else if (req.caller.organisation && req.caller.organisation.boroughs.length < BOROUGHS.length) {
+      boroughs = req.caller.organisation.boroughs;
     }
-    boroughs = [b.id];
-    where = b.name;
-  } else if (req.caller.organisation && req.caller.organisation.boroughs.length < BOROUGHS.length) {
-    boroughs = req.caller.organisation.boroughs;
-    where = boroughs.map((id) => BOROUGHS.find((x) => x.id === id)!.name).join(', ');
   }
-  const ops = await upcomingOperations(ctx, boroughs);
-  return upcomingListCard(ops, await loadDirectory(ctx), ctx.config.timeZone, where);
+  const where = boroughs.length ? boroughs.map((id) => boroughById(id).name).join(', ') : 'all boroughs';
+  const [page, organisations] = await Promise.all([upcomingPage(ctx, boroughs, { now, size: OPERATIONS_PAGE_SIZE, after }), allOrganisations(ctx)]);
+  const token = page.after ? signPageToken(ctx.config.referenceHashKey, { user, query: { list: 'operations', boroughs }, continuation: page.after }, now) : undefined;
+  return upcomingListCard(page.rows, { organisations: new Map(organisations.map((o) => [o.id, o])) }, ctx.config.timeZone, where, {
+    ...(token ? { more: token } : {}),
+    continued: after !== undefined,
+    ...(notice ? { notice } : {}),
+  });
 }
 
 /** `operation ID` and the "Open" / "Open details" buttons. */

@@ -8,7 +8,7 @@ import { ConcurrencyError } from '../store/errors';
 import { auditOperation, auditOperationRefusal } from './audit';
 import { OperationAction } from './change';
 import { updateChannelPosts, updateReminderPosts } from './publish';
-import { loadDirectory, loadOperation } from './repository';
+import { loadDirectory, loadOperation, saveOperation } from './repository';
 import { channelCard } from './views';
 
 export type OutcomesResult =
@@ -60,7 +60,7 @@ export async function recordOutcomes(ctx: AppContext, caller: Caller, raw: unkno
   const outcomes = { ...form.value, recordedBy: member.aadObjectId, recordedAt: now.toISOString() };
   let saved: JointOperation;
   try {
-    saved = (await ctx.store.operations.update({ ...op, status: 'completed', outcomes }, stored.etag)).value;
+    saved = (await saveOperation(ctx, stored, { ...op, status: 'completed', outcomes })).value;
   } catch (err) {
     if (!(err instanceof ConcurrencyError)) throw err;
     // Someone else changed it meanwhile: apply only if the card is still current for the newest row.

@@ -11,7 +11,7 @@ import { enqueue, type OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import type { AdaptiveCard } from '../../cards/render';
 import { allReminders } from './rules/reminderSchedule';
-import { channelConversations } from '../conversation/repository';
+import { operationChannels } from './recipients';
 import { reminderBatch } from './reminderRows';
 
 /** A short stable key for a conversation id, which may hold characters outbox ids cannot. */
@@ -24,7 +24,7 @@ export const postItemId = (op: Pick<JointOperation, 'id'>, conversationId: strin
 
 /** Posts the operation card to the channels recorded on the operation. */
 export async function postToChannels(ctx: AppContext, op: JointOperation, card: AdaptiveCard, summary: string): Promise<number> {
-  const channels = await channelConversations(ctx, op.channelConversationIds);
+  const channels = await operationChannels(ctx, op);
   const messages: OutgoingMessage[] = channels.map((c) => ({
     id: postItemId(op, c.conversationId),
     target: targetOf(c),
@@ -39,7 +39,7 @@ export async function postToChannels(ctx: AppContext, op: JointOperation, card: 
  * cancelled, outcomes-…): one update per change, however often it is retried.
  */
 export async function updateChannelPosts(ctx: AppContext, op: JointOperation, tag: string, card: AdaptiveCard, summary: string): Promise<void> {
-  const channels = await channelConversations(ctx, op.channelConversationIds);
+  const channels = await operationChannels(ctx, op);
   const messages: OutgoingMessage[] = channels.map((c) => ({
     id: `op.${op.id}.${tag}.upd.${conversationKey(c.conversationId)}`,
     target: targetOf(c),
@@ -58,7 +58,7 @@ export async function updateChannelPosts(ctx: AppContext, op: JointOperation, ta
  * a post that never went out is skipped by the sender.
  */
 export async function updateReminderPosts(ctx: AppContext, version: JointOperation, tag: string, card: AdaptiveCard, summary: string): Promise<number> {
-  const channels = await channelConversations(ctx, version.channelConversationIds);
+  const channels = await operationChannels(ctx, version);
   if (channels.length === 0) return 0;
   const messages: OutgoingMessage[] = [];
   for (const r of allReminders(version, ctx.config.timeZone)) {

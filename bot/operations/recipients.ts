@@ -1,4 +1,8 @@
+import type { AppContext } from '../kernel/context';
 import type { ConversationReference } from '../conversation/model';
+import { channelConversations } from '../conversation/repository';
+import type { JointOperation } from './model';
+import { operationChannelIds } from './repository';
 
 type Personal = Extract<ConversationReference, { kind: 'personal' }>;
 
@@ -12,4 +16,9 @@ export function splitReachable(people: readonly string[], chats: ReadonlyMap<str
     else unreachable.push(id);
   }
   return { reachable, unreachable };
+}
+
+/** The channels an operation's card went to, where the bot is still installed. */
+export async function operationChannels(ctx: AppContext, op: Pick<JointOperation, 'id' | 'channelConversationIds'>): Promise<ConversationReference[]> {
+  return channelConversations(ctx, await operationChannelIds(ctx, op));
 }

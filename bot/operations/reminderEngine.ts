@@ -16,8 +16,8 @@ import { decideReminder } from './rules/reminderSchedule';
 import type { Stored } from '../store/entityTable';
 import { ConcurrencyError } from '../store/errors';
 import { sendPersonal, sendToChannels } from './publish';
-import { channelConversations, personalChats } from '../conversation/repository';
-import { splitReachable } from './recipients';
+import { personalChats } from '../conversation/repository';
+import { operationChannels, splitReachable } from './recipients';
 import { reminderBatch } from './reminderRows';
 import { loadDirectory, loadOperation, type Directory } from './repository';
 import { keepPrivateNotices } from '../notices/keep';
@@ -135,7 +135,7 @@ async function enqueueReminder(ctx: AppContext, reminder: Reminder, op: JointOpe
 
   if (unreachable.length > 0) {
     // No private chat recorded for them: the channel is the fallback (the card says why it is there).
-    const channels = await channelConversations(ctx, op.channelConversationIds);
+    const channels = await operationChannels(ctx, op);
     if (channels.length === 0) {
       ctx.log.warn('reminder: some recipients have no private chat and the operation has no channel', { reminder: reminder.id, unreachable: unreachable.length });
       return;

@@ -1,28 +1,174 @@
 import { odata } from '@azure/data-tables';
 import { allOrganisations } from '../referenceData';
 import type { AppContext } from '../kernel/context';
-import type { BoroughId } from '../shared/borough';
+import { BOROUGHS, type BoroughId } from '../shared/borough';
 import type { Member } from '../shared/member';
 import { boroughOfOperationId, type JointOperation } from './model';
 import type { Organisation } from '../shared/organisation';
 import type { Stored } from '../store/entityTable';
 import { activeMembers } from '../directory/repository';
+import { ConcurrencyError } from '../store/errors';
+import { MAX_DURATION_MS } from './rules/form';
+import { isTimelineRow, TIMELINE_END, timelineFrom, timelineKey, timelineRowOf, type OperationRow, type TimelineRow } from './tables';
+
+/**
+ * The only module that touches the operations slice's tables (keys: ./tables.ts).
+ * An operation row and its timeline row are always written together, in one
+ * entity group transaction: the upcoming list never shows a moved or
+ * cancelled operation at its old place.
+ */
+
+type OpCtx = Pick<AppContext, 'store'>;
+
+const asOperation = (s: Stored<OperationRow> | undefined): Stored<JointOperation> | undefined =>
+  s && !isTimelineRow(s.value) ? (s as Stored<JointOperation>) : undefined;
 
 /** An operation by id: the id names its borough, which is its partition, so this is one point read. */
-export async function loadOperation(ctx: AppContext, id: string): Promise<Stored<JointOperation> | undefined> {
+export async function loadOperation(ctx: OpCtx, id: string): Promise<Stored<JointOperation> | undefined> {
   const borough = boroughOfOperationId(id);
   if (!borough) return undefined;
-  return ctx.store.operations.get({ partitionKey: borough.id, rowKey: id.trim().toUpperCase() });
+  return asOperation(await ctx.store.operations.get({ partitionKey: borough.id, rowKey: id.trim().toUpperCase() }));
 }
 
-/** Operations that end at or after `endsAfter`, in the given boroughs (all when empty). */
-export async function listOperationsEndingAfter(ctx: AppContext, endsAfter: Date, boroughs: readonly BoroughId[] = []): Promise<JointOperation[]> {
+/** Operations that end at or after `endsAfter`, in the given boroughs (all when empty). Timeline rows carry no `endsAt` column, so never match. */
+export async function listOperationsEndingAfter(ctx: OpCtx, endsAfter: Date, boroughs: readonly BoroughId[] = []): Promise<JointOperation[]> {
   const ends = odata`endsAt ge ${endsAfter.toISOString()}`;
-  if (boroughs.length === 0) return (await ctx.store.operations.query(ends)).map((s) => s.value);
-  const perBorough = await Promise.all(
-    boroughs.map((b) => ctx.store.operations.query(`${odata`PartitionKey eq ${b}`} and ${ends}`)),
+  if (boroughs.length === 0) return operationsOf(await ctx.store.operations.query(ends));
+  const perBorough = await Promise.all(boroughs.map((b) => ctx.store.operations.query(`${odata`PartitionKey eq ${b}`} and ${ends}`)));
+  return operationsOf(perBorough.flat());
+}
+
+const operationsOf = (rows: Stored<OperationRow>[]): JointOperation[] => rows.flatMap((r) => (isTimelineRow(r.value) ? [] : [r.value]));
+
+/** Stores a new operation with its timeline row. Throws ConcurrencyError if the id exists already. */
+export async function createOperation(ctx: OpCtx, op: JointOperation): Promise<JointOperation> {
+  const ops: Parameters<AppContext['store']['operations']['transact']>[0] = [{ op: 'create', value: op }];
+  if (op.status === 'scheduled') ops.push({ op: 'upsert', value: timelineRowOf(op) });
+  await ctx.store.operations.transact(ops);
+  return op;
+}
+
+/**
+ * Replaces `current` (as read, with its ETag) by `next`, moving its timeline
+ * row with it: gone once it is no longer scheduled, re-keyed when its start
+ * moves. Throws ConcurrencyError if someone changed it since it was read.
+ */
+export async function saveOperation(ctx: OpCtx, current: Stored<JointOperation>, next: JointOperation): Promise<Stored<JointOperation>> {
+  const table = ctx.store.operations;
+  const before = current.value;
+  const ops: Parameters<typeof table.transact>[0] = [{ op: 'update', value: next, etag: current.etag }];
+  const oldKey = timelineKey(before);
+  const keepsLine = next.status === 'scheduled' && timelineKey(next) === oldKey;
+  if (before.status === 'scheduled' && !keepsLine) {
+    // A delete in a batch fails the batch if the row is missing (operations stored before timeline rows existed): look first.
+    if (await table.get({ partitionKey: before.borough, rowKey: oldKey })) ops.push({ op: 'delete', keys: { partitionKey: before.borough, rowKey: oldKey } });
+  }
+  if (next.status === 'scheduled') ops.push({ op: 'upsert', value: timelineRowOf(next) });
+  const etags = await table.transact(ops);
+  return { value: next, etag: etags[0] ?? '', keys: current.keys };
+}
+
+/** Read, change and save, retrying when another writer got there first. `change` returns undefined to leave it as it is. */
+export async function mutateOperation(
+  ctx: OpCtx,
+  id: string,
+  change: (current: JointOperation) => JointOperation | undefined,
+): Promise<Stored<JointOperation> | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await loadOperation(ctx, id);
+    if (!current) return undefined;
+    const next = change(current.value);
+    if (next === undefined) return current;
+    try {
+      return await saveOperation(ctx, current, next);
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) || attempt >= 8) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+/** Operations that ended before `cutoff`, for the retention run. */
+export async function operationsEndedBefore(ctx: OpCtx, cutoff: string): Promise<Stored<JointOperation>[]> {
+  const rows = await ctx.store.operations.query(odata`endsAt lt ${cutoff}`);
+  return rows.flatMap((r) => (isTimelineRow(r.value) ? [] : [r as Stored<JointOperation>]));
+}
+
+/** Deletes an operation with its timeline row and its channel rows (the channel rows first: a run that stops half-way leaves the operation for the next run to find). */
+export async function deleteOperation(ctx: OpCtx, stored: Stored<JointOperation>): Promise<void> {
+  const op = stored.value;
+  const channels = await ctx.store.operationChannels.listPartition(op.id);
+  for (let i = 0; i < channels.length; i += 100) {
+    await ctx.store.operationChannels.transact(channels.slice(i, i + 100).map((c) => ({ op: 'delete' as const, keys: c.keys })));
+  }
+  await ctx.store.operations.delete({ partitionKey: op.borough, rowKey: timelineKey(op) });
+  await ctx.store.operations.delete(stored.keys, stored.etag);
+}
+
+/**
+ * Records the channels an operation's card goes to, one row each. Idempotent
+ * (upserts): a retried scheduling writes the same rows again. Up to 100 rows
+ * per request (one partition: an entity group transaction).
+ */
+export async function recordOperationChannels(ctx: OpCtx, operationId: string, conversationIds: readonly string[]): Promise<void> {
+  const unique = [...new Set(conversationIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    await ctx.store.operationChannels.transact(unique.slice(i, i + 100).map((conversationId) => ({ op: 'upsert' as const, value: { operationId, conversationId } })));
+  }
+}
+
+/** The channels an operation's card went to: its channel rows, and the list older operations kept on their own row. */
+export async function operationChannelIds(ctx: OpCtx, op: Pick<JointOperation, 'id' | 'channelConversationIds'>): Promise<string[]> {
+  const rows = await ctx.store.operationChannels.listPartition(op.id);
+  return [...new Set([...op.channelConversationIds, ...rows.map((r) => r.value.conversationId)])];
+}
+
+export interface UpcomingPage {
+  /** Scheduled operations that have not ended, soonest first. */
+  rows: TimelineRow[];
+  /** The key of the last row read: the next page starts after it. Absent when nothing follows. */
+  after?: string;
+}
+
+/**
+ * One page of the upcoming operations in the given boroughs (all when empty),
+ * soonest first, starting after the key `after` (the first page: from the
+ * earliest start of an operation that may not have ended yet). One key-range
+ * read of at most `size` rows per borough; the pages are merged by start
+ * time. Every row is keyed by start then id, and ids are unique across
+ * boroughs, so "after this key" continues the merged order without a gap or
+ * a repeat, however the lists change between pages.
+ */
+export async function upcomingPage(ctx: OpCtx, boroughs: readonly BoroughId[], opts: { now: Date; size: number; after?: string }): Promise<UpcomingPage> {
+  const list = boroughs.length ? [...new Set(boroughs)] : BOROUGHS.map((b) => b.id);
+  // Operations last at most MAX_DURATION_MS, so none that started earlier can still be running.
+  const from = opts.after ?? timelineFrom(new Date(opts.now.getTime() - MAX_DURATION_MS));
+  const pages = await Promise.all(
+    list.map((b) =>
+      ctx.store.operations.page(odata`PartitionKey eq ${b} and RowKey gt ${from} and RowKey lt ${TIMELINE_END} and lineEndsAt gt ${opts.now.toISOString()}`, {
+        maxPageSize: opts.size,
+      }),
+    ),
   );
-  return perBorough.flat().map((s) => s.value);
+  // A borough whose page came back short while the service says more follows (a scan limit) bounds what is known:
+  // nothing after its last row may be shown yet, or a row of its next page could be skipped.
+  let frontier = TIMELINE_END;
+  for (const p of pages) {
+    if (p.next && p.rows.length < opts.size) {
+      const last = p.rows.at(-1)?.keys.rowKey ?? from;
+      if (last < frontier) frontier = last;
+    }
+  }
+  const merged = pages
+    .flatMap((p) => p.rows)
+    .filter((r) => r.keys.rowKey <= frontier)
+    .sort((a, b) => (a.keys.rowKey < b.keys.rowKey ? -1 : a.keys.rowKey > b.keys.rowKey ? 1 : 0));
+  const taken = merged.slice(0, opts.size);
+  const more = merged.length > opts.size || pages.some((p) => p.next !== undefined);
+  // Started but not yet ended is upcoming still (the service filtered out those that have ended).
+  const rows = taken.flatMap((r) => (isTimelineRow(r.value) ? [r.value] : []));
+  const after = more ? (taken.at(-1)?.keys.rowKey ?? from) : undefined;
+  return after ? { rows, after } : { rows };
 }
 
 /** The concordat's organisations and members, for names on cards and choices on forms. */

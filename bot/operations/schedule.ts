@@ -14,7 +14,7 @@ import { postToChannels, sendPersonal } from './publish';
 import { personalChats } from '../conversation/repository';
 import { splitReachable } from './recipients';
 import { storeReminders } from './reminderRows';
-import { loadDirectory, loadOperation } from './repository';
+import { createOperation, loadDirectory, loadOperation, recordOperationChannels } from './repository';
 import { channelCard, participantNoticeCard } from './views';
 
 export type ScheduleResult =
@@ -103,10 +103,11 @@ export async function scheduleOperation(ctx: AppContext, caller: Caller, raw: un
       version: 1,
       submissionId,
       createdAt: now.toISOString(),
-      channelConversationIds: channels.map((c) => c.conversationId),
     });
+    // The channel rows first (idempotent upserts): a retry after a failure here finds no operation and writes them again.
+    await recordOperationChannels(ctx, id, channels.map((c) => c.conversationId));
     try {
-      op = (await ctx.store.operations.create(candidate)).value;
+      op = await createOperation(ctx, candidate);
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
       // The same card submitted twice at once: the other request stored it.

@@ -13,9 +13,3 @@ export async function jointActionSummary(ctx: AppContext, query: JointActionSumm
   return summariseJointActions(ops, query);
 }
 
-/** Scheduled operations that have not ended, soonest first. */
-export async function upcomingOperations(ctx: AppContext, boroughs: JointActionSummaryQuery['boroughs'] = []) {
-  const now = ctx.clock();
-  const ops = await listOperationsEndingAfter(ctx, now, boroughs);
-  return ops.filter((op) => op.status === 'scheduled').sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-}

@@ -36,7 +36,7 @@ type Notice = { text: string; tone: Tone };
 
 export const LATE_NOTICE = 'This reminder is late: Concordat was unavailable when it was due.';
 
-const orgName = (dir: Directory, id: string) => dir.organisations.get(id)?.name ?? id;
+const orgName = (dir: Pick<Directory, 'organisations'>, id: string) => dir.organisations.get(id)?.name ?? id;
 const memberName = (dir: Directory, id: string) => dir.members.get(id)?.displayName ?? 'a former member';
 
 function subtitle(op: JointOperation): string {
@@ -335,15 +335,31 @@ export function scheduleFormCard(
   });
 }
 
-export function upcomingListCard(ops: JointOperation[], dir: Directory, timeZone: string, where: string): AdaptiveCard {
+/** One line of the upcoming list: nothing restricted (no participants, no briefing). */
+export type UpcomingLine = Pick<JointOperation, 'id' | 'name' | 'type' | 'borough' | 'area' | 'startsAt' | 'leadOrganisationId'>;
+
+/**
+ * One page of upcoming operations, soonest first. `more`: the signed token of
+ * the "More" button when another page follows; `continued`: this is a later
+ * page; `notice`: said first (e.g. an unusable token was ignored).
+ */
+export function upcomingListCard(
+  lines: readonly UpcomingLine[],
+  dir: Pick<Directory, 'organisations'>,
+  timeZone: string,
+  where: string,
+  page: { more?: string; continued?: boolean; notice?: string } = {},
+): AdaptiveCard {
+  const count = `${lines.length} operation${lines.length === 1 ? '' : 's'}`;
   return operationListCard({
     heading: `Upcoming joint operations: ${where}`,
-    emptyText: `No joint operations are scheduled in ${where}.`,
-    items: ops.slice(0, 25).map((op) => ({
+    emptyText: `${page.notice ? `${page.notice} ` : ''}${page.continued ? `No more joint operations are scheduled in ${where}.` : `No joint operations are scheduled in ${where}.`}`,
+    items: lines.slice(0, 25).map((op) => ({
       id: op.id,
       title: `${op.name} (${op.id})`,
       detail: `${OPERATION_TYPE_LABELS[op.type]} · ${boroughById(op.borough).name}, ${op.area} · ${formatInstant(op.startsAt, timeZone)} · lead ${orgName(dir, op.leadOrganisationId)}`,
     })),
-    footer: `${ops.length > 25 ? `Showing the first 25 of ${ops.length}. ` : ''}Select one to open it.`,
+    footer: `${page.notice && lines.length ? `${page.notice} ` : ''}${page.continued ? 'More: ' : ''}${count}, soonest first${page.more ? ', and more to come' : ''}. Select one to open it.`,
+    more: page.more ?? '',
   });
 }

@@ -1,4 +1,5 @@
 import { odata } from '@azure/data-tables';
+import { deleteOperation, operationsEndedBefore } from '../operations/repository';
 import type { AppContext } from '../kernel/context';
 import { pruneAuditBefore } from '../audit/repository';
 import { recordAudit } from '../audit/record';
@@ -104,9 +105,9 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
     purgeAlertsRaisedBefore(ctx, incidentCutoff),
   );
   await step('Operations', `deleted: ended before ${incidentCutoff}`, async () => {
-    const ended = await ctx.store.operations.query(odata`endsAt lt ${incidentCutoff}`);
+    const ended = await operationsEndedBefore(ctx, incidentCutoff);
     for (const row of ended) {
-      await ctx.store.operations.delete(row.keys, row.etag);
+      await deleteOperation(ctx, row);
       await recordAudit(ctx, {
         id: `erasure-${row.value.id}`,
         at: now.toISOString(),

@@ -51,7 +51,7 @@ const time = z.string().regex(/^\d{2}:\d{2}(?::\d{2})?$/, 'choose a time');
 export const WHEN_FIELDS = ['startDate', 'startTime', 'endDate', 'endTime'] as const;
 type WhenField = (typeof WHEN_FIELDS)[number];
 
-const MAX_DURATION_MS = 14 * 24 * 3600_000;
+export const MAX_DURATION_MS = 14 * 24 * 3600_000;
 const MAX_AHEAD_MS = 2 * 365 * 24 * 3600_000;
 
 export interface WhenContext {
