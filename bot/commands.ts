@@ -1,4 +1,5 @@
 import { alertRoutes } from './alerts/routes';
+import { auditRoutes } from './audit/routes';
 import { channelRoutes } from './channels/routes';
 import { conversationRoutes } from './conversation/routes';
 import { digestRoutes } from './digests/routes';
@@ -34,6 +35,7 @@ export const ROUTES: readonly Route[] = [
   ...warningRoutes,
   ...directoryRoutes,
   ...noticeRoutes,
+  ...auditRoutes,
 ];
 
 function indexBy<R extends Route>(routes: readonly R[], key: (r: R) => string): ReadonlyMap<string, R> {

@@ -107,3 +107,38 @@ export async function pruneAuditBefore(ctx: AuditCtx & Pick<AppContext, 'clock'>
   for (const p of partitions) n += await pruneAuditPartition(ctx, p, cutoff);
   return n;
 }
+
+/** One logged event and its place in its subject's chain. */
+export interface NumberedEvent {
+  seq: number;
+  event: AuditEvent;
+}
+
+/**
+ * A page of a subject's audit trail, newest first: the events numbered below
+ * `before` (the first page: below the head, i.e. the newest), at most `size`
+ * of them, in one key-range read (plus the head, on the first page). Events
+ * are numbered without gaps in append order, so "below this number" goes on
+ * exactly where the last page ended, however many are appended meanwhile.
+ * `floor`: the lowest number still stored (retention prunes from the front).
+ */
+export async function auditEventsPage(
+  ctx: Pick<AppContext, 'store'>,
+  subject: AuditEvent['subject'],
+  opts: { size: number; before?: number; floor?: number },
+): Promise<{ events: NumberedEvent[]; before?: number; floor: number }> {
+  const partitionKey = auditPartition(subject);
+  let before = opts.before;
+  let floor = opts.floor ?? 1;
+  if (before === undefined) {
+    const head = await ctx.store.audit.get({ partitionKey, rowKey: HEAD_KEY });
+    if (!head || head.value.kind !== 'head') return { events: [], floor };
+    before = head.value.seq + 1;
+    floor = (head.value.anchor?.seq ?? 0) + 1;
+  }
+  const from = Math.max(floor, before - opts.size);
+  if (from >= before) return { events: [], floor };
+  const rows = await ctx.store.audit.listPartition(partitionKey, { from: eventRowKey(from), to: eventRowKey(before) });
+  const events = rows.flatMap((r) => (r.value.kind === 'event' ? [{ seq: r.value.seq, event: r.value.event }] : [])).sort((a, b) => b.seq - a.seq);
+  return from > floor ? { events, before: from, floor } : { events, floor };
+}

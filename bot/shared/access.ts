@@ -14,9 +14,11 @@ export type Scope = z.infer<typeof Scope>;
 
 /**
  * A member's roles. `orgLead` is an organisation's approver and single point
- * of contact for the partnership directory (issue 12).
+ * of contact for the partnership directory (issue 12). `dpo`: a data
+ * protection officer, who reviews the audit log (named in the partnership
+ * file; no organisation approver can grant it).
  */
-export const Role = z.enum(['staff', 'coordinator', 'themeLead', 'admin', 'orgLead']);
+export const Role = z.enum(['staff', 'coordinator', 'themeLead', 'admin', 'orgLead', 'dpo']);
 export type Role = z.infer<typeof Role>;
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -25,6 +27,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   themeLead: 'Theme lead',
   admin: 'Administrator',
   orgLead: 'Organisation lead',
+  dpo: 'Data protection officer',
 };
 
 /** Permissions an administrator grants one member outside the role model (stored per member). */

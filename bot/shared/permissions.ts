@@ -23,6 +23,8 @@ export const MAY = {
   managePeople: [{ roles: ['orgLead'] }, { roles: ['admin'] }],
   /** Organisation approvers decide requests to see their organisation's incidents (which organisation: the use case checks). */
   decideAccessRequests: [{ roles: ['orgLead'] }],
+  /** Data protection officers, and administrators (who can already see every incident): a subject's audit trail, in a private chat. */
+  readAudit: [{ roles: ['dpo'] }, { roles: ['admin'] }],
   /** Any registered member: report and see incidents (subject to per-incident access), acknowledge, see operations. */
   registered: REGISTERED,
 } as const satisfies Record<string, Who>;
