@@ -12,6 +12,9 @@ import { ALERT_PAGE_SIZE } from '../bot/alerts/list';
 import { raiseAlert } from '../bot/alerts/raise';
 import { runDueReminders } from '../bot/operations/reminderEngine';
 import { scheduleOperation } from '../bot/operations/schedule';
+import { appendAudit } from '../bot/audit/log';
+import { JointOperation } from '../bot/operations/model';
+import { createOperation } from '../bot/operations/repository';
 
 /**
  * Journeys through Concordat as its people meet it: the real Agents
@@ -264,6 +267,27 @@ describe('Tom Bradley, GMP coordinator, runs a joint operation', () => {
     await tom.shoot('journey-operation-list', list);
     await tom.click(list, /Operation Nightjar|Open|View/);
     await tom.card(operationId);
+
+    // A busy month: ten more operations in Wigan. The list shows ten a turn, soonest first; "More" shows the rest.
+    const now = world.runtime.ctx.clock().getTime();
+    for (let i = 1; i <= 10; i++) {
+      await createOperation(
+        world.runtime.ctx,
+        JointOperation.parse({
+          id: `OP-WIG-${String(i).padStart(6, '0')}`, name: `Wigan walkabout ${i}`, type: 'joint-visit', borough: 'wigan', area: 'Town centre',
+          startsAt: new Date(now + (5 + i) * 86_400_000).toISOString(), endsAt: new Date(now + (5 + i) * 86_400_000 + 3 * 3600_000).toISOString(),
+          leadOrganisationId: 'gmp', partnerOrganisationIds: [], participants: [], coordinator: demoPerson('Tom Bradley').aadObjectId,
+          linkedIncidents: [], reminderOffsetsMin: [], outcomesAfterMin: 0, status: 'scheduled',
+        }),
+      );
+    }
+    await tom.say('operations');
+    const firstPage = await tom.card(/10 operations, soonest first, and more to come/);
+    expect(await firstPage.textContent()).toContain('Operation Nightjar');
+    await tom.click(firstPage, 'More');
+    const secondPage = await tom.card(/More: 1 operation, soonest first/);
+    expect(await secondPage.textContent()).toContain('Wigan walkabout 10');
+    expect(await secondPage.textContent()).not.toContain('Operation Nightjar');
   });
 
   it('Priya links her incident to it', JOURNEY, async () => {
@@ -693,6 +717,27 @@ describe('Stockport Homes grows: Maria pages through her people and a longer acc
     expect(await next.textContent()).not.toMatch(/Abbie Hughes/);
     await maria.click(next, /^Confirm all 5 shown/);
     await maria.card(/5 confirmed, 0 removed, 20 to go/);
+  });
+});
+
+describe('Dan Whitworth, as administrator, reviews who touched Operation Nightjar', () => {
+  it('reads its audit trail newest first and presses More for the older events', JOURNEY, async () => {
+    // A long trail: a dozen looks at the operation by its participants.
+    const ctx = world.runtime.ctx;
+    for (let i = 1; i <= 12; i++) {
+      await appendAudit(ctx, {
+        id: `journey-look-${i}`, at: ctx.clock().toISOString(), action: 'consultation',
+        actor: { aadObjectId: demoPerson('Priya Shah').aadObjectId, organisationId: 'stockport-homes' },
+        subject: { type: 'operation', id: operationId }, justification: 'participant in the operation',
+      });
+    }
+    const dan = world.person('Dan Whitworth');
+    await dan.say(`audit ${operationId}`);
+    const trail = await dan.card(`Audit trail: operation ${operationId}`);
+    expect(await trail.textContent()).toContain('10 events, and older ones to come');
+    await dan.click(trail, 'More');
+    const older = await dan.card(/Older: \d+ events?/);
+    expect(await older.textContent()).toContain('Collected');
   });
 });
 
