@@ -737,7 +737,7 @@ describe('Dan Whitworth, as administrator, reviews who touched Operation Nightja
     expect(await trail.textContent()).toContain('10 events, and older ones to come');
     await dan.click(trail, 'More');
     const older = await dan.card(/Older: \d+ events?/);
-    expect(await older.textContent()).toContain('Collected');
+    expect(await older.textContent()).toContain('Priya Shah, Stockport Homes');
   });
 });
 
