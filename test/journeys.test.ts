@@ -12,7 +12,7 @@ import { ALERT_PAGE_SIZE } from '../bot/alerts/list';
 import { raiseAlert } from '../bot/alerts/raise';
 import { runDueReminders } from '../bot/operations/reminderEngine';
 import { scheduleOperation } from '../bot/operations/schedule';
-import { appendAudit } from '../bot/audit/log';
+import { appendAudit } from '../bot/audit/repository';
 import { JointOperation } from '../bot/operations/model';
 import { createOperation } from '../bot/operations/repository';
 
