@@ -156,8 +156,3 @@ export const Reminder = z.object({
     path: ['sentAt'],
   });
 export type Reminder = z.infer<typeof Reminder>;
-
-/** The Reminders table's partition for a due time: one UTC day. */
-export function reminderPartition(dueAt: string): string {
-  return `due-${dueAt.slice(0, 10)}`;
-}

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../kernel/context';
 import type { ConversationReference } from '../conversation/model';
-import { type JointOperation, reminderPartition } from './model';
+import type { JointOperation } from './model';
+import { findReminder } from './repository';
 import { enqueue, type OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import type { AdaptiveCard } from '../../cards/render';
@@ -62,7 +63,7 @@ export async function updateReminderPosts(ctx: AppContext, version: JointOperati
   if (channels.length === 0) return 0;
   const messages: OutgoingMessage[] = [];
   for (const r of allReminders(version, ctx.config.timeZone)) {
-    const row = await ctx.store.reminders.get({ partitionKey: reminderPartition(r.dueAt), rowKey: `${r.dueAt}|${r.id}` });
+    const row = await findReminder(ctx, r);
     if (row?.value.status !== 'sent') continue;
     const batch = reminderBatch(r.id);
     for (const c of channels) {

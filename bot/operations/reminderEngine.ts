@@ -8,9 +8,8 @@
  * "sent" leaves a claim whose lease runs out; the next run claims it again
  * and enqueues the same ids, which the outbox stores once: never sent twice.
  */
-import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
-import { reminderRecipients, type JointOperation, reminderPartition, type Reminder } from './model';
+import { reminderRecipients, type JointOperation, type Reminder } from './model';
 import { outcomesRecipients } from './rules/access';
 import { decideReminder } from './rules/reminderSchedule';
 import type { Stored } from '../store/entityTable';
@@ -19,7 +18,7 @@ import { sendPersonal, sendToChannels } from './publish';
 import { personalChats } from '../conversation/repository';
 import { operationChannels, splitReachable } from './recipients';
 import { reminderBatch } from './reminderRows';
-import { loadDirectory, loadOperation, type Directory } from './repository';
+import { dueReminders, loadDirectory, loadOperation, updateReminder, type Directory } from './repository';
 import { keepPrivateNotices } from '../notices/keep';
 
 export interface ReminderRunOptions {
@@ -37,22 +36,6 @@ export interface ReminderRunResult {
   busy: number;
 }
 
-const DAY_MS = 24 * 3600_000;
-
-/** Pending (or abandoned) reminders due by `now`: one range query over the day partitions. */
-async function dueReminders(ctx: AppContext, now: Date, lookbackDays: number): Promise<Stored<Reminder>[]> {
-  const first = reminderPartition(new Date(now.getTime() - lookbackDays * DAY_MS).toISOString());
-  const last = reminderPartition(now.toISOString());
-  // Row keys start with the due time, so "RowKey le now" holds for every row of earlier days and only the due ones of today.
-  const filter = [
-    odata`PartitionKey ge ${first}`,
-    odata`PartitionKey le ${last}`,
-    odata`RowKey le ${`${now.toISOString()}|~`}`,
-    `(${odata`status eq ${'pending'}`} or ${odata`status eq ${'claimed'}`})`,
-  ].join(' and ');
-  const rows = await ctx.store.reminders.query(filter);
-  return rows.sort((a, b) => a.value.dueAt.localeCompare(b.value.dueAt));
-}
 
 export async function runDueReminders(ctx: AppContext, options: ReminderRunOptions = {}): Promise<ReminderRunResult> {
   const opts = { leaseMs: 2 * 60_000, lookbackDays: 14, maxReminders: 500, ...options };
@@ -83,7 +66,7 @@ async function processReminder(ctx: AppContext, row: Stored<Reminder>, leaseMs: 
 
   let claim: Stored<Reminder>;
   try {
-    claim = await ctx.store.reminders.update({ ...reminder, status: 'claimed', leaseUntil: new Date(now.getTime() + leaseMs).toISOString() }, row.etag);
+    claim = await updateReminder(ctx, { ...reminder, status: 'claimed', leaseUntil: new Date(now.getTime() + leaseMs).toISOString() }, row.etag);
   } catch (err) {
     if (err instanceof ConcurrencyError) return 'busy'; // another run has it
     throw err;
@@ -103,7 +86,7 @@ async function processReminder(ctx: AppContext, row: Stored<Reminder>, leaseMs: 
 /** Ends the claim. If the claim was lost meanwhile (cancelled, or taken over after a stall), the other writer's state stands. */
 async function settle(ctx: AppContext, claim: Stored<Reminder>, change: Partial<Reminder>): Promise<void> {
   try {
-    await ctx.store.reminders.update({ ...claim.value, ...change, leaseUntil: undefined }, claim.etag);
+    await updateReminder(ctx, { ...claim.value, ...change, leaseUntil: undefined }, claim.etag);
   } catch (err) {
     if (!(err instanceof ConcurrencyError)) throw err;
     ctx.log.warn('reminder changed while it was being sent', { reminder: claim.value.id });

@@ -1,5 +1,6 @@
 import type { AppContext } from '../kernel/context';
-import { type JointOperation, reminderPartition, type Reminder } from './model';
+import type { JointOperation, Reminder } from './model';
+import { mutateReminder } from './repository';
 import { allReminders, planReminders } from './rules/reminderSchedule';
 
 /** The outbox batch a reminder's messages go in: cancelling the batch stops whatever has not gone yet. */
@@ -10,8 +11,7 @@ export async function storeReminders(ctx: AppContext, op: JointOperation): Promi
   const planned = planReminders(op, ctx.clock(), ctx.config.timeZone);
   const stored: Reminder[] = [];
   for (const p of planned) {
-    const keys = { partitionKey: reminderPartition(p.dueAt), rowKey: `${p.dueAt}|${p.id}` };
-    const row = await ctx.store.reminders.mutate(keys, (current) =>
+    const row = await mutateReminder(ctx, p, (current) =>
       current ? undefined : { ...p, status: 'pending' as const, late: false },
     );
     if (row) stored.push(row.value);
@@ -28,8 +28,7 @@ export async function storeReminders(ctx: AppContext, op: JointOperation): Promi
  */
 export async function retireReminders(ctx: AppContext, op: JointOperation, reason: string): Promise<void> {
   for (const p of allReminders(op, ctx.config.timeZone)) {
-    const keys = { partitionKey: reminderPartition(p.dueAt), rowKey: `${p.dueAt}|${p.id}` };
-    const row = await ctx.store.reminders.mutate(keys, (current) => {
+    const row = await mutateReminder(ctx, p, (current) => {
       if (!current || current.status !== 'pending') return undefined;
       return { ...current, status: 'cancelled' as const, reason };
     });

@@ -3,13 +3,13 @@ import { allOrganisations } from '../referenceData';
 import type { AppContext } from '../kernel/context';
 import { BOROUGHS, type BoroughId } from '../shared/borough';
 import type { Member } from '../shared/member';
-import { boroughOfOperationId, type JointOperation } from './model';
+import { boroughOfOperationId, type JointOperation, type Reminder } from './model';
 import type { Organisation } from '../shared/organisation';
 import type { Stored } from '../store/entityTable';
 import { activeMembers } from '../directory/repository';
 import { ConcurrencyError } from '../store/errors';
 import { MAX_DURATION_MS } from './rules/form';
-import { isTimelineRow, TIMELINE_END, timelineFrom, timelineKey, timelineRowOf, type OperationRow, type TimelineRow } from './tables';
+import { isTimelineRow, reminderKeys, reminderPartition, TIMELINE_END, timelineFrom, timelineKey, timelineRowOf, type OperationRow, type TimelineRow } from './tables';
 
 /**
  * The only module that touches the operations slice's tables (keys: ./tables.ts).
@@ -169,6 +169,49 @@ export async function upcomingPage(ctx: OpCtx, boroughs: readonly BoroughId[], o
   const rows = taken.flatMap((r) => (isTimelineRow(r.value) ? [r.value] : []));
   const after = more ? (taken.at(-1)?.keys.rowKey ?? from) : undefined;
   return after ? { rows, after } : { rows };
+}
+
+// ---- Reminders ------------------------------------------------------------------
+
+/** A planned reminder's row, if stored: one point read (the plan gives its due time and id, which are its keys). */
+export async function findReminder(ctx: OpCtx, r: Pick<Reminder, 'dueAt' | 'id'>): Promise<Stored<Reminder> | undefined> {
+  return ctx.store.reminders.get(reminderKeys(r));
+}
+
+/** Read, change and write back a reminder (created if absent and `change` returns one), retrying on a concurrent write. */
+export async function mutateReminder(
+  ctx: OpCtx,
+  r: Pick<Reminder, 'dueAt' | 'id'>,
+  change: (current: Reminder | undefined) => Reminder | undefined,
+): Promise<Stored<Reminder> | undefined> {
+  return ctx.store.reminders.mutate(reminderKeys(r), change);
+}
+
+/** Replaces a reminder if it still has `etag`; throws ConcurrencyError otherwise (a claim is taken by one worker only). */
+export async function updateReminder(ctx: OpCtx, value: Reminder, etag: string): Promise<Stored<Reminder>> {
+  return ctx.store.reminders.update(value, etag);
+}
+
+/** Pending (or abandoned) reminders due by `now`, earliest first: one range query over the day partitions. */
+export async function dueReminders(ctx: OpCtx, now: Date, lookbackDays: number): Promise<Stored<Reminder>[]> {
+  const first = reminderPartition(new Date(now.getTime() - lookbackDays * 24 * 3600_000).toISOString());
+  const last = reminderPartition(now.toISOString());
+  // Row keys start with the due time, so "RowKey le now" holds for every row of earlier days and only the due ones of today.
+  const filter = [
+    odata`PartitionKey ge ${first}`,
+    odata`PartitionKey le ${last}`,
+    odata`RowKey le ${`${now.toISOString()}|~`}`,
+    `(${odata`status eq ${'pending'}`} or ${odata`status eq ${'claimed'}`})`,
+  ].join(' and ');
+  const rows = await ctx.store.reminders.query(filter);
+  return rows.sort((a, b) => a.value.dueAt.localeCompare(b.value.dueAt));
+}
+
+/** The retention run's reminder step: every reminder due on a UTC day before `cutoff`'s. Returns how many were deleted. */
+export async function purgeRemindersDueBefore(ctx: OpCtx, cutoff: string): Promise<number> {
+  const old = await ctx.store.reminders.query(odata`PartitionKey lt ${reminderPartition(cutoff)}`);
+  for (const row of old) await ctx.store.reminders.delete(row.keys);
+  return old.length;
 }
 
 /** The concordat's organisations and members, for names on cards and choices on forms. */

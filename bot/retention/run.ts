@@ -1,5 +1,5 @@
 import { odata } from '@azure/data-tables';
-import { deleteOperation, operationsEndedBefore } from '../operations/repository';
+import { deleteOperation, operationsEndedBefore, purgeRemindersDueBefore } from '../operations/repository';
 import type { AppContext } from '../kernel/context';
 import { pruneAuditBefore } from '../audit/repository';
 import { recordAudit } from '../audit/record';
@@ -120,7 +120,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
     return ended.length;
   });
   await step('Reminders', `deleted: due before ${reminderCutoff.slice(0, 10)}`, async () =>
-    deleteAll(ctx.store.reminders, await ctx.store.reminders.query(odata`PartitionKey lt ${`due-${reminderCutoff.slice(0, 10)}`}`)),
+    purgeRemindersDueBefore(ctx, reminderCutoff),
   );
   await step('PrivateNotices', `deleted: opened ${NOTICE_OPENED_DAYS} days ago, or kept ${NOTICE_UNOPENED_DAYS} days ago`, async () => purgeExpiredNotices(ctx));
   await step('DigestDeliveries', `deleted: weeks before ${weekOf(incidentCutoff)}`, async () => purgeDeliveriesBefore(ctx, weekOf(incidentCutoff)));
