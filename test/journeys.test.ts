@@ -732,6 +732,7 @@ describe('Dan Whitworth, as administrator, reviews who touched Operation Nightja
       });
     }
     const dan = world.person('Dan Whitworth');
+    await dan.open('Personal Chat');
     await dan.say(`audit ${operationId}`);
     const trail = await dan.card(`Audit trail: operation ${operationId}`);
     expect(await trail.textContent()).toContain('10 events, and older ones to come');
