@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { Alert, Acknowledgement } from '../bot/alerts/model';
-import { boroughById } from '../bot/shared/borough';
 import { expandTemplate, type AdaptiveCard } from './render';
-import { listOf, londonDateTime, TONE_COLOR } from './format';
+import { listOf, TONE_COLOR } from './format';
 import template from './templates/alert.json';
 
 /**
@@ -15,7 +13,8 @@ import template from './templates/alert.json';
  */
 export const AlertViewer = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('asked'), organisationName: z.string() }),
-  z.object({ kind: z.literal('acknowledged'), organisationName: z.string(), at: z.string().datetime() }),
+  /** `at`: when, as the viewer reads it ("21:35", or "Tue 24 Nov 21:35" when not the day it was raised). */
+  z.object({ kind: z.literal('acknowledged'), organisationName: z.string(), at: z.string().min(1).max(40) }),
   z.object({ kind: z.literal('raised'), organisationName: z.string() }),
   z.object({ kind: z.literal('other') }),
 ]);
@@ -28,15 +27,26 @@ export const AlertRefresh = z.object({
   userIds: z.array(z.string().max(200)).min(1).max(60).optional(),
 });
 
+/** The alert as people read it: names, not ids; times already in the configured zone (bot/alerts/views.ts). */
 export const AlertCardData = z.object({
-  alert: Alert,
+  alertId: z.string().min(1),
+  severity: z.enum(['info', 'warning', 'high']),
+  title: z.string(),
+  body: z.string(),
+  boroughNames: z.array(z.string()).min(1),
   themeName: z.string(),
+  /** "Sat 28 Mar 09:00". */
+  raisedAt: z.string().min(1).max(40),
   raisedByOrganisation: z.string(),
-  acknowledgements: z.array(Acknowledgement.extend({ organisationName: z.string() })),
+  expiresAt: z.string().min(1).max(40),
+  marking: z.string(),
+  /** Who acknowledged, and at what time of day ("21:35"). */
+  acknowledgements: z.array(z.object({ organisationName: z.string(), time: z.string().min(1).max(40) })),
   awaitingOrganisations: z.array(z.string()),
   viewer: AlertViewer.optional(),
   refresh: AlertRefresh.optional(),
 });
+export type AlertCardData = z.input<typeof AlertCardData>;
 
 const SEVERITY = {
   high: { kicker: 'PARTNERSHIP ALERT · HIGH', style: 'attention', color: 'Attention' },
@@ -44,51 +54,45 @@ const SEVERITY = {
   info: { kicker: 'PARTNERSHIP ALERT', style: 'accent', color: 'Accent' },
 } as const;
 
-/** "21:35", or "Tue 24 Nov 21:35" when it was not the day the alert was raised. */
-function ackTime(at: string, raisedAt: string): string {
-  const when = londonDateTime(at);
-  return londonDateTime(raisedAt).split(' ').slice(0, 3).join(' ') === when.split(' ').slice(0, 3).join(' ') ? when.split(' ').pop()! : when;
-}
-
 function yours(d: z.output<typeof AlertCardData>): { yours: string; yoursColor: string } {
   const v = d.viewer;
   if (!v || v.kind === 'other') return { yours: '', yoursColor: TONE_COLOR.default };
   if (v.kind === 'asked') return { yours: `${v.organisationName} is asked to acknowledge this alert: press Acknowledge once you have read it.`, yoursColor: TONE_COLOR.warning };
-  if (v.kind === 'acknowledged') return { yours: `✔ Your organisation acknowledged at ${ackTime(v.at, d.alert.raisedAt)}.`, yoursColor: TONE_COLOR.good };
+  if (v.kind === 'acknowledged') return { yours: `✔ Your organisation acknowledged at ${v.at}.`, yoursColor: TONE_COLOR.good };
   return { yours: 'Your organisation raised this alert.', yoursColor: TONE_COLOR.default };
 }
 
 /** The alert as posted to channels: no personal data (checked when raised), acknowledgement by organisation, never by person. */
-export function alertCard(input: z.input<typeof AlertCardData>): AdaptiveCard {
+export function alertCard(input: AlertCardData): AdaptiveCard {
   const d = AlertCardData.parse(input);
-  const s = SEVERITY[d.alert.severity];
+  const s = SEVERITY[d.severity];
   const total = d.acknowledgements.length + d.awaitingOrganisations.length;
   // The posted card offers the button while anyone is awaited (someone Teams does not refresh for may be one of
   // them; a press by anyone else is refused with the reason). A viewer's own view offers it only to the asked.
   const canAcknowledge = d.viewer ? d.viewer.kind === 'asked' : d.awaitingOrganisations.length > 0;
   const card = expandTemplate(template, {
     ...s,
-    alertId: d.alert.id,
-    title: d.alert.title,
-    body: d.alert.body,
-    boroughs: d.alert.boroughs.map((b) => boroughById(b).name).join(', '),
+    alertId: d.alertId,
+    title: d.title,
+    body: d.body,
+    boroughs: d.boroughNames.join(', '),
     theme: d.themeName,
-    raised: `${londonDateTime(d.alert.raisedAt)} by ${d.raisedByOrganisation}`,
-    expires: londonDateTime(d.alert.expiresAt),
+    raised: `${d.raisedAt} by ${d.raisedByOrganisation}`,
+    expires: d.expiresAt,
     ...yours(d),
     ackSummary: `Acknowledged by ${d.acknowledgements.length} of ${total} organisations`,
     acknowledged: d.acknowledgements.length
-      ? `✔ ${d.acknowledgements.map((a) => `${a.organisationName} (${londonDateTime(a.at).split(' ').pop()})`).join(', ')}`
+      ? `✔ ${d.acknowledgements.map((a) => `${a.organisationName} (${a.time})`).join(', ')}`
       : '',
     awaiting: d.awaitingOrganisations.length ? `Awaiting: ${listOf(d.awaitingOrganisations)}` : '',
     canAcknowledge,
-    marking: `${d.alert.marking} · Shared under the concordat's information-sharing agreement. No personal data.`,
+    marking: `${d.marking} · Shared under the concordat's information-sharing agreement. No personal data.`,
   });
   if (!d.refresh) return card;
   return {
     ...card,
     refresh: {
-      action: { type: 'Action.Execute', title: 'Refresh', verb: d.refresh.verb, data: { verb: d.refresh.verb, alertId: d.alert.id } },
+      action: { type: 'Action.Execute', title: 'Refresh', verb: d.refresh.verb, data: { verb: d.refresh.verb, alertId: d.alertId } },
       ...(d.refresh.userIds ? { userIds: d.refresh.userIds } : {}),
     },
   };

@@ -1,9 +1,6 @@
-import { londonDateTime, TONE_COLOR } from './format';
-import { formatCalendarDate } from '../bot/shared/dates';
+import { TONE_COLOR } from './format';
 import { boroughById, type BoroughId } from '../bot/shared/borough';
-import type { Change, ThemeDigestFigures } from '../bot/digests/rules/digest';
-import { OPERATION_TYPE_LABELS, OUTCOME_COUNTS, OUTCOME_LABELS } from '../bot/operations/model';
-import { CATEGORY_LABELS } from '../bot/shared/taxonomy';
+import { CATEGORY_LABELS, type IncidentCategory } from '../bot/shared/taxonomy';
 import { Button, buttonsOf } from './incidentCommon';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/digest.json';
@@ -15,11 +12,47 @@ import template from './templates/digest.json';
  * Rows open the list behind them (`incidents.list`, access-checked for
  * whoever taps).
  */
+/** A count this week against the week before and the four-week average (the digest rules' figures). */
+export interface DigestChange {
+  thisWeek: number;
+  previous: number;
+  average4: number;
+  /** thisWeek - previous. */
+  change: number;
+  /** Against the week before; absent when that was 0. */
+  changePct?: number;
+}
+
+/** The week's figures as the card shows them: counts and places, operations and outcomes already in words. */
+export interface DigestCardFigures {
+  theme: { name: string };
+  /** ISO week, "2026-W12". */
+  week: string;
+  total: DigestChange;
+  byCategory: (DigestChange & { category: IncidentCategory })[];
+  byBorough: (DigestChange & { borough: BoroughId })[];
+  trend: { week: string; count: number }[];
+  highRisk: { thisWeek: number; previous: number };
+  hotspots: { borough: BoroughId; district: string; area: string; count: number }[];
+  alerts: { raised: number; expected: number; acknowledged: number; sharePct?: number };
+  operations: {
+    completed: number;
+    awaitingOutcomes: number;
+    /** Outcome totals in their usual order, e.g. { label: 'Arrests', count: 3 }. */
+    outcomes: { label: string; count: number }[];
+    /** What comes up next, soonest first; `startsAt` as people in the configured zone read it. */
+    upcoming: { typeLabel: string; borough: BoroughId; area: string; startsAt: string }[];
+  };
+  priorityChanges: { borough: BoroughId; version: number; added: string[]; removed: string[]; reworded: string[] }[];
+}
+
 export interface DigestCardInput {
-  figures: ThemeDigestFigures;
+  figures: DigestCardFigures;
   boroughs: readonly BoroughId[];
   /** "26 Oct – 1 Nov 2026". */
   periodText: string;
+  /** The zone weeks are counted in, in words ("UK time"). */
+  timeZoneLabel: string;
   /** A preview of the week so far, not the weekly delivery. */
   preview: boolean;
   /** Days the incident list buttons look back (the list filters by days, not weeks). */
@@ -39,16 +72,16 @@ export function signed(n: number): string {
 }
 
 /** "▲ 13 (+12%)", "▼ 5 (−20%)", "no change", "▲ 4 (new)". */
-export function changeText(c: Pick<Change, 'change' | 'changePct'>): string {
+export function changeText(c: Pick<DigestChange, 'change' | 'changePct'>): string {
   if (c.change === 0) return 'no change';
   const arrow = c.change > 0 ? '▲' : '▼';
   const pct = c.changePct === undefined ? 'new' : `${signed(c.changePct)}%`;
   return `${arrow} ${Math.abs(c.change)} (${pct})`;
 }
 
-const shortChange = (c: Change) => (c.change === 0 ? '=' : `${c.change > 0 ? '▲' : '▼'}${Math.abs(c.change)}`);
+const shortChange = (c: DigestChange) => (c.change === 0 ? '=' : `${c.change > 0 ? '▲' : '▼'}${Math.abs(c.change)}`);
 // A rise is marked (Attention); a fall reads in the default colour: the arrow says which (cards/format.ts TONE_COLOR).
-const changeColor = (c: Change) => (c.change > 0 ? TONE_COLOR.attention : TONE_COLOR.default);
+const changeColor = (c: DigestChange) => (c.change > 0 ? TONE_COLOR.attention : TONE_COLOR.default);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function digestCard(input: DigestCardInput): AdaptiveCard {
@@ -88,7 +121,7 @@ export function digestCard(input: DigestCardInput): AdaptiveCard {
           : `${f.operations.completed} completed${f.operations.awaitingOutcomes ? ` (${f.operations.awaitingOutcomes} awaiting outcomes)` : ''}`,
     },
   ];
-  const totals = OUTCOME_COUNTS.filter((k) => f.operations.totals[k] > 0).map((k) => `${f.operations.totals[k]} ${OUTCOME_LABELS[k].toLowerCase()}`);
+  const totals = f.operations.outcomes.filter((o) => o.count > 0).map((o) => `${o.count} ${o.label.toLowerCase()}`);
   if (totals.length) facts.push({ title: 'Outcomes', value: totals.join(', ') });
 
   const boroughNames = input.boroughs.map((b) => boroughById(b).name).join(', ');
@@ -140,7 +173,7 @@ export function digestCard(input: DigestCardInput): AdaptiveCard {
     })),
     facts,
     upcoming: f.operations.upcoming.slice(0, 3).map((o) => ({
-      text: `${OPERATION_TYPE_LABELS[o.type]} · ${boroughById(o.borough).name}, ${o.area} · ${londonDateTime(o.startsAt)}`,
+      text: `${o.typeLabel} · ${boroughById(o.borough).name}, ${o.area} · ${o.startsAt}`,
     })),
     priorities: f.priorityChanges.slice(0, 4).map((p) => ({
       text: `${boroughById(p.borough).name} v${p.version}: ${[
@@ -149,14 +182,7 @@ export function digestCard(input: DigestCardInput): AdaptiveCard {
         ...p.reworded.map((t) => `updated ${t}`),
       ].join('; ')}`,
     })),
-    footnote: 'Tap a row for the list behind it: you see your own organisation\'s reports. Weeks run Monday to Sunday, UK time.',
+    footnote: `Tap a row for the list behind it: you see your own organisation's reports. Weeks run Monday to Sunday, ${input.timeZoneLabel}.`,
     buttons: buttonsOf(input.buttons),
   });
 }
-
-/** "19 Oct – 25 Oct 2026" for the week starting on a Monday (calendar dates); ", to Sun 25 Oct 21:30" when it stops before the week ends. */
-export function periodText(monday: string, sunday: string, upTo?: Date): string {
-  const d = (s: string) => new Date(`${s}T12:00:00Z`);
-  return `${formatCalendarDate(monday, 'dayMonth')} – ${formatCalendarDate(sunday, 'dayMonthYear')}${upTo ? `, to ${londonDateTime(upTo.toISOString())}` : ''}`;
-}
-

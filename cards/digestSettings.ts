@@ -1,7 +1,6 @@
 import { TONE_COLOR } from './format';
 import { z } from 'zod';
 import { BOROUGHS } from '../bot/shared/borough';
-import { WEEKDAY_NAMES } from '../bot/digests/rules/digestSchedule';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/digestSettings.json';
 
@@ -12,6 +11,8 @@ export const DigestSettingsData = z.object({
   status: z.object({ text: z.string(), tone: z.enum(['good', 'attention']) }).optional(),
   themes: z.array(Choice),
   selected: z.object({ themes: z.array(z.string()), boroughs: z.array(z.string()), day: z.string(), time: z.string(), destination: z.string() }),
+  /** The days a digest may come on, in order ("Monday" … "Sunday"). */
+  dayChoices: z.array(Choice).length(7),
   destinations: z.array(Choice).min(1),
   errors: z.object({ themes: z.string(), boroughs: z.string(), time: z.string(), destination: z.string() }).partial().default({}),
   subscribed: z.boolean(),
@@ -34,7 +35,7 @@ export function digestSettingsCard(input: z.input<typeof DigestSettingsData>): A
     destination: d.selected.destination,
     themeChoices: d.themes,
     boroughChoices: BOROUGHS.map((b) => ({ title: b.name, value: b.id })),
-    dayChoices: WEEKDAY_NAMES.map((n, i) => ({ title: n, value: String(i + 1) })),
+    dayChoices: d.dayChoices,
     destinationChoices: d.destinations,
     errors: { themes: d.errors.themes ?? '', boroughs: d.errors.boroughs ?? '', time: d.errors.time ?? '', destination: d.errors.destination ?? '' },
     subscribed: d.subscribed,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { FORM_FIELDS, type FormErrors, type FormValues } from '../bot/incidents/rules/incidentForm';
 import { expandTemplate, type AdaptiveCard } from './render';
 import { withoutNullValues } from './incidentCommon';
 import template from './templates/incidentForm.json';
@@ -21,11 +20,16 @@ export const IncidentFormData = z.object({
       correctionError: z.string().default(''),
     }),
   ]),
-  values: z.record(z.enum(FORM_FIELDS), z.string()),
-  errors: z.record(z.enum(FORM_FIELDS), z.string()).default({}),
+  /** Every field of the form (bot/incidents/rules/incidentForm.ts FORM_FIELDS) with its value: the card's fields are these keys. */
+  values: z.record(z.string(), z.string()),
+  errors: z.record(z.string(), z.string()).default({}),
   /** YYYY-MM-DD: the date picker offers nothing later. */
   today: z.string(),
   reportedAt: z.string(),
+  /** The configured zone in words ("UK time"), beside the time input. */
+  timeZoneLabel: z.string().min(1),
+  /** A report's note on times: the zone and how the repeated hour of a clock change is read. */
+  timeNote: z.string().max(300).default(''),
   /**
    * Shown in a dialog (a message extension's task module): submitted with Action.Submit, which Teams sends back to
    * the extension as composeExtension/submitAction (dialogs do not carry Action.Execute). Reports only.
@@ -53,17 +57,21 @@ export const FIRST_FIELDS = ['category', 'area', 'postcodeDistrict', 'summary'] 
 const titleOf = (choices: readonly { title: string; value: string }[], value: string) => choices.find((c) => c.value === value)?.title ?? value;
 
 /** One line saying what the folded fields hold, so the common report needs no unfolding. */
-function defaultsLine(d: z.output<typeof IncidentFormData>, values: FormValues): string {
+type Values = Readonly<Record<string, string>>;
+const valueOf = (values: Values, field: string) => values[field] ?? '';
+
+function defaultsLine(d: z.output<typeof IncidentFormData>, values: Values): string {
   const c = d.choices;
-  const when = values.occurredDate === d.today ? `today at ${values.occurredTime.slice(0, 5)}` : `${values.occurredDate} ${values.occurredTime.slice(0, 5)}`;
-  const shared = values.sharedWith.split(',').filter(Boolean).map((v) => titleOf(c.share, v).replace(/ \(always\)$/, ''));
-  const actions = values.actions.split(',').filter(Boolean).map((v) => titleOf(c.action, v));
+  const [date, time] = [valueOf(values, 'occurredDate'), valueOf(values, 'occurredTime')];
+  const when = date === d.today ? `today at ${time.slice(0, 5)}` : `${date} ${time.slice(0, 5)}`;
+  const shared = valueOf(values, 'sharedWith').split(',').filter(Boolean).map((v) => titleOf(c.share, v).replace(/ \(always\)$/, ''));
+  const actions = valueOf(values, 'actions').split(',').filter(Boolean).map((v) => titleOf(c.action, v));
   return [
-    `${titleOf(c.borough, values.borough)}, ${when}`,
-    `${titleOf(c.risk, values.risk).split(':')[0]} risk`,
+    `${titleOf(c.borough, valueOf(values, 'borough'))}, ${when}`,
+    `${titleOf(c.risk, valueOf(values, 'risk')).split(':')[0]} risk`,
     `actions: ${actions.join(', ').toLowerCase() || 'none chosen'}`,
     `shared with ${shared.join(', ') || 'the police only'}`,
-    values.marking,
+    valueOf(values, 'marking'),
   ].join(' · ');
 }
 
@@ -74,15 +82,16 @@ function defaultsLine(d: z.output<typeof IncidentFormData>, values: FormValues):
  */
 export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
   const d = IncidentFormData.parse(input);
-  const values = d.values as FormValues;
-  const errors: Record<string, string> = Object.fromEntries(FORM_FIELDS.map((f) => [f, (d.errors as FormErrors)[f] ?? '']));
+  const values = d.values;
+  const fields = Object.keys(values);
+  const errors: Record<string, string> = Object.fromEntries(fields.map((f) => [f, d.errors[f] ?? '']));
   const correction = d.mode.kind === 'edit' ? { value: d.mode.correctionReason, error: d.mode.correctionError } : { value: '', error: '' };
   const problems = Object.values(errors).filter(Boolean).length + (correction.error ? 1 : 0);
   // Input.Number needs a number; text a client should never send is shown as empty, with its error kept.
-  const numbers = Object.fromEntries(COUNT_FIELDS.map((f) => [f, /^\d{1,3}$/.test(values[f].trim()) ? Number(values[f]) : null]));
+  const numbers = Object.fromEntries(COUNT_FIELDS.map((f) => [f, /^\d{1,3}$/.test(valueOf(values, f).trim()) ? Number(values[f]) : null]));
   const editing = d.mode.kind === 'edit';
   // Folded unless editing, or a folded field has something to fix (its message must be seen).
-  const showMore = editing || FORM_FIELDS.some((f) => !(FIRST_FIELDS as readonly string[]).includes(f) && errors[f]);
+  const showMore = editing || fields.some((f) => !(FIRST_FIELDS as readonly string[]).includes(f) && errors[f]);
   const submitData =
     d.mode.kind === 'edit'
       ? { verb: 'incident.edit.submit', submissionId: d.mode.submissionId, reference: d.mode.reference, baseVersion: d.mode.baseVersion }
@@ -102,7 +111,8 @@ export function incidentFormCard(input: IncidentFormData): AdaptiveCard {
       whenNote:
         d.mode.kind === 'edit'
           ? d.mode.placeNote
-          : `Reported: ${d.reportedAt} (now). Times are UK time; on the night the clocks go back, 01:00–01:59 is read as the first (BST) hour.`,
+          : `Reported: ${d.reportedAt} (now). ${d.timeNote}`.trim(),
+      timeZoneLabel: d.timeZoneLabel,
       values,
       correction,
       numbers,

@@ -1,6 +1,5 @@
 import { TONE_COLOR } from './format';
 import { z } from 'zod';
-import type { RedactedIncident } from '../bot/incidents/rules/incidentRedaction';
 import { expandTemplate, type AdaptiveCard } from './render';
 import { Button, buttonsOf } from './incidentCommon';
 import template from './templates/incidentRedacted.json';
@@ -23,11 +22,14 @@ export const RedactedCardData = z.object({
 
 const COLORS = TONE_COLOR;
 
+/** The redacted view of an incident (bot/incidents/rules/incidentRedaction.ts); its risk level shows as `riskLabel`. */
+type RedactedFacts = z.input<typeof RedactedCardData>['incident'] & { risk?: string };
+
 /**
  * What anyone may see: the channel announcement, and the answer to someone
- * whose organisation may not see the details. Built from RedactedIncident only.
+ * whose organisation may not see the details. Built from the redacted view only.
  */
-export function incidentRedactedCard(input: Omit<z.input<typeof RedactedCardData>, 'incident'> & { incident: RedactedIncident }): AdaptiveCard {
+export function incidentRedactedCard(input: Omit<z.input<typeof RedactedCardData>, 'incident'> & { incident: RedactedFacts }): AdaptiveCard {
   const { risk: _risk, ...incident } = input.incident;
   const d = RedactedCardData.parse({ ...input, incident });
   return expandTemplate(template, {

@@ -1,11 +1,9 @@
 import { TONE_COLOR } from './format';
 import { z } from 'zod';
-import { OUTCOME_COUNTS, OUTCOME_LABELS } from '../bot/operations/model';
-import { OUTCOMES_FORM_FIELDS } from '../bot/operations/rules/form';
+import { formFields, FormInput } from './formFields';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/outcomesForm.json';
 
-const fieldRecord = z.object(Object.fromEntries(OUTCOMES_FORM_FIELDS.map((f) => [f, z.string()])) as Record<(typeof OUTCOMES_FORM_FIELDS)[number], z.ZodString>);
 const COLORS = TONE_COLOR;
 
 export const OutcomesFormCardData = z.object({
@@ -16,14 +14,17 @@ export const OutcomesFormCardData = z.object({
   title: z.string().min(1).max(100),
   summary: z.string().min(1).max(300),
   notices: z.array(z.object({ text: z.string().min(1).max(300), tone: z.enum(['default', 'warning', 'attention']) })).max(3).default([]),
-  values: fieldRecord,
-  errors: fieldRecord.partial().default({}),
+  /** The form's fields (bot/operations/rules/form.ts OUTCOMES_FORM_FIELDS: the counts, then `notes`), values and errors. */
+  ...FormInput,
+  /** The counts asked for, in order, with their labels ("Arrests"): each is one of `fields`. */
+  counts: z.array(z.object({ id: z.string().min(1), label: z.string().min(1) })).min(1),
 });
 export type OutcomesFormCardData = z.input<typeof OutcomesFormCardData>;
 
 /** The lead's outcomes card: counts (validated numbers) and notes, stored with the operation. */
 export function outcomesFormCard(input: OutcomesFormCardData): AdaptiveCard {
   const d = OutcomesFormCardData.parse(input);
+  const { values, errors } = formFields(d.fields, d.values, d.errors);
   return expandTemplate(template, {
     operationId: d.operationId,
     version: d.version,
@@ -31,8 +32,8 @@ export function outcomesFormCard(input: OutcomesFormCardData): AdaptiveCard {
     title: d.title,
     summary: d.summary,
     notices: d.notices.map((n) => ({ text: n.text, color: COLORS[n.tone] })),
-    counts: OUTCOME_COUNTS.map((k) => ({ id: k, label: OUTCOME_LABELS[k], value: d.values[k], error: d.errors[k] ?? '' })),
-    notesValue: d.values.notes,
-    notesError: d.errors.notes ?? '',
+    counts: d.counts.map((c) => ({ id: c.id, label: c.label, value: values[c.id] ?? '', error: errors[c.id] ?? '' })),
+    notesValue: values.notes ?? '',
+    notesError: errors.notes ?? '',
   });
 }

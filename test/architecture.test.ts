@@ -73,7 +73,6 @@ const IO_FOLDER = /^(bot\/(store|outbox|graph|teams)\/|functions\/)/;
  * on the file name so that an import that moves folder is still recognised. Delete an entry when its import goes:
  * the test fails on an entry that no longer occurs.
  */
-const FORM_KIT = 'the operation forms\' field lists live with their parsing rules; to move to views with the card form kit';
 const KNOWN: Record<string, Record<string, string>> = {
   pureLoadsIo: {},
   rulesImportOutside: {
@@ -90,16 +89,6 @@ const KNOWN: Record<string, Record<string, string>> = {
   tableTouchedOutsideRepository: {
   },
   cardsImportOutsideShared: {
-    'cards/alert.ts -> model.ts': 'the alert card still takes the stored Alert: to become plain view data (bot/alerts/render.ts)',
-    'cards/digest.ts -> digest.ts': "the digest card takes the digest rules' figures (ThemeDigestFigures): to become plain view data",
-    'cards/digest.ts -> model.ts': 'the digest card reads operation type and outcome labels from bot/operations/model.ts: to come from the view',
-    'cards/digestSettings.ts -> digestSchedule.ts': "weekday names from the digest schedule rules: to come from the view",
-    'cards/incidentForm.ts -> incidentForm.ts': "the incident form's field list lives with its parsing rules (bot/domain/incidentForm.ts)",
-    'cards/incidentRedacted.ts -> incidentRedaction.ts': 'the redacted incident card takes the RedactedIncident type (type only)',
-    'cards/operationChange.ts -> form.ts': FORM_KIT,
-    'cards/operationForm.ts -> form.ts': FORM_KIT,
-    'cards/outcomesForm.ts -> model.ts': 'outcome labels from bot/operations/model.ts: to come from the view',
-    'cards/outcomesForm.ts -> form.ts': FORM_KIT,
   },
 };
 

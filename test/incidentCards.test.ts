@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FORM_FIELDS, type FormErrors } from '../bot/incidents/rules/incidentForm';
 import { channelAnnouncementCard } from '../bot/incidents/announce';
 import type { IncidentHistoryEntry, IncidentRecord } from '../bot/incidents/model';
-import { defaultFormValues, formChoices, formValuesOfRecord, historyLines, incidentButtons, redactedOf } from '../bot/incidents/present';
+import { defaultFormValues, formChoices, formValuesOfRecord, historyLines, incidentButtons, redactedOf, reportTimeNote } from '../bot/incidents/present';
 import { DEMO_ORGANISATIONS } from './support/demoDirectory';
 import { incidentConfirmationCard } from '../cards/incidentConfirmation';
 import { incidentDetailsCard } from '../cards/incidentDetails';
@@ -54,15 +54,15 @@ const allErrors: FormErrors = Object.fromEntries(FORM_FIELDS.map((f) => [f, `Pro
 
 /** Every card the incident builders can produce, in each of their states. */
 const cards: [string, AdaptiveCard][] = [
-  ['report form, fresh', incidentFormCard({ mode: { kind: 'report', submissionId: 'sub-00000001' }, values: defaultFormValues(stockportHomes, DEMO_ORGANISATIONS, now, 'Europe/London'), today: '2026-11-25', reportedAt: 'Wed 25 Nov 2026, 10:00', choices })],
+  ['report form, fresh', incidentFormCard({ mode: { kind: 'report', submissionId: 'sub-00000001' }, values: defaultFormValues(stockportHomes, DEMO_ORGANISATIONS, now, 'Europe/London'), today: '2026-11-25', reportedAt: 'Wed 25 Nov 2026, 10:00', timeZoneLabel: 'UK time', timeNote: reportTimeNote('Europe/London'), choices })],
   ['report form, every field in error, odd values kept', incidentFormCard({
     mode: { kind: 'report', submissionId: 'sub-00000001' },
     values: { ...defaultFormValues(stockportHomes, DEMO_ORGANISATIONS, now, 'Europe/London'), victims: 'abc', summary: '<script>x</script>', occurredDate: 'not a date', actions: 'x,y' },
     errors: allErrors,
-    today: '2026-11-25', reportedAt: 'Wed 25 Nov 2026, 10:00', choices,
+    today: '2026-11-25', reportedAt: 'Wed 25 Nov 2026, 10:00', timeZoneLabel: 'UK time', timeNote: reportTimeNote('Europe/London'), choices,
   })],
-  ['edit form', incidentFormCard({ mode: { kind: 'edit', submissionId: 'sub-00000002', reference: record.reference, baseVersion: 2, placeNote: 'STO-2026-000123 keeps its number if you correct the borough, date or time.' }, values: formValuesOfRecord(record, 'Europe/London'), today: '2026-11-25', reportedAt: 'Wed 25 Nov 2026, 10:00', choices })],
-  ['edit form with errors', incidentFormCard({ mode: { kind: 'edit', submissionId: 'sub-00000002', reference: record.reference, baseVersion: 2, placeNote: 'x', correctionReason: 'wrong borough chosen', correctionError: 'The reason is too long' }, values: formValuesOfRecord(record, 'Europe/London'), errors: { summary: 'Summary is required' }, today: '2026-11-25', reportedAt: 'x', choices })],
+  ['edit form', incidentFormCard({ mode: { kind: 'edit', submissionId: 'sub-00000002', reference: record.reference, baseVersion: 2, placeNote: 'STO-2026-000123 keeps its number if you correct the borough, date or time.' }, values: formValuesOfRecord(record, 'Europe/London'), today: '2026-11-25', reportedAt: 'Wed 25 Nov 2026, 10:00', timeZoneLabel: 'UK time', choices })],
+  ['edit form with errors', incidentFormCard({ mode: { kind: 'edit', submissionId: 'sub-00000002', reference: record.reference, baseVersion: 2, placeNote: 'x', correctionReason: 'wrong borough chosen', correctionError: 'The reason is too long' }, values: formValuesOfRecord(record, 'Europe/London'), errors: { summary: 'Summary is required' }, today: '2026-11-25', reportedAt: 'x', timeZoneLabel: 'UK time', choices })],
   ['confirmation', incidentConfirmationCard({ reference: record.reference, marking: 'OFFICIAL-SENSITIVE', facts: [{ title: 'Category', value: 'Hate crime' }], channelNote: 'Announced.', buttons: incidentButtons(record.reference, { view: true, update: true, edit: true }) })],
   ['channel announcement', channelAnnouncementCard(record, DEMO_ORGANISATIONS)],
   ['existence only (refused)', incidentRedactedCard({ title: 'Incident', incident: redactedOf(record, DEMO_ORGANISATIONS), notice: 'No access', tone: 'attention', buttons: [] })],

@@ -4,7 +4,7 @@ import type { Caller } from '../conversation/user';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { acknowledgeAlert } from './acknowledge';
-import { renderAlertCard } from './render';
+import { renderAlertCard } from './views';
 import { alertViewFor } from './rules/userView';
 
 /** The Acknowledge button: records it and answers with the refreshed alert card. */

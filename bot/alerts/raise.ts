@@ -10,7 +10,7 @@ import { stableId } from '../shared/stableId';
 import { enqueue } from '../outbox/enqueue';
 import { toAlertChannels } from './channels';
 import type { AlertRecord } from './model';
-import { renderAlertCard } from './render';
+import { renderAlertCard } from './views';
 import { findAlert, listAlert, recordDeliveries, storeAlert } from './repository';
 import { allOrganisations, themeById } from '../referenceData';
 

@@ -2,12 +2,18 @@ import type { AppContext } from '../kernel/context';
 import { boroughById } from '../shared/borough';
 import { formatInstant } from '../shared/dates';
 import { describeDelivery } from '../outbox/enqueue';
-import { organisationNames } from '../referenceData';
 import { alertListCard } from '../../cards/alertList';
 import { messageCard } from '../../cards/message';
+import { alertCard, type AlertCardData, type AlertViewer } from '../../cards/alert';
 import type { AdaptiveCard } from '../../cards/render';
 import type { AlertListResult } from './list';
 import { ALERT_VERBS } from './verbs';
+import { allMembers } from '../directory/repository';
+import { knownTeamsUsers } from '../userViews/repository';
+import { refreshAudience } from '../userViews/rules/audience';
+import type { AlertRecord } from './model';
+import { refreshRank, type AlertView } from './rules/userView';
+import { organisationNames, themeById } from '../referenceData';
 
 const REFUSED: Record<Extract<AlertListResult, { ok: false }>['reason'], string> = {
   'someone-else': 'That **More** button belongs to someone else\'s list, so it shows you nothing. Type **alerts** to see your own.',
@@ -53,4 +59,76 @@ export async function alertListView(ctx: AppContext, result: AlertListResult, sc
     pageText: rows.length === 0 ? '' : `${result.continued ? 'More: ' : ''}${count}${result.more ? ', and more to come' : ''}`,
     buttons: result.more ? [{ title: 'More', verb: ALERT_VERBS.list, data: { more: result.more } }] : [],
   });
+}
+
+/**
+ * The alert card as it stands now: acknowledgements named by organisation.
+ * Without `view`, the card as posted to channels, right for everyone on its
+ * own, whose `refresh` names the members Teams should ask the bot about
+ * (those of organisations asked to acknowledge, at most 60). With `view`,
+ * one person's own view (what Teams shows them in place of the posted card).
+ */
+export async function renderAlertCard(ctx: AppContext, record: AlertRecord, view?: AlertView): Promise<AdaptiveCard> {
+  const organisations = await organisationNames(ctx);
+  const theme = await themeById(ctx, record.alert.themeId);
+  const refresh = { verb: ALERT_VERBS.view, userIds: view ? undefined : await refreshUserIds(ctx, record) };
+  return alertCard(alertCardData(record, { organisations, themeName: theme?.name, timeZone: ctx.config.timeZone }, view, refresh));
+}
+
+/**
+ * The alert as the card shows it: organisations by name, times in the configured zone. Pure. `refresh`: whom
+ * Teams asks the bot about (a person's own view names nobody: Teams asks again when the posted card changes, and
+ * every acknowledgement updates it).
+ */
+export function alertCardData(
+  record: AlertRecord,
+  names: { organisations: ReadonlyMap<string, string>; themeName: string | undefined; timeZone: string },
+  view: AlertView | undefined,
+  refresh: AlertCardData['refresh'],
+): AlertCardData {
+  const { alert } = record;
+  const tz = names.timeZone;
+  const acked = new Set(record.acknowledgements.map((a) => a.organisationId));
+  const name = (id: string) => names.organisations.get(id) ?? id;
+  const viewer: AlertViewer | undefined = !view
+    ? undefined
+    : view.kind === 'acknowledged'
+      ? { kind: 'acknowledged', organisationName: name(view.organisationId), at: acknowledgedAt(view.at, alert.raisedAt, tz) }
+      : view.kind === 'other'
+        ? view
+        : { kind: view.kind, organisationName: name(view.organisationId) };
+  return {
+    alertId: alert.id,
+    severity: alert.severity,
+    title: alert.title,
+    body: alert.body,
+    boroughNames: alert.boroughs.map((b) => boroughById(b).name),
+    themeName: names.themeName ?? alert.themeId,
+    raisedAt: formatInstant(alert.raisedAt, tz, 'dayTime'),
+    raisedByOrganisation: name(alert.raisedBy.organisationId),
+    expiresAt: formatInstant(alert.expiresAt, tz, 'dayTime'),
+    marking: alert.marking,
+    acknowledgements: record.acknowledgements.map((a) => ({ organisationName: name(a.organisationId), time: formatInstant(a.at, tz, 'time') })),
+    awaitingOrganisations: record.expectedOrganisations.filter((o) => !acked.has(o)).map(name),
+    viewer,
+    refresh,
+  };
+}
+
+/** "21:35" in the zone, or "Tue 24 Nov 21:35" when that was not the day the alert was raised there. */
+function acknowledgedAt(at: string, raisedAt: string, timeZone: string): string {
+  const sameDay = formatInstant(at, timeZone, 'date') === formatInstant(raisedAt, timeZone, 'date');
+  return formatInstant(at, timeZone, sameDay ? 'time' : 'dayTime');
+}
+
+/** Teams user ids of active members whose organisations are asked (awaited first), by the rule in bot/userViews/rules/audience.ts. */
+async function refreshUserIds(ctx: AppContext, record: AlertRecord): Promise<string[] | undefined> {
+  const [members, known] = await Promise.all([allMembers(ctx), knownTeamsUsers(ctx)]);
+  return refreshAudience(
+    members.flatMap((m) => {
+      const rank = m.status === 'suspended' ? undefined : refreshRank(record, m.organisationId);
+      const teams = known.get(m.aadObjectId);
+      return rank === undefined || !teams ? [] : [{ userId: teams.userId, rank, seenAt: teams.seenAt }];
+    }),
+  );
 }

@@ -3,7 +3,9 @@ import type { BoroughId } from '../shared/borough';
 import { TREND_WEEKS, themeDigestFigures, type ThemeDigestFigures, type WeekStats } from './rules/digest';
 import { addDays, weekBounds, weekLabel } from './rules/digestSchedule';
 import { categoriesOfTheme } from './rules/digestThemes';
-import { digestCard, periodText } from '../../cards/digest';
+import { digestCard } from '../../cards/digest';
+import { timeZoneLabel } from '../shared/dates';
+import { digestCardFigures, periodText } from './views';
 import type { Button } from '../../cards/incidentCommon';
 import type { AdaptiveCard } from '../../cards/render';
 import { DigestSources } from './sources';
@@ -95,9 +97,10 @@ export async function buildThemeDigest(ctx: AppContext, sources: DigestSources, 
     ...(req.extraButtons ?? []),
   ].slice(0, 6);
   const card = digestCard({
-    figures,
+    figures: digestCardFigures(figures, req.timeZone),
     boroughs: req.boroughs,
-    periodText: periodText(req.weekMonday, addDays(req.weekMonday, 6), !req.preview && req.upTo && req.upTo < period.to ? req.upTo : undefined),
+    periodText: periodText(req.weekMonday, addDays(req.weekMonday, 6), req.timeZone, !req.preview && req.upTo && req.upTo < period.to ? req.upTo : undefined),
+    timeZoneLabel: timeZoneLabel(req.timeZone),
     preview: req.preview,
     listDays,
     mappedCategories: categories.length,

@@ -6,6 +6,7 @@ import type { Caller } from '../conversation/user';
 import { BoroughId, boroughById, findBorough } from '../shared/borough';
 import { mayReceiveDigests } from './rules/digest';
 import { currentWeek, DEFAULT_SCHEDULE, WEEKDAY_NAMES } from './rules/digestSchedule';
+import { timeZoneLabel } from '../shared/dates';
 import { splitMulti } from '../shared/formErrors';
 import { EntraObjectId } from '../shared/member';
 import { channelNamer } from '../channels/lookup';
@@ -84,11 +85,12 @@ async function settingsCard(
   }
   return digestSettingsCard({
     subtitle: s
-      ? `You receive ${s.themes.length === 1 ? 'one card' : `${s.themes.length} cards`} every ${WEEKDAY_NAMES[s.day - 1]} at ${s.time} (UK time).`
+      ? `You receive ${s.themes.length === 1 ? 'one card' : `${s.themes.length} cards`} every ${WEEKDAY_NAMES[s.day - 1]} at ${s.time} (${timeZoneLabel(s.timeZone)}).`
       : 'Choose what your weekly digest covers and when it arrives. Default: Monday 08:00.',
     status: extra.status,
     themes: themes.map((t) => ({ title: t.name, value: t.id })),
     selected,
+    dayChoices: WEEKDAY_NAMES.map((n, i) => ({ title: n, value: String(i + 1) })),
     destinations,
     errors: extra.errors ?? {},
     subscribed: s !== undefined,

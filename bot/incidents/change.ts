@@ -12,7 +12,7 @@ import { auditIncident } from './audit';
 import { editIncident } from './editIncident';
 import type { IncidentRecord } from './model';
 import { formChoices, formValuesOfRecord } from './present';
-import { formatInstant } from '../shared/dates';
+import { formatInstant, timeZoneLabel } from '../shared/dates';
 import { newSubmissionId, notRegisteredCard } from './reportForm';
 import { loadIncident, type LoadedIncident } from './repository';
 import { registered, type IncidentRequest } from './request';
@@ -88,6 +88,7 @@ export async function openEditForm(ctx: AppContext, req: IncidentRequest, data: 
     values: formValuesOfRecord(r, tz),
     today: toWallClock(ctx.clock(), tz).date,
     reportedAt: formatInstant(r.reportedAt, tz, 'weekdayDateTime'),
+    timeZoneLabel: timeZoneLabel(tz),
     choices: formChoices(organisations, r.reporter.organisationId),
   });
 }
@@ -112,6 +113,7 @@ export async function submitEdit(ctx: AppContext, req: IncidentRequest, data: un
         errors,
         today: toWallClock(ctx.clock(), tz).date,
         reportedAt: formatInstant(r.reportedAt, tz, 'weekdayDateTime'),
+        timeZoneLabel: timeZoneLabel(tz),
         choices: formChoices(organisations, r.reporter.organisationId),
       });
     }

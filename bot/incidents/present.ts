@@ -1,5 +1,5 @@
 import { BOROUGHS, boroughById } from '../shared/borough';
-import { formatInstant } from '../shared/dates';
+import { formatInstant, timeZoneLabel } from '../shared/dates';
 import type { FormValues } from './rules/incidentForm';
 import { RISK_GUIDANCE, redactIncident, type RedactedIncident } from './rules/incidentRedaction';
 import type { RiskLevel } from '../shared/common';
@@ -51,6 +51,13 @@ const FIELD_LABELS: Record<string, string> = {
   marking: 'protective marking',
   operation: 'joint operation',
 };
+
+/** What a report form says about its times: the configured zone, and how the repeated hour of a clock change is read (the first). */
+export function reportTimeNote(timeZone: string): string {
+  return timeZone === 'Europe/London'
+    ? 'Times are UK time; on the night the clocks go back, 01:00–01:59 is read as the first (BST) hour.'
+    : `Times are ${timeZoneLabel(timeZone)}; on the night the clocks go back, the repeated hour is read as the first.`;
+}
 
 export function fieldLabel(field: string): string {
   return Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field]! : field;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { formatInstant } from '../shared/dates';
+import { formatInstant, timeZoneLabel } from '../shared/dates';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { formValuesOf, type FormErrors, type FormValues } from './rules/incidentForm';
@@ -8,7 +8,7 @@ import { toWallClock } from '../shared/timezone';
 import { incidentFormCard } from '../../cards/incidentForm';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
-import { defaultFormValues, formChoices } from './present';
+import { defaultFormValues, formChoices, reportTimeNote } from './present';
 import { registered } from './request';
 import { allOrganisations } from '../referenceData';
 import type { IncidentRecord, ReportDefaults } from './model';
@@ -45,6 +45,8 @@ export function reportFormCard(
     notice: opts.notice ?? '',
     today: toWallClock(now, tz).date,
     reportedAt: formatInstant(now, tz, 'weekdayDateTime'),
+    timeZoneLabel: timeZoneLabel(tz),
+    timeNote: reportTimeNote(tz),
     choices: formChoices(organisations, reporter.id),
   });
 }

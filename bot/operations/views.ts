@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { BOROUGHS, boroughById } from '../shared/borough';
 import type { Member } from '../shared/member';
 import { canManage, canRecordOutcomes, canSeeBriefing } from './rules/access';
-import { CHANGE_FORM_FIELDS, OPERATION_FORM_FIELDS, type FieldErrors, type ChangeFormField, type OperationFormField, type OutcomesFormField } from './rules/form';
+import { CHANGE_FORM_FIELDS, OPERATION_FORM_FIELDS, OUTCOMES_FORM_FIELDS, type FieldErrors, type ChangeFormField, type OperationFormField, type OutcomesFormField } from './rules/form';
 import {
   DEFAULT_OUTCOMES_AFTER_MIN,
   DEFAULT_REMINDER_OFFSETS_MIN,
@@ -245,8 +245,10 @@ export function outcomesCard(
     title: op.name,
     summary: `${subtitle(op)} · ${formatSpan(op.startsAt, op.endsAt, timeZone)}`,
     notices,
+    fields: OUTCOMES_FORM_FIELDS,
     values,
     errors: opts.errors ?? {},
+    counts: OUTCOME_COUNTS.map((k) => ({ id: k, label: OUTCOME_LABELS[k] })),
   });
 }
 
@@ -285,6 +287,7 @@ export function changeCard(
     title: op.name,
     summary: `${subtitle(op)} · now ${formatSpan(op.startsAt, op.endsAt, timeZone)}`,
     notice: opts.notice ?? '',
+    fields: CHANGE_FORM_FIELDS,
     values,
     errors: opts.errors ?? {},
     timeZoneLabel: timeZoneLabel(timeZone),
@@ -317,6 +320,7 @@ export function scheduleFormCard(
   return operationFormCard({
     submissionId: opts.submissionId ?? randomUUID(),
     notice: opts.notice ?? '',
+    fields: OPERATION_FORM_FIELDS,
     values: opts.values ?? defaults,
     errors: opts.errors ?? {},
     choices: {

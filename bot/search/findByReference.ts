@@ -1,4 +1,4 @@
-import { renderAlertCard } from '../alerts/render';
+import { renderAlertCard } from '../alerts/views';
 import { findAlert as findAlertById } from '../alerts/repository';
 import { recordAudit } from '../audit/record';
 import type { AppContext } from '../kernel/context';

@@ -76,6 +76,11 @@ export function formatCalendarDate(date: string, style: CalendarStyle = 'date'):
   }
 }
 
+/** "28 March 2026": a calendar date as it is, an instant as the day it fell on in the zone. */
+export function formatDay(dateOrInstant: string, timeZone: string): string {
+  return dateOrInstant.length === 10 ? formatCalendarDate(dateOrInstant) : formatInstant(dateOrInstant, timeZone, 'date');
+}
+
 /** "Sat 28 Mar 2026, 09:00 – 16:00", or both dates when it runs past midnight in the zone. */
 export function formatSpan(startsAt: string, endsAt: string, timeZone: string): string {
   const start = partsOf(new Date(startsAt), timeZone);
