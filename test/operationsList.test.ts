@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JointOperation, operationIdFor } from '../bot/operations/model';
-import { createOperation, loadOperation, operationChannelIds, saveOperation } from '../bot/operations/repository';
+import { createOperation, ensureOperationTimeline, loadOperation, operationChannelIds, saveOperation, upcomingPage } from '../bot/operations/repository';
 import { scheduleOperation } from '../bot/operations/schedule';
 import { cancelOperation } from '../bot/operations/change';
 import { DEMO_MEMBERS } from './support/demoDirectory';
@@ -211,4 +211,24 @@ describe('the channels an operation card went to', () => {
     expect(cancelled.kind).toBe('cancelled');
     expect(await ctx.store.outbox.listPartition(`op.${stored.id}.cancelled`)).toHaveLength(300);
   }, 180_000);
+});
+
+describe('operations stored before the upcoming list had timeline rows', () => {
+  it('are listed after the first list writes their lines; cancelled and ended ones are not, and the check runs once per process', async () => {
+    const { store } = await freshStore();
+    const ctx = { store };
+    // Stored the old way: the operation row alone, with no line on the timeline.
+    const legacy = operation('wigan', new Date(NOW.getTime() + 2 * DAY), 6, 'Stored before');
+    const legacyCancelled = { ...operation('wigan', new Date(NOW.getTime() + 3 * DAY)), status: 'cancelled' as const, cancelledAt: NOW.toISOString(), cancelReason: 'Weather' };
+    const legacyEnded = operation('wigan', new Date(NOW.getTime() - 3 * DAY), 6, 'Over already');
+    for (const op of [legacy, legacyCancelled, legacyEnded]) await store.operations.upsert(JointOperation.parse(op));
+    const current = await createOperation(ctx, operation('wigan', new Date(NOW.getTime() + 1 * DAY), 6, 'Stored now'));
+
+    expect((await upcomingPage(ctx, ['wigan'], { now: NOW, size: 10 })).rows.map((r) => r.id)).toEqual([current.id]);
+    expect(await ensureOperationTimeline(ctx, NOW)).toBe(1);
+    expect((await upcomingPage(ctx, ['wigan'], { now: NOW, size: 10 })).rows.map((r) => r.id)).toEqual([current.id, legacy.id]);
+    // The operation row itself is unchanged, and the next list in this process reads nothing more.
+    expect((await loadOperation(ctx, legacy.id))?.value).toEqual(JointOperation.parse(legacy));
+    expect(await ensureOperationTimeline(ctx, NOW)).toBe(0);
+  }, 60_000);
 });

@@ -17,7 +17,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import { auditOperation } from './audit';
 import { cancelOperation, OperationAction, rescheduleOperation, type ChangeResult } from './change';
 import { recordOutcomes } from './outcomes';
-import { loadDirectory, loadOperation, upcomingPage } from './repository';
+import { ensureOperationTimeline, loadDirectory, loadOperation, upcomingPage } from './repository';
 import { scheduleOperation } from './schedule';
 import { changeCard, detailCard, outcomesCard, scheduleFormCard, upcomingListCard } from './views';
 
@@ -124,6 +124,7 @@ export async function operationsCommand(ctx: AppContext, req: OperationRequest):
     }
   }
   const where = boroughs.length ? boroughs.map((id) => boroughById(id).name).join(', ') : 'all boroughs';
+  await ensureOperationTimeline(ctx, now);
   const [page, organisations] = await Promise.all([upcomingPage(ctx, boroughs, { now, size: OPERATIONS_PAGE_SIZE, after }), allOrganisations(ctx)]);
   const token = page.after ? signPageToken(ctx.config.referenceHashKey, { user, query: { list: 'operations', boroughs }, continuation: page.after }, now) : undefined;
   return upcomingListCard(page.rows, { organisations: new Map(organisations.map((o) => [o.id, o])) }, ctx.config.timeZone, where, {

@@ -68,6 +68,42 @@ export async function saveOperation(ctx: OpCtx, current: Stored<JointOperation>,
   return { value: next, etag: etags[0] ?? '', keys: current.keys };
 }
 
+/** Stores whose upcoming list is known to have a line for every scheduled operation: the check below runs once per store per process. */
+const timelineComplete = new WeakSet<object>();
+
+/**
+ * Operations stored before timeline rows existed have no line on the upcoming
+ * list. The first list in each process finds the scheduled operations that
+ * have not ended and have no line, and writes each one's line in a
+ * transaction with its operation row (checked by ETag), so an operation
+ * cancelled or moved meanwhile is skipped, not given a stale line. Two
+ * filtered queries once per process; every write is safe to repeat.
+ */
+export async function ensureOperationTimeline(ctx: OpCtx, now: Date): Promise<number> {
+  if (timelineComplete.has(ctx.store)) return 0;
+  const iso = now.toISOString();
+  const table = ctx.store.operations;
+  const [rows, lines] = await Promise.all([table.query(odata`status eq ${'scheduled'} and endsAt gt ${iso}`), table.query(odata`lineEndsAt gt ${iso}`)]);
+  const lined = new Set(lines.flatMap((r) => (isTimelineRow(r.value) ? [r.value.id] : [])));
+  let written = 0;
+  for (const row of rows) {
+    const op = row.value;
+    if (isTimelineRow(op) || op.status !== 'scheduled' || lined.has(op.id)) continue;
+    try {
+      await table.transact([
+        { op: 'update', value: op, etag: row.etag },
+        { op: 'upsert', value: timelineRowOf(op) },
+      ]);
+      written++;
+    } catch (e) {
+      // Changed since it was read: that save wrote (or removed) its line itself.
+      if (!(e instanceof ConcurrencyError)) throw e;
+    }
+  }
+  timelineComplete.add(ctx.store);
+  return written;
+}
+
 /** Read, change and save, retrying when another writer got there first. `change` returns undefined to leave it as it is. */
 export async function mutateOperation(
   ctx: OpCtx,
