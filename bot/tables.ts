@@ -28,7 +28,7 @@ import { WARNING_TABLES } from './warnings/tables';
 
 const RETENTION = {
   outbox: { holds: 'messages to send: the card payload until sent, then delivery metadata (target, status, activity id)', retention: 'payload: removed when the item is sent, dead-lettered, gone or cancelled; the row: OUTBOX_RETENTION_MONTHS, default 13, after it was created', enforcedBy: 'the sender removes the payload on finishing (bot/outbox/sender.ts); the retention run strips any left and deletes old rows' },
-  outboxLease: { holds: 'which sender instance holds the sending lease (one row)', retention: 'kept (no personal data)', enforcedBy: 'overwritten by each sender run' },
+  outboxLease: { holds: 'which sender instance holds the sending lease (one row), and the recent pace: send times and 10-character hashes of the conversations sent to in the last 30 s (no personal data)', retention: 'kept; the pace covers only the last 30 seconds', enforcedBy: 'overwritten by each sender run at every renewal and release' },
   outboxDue: { holds: 'when each outbox item is next due', retention: 'until the item finishes', enforcedBy: 'the sender deletes it; the retention run deletes any older than the outbox retention' },
 } satisfies Record<string, RetentionPolicy>;
 
