@@ -93,14 +93,10 @@ export async function finishDelivery(ctx: Ctx, row: DigestDelivery, etag: string
 
 /** Retention: cached figures of ISO weeks before `week` deleted; returns how many. */
 export async function purgeWeekStatsBefore(ctx: Ctx, week: string): Promise<number> {
-  const rows = await ctx.store.weekStats.query(odata`PartitionKey lt ${week}`);
-  for (const row of rows) await ctx.store.weekStats.delete(row.keys);
-  return rows.length;
+  return ctx.store.weekStats.deleteWhere(odata`PartitionKey lt ${week}`);
 }
 
 /** Retention: delivery records of ISO weeks before `week` deleted; returns how many. */
 export async function purgeDeliveriesBefore(ctx: Ctx, week: string): Promise<number> {
-  const rows = await ctx.store.digestDeliveries.query(odata`RowKey lt ${week}`);
-  for (const row of rows) await ctx.store.digestDeliveries.delete(row.keys);
-  return rows.length;
+  return ctx.store.digestDeliveries.deleteWhere(odata`RowKey lt ${week}`);
 }

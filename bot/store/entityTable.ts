@@ -175,6 +175,13 @@ export class EntityTable<S extends z.ZodTypeAny> {
     await guard(() => client.upsertEntity(this.encode(parsed), 'Replace'));
   }
 
+  /** Deletes every row the filter matches (retention purges) and returns how many it found. */
+  async deleteWhere(filter: string): Promise<number> {
+    const rows = await this.query(filter);
+    for (const row of rows) await this.delete(row.keys);
+    return rows.length;
+  }
+
   async delete(keys: Keys, etag = '*'): Promise<void> {
     try {
       await (await this.table()).deleteEntity(keys.partitionKey, keys.rowKey, { etag });

@@ -55,14 +55,10 @@ export async function forgetComplaint(ctx: Ctx, hash: string, occurredAt: string
 
 /** Retention: warnings raised before `cutoff` deleted; returns how many. */
 export async function purgeWarningsRaisedBefore(ctx: Ctx, cutoff: string): Promise<number> {
-  const rows = await ctx.store.warnings.query(odata`raisedAt lt ${cutoff}`);
-  for (const row of rows) await ctx.store.warnings.delete(row.keys);
-  return rows.length;
+  return ctx.store.warnings.deleteWhere(odata`raisedAt lt ${cutoff}`);
 }
 
 /** Retention: complaint index rows of incidents that happened before `cutoff` deleted; returns how many. */
 export async function purgeComplaintsBefore(ctx: Ctx, cutoff: string): Promise<number> {
-  const rows = await ctx.store.complaintIndex.query(odata`RowKey lt ${cutoff}`);
-  for (const row of rows) await ctx.store.complaintIndex.delete(row.keys);
-  return rows.length;
+  return ctx.store.complaintIndex.deleteWhere(odata`RowKey lt ${cutoff}`);
 }
