@@ -4,7 +4,7 @@ import { parseAuditSubject } from '../bot/audit/trail';
 import { cardBytes, CARD_BYTE_BUDGET } from '../cards/render';
 import { auditOf } from './support/audit';
 import { cardOf, DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
-import { startCountingProxy, type CountingProxy } from './support/countingProxy';
+import { startStorageProxy, type StorageProxy } from '../scripts/bench/support/storageProxy';
 import { validateAdaptiveCard } from './support/schemas';
 import { freshStore } from './support/storage';
 import { ALERTS_CHANNEL, execute, inChannel, installAndMapChannel } from './support/teamSetup';
@@ -14,7 +14,7 @@ const NOW = new Date('2026-11-25T10:00:00Z');
 const SUBJECT = 'OP-STO-7K3Q9M';
 
 let bot: BotHarness;
-let proxy: CountingProxy;
+let proxy: StorageProxy;
 
 const seqs = (card: unknown) => (textOfCard(card).match(/#\d+ ·/g) ?? []).map((s) => Number(s.slice(1, -2)));
 const moreOf = (card: any): string | undefined => card.actions?.find((a: any) => a.title === 'More')?.data.more;
@@ -40,7 +40,7 @@ async function press(user: typeof PRIYA, data: Record<string, unknown>): Promise
 
 beforeAll(async () => {
   const fresh = await freshStore();
-  proxy = await startCountingProxy(fresh.connectionString);
+  proxy = await startStorageProxy(fresh.connectionString);
   bot = await startBotHarness({ storage: { connectionString: proxy.connectionString, prefix: fresh.prefix }, start: NOW });
   // 23 events on one operation's trail, some with every field at its longest (the card must still fit a phone and 28 KB).
   for (let i = 1; i <= 23; i++) {
@@ -130,18 +130,18 @@ describe('the audit trail, for a data protection officer', () => {
 
   it('costs a bounded number of storage requests per turn, however long the trail', async () => {
     const first = await ask(DAN, `audit ${SUBJECT}`);
-    const before = proxy.requests();
+    const before = proxy.snapshot().total;
     await press(DAN, { more: moreOf(first) });
-    const perTurn = proxy.requests() - before;
+    const perTurn = proxy.snapshot().total - before;
     // The caller and their organisation, the review's audit write, one range read, the names of the page's people.
     expect(perTurn).toBeLessThanOrEqual(16);
     for (let i = 0; i < 60; i++) {
       await appendAudit(bot.runtime.ctx, { id: `more-${i}-0000`, at: NOW.toISOString(), action: 'alteration', actor: { aadObjectId: TOM.aadObjectId }, subject: { type: 'operation', id: SUBJECT } });
     }
     const again = await ask(DAN, `audit ${SUBJECT}`);
-    const start = proxy.requests();
+    const start = proxy.snapshot().total;
     await press(DAN, { more: moreOf(again) });
     // Only the people named on the page add reads (their names: two point reads each), never the trail's length.
-    expect(proxy.requests() - start).toBeLessThanOrEqual(perTurn);
+    expect(proxy.snapshot().total - start).toBeLessThanOrEqual(perTurn);
   }, 60_000);
 });

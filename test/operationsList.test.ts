@@ -8,7 +8,7 @@ import { DEMO_MEMBERS } from './support/demoDirectory';
 import type { BoroughId } from '../bot/shared/borough';
 import { cardBytes, CARD_BYTE_BUDGET } from '../cards/render';
 import { cardOf, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
-import { startCountingProxy, type CountingProxy } from './support/countingProxy';
+import { startStorageProxy, type StorageProxy } from '../scripts/bench/support/storageProxy';
 import { validateAdaptiveCard } from './support/schemas';
 import { freshStore } from './support/storage';
 import { execute } from './support/teamSetup';
@@ -19,7 +19,7 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
 let bot: BotHarness;
-let proxy: CountingProxy;
+let proxy: StorageProxy;
 
 function operation(borough: BoroughId, startsAt: Date, hours = 6, name = `Walkabout ${borough}`): JointOperation {
   return JointOperation.parse({
@@ -68,7 +68,7 @@ let expected: string[] = [];
 
 beforeAll(async () => {
   const fresh = await freshStore();
-  proxy = await startCountingProxy(fresh.connectionString);
+  proxy = await startStorageProxy(fresh.connectionString);
   bot = await startBotHarness({ storage: { connectionString: proxy.connectionString, prefix: fresh.prefix }, start: NOW });
   const ctx = bot.runtime.ctx;
   const boroughs: BoroughId[] = ['stockport', 'bury', 'salford'];
@@ -152,9 +152,9 @@ describe('the operations list, a page per turn', () => {
 
   it('reads the same number of storage requests per turn however many operations are stored', async () => {
     const first = await ask(TOM, 'operations');
-    const before = proxy.requests();
+    const before = proxy.snapshot().total;
     await press(TOM, { more: moreOf(first) });
-    const perTurn = proxy.requests() - before;
+    const perTurn = proxy.snapshot().total - before;
     // Identify the caller and their organisation, the organisation names, one page read per borough (ten), the gate's audit-free path.
     expect(perTurn).toBeLessThanOrEqual(20);
 
@@ -162,16 +162,16 @@ describe('the operations list, a page per turn', () => {
     for (let i = 0; i < 60; i++) await createOperation(bot.runtime.ctx, operation((['wigan', 'bolton', 'stockport'] as const)[i % 3]!, new Date(NOW.getTime() + (100 + i) * DAY)));
     const again = await ask(TOM, 'operations');
     expect(ids(again)).toEqual(expected.slice(0, 10));
-    const start = proxy.requests();
+    const start = proxy.snapshot().total;
     const next = await press(TOM, { more: moreOf(again) });
     expect(ids(next)).toEqual(expected.slice(10, 20));
-    expect(proxy.requests() - start).toBe(perTurn);
+    expect(proxy.snapshot().total - start).toBe(perTurn);
 
     // A borough's later pages stay in that borough (29 in Stockport now), and cost less: one page read.
     const sto = await ask(TOM, 'operations stockport');
-    const stoStart = proxy.requests();
+    const stoStart = proxy.snapshot().total;
     const stoNext = await press(TOM, { more: moreOf(sto) });
-    expect(proxy.requests() - stoStart).toBeLessThan(perTurn);
+    expect(proxy.snapshot().total - stoStart).toBeLessThan(perTurn);
     expect(textOfCard(stoNext)).toContain('Upcoming joint operations: Stockport');
     const both = [...ids(sto), ...ids(stoNext)];
     expect(both).toHaveLength(20);

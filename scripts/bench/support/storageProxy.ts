@@ -1,5 +1,5 @@
 /**
- * Counts the storage requests a bench makes, by putting a pass-through HTTP
+ * Counts the storage requests a bench or a test makes, by putting a pass-through HTTP
  * proxy between the app and Azurite's table endpoint. Counting at the
  * transport sees every request whichever module makes it and however its
  * table clients are built, and says what each request was: a point read, a
@@ -83,7 +83,11 @@ export interface StorageProxy {
   close(): Promise<void>;
 }
 
-/** Starts the proxy in front of the table endpoint of `connectionString` (Azurite's). */
+/**
+ * Starts the proxy in front of the table endpoint of `connectionString`
+ * (Azurite's). The benches and the tests that bound "storage requests per
+ * turn" both use it: `snapshot().total` is every request on the wire.
+ */
 export async function startStorageProxy(connectionString: string): Promise<StorageProxy> {
   const endpoint = /TableEndpoint=(http:\/\/[^;]+)/.exec(connectionString)?.[1];
   if (!endpoint) throw new Error('the connection string names no http TableEndpoint');
