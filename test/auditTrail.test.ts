@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../bot/audit/repository';
 import { parseAuditSubject } from '../bot/audit/trail';
-import { cardBytes, CARD_BYTE_BUDGET } from '../cards/render';
+import type { StorageProxy } from '../scripts/bench/support/storageProxy';
 import { auditOf } from './support/audit';
-import { cardOf, DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
-import { startStorageProxy, type StorageProxy } from '../scripts/bench/support/storageProxy';
-import { validateAdaptiveCard } from './support/schemas';
-import { freshStore } from './support/storage';
-import { ALERTS_CHANNEL, execute, inChannel, installAndMapChannel } from './support/teamSetup';
+import { DAN, PRIYA, textOfCard, TOM, type BotHarness } from './support/botHarness';
+import { checkedCard, pressButton, replyCard, startBotBehindProxy } from './support/botTurns';
+import { ALERTS_CHANNEL, inChannel, installAndMapChannel } from './support/teamSetup';
 
-const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' };
 const NOW = new Date('2026-11-25T10:00:00Z');
 const SUBJECT = 'OP-STO-7K3Q9M';
 
@@ -19,29 +16,11 @@ let proxy: StorageProxy;
 const seqs = (card: unknown) => (textOfCard(card).match(/#\d+ ·/g) ?? []).map((s) => Number(s.slice(1, -2)));
 const moreOf = (card: any): string | undefined => card.actions?.find((a: any) => a.title === 'More')?.data.more;
 
-function check(card: any): any {
-  expect(validateAdaptiveCard(card, '1.5')).toEqual([]);
-  expect(cardBytes(card)).toBeLessThanOrEqual(CARD_BYTE_BUDGET);
-  return card;
-}
-
-async function ask(user: typeof PRIYA, text: string): Promise<any> {
-  const before = bot.connector.sent.length;
-  await bot.say(user, text);
-  const reply = bot.connector.sent.slice(before).find((a) => a.conversationId === personalChat(user).id)!;
-  return check(cardOf(reply));
-}
-
-async function press(user: typeof PRIYA, data: Record<string, unknown>): Promise<any> {
-  const res = await execute(bot, user, personalChat(user), 'audit.trail', data);
-  expect(res.status).toBe(200);
-  return check(res.body.value);
-}
+const ask = async (user: typeof PRIYA, text: string): Promise<any> => checkedCard(await replyCard(bot, user, text));
+const press = async (user: typeof PRIYA, data: Record<string, unknown>): Promise<any> => checkedCard(await pressButton(bot, user, 'audit.trail', data));
 
 beforeAll(async () => {
-  const fresh = await freshStore();
-  proxy = await startStorageProxy(fresh.connectionString);
-  bot = await startBotHarness({ storage: { connectionString: proxy.connectionString, prefix: fresh.prefix }, start: NOW });
+  ({ bot, proxy } = await startBotBehindProxy({ start: NOW }));
   // 23 events on one operation's trail, some with every field at its longest (the card must still fit a phone and 28 KB).
   for (let i = 1; i <= 23; i++) {
     const long = i % 4 === 0;
@@ -58,10 +37,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(async () => {
-  await bot?.close();
-  await proxy?.close();
-});
+afterAll(async () => bot?.close());
 
 describe('the audit trail, for a data protection officer', () => {
   it('reads a subject named as a reference, an operation id, or a kind and an id', () => {

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashComplaintReference } from '../bot/incidents/rules/complaintReference';
 import { StoreUnavailableError } from '../bot/store/errors';
 import { incidentsForDetection } from '../bot/warnings/incidents';
 import { readWeekStats } from '../bot/digests/sources';
 import { auditOf } from './support/audit';
-import { activityFrom, DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
+import { DAN, PRIYA, startBotHarness, textOfCard, TOM, type BotHarness } from './support/botHarness';
+import { errorUnder, inputOf, newSubmissionId, pressButton, reportForm as filledReportForm, reportIncident } from './support/botTurns';
 import { validateAdaptiveCard } from './support/schemas';
 
 /**
@@ -14,7 +14,6 @@ import { validateAdaptiveCard } from './support/schemas';
  * partition, keeps its reference, and everything that finds it follows.
  */
 
-const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP
 type User = typeof PRIYA;
 
 let bot: BotHarness;
@@ -29,87 +28,18 @@ beforeEach(() => {
 const store = () => bot.runtime.ctx.store;
 const ctx = () => bot.runtime.ctx;
 
-async function invoke(user: User, verb: string, data: Record<string, unknown> = {}) {
-  const res = await bot.post(
-    activityFrom(bot.connector.serviceUrl, user, personalChat(user), {
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' },
-    }),
-  );
-  expect(res.status).toBe(200);
-  return res.body.value as any;
-}
+const invoke = (user: User, verb: string, data: Record<string, unknown> = {}) => pressButton(bot, user, verb, data);
 
-function reportForm(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    category: 'asb-nuisance',
-    hateCrimeStrand: '',
-    borough: 'stockport',
-    area: 'Brinnington estate',
-    postcodeDistrict: 'SK5',
-    fullAddress: '',
-    occurredDate: '2026-11-24',
-    occurredTime: '21:30',
-    summary: 'Group of youths throwing stones at passing buses near the shops.',
-    details: '',
-    householdReference: 'TEN-0042',
-    victims: '0',
-    suspects: '4',
-    witnesses: '2',
-    vulnerablePerson: 'false',
-    childrenPresent: 'false',
-    policeReference: '',
-    risk: 'standard',
-    actions: 'reported-to-police',
-    sharedWith: 'gmp,stockport-council',
-    marking: 'OFFICIAL-SENSITIVE',
-    ...over,
-  };
-}
+/** The report form with a household reference (kept through corrections), with `over` typed in. */
+const reportForm = (over: Record<string, unknown> = {}) => filledReportForm({ householdReference: 'TEN-0042', ...over });
 
-async function report(over: Record<string, unknown> = {}): Promise<string> {
-  const card = await invoke(PRIYA, 'incident.submit', { submissionId: randomUUID().replace(/-/g, ''), ...reportForm(over) });
-  const m = /Recorded: ([A-Z]{3}-\d{4}-\d{6})/.exec(textOfCard(card));
-  if (!m) throw new Error(`not a confirmation: ${textOfCard(card).slice(0, 300)}`);
-  return m[1]!;
-}
+const report = (over: Record<string, unknown> = {}): Promise<string> => reportIncident(bot, PRIYA, reportForm(over));
 
 /** The edit form's inputs as the client would send them back, with `over` typed in, and the card's own data. */
 async function editCard(user: User, reference: string) {
   const form = await invoke(user, 'incident.edit.form', { reference });
   const save = form.actions.find((a: any) => a.title === 'Save changes');
   return { form, data: save.data as Record<string, unknown> };
-}
-
-function inputOf(card: any, id: string): any {
-  let found: any;
-  const walk = (node: any) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      if (node.id === id && typeof node.type === 'string' && node.type.startsWith('Input.')) found = node;
-      Object.values(node).forEach(walk);
-    }
-  };
-  walk(card.body);
-  return found;
-}
-
-function errorUnder(card: any, field: string): string | undefined {
-  let found: string | undefined;
-  const walk = (node: any) => {
-    if (Array.isArray(node)) {
-      node.forEach((el, i) => {
-        if (el && typeof el === 'object' && el.id === field) {
-          const next = node[i + 1];
-          if (next?.type === 'TextBlock' && next.color === 'Attention') found = next.text;
-        }
-        walk(el);
-      });
-    } else if (node && typeof node === 'object') Object.values(node).forEach(walk);
-  };
-  walk(card.body);
-  return found;
 }
 
 /** Every row of an incident in the Incidents table, wherever it is: "<partition> <kind> v<version>". */
@@ -213,7 +143,7 @@ describe('correcting the borough', () => {
     expect(await rowsOf(reference)).toEqual(['tameside-2026-W48 history v1', 'tameside-2026-W48 history v2', 'tameside-2026-W48 incident v2']);
 
     // A stale edit card (made for version 1) cannot move it back over Dan's correction.
-    const stale = await invoke(PRIYA, 'incident.edit.submit', { ...reportForm({ borough: 'stockport', correctionReason: 'Back to Stockport' }), ...priyaData, submissionId: randomUUID().replace(/-/g, '') });
+    const stale = await invoke(PRIYA, 'incident.edit.submit', { ...reportForm({ borough: 'stockport', correctionReason: 'Back to Stockport' }), ...priyaData, submissionId: newSubmissionId() });
     expect(textOfCard(stale)).toContain('someone else changed it first');
     expect(await rowsOf(reference)).toEqual(['tameside-2026-W48 history v1', 'tameside-2026-W48 history v2', 'tameside-2026-W48 incident v2']);
   });
@@ -314,7 +244,7 @@ describe('a move interrupted by a failure', () => {
 
     // Meanwhile the incident opens as it was, and an update by someone else is not lost over the move: it waits.
     expect(textOfCard(await invoke(TOM, 'incident.view', { reference }))).toContain('Heaton Mersey, SK5 · Stockport');
-    const update = await invoke(TOM, 'incident.update.submit', { reference, submissionId: randomUUID().replace(/-/g, ''), note: 'Patrol passed at 22:00, nothing seen.' });
+    const update = await invoke(TOM, 'incident.update.submit', { reference, submissionId: newSubmissionId(), note: 'Patrol passed at 22:00, nothing seen.' });
     expect(textOfCard(update)).toContain('it is being corrected right now');
 
     const again = await invoke(DAN, 'incident.edit.submit', edit);
@@ -331,7 +261,7 @@ describe('a move interrupted by a failure', () => {
     expect(await rowsOf(reference)).toEqual(['stockport-2026-W48 history v1', 'stockport-2026-W48 incident v1 moving']);
 
     bot.now.value = new Date('2026-11-25T10:05:00Z'); // past the two-minute lease
-    const update = await invoke(TOM, 'incident.update.submit', { reference, submissionId: randomUUID().replace(/-/g, ''), note: 'Patrol passed at 22:00, nothing seen.' });
+    const update = await invoke(TOM, 'incident.update.submit', { reference, submissionId: newSubmissionId(), note: 'Patrol passed at 22:00, nothing seen.' });
     expect(textOfCard(update)).toContain('Patrol passed at 22:00, nothing seen.');
     expect(await rowsOf(reference)).toEqual(['stockport-2026-W48 history v1', 'stockport-2026-W48 history v2', 'stockport-2026-W48 incident v2']);
   });

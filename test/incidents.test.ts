@@ -1,15 +1,13 @@
 import { loadOperation } from '../bot/operations/repository';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from '../bot/incidents/retention';
 import { StoreUnavailableError } from '../bot/store/errors';
 import { TIMER_FUNCTIONS } from '../functions/registry';
 import { auditOf } from './support/audit';
-import { activityFrom, DAN, personalChat, PRIYA, startBotHarness, STRANGER, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
+import { activityFrom, AISHA, DAN, personalChat, PRIYA, startBotHarness, STRANGER, textOfCard, TOM, type BotHarness, type Conversation } from './support/botHarness';
+import { errorUnder, inputOf, newSubmissionId, pressButton, referenceOf, reportForm as goodForm } from './support/botTurns';
 import { validateAdaptiveCard } from './support/schemas';
 
-const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP
-const AISHA = { id: '29:aisha', aadObjectId: '00000000-0000-4000-8000-000000000005', name: 'Aisha Rahman' }; // Salix Homes
 type User = typeof PRIYA;
 
 let bot: BotHarness;
@@ -19,86 +17,13 @@ beforeAll(async () => {
 afterAll(async () => bot?.close());
 
 const store = () => bot.runtime.ctx.store;
-const newSubmissionId = () => randomUUID().replace(/-/g, '');
-
-async function invoke(user: User, verb: string, data: Record<string, unknown> = {}, conversation: Conversation = personalChat(user)) {
-  const res = await bot.post(
-    activityFrom(bot.connector.serviceUrl, user, conversation, {
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' },
-    }),
-  );
-  expect(res.status).toBe(200);
-  expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
-  return res.body.value as any;
-}
-
-function goodForm(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    category: 'asb-nuisance',
-    hateCrimeStrand: '',
-    borough: 'stockport',
-    area: 'Brinnington estate',
-    postcodeDistrict: 'SK5',
-    fullAddress: '',
-    occurredDate: '2026-11-24',
-    occurredTime: '21:30',
-    summary: 'Group of youths throwing stones at passing buses near the shops.',
-    details: '',
-    victims: '0',
-    suspects: '4',
-    witnesses: '2',
-    vulnerablePerson: 'false',
-    childrenPresent: 'false',
-    policeReference: '',
-    risk: 'standard',
-    actions: 'reported-to-police',
-    sharedWith: 'gmp,stockport-council',
-    marking: 'OFFICIAL-SENSITIVE',
-    ...over,
-  };
-}
+const invoke = (user: User, verb: string, data: Record<string, unknown> = {}, conversation: Conversation = personalChat(user)) =>
+  pressButton(bot, user, verb, data, conversation);
 
 const submit = (user: User, form: Record<string, unknown>, submissionId = newSubmissionId()) =>
   invoke(user, 'incident.submit', { submissionId, ...form });
 
-const referenceOf = (card: any): string => {
-  const m = /Recorded: ([A-Z]{3}-\d{4}-\d{6})/.exec(textOfCard(card));
-  if (!m) throw new Error(`not a confirmation card: ${textOfCard(card).slice(0, 300)}`);
-  return m[1]!;
-};
-
-/** The Attention TextBlock right after the input with this id, wherever the input sits. */
-function errorUnder(card: any, field: string): string | undefined {
-  let found: string | undefined;
-  const walk = (node: any) => {
-    if (Array.isArray(node)) {
-      node.forEach((el, i) => {
-        if (el && typeof el === 'object' && el.id === field) {
-          const next = node[i + 1];
-          if (next?.type === 'TextBlock' && next.color === 'Attention') found = next.text;
-        }
-        walk(el);
-      });
-    } else if (node && typeof node === 'object') Object.values(node).forEach(walk);
-  };
-  walk(card.body);
-  return found;
-}
-
-function inputValue(card: any, field: string): unknown {
-  let value: unknown;
-  const walk = (node: any) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      if (node.id === field && typeof node.type === 'string' && node.type.startsWith('Input.')) value = node.value;
-      Object.values(node).forEach(walk);
-    }
-  };
-  walk(card.body);
-  return value;
-}
+const inputValue = (card: any, field: string): unknown => inputOf(card, field)?.value;
 
 async function countRows(): Promise<Record<string, number>> {
   const all = async (t: { query(f: string): Promise<unknown[]> }) => (await t.query("PartitionKey ne ''")).length;

@@ -9,12 +9,11 @@ import { EXTENSION_ROUTES } from '../bot/commands';
 import { loadIncident } from '../bot/incidents/repository';
 import { plainTextOfMessage } from '../bot/teams/messageText';
 import { actionDataProblems, cardBytes, CARD_BYTE_BUDGET } from '../cards/render';
-import { activityFrom, DAN, findById, personalChat, PRIYA, startBotHarness, STRANGER, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
+import { activityFrom, AISHA, DAN, findById, personalChat, PRIYA, startBotHarness, STRANGER, textOfCard, TOM, type BotHarness, type Conversation } from './support/botHarness';
+import { errorUnder, reportForm as goodForm } from './support/botTurns';
 import { validateAdaptiveCard } from './support/schemas';
 import { auditOf } from './support/audit';
 
-const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP
-const AISHA = { id: '29:aisha', aadObjectId: '00000000-0000-4000-8000-000000000005', name: 'Aisha Rahman' }; // Salix Homes, Salford
 type User = typeof PRIYA;
 
 const GROUP: Conversation = { id: '19:estate-officers@thread.v2', conversationType: 'groupChat' };
@@ -70,33 +69,6 @@ function dialogMessage(body: any): string {
   expect(validateAdaptiveCard(card)).toEqual([]);
   expect(card.actions ?? []).toEqual([]);
   return textOfCard(card);
-}
-
-/** The Attention TextBlock right after the input with this id. */
-function errorUnder(card: any, field: string): string | undefined {
-  let found: string | undefined;
-  const walk = (node: any) => {
-    if (Array.isArray(node)) {
-      node.forEach((el, i) => {
-        if (el && typeof el === 'object' && el.id === field) {
-          const next = node[i + 1];
-          if (next?.type === 'TextBlock' && next.color === 'Attention') found = next.text;
-        }
-        walk(el);
-      });
-    } else if (node && typeof node === 'object') Object.values(node).forEach(walk);
-  };
-  walk(card.body);
-  return found;
-}
-
-function goodForm(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    category: 'asb-nuisance', hateCrimeStrand: '', borough: 'stockport', area: 'Brinnington estate', postcodeDistrict: 'SK5', fullAddress: '',
-    occurredDate: '2026-11-24', occurredTime: '21:30', summary: 'Group of youths throwing stones at passing buses near the shops.', details: '',
-    victims: '0', suspects: '4', witnesses: '2', vulnerablePerson: 'false', childrenPresent: 'false', policeReference: '', risk: 'standard',
-    actions: 'reported-to-police', sharedWith: 'gmp,stockport-council', marking: 'OFFICIAL-SENSITIVE', ...over,
-  };
 }
 
 async function incidentCount(): Promise<number> {

@@ -6,14 +6,11 @@ import { scheduleOperation } from '../bot/operations/schedule';
 import { cancelOperation } from '../bot/operations/change';
 import { DEMO_MEMBERS } from './support/demoDirectory';
 import type { BoroughId } from '../bot/shared/borough';
-import { cardBytes, CARD_BYTE_BUDGET } from '../cards/render';
-import { cardOf, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
-import { startStorageProxy, type StorageProxy } from '../scripts/bench/support/storageProxy';
-import { validateAdaptiveCard } from './support/schemas';
+import type { StorageProxy } from '../scripts/bench/support/storageProxy';
+import { PRIYA, textOfCard, TOM, type BotHarness } from './support/botHarness';
+import { checkedCard, pressButton, replyCard, startBotBehindProxy } from './support/botTurns';
 import { freshStore } from './support/storage';
-import { execute } from './support/teamSetup';
 
-const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP: every borough
 const NOW = new Date('2026-11-25T10:00:00Z');
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -44,32 +41,14 @@ function operation(borough: BoroughId, startsAt: Date, hours = 6, name = `Walkab
 const ids = (card: unknown) => textOfCard(card).match(/OP-[A-Z]{3}-[0-9A-Z]{6}/g) ?? [];
 const moreOf = (card: any): string | undefined => card.actions?.find((a: any) => a.title === 'More')?.data.more;
 
-async function ask(user: typeof PRIYA, text: string): Promise<any> {
-  const before = bot.connector.sent.length;
-  await bot.say(user, text);
-  const reply = bot.connector.sent.slice(before).find((a) => a.conversationId === personalChat(user).id)!;
-  return check(cardOf(reply));
-}
-
-async function press(user: typeof PRIYA, data: Record<string, unknown>): Promise<any> {
-  const res = await execute(bot, user, personalChat(user), 'operation.list', data);
-  expect(res.status).toBe(200);
-  return check(res.body.value);
-}
-
-function check(card: any): any {
-  expect(validateAdaptiveCard(card, '1.5')).toEqual([]);
-  expect(cardBytes(card)).toBeLessThanOrEqual(CARD_BYTE_BUDGET);
-  return card;
-}
+const ask = async (user: typeof PRIYA, text: string): Promise<any> => checkedCard(await replyCard(bot, user, text));
+const press = async (user: typeof PRIYA, data: Record<string, unknown>): Promise<any> => checkedCard(await pressButton(bot, user, 'operation.list', data));
 
 /** Every operation the list should show, soonest first. */
 let expected: string[] = [];
 
 beforeAll(async () => {
-  const fresh = await freshStore();
-  proxy = await startStorageProxy(fresh.connectionString);
-  bot = await startBotHarness({ storage: { connectionString: proxy.connectionString, prefix: fresh.prefix }, start: NOW });
+  ({ bot, proxy } = await startBotBehindProxy({ start: NOW }));
   const ctx = bot.runtime.ctx;
   const boroughs: BoroughId[] = ['stockport', 'bury', 'salford'];
   const upcoming: JointOperation[] = [];
@@ -93,10 +72,7 @@ beforeAll(async () => {
   expected = [...upcoming].sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id)).map((o) => o.id);
 }, 120_000);
 
-afterAll(async () => {
-  await bot?.close();
-  await proxy?.close();
-});
+afterAll(async () => bot?.close());
 
 describe('the operations list, a page per turn', () => {
   it('shows 10 at a time, soonest first; "More" continues where the page ended, with no repeat and no gap, until the last page', async () => {

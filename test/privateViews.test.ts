@@ -7,7 +7,8 @@ import { auditOf } from './support/audit';
 import { DEMO_MEMBERS } from './support/demoDirectory';
 import { applyDirectoryFile } from '../bot/directory/apply';
 import { DEMO_PARTNERSHIP } from '../scripts/demoPartnership';
-import { activityFrom, KWAME, TENANT as HOST_TENANT, PRIYA, STRANGER, personalChat, startBotHarness, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
+import { activityFrom, AISHA, KWAME, TENANT as HOST_TENANT, PRIYA, TOM, STRANGER, personalChat, startBotHarness, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
+import { pressButton } from './support/botTurns';
 import { validateAdaptiveCard } from './support/schemas';
 import { installAndMapChannel } from './support/teamSetup';
 
@@ -18,7 +19,6 @@ import { installAndMapChannel } from './support/teamSetup';
  * answer to a button he presses (shown to his client alone), never as a post in the channel.
  */
 
-const AISHA = { id: '29:aisha', aadObjectId: '00000000-0000-4000-8000-000000000005', name: 'Aisha Rahman' }; // Salix Homes, Salford
 const SALFORD = { id: '19:salford-shared@thread.tacv2', name: 'Salford Partners (shared)' };
 const inSalford: Conversation = { id: SALFORD.id, conversationType: 'channel', teamId: '19:stockport-team@thread.tacv2', channelId: SALFORD.id, teamName: 'Stockport Community Safety' };
 
@@ -46,18 +46,8 @@ afterAll(async () => bot?.close());
 
 const store = () => bot.runtime.ctx.store;
 
-async function invoke(user: typeof PRIYA, verb: string, data: Record<string, unknown>, conversation: Conversation = personalChat(user)) {
-  const res = await bot.post(
-    activityFrom(bot.connector.serviceUrl, user, conversation, {
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' },
-    }),
-  );
-  expect(res.status).toBe(200);
-  expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
-  return res.body.value as any;
-}
+const invoke = (user: typeof PRIYA, verb: string, data: Record<string, unknown>, conversation: Conversation = personalChat(user)) =>
+  pressButton(bot, user, verb, data, conversation);
 
 /** Everything that left the bot for Teams (posts and updates) and every outbox row, to show nothing new went anywhere. */
 async function sentAndQueued(): Promise<{ sent: number; queued: string[] }> {
@@ -131,7 +121,6 @@ describe('incident details for a shared-channel member with no personal chat', (
 });
 
 /** A City West Housing Trust colleague of Kwame's who is a guest in the host tenant: she has a personal chat, and reports. */
-const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP coordinator
 const GRACE = { id: '29:grace', aadObjectId: '00000000-0000-4000-8000-0000000000a1', name: 'Grace Adeyemi' };
 
 async function setRoles(aadObjectId: string, roles: ('staff' | 'coordinator')[]) {

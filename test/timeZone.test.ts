@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainOutbox } from '../bot/outbox/sender';
 import { detectHotspots } from '../bot/warnings/detect';
 import { activityFrom, cardOf, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
-import { ALERTS_CHANNEL, execute, installAndMapChannel } from './support/teamSetup';
+import { newSubmissionId, pressButton, reportForm } from './support/botTurns';
+import { ALERTS_CHANNEL, installAndMapChannel } from './support/teamSetup';
 
 /**
  * A deployment configured for another time zone (TIME_ZONE=America/New_York). Incidents are kept in borough-week
@@ -25,11 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => bot?.close());
 
-async function invoke(verb: string, data: Record<string, unknown>) {
-  const res = await execute(bot, PRIYA, personalChat(PRIYA), verb, data);
-  expect(res.status).toBe(200);
-  return res.body.value as any;
-}
+const invoke = (verb: string, data: Record<string, unknown>) => pressButton(bot, PRIYA, verb, data);
 
 describe(`with TIME_ZONE=${ZONE}`, () => {
   it('Sunday-evening reports (Monday morning in London) raise a hotspot warning that evening, and its "Show incidents" lists every one', async () => {
@@ -39,27 +35,8 @@ describe(`with TIME_ZONE=${ZONE}`, () => {
     const references: string[] = [];
     for (const time of ['20:00', '20:30', '21:00', '21:30', '22:00']) {
       const card = await invoke('incident.submit', {
-        submissionId: randomUUID().replace(/-/g, ''),
-        category: 'asb-nuisance',
-        hateCrimeStrand: '',
-        borough: 'stockport',
-        area: 'Brinnington estate',
-        postcodeDistrict: 'SK5',
-        fullAddress: '',
-        occurredDate: '2026-11-29',
-        occurredTime: time,
-        summary: 'Group of youths throwing stones at passing buses near the shops.',
-        details: '',
-        victims: '0',
-        suspects: '4',
-        witnesses: '2',
-        vulnerablePerson: 'false',
-        childrenPresent: 'false',
-        policeReference: '',
-        risk: 'standard',
-        actions: 'reported-to-police',
-        sharedWith: 'gmp',
-        marking: 'OFFICIAL-SENSITIVE',
+        submissionId: newSubmissionId(),
+        ...reportForm({ occurredDate: '2026-11-29', occurredTime: time, sharedWith: 'gmp' }),
       });
       const m = /Recorded: ([A-Z]{3}-\d{4}-\d{6})/.exec(textOfCard(card));
       expect(m, textOfCard(card).slice(0, 300)).not.toBeNull();

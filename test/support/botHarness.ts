@@ -9,6 +9,10 @@ import { freshStore } from './storage';
 export const TENANT = '00000000-0000-4000-8000-0000000c0dec';
 const HOST_TENANT = TENANT;
 export const PRIYA = { id: '29:priya', aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Priya Shah' };
+/** GMP coordinator: every borough. */
+export const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' };
+/** Salix Homes (Salford) staff. */
+export const AISHA = { id: '29:aisha', aadObjectId: '00000000-0000-4000-8000-000000000005', name: 'Aisha Rahman' };
 export const DAN = { id: '29:dan', aadObjectId: '00000000-0000-4000-8000-000000000004', name: 'Dan Whitworth' };
 export const STRANGER = { id: '29:stranger', aadObjectId: '00000000-0000-4000-8000-0000000000ff', name: 'Sam Stranger' };
 /** Stockport Homes' approver (orgLead), host tenant. */
