@@ -214,13 +214,55 @@ export const AccessRequest = z.object({
 });
 export type AccessRequest = z.infer<typeof AccessRequest>;
 
-/** One organisation's access review round: members to confirm, and by when. */
+/** A person as an access review round lists them: a snapshot taken when the round opened. */
+export const ReviewPerson = z.object({ aadObjectId: EntraObjectId, displayName: z.string().min(1).max(120) });
+export type ReviewPerson = z.infer<typeof ReviewPerson>;
+
+export const ReviewOutcome = z.enum(['pending', 'confirmed', 'removed', 'suspended']);
+export type ReviewOutcome = z.infer<typeof ReviewOutcome>;
+
+/**
+ * One organisation's access review round: by when its members must be confirmed. Who is in the round, and what was
+ * decided for each, are rows of their own (ReviewEntryRow): an organisation can have thousands of members, and one
+ * row holding them all would pass Azure's 64 KiB property limit.
+ *
+ * `members` is the shape rounds were stored in before (up to 500 people inline): such a row is still read, and
+ * converted into entry rows the first time it is (bot/directory/repository.ts latestRound).
+ */
 export const AccessReview = z.object({
   organisationId: OrganisationId,
   round: z.string().regex(/^\d{4}-\d{2}$/), // the month the round opened, e.g. 2026-11
   openedAt: Instant,
   deadline: Instant,
-  members: z.array(z.object({ aadObjectId: EntraObjectId, displayName: z.string(), outcome: z.enum(['pending', 'confirmed', 'removed', 'suspended']) })).max(500),
+  /** Set once the approvers' cards are in the outbox: until then the daily run finishes opening the round. */
+  announcedAt: Instant.optional(),
   closedAt: Instant.optional(),
+  /** Rounds stored before entry rows existed. */
+  members: z.array(ReviewPerson.extend({ displayName: z.string(), outcome: ReviewOutcome })).max(500).optional(),
 });
 export type AccessReview = z.infer<typeof AccessReview>;
+
+/** How many of a round's people were confirmed, removed or suspended (the rest are pending). */
+export interface ReviewCounts {
+  total: number;
+  confirmed: number;
+  removed: number;
+  suspended: number;
+}
+
+/**
+ * The rows of one round (one partition each, bot/directory/tables.ts):
+ * - `tally`: the counts, written last when the round opens (until it exists the round is still being opened), and
+ *   changed in the same transaction as every decision, so it never disagrees with the entries;
+ * - `entry`: one per person, with what was decided: read by object id when an approver acts on a row;
+ * - `pending`: one per person still to decide, keyed in name order: a page of the card is one range read.
+ */
+const RoundKeys = { organisationId: OrganisationId, round: z.string().regex(/^\d{4}-\d{2}$/) };
+export const ReviewEntryRow = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('tally'), ...RoundKeys, total: z.number().int().min(0), confirmed: z.number().int().min(0), removed: z.number().int().min(0), suspended: z.number().int().min(0) }),
+  z.object({ kind: z.literal('entry'), ...RoundKeys, ...ReviewPerson.shape, outcome: ReviewOutcome, decidedAt: Instant.optional() }),
+  z.object({ kind: z.literal('pending'), ...RoundKeys, ...ReviewPerson.shape }),
+]);
+export type ReviewEntryRow = z.infer<typeof ReviewEntryRow>;
+export type ReviewTally = Extract<ReviewEntryRow, { kind: 'tally' }>;
+export type ReviewEntry = Extract<ReviewEntryRow, { kind: 'entry' }>;

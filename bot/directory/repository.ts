@@ -12,8 +12,25 @@ import {
   type DirectoryOrganisation,
   type DirectoryRow,
   type DirectoryTheme,
+  type ReviewEntry,
+  type ReviewEntryRow,
+  type ReviewOutcome,
+  type ReviewPerson,
+  type ReviewTally,
 } from './model';
-import { HEAD_KEYS, MEMBER_PARTITION, peopleIndexKeys, REQUEST_PARTITION, SUSPENDED_PARTITION, versionPartition } from './tables';
+import {
+  HEAD_KEYS,
+  MEMBER_PARTITION,
+  peopleIndexKeys,
+  REQUEST_PARTITION,
+  REVIEW_PENDING_RANGE,
+  REVIEW_TALLY_KEY,
+  reviewEntriesPartition,
+  reviewEntryRowKey,
+  reviewPendingRowKey,
+  SUSPENDED_PARTITION,
+  versionPartition,
+} from './tables';
 
 /** The only module that touches the directory's tables (and, for the directory's use cases, member rows). */
 
@@ -320,16 +337,28 @@ export async function pendingRequests(ctx: Ctx): Promise<AccessRequest[]> {
   return (await ctx.store.joinRequests.query("PartitionKey eq 'request' and status eq 'pending'")).map((r) => r.value);
 }
 
+/**
+ * An organisation's newest review round. A round stored before entry rows existed (its people inline) is converted
+ * here, the first time it is read: its entry rows are written, then the row loses its list (with its ETag, so a
+ * second reader converting at the same time changes nothing twice). Both steps re-run safely after a crash.
+ */
 export async function latestReview(ctx: Ctx, organisationId: string): Promise<Stored<AccessReview> | undefined> {
-  const rows = await ctx.store.accessReviews.listPartition(organisationId);
-  return rows.at(-1);
+  const latest = (await ctx.store.accessReviews.listPartition(organisationId)).at(-1);
+  if (!latest?.value.members) return latest;
+  const legacy = latest.value;
+  await writeRoundEntries(ctx, legacy, legacy.members!.map((m) => ({ aadObjectId: m.aadObjectId, displayName: m.displayName.slice(0, 120) || m.aadObjectId, outcome: m.outcome })));
+  // Its cards went out when it opened, in the old shape: nothing is announced again.
+  const converted = await ctx.store.accessReviews.mutate(latest.keys, (r) => (r?.members ? { ...withoutMembers(r), announcedAt: r.announcedAt ?? r.openedAt } : undefined));
+  return converted ?? latest;
 }
 
+const withoutMembers = ({ members: _members, ...rest }: AccessReview): AccessReview => rest;
+
+/** Creates a round's row (its people are written next, by writeRoundEntries). Two runs opening the same round: the first wins. */
 export async function createReview(ctx: Ctx, review: AccessReview): Promise<Stored<AccessReview> | undefined> {
   try {
     return await ctx.store.accessReviews.create(review);
   } catch (err) {
-    // Two timer runs opening the same round: the first wins, the second finds it open.
     if (err instanceof ConcurrencyError) return undefined;
     throw err;
   }
@@ -338,6 +367,115 @@ export async function createReview(ctx: Ctx, review: AccessReview): Promise<Stor
 export async function mutateReview(ctx: Ctx, review: AccessReview, change: (r: AccessReview) => AccessReview | undefined): Promise<AccessReview | undefined> {
   const keys = ctx.store.accessReviews.keysOf(review);
   return (await ctx.store.accessReviews.mutate(keys, (r) => (r ? change(r) : undefined)))?.value;
+}
+
+type RoundId = Pick<AccessReview, 'organisationId' | 'round'>;
+const roundPartition = (r: RoundId) => reviewEntriesPartition(r.organisationId, r.round);
+
+/** A round's counts; undefined while the round is still being opened (its people not all written). */
+export async function readTally(ctx: Ctx, review: RoundId): Promise<ReviewTally | undefined> {
+  const row = (await ctx.store.accessReviewEntries.get({ partitionKey: roundPartition(review), rowKey: REVIEW_TALLY_KEY }))?.value;
+  return row?.kind === 'tally' ? row : undefined;
+}
+
+/** Transactions of one partition hold at most 100 operations. */
+const BATCH = 100;
+
+/**
+ * Writes a round's people, a row each plus a name-ordered row for each one pending, then the tally, which says
+ * they are all there. Once the tally exists nothing is written again, so a retry never undoes a decision; before
+ * it, a retry (perhaps with people joined or gone since) first deletes rows of people no longer in the list.
+ */
+export async function writeRoundEntries(ctx: Ctx, review: RoundId, people: readonly (ReviewPerson & { outcome: ReviewOutcome })[]): Promise<ReviewTally> {
+  const done = await readTally(ctx, review);
+  if (done) return done;
+  const base = { organisationId: review.organisationId, round: review.round };
+  const rows: ReviewEntryRow[] = people.flatMap((p) => [
+    { kind: 'entry' as const, ...base, aadObjectId: p.aadObjectId, displayName: p.displayName, outcome: p.outcome },
+    ...(p.outcome === 'pending' ? [{ kind: 'pending' as const, ...base, aadObjectId: p.aadObjectId, displayName: p.displayName }] : []),
+  ]);
+  const table = ctx.store.accessReviewEntries;
+  const wanted = new Set(rows.map((r) => table.keysOf(r).rowKey));
+  const left = (await table.listPartition(roundPartition(review))).filter((r) => !wanted.has(r.keys.rowKey));
+  for (let i = 0; i < left.length; i += BATCH) await table.transact(left.slice(i, i + BATCH).map((r) => ({ op: 'delete' as const, keys: r.keys })));
+  for (let i = 0; i < rows.length; i += BATCH) await table.transact(rows.slice(i, i + BATCH).map((value) => ({ op: 'upsert' as const, value })));
+  const count = (o: ReviewOutcome) => people.filter((p) => p.outcome === o).length;
+  const tally: ReviewTally = { kind: 'tally', ...base, total: people.length, confirmed: count('confirmed'), removed: count('removed'), suspended: count('suspended') };
+  try {
+    await table.create(tally);
+    return tally;
+  } catch (err) {
+    // Another run finished first: its tally counts the same rows.
+    if (err instanceof ConcurrencyError) return (await readTally(ctx, review)) ?? tally;
+    throw err;
+  }
+}
+
+/** One person's entry in a round (undefined if they are not in it). */
+export async function findReviewEntry(ctx: Ctx, review: RoundId, aadObjectId: string): Promise<Stored<ReviewEntry> | undefined> {
+  const row = await ctx.store.accessReviewEntries.get({ partitionKey: roundPartition(review), rowKey: reviewEntryRowKey(aadObjectId) });
+  return row?.value.kind === 'entry' ? (row as Stored<ReviewEntry>) : undefined;
+}
+
+/**
+ * People still pending in a round, in name order, from `fromKey` (included) or after `afterKey` (an order key:
+ * rules/people.ts personOrderKey), at most `size` and whether more follow. One range read of the pending rows.
+ */
+export async function pendingReviewPeople(ctx: Ctx, review: RoundId, at: { fromKey?: string; afterKey?: string }, size: number): Promise<{ people: ReviewPerson[]; more: boolean }> {
+  let filter = odata`PartitionKey eq ${roundPartition(review)} and RowKey lt ${REVIEW_PENDING_RANGE.to}`;
+  if (at.afterKey !== undefined) filter += ` and ${odata`RowKey gt ${`p|${at.afterKey}`}`}`;
+  else filter += ` and ${odata`RowKey ge ${`p|${at.fromKey ?? ''}`}`}`;
+  const found: ReviewPerson[] = [];
+  let token: string | undefined;
+  // The service may end a page early (Azure: after 5 s); a second request covers that without scanning on.
+  for (let requests = 0; requests < 3 && found.length <= size; requests++) {
+    const page = await ctx.store.accessReviewEntries.page(filter, { maxPageSize: size + 1 - found.length, continuationToken: token });
+    for (const r of page.rows) if (r.value.kind === 'pending') found.push({ aadObjectId: r.value.aadObjectId, displayName: r.value.displayName });
+    if (!page.next) break;
+    token = page.next;
+  }
+  return { people: found.slice(0, size), more: found.length > size };
+}
+
+/**
+ * Records one outcome for the people of a round still pending among `ids`, with the tally, in one transaction
+ * (ETags on every entry and the tally: a decision made meanwhile by someone else makes it re-read and skip that
+ * person). People already decided, or not in the round, are left as they are. Returns who was decided now.
+ */
+export async function decideReviewEntries(ctx: Ctx, review: RoundId, ids: readonly string[], outcome: Exclude<ReviewOutcome, 'pending'>, decidedAt: string): Promise<{ decided: ReviewPerson[]; tally?: ReviewTally }> {
+  const table = ctx.store.accessReviewEntries;
+  // Two rows per person and the tally in one transaction.
+  const unique = [...new Set(ids)].slice(0, Math.floor((BATCH - 1) / 2));
+  for (let attempt = 1; ; attempt++) {
+    const [tallyRow, ...entries] = await Promise.all([
+      table.get({ partitionKey: roundPartition(review), rowKey: REVIEW_TALLY_KEY }),
+      ...unique.map((id) => findReviewEntry(ctx, review, id)),
+    ]);
+    if (tallyRow?.value.kind !== 'tally') return { decided: [] };
+    const pending = entries.filter((e): e is Stored<ReviewEntry> => e?.value.outcome === 'pending');
+    const tally = tallyRow.value;
+    if (pending.length === 0) return { decided: [], tally };
+    const next: ReviewTally = { ...tally, [outcome]: tally[outcome] + pending.length };
+    try {
+      await table.transact([
+        ...pending.flatMap((e) => [
+          { op: 'update' as const, value: { ...e.value, outcome, decidedAt }, etag: e.etag },
+          { op: 'delete' as const, keys: { partitionKey: e.keys.partitionKey, rowKey: reviewPendingRowKey(e.value) } },
+        ]),
+        { op: 'update' as const, value: next, etag: tallyRow.etag },
+      ]);
+      return { decided: pending.map((e) => ({ aadObjectId: e.value.aadObjectId, displayName: e.value.displayName })), tally: next };
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) || attempt >= 8) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+/** Names of people a round suspended (for the administrators' message): at most `limit`, in object id order. */
+export async function suspendedInRound(ctx: Ctx, review: RoundId, limit: number): Promise<string[]> {
+  const page = await ctx.store.accessReviewEntries.page(odata`PartitionKey eq ${roundPartition(review)} and outcome eq ${'suspended'}`, { maxPageSize: limit });
+  return page.rows.flatMap((r) => (r.value.kind === 'entry' ? [r.value.displayName] : []));
 }
 
 /** Deletes requests decided before `cutoff` (pending ones stay until decided). */
@@ -351,6 +489,11 @@ export async function deleteDecidedRequests(ctx: Ctx, cutoff: string): Promise<n
 export async function dropOldReviews(ctx: Ctx, organisationId: string, kept: number): Promise<number> {
   const rows = await ctx.store.accessReviews.listPartition(organisationId);
   const old = rows.slice(0, Math.max(0, rows.length - kept));
-  for (const r of old) await ctx.store.accessReviews.delete(r.keys);
+  for (const r of old) {
+    // The round's people first: a crash in between leaves the round, and the next run deletes the rest.
+    const entries = await ctx.store.accessReviewEntries.listPartition(roundPartition(r.value));
+    for (let i = 0; i < entries.length; i += BATCH) await ctx.store.accessReviewEntries.transact(entries.slice(i, i + BATCH).map((e) => ({ op: 'delete' as const, keys: e.keys })));
+    await ctx.store.accessReviews.delete(r.keys);
+  }
   return old.length;
 }

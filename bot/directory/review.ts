@@ -7,10 +7,30 @@ import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { londonDate } from '../../cards/format';
 import { auditDirectory } from './audit';
-import type { AccessReview, Directory } from './model';
-import { allMembers, createReview, deleteDecidedRequests, dropOldReviews, findMember, latestReview, loadDirectory, mutateReview, peopleBetween, putMember, deleteMember, reconcilePeopleIndex } from './repository';
+import type { AccessReview, Directory, ReviewTally } from './model';
+import {
+  allMembers,
+  createReview,
+  decideReviewEntries,
+  deleteDecidedRequests,
+  deleteMember,
+  dropOldReviews,
+  findMember,
+  findReviewEntry,
+  latestReview,
+  loadDirectory,
+  mutateReview,
+  peopleBetween,
+  pendingReviewPeople,
+  putMember,
+  readTally,
+  reconcilePeopleIndex,
+  suspendedInRound,
+  writeRoundEntries,
+} from './repository';
 import { mayManage } from './rules/access';
-import { addMonths, REVIEW_PAGE, reviewDue, reviewPage, reviewRound } from './rules/review';
+import { personOrderKey } from './rules/people';
+import { addMonths, REVIEW_PAGE, reviewDue, reviewPage, reviewRound, type ReviewPage } from './rules/review';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
 
 /**
@@ -50,58 +70,90 @@ export async function runAccessReview(ctx: AppContext): Promise<ReviewRun> {
   const run: ReviewRun = { opened: [], closed: [], pruned: await pruneDirectoryHistory(ctx, now, directory), indexed: await reconcilePeopleIndex(ctx, members) };
   for (const org of directory.organisations.filter((o) => !o.retiredAt)) {
     const latest = (await latestReview(ctx, org.id))?.value;
+    const mine = members.filter((m) => m.organisationId === org.id && reviewable(m));
     if (latest && !latest.closedAt) {
       if (now.getTime() >= Date.parse(latest.deadline)) run.closed.push(await closeRound(ctx, directory, latest));
+      // A round whose opening stopped part way (its people, or its cards, not all written) is finished now.
+      else if (!latest.announcedAt) run.opened.push(await openRound(ctx, latest, org.name, mine, members));
       continue;
     }
-    const mine = members.filter((m) => m.organisationId === org.id && reviewable(m));
     if (mine.length === 0 || !reviewDue(now, settings.everyMonths, latest?.openedAt, mine.map((m) => m.confirmedAt ?? m.joinedAt))) continue;
     const review: AccessReview = {
       organisationId: org.id,
       round: reviewRound(now),
       openedAt: now.toISOString(),
       deadline: new Date(now.getTime() + settings.deadlineDays * 86_400_000).toISOString(),
-      members: mine.slice(0, 500).map((m) => ({ aadObjectId: m.aadObjectId, displayName: m.displayName, outcome: 'pending' as const })),
     };
     const created = await createReview(ctx, review);
-    const current = created?.value ?? (await latestReview(ctx, org.id))!.value;
-    // Sent with fixed ids: a second run (or a retry) queues nothing twice.
-    const approvers = members.filter((m) => m.organisationId === org.id && m.status !== 'suspended' && m.roles.includes('orgLead'));
-    const reviewers = approvers.length ? approvers : members.filter((m) => m.status !== 'suspended' && m.roles.includes('admin'));
-    let reached = 0;
-    // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
-    const { reviewCard } = await import('./views');
-    const page = reviewPage(current);
-    for (const r of reviewers) {
-      const chat = await personalConversationOf(ctx, r.aadObjectId);
-      if (!chat) continue;
-      const card = reviewCard(current, org.name, londonDate(current.deadline), { members: mine, page, more: reviewMoreToken(ctx, r.aadObjectId, current, page.next) });
-      await enqueue(ctx, `review.${org.id}.${current.round}`, [
-        { id: `review.${org.id}.${current.round}.to.${r.aadObjectId}`, target: targetOf(chat), payload: { card, summary: `Access review for ${org.name}` } },
-      ]);
-      reached++;
-    }
-    await auditDirectory(ctx, { id: `review-open-${org.id}-${current.round}`, at: current.openedAt, action: 'consultation', actor: 'system', subject: { type: 'directory', id: `review:${org.id}:${current.round}` }, note: `access review opened: ${current.members.length} members to confirm by ${current.deadline}`, justification: 'periodic access review under the information-sharing agreement' });
-    run.opened.push({ organisationId: org.id, round: current.round, members: current.members.length, approversReached: reached });
+    run.opened.push(await openRound(ctx, created?.value ?? (await latestReview(ctx, org.id))!.value, org.name, mine, members));
   }
   return run;
 }
 
-/** Past the deadline: everyone not confirmed is suspended; the administrators are told who. */
+/**
+ * Opening a round, each step safe to re-run: its people are written (a row each: a round of any size), the
+ * approvers' cards queued with fixed ids, then the round is marked announced. A run that stops part way leaves
+ * the round unannounced, and the next daily run finishes it.
+ */
+async function openRound(ctx: AppContext, review: AccessReview, organisationName: string, mine: Member[], members: Member[]): Promise<ReviewRun['opened'][number]> {
+  const tally = await writeRoundEntries(ctx, review, mine.map((m) => ({ aadObjectId: m.aadObjectId, displayName: m.displayName, outcome: 'pending' as const })));
+  const org = review.organisationId;
+  const approvers = members.filter((m) => m.organisationId === org && m.status !== 'suspended' && m.roles.includes('orgLead'));
+  // No approver of its own: the concordat administrators review it.
+  const reviewers = approvers.length ? approvers : members.filter((m) => m.status !== 'suspended' && m.roles.includes('admin'));
+  let reached = 0;
+  // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
+  const { reviewCard } = await import('./views');
+  const page = reviewPage(await pendingReviewPeople(ctx, review, {}, REVIEW_PAGE), tally);
+  for (const r of reviewers) {
+    const chat = await personalConversationOf(ctx, r.aadObjectId);
+    if (!chat) continue;
+    const card = reviewCard(review, tally, organisationName, londonDate(review.deadline), { members: mine, page, more: reviewMoreToken(ctx, r.aadObjectId, review, page.next) });
+    await enqueue(ctx, `review.${org}.${review.round}`, [
+      { id: `review.${org}.${review.round}.to.${r.aadObjectId}`, target: targetOf(chat), payload: { card, summary: `Access review for ${organisationName}` } },
+    ]);
+    reached++;
+  }
+  await auditDirectory(ctx, { id: `review-open-${org}-${review.round}`, at: review.openedAt, action: 'consultation', actor: 'system', subject: { type: 'directory', id: `review:${org}:${review.round}` }, note: `access review opened: ${tally.total} members to confirm by ${review.deadline}`, justification: 'periodic access review under the information-sharing agreement' });
+  const announcedAt = ctx.clock().toISOString();
+  await mutateReview(ctx, review, (r) => (r.announcedAt ? undefined : { ...r, announcedAt }));
+  return { organisationId: org, round: review.round, members: tally.total, approversReached: reached };
+}
+
+/** People suspended per step of closing a round: their member rows and audits (side by side), then their entries with the tally. */
+const CLOSE_STEP = 40;
+
+/**
+ * Past the deadline: everyone not confirmed is suspended, the administrators told who, and the round closed.
+ * Each step re-runs safely: a person is suspended before their entry says so, the message has a fixed id, and
+ * the round is closed last.
+ */
 async function closeRound(ctx: AppContext, directory: Directory, review: AccessReview): Promise<ReviewRun['closed'][number]> {
   const suspended: string[] = [];
-  for (const entry of review.members.filter((m) => m.outcome === 'pending')) {
-    const stored = await findMember(ctx, entry.aadObjectId);
-    if (stored && stored.value.status !== 'suspended') {
-      await putMember(ctx, { ...stored.value, status: 'suspended' }, stored);
-      await auditDirectory(ctx, { id: `review-suspend-${review.organisationId}-${review.round}-${entry.aadObjectId}`, at: review.deadline, action: 'alteration', actor: 'system', subject: { type: 'member', id: entry.aadObjectId }, note: `suspended: not confirmed in access review ${review.round} of ${review.organisationId} by its deadline` });
-    }
-    suspended.push(entry.displayName);
+  for (;;) {
+    const { people } = await pendingReviewPeople(ctx, review, {}, CLOSE_STEP);
+    if (people.length === 0) break;
+    // Side by side: each person's rows and audit chain are their own (thousands pending would take minutes one by one).
+    await Promise.all(
+      people.map(async (entry) => {
+        const stored = await findMember(ctx, entry.aadObjectId);
+        if (stored && stored.value.status !== 'suspended') {
+          await putMember(ctx, { ...stored.value, status: 'suspended' }, stored);
+          await auditDirectory(ctx, { id: `review-suspend-${review.organisationId}-${review.round}-${entry.aadObjectId}`, at: review.deadline, action: 'alteration', actor: 'system', subject: { type: 'member', id: entry.aadObjectId }, note: `suspended: not confirmed in access review ${review.round} of ${review.organisationId} by its deadline` });
+        }
+      }),
+    );
+    const { decided } = await decideReviewEntries(ctx, review, people.map((p) => p.aadObjectId), 'suspended', review.deadline);
+    suspended.push(...decided.map((p) => p.displayName));
+    // Nothing decided although people were pending: their rows disagree (never written together); stop rather than loop.
+    if (decided.length === 0) break;
   }
-  const closedAt = ctx.clock().toISOString();
-  await mutateReview(ctx, review, (r) => (r.closedAt ? undefined : { ...r, closedAt, members: r.members.map((m) => (m.outcome === 'pending' ? { ...m, outcome: 'suspended' as const } : m)) }));
+  // Counted from the round, not this run: a run that stopped part way and this one together.
+  const tally = await readTally(ctx, review);
+  const count = tally?.suspended ?? suspended.length;
   const org = directory.organisations.find((o) => o.id === review.organisationId)?.name ?? review.organisationId;
-  if (suspended.length) {
+  if (count) {
+    const names = await suspendedInRound(ctx, review, 30);
     const admins = (await allMembers(ctx)).filter((m) => m.status !== 'suspended' && m.roles.includes('admin'));
     const { messageCard } = await import('../../cards/message');
     for (const a of admins) {
@@ -113,16 +165,18 @@ async function closeRound(ctx: AppContext, directory: Directory, review: AccessR
           target: targetOf(chat),
           payload: {
             card: messageCard({
-              title: `Access review: ${suspended.length} suspended at ${org}`,
-              text: `Not confirmed by ${londonDate(review.deadline)}, so suspended: ${suspended.slice(0, 30).join(', ')}${suspended.length > 30 ? ` and ${suspended.length - 30} more` : ''}. An approver or administrator can reinstate them from **people**.`,
+              title: `Access review: ${count} suspended at ${org}`,
+              text: `Not confirmed by ${londonDate(review.deadline)}, so suspended: ${names.join(', ')}${count > names.length ? ` and ${count - names.length} more` : ''}. An approver or administrator can reinstate them from **people**.`,
               tone: 'warning',
             }),
-            summary: `Access review: ${suspended.length} suspended at ${org}`,
+            summary: `Access review: ${count} suspended at ${org}`,
           },
         },
       ]);
     }
   }
+  const closedAt = ctx.clock().toISOString();
+  await mutateReview(ctx, review, (r) => (r.closedAt ? undefined : { ...r, closedAt }));
   return { organisationId: review.organisationId, round: review.round, suspended };
 }
 
@@ -137,7 +191,7 @@ export type ReviewActionResult =
   | { kind: 'missing' }
   | { kind: 'refused' }
   | { kind: 'bad-token'; reason: string }
-  | { kind: 'updated'; review: AccessReview; organisationName: string; note?: string; page: ReturnType<typeof reviewPage>; members: Member[]; more?: string };
+  | { kind: 'updated'; review: AccessReview; tally: ReviewTally; organisationName: string; note?: string; page: ReviewPage; members: Member[]; more?: string };
 
 const textIn = (d: Record<string, unknown>, key: string, max: number) => (typeof d[key] === 'string' ? (d[key] as string).slice(0, max) : '');
 
@@ -149,16 +203,26 @@ async function loadRound(ctx: AppContext, caller: Caller, organisationId: string
     await auditDirectory(ctx, { action: 'refusal', actor: caller.aadObjectId ? { aadObjectId: caller.aadObjectId, organisationId: caller.member?.organisationId } : 'system', subject: { type: 'directory', id: `review:${organisationId}:${round}` }, note: `review ${action} refused: not an approver of ${organisationId}` });
     return { kind: 'refused' as const };
   }
+  // A round still being opened has no card out yet: nothing to act on.
+  const tally = await readTally(ctx, latest);
+  if (!tally) return { kind: 'missing' as const };
   const directory = await loadDirectory(ctx);
-  return { kind: 'ok' as const, latest, organisationName: directory.organisations.find((o) => o.id === organisationId)?.name ?? organisationId };
+  return { kind: 'ok' as const, latest, tally, organisationName: directory.organisations.find((o) => o.id === organisationId)?.name ?? organisationId };
 }
 
-/** A page of the round for the card: who is shown, their member details (one range read of the index), the next page's token. */
-async function pageResult(ctx: AppContext, caller: Caller, review: AccessReview, organisationName: string, at: { from?: string; after?: string }, note?: string): Promise<ReviewActionResult> {
-  const page = reviewPage(review, at);
+/**
+ * A page of the round for the card: who is shown (one range read of the pending people, from the person a card
+ * showed first or after an order key), their member details (one range read of the index), the next page's token.
+ */
+async function pageResult(ctx: AppContext, caller: Caller, review: AccessReview, tally: ReviewTally, organisationName: string, at: { from?: string; after?: string }, note?: string): Promise<ReviewActionResult> {
+  const fromEntry = at.from ? (await findReviewEntry(ctx, review, at.from))?.value : undefined;
+  let found = await pendingReviewPeople(ctx, review, at.after !== undefined ? { afterKey: at.after } : { fromKey: fromEntry ? personOrderKey(fromEntry) : undefined }, REVIEW_PAGE);
+  // Everyone from there on decided: back to the top of who is left.
+  if (found.people.length === 0 && at.from) found = await pendingReviewPeople(ctx, review, {}, REVIEW_PAGE);
+  const page = reviewPage(found, tally);
   const members = page.shown.length ? await peopleBetween(ctx, review.organisationId, page.shown[0]!, page.shown.at(-1)!) : [];
   const more = reviewMoreToken(ctx, caller.aadObjectId!, review, page.next);
-  return { kind: 'updated', review, organisationName, page, members, ...(note ? { note } : {}), ...(more ? { more } : {}) };
+  return { kind: 'updated', review, tally, organisationName, page, members, ...(note ? { note } : {}), ...(more ? { more } : {}) };
 }
 
 /** "More" on the review card: the next page of people still to confirm. */
@@ -172,14 +236,18 @@ export async function reviewMore(ctx: AppContext, caller: Caller, data: unknown)
     }
     // Expired: the round as it is now, from the top.
     const loaded = await loadRound(ctx, caller, textIn(d, 'organisationId', 60), textIn(d, 'round', 10), 'page');
-    return loaded.kind === 'ok' ? pageResult(ctx, caller, loaded.latest, loaded.organisationName, {}, 'That list was more than a day old, so here is its first page again.') : loaded;
+    return loaded.kind === 'ok' ? pageResult(ctx, caller, loaded.latest, loaded.tally, loaded.organisationName, {}, 'That list was more than a day old, so here is its first page again.') : loaded;
   }
   const loaded = await loadRound(ctx, caller, check.query.organisationId, check.query.round, 'page');
   if (loaded.kind !== 'ok') return loaded;
-  return pageResult(ctx, caller, loaded.latest, loaded.organisationName, { after: check.continuation });
+  return pageResult(ctx, caller, loaded.latest, loaded.tally, loaded.organisationName, { after: check.continuation });
 }
 
-/** Confirm or remove one member (or confirm all shown) from the review card. */
+/**
+ * Confirm or remove one member (or confirm all shown) from the review card. The member rows change first, then
+ * the round's entries: a retry after a failure in between finds the entries still pending and does both again
+ * (confirming twice is harmless; a removed member is already gone, and their entry is still recorded).
+ */
 export async function reviewAction(ctx: AppContext, caller: Caller, data: unknown, action: 'confirm' | 'remove' | 'confirmAll'): Promise<ReviewActionResult> {
   const d = (data ?? {}) as Record<string, unknown>;
   const organisationId = textIn(d, 'organisationId', 60);
@@ -188,11 +256,12 @@ export async function reviewAction(ctx: AppContext, caller: Caller, data: unknow
   if (loaded.kind !== 'ok') return loaded;
   const { latest, organisationName } = loaded;
   const from = textIn(d, 'from', 64) || undefined;
-  if (latest.closedAt) return pageResult(ctx, caller, latest, organisationName, { from }, 'This review has closed.');
-  const pendingIds = new Set(latest.members.filter((m) => m.outcome === 'pending').map((m) => m.aadObjectId));
+  if (latest.closedAt) return pageResult(ctx, caller, latest, loaded.tally, organisationName, { from }, 'This review has closed.');
   // "Confirm all shown": the ids the card showed (older cards without them: the first page, as it showed).
-  const shownIds = textIn(d, 'members', 2000).split(',').filter((id) => pendingIds.has(id));
-  const targets = action === 'confirmAll' ? (shownIds.length ? shownIds : reviewPage(latest).shown.map((m) => m.aadObjectId)).slice(0, REVIEW_PAGE) : [textIn(d, 'member', 64)];
+  const named = action === 'confirmAll' ? textIn(d, 'members', 2000).split(',').filter(Boolean) : [textIn(d, 'member', 64)];
+  const asked = action === 'confirmAll' && named.length === 0 ? (await pendingReviewPeople(ctx, latest, {}, REVIEW_PAGE)).people.map((p) => p.aadObjectId) : named.slice(0, REVIEW_PAGE);
+  // Only people of this round still pending: one point read each.
+  const targets = (await Promise.all(asked.map((id) => (/^[0-9a-f-]{36}$/i.test(id) ? findReviewEntry(ctx, latest, id) : undefined)))).flatMap((e) => (e?.value.outcome === 'pending' ? [e.value.aadObjectId] : []));
   const now = ctx.clock().toISOString();
   const actor = { aadObjectId: caller.aadObjectId!, organisationId: caller.member?.organisationId };
   for (const id of targets) {
@@ -206,7 +275,6 @@ export async function reviewAction(ctx: AppContext, caller: Caller, data: unknow
       await auditDirectory(ctx, { action: 'alteration', actor, subject: { type: 'member', id }, note: `confirmed in access review ${round} of ${organisationId}` });
     }
   }
-  const outcome = action === 'remove' ? ('removed' as const) : ('confirmed' as const);
-  const updated = (await mutateReview(ctx, latest, (r) => ({ ...r, members: r.members.map((m) => (targets.includes(m.aadObjectId) && m.outcome === 'pending' ? { ...m, outcome } : m)) }))) ?? latest;
-  return pageResult(ctx, caller, updated, organisationName, { from }, action === 'remove' ? 'Removed.' : 'Confirmed.');
+  const { tally } = await decideReviewEntries(ctx, latest, targets, action === 'remove' ? 'removed' : 'confirmed', now);
+  return pageResult(ctx, caller, latest, tally ?? loaded.tally, organisationName, { from }, action === 'remove' ? 'Removed.' : 'Confirmed.');
 }

@@ -136,7 +136,7 @@ function reviewCardOf(result: ReviewActionResult): AdaptiveCard {
   if (result.kind === 'missing') return messageCard({ title: 'This review has moved on', text: 'A newer access review has opened, or this one no longer exists.', tone: 'warning' });
   if (result.kind === 'refused') return messageCard({ title: 'Not yours to review', text: "Only the organisation's approvers, or a concordat administrator, can. This attempt has been recorded.", tone: 'attention' });
   if (result.kind === 'bad-token') return peopleTokenRefusedCard(result.reason);
-  return reviewCard(result.review, result.organisationName, londonDate(result.review.deadline), {
+  return reviewCard(result.review, result.tally, result.organisationName, londonDate(result.review.deadline), {
     ...(result.note ? { status: { text: result.note, tone: 'good' as const } } : {}),
     members: result.members,
     page: result.page,

@@ -1,6 +1,6 @@
 import { Member } from '../shared/member';
 import { table, type TablesOf } from '../store/tableDef';
-import { AccessRequest, AccessReview, DirectoryRow } from './model';
+import { AccessRequest, AccessReview, DirectoryRow, ReviewEntryRow } from './model';
 import { personOrderKey } from './rules/people';
 
 /**
@@ -46,6 +46,26 @@ export const peopleIndexKeys = (m: Pick<Member, 'organisationId' | 'displayName'
   rowKey: personOrderKey(m),
 });
 
+/** An access review round's entry rows: one partition per round of an organisation. */
+export const reviewEntriesPartition = (organisationId: string, round: string) => `${organisationId}|${round}`;
+export const REVIEW_TALLY_KEY = 'tally';
+/** Entry rows by object id ("e|<oid>"); pending rows in name order ("p|<sort name> <oid>"); '}' sorts after '|'. */
+export const reviewEntryRowKey = (aadObjectId: string) => `e|${aadObjectId}`;
+export const reviewPendingRowKey = (person: { displayName: string; aadObjectId: string }) => `p|${personOrderKey(person)}`;
+export const REVIEW_PENDING_RANGE = { from: 'p|', to: 'p}' } as const;
+
+export function reviewEntryKeys(r: ReviewEntryRow): { partitionKey: string; rowKey: string } {
+  const partitionKey = reviewEntriesPartition(r.organisationId, r.round);
+  switch (r.kind) {
+    case 'tally':
+      return { partitionKey, rowKey: REVIEW_TALLY_KEY };
+    case 'entry':
+      return { partitionKey, rowKey: reviewEntryRowKey(r.aadObjectId) };
+    case 'pending':
+      return { partitionKey, rowKey: reviewPendingRowKey(r) };
+  }
+}
+
 /** The directory slice's tables: touched only by bot/directory/repository.ts. */
 export const DIRECTORY_TABLES = {
   members: table({
@@ -88,9 +108,21 @@ export const DIRECTORY_TABLES = {
     // One partition per organisation, one row per round: "the open round" is the newest row.
     keys: (r) => ({ partitionKey: r.organisationId, rowKey: r.round }),
     retention: {
-      holds: "access review rounds: an organisation's members (Entra id, name) and each one's outcome",
+      holds: "access review rounds: an organisation, when the round opened and its deadline (rounds stored before AccessReviewEntries also hold up to 500 members' Entra ids, names and outcomes, until read once)",
       retention: 'the last 8 rounds per organisation (two years at the default quarterly review)',
       enforcedBy: 'the daily accessReview timer (bot/directory/review.ts pruneDirectoryHistory)',
+    },
+  }),
+  accessReviewEntries: table({
+    name: 'AccessReviewEntries',
+    schema: ReviewEntryRow,
+    // Every row is small (a name and an id at most): a round of any size never nears a row's limits.
+    keys: reviewEntryKeys,
+    columns: (r): Record<string, string> => (r.kind === 'entry' ? { outcome: r.outcome } : {}),
+    retention: {
+      holds: "who is in each access review round (Entra id, name) and each one's outcome",
+      retention: 'as the round (AccessReviews): the last 8 rounds per organisation',
+      enforcedBy: 'the daily accessReview timer deletes a round\'s entries, then the round (bot/directory/repository.ts dropOldReviews)',
     },
   }),
   peopleIndex: table({

@@ -6,8 +6,8 @@ import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import type { AccessState, DecisionResult, RequestResult } from './results';
 import type { PeopleResult } from './people';
-import type { reviewPage } from './rules/review';
-import type { AccessRequest, AccessReview, DirectoryTheme } from './model';
+import type { ReviewPage } from './rules/review';
+import type { AccessRequest, AccessReview, DirectoryTheme, ReviewCounts } from './model';
 import { GRANTABLE_ROLES, ROLE_LABELS } from './rules/access';
 import { DIRECTORY_VERBS } from './verbs';
 import { CONVERSATION_VERBS } from '../conversation/verbs';
@@ -215,10 +215,11 @@ export function peopleTokenRefusedCard(reason: string): AdaptiveCard {
  * still needs access; a person no longer a member shows as such.
  */
 export function reviewCard(
-  review: AccessReview,
+  review: Pick<AccessReview, 'organisationId' | 'round' | 'closedAt'>,
+  counts: ReviewCounts,
   organisationName: string,
   deadlineText: string,
-  opts: { status?: { text: string; tone: Tone }; members?: readonly Member[]; page: ReturnType<typeof reviewPage>; more?: string },
+  opts: { status?: { text: string; tone: Tone }; members?: readonly Member[]; page: ReviewPage; more?: string },
 ): AdaptiveCard {
   const byId = new Map((opts.members ?? []).map((m) => [m.aadObjectId, m]));
   const detailOf = (id: string) => {
@@ -244,7 +245,7 @@ export function reviewCard(
         { title: 'Remove', verb: DIRECTORY_VERBS.reviewRemove },
       ],
     })),
-    more: `${review.members.filter((m) => m.outcome === 'confirmed').length} confirmed, ${review.members.filter((m) => m.outcome === 'removed').length} removed, ${pending} to go${pending > shown.length ? ` (${shown.length} shown here, in name order)` : ''}.`,
+    more: `${counts.confirmed} confirmed, ${counts.removed} removed, ${pending} to go${pending > shown.length ? ` (${shown.length} shown here, in name order)` : ''}.`,
     organisationId: review.organisationId,
     round: review.round,
     from: shown[0]?.aadObjectId ?? '',

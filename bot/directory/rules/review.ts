@@ -1,5 +1,5 @@
-import type { AccessReview } from '../model';
-import { comparePeople, personOrderKey } from './people';
+import type { ReviewCounts, ReviewPerson } from '../model';
+import { personOrderKey } from './people';
 
 /** When an organisation's access review is due. Pure; the clock is passed in. */
 
@@ -32,21 +32,17 @@ export const reviewRound = (now: Date) => now.toISOString().slice(0, 7);
  */
 export const REVIEW_PAGE = 20;
 
-type ReviewEntry = AccessReview['members'][number];
+/** One page of the review card: the people shown, the order key to continue after ("More"), how many are pending. */
+export interface ReviewPage {
+  shown: ReviewPerson[];
+  next?: string;
+  pending: number;
+}
 
-/**
- * One page of a review's people still to confirm, in name order, starting
- * with `from` (a member id: the page an approver was on, so acting on a row
- * keeps them there) or after `after` (an order key: "More"). The round is one
- * row already read whole, so paging it reads nothing more.
- */
-export function reviewPage(review: AccessReview, at: { from?: string; after?: string } = {}, size = REVIEW_PAGE): { shown: ReviewEntry[]; next?: string; pending: number } {
-  const pending = review.members.filter((m) => m.outcome === 'pending').sort(comparePeople);
-  const fromEntry = at.from ? review.members.find((m) => m.aadObjectId === at.from) : undefined;
-  const start = fromEntry ? personOrderKey(fromEntry) : undefined;
-  let rest = pending.filter((m) => (at.after !== undefined ? personOrderKey(m) > at.after : start === undefined || personOrderKey(m) >= start));
-  // Everyone from there on decided: back to the top of who is left.
-  if (rest.length === 0 && at.from) rest = pending;
-  const shown = rest.slice(0, size);
-  return { shown, ...(rest.length > shown.length ? { next: personOrderKey(shown.at(-1)!) } : {}), pending: pending.length };
+export const pendingCount = (c: ReviewCounts) => Math.max(0, c.total - c.confirmed - c.removed - c.suspended);
+
+/** The page shown from what one read of the pending people found (`size` and whether more follow). */
+export function reviewPage(found: { people: ReviewPerson[]; more: boolean }, counts: ReviewCounts): ReviewPage {
+  const last = found.people.at(-1);
+  return { shown: found.people, ...(found.more && last ? { next: personOrderKey(last) } : {}), pending: pendingCount(counts) };
 }
