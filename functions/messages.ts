@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { Runtime } from '../bot/runtime';
 import { readBody } from './body';
 import { crossSiteRefusal } from './crossSite';
+import { lazySchema } from '../bot/shared/lazySchema';
 
 /** Teams activities are small (a card submission is a few KB); a megabyte leaves room and bounds memory. */
 export const MAX_ACTIVITY_BYTES = 1024 * 1024;
 
 /** Just enough to know it is an activity; botbuilder validates the rest. */
-const ActivityBody = z.object({ type: z.string().min(1) }).passthrough();
+const ActivityBody = lazySchema(() => z.object({ type: z.string().min(1) }).passthrough());
 
 /** POST /api/messages: the Bot Framework endpoint. */
 export async function messages(request: HttpRequest, _context: InvocationContext, runtime: Runtime): Promise<HttpResponse> {

@@ -2,6 +2,7 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import { z } from 'zod';
 import { runSender } from '../bot/outbox/run';
 import type { Runtime } from '../bot/runtime';
+import { lazySchema } from '../bot/shared/lazySchema';
 
 /** Within the host's 5-minute function timeout, with room to record the last sends. */
 const BUDGET_MS = 4 * 60_000;
@@ -12,7 +13,7 @@ export async function outbox(_timer: Timer, _context: InvocationContext, runtime
 }
 
 /** What a wake message holds. Only a hint: nothing in it is trusted, so any well-formed message wakes the sender. */
-const WakeMessage = z.object({ wake: z.literal('outbox') });
+const WakeMessage = lazySchema(() => z.object({ wake: z.literal('outbox') }));
 
 /**
  * Queue trigger: an enqueue (or a retry coming due) woke the sender. Sends at

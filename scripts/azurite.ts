@@ -18,6 +18,11 @@ export interface AzuriteOptions {
   /** Folder for on-disk data; omitted means in memory. */
   location?: string;
   ports?: { blob: number; queue: number; table: number };
+  /**
+   * An account of this name (and base64 key) instead of the public development account, which production mode
+   * refuses: for loading the production build against the emulator (the cold-start bench).
+   */
+  account?: { name: string; key: string };
 }
 
 const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
@@ -36,7 +41,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 
   let child: ChildProcess | undefined;
   const launch = async () => {
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const env = options.account ? { ...process.env, AZURITE_ACCOUNTS: `${options.account.name}:${options.account.key}` } : process.env;
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     let stderr = '';
     proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child = proc;
@@ -61,13 +67,14 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 
   await launch();
   const host = '127.0.0.1';
+  const account = options.account ?? { name: 'devstoreaccount1', key: ACCOUNT_KEY };
   return {
     ports,
     connectionString:
-      `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};` +
-      `BlobEndpoint=http://${host}:${ports.blob}/devstoreaccount1;` +
-      `QueueEndpoint=http://${host}:${ports.queue}/devstoreaccount1;` +
-      `TableEndpoint=http://${host}:${ports.table}/devstoreaccount1;`,
+      `DefaultEndpointsProtocol=http;AccountName=${account.name};AccountKey=${account.key};` +
+      `BlobEndpoint=http://${host}:${ports.blob}/${account.name};` +
+      `QueueEndpoint=http://${host}:${ports.queue}/${account.name};` +
+      `TableEndpoint=http://${host}:${ports.table}/${account.name};`,
     stop: halt,
     async restart() {
       await halt();

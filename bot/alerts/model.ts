@@ -3,12 +3,13 @@ import { BoroughId } from '../shared/borough';
 import { Id, Instant, ProtectiveMarking } from '../shared/common';
 import { OrganisationId } from '../shared/organisation';
 import { ThemeId } from '../shared/theme';
+import { lazySchema } from '../shared/lazySchema';
 
-export const AlertSeverity = z.enum(['info', 'warning', 'high']);
+export const AlertSeverity = lazySchema(() => z.enum(['info', 'warning', 'high']));
 export type AlertSeverity = z.infer<typeof AlertSeverity>;
 
 /** A partnership alert: a closure order granted, a spike in hate crime, a warrant day. */
-export const Alert = z.object({
+export const Alert = lazySchema(() => z.object({
   id: Id,
   severity: AlertSeverity,
   boroughs: z.array(BoroughId).min(1, 'an alert is for at least one borough'),
@@ -27,18 +28,18 @@ export const Alert = z.object({
   .refine((a) => Date.parse(a.expiresAt) - Date.parse(a.raisedAt) <= 90 * 24 * 3600 * 1000, {
     message: 'an alert lasts at most 90 days',
     path: ['expiresAt'],
-  });
+  }));
 export type Alert = z.infer<typeof Alert>;
 
-export const Acknowledgement = z.object({
+export const Acknowledgement = lazySchema(() => z.object({
   organisationId: OrganisationId,
   byName: z.string().max(120),
   at: Instant,
-});
+}));
 export type Acknowledgement = z.infer<typeof Acknowledgement>;
 
 /** An alert with what happened to it: where it went, who acknowledged, whether it was escalated. */
-export const AlertRecord = z.object({
+export const AlertRecord = lazySchema(() => z.object({
   alert: Alert,
   source: z.enum(['card', 'api']),
   /** The outbox batch of the fan-out, for delivery tracking. */
@@ -54,15 +55,15 @@ export const AlertRecord = z.object({
   expectedOrganisations: z.array(OrganisationId),
   acknowledgements: z.array(Acknowledgement),
   escalation: z.object({ dueAt: Instant, sentAt: Instant.optional() }).optional(),
-});
+}));
 export type AlertRecord = z.infer<typeof AlertRecord>;
 
 /** One channel an alert was posted to: the outbox item of the post, so acknowledgements and escalations update it. */
-export const AlertDelivery = z.object({
+export const AlertDelivery = lazySchema(() => z.object({
   alertId: z.string().min(1),
   conversationId: z.string().min(1),
   itemId: z.string().min(1),
-});
+}));
 export type AlertDelivery = z.infer<typeof AlertDelivery>;
 
 /**
@@ -70,20 +71,20 @@ export type AlertDelivery = z.infer<typeof AlertDelivery>;
  * alert, when and for which boroughs. Written before the alert itself and never changed; the alert row stays keyed
  * by its id, so looking an alert up stays one point read.
  */
-export const AlertListing = z.object({
+export const AlertListing = lazySchema(() => z.object({
   kind: z.literal('listing'),
   alertId: Id,
   raisedAt: Instant,
   boroughs: z.array(BoroughId).min(1),
-});
+}));
 export type AlertListing = z.infer<typeof AlertListing>;
 
 /**
  * Says that every alert stored before the timeline existed has its listing (bot/alerts/repository.ts
  * ensureAlertTimeline): one row, written once the backfill has run.
  */
-export const AlertTimelineMark = z.object({ kind: z.literal('backfilled'), version: z.literal(1), at: Instant });
+export const AlertTimelineMark = lazySchema(() => z.object({ kind: z.literal('backfilled'), version: z.literal(1), at: Instant }));
 export type AlertTimelineMark = z.infer<typeof AlertTimelineMark>;
 
-export const AlertTimelineRow = z.discriminatedUnion('kind', [AlertListing, AlertTimelineMark]);
+export const AlertTimelineRow = lazySchema(() => z.discriminatedUnion('kind', [AlertListing, AlertTimelineMark]));
 export type AlertTimelineRow = z.infer<typeof AlertTimelineRow>;

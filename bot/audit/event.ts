@@ -3,15 +3,16 @@ import { z } from 'zod';
 import { Instant } from '../shared/common';
 import { EntraObjectId } from '../shared/member';
 import { OrganisationId } from '../shared/organisation';
+import { lazySchema } from '../shared/lazySchema';
 
 /**
  * The kinds of processing that DPA 2018 s.62 requires logs of, plus refusals
  * (a denied look is as interesting to an auditor as a granted one).
  */
-export const AuditAction = z.enum(['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure', 'refusal']);
+export const AuditAction = lazySchema(() => z.enum(['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure', 'refusal']));
 export type AuditAction = z.infer<typeof AuditAction>;
 
-export const AuditEvent = z.object({
+export const AuditEvent = lazySchema(() => z.object({
   id: z.string().min(8),
   at: Instant,
   action: AuditAction,
@@ -30,7 +31,7 @@ export const AuditEvent = z.object({
   .refine((e) => e.action !== 'disclosure' || (e.recipients?.length ?? 0) > 0, {
     message: 'a disclosure records its recipients',
     path: ['recipients'],
-  });
+  }));
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
 /** Who did something: a member (only their object id and organisation are kept), or the system (a timer, retention, a deploy step). */

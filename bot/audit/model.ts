@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { Instant } from '../shared/common';
 import { AuditEvent } from './event';
+import { lazySchema } from '../shared/lazySchema';
 
 /**
  * The audit log (DPA 2018 s.62) as a hash chain per partition (one
@@ -25,19 +26,19 @@ import { AuditEvent } from './event';
 
 export const GENESIS = '0'.repeat(64);
 
-const Hash = z.string().regex(/^[0-9a-f]{64}$/);
+const Hash = lazySchema(() => z.string().regex(/^[0-9a-f]{64}$/));
 
-export const AuditEventRow = z.object({
+export const AuditEventRow = lazySchema(() => z.object({
   kind: z.literal('event'),
   partitionKey: z.string().min(1),
   seq: z.number().int().min(1),
   prevHash: Hash,
   hash: Hash,
   event: AuditEvent,
-});
+}));
 export type AuditEventRow = z.infer<typeof AuditEventRow>;
 
-export const AuditHeadRow = z.object({
+export const AuditHeadRow = lazySchema(() => z.object({
   kind: z.literal('head'),
   partitionKey: z.string().min(1),
   /** The last event's sequence number and hash (0 and GENESIS before the first). */
@@ -45,18 +46,18 @@ export const AuditHeadRow = z.object({
   hash: Hash,
   /** Events up to and including anchor.seq were deleted by retention; the chain resumes from anchor.hash. */
   anchor: z.object({ seq: z.number().int().min(1), hash: Hash, prunedAt: Instant }).optional(),
-});
+}));
 export type AuditHeadRow = z.infer<typeof AuditHeadRow>;
 
-export const AuditIdRow = z.object({
+export const AuditIdRow = lazySchema(() => z.object({
   kind: z.literal('id'),
   partitionKey: z.string().min(1),
   eventId: z.string().min(8),
   seq: z.number().int().min(1),
-});
+}));
 export type AuditIdRow = z.infer<typeof AuditIdRow>;
 
-export const AuditRow = z.discriminatedUnion('kind', [AuditEventRow, AuditHeadRow, AuditIdRow]);
+export const AuditRow = lazySchema(() => z.discriminatedUnion('kind', [AuditEventRow, AuditHeadRow, AuditIdRow]));
 export type AuditRow = z.infer<typeof AuditRow>;
 
 /**

@@ -3,9 +3,10 @@ import { BoroughId } from '../shared/borough';
 import { Instant } from '../shared/common';
 import { EntraObjectId } from '../shared/member';
 import { ThemeId } from '../shared/theme';
+import { lazySchema } from '../shared/lazySchema';
 
 /** "This channel gets Stockport priorities and alerts": set by an admin from the settings card. */
-export const ChannelMapping = z.object({
+export const ChannelMapping = lazySchema(() => z.object({
   conversationId: z.string().min(1),
   teamId: z.string().min(1),
   channelName: z.string().max(200).optional(),
@@ -14,7 +15,7 @@ export const ChannelMapping = z.object({
   themes: z.array(ThemeId),
   mappedBy: EntraObjectId,
   mappedAt: Instant,
-});
+}));
 export type ChannelMapping = z.infer<typeof ChannelMapping>;
 
 /** Pure: does this mapping want posts about this borough and theme? */

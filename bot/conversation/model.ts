@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { Instant } from '../shared/common';
+import { lazySchema } from '../shared/lazySchema';
 
 /**
  * Where the bot can post proactively. Stored when the bot is installed, in
  * the shape Bot Framework needs to continue a conversation.
  */
-export const ConversationReference = z.discriminatedUnion('kind', [
+export const ConversationReference = lazySchema(() => z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('personal'),
     conversationId: z.string().min(1),
@@ -33,5 +34,5 @@ export const ConversationReference = z.discriminatedUnion('kind', [
     channelName: z.string().max(200).optional(),
     installedAt: Instant,
   }),
-]);
+]));
 export type ConversationReference = z.infer<typeof ConversationReference>;

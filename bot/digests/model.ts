@@ -5,18 +5,19 @@ import { WeekStats } from './rules/digest';
 import { EntraObjectId } from '../shared/member';
 import { OrganisationId } from '../shared/organisation';
 import { ThemeId } from '../shared/theme';
+import { lazySchema } from '../shared/lazySchema';
 
 /** Where a subscription's digests go: the owner's 1:1 chat with the bot, or a channel an admin has mapped. */
-export const DigestDestination = z.discriminatedUnion('kind', [
+export const DigestDestination = lazySchema(() => z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('personal') }),
   z.object({ kind: z.literal('channel'), conversationId: z.string().min(1).max(400) }),
-]);
+]));
 export type DigestDestination = z.infer<typeof DigestDestination>;
 
-export const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 08:00');
+export const LocalTime = lazySchema(() => z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 08:00'));
 
 /** One person's weekly digest: one card per theme, every week at their local day and time. One per person. */
-export const DigestSubscription = z.object({
+export const DigestSubscription = lazySchema(() => z.object({
   owner: EntraObjectId,
   organisationId: OrganisationId,
   themes: z.array(ThemeId).min(1, 'Choose at least one theme').max(10),
@@ -30,21 +31,21 @@ export const DigestSubscription = z.object({
   updatedAt: Instant,
   /** The week of the last digest done (sent or skipped): a timer run passes over it with no storage call until a later week is due. */
   lastWeek: z.string().regex(/^\d{4}-W\d{2}$/).optional(),
-});
+}));
 export type DigestSubscription = z.infer<typeof DigestSubscription>;
 
 /** Someone who is not a theme lead, allowed by an admin to receive digests. */
-export const DigestAllowance = z.object({ aadObjectId: EntraObjectId, allowedBy: EntraObjectId, at: Instant });
+export const DigestAllowance = lazySchema(() => z.object({ aadObjectId: EntraObjectId, allowedBy: EntraObjectId, at: Instant }));
 export type DigestAllowance = z.infer<typeof DigestAllowance>;
 
-export const IsoWeekLabel = z.string().regex(/^\d{4}-W\d{2}$/);
+export const IsoWeekLabel = lazySchema(() => z.string().regex(/^\d{4}-W\d{2}$/));
 
 /**
  * The claim of one subscription's digest for one week: created once (a
  * second timer run finds it and stops), leased while the cards are built and
  * enqueued, then marked sent. Its keys are the idempotency key.
  */
-export const DigestDelivery = z.object({
+export const DigestDelivery = lazySchema(() => z.object({
   owner: EntraObjectId,
   week: IsoWeekLabel,
   status: z.enum(['claimed', 'sent', 'skipped']),
@@ -55,7 +56,7 @@ export const DigestDelivery = z.object({
   itemIds: z.array(z.string()).default([]),
   sentAt: Instant.optional(),
   reason: z.string().max(200).optional(),
-});
+}));
 export type DigestDelivery = z.infer<typeof DigestDelivery>;
 
 /**
@@ -64,11 +65,11 @@ export type DigestDelivery = z.infer<typeof DigestDelivery>;
  * nonce read before computing ('' when it had none): current while the
  * marker keeps that nonce. docs/storage.md "Weekly digests".
  */
-export const BoroughWeekStats = z.object({
+export const BoroughWeekStats = lazySchema(() => z.object({
   week: IsoWeekLabel,
   borough: BoroughId,
   mark: z.string().max(64),
   computedAt: Instant,
   stats: WeekStats,
-});
+}));
 export type BoroughWeekStats = z.infer<typeof BoroughWeekStats>;

@@ -7,6 +7,7 @@ import { HotspotRule, HotspotRuleOverride } from '../warnings/rules/hotspots';
 import { EntraObjectId } from '../shared/member';
 import { OrganisationId, OrganisationKind } from '../shared/organisation';
 import { ThemeId } from '../shared/theme';
+import { lazySchema } from '../shared/lazySchema';
 
 /**
  * The partnership directory: who is in the concordat. Its source is one
@@ -15,34 +16,34 @@ import { ThemeId } from '../shared/theme';
  */
 
 /** Microsoft 365 tenant ids and Entra object ids are GUIDs; the message names the rule, not zod's word for it. */
-export const Guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'not a GUID').transform((s) => s.toLowerCase());
-export const EmailDomain = z
+export const Guid = lazySchema(() => z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'not a GUID').transform((s) => s.toLowerCase()));
+export const EmailDomain = lazySchema(() => z
   .string()
   .max(253)
   .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'not an e-mail domain such as stockporthomes.org.uk')
-  .transform((s) => s.toLowerCase());
+  .transform((s) => s.toLowerCase()));
 const Text = (max: number) => z.string().trim().min(2).max(max);
 
 /** A borough of the city region that takes part, with what it has agreed locally. */
-export const BoroughEntry = z.object({
+export const BoroughEntry = lazySchema(() => z.object({
   id: BoroughId,
   /** The police division serving it, shown on priorities ("Stockport district"). */
   policeDivision: Text(80).optional(),
   /** Local hotspot rule changes, per rule id: {"asb": {"threshold": 6}}. */
   hotspots: z.record(z.string(), HotspotRuleOverride).default({}),
-}).strict();
+}).strict());
 
-export const ThemeLead = z.object({ borough: BoroughId, person: Guid }).strict();
+export const ThemeLead = lazySchema(() => z.object({ borough: BoroughId, person: Guid }).strict());
 
-export const ThemeEntry = z.object({
+export const ThemeEntry = lazySchema(() => z.object({
   id: ThemeId,
   name: Text(80),
   priorityAreas: z.array(Text(120)).min(1, 'a theme has at least one priority area').max(20),
   /** Who leads this theme in each borough: a person of `people`. */
   leads: z.array(ThemeLead).max(20).default([]),
-}).strict();
+}).strict());
 
-export const OrganisationEntry = z.object({
+export const OrganisationEntry = lazySchema(() => z.object({
   id: OrganisationId,
   name: Text(120),
   kind: OrganisationKind,
@@ -53,27 +54,27 @@ export const OrganisationEntry = z.object({
   emailDomains: z.array(EmailDomain).max(10).default([]),
   /** Organisations its incident reports are shared with unless the reporter changes it. */
   defaultSharing: z.array(OrganisationId).max(50).default([]),
-}).strict();
+}).strict());
 
 /** Roles a file may give a person; theme leadership comes from `themes[].leads`, administration from `administrators`. */
-export const PersonEntry = z.object({
+export const PersonEntry = lazySchema(() => z.object({
   aadObjectId: Guid,
   tenantId: Guid,
   displayName: Text(120),
   jobTitle: Text(120).optional(),
   organisation: OrganisationId,
   roles: z.array(Role).min(1, 'a person has at least one role').max(5),
-}).strict();
+}).strict());
 export type PersonEntry = z.infer<typeof PersonEntry>;
 
-export const AccessReviewSettings = z.object({
+export const AccessReviewSettings = lazySchema(() => z.object({
   /** How often each organisation's approvers confirm their members. */
   everyMonths: z.number().int().min(1).max(12).default(3),
   /** Members not confirmed this many days after the review opens are suspended. */
   deadlineDays: z.number().int().min(1).max(60).default(14),
-}).strict();
+}).strict());
 
-export const DeploymentSettings = z.object({
+export const DeploymentSettings = lazySchema(() => z.object({
   /** The hotspot rules every borough starts from (per-borough changes are under boroughs[].hotspots). */
   hotspotRules: z.array(HotspotRule).min(1).max(20).optional(),
   /**
@@ -82,11 +83,11 @@ export const DeploymentSettings = z.object({
    */
   incidentRetentionMonths: z.number().int().min(1).max(120).optional(),
   accessReview: AccessReviewSettings.default({}),
-}).strict();
+}).strict());
 
 export const PARTNERSHIP_SCHEMA = 'concordat.partnership/v1';
 
-export const PartnershipFile = z.object({
+export const PartnershipFile = lazySchema(() => z.object({
   schema: z.literal(PARTNERSHIP_SCHEMA, { errorMap: () => ({ message: `must be "${PARTNERSHIP_SCHEMA}"` }) }),
   name: Text(120),
   boroughs: z.array(BoroughEntry).min(1).max(20),
@@ -97,45 +98,45 @@ export const PartnershipFile = z.object({
   /** Object ids (of `people`) of the concordat administrators. */
   administrators: z.array(Guid).min(1, 'a partnership has at least one administrator').max(20),
   settings: DeploymentSettings.default({}),
-}).strict();
+}).strict());
 export type PartnershipFile = z.infer<typeof PartnershipFile>;
 
 /** Bulk onboarding: people of one organisation, in the same plan/apply as the partnership file. */
 export const PEOPLE_SCHEMA = 'concordat.people/v1';
 /** A user principal name (sign-in name), e.g. nadia.ashraf@stockporthomes.org.uk. Matched case-insensitively. */
-export const UserPrincipalName = z
+export const UserPrincipalName = lazySchema(() => z
   .string()
   .max(254)
   .regex(/^[^\s@,;"<>]{1,113}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'not a user principal name such as nadia.ashraf@stockporthomes.org.uk')
-  .transform((s) => s.toLowerCase());
+  .transform((s) => s.toLowerCase()));
 
 /**
  * A person of a people file: named by Entra object id, or by user principal
  * name (resolved to the object id through Microsoft Graph before anything is
  * planned: bot/directory/resolveUpns.ts). Exactly one of the two.
  */
-export const PeopleFileEntry = PersonEntry.omit({ organisation: true, aadObjectId: true })
+export const PeopleFileEntry = lazySchema(() => PersonEntry.omit({ organisation: true, aadObjectId: true })
   .extend({ aadObjectId: Guid.optional(), userPrincipalName: UserPrincipalName.optional() })
   .strict()
   .superRefine((p, ctx) => {
     if (p.aadObjectId === undefined && p.userPrincipalName === undefined) ctx.addIssue({ code: 'custom', path: ['aadObjectId'], message: 'give aadObjectId or userPrincipalName' });
     if (p.aadObjectId !== undefined && p.userPrincipalName !== undefined) ctx.addIssue({ code: 'custom', path: ['userPrincipalName'], message: 'give aadObjectId or userPrincipalName, not both' });
-  });
+  }));
 
-export const PeopleFile = z.object({
+export const PeopleFile = lazySchema(() => z.object({
   schema: z.literal(PEOPLE_SCHEMA, { errorMap: () => ({ message: `must be "${PEOPLE_SCHEMA}"` }) }),
   organisation: OrganisationId,
   people: z.array(PeopleFileEntry).min(1).max(100),
-}).strict();
+}).strict());
 export type PeopleFile = z.infer<typeof PeopleFile>;
 /** A people file whose every person has their object id (UPNs resolved). */
 export type ResolvedPeopleFile = Omit<PeopleFile, 'people'> & { people: (PeopleFile['people'][number] & { aadObjectId: string })[] };
 
 // ---- What the store keeps -------------------------------------------------
 
-export const DirectoryOrganisation = OrganisationEntry.extend({ retiredAt: Instant.optional() });
+export const DirectoryOrganisation = lazySchema(() => OrganisationEntry.extend({ retiredAt: Instant.optional() }));
 export type DirectoryOrganisation = z.infer<typeof DirectoryOrganisation>;
-export const DirectoryTheme = ThemeEntry.extend({ retiredAt: Instant.optional() });
+export const DirectoryTheme = lazySchema(() => ThemeEntry.extend({ retiredAt: Instant.optional() }));
 export type DirectoryTheme = z.infer<typeof DirectoryTheme>;
 
 /**
@@ -144,25 +145,25 @@ export type DirectoryTheme = z.infer<typeof DirectoryTheme>;
  * organisations and themes stay in every later version, so names in
  * history keep resolving.
  */
-export const SnapshotRow = z.discriminatedUnion('kind', [
+export const SnapshotRow = lazySchema(() => z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('version'), version: z.number().int().min(1), name: z.string(), appliedAt: Instant, appliedBy: z.string(), fileHash: z.string(), summary: z.string().max(200), boroughs: z.array(BoroughEntry), administrators: z.array(Guid), settings: DeploymentSettings }),
   z.object({ kind: z.literal('organisation'), version: z.number().int().min(1), position: z.number().int().min(0), value: DirectoryOrganisation }),
   z.object({ kind: z.literal('theme'), version: z.number().int().min(1), position: z.number().int().min(0), value: DirectoryTheme }),
   z.object({ kind: z.literal('person'), version: z.number().int().min(1), position: z.number().int().min(0), value: PersonEntry }),
-]);
+]));
 export type SnapshotRow = z.infer<typeof SnapshotRow>;
 
 /** The commit pointer: one row, switched with its ETag, names the version in force. */
-export const DirectoryHead = z.object({
+export const DirectoryHead = lazySchema(() => z.object({
   kind: z.literal('head'),
   version: z.number().int().min(0),
   /** Set while a version is being committed: the member rows it names are written before `version` moves. */
   pending: z.number().int().min(1).optional(),
   updatedAt: Instant,
-});
+}));
 export type DirectoryHead = z.infer<typeof DirectoryHead>;
 
-export const DirectoryRow = z.union([DirectoryHead, SnapshotRow]);
+export const DirectoryRow = lazySchema(() => z.union([DirectoryHead, SnapshotRow]));
 export type DirectoryRow = z.infer<typeof DirectoryRow>;
 
 /** The directory in force, as read from the store. */
@@ -190,10 +191,10 @@ export const EMPTY_DIRECTORY: Directory = {
 
 // ---- People -----------------------------------------------------------------
 
-export const RequestedRole = z.enum(['staff', 'coordinator', 'themeLead', 'orgLead']);
+export const RequestedRole = lazySchema(() => z.enum(['staff', 'coordinator', 'themeLead', 'orgLead']));
 
 /** Someone the directory did not know asked to join. One row per person: a new request replaces a decided one. */
-export const AccessRequest = z.object({
+export const AccessRequest = lazySchema(() => z.object({
   aadObjectId: EntraObjectId,
   tenantId: Guid,
   displayName: z.string().min(1).max(120),
@@ -211,14 +212,14 @@ export const AccessRequest = z.object({
   declineReason: z.string().max(500).optional(),
   /** Where they asked: their answer goes back there (a personal chat). */
   conversation: ConversationReference.optional(),
-});
+}));
 export type AccessRequest = z.infer<typeof AccessRequest>;
 
 /** A person as an access review round lists them: a snapshot taken when the round opened. */
-export const ReviewPerson = z.object({ aadObjectId: EntraObjectId, displayName: z.string().min(1).max(120) });
+export const ReviewPerson = lazySchema(() => z.object({ aadObjectId: EntraObjectId, displayName: z.string().min(1).max(120) }));
 export type ReviewPerson = z.infer<typeof ReviewPerson>;
 
-export const ReviewOutcome = z.enum(['pending', 'confirmed', 'removed', 'suspended']);
+export const ReviewOutcome = lazySchema(() => z.enum(['pending', 'confirmed', 'removed', 'suspended']));
 export type ReviewOutcome = z.infer<typeof ReviewOutcome>;
 
 /**
@@ -229,7 +230,7 @@ export type ReviewOutcome = z.infer<typeof ReviewOutcome>;
  * `members` is the shape rounds were stored in before (up to 500 people inline): such a row is still read, and
  * converted into entry rows the first time it is (bot/directory/repository.ts latestRound).
  */
-export const AccessReview = z.object({
+export const AccessReview = lazySchema(() => z.object({
   organisationId: OrganisationId,
   round: z.string().regex(/^\d{4}-\d{2}$/), // the month the round opened, e.g. 2026-11
   openedAt: Instant,
@@ -239,7 +240,7 @@ export const AccessReview = z.object({
   closedAt: Instant.optional(),
   /** Rounds stored before entry rows existed. */
   members: z.array(ReviewPerson.extend({ displayName: z.string(), outcome: ReviewOutcome })).max(500).optional(),
-});
+}));
 export type AccessReview = z.infer<typeof AccessReview>;
 
 /** How many of a round's people were confirmed, removed or suspended (the rest are pending). */
@@ -258,11 +259,11 @@ export interface ReviewCounts {
  * - `pending`: one per person still to decide, keyed in name order: a page of the card is one range read.
  */
 const RoundKeys = { organisationId: OrganisationId, round: z.string().regex(/^\d{4}-\d{2}$/) };
-export const ReviewEntryRow = z.discriminatedUnion('kind', [
+export const ReviewEntryRow = lazySchema(() => z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('tally'), ...RoundKeys, total: z.number().int().min(0), confirmed: z.number().int().min(0), removed: z.number().int().min(0), suspended: z.number().int().min(0) }),
   z.object({ kind: z.literal('entry'), ...RoundKeys, ...ReviewPerson.shape, outcome: ReviewOutcome, decidedAt: Instant.optional() }),
   z.object({ kind: z.literal('pending'), ...RoundKeys, ...ReviewPerson.shape }),
-]);
+]));
 export type ReviewEntryRow = z.infer<typeof ReviewEntryRow>;
 export type ReviewTally = Extract<ReviewEntryRow, { kind: 'tally' }>;
 export type ReviewEntry = Extract<ReviewEntryRow, { kind: 'entry' }>;

@@ -32,6 +32,7 @@ import { mayManage } from './rules/access';
 import { personOrderKey } from './rules/people';
 import { addMonths, REVIEW_PAGE, reviewDue, reviewPage, reviewRound, type ReviewPage } from './rules/review';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
+import { lazySchema } from '../shared/lazySchema';
 
 /**
  * The access review, on a timer (daily; idempotent). Every `everyMonths`
@@ -181,7 +182,7 @@ async function closeRound(ctx: AppContext, directory: Directory, review: AccessR
 }
 
 /** What a review "More" token stands for: one organisation's round. */
-const ReviewQuery = z.object({ list: z.literal('review'), organisationId: z.string().max(60), round: z.string().max(10) });
+const ReviewQuery = lazySchema(() => z.object({ list: z.literal('review'), organisationId: z.string().max(60), round: z.string().max(10) }));
 
 function reviewMoreToken(ctx: AppContext, user: string, review: AccessReview, next: string | undefined): string | undefined {
   return next ? signPageToken(ctx.config.referenceHashKey, { user, query: { list: 'review', organisationId: review.organisationId, round: review.round }, continuation: next }, ctx.clock()) : undefined;

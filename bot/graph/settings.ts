@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../shared/lazySchema';
 
 /**
  * Optional Microsoft Graph settings. Graph is used for two things only:
@@ -10,7 +11,7 @@ import { z } from 'zod';
  * TeamsAppInstallation.ReadWriteForUser.All, authenticated by a client
  * secret or a managed identity.
  */
-export const GraphSettings = z.object({
+export const GraphSettings = lazySchema(() => z.object({
   tenantId: z.string().min(1),
   clientId: z.string().min(1),
   credential: z.discriminatedUnion('kind', [
@@ -22,7 +23,7 @@ export const GraphSettings = z.object({
   organiser: z.string().min(3).optional(),
   /** The app's id in the tenant's Teams app catalog, for installing the bot for a user; without it that is off. */
   teamsAppCatalogId: z.string().min(1).optional(),
-});
+}));
 export type GraphSettings = z.infer<typeof GraphSettings>;
 
 export interface GraphEnv {

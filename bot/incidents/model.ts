@@ -5,6 +5,7 @@ import { IncidentReference } from './rules/incident';
 import { EntraObjectId } from '../shared/member';
 import { OrganisationId } from '../shared/organisation';
 import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../shared/taxonomy';
+import { lazySchema } from '../shared/lazySchema';
 
 /**
  * The stored shapes of incidents (docs/storage.md "Incidents"). A new report
@@ -12,33 +13,33 @@ import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../shared/taxono
  * stored record is looser in one way only: once anonymised by the retention
  * rule, its free text is empty.
  */
-const count = z.number().int().min(0).max(999);
+const count = lazySchema(() => z.number().int().min(0).max(999));
 
-export const SubmissionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a card submission id');
+export const SubmissionId = lazySchema(() => z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a card submission id'));
 
-export const People = z.object({
+export const People = lazySchema(() => z.object({
   victims: count,
   suspects: count,
   witnesses: count,
   vulnerablePerson: z.boolean(),
   childrenPresent: z.boolean(),
-});
+}));
 export type People = z.infer<typeof People>;
 
-export const Restricted = z.object({
+export const Restricted = lazySchema(() => z.object({
   fullAddress: z.string().trim().max(200).optional(),
   details: z.string().trim().max(4000).optional(),
   /** The landlord's tenancy or case reference, as typed: restricted, shown on no card but the reporter's edit form. */
   householdReference: z.string().trim().max(40).optional(),
   /** Its keyed hash (domain/complaintReference.ts): what repeat matching uses. */
   householdReferenceHash: z.string().regex(/^[a-f0-9]{64}$/).optional(),
-});
+}));
 
-export const Actor = z.object({
+export const Actor = lazySchema(() => z.object({
   aadObjectId: EntraObjectId,
   organisationId: OrganisationId,
   displayName: z.string().max(120),
-});
+}));
 export type Actor = z.infer<typeof Actor>;
 
 /**
@@ -50,7 +51,7 @@ export type Actor = z.infer<typeof Actor>;
  * written next, then the reference lookup is pointed at them, then the old
  * rows are deleted. bot/incidents/repository.ts moveIncident and settleMove.
  */
-export const MoveIntent = z.object({
+export const MoveIntent = lazySchema(() => z.object({
   /** The partition it moves to. */
   to: z.string().min(1).max(80),
   /** The version the moved incident has there (the edit's version). */
@@ -59,10 +60,10 @@ export const MoveIntent = z.object({
   submissionId: SubmissionId,
   /** When it was recorded: an intent whose new rows never arrived is undone after MOVE_LEASE_MS. */
   at: Instant,
-});
+}));
 export type MoveIntent = z.infer<typeof MoveIntent>;
 
-export const IncidentRecord = z.object({
+export const IncidentRecord = lazySchema(() => z.object({
   kind: z.literal('incident'),
   reference: IncidentReference,
   borough: BoroughId,
@@ -89,7 +90,7 @@ export const IncidentRecord = z.object({
   anonymisedAt: Instant.optional(),
   /** Present only while the incident is being moved out of this row's partition. */
   move: MoveIntent.optional(),
-});
+}));
 export type IncidentRecord = z.infer<typeof IncidentRecord>;
 
 /**
@@ -101,16 +102,16 @@ export function isLive(r: IncidentRecord): boolean {
   return r.move === undefined;
 }
 
-export const FieldChange = z.object({
+export const FieldChange = lazySchema(() => z.object({
   field: z.string().max(40),
   /** Absent when the field was empty, or when retention erased the value. */
   from: z.string().max(4000).optional(),
   to: z.string().max(4000).optional(),
-});
+}));
 export type FieldChange = z.infer<typeof FieldChange>;
 
 /** One step of an incident's history: who, when, and what changed (or what was added). */
-export const IncidentHistoryEntry = z.object({
+export const IncidentHistoryEntry = lazySchema(() => z.object({
   kind: z.literal('history'),
   reference: IncidentReference,
   /** The incident's partition (borough-week), so the entry is stored beside it. */
@@ -124,7 +125,7 @@ export const IncidentHistoryEntry = z.object({
   changes: z.array(FieldChange).max(40).default([]),
   /** The card instance that made this change, so a resubmission adds nothing. */
   submissionId: SubmissionId.optional(),
-});
+}));
 export type IncidentHistoryEntry = z.infer<typeof IncidentHistoryEntry>;
 
 /**
@@ -134,24 +135,24 @@ export type IncidentHistoryEntry = z.infer<typeof IncidentHistoryEntry>;
  * borough-week's figures tagged with the nonce they read (digests/model.ts
  * BoroughWeekStats): current while the marker keeps that nonce.
  */
-export const IncidentWeekMark = z.object({ kind: z.literal('weekMark'), partitionKey: z.string().min(1), nonce: z.string().min(1).max(64), at: Instant });
+export const IncidentWeekMark = lazySchema(() => z.object({ kind: z.literal('weekMark'), partitionKey: z.string().min(1), nonce: z.string().min(1).max(64), at: Instant }));
 export type IncidentWeekMark = z.infer<typeof IncidentWeekMark>;
 
 /** All live in the Incidents table, one partition per borough-week, so an incident and its history are one range read. */
-export const IncidentRow = z.discriminatedUnion('kind', [IncidentRecord, IncidentHistoryEntry, IncidentWeekMark]);
+export const IncidentRow = lazySchema(() => z.discriminatedUnion('kind', [IncidentRecord, IncidentHistoryEntry, IncidentWeekMark]));
 export type IncidentRow = z.infer<typeof IncidentRow>;
 
 /** reference → partition, for "incident STO-2026-000123". */
-export const IncidentIndexEntry = z.object({
+export const IncidentIndexEntry = lazySchema(() => z.object({
   reference: IncidentReference,
   partitionKey: z.string().min(1),
   /** Its IncidentFinder rows, "<partition> <row key>" (bot/search/repository.ts): written before them, so none is ever left behind. */
   finderKeys: z.array(z.string().max(200)).max(20).optional(),
-});
+}));
 export type IncidentIndexEntry = z.infer<typeof IncidentIndexEntry>;
 
 /** submission id → reference: the idempotency record of a report card. */
-export const IncidentSubmission = z.object({ submissionId: SubmissionId, reference: IncidentReference, at: Instant });
+export const IncidentSubmission = lazySchema(() => z.object({ submissionId: SubmissionId, reference: IncidentReference, at: Instant }));
 export type IncidentSubmission = z.infer<typeof IncidentSubmission>;
 
 /**
@@ -161,7 +162,7 @@ export type IncidentSubmission = z.infer<typeof IncidentSubmission>;
  * details, nothing about a person. Deleted by the retention sweep once older
  * than the incident retention period.
  */
-export const ReportDefaults = z.object({
+export const ReportDefaults = lazySchema(() => z.object({
   aadObjectId: EntraObjectId,
   borough: BoroughId,
   area: z.string().trim().max(80),
@@ -169,5 +170,5 @@ export const ReportDefaults = z.object({
   sharedWith: z.array(OrganisationId).max(50),
   marking: ProtectiveMarking,
   updatedAt: Instant,
-});
+}));
 export type ReportDefaults = z.infer<typeof ReportDefaults>;

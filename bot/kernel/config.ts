@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GraphSettings, graphSettingsFrom } from '../graph/settings';
 import { DEFAULT_RETENTION_MONTHS } from '../retention/rules/schedule';
 import { DEFAULT_HOTSPOT_SETTINGS, HotspotOverrides, HotspotSettings } from '../warnings/rules/hotspots';
+import { lazySchema } from '../shared/lazySchema';
 
 /** The region's zone: the default TIME_ZONE, in which cards show times and incidents are filed by week. */
 export const DEFAULT_TIME_ZONE = 'Europe/London';
@@ -24,9 +25,9 @@ export const AZURITE_DEV_CONNECTION =
   'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+const optionalString = lazySchema(() => z.preprocess(blankToUndefined, z.string().optional()));
 
-const RawEnv = z.object({
+const RawEnv = lazySchema(() => z.object({
   CONCORDAT_MODE: z.enum(['local', 'production'], {
     errorMap: () => ({ message: 'set CONCORDAT_MODE=production (or local, which only the development host and the tests use)' }),
   }),
@@ -60,23 +61,23 @@ const RawEnv = z.object({
   PARTNER_REQUEST_RETENTION_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   // The audit log's hash chain key (optional; see docs/audit.md): set, a chain cannot be recomputed with the storage key alone.
   AUDIT_CHAIN_KEY: z.preprocess(blankToUndefined, z.string().min(32, 'AUDIT_CHAIN_KEY needs at least 32 characters').optional()),
-});
+}));
 
 /**
  * Partner systems allowed to call the signed HTTP endpoints, as JSON:
  * {"<partner id>": {"secret": "...", "organisationId": "gmp"}}.
  */
-const PartnerId = z.string().regex(/^[a-z0-9-]{3,40}$/);
-export const PartnerKey = z.object({ secret: z.string().min(32, 'a partner secret has at least 32 characters'), organisationId: z.string() });
+const PartnerId = lazySchema(() => z.string().regex(/^[a-z0-9-]{3,40}$/));
+export const PartnerKey = lazySchema(() => z.object({ secret: z.string().min(32, 'a partner secret has at least 32 characters'), organisationId: z.string() }));
 export type PartnerKey = z.infer<typeof PartnerKey>;
 /** PARTNER_KEYS as written in the environment. */
-const PartnerKeysJson = z.record(PartnerId, PartnerKey);
+const PartnerKeysJson = lazySchema(() => z.record(PartnerId, PartnerKey));
 /**
  * A Map, not an object: the partner id comes from a request header, and an
  * object lookup would find "__proto__", "constructor" or "toString" on the
  * prototype (a 500 instead of a 401).
  */
-export const PartnerKeys = z.map(PartnerId, PartnerKey);
+export const PartnerKeys = lazySchema(() => z.map(PartnerId, PartnerKey));
 export type PartnerKeys = ReadonlyMap<string, PartnerKey>;
 
 /** Local mode's key for household/complainant reference hashes. Never used in production (REFERENCE_HASH_KEY is required there). */
@@ -110,7 +111,7 @@ const COMMON_SETTINGS = {
   auditChainKey: z.string(),
 };
 
-export const Config = z.discriminatedUnion('mode', [
+export const Config = lazySchema(() => z.discriminatedUnion('mode', [
   z.object({
     mode: z.literal('local'),
     ...COMMON_SETTINGS,
@@ -129,7 +130,7 @@ export const Config = z.discriminatedUnion('mode', [
       password: z.string().optional(),
     }),
   }),
-]);
+]));
 export type Config = z.infer<typeof Config>;
 
 export class ConfigError extends Error {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Instant } from '../shared/common';
 import { EntraObjectId } from '../shared/member';
+import { lazySchema } from '../shared/lazySchema';
 
 /**
  * A private notice kept for one person because Concordat could not send it
@@ -12,15 +13,15 @@ import { EntraObjectId } from '../shared/member';
 export const MAX_NOTICE_CARD_CHARS = 24_000;
 
 /** What the notice is about: what is re-checked against the person's access every time they open it. */
-export const NoticeAbout = z.discriminatedUnion('kind', [
+export const NoticeAbout = lazySchema(() => z.discriminatedUnion('kind', [
   /** A repeat-complaint (ASB case review) warning, sent to leads of the reporting organisation and the police. */
   z.object({ kind: z.literal('repeatComplaint'), reference: z.string().min(1).max(32), reporterOrganisationId: z.string().min(1).max(64) }),
   /** A reminder before a joint operation, sent to its participants and coordinator. */
   z.object({ kind: z.literal('reminder'), operationId: z.string().min(1).max(64) }),
-]);
+]));
 export type NoticeAbout = z.infer<typeof NoticeAbout>;
 
-export const PrivateNotice = z.object({
+export const PrivateNotice = lazySchema(() => z.object({
   recipient: EntraObjectId,
   /** Derived from what it is for (e.g. "repeat:STO-2026-000123"): the same notice is kept once, however often a step is retried. */
   id: z.string().min(3).max(200).regex(/^[A-Za-z0-9:._|-]+$/),
@@ -35,5 +36,5 @@ export const PrivateNotice = z.object({
   keptAt: Instant,
   /** First opened by the person (retention counts from here). */
   openedAt: Instant.optional(),
-});
+}));
 export type PrivateNotice = z.infer<typeof PrivateNotice>;

@@ -5,8 +5,9 @@ import { Id, Instant, ProtectiveMarking } from '../shared/common';
 import { EntraObjectId } from '../shared/member';
 import { OrganisationId } from '../shared/organisation';
 import { IncidentReference } from '../incidents/rules/incident';
+import { lazySchema } from '../shared/lazySchema';
 
-export const OperationType = z.enum(['day-of-action', 'joint-visit', 'warrant', 'closure-hearing', 'community-event']);
+export const OperationType = lazySchema(() => z.enum(['day-of-action', 'joint-visit', 'warrant', 'closure-hearing', 'community-event']));
 export type OperationType = z.infer<typeof OperationType>;
 
 export const OPERATION_TYPE_LABELS: Record<OperationType, string> = {
@@ -22,8 +23,8 @@ export const DEFAULT_REMINDER_OFFSETS_MIN = [7 * 24 * 60, 24 * 60, 120] as const
 export const DEFAULT_OUTCOMES_AFTER_MIN = 24 * 60;
 
 /** What a joint operation achieved, recorded by its lead afterwards; totals feed the weekly digest. */
-const outcomeCount = z.number().int().min(0).max(9999);
-export const OperationOutcomes = z.object({
+const outcomeCount = lazySchema(() => z.number().int().min(0).max(9999));
+export const OperationOutcomes = lazySchema(() => z.object({
   arrests: outcomeCount,
   warrantsExecuted: outcomeCount,
   premisesClosed: outcomeCount,
@@ -32,7 +33,7 @@ export const OperationOutcomes = z.object({
   notes: z.string().trim().max(1000).default(''),
   recordedBy: EntraObjectId,
   recordedAt: Instant,
-});
+}));
 export type OperationOutcomes = z.infer<typeof OperationOutcomes>;
 export const OUTCOME_COUNTS = ['arrests', 'warrantsExecuted', 'premisesClosed', 'vehiclesSeized', 'referrals'] as const;
 export type OutcomeCount = (typeof OUTCOME_COUNTS)[number];
@@ -45,9 +46,9 @@ export const OUTCOME_LABELS: Record<OutcomeCount, string> = {
 };
 
 /** OP-STO-7K3Q9M: the borough code (so the id alone finds its partition) and six characters. */
-export const OperationId = z.string().regex(/^OP-[A-Z]{3}-[0-9A-Z]{6}$/, 'an operation id such as OP-STO-7K3Q9M');
+export const OperationId = lazySchema(() => z.string().regex(/^OP-[A-Z]{3}-[0-9A-Z]{6}$/, 'an operation id such as OP-STO-7K3Q9M'));
 
-export const JointOperation = z.object({
+export const JointOperation = lazySchema(() => z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/),
   name: z.string().trim().min(3).max(100),
   type: OperationType,
@@ -96,7 +97,7 @@ export const JointOperation = z.object({
   .refine((o) => (o.status === 'cancelled') === (o.cancelledAt !== undefined), {
     message: 'a cancelled operation records when',
     path: ['cancelledAt'],
-  });
+  }));
 export type JointOperation = z.infer<typeof JointOperation>;
 
 const ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford: no I, L, O, U to misread
@@ -124,14 +125,14 @@ export function reminderRecipients(op: Pick<JointOperation, 'participants' | 'co
   return [...new Set([...op.participants, op.coordinator])];
 }
 
-export const ReminderKind = z.enum(['before', 'outcomes', 'escalation', 'digest']);
+export const ReminderKind = lazySchema(() => z.enum(['before', 'outcomes', 'escalation', 'digest']));
 export type ReminderKind = z.infer<typeof ReminderKind>;
 
 /**
  * A message due at a time. A worker claims it by writing a lease with the
  * row's ETag, so two workers cannot both send it.
  */
-export const Reminder = z.object({
+export const Reminder = lazySchema(() => z.object({
   id: Id,
   kind: ReminderKind,
   subjectId: Id,
@@ -154,5 +155,5 @@ export const Reminder = z.object({
   .refine((r) => (r.status === 'sent') === (r.sentAt !== undefined), {
     message: 'a sent reminder records when',
     path: ['sentAt'],
-  });
+  }));
 export type Reminder = z.infer<typeof Reminder>;

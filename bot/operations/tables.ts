@@ -5,6 +5,7 @@ import { OrganisationId } from '../shared/organisation';
 import { safeKey } from '../store/entityTable';
 import { table, type TablesOf } from '../store/tableDef';
 import { JointOperation, OperationType, Reminder } from './model';
+import { lazySchema } from '../shared/lazySchema';
 
 /**
  * The operations slice's tables and the only place their keys are spelt
@@ -39,7 +40,7 @@ export function timelineFrom(from: Date): string {
 }
 
 /** One scheduled operation's line on the upcoming list: what the list card shows, nothing restricted. */
-export const TimelineRow = z.object({
+export const TimelineRow = lazySchema(() => z.object({
   kind: z.literal('timeline'),
   id: z.string().min(1),
   name: z.string().min(1).max(100),
@@ -50,10 +51,10 @@ export const TimelineRow = z.object({
   endsAt: Instant,
   leadOrganisationId: OrganisationId,
   version: z.number().int().min(1),
-});
+}));
 export type TimelineRow = z.infer<typeof TimelineRow>;
 
-export const OperationRow = z.union([TimelineRow, JointOperation]);
+export const OperationRow = lazySchema(() => z.union([TimelineRow, JointOperation]));
 export type OperationRow = z.infer<typeof OperationRow>;
 
 export const isTimelineRow = (r: OperationRow): r is TimelineRow => 'kind' in r && r.kind === 'timeline';
@@ -73,10 +74,10 @@ export function timelineRowOf(op: JointOperation): TimelineRow {
   };
 }
 
-export const OperationChannel = z.object({
+export const OperationChannel = lazySchema(() => z.object({
   operationId: z.string().min(1).max(64),
   conversationId: z.string().min(1).max(1000),
-});
+}));
 export type OperationChannel = z.infer<typeof OperationChannel>;
 
 /** The Reminders table's partition for a due time: one UTC day. */

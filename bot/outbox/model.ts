@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { Instant } from '../shared/common';
 import { MAX_PACING_TEXT, PACING_TEXT } from './pacer';
+import { lazySchema } from '../shared/lazySchema';
 
 /** Where an outbox item goes: enough of a conversation reference to continue it. */
-export const Target = z.object({
+export const Target = lazySchema(() => z.object({
   conversationId: z.string().min(1),
   serviceUrl: z.string().url(),
   tenantId: z.string(),
   kind: z.enum(['personal', 'groupChat', 'channel']),
-});
+}));
 export type Target = z.infer<typeof Target>;
 
 /** The target part of any stored conversation reference (the outbox knows no slice's shape, only these fields). */
@@ -17,19 +18,19 @@ export function targetOf(ref: Target): Target {
 }
 
 /** What to send. `update` replaces the activity an earlier item posted (cards kept current). */
-export const OutboxPayload = z.object({
+export const OutboxPayload = lazySchema(() => z.object({
   card: z.record(z.unknown()).optional(),
   text: z.string().max(4000).optional(),
   /** Shown in notifications and activity feeds instead of "sent a card". */
   summary: z.string().max(200).optional(),
-}).refine((p) => p.card !== undefined || p.text !== undefined, { message: 'a message has a card or text' });
+}).refine((p) => p.card !== undefined || p.text !== undefined, { message: 'a message has a card or text' }));
 export type OutboxPayload = z.infer<typeof OutboxPayload>;
 
-const ItemId = z.string().regex(/^[A-Za-z0-9:._-]{3,200}$/, 'letters, digits and : . _ -');
+const ItemId = lazySchema(() => z.string().regex(/^[A-Za-z0-9:._-]{3,200}$/, 'letters, digits and : . _ -'));
 
-export const OutboxStatus = z.enum(['pending', 'sent', 'dead', 'gone', 'cancelled']);
+export const OutboxStatus = lazySchema(() => z.enum(['pending', 'sent', 'dead', 'gone', 'cancelled']));
 
-export const OutboxItem = z.object({
+export const OutboxItem = lazySchema(() => z.object({
   /** Deterministic from what the item is for, so enqueueing twice stores one item. */
   id: ItemId,
   /** Items of one fan-out (an alert, a priorities update) share a batch for delivery tracking. */
@@ -61,11 +62,11 @@ export const OutboxItem = z.object({
 })
   .refine((i) => (i.operation === 'update') === (i.updateOf !== undefined), { message: 'an update names the item it updates', path: ['updateOf'] })
   .refine((i) => i.status !== 'sent' || (i.sentAt !== undefined && i.activityId !== undefined), { message: 'a sent item records when and its activity id', path: ['sentAt'] })
-  .refine((i) => i.status !== 'pending' || i.payload !== undefined, { message: 'an item waiting to be sent has its message', path: ['payload'] });
+  .refine((i) => i.status !== 'pending' || i.payload !== undefined, { message: 'an item waiting to be sent has its message', path: ['payload'] }));
 export type OutboxItem = z.infer<typeof OutboxItem>;
 
 /** The index row that makes "what is due now" one partition range read. */
-export const OutboxDue = z.object({ itemId: ItemId, batchId: ItemId, dueAt: Instant });
+export const OutboxDue = lazySchema(() => z.object({ itemId: ItemId, batchId: ItemId, dueAt: Instant }));
 export type OutboxDue = z.infer<typeof OutboxDue>;
 
 /**
@@ -75,7 +76,7 @@ export type OutboxDue = z.infer<typeof OutboxDue>;
  * ETag-guarded write), which makes the holder's release fail and run another
  * pass: no wake is lost between "nothing left" and "released".
  */
-export const SenderLease = z.object({
+export const SenderLease = lazySchema(() => z.object({
   name: z.literal('outbox'),
   /** Empty when free. */
   holder: z.string().max(100),
@@ -89,5 +90,5 @@ export const SenderLease = z.object({
    * code cannot read is dropped rather than failing the row: the pace then restarts from nextSlotAt.
    */
   pacing: z.string().max(MAX_PACING_TEXT).regex(PACING_TEXT).optional().catch(undefined),
-});
+}));
 export type SenderLease = z.infer<typeof SenderLease>;

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { Instant } from '../shared/common';
+import { lazySchema } from '../shared/lazySchema';
 
 /** A partner request seen once: refuses replays and makes retries with the same key safe. */
-export const PartnerRequest = z.object({
+export const PartnerRequest = lazySchema(() => z.object({
   partnerId: z.string(),
   key: z.string(),
   bodyHash: z.string(),
   result: z.object({ status: z.number().int(), body: z.record(z.unknown()) }),
   at: Instant,
-});
+}));
 export type PartnerRequest = z.infer<typeof PartnerRequest>;

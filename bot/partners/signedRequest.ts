@@ -4,6 +4,7 @@ import type { AppContext } from '../kernel/context';
 import { verifySignature } from './rules/signature';
 import { ConcurrencyError } from '../store/errors';
 import { findPartnerRequest, freeKey, keepAnswer, recordOnce, retakePartnerRequest } from './repository';
+import { lazySchema } from '../shared/lazySchema';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -26,7 +27,7 @@ export function forbidden(ctx: AppContext, partnerId: string, message: string, f
   return { status: 403, body: { error: message, ...(field ? { details: [{ field, message }] } : {}) } };
 }
 
-const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/);
+const IdempotencyKey = lazySchema(() => z.string().regex(/^[A-Za-z0-9_-]{8,100}$/));
 
 /**
  * The gate in front of every partner-system endpoint: size limit, partner

@@ -3,20 +3,21 @@ import { BoroughId } from '../shared/borough';
 import { CalendarDate, Instant } from '../shared/common';
 import { EntraObjectId } from '../shared/member';
 import { ThemeId } from '../shared/theme';
+import { lazySchema } from '../shared/lazySchema';
 
 /** One priority area of a borough's plan, under a theme ("residential burglary"). */
-export const Priority = z.object({
+export const Priority = lazySchema(() => z.object({
   themeId: ThemeId,
   title: z.string().trim().min(3).max(120),
   detail: z.string().trim().max(500).optional(),
-});
+}));
 export type Priority = z.infer<typeof Priority>;
 
 /**
  * A published version of a borough's policing priorities. Versions only go
  * up; an update is a new version with a change note.
  */
-export const PrioritySet = z.object({
+export const PrioritySet = lazySchema(() => z.object({
   borough: BoroughId,
   version: z.number().int().min(1),
   effectiveFrom: CalendarDate,
@@ -34,15 +35,15 @@ export const PrioritySet = z.object({
   .refine(
     (s) => new Set(s.priorities.map((p) => `${p.themeId}/${p.title.toLowerCase()}`)).size === s.priorities.length,
     { message: 'a priority appears once under its theme', path: ['priorities'] },
-  );
+  ));
 export type PrioritySet = z.infer<typeof PrioritySet>;
 
 /** The first post of a borough's priorities card in a channel: later versions update it in place. */
-export const PriorityPost = z.object({
+export const PriorityPost = lazySchema(() => z.object({
   borough: BoroughId,
   conversationId: z.string().min(1),
   batchId: z.string(),
   itemId: z.string(),
   version: z.number().int().min(1),
-});
+}));
 export type PriorityPost = z.infer<typeof PriorityPost>;

@@ -4,6 +4,7 @@ import { Instant, PostcodeDistrict, RiskLevel } from '../shared/common';
 import { IncidentReference } from '../incidents/rules/incident';
 import { OrganisationId } from '../shared/organisation';
 import { IncidentCategory } from '../shared/taxonomy';
+import { lazySchema } from '../shared/lazySchema';
 
 /**
  * One row of the IncidentFinder table (docs/storage.md "Lists and search"):
@@ -12,7 +13,7 @@ import { IncidentCategory } from '../shared/taxonomy';
  * the area (the street or estate, which channel cards show too), no names,
  * no address.
  */
-export const FinderRow = z.object({
+export const FinderRow = lazySchema(() => z.object({
   /** The partition: `org|<reporting organisation>`, `pc|<district>`, `w|<word of the area>` or `pol|<police reference>`. */
   key: z.string().min(3).max(120),
   reference: IncidentReference,
@@ -26,11 +27,11 @@ export const FinderRow = z.object({
   reporterOrg: OrganisationId,
   sharedWith: z.array(OrganisationId).max(60),
   anonymised: z.boolean(),
-});
+}));
 export type FinderRow = z.infer<typeof FinderRow>;
 
 /** Who asked to see which incidents of another organisation, and what its approver decided (table AccessRequests). */
-export const AccessRequest = z.object({
+export const AccessRequest = lazySchema(() => z.object({
   id: z.string().regex(/^[a-f0-9]{24}$/),
   /** The organisation holding the incidents: its approvers (role orgLead) decide. */
   ownerOrg: OrganisationId,
@@ -43,5 +44,5 @@ export const AccessRequest = z.object({
   createdAt: Instant,
   decidedAt: Instant.optional(),
   decidedBy: z.object({ aadObjectId: z.string().min(1).max(64), displayName: z.string().max(120) }).optional(),
-});
+}));
 export type AccessRequest = z.infer<typeof AccessRequest>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OrganisationKind } from './organisation';
+import { lazySchema } from './lazySchema';
 
 /**
  * Who may do what, and where: the vocabulary of the one authorisation gate.
@@ -9,7 +10,7 @@ import type { OrganisationKind } from './organisation';
  */
 
 /** Where a command or action is used: a 1:1 chat with the bot, a team channel, or a group chat. */
-export const Scope = z.enum(['personal', 'team', 'groupChat']);
+export const Scope = lazySchema(() => z.enum(['personal', 'team', 'groupChat']));
 export type Scope = z.infer<typeof Scope>;
 
 /**
@@ -18,7 +19,7 @@ export type Scope = z.infer<typeof Scope>;
  * protection officer, who reviews the audit log (named in the partnership
  * file; no organisation approver can grant it).
  */
-export const Role = z.enum(['staff', 'coordinator', 'themeLead', 'admin', 'orgLead', 'dpo']);
+export const Role = lazySchema(() => z.enum(['staff', 'coordinator', 'themeLead', 'admin', 'orgLead', 'dpo']));
 export type Role = z.infer<typeof Role>;
 
 export const ROLE_LABELS: Record<Role, string> = {

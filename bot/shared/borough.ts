@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from './lazySchema';
 
 /** The ten boroughs of the city region, with the three-letter codes used in reference numbers. */
 export const BOROUGHS = [
@@ -14,15 +15,15 @@ export const BOROUGHS = [
   { id: 'wigan', code: 'WIG', name: 'Wigan' },
 ] as const;
 
-export const BoroughId = z.enum(BOROUGHS.map((b) => b.id) as [BoroughIdValue, ...BoroughIdValue[]]);
+export const BoroughId = lazySchema(() => z.enum(BOROUGHS.map((b) => b.id) as [BoroughIdValue, ...BoroughIdValue[]]));
 type BoroughIdValue = (typeof BOROUGHS)[number]['id'];
 export type BoroughId = z.infer<typeof BoroughId>;
 
-export const Borough = z.object({
+export const Borough = lazySchema(() => z.object({
   id: BoroughId,
   code: z.string().regex(/^[A-Z]{3}$/),
   name: z.string().min(1),
-});
+}));
 export type Borough = z.infer<typeof Borough>;
 
 export function boroughById(id: BoroughId): Borough {

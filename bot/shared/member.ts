@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { Role } from './access';
 import { OrganisationId } from './organisation';
 import { ThemeId } from './theme';
+import { lazySchema } from './lazySchema';
 
 /** An Entra (Azure AD) object id: the stable identity Teams gives us on every activity. */
-export const EntraObjectId = z.string().uuid();
+export const EntraObjectId = lazySchema(() => z.string().uuid());
 
-export const Member = z.object({
+export const Member = lazySchema(() => z.object({
   aadObjectId: EntraObjectId,
   displayName: z.string().min(1).max(120),
   jobTitle: z.string().max(120).optional(),
@@ -31,6 +32,6 @@ export const Member = z.object({
   .refine((m) => m.roles.includes('themeLead') || m.leadsThemes.length === 0, {
     message: 'only theme leads lead themes',
     path: ['leadsThemes'],
-  });
+  }));
 export type Member = z.infer<typeof Member>;
 export { Role };

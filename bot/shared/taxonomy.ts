@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { lazySchema } from './lazySchema';
 
 /**
  * Incident categories. ASB follows the National Standard for Incident
  * Recording's three categories; hate crime carries a strand.
  */
-export const IncidentCategory = z.enum([
+export const IncidentCategory = lazySchema(() => z.enum([
   'asb-personal',
   'asb-nuisance',
   'asb-environmental',
@@ -19,7 +20,7 @@ export const IncidentCategory = z.enum([
   'missing',
   'welfare',
   'other',
-]);
+]));
 export type IncidentCategory = z.infer<typeof IncidentCategory>;
 
 export const CATEGORY_LABELS: Record<IncidentCategory, string> = {
@@ -39,10 +40,10 @@ export const CATEGORY_LABELS: Record<IncidentCategory, string> = {
   other: 'Other',
 };
 
-export const HateCrimeStrand = z.enum(['race', 'religion', 'sexual-orientation', 'disability', 'transgender', 'other']);
+export const HateCrimeStrand = lazySchema(() => z.enum(['race', 'religion', 'sexual-orientation', 'disability', 'transgender', 'other']));
 export type HateCrimeStrand = z.infer<typeof HateCrimeStrand>;
 
-export const ActionTaken = z.enum([
+export const ActionTaken = lazySchema(() => z.enum([
   'tenancy-warning',
   'acceptable-behaviour-agreement',
   'injunction-applied',
@@ -50,7 +51,7 @@ export const ActionTaken = z.enum([
   'social-care-referral',
   'reported-to-police',
   'none-yet',
-]);
+]));
 export type ActionTaken = z.infer<typeof ActionTaken>;
 
 export function isAsb(category: IncidentCategory): boolean {

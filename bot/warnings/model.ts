@@ -5,6 +5,7 @@ import { IncidentReference } from '../incidents/rules/incident';
 import { IncidentCategory } from '../shared/taxonomy';
 import { ThemeId } from '../shared/theme';
 import { stableId } from '../shared/stableId';
+import { lazySchema } from '../shared/lazySchema';
 
 /**
  * The stored shapes of early warnings (docs/storage.md "Early warnings").
@@ -14,7 +15,7 @@ import { stableId } from '../shared/stableId';
  * ComplaintIndexEntry: one row per complaint with a household reference,
  * keyed by the reference's keyed hash; never the reference in clear.
  */
-export const HotspotWarning = z.object({
+export const HotspotWarning = lazySchema(() => z.object({
   id: z.string().regex(/^hs-[A-Za-z0-9]{16}$/),
   ruleId: z.string().min(1).max(30),
   ruleLabel: z.string().min(1).max(60),
@@ -35,14 +36,14 @@ export const HotspotWarning = z.object({
   /** pending: claimed by a detector, channel cards not yet in the outbox; posted: they are. */
   status: z.enum(['pending', 'posted']),
   channels: z.number().int().min(0).default(0),
-});
+}));
 export type HotspotWarning = z.infer<typeof HotspotWarning>;
 
 export function warningId(borough: string, rowKey: string): string {
   return stableId('hs', borough, rowKey);
 }
 
-export const ComplaintIndexEntry = z.object({
+export const ComplaintIndexEntry = lazySchema(() => z.object({
   /** HMAC-SHA256 of the normalised reference (domain/complaintReference.ts). */
   hash: z.string().regex(/^[a-f0-9]{64}$/),
   reference: IncidentReference,
@@ -50,5 +51,5 @@ export const ComplaintIndexEntry = z.object({
   /** The incident's partition, so it is one point read. */
   partitionKey: z.string().min(1),
   indexedAt: Instant,
-});
+}));
 export type ComplaintIndexEntry = z.infer<typeof ComplaintIndexEntry>;

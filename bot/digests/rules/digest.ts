@@ -15,30 +15,31 @@ import type { JointActionSummary } from '../../operations/rules/summary';
 import type { PrioritySet } from '../../priorities/model';
 import { diffPriorities } from '../../priorities/rules/diff';
 import { IncidentCategory } from '../../shared/taxonomy';
+import { lazySchema } from '../../shared/lazySchema';
 
 // ---------------------------------------------------------------------------
 // One borough-week, aggregated (stored as the Incidents partition's ~stats row)
 // ---------------------------------------------------------------------------
 
-const Counts = z.record(IncidentCategory, z.number().int().min(0));
+const Counts = lazySchema(() => z.record(IncidentCategory, z.number().int().min(0)));
 export type CategoryCounts = Partial<Record<IncidentCategory, number>>;
 
-export const Hotspot = z.object({
+export const Hotspot = lazySchema(() => z.object({
   district: z.string().max(8),
   /** The area as reporters typed it ('' once anonymised by retention). */
   area: z.string().max(80),
   counts: Counts,
-});
+}));
 export type Hotspot = z.infer<typeof Hotspot>;
 
-export const WeekStats = z.object({
+export const WeekStats = lazySchema(() => z.object({
   incidents: z.number().int().min(0),
   byCategory: Counts,
   /** High-risk incidents by category. */
   highByCategory: Counts,
   /** Areas with at least HOTSPOT_MIN incidents in the week, largest first, at most HOTSPOT_CAP. */
   hotspots: z.array(Hotspot).max(500),
-});
+}));
 export type WeekStats = z.infer<typeof WeekStats>;
 
 /** An area with one incident in a week is not a hotspot. */

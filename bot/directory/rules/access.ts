@@ -5,6 +5,7 @@ import { plainTextRefinement } from '../../shared/plainText';
 import type { Member } from '../../shared/member';
 import type { AccessRequest } from '../model';
 import { RequestedRole } from '../model';
+import { lazySchema } from '../../shared/lazySchema';
 
 /** Who may decide, change or review whom. Pure. */
 
@@ -35,12 +36,12 @@ export function mayManage(manager: Member | undefined, target: Pick<Member, 'org
 const plain = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).superRefine(plainTextRefinement(max));
 
 /** The request-access card's fields. */
-export const RequestForm = z.object({
+export const RequestForm = lazySchema(() => z.object({
   organisationId: z.string({ required_error: 'Choose your organisation', invalid_type_error: 'Choose your organisation' }).min(1, 'Choose your organisation'),
   role: RequestedRole.catch('' as never).refine((r) => RequestedRole.safeParse(r).success, 'Choose what you need to do'),
   jobTitle: plain(120).optional(),
   reason: plain(500).pipe(z.string().min(5, 'Say in a few words why you need access')),
-});
+}));
 
 /** Roles (and themes, for theme leads) given from an approval or a member card. Comma-separated, as Teams sends multi-selects. */
 export function parseGrant(raw: { roles?: unknown; themes?: unknown }, knownThemes: string[]): { ok: true; roles: Role[]; themes: string[] } | { ok: false; errors: Record<string, string> } {

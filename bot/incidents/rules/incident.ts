@@ -4,9 +4,10 @@ import { Instant, PostcodeDistrict, ProtectiveMarking, RiskLevel } from '../../s
 import { EntraObjectId } from '../../shared/member';
 import { OrganisationId } from '../../shared/organisation';
 import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../../shared/taxonomy';
+import { lazySchema } from '../../shared/lazySchema';
 
 /** STO-2026-000123: borough code, year, number allocated without gaps per borough and year. */
-export const IncidentReference = z.string().regex(/^[A-Z]{3}-\d{4}-\d{6}$/, 'a reference such as STO-2026-000123');
+export const IncidentReference = lazySchema(() => z.string().regex(/^[A-Z]{3}-\d{4}-\d{6}$/, 'a reference such as STO-2026-000123'));
 
 export function formatIncidentReference(boroughCode: string, year: number, sequence: number): string {
   if (!/^[A-Z]{3}$/.test(boroughCode)) throw new RangeError(`borough code ${boroughCode}`);
@@ -14,9 +15,9 @@ export function formatIncidentReference(boroughCode: string, year: number, seque
   return `${boroughCode}-${year}-${String(sequence).padStart(6, '0')}`;
 }
 
-const count = z.number().int().min(0).max(999);
+const count = lazySchema(() => z.number().int().min(0).max(999));
 
-export const IncidentSummary = z.object({
+export const IncidentSummary = lazySchema(() => z.object({
   reference: IncidentReference,
   borough: BoroughId,
   category: IncidentCategory,
@@ -60,7 +61,7 @@ export const IncidentSummary = z.object({
   .refine((i) => i.reference.startsWith(`${boroughCodeOf(i.borough)}-`), {
     message: 'the reference belongs to the incident\'s borough',
     path: ['reference'],
-  });
+  }));
 export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
 function boroughCodeOf(id: BoroughId): string {

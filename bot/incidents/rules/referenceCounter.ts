@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { boroughById, type BoroughId } from '../../shared/borough';
 import { formatIncidentReference } from './incident';
 import { toWallClock } from '../../shared/timezone';
+import { lazySchema } from '../../shared/lazySchema';
 
 /**
  * The counter row behind reference numbers: one per borough and year
@@ -16,12 +17,12 @@ import { toWallClock } from '../../shared/timezone';
  */
 export const RECENT_ALLOCATIONS = 100;
 
-export const ReferenceCounter = z.object({
+export const ReferenceCounter = lazySchema(() => z.object({
   /** STO-2026 */
   key: z.string().regex(/^[A-Z]{3}-\d{4}$/),
   last: z.number().int().min(0).max(999_999),
   recent: z.array(z.object({ submissionId: z.string(), sequence: z.number().int().min(1) })).max(RECENT_ALLOCATIONS),
-});
+}));
 export type ReferenceCounter = z.infer<typeof ReferenceCounter>;
 
 /** The counter a report made at `at` draws from: its borough, and the year on the local calendar. */

@@ -16,6 +16,7 @@ import { plainTextRefinement } from '../../shared/plainText';
 import { OUTCOMES_CHOICES, REMINDER_CHOICES } from './reminderSchedule';
 import { fieldErrors } from '../../shared/formErrors';
 import { fromWallClock } from '../../shared/timezone';
+import { lazySchema } from '../../shared/lazySchema';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 export type FormResult<F extends string, T> =
@@ -41,8 +42,8 @@ const CHANNEL_TEXT_MESSAGE = 'This goes to a channel: give the area or estate, n
 const cardText = (max: number) => plainTextRefinement(max);
 const channelText = (max: number) => plainTextRefinement(max, (t) => (personalDataMessage(t) ? CHANNEL_TEXT_MESSAGE : undefined));
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'choose a date');
-const time = z.string().regex(/^\d{2}:\d{2}(?::\d{2})?$/, 'choose a time');
+const date = lazySchema(() => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'choose a date'));
+const time = lazySchema(() => z.string().regex(/^\d{2}:\d{2}(?::\d{2})?$/, 'choose a time'));
 
 // ---------------------------------------------------------------------------
 // When: shared by scheduling and rescheduling
@@ -130,7 +131,7 @@ export type ValidOperationForm = Pick<
 const REMINDER_MINUTES = new Set(REMINDER_CHOICES.map((c) => c.minutes));
 const OUTCOMES_MINUTES = new Set(OUTCOMES_CHOICES.map((c) => c.minutes));
 
-const OperationFormSchema = z.object({
+const OperationFormSchema = lazySchema(() => z.object({
   name: z.string().trim().min(3, 'give it a name of at least 3 characters').max(100, 'at most 100 characters').superRefine(channelText(100)),
   type: z.string().refine((t) => OperationType.safeParse(t).success, 'choose a type').transform((t) => t as OperationType),
   borough: z.string().refine((b) => BoroughId.safeParse(b).success, 'choose a borough').transform((b) => b as BoroughId),
@@ -149,7 +150,7 @@ const OperationFormSchema = z.object({
     'at most 6 reminders',
   ),
   outcomesAfter: z.coerce.number().int().refine((m) => OUTCOMES_MINUTES.has(m), 'choose when outcomes are asked for'),
-});
+}));
 
 export function parseOperationForm(raw: unknown, ctx: OperationFormContext): FormResult<OperationFormField, ValidOperationForm> {
   const values = readValues(OPERATION_FORM_FIELDS, raw);
@@ -209,7 +210,7 @@ export function parseRescheduleForm(raw: unknown, ctx: WhenContext): FormResult<
   return { ok: true, values, value: { startsAt: when.startsAt, endsAt: when.endsAt } };
 }
 
-const Reason = z.string().trim().max(300, 'at most 300 characters').superRefine(channelText(300));
+const Reason = lazySchema(() => z.string().trim().max(300, 'at most 300 characters').superRefine(channelText(300)));
 
 export function parseCancelForm(raw: unknown): FormResult<ChangeFormField, { reason?: string }> {
   const values = readValues(CHANGE_FORM_FIELDS, raw);
@@ -225,23 +226,23 @@ export function parseCancelForm(raw: unknown): FormResult<ChangeFormField, { rea
 export const OUTCOMES_FORM_FIELDS = ['arrests', 'warrantsExecuted', 'premisesClosed', 'vehiclesSeized', 'referrals', 'notes'] as const;
 export type OutcomesFormField = (typeof OUTCOMES_FORM_FIELDS)[number];
 
-const count = z
+const count = lazySchema(() => z
   .string()
   .trim()
   .min(1, 'enter a number (0 if none)')
   // Empty is the message above alone (every problem of a field is shown, and this one would repeat it).
   .regex(/^(?:\d+)?$/, 'a whole number, 0 or more')
   .transform(Number)
-  .pipe(z.number().max(9999, 'at most 9999'));
+  .pipe(z.number().max(9999, 'at most 9999')));
 
-const OutcomesFormSchema = z.object({
+const OutcomesFormSchema = lazySchema(() => z.object({
   arrests: count,
   warrantsExecuted: count,
   premisesClosed: count,
   vehiclesSeized: count,
   referrals: count,
   notes: z.string().trim().max(1000, 'at most 1000 characters').superRefine(channelText(1000)),
-});
+}));
 export type ValidOutcomesForm = z.output<typeof OutcomesFormSchema>;
 
 export function parseOutcomesForm(raw: unknown): FormResult<OutcomesFormField, ValidOutcomesForm> {

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { lazySchema } from '../../shared/lazySchema';
 
 /**
  * The "More" button's token: which list or search, for whom, and where the
@@ -11,7 +12,7 @@ import { z } from 'zod';
  */
 export const TOKEN_TTL_MS = 24 * 3600_000;
 
-const Envelope = z.object({
+const Envelope = lazySchema(() => z.object({
   /** Who may use it (Entra object id). */
   u: z.string().min(1).max(64),
   /** What it pages: the list or search, as the use case defines it. */
@@ -20,7 +21,7 @@ const Envelope = z.object({
   c: z.string().min(1).max(2000),
   /** Expiry, epoch ms. */
   e: z.number().int(),
-});
+}));
 
 function keyOf(secret: string): Buffer {
   // Domain separation: the same deployment secret serves other purposes.

@@ -3,6 +3,7 @@ import { BoroughId } from '../../shared/borough';
 import { IncidentCategory } from '../../shared/taxonomy';
 import { ThemeId } from '../../shared/theme';
 import { fromWallClock, toWallClock } from '../../shared/timezone';
+import { lazySchema } from '../../shared/lazySchema';
 
 /**
  * Early warning: hotspots. Pure rules, no I/O and no clock (times are passed in).
@@ -14,7 +15,7 @@ import { fromWallClock, toWallClock } from '../../shared/timezone';
  * (e - windowDays, e] (elapsed days). Defaults are data; each borough may
  * override a rule's threshold, window or switch it off (HOTSPOT_RULES).
  */
-export const HotspotRule = z.object({
+export const HotspotRule = lazySchema(() => z.object({
   id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(30),
   label: z.string().min(2).max(60),
   /** The theme its warnings are for: channels mapped to the borough and this theme (or to every theme) receive them. */
@@ -23,7 +24,7 @@ export const HotspotRule = z.object({
   threshold: z.number().int().min(2).max(500),
   windowDays: z.number().int().min(1).max(90),
   enabled: z.boolean().default(true),
-});
+}));
 export type HotspotRule = z.infer<typeof HotspotRule>;
 
 /** The defaults: ASB (any of the three NSIR categories) 5 in 14 days; drugs 3 in 28 days; criminal damage 4 in 14 days. */
@@ -33,17 +34,17 @@ export const DEFAULT_HOTSPOT_RULES: readonly HotspotRule[] = [
   { id: 'criminal-damage', label: 'Criminal damage', themeId: 'public-safety', categories: ['criminal-damage'], threshold: 4, windowDays: 14, enabled: true },
 ];
 
-export const HotspotRuleOverride = z.object({
+export const HotspotRuleOverride = lazySchema(() => z.object({
   threshold: z.number().int().min(2).max(500).optional(),
   windowDays: z.number().int().min(1).max(90).optional(),
   enabled: z.boolean().optional(),
-}).strict();
+}).strict());
 
 /** Per borough, per rule id: {"stockport": {"asb": {"threshold": 6}}}. */
-export const HotspotOverrides = z.record(BoroughId, z.record(z.string(), HotspotRuleOverride));
+export const HotspotOverrides = lazySchema(() => z.record(BoroughId, z.record(z.string(), HotspotRuleOverride)));
 export type HotspotOverrides = z.infer<typeof HotspotOverrides>;
 
-export const HotspotSettings = z.object({
+export const HotspotSettings = lazySchema(() => z.object({
   rules: z.array(HotspotRule).min(1),
   boroughs: HotspotOverrides,
 }).superRefine((s, c) => {
@@ -54,7 +55,7 @@ export const HotspotSettings = z.object({
       if (!ids.has(id)) c.addIssue({ code: 'custom', message: `${borough}: no hotspot rule "${id}" (rules: ${[...ids].join(', ')})`, path: ['boroughs', borough, id] });
     }
   }
-});
+}));
 export type HotspotSettings = z.infer<typeof HotspotSettings>;
 
 export const DEFAULT_HOTSPOT_SETTINGS: HotspotSettings = { rules: [...DEFAULT_HOTSPOT_RULES], boroughs: {} };

@@ -40,8 +40,10 @@ export interface LoadResult {
    * With `warm`: the child's CPU time (ms since it started) after each step of readying the function, as the
    * entry's `warm` reports it: the runtime built, the handler's module loaded, every module its first
    * invocation needs loaded (`imported`), and what it builds from them built (`built`, as `cpuMs`).
+   * With `invoke` too: the CPU time when the first invocation had finished (`firstRun`, ms since start) and what
+   * the second cost (`secondRun`, ms): the first pays whatever was left for the first use.
    */
-  warmCpuMs?: { runtime: number; handler: number; imported: number; built: number };
+  warmCpuMs?: { runtime: number; handler: number; imported: number; built: number; firstRun?: number; secondRun?: number };
   registered: RegisteredFunction[];
   stderr: string;
 }
@@ -55,7 +57,7 @@ const ERROR_MARKER = '@@concordat-load-error@@';
  * `require`), optionally ready one function through the entry's `warm`
  * export, and print what was registered and how long each step took.
  */
-function childProgram(entry: string, warm?: string): string {
+function childProgram(entry: string, warm?: string, invoke?: boolean): string {
   return `
 const Module = require('module');
 const registered = [];
@@ -96,7 +98,7 @@ Module.prototype.require = function (id) {
   let warmCpuMs;
   ${warm === undefined ? '' : `const warmStarted = process.hrtime.bigint();
   try {
-    const ready = await loaded.warm(${JSON.stringify(warm)});
+    const ready = await loaded.warm(${JSON.stringify(warm)}${invoke ? ', { invoke: true }' : ''});
     warmCpuMs = ready && ready.cpuMs;
   } catch (err) {
     process.stderr.write('\\n${ERROR_MARKER}' + String((err && err.stack) || err));
@@ -139,9 +141,9 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
  * Spawns `node -e` that loads `entry` (an absolute path) and, with `warm`,
  * readies that function; returns the registrations and timings.
  */
-export function loadEntry(entry: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; warm?: string } = {}): LoadResult {
+export function loadEntry(entry: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; warm?: string; invoke?: boolean } = {}): LoadResult {
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['-e', childProgram(entry, options.warm)], {
+  const child = spawnSync(process.execPath, ['-e', childProgram(entry, options.warm, options.invoke)], {
     env: options.env ?? childEnv(),
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
