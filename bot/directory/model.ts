@@ -186,7 +186,10 @@ export const EMPTY_DIRECTORY: Directory = {
   themes: [],
   people: [],
   administrators: [],
-  settings: DeploymentSettings.parse({}),
+  // The defaults, read when asked for: parsing here would build the settings schemas in every instance at load.
+  get settings() {
+    return DeploymentSettings.parse({});
+  },
 };
 
 // ---- People -----------------------------------------------------------------

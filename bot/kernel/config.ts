@@ -86,8 +86,8 @@ export const LOCAL_REFERENCE_HASH_KEY = 'local-reference-hash-key-not-for-produc
 /** Local mode's demo partner, so the signed endpoints can be tried without setup. Never used in production. */
 export const LOCAL_DEMO_PARTNER = { id: 'demo-partner', secret: 'local-demo-secret-not-for-production-use', organisationId: 'gmp' };
 
-/** Settings both modes have; the modes differ in storage and bot credentials. */
-const COMMON_SETTINGS = {
+/** Settings both modes have; the modes differ in storage and bot credentials. A function: schemas are built on first use. */
+const commonSettings = () => ({
   host: z.string(),
   port: z.number(),
   tablePrefix: z.string(),
@@ -109,28 +109,31 @@ const COMMON_SETTINGS = {
   }),
   /** The HMAC key of the audit log's hash chain; '' (unkeyed) when AUDIT_CHAIN_KEY is not set. */
   auditChainKey: z.string(),
-};
+});
 
-export const Config = lazySchema(() => z.discriminatedUnion('mode', [
-  z.object({
-    mode: z.literal('local'),
-    ...COMMON_SETTINGS,
-    storage: z.object({ connectionString: z.string() }),
-    bot: z.object({ appId: z.literal('') }),
-  }),
-  z.object({
-    mode: z.literal('production'),
-    ...COMMON_SETTINGS,
-    storage: z.union([z.object({ connectionString: z.string() }), z.object({ accountUrl: z.string() })]),
-    bot: z.object({
-      appId: z.string(),
-      appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']),
-      tenantId: z.string(),
-      /** Absent when a managed identity stands in for a secret. */
-      password: z.string().optional(),
+export const Config = lazySchema(() => {
+  const COMMON_SETTINGS = commonSettings();
+  return z.discriminatedUnion('mode', [
+    z.object({
+      mode: z.literal('local'),
+      ...COMMON_SETTINGS,
+      storage: z.object({ connectionString: z.string() }),
+      bot: z.object({ appId: z.literal('') }),
     }),
-  }),
-]));
+    z.object({
+      mode: z.literal('production'),
+      ...COMMON_SETTINGS,
+      storage: z.union([z.object({ connectionString: z.string() }), z.object({ accountUrl: z.string() })]),
+      bot: z.object({
+        appId: z.string(),
+        appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']),
+        tenantId: z.string(),
+        /** Absent when a managed identity stands in for a secret. */
+        password: z.string().optional(),
+      }),
+    }),
+  ]);
+});
 export type Config = z.infer<typeof Config>;
 
 export class ConfigError extends Error {
