@@ -20,6 +20,11 @@ export async function changeSubscription(ctx: Ctx, owner: string, change: (curre
   await ctx.store.digestSubscriptions.mutate(subscriptionKeys(owner), change);
 }
 
+/** Records on the subscription that `week`'s digest is done, so later runs pass it over without a storage call. */
+export async function markWeekDone(ctx: Ctx, owner: string, week: string): Promise<void> {
+  await changeSubscription(ctx, owner, (current) => (current && current.lastWeek !== week ? { ...current, lastWeek: week } : undefined));
+}
+
 export async function deleteSubscription(ctx: Ctx, owner: string): Promise<void> {
   await ctx.store.digestSubscriptions.delete(subscriptionKeys(owner));
 }
