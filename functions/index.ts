@@ -87,7 +87,7 @@ export async function warm(
 function invocation(name: string): (runtime: Runtime) => Promise<void> {
   const context = new InvocationContext({ invocationId: 'warm', functionName: name, logHandler: () => {} });
   const timer = TIMER_FUNCTIONS.find((f) => f.name === name);
-  if (timer) return (runtime) => timer.handler({ isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context, runtime);
+  if (timer) return (runtime) => timer.handler({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context, runtime);
   const queue = QUEUE_FUNCTIONS.find((f) => f.name === name);
   if (queue) return (runtime) => queue.handler({ wake: 'outbox' }, context, runtime);
   throw new Error(`${name} is not a timer or queue function: only those can be invoked without a request`);

@@ -5,7 +5,7 @@ import type { IncidentCategory } from '../shared/taxonomy';
 import { allocate, counterKey, referenceFor, type ReferenceCounter } from './rules/referenceCounter';
 import { ConcurrencyError } from '../store/errors';
 import { isLive, type IncidentHistoryEntry, type IncidentRecord, type IncidentRow, type MoveIntent, type ReportDefaults } from './model';
-import { settleAction } from './rules/correction';
+import { settleAction } from './rules/move';
 import { recordCorrection } from './correction';
 import { weekMarkOp } from './weekMark';
 import type { Stored } from '../store/entityTable';

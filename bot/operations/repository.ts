@@ -8,7 +8,7 @@ import type { Organisation } from '../shared/organisation';
 import type { Stored } from '../store/entityTable';
 import { activeMembers } from '../directory/repository';
 import { ConcurrencyError } from '../store/errors';
-import { MAX_DURATION_MS } from './rules/form';
+import { MAX_DURATION_MS } from './rules/limits';
 import { isTimelineRow, reminderKeys, reminderPartition, TIMELINE_END, timelineFrom, timelineKey, timelineRowOf, type OperationRow, type TimelineRow } from './tables';
 
 /**

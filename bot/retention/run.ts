@@ -13,7 +13,6 @@ import { purgeExpiredNotices } from '../notices/repository';
 import { NOTICE_OPENED_DAYS, NOTICE_UNOPENED_DAYS } from '../notices/rules/retention';
 import { incidentRetentionMonthsOf } from '../directory/settings';
 import type { Keys } from '../store/entityTable';
-import { notifyAdministrators } from '../directory/administrators';
 import { forgetTeamsUsersSeenBefore } from '../userViews/repository';
 import { purgeAlertsRaisedBefore } from '../alerts/repository';
 import { deletePartnerRequestsBefore } from '../partners/repository';
@@ -136,6 +135,8 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
 /** A failed run is not silent: each administrator gets a card in their private chat (once per day's run). */
 async function tellAdministrators(ctx: AppContext, report: RetentionReport): Promise<void> {
   const day = report.at.slice(0, 10);
+  // Loaded only for a failed run (the posting path: chats, the outbox), not by every nightly run.
+  const { notifyAdministrators } = await import('../directory/administrators');
   const told = await notifyAdministrators(
     ctx,
     `retention.${day}`,

@@ -2,6 +2,9 @@ import type { BoroughId } from '../../shared/borough';
 import { markupProblem, personalDataProblem } from '../../shared/plainText';
 import type { MoveIntent } from '../model';
 
+// The move's settling rule lives in ./move.ts (the repository needs it without this module's text checks).
+export { MOVE_LEASE_MS, settleAction } from './move';
+
 /**
  * Correcting where and when an incident happened (the edit form's borough,
  * date and time). Pure.
@@ -14,9 +17,6 @@ import type { MoveIntent } from '../model';
  * after a crash in the middle finishes it (docs/storage.md "Moving an
  * incident").
  */
-
-/** A move whose new rows have not arrived after this long was abandoned by its editor: it is undone. */
-export const MOVE_LEASE_MS = 2 * 60_000;
 
 export const CORRECTION_REASON_MAX = 300;
 
@@ -35,17 +35,6 @@ export function placement(
   return { from, to, moves: from !== to };
 }
 
-/**
- * What to do on finding an incident row that carries a move intent:
- * `finish` when its copy at the new version is in the new partition (the
- * move only lacks its last steps), `undo` when it is not and the editor has
- * had more than the lease to write it, else `wait` (its editor may be
- * writing it now: readers see the old copy, writers are told to try again).
- */
-export function settleAction(intent: MoveIntent, arrived: boolean, now: Date): 'finish' | 'undo' | 'wait' {
-  if (arrived) return 'finish';
-  return now.getTime() - Date.parse(intent.at) > MOVE_LEASE_MS ? 'undo' : 'wait';
-}
 
 /**
  * The reason given for correcting the borough, date or time: required then

@@ -17,6 +17,7 @@ import { OUTCOMES_CHOICES, REMINDER_CHOICES } from './reminderSchedule';
 import { fieldErrors } from '../../shared/formErrors';
 import { fromWallClock } from '../../shared/timezone';
 import { lazySchema } from '../../shared/lazySchema';
+import { MAX_DURATION_MS } from './limits';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 export type FormResult<F extends string, T> =
@@ -52,7 +53,6 @@ const time = lazySchema(() => z.string().regex(/^\d{2}:\d{2}(?::\d{2})?$/, 'choo
 export const WHEN_FIELDS = ['startDate', 'startTime', 'endDate', 'endTime'] as const;
 type WhenField = (typeof WHEN_FIELDS)[number];
 
-export const MAX_DURATION_MS = 14 * 24 * 3600_000;
 const MAX_AHEAD_MS = 2 * 365 * 24 * 3600_000;
 
 export interface WhenContext {
