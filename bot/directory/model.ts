@@ -261,12 +261,15 @@ export interface ReviewCounts {
  * - `entry`: one per person, with what was decided: read by object id when an approver acts on a row;
  * - `pending`: one per person still to decide, keyed in name order: a page of the card is one range read.
  */
-const RoundKeys = { organisationId: OrganisationId, round: z.string().regex(/^\d{4}-\d{2}$/) };
-export const ReviewEntryRow = lazySchema(() => z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('tally'), ...RoundKeys, total: z.number().int().min(0), confirmed: z.number().int().min(0), removed: z.number().int().min(0), suspended: z.number().int().min(0) }),
-  z.object({ kind: z.literal('entry'), ...RoundKeys, ...ReviewPerson.shape, outcome: ReviewOutcome, decidedAt: Instant.optional() }),
-  z.object({ kind: z.literal('pending'), ...RoundKeys, ...ReviewPerson.shape }),
-]));
+const roundKeys = () => ({ organisationId: OrganisationId, round: z.string().regex(/^\d{4}-\d{2}$/) });
+export const ReviewEntryRow = lazySchema(() => {
+  const RoundKeys = roundKeys();
+  return z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('tally'), ...RoundKeys, total: z.number().int().min(0), confirmed: z.number().int().min(0), removed: z.number().int().min(0), suspended: z.number().int().min(0) }),
+    z.object({ kind: z.literal('entry'), ...RoundKeys, ...ReviewPerson.shape, outcome: ReviewOutcome, decidedAt: Instant.optional() }),
+    z.object({ kind: z.literal('pending'), ...RoundKeys, ...ReviewPerson.shape }),
+  ]);
+});
 export type ReviewEntryRow = z.infer<typeof ReviewEntryRow>;
 export type ReviewTally = Extract<ReviewEntryRow, { kind: 'tally' }>;
 export type ReviewEntry = Extract<ReviewEntryRow, { kind: 'entry' }>;
