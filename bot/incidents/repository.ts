@@ -60,10 +60,43 @@ export async function loadIncident(ctx: AppContext, reference: string): Promise<
   return readIncident(ctx, reference);
 }
 
+/** An incident's current record, where it is stored and its ETag, without its history. */
+export type OpenedIncident = Omit<LoadedIncident, 'history'>;
+
+/**
+ * An incident's current record without its history: two point reads, the reference's IncidentIndex row (which
+ * names the partition) and then the incident's own row, whatever the size of its week or its history. What every
+ * read-only view needs first (search by reference, View details, the message extension's find); the history it
+ * shows is read after, page by page (historyEntries). An incident found part way through a move is settled as
+ * loadIncident does (rare: a correction's crash).
+ */
+export async function openIncident(ctx: AppContext, reference: string): Promise<OpenedIncident | undefined> {
+  const partitionKey = await partitionOf(ctx, reference);
+  if (!partitionKey) return undefined;
+  const row = await ctx.store.incidents.get(incidentKeys(partitionKey, reference));
+  if (row?.value.kind !== 'incident') return undefined;
+  if (!row.value.move) return { record: row.value, etag: row.etag, partitionKey };
+  const settled = await loadIncident(ctx, reference);
+  return settled && { record: settled.record, etag: settled.etag, partitionKey: settled.partitionKey };
+}
+
+/**
+ * Some of an incident's history entries by version, oldest first: one point read each (versions run 1 to the
+ * record's version, one entry per version, keyed in its partition), so a page of history costs the page, however
+ * long the history. Entries not stored are left out.
+ */
+export async function historyEntries(ctx: AppContext, opened: OpenedIncident, versions: readonly number[]): Promise<IncidentHistoryEntry[]> {
+  const { record, partitionKey } = opened;
+  const rows = await Promise.all(versions.map((v) => ctx.store.incidents.get({ partitionKey, rowKey: historyRowKey(record.reference, v) })));
+  return rows
+    .map((r) => r?.value)
+    .filter((h): h is IncidentHistoryEntry => h?.kind === 'history' && h.reference === record.reference)
+    .sort((a, b) => a.version - b.version);
+}
+
 /** An incident's current record without its history: two point reads (the reference lookup, then its row). */
 export async function currentRecord(ctx: AppContext, reference: string): Promise<IncidentRecord | undefined> {
-  const partitionKey = await partitionOf(ctx, reference);
-  return partitionKey ? incidentAt(ctx, partitionKey, reference) : undefined;
+  return (await openIncident(ctx, reference))?.record;
 }
 
 /** The partition an incident is in now (its IncidentIndex row), if it is stored. */

@@ -20,7 +20,9 @@ export interface IncidentRequest {
 }
 
 /** A registered caller with an organisation: the only kind who may report or see incidents. */
-export function registered(caller: Caller): caller is Caller & { aadObjectId: string; member: NonNullable<Caller['member']>; organisation: NonNullable<Caller['organisation']> } {
+export type RegisteredCaller = Caller & { aadObjectId: string; member: NonNullable<Caller['member']>; organisation: NonNullable<Caller['organisation']> };
+
+export function registered(caller: Caller): caller is RegisteredCaller {
   return !!caller.aadObjectId && !!caller.member && !!caller.organisation;
 }
 

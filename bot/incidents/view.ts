@@ -15,8 +15,8 @@ import type { IncidentHistoryEntry, IncidentRecord } from './model';
 import { HISTORY_PAGE } from '../../cards/incidentDetails';
 import { categoryLabel, detailFacts, historyLines, incidentButtons, organisationName, redactedOf } from './present';
 import { notRegisteredCard } from './reportForm';
-import { loadIncident, type LoadedIncident } from './repository';
-import { registered, type IncidentRequest } from './request';
+import { historyEntries, openIncident, type OpenedIncident } from './repository';
+import { registered, type IncidentRequest, type RegisteredCaller } from './request';
 import { unknownIncidentCard } from './submit';
 import { repeatStatus } from '../warnings/repeats';
 import { allOrganisations } from '../referenceData';
@@ -34,33 +34,41 @@ export function viewerOf(caller: IncidentRequest['caller']): Viewer {
 }
 
 /**
- * One page of an incident's history: the HISTORY_PAGE entries before version `before` (the latest when
- * absent), oldest first, and the versions of the neighbouring pages. History grows without bound (every
- * update is an entry), a card and an outbox row do not.
+ * Which page of an incident's history to show: the HISTORY_PAGE versions before `before` (the latest when
+ * absent), oldest first, and the versions of the neighbouring pages. History grows without bound (every update is
+ * an entry, one per version from 1 to the record's), a card and an outbox row do not; nor does what a view reads,
+ * since only this page's entries are read (historyEntries).
  */
-export function historyPage(history: readonly IncidentHistoryEntry[], before?: number): { entries: IncidentHistoryEntry[]; earlierBefore?: number; later: boolean; title: string } {
-  const upTo = before === undefined ? history.length : history.filter((h) => h.version < before).length;
+export function historyWindow(latest: number, before?: number): { versions: number[]; earlierBefore?: number; later: boolean; title: string } {
+  const upTo = before === undefined ? latest : Math.min(latest, Math.max(0, before - 1));
   const from = Math.max(0, upTo - HISTORY_PAGE);
-  const entries = history.slice(from, upTo);
+  const versions = Array.from({ length: upTo - from }, (_, i) => from + 1 + i);
   const title =
-    history.length <= HISTORY_PAGE ? 'History'
-    : upTo === history.length ? `History: the latest ${entries.length} of ${history.length} changes`
-    : `History: changes ${from + 1} to ${upTo} of ${history.length}`;
-  return { entries, earlierBefore: from > 0 ? entries[0]!.version : undefined, later: upTo < history.length, title };
+    latest <= HISTORY_PAGE ? 'History'
+    : upTo === latest ? `History: the latest ${versions.length} of ${latest} changes`
+    : `History: changes ${from + 1} to ${upTo} of ${latest}`;
+  return { versions, earlierBefore: from > 0 ? from + 1 : undefined, later: upTo < latest, title };
+}
+
+/** One page of an incident's history as shown: the window and the entries read for it. */
+export type HistoryPage = ReturnType<typeof historyWindow> & { entries: IncidentHistoryEntry[] };
+
+/** The history page `before` asks for (the latest when absent): one point read per entry shown. */
+export async function readHistoryPage(ctx: AppContext, opened: OpenedIncident, before?: number): Promise<HistoryPage> {
+  const window = historyWindow(opened.record.version, before);
+  return { ...window, entries: await historyEntries(ctx, opened, window.versions) };
 }
 
 export function detailsCard(
   ctx: AppContext,
-  loaded: LoadedIncident,
+  r: IncidentRecord,
+  page: HistoryPage,
   viewer: Viewer,
   organisations: readonly Organisation[],
   repeat?: string,
-  historyBefore?: number,
   /** Shown in place, to one person with no personal chat: says so, and offers only what works where they are. */
   opts: { inPlace?: 'otherTenant' | 'noChatYet' } = {},
 ): AdaptiveCard {
-  const r = loaded.record;
-  const page = historyPage(loaded.history, historyBefore);
   const tz = ctx.config.timeZone;
   const sharing = { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith };
   const open = r.anonymisedAt === undefined;
@@ -121,10 +129,25 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
     }
     return notRegisteredCard();
   }
-  const loaded = await loadIncident(ctx, reference);
-  if (!loaded) return unknownIncidentCard(reference);
+  const opened = await openIncident(ctx, reference);
+  if (!opened) return unknownIncidentCard(reference);
+  return showIncident(ctx, { ...req, caller }, opened, historyBefore);
+}
+
+/**
+ * The access check and answer of "View details" for an incident already read this turn (by viewIncident, or by a
+ * search by reference, which hands on what it read rather than reading it again): details, or the refusal, audited.
+ */
+export async function showIncident(
+  ctx: AppContext,
+  req: IncidentRequest & { caller: RegisteredCaller },
+  opened: OpenedIncident,
+  historyBefore?: number,
+): Promise<AdaptiveCard> {
+  const caller = req.caller;
   const organisations = await allOrganisations(ctx);
-  const r = loaded.record;
+  const r = opened.record;
+  const reference = r.reference;
   const actor = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id };
   const decision = decideAccess(viewerOf(caller), { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith });
 
@@ -140,8 +163,12 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
   }
 
   const justification = GRANT_JUSTIFICATION[decision.grant];
-  // Only after the access check: how many linked complaints share its household reference.
-  const repeat = await repeatStatus(ctx, r, organisations);
+  // Only after the access check, and only for a card that shows them: how many linked complaints share its
+  // household reference, and the page of history shown.
+  const details = async (opts: { inPlace?: 'otherTenant' | 'noChatYet' } = {}) => {
+    const [repeat, page] = await Promise.all([repeatStatus(ctx, r, organisations), readHistoryPage(ctx, opened, historyBefore)]);
+    return detailsCard(ctx, r, page, viewerOf(caller), organisations, repeat, opts);
+  };
   if (req.scope !== 'personal') {
     const reach = await req.privateReach();
     if (reach.kind === 'inPlace') {
@@ -152,6 +179,7 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
       }
       // No personal chat (a shared-channel member from a partner tenant cannot have one): the details are the answer
       // to this button press, which Teams shows to the presser's client only. Nothing is posted or stored for the channel.
+      const card = await details({ inPlace: reach.why });
       await auditIncident(ctx, {
         action: 'consultation',
         actor,
@@ -159,14 +187,14 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
         justification: `${justification}; shown to them alone in answer to their button (no private chat with Concordat)`,
         recipients: [caller.aadObjectId],
       });
-      return detailsCard(ctx, loaded, viewerOf(caller), organisations, repeat, historyBefore, { inPlace: reach.why });
+      return card;
     }
     const chat = reach.chat;
     await enqueue(ctx, `incident-details-${r.reference}`, [
       {
         id: `incident-details:${r.reference}:${randomUUID()}`,
         target: targetOf(chat),
-        payload: { card: detailsCard(ctx, loaded, viewerOf(caller), organisations, repeat, historyBefore), summary: `Details of incident ${r.reference}` },
+        payload: { card: await details(), summary: `Details of incident ${r.reference}` },
         notifyOnDeadLetter: false,
       },
     ]);
@@ -174,8 +202,9 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
     return existenceCard(r, organisations, 'I have sent the details to your private chat with Concordat.', 'good', true);
   }
 
+  const card = await details();
   await auditIncident(ctx, { action: 'consultation', actor, reference, justification });
-  return detailsCard(ctx, loaded, viewerOf(caller), organisations, repeat, historyBefore);
+  return card;
 }
 
 /**
@@ -183,9 +212,9 @@ export async function viewIncident(ctx: AppContext, req: IncidentRequest, refere
  * Reads nothing restricted, so it needs no access check beyond the route's.
  */
 export async function hideIncident(ctx: AppContext, referenceText: string): Promise<AdaptiveCard> {
-  const loaded = await loadIncident(ctx, normaliseReference(referenceText));
-  if (!loaded) return unknownIncidentCard(normaliseReference(referenceText));
-  return existenceCard(loaded.record, await allOrganisations(ctx), '', 'default', true);
+  const opened = await openIncident(ctx, normaliseReference(referenceText));
+  if (!opened) return unknownIncidentCard(normaliseReference(referenceText));
+  return existenceCard(opened.record, await allOrganisations(ctx), '', 'default', true);
 }
 
 /** Anything a person cannot do to an incident: audited, and said plainly. */

@@ -9,7 +9,7 @@ import { OperationId, OPERATION_TYPE_LABELS } from '../operations/model';
 import { auditIncident, stableId } from '../incidents/audit';
 import { REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
 import { categoryLabel, redactedOf } from '../incidents/present';
-import { loadIncident } from '../incidents/repository';
+import { openIncident } from '../incidents/repository';
 import { registered } from '../incidents/request';
 import { normaliseReference, viewerOf } from '../incidents/view';
 import { auditOperation } from '../operations/audit';
@@ -63,9 +63,10 @@ type Caller = ExtensionRequest['caller'];
 type Registered = Caller & { aadObjectId: string; member: NonNullable<Caller['member']>; organisation: NonNullable<Caller['organisation']> };
 
 async function findIncident(ctx: AppContext, caller: Registered, reference: string): Promise<ExtensionResult[]> {
-  const loaded = await loadIncident(ctx, reference);
-  if (!loaded) return [];
-  const r = loaded.record;
+  // The card needs the record only, not its history: two point reads (the index row, then the incident's row).
+  const opened = await openIncident(ctx, reference);
+  if (!opened) return [];
+  const r = opened.record;
   const actor = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id };
   const decision = decideAccess(viewerOf(caller), { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith });
   if (decision.level !== 'details') {

@@ -8,8 +8,8 @@ import { CATEGORY_LABELS } from '../shared/taxonomy';
 import { fromWallClock } from '../shared/timezone';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { registered, type IncidentRequest } from '../incidents/request';
-import { viewIncident } from '../incidents/view';
-import { currentRecord } from '../incidents/repository';
+import { showIncident } from '../incidents/view';
+import { openIncident } from '../incidents/repository';
 import { organisationNames } from '../referenceData';
 import { incidentSearchCard } from '../../cards/incidentSearch';
 import type { AdaptiveCard } from '../../cards/render';
@@ -81,18 +81,21 @@ export async function searchIncidents(ctx: AppContext, req: IncidentRequest, dat
   const viewer: Viewer = { member: caller.member, organisation: caller.organisation };
   const mayOpen = (r: Pick<FinderRow, 'reporterOrg' | 'sharedWith'>) =>
     decideAccess(viewer, { reporterOrganisationId: r.reporterOrg, sharedWith: r.sharedWith }).level === 'details';
-  const names = await organisationNames(ctx);
-  const nameOf = (id: string) => names.get(id) ?? id;
   const what = describeQuery(query);
+  const nameOf = async () => {
+    const names = await organisationNames(ctx);
+    return (id: string) => names.get(id) ?? id;
+  };
 
   if (query.kind === 'reference') {
-    // Two point reads decide it; only someone who may open it pays for the full view.
-    const found = await currentRecord(ctx, query.reference);
-    if (!found) return searchForm(`No incident ${query.reference}. Check the reference.`, values);
-    const r = found;
+    // Two point reads decide it (the reference's index row names the incident's partition, then its row); only
+    // someone who may open it pays for the view, which is handed the record rather than reading it again.
+    const opened = await openIncident(ctx, query.reference);
+    if (!opened) return searchForm(`No incident ${query.reference}. Check the reference.`, values);
+    const r = opened.record;
     // The incident view decides and audits access itself (consultation or refusal).
-    if (mayOpen({ reporterOrg: r.reporter.organisationId, sharedWith: r.sharedWith })) return viewIncident(ctx, req, query.reference);
-    return results(ctx, { caller: caller.aadObjectId, query, values, what, visible: [], hidden: [{ reporterOrg: r.reporter.organisationId, reference: r.reference }], nameOf, now });
+    if (mayOpen({ reporterOrg: r.reporter.organisationId, sharedWith: r.sharedWith })) return showIncident(ctx, { ...req, caller }, opened);
+    return results(ctx, { caller: caller.aadObjectId, query, values, what, visible: [], hidden: [{ reporterOrg: r.reporter.organisationId, reference: r.reference }], nameOf: await nameOf(), now });
   }
 
   const range = await rangeOf(ctx, query);
@@ -133,7 +136,7 @@ export async function searchIncidents(ctx: AppContext, req: IncidentRequest, dat
     what,
     visible: rows.filter(mayOpen),
     hidden: rows.filter((r) => !mayOpen(r)).map((r) => ({ reporterOrg: r.reporterOrg, reference: r.reference })),
-    nameOf,
+    nameOf: await nameOf(),
     now,
     more,
     continued: continuation !== undefined,

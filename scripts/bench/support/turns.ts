@@ -25,7 +25,9 @@ export function activity(serviceUrl: string, user: BenchUser, userIndex: number,
     channelId: 'msteams',
     serviceUrl,
     timestamp: new Date().toISOString(),
-    from: { id: `29:bench-${userIndex}`, name: user.name, aadObjectId: user.aadObjectId },
+    // A person's Teams user id is theirs (one per person, as in Teams), whichever bench slot sends the turn: a slot's
+    // id handed from one person to another would look like a new Teams id each time (bot/userViews records each).
+    from: { id: `29:bench-${user.aadObjectId}`, name: user.name, aadObjectId: user.aadObjectId },
     recipient: { id: '28:concordat-bot', name: 'Concordat' },
     conversation: { id: where.id, conversationType: where.conversationType, tenantId: TENANT, isGroup: where.conversationType !== 'personal' },
     channelData: { tenant: { id: TENANT }, ...(where.teamId ? { team: { id: where.teamId }, channel: { id: where.id } } : {}) },

@@ -1,0 +1,138 @@
+/**
+ * What opening one incident by its reference costs storage, counted at the wire (a proxy in front of the run's
+ * Azurite): search by reference, "View details" and the message extension's "Find by reference" read the incident
+ * by point reads only (its IncidentIndex row names the partition, then its row, then the page of history shown),
+ * once per turn, however long its history or however full its week. A query of the Incidents table, even of one
+ * partition, is what Azurite answers by checking every row of the table, and reads a whole history on Azure.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newSubmissionId } from '../bot/incidents/reportForm';
+import { historyWindow } from '../bot/incidents/view';
+import { HISTORY_PAGE } from '../cards/incidentDetails';
+import { countsBetween, startStorageProxy, type RequestCounts, type StorageProxy } from '../scripts/bench/support/storageProxy';
+import { activityFrom, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
+import { freshStore } from './support/storage';
+
+const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP: sees every incident
+const AISHA = { id: '29:aisha', aadObjectId: '00000000-0000-4000-8000-000000000005', name: 'Aisha Rahman' }; // Salix Homes: not shared with
+type User = typeof PRIYA;
+
+/**
+ * Every turn identifies its caller (active and suspended member rows, the directory head: 3 point reads). Opening an
+ * incident adds its index row and its row (2), the directory head for organisation names (1), the history page shown
+ * (at most HISTORY_PAGE point reads) and the consultation's audit (the chain head and one transaction: 2).
+ */
+const CALLER = 3;
+const OPEN_BOUND = CALLER + 2 + 1 + HISTORY_PAGE + 2;
+
+let bot: BotHarness;
+let proxy: StorageProxy;
+
+beforeAll(async () => {
+  const fresh = await freshStore();
+  proxy = await startStorageProxy(fresh.connectionString);
+  bot = await startBotHarness({ storage: { connectionString: proxy.connectionString, prefix: fresh.prefix } });
+}, 60_000);
+afterAll(async () => {
+  await bot?.close();
+  await proxy?.close();
+});
+
+async function post(user: User, name: string, value: Record<string, unknown>, conversation: Conversation = personalChat(user)) {
+  const res = await bot.post(activityFrom(bot.connector.serviceUrl, user, conversation, { type: 'invoke', name, value }));
+  expect(res.status).toBe(200);
+  return res.body as any;
+}
+const execute = async (user: User, verb: string, data: Record<string, unknown>) =>
+  (await post(user, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' })).value;
+
+/** What one turn cost storage, and its answer. */
+async function counted<T>(turn: () => Promise<T>): Promise<{ answer: T; requests: RequestCounts }> {
+  const before = proxy.snapshot();
+  const answer = await turn();
+  return { answer, requests: countsBetween(before, proxy.snapshot()) };
+}
+const queries = (c: RequestCounts) => c.byKind.partition + c.byKind.scan;
+
+async function report(user: User, summary: string): Promise<string> {
+  const card = await execute(user, 'incident.submit', {
+    submissionId: newSubmissionId(), category: 'asb-nuisance', hateCrimeStrand: '', borough: 'stockport', area: 'Brinnington estate', postcodeDistrict: 'SK5', fullAddress: '',
+    occurredDate: '2026-11-20', occurredTime: '21:30', summary, details: '', victims: '0', suspects: '4', witnesses: '2', vulnerablePerson: 'false',
+    childrenPresent: 'false', policeReference: '', risk: 'standard', actions: 'reported-to-police', sharedWith: 'gmp', marking: 'OFFICIAL-SENSITIVE',
+  });
+  return /Recorded: ([A-Z]{3}-\d{4}-\d{6})/.exec(textOfCard(card))![1]!;
+}
+const update = (reference: string, i: number) => execute(PRIYA, 'incident.update.submit', { reference, submissionId: newSubmissionId(), note: `Update ${i}: patrols continued.` });
+const search = (user: User, q: string) => execute(user, 'incidents.search', { q, from: '', to: '' });
+const find = (user: User, text: string) =>
+  post(user, 'composeExtension/query', { commandId: 'findByReference', parameters: [{ name: 'reference', value: text }], queryOptions: { skip: 0, count: 25 } }, { id: '19:estate@thread.v2', conversationType: 'groupChat' });
+
+describe('opening an incident by its reference reads it by point reads, once', () => {
+  let fresh: string;
+  let long: string;
+  beforeAll(async () => {
+    fresh = await report(PRIYA, 'Group of youths throwing stones at passing buses near the shops.');
+    long = await report(PRIYA, 'Repeated noise from a flat late at night, reported by several neighbours.');
+    for (let i = 1; i <= 11; i++) await update(long, i);
+    // Each person's first turn of the day also records their Teams user id (one write): made here, not in the counts.
+    for (const u of [TOM, AISHA]) await search(u, '');
+  }, 120_000);
+
+  it('search by reference, by someone who may open it: the details card, from point reads only, bounded by the page of history shown', async () => {
+    const one = await counted(() => search(TOM, fresh));
+    expect(textOfCard(one.answer)).toContain('Group of youths throwing stones');
+    expect(queries(one.requests)).toBe(0);
+    // One history entry: the incident's index row and row once each, not again for the view.
+    expect(one.requests.total).toBeLessThanOrEqual(OPEN_BOUND - HISTORY_PAGE + 1);
+
+    const twelve = await counted(() => search(TOM, long));
+    expect(textOfCard(twelve.answer)).toMatch(/the latest 5 of 12 changes/);
+    expect(textOfCard(twelve.answer)).toContain('Update 11:');
+    expect(queries(twelve.requests)).toBe(0);
+    expect(twelve.requests.total).toBeLessThanOrEqual(OPEN_BOUND);
+
+    // Eight more versions: the same cost, since only the page shown is read.
+    for (let i = 12; i <= 19; i++) await update(long, i);
+    const twenty = await counted(() => search(TOM, long));
+    expect(textOfCard(twenty.answer)).toMatch(/the latest 5 of 20 changes/);
+    expect(twenty.requests.total).toBe(twelve.requests.total);
+  }, 120_000);
+
+  it('search by reference, by someone who may not: who holds it, from three point reads after identifying them, nothing audited as read', async () => {
+    const r = await counted(() => search(AISHA, fresh));
+    expect(textOfCard(r.answer)).toMatch(/Held by organisations that have not shared it with yours: \*\*Stockport Homes\*\*/);
+    expect(textOfCard(r.answer)).not.toContain('Group of youths');
+    expect(r.requests.total).toBe(r.requests.byKind.point);
+    expect(r.requests.total).toBeLessThanOrEqual(CALLER + 3);
+  });
+
+  it('"View details" and its history pages: point reads only, the page shown and no more', async () => {
+    const latest = await counted(() => execute(TOM, 'incident.view', { reference: long }));
+    expect(queries(latest.requests)).toBe(0);
+    expect(latest.requests.total).toBeLessThanOrEqual(OPEN_BOUND);
+    const earlier = await counted(() => execute(TOM, 'incident.view', { reference: long, historyBefore: 6 }));
+    expect(textOfCard(earlier.answer)).toMatch(/History: changes 1 to 5 of 20/);
+    expect(textOfCard(earlier.answer)).toContain('Reported');
+    expect(queries(earlier.requests)).toBe(0);
+  });
+
+  it('"Find by reference" in the message extension: the record by two point reads, no history', async () => {
+    const r = await counted(() => find(TOM, long.toLowerCase()));
+    expect(r.answer.composeExtension.attachments).toHaveLength(1);
+    expect(queries(r.requests)).toBe(0);
+    expect(r.requests.total).toBeLessThanOrEqual(OPEN_BOUND - HISTORY_PAGE);
+  });
+});
+
+describe('the page of history a view shows', () => {
+  it('is the latest HISTORY_PAGE versions, then each page before, down to the first', () => {
+    expect(historyWindow(1)).toEqual({ versions: [1], later: false, title: 'History' });
+    expect(historyWindow(12)).toEqual({ versions: [8, 9, 10, 11, 12], earlierBefore: 8, later: false, title: 'History: the latest 5 of 12 changes' });
+    expect(historyWindow(12, 8)).toEqual({ versions: [3, 4, 5, 6, 7], earlierBefore: 3, later: true, title: 'History: changes 3 to 7 of 12' });
+    expect(historyWindow(12, 3)).toEqual({ versions: [1, 2], later: true, title: 'History: changes 1 to 2 of 12' });
+  });
+  it('a page asked for beyond either end (an old card, an edited button) is clamped, never more than a page', () => {
+    expect(historyWindow(12, 99).versions).toEqual([8, 9, 10, 11, 12]);
+    expect(historyWindow(12, 1).versions).toEqual([]);
+  });
+});
