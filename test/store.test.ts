@@ -6,6 +6,7 @@ import { DEFAULT_TIME_ZONE } from '../bot/kernel/config';
 import { randomBytes } from 'node:crypto';
 import { TableClient, TableServiceClient, odata } from '@azure/data-tables';
 import { freshStore } from './support/storage';
+import { countsBetween, startStorageProxy } from '../scripts/bench/support/storageProxy';
 
 const priya = {
   aadObjectId: '00000000-0000-4000-8000-000000000001',
@@ -16,19 +17,34 @@ const priya = {
 };
 
 describe('the store on Azurite', () => {
-  it('creates each table on its first use in the process, and only the tables used: a cold start sends no request per table of the app', async () => {
+  it('creates each table on its first write in the process, and only the tables written: a cold start sends no request per table of the app, and a read none to create one', async () => {
     const connectionString = process.env.TEST_STORAGE_CONNECTION!;
     const prefix = `t${randomBytes(5).toString('hex')}`;
-    // As the Functions host opens it since the first-use change: no ensureTables.
-    const store = openStore({ connectionString }, prefix, appTables({ timeZone: DEFAULT_TIME_ZONE }));
-    await Promise.all([store.members.create(priya), store.members.get({ partitionKey: 'member', rowKey: 'nobody' })]);
-    expect((await store.members.get({ partitionKey: 'member', rowKey: priya.aadObjectId }))?.value).toEqual(priya);
-    // A table only read: empty, not an error.
-    expect(await store.outbox.listPartition('batch')).toEqual([]);
-    const service = TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection: true });
-    const names: string[] = [];
-    for await (const t of service.listTables({ queryOptions: { filter: odata`TableName ge ${prefix} and TableName lt ${`${prefix}~`}` } })) names.push(t.name!);
-    expect(names.sort()).toEqual([`${prefix}Members`, `${prefix}Outbox`]);
+    const proxy = await startStorageProxy(connectionString);
+    try {
+      // As the Functions host opens it since the first-use change: no ensureTables.
+      const store = openStore({ connectionString: proxy.connectionString }, prefix, appTables({ timeZone: DEFAULT_TIME_ZONE }));
+      await Promise.all([store.members.create(priya), store.members.get({ partitionKey: 'member', rowKey: 'nobody' })]);
+      expect((await store.members.get({ partitionKey: 'member', rowKey: priya.aadObjectId }))?.value).toEqual(priya);
+      // Tables only read: empty, not an error, one request per read and nothing created.
+      const before = proxy.snapshot();
+      expect(await store.outbox.listPartition('batch')).toEqual([]);
+      expect(await store.outbox.page("PartitionKey eq 'batch'", { maxPageSize: 5 })).toEqual({ rows: [] });
+      expect(await store.incidentFinder.page('w|brinnington', "PartitionKey eq 'w|brinnington'", { maxPageSize: 25 })).toEqual({ rows: [] });
+      expect(await store.accessRequests.get({ partitionKey: 'gmp', rowKey: 'a'.repeat(24) })).toBeUndefined();
+      const reads = countsBetween(before, proxy.snapshot());
+      expect(reads.total).toBe(4);
+      expect(reads.byKind.service).toBe(0);
+      const service = TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection: true });
+      const names: string[] = [];
+      for await (const t of service.listTables({ queryOptions: { filter: odata`TableName ge ${prefix} and TableName lt ${`${prefix}~`}` } })) names.push(t.name!);
+      expect(names.sort()).toEqual([`${prefix}Members`]);
+      // The first write to a table creates it; reads then find what was written.
+      await store.accessRequests.upsert({ id: 'a'.repeat(24), ownerOrg: 'gmp', requester: { aadObjectId: priya.aadObjectId, displayName: 'Priya Shah', organisationId: 'stockport-homes' }, what: 'SK5', references: ['STO-2026-000001'], status: 'pending', createdAt: '2026-11-25T10:00:00.000Z' });
+      expect((await store.accessRequests.get({ partitionKey: 'gmp', rowKey: 'a'.repeat(24) }))?.value.what).toBe('SK5');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('reads back, through a fresh client, a row written through the store', async () => {

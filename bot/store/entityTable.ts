@@ -73,13 +73,19 @@ export class EntityTable<S extends z.ZodTypeAny> {
     return this.client;
   }
 
+  /*
+   * Reads do not create the table: a table that does not exist yet reads as empty (the service answers 404
+   * TableNotFound), so a read turn never pays a createTable, which the first read of each table in a process would
+   * otherwise add (32 IncidentFinder shards: a search's first touch of each). Writes create it first, as above.
+   */
+
   keysOf(value: z.output<S>): Keys {
     return this.options.keys(value);
   }
 
   async get(keys: Keys): Promise<Stored<z.output<S>> | undefined> {
     try {
-      const row = await (await this.table()).getEntity<{ data: string }>(keys.partitionKey, keys.rowKey);
+      const row = await this.client.getEntity<{ data: string }>(keys.partitionKey, keys.rowKey);
       return this.decode(row);
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
@@ -218,7 +224,7 @@ export class EntityTable<S extends z.ZodTypeAny> {
   async queryEach(filter: string): Promise<(Stored<z.output<S>> | CorruptRowError)[]> {
     const out: (Stored<z.output<S>> | CorruptRowError)[] = [];
     try {
-      for await (const row of (await this.table()).listEntities<{ data: string }>({ queryOptions: { filter } })) {
+      for await (const row of this.client.listEntities<{ data: string }>({ queryOptions: { filter } })) {
         try {
           out.push(this.decode(row));
         } catch (err) {
@@ -227,6 +233,7 @@ export class EntityTable<S extends z.ZodTypeAny> {
         }
       }
     } catch (err) {
+      if (tableMissing(err)) return [];
       throw wrap(err);
     }
     return out;
@@ -239,7 +246,7 @@ export class EntityTable<S extends z.ZodTypeAny> {
    */
   async page(filter: string, opts: { maxPageSize: number; continuationToken?: string }): Promise<{ rows: Stored<z.output<S>>[]; next?: string }> {
     try {
-      const pages = (await this.table())
+      const pages = this.client
         .listEntities<{ data: string }>({ queryOptions: { filter } })
         .byPage({ maxPageSize: opts.maxPageSize, ...(opts.continuationToken ? { continuationToken: opts.continuationToken } : {}) });
       const first = await pages.next();
@@ -249,6 +256,7 @@ export class EntityTable<S extends z.ZodTypeAny> {
       return next ? { rows, next } : { rows };
     } catch (err) {
       if (err instanceof CorruptRowError) throw err;
+      if (tableMissing(err)) return { rows: [] };
       throw wrap(err);
     }
   }
@@ -273,6 +281,14 @@ export class EntityTable<S extends z.ZodTypeAny> {
     }
     return { value: parsed.data, etag: row.etag, keys: { partitionKey: pk, rowKey: rk } };
   }
+}
+
+/** The table itself does not exist (a read before anything was ever written to it). */
+function tableMissing(err: unknown): boolean {
+  if (statusOf(err) !== 404) return false;
+  // The service's error code: the SDK leaves RestError.code unset for table errors and puts it in `details`.
+  const details = (err as { details?: { errorCode?: unknown; odataError?: { code?: unknown } } }).details;
+  return details?.errorCode === 'TableNotFound' || details?.odataError?.code === 'TableNotFound';
 }
 
 async function guard<T>(op: () => Promise<T>): Promise<T> {
