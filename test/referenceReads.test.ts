@@ -6,15 +6,12 @@
  * partition, is what Azurite answers by checking every row of the table, and reads a whole history on Azure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSubmissionId } from '../bot/incidents/reportForm';
 import { historyWindow } from '../bot/incidents/view';
 import { HISTORY_PAGE } from '../cards/incidentDetails';
-import { countsBetween, startStorageProxy, type RequestCounts, type StorageProxy } from '../scripts/bench/support/storageProxy';
-import { activityFrom, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
-import { freshStore } from './support/storage';
+import { countsBetween, type RequestCounts, type StorageProxy } from '../scripts/bench/support/storageProxy';
+import { activityFrom, AISHA, PRIYA, TOM, textOfCard, type BotHarness } from './support/botHarness';
+import { newSubmissionId, pressButton, reportIncident, startBotBehindProxy } from './support/botTurns';
 
-const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP: sees every incident
-const AISHA = { id: '29:aisha', aadObjectId: '00000000-0000-4000-8000-000000000005', name: 'Aisha Rahman' }; // Salix Homes: not shared with
 type User = typeof PRIYA;
 
 /**
@@ -29,22 +26,9 @@ let bot: BotHarness;
 let proxy: StorageProxy;
 
 beforeAll(async () => {
-  const fresh = await freshStore();
-  proxy = await startStorageProxy(fresh.connectionString);
-  bot = await startBotHarness({ storage: { connectionString: proxy.connectionString, prefix: fresh.prefix } });
+  ({ bot, proxy } = await startBotBehindProxy());
 }, 60_000);
-afterAll(async () => {
-  await bot?.close();
-  await proxy?.close();
-});
-
-async function post(user: User, name: string, value: Record<string, unknown>, conversation: Conversation = personalChat(user)) {
-  const res = await bot.post(activityFrom(bot.connector.serviceUrl, user, conversation, { type: 'invoke', name, value }));
-  expect(res.status).toBe(200);
-  return res.body as any;
-}
-const execute = async (user: User, verb: string, data: Record<string, unknown>) =>
-  (await post(user, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' })).value;
+afterAll(async () => bot?.close());
 
 /** What one turn cost storage, and its answer. */
 async function counted<T>(turn: () => Promise<T>): Promise<{ answer: T; requests: RequestCounts }> {
@@ -54,25 +38,28 @@ async function counted<T>(turn: () => Promise<T>): Promise<{ answer: T; requests
 }
 const queries = (c: RequestCounts) => c.byKind.partition + c.byKind.scan;
 
-async function report(user: User, summary: string): Promise<string> {
-  const card = await execute(user, 'incident.submit', {
-    submissionId: newSubmissionId(), category: 'asb-nuisance', hateCrimeStrand: '', borough: 'stockport', area: 'Brinnington estate', postcodeDistrict: 'SK5', fullAddress: '',
-    occurredDate: '2026-11-20', occurredTime: '21:30', summary, details: '', victims: '0', suspects: '4', witnesses: '2', vulnerablePerson: 'false',
-    childrenPresent: 'false', policeReference: '', risk: 'standard', actions: 'reported-to-police', sharedWith: 'gmp', marking: 'OFFICIAL-SENSITIVE',
-  });
-  return /Recorded: ([A-Z]{3}-\d{4}-\d{6})/.exec(textOfCard(card))![1]!;
+const report = (summary: string) => reportIncident(bot, PRIYA, { summary, occurredDate: '2026-11-20' }); // shared with GMP and Stockport Council
+const update = (reference: string, i: number) => pressButton(bot, PRIYA, 'incident.update.submit', { reference, submissionId: newSubmissionId(), note: `Update ${i}: patrols continued.` });
+const search = (user: User, q: string) => pressButton(bot, user, 'incidents.search', { q, from: '', to: '' });
+const view = (user: User, data: Record<string, unknown>) => pressButton(bot, user, 'incident.view', data);
+async function find(user: User, text: string) {
+  const res = await bot.post(
+    activityFrom(bot.connector.serviceUrl, user, { id: '19:estate@thread.v2', conversationType: 'groupChat' }, {
+      type: 'invoke',
+      name: 'composeExtension/query',
+      value: { commandId: 'findByReference', parameters: [{ name: 'reference', value: text }], queryOptions: { skip: 0, count: 25 } },
+    }),
+  );
+  expect(res.status).toBe(200);
+  return res.body as any;
 }
-const update = (reference: string, i: number) => execute(PRIYA, 'incident.update.submit', { reference, submissionId: newSubmissionId(), note: `Update ${i}: patrols continued.` });
-const search = (user: User, q: string) => execute(user, 'incidents.search', { q, from: '', to: '' });
-const find = (user: User, text: string) =>
-  post(user, 'composeExtension/query', { commandId: 'findByReference', parameters: [{ name: 'reference', value: text }], queryOptions: { skip: 0, count: 25 } }, { id: '19:estate@thread.v2', conversationType: 'groupChat' });
 
 describe('opening an incident by its reference reads it by point reads, once', () => {
   let fresh: string;
   let long: string;
   beforeAll(async () => {
-    fresh = await report(PRIYA, 'Group of youths throwing stones at passing buses near the shops.');
-    long = await report(PRIYA, 'Repeated noise from a flat late at night, reported by several neighbours.');
+    fresh = await report('Group of youths throwing stones at passing buses near the shops.');
+    long = await report('Repeated noise from a flat late at night, reported by several neighbours.');
     for (let i = 1; i <= 11; i++) await update(long, i);
     // Each person's first turn of the day also records their Teams user id (one write): made here, not in the counts.
     for (const u of [TOM, AISHA]) await search(u, '');
@@ -107,10 +94,10 @@ describe('opening an incident by its reference reads it by point reads, once', (
   });
 
   it('"View details" and its history pages: point reads only, the page shown and no more', async () => {
-    const latest = await counted(() => execute(TOM, 'incident.view', { reference: long }));
+    const latest = await counted(() => view(TOM, { reference: long }));
     expect(queries(latest.requests)).toBe(0);
     expect(latest.requests.total).toBeLessThanOrEqual(OPEN_BOUND);
-    const earlier = await counted(() => execute(TOM, 'incident.view', { reference: long, historyBefore: 6 }));
+    const earlier = await counted(() => view(TOM, { reference: long, historyBefore: 6 }));
     expect(textOfCard(earlier.answer)).toMatch(/History: changes 1 to 5 of 20/);
     expect(textOfCard(earlier.answer)).toContain('Reported');
     expect(queries(earlier.requests)).toBe(0);
