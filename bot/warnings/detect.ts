@@ -1,17 +1,14 @@
 import { odata } from '@azure/data-tables';
 import { hotspotSettingsOf } from '../directory/settings';
-import { channelsFor } from '../channels/lookup';
+import type { ChannelsOf } from './post';
 import type { AppContext } from '../kernel/context';
 import { BOROUGHS, type BoroughId } from '../shared/borough';
 import { addDays, findHotspots, nextWarningWindow, rulesFor, type HotspotFinding, type HotspotIncident, type HotspotRule } from './rules/hotspots';
-import { stableId } from '../shared/stableId';
 import { toWallClock } from '../shared/timezone';
-import { enqueue } from '../outbox/enqueue';
-import { targetOf } from '../outbox/model';
 import { ConcurrencyError } from '../store/errors';
 import { incidentsByWindow } from './incidents';
 import { warningId, type HotspotWarning } from './model';
-import { createWarning, markWarningPosted, warningAt, warningsSince } from './repository';
+import { createWarning, warningAt, warningsSince } from './repository';
 import { warningRowKey } from './tables';
 
 const DAY_MS = 86_400_000;
@@ -71,10 +68,11 @@ async function detectInBorough(
   const tz = ctx.config.timeZone;
   const longest = Math.max(...rules.map((r) => r.windowDays));
   const recent = await warningsSince(ctx, borough, addDays(toWallClock(now, tz).date, -2 * longest - 1));
-  const channels = new Map<string, ReturnType<typeof channelsFor>>();
+  const channels = new Map<string, ReturnType<ChannelsOf>>();
   const channelsOf = (themeId: string) => {
     let c = channels.get(themeId);
-    if (!c) channels.set(themeId, (c = channelsFor(ctx, borough, themeId)));
+    // The channels (and the posting path) load when there is a warning to post, not in every 15-minute run.
+    if (!c) channels.set(themeId, (c = import('../channels/lookup').then((m) => m.channelsFor(ctx, borough, themeId))));
     return c;
   };
   // Places are independent: their claims and posts run side by side.
@@ -105,7 +103,6 @@ async function detectInBorough(
   return result;
 }
 
-type ChannelsOf = (themeId: string) => ReturnType<typeof channelsFor>;
 
 async function raise(ctx: AppContext, rule: HotspotRule, f: HotspotFinding, windowStart: string, channelsOf: ChannelsOf): Promise<{ warning: HotspotWarning; enqueued: number } | undefined> {
   const areaKey = f.areaKey.slice(0, 80);
@@ -131,31 +128,12 @@ async function raise(ctx: AppContext, rule: HotspotRule, f: HotspotFinding, wind
   };
   const etag = await createWarning(ctx, warning);
   if (etag === undefined) return undefined; // another run raised it
-  return { warning, enqueued: await post(ctx, warning, etag, channelsOf) };
-}
-
-/** Channel cards into the outbox, then the row marked posted. */
-async function post(ctx: AppContext, warning: HotspotWarning, etag: string, channelsOf: ChannelsOf): Promise<number> {
-  const channels = await channelsOf(warning.themeId);
-  // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
-  const { warningCard, warningTitle } = await import('./present');
-  const card = warningCard(warning, ctx.config.timeZone);
-  const { added } = await enqueue(
-    ctx,
-    `hotspot-${warning.id}`,
-    channels.map((c) => ({
-      id: `hotspot:${warning.id}:${stableId('c', c.conversationId).slice(2)}`,
-      target: targetOf(c),
-      payload: { card, summary: `Early warning: ${warningTitle(warning)}`.slice(0, 200) },
-    })),
-  );
-  await markWarningPosted(ctx, warning, channels.length, etag); // a lost race: another run finished it
-  return added;
+  return { warning, enqueued: await (await import('./post')).postWarning(ctx, warning, etag, channelsOf) };
 }
 
 async function finishClaim(ctx: AppContext, warning: HotspotWarning, etag: string, channelsOf: ChannelsOf): Promise<number> {
   if (Date.parse(warning.raisedAt) > ctx.clock().getTime() - CLAIM_LEASE_MS) return 0; // its detector may still be posting
-  return post(ctx, warning, etag, channelsOf);
+  return (await import('./post')).postWarning(ctx, warning, etag, channelsOf);
 }
 
 /** A warning by its row (the cards' buttons carry borough and row key). */
