@@ -90,14 +90,14 @@ describe('search rules', () => {
     expect(parseSearch({ text: 'SK5 from 10/11/2026 to 01/11/2026' }, now)).toMatchObject({ ok: false, message: expect.stringContaining('after the end date') });
   });
 
-  it('indexes an incident under its organisation, district, place words and police reference; an anonymised one only under the first two', () => {
+  it('indexes an incident under its organisation, district, place words, place words within its district and police reference; an anonymised one only under the first two', () => {
     const rec = {
       kind: 'incident', reference: 'STO-2026-000001', borough: 'stockport', category: 'asb-nuisance', area: 'Lancashire Hill flats', postcodeDistrict: 'SK4',
       occurredAt: '2026-11-20T21:30:00.000Z', reportedAt: '2026-11-21T09:00:00.000Z', summary: 's', people: { victims: 0, suspects: 0, witnesses: 0, vulnerablePerson: false, childrenPresent: false },
       policeReference: '791 of 14/04/23', risk: 'standard', actions: ['reported-to-police'], sharedWith: ['gmp'], marking: 'OFFICIAL',
       reporter: { aadObjectId: PRIYA.aadObjectId, organisationId: 'stockport-homes', displayName: 'Priya Shah' }, restricted: {}, submissionId: 'abcdefgh12', version: 1, updatedAt: '2026-11-21T09:00:00.000Z',
     } as const;
-    expect(finderRowsOf(rec as never).map((r) => r.key)).toEqual(['org|stockport-homes', 'pc|SK4', 'w|lancashire', 'w|hill', 'pol|791_of_14.04.23']);
+    expect(finderRowsOf(rec as never).map((r) => r.key)).toEqual(['org|stockport-homes', 'pc|SK4', 'w|lancashire', 'w|hill', 'wd|lancashire|SK4', 'wd|hill|SK4', 'pol|791_of_14.04.23']);
     const { policeReference: _p, ...rest } = rec;
     expect(finderRowsOf({ ...rest, area: '', anonymisedAt: '2028-01-01T00:00:00.000Z' } as never).map((r) => r.key)).toEqual(['org|stockport-homes', 'pc|SK4']);
   });

@@ -146,8 +146,12 @@ export type IncidentRow = z.infer<typeof IncidentRow>;
 export const IncidentIndexEntry = lazySchema(() => z.object({
   reference: IncidentReference,
   partitionKey: z.string().min(1),
-  /** Its IncidentFinder rows, "<partition> <row key>" (bot/search/repository.ts): written before them, so none is ever left behind. */
-  finderKeys: z.array(z.string().max(200)).max(20).optional(),
+  /**
+   * Its IncidentFinder rows, "<partition> <row key>" (bot/search/repository.ts): written before them, so none is ever
+   * left behind. An incident has at most 15 (organisation, district, 6 place words, the same 6 within the district,
+   * police reference); while a re-index replaces them, the old and the new together: at most 30.
+   */
+  finderKeys: z.array(z.string().max(200)).max(40).optional(),
 }));
 export type IncidentIndexEntry = z.infer<typeof IncidentIndexEntry>;
 

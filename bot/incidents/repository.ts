@@ -4,7 +4,7 @@ import type { BoroughId } from '../shared/borough';
 import type { IncidentCategory } from '../shared/taxonomy';
 import { allocate, counterKey, referenceFor, type ReferenceCounter } from './rules/referenceCounter';
 import { ConcurrencyError } from '../store/errors';
-import { isLive, type IncidentHistoryEntry, type IncidentRecord, type IncidentRow, type MoveIntent, type ReportDefaults } from './model';
+import { isLive, type IncidentHistoryEntry, type IncidentIndexEntry, type IncidentRecord, type IncidentRow, type MoveIntent, type ReportDefaults } from './model';
 import { settleAction } from './rules/move';
 import { recordCorrection } from './correction';
 import { weekMarkOp } from './weekMark';
@@ -280,6 +280,29 @@ export async function reindexIncident(ctx: AppContext, record: IncidentRecord): 
   if (index && gone.length > 0) {
     await ctx.store.incidentIndex.mutate(keys, (i) => i && { ...i, finderKeys: wanted });
   }
+}
+
+/**
+ * Re-indexes an incident as it is stored now (reindexIncident), and again if it changed meanwhile: for a pass over
+ * stored incidents, which reads each one while its editors may be writing it. Idempotent.
+ */
+export async function reindexStored(ctx: AppContext, reference: string): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const before = await openIncident(ctx, reference);
+    if (!before) return;
+    await reindexIncident(ctx, before.record);
+    const after = await openIncident(ctx, reference);
+    if (!after || after.etag === before.etag) return;
+  }
+}
+
+/**
+ * One page of IncidentIndex rows (every stored incident's reference, partition and recorded finder slots): for
+ * passes over every incident, never a user's turn. One request.
+ */
+export async function incidentIndexPage(ctx: AppContext, opts: { size: number; continuation?: string }): Promise<{ rows: IncidentIndexEntry[]; next?: string }> {
+  const page = await ctx.store.incidentIndex.page(odata`RowKey eq ${indexKeys('').rowKey}`, { maxPageSize: opts.size, continuationToken: opts.continuation });
+  return { rows: page.rows.map((r) => r.value), ...(page.next ? { next: page.next } : {}) };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { AppContext } from '../kernel/context';
 import { pruneAuditBefore } from '../audit/repository';
 import { recordAudit } from '../audit/record';
 import { purgeAccessRequestsBefore } from '../search/repository';
+import { indexPlacesWithinDistricts } from '../search/backfill';
 import { purgeDeliveriesBefore, purgeWeekStatsBefore } from '../digests/repository';
 import { purgeComplaintsBefore, purgeWarningsRaisedBefore } from '../warnings/repository';
 import { retentionCutoff } from './rules/schedule';
@@ -40,6 +41,8 @@ export interface RetentionReport {
 }
 
 const REMINDER_DAYS = 90;
+/** Incidents the one-off finder pass re-indexes per night (about 20 requests each, 8 at a time): a minute or two. */
+const FINDER_PASS_BUDGET = 3000;
 const TEAMS_USER_MONTHS = 13;
 
 export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
@@ -73,6 +76,9 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
     if (res.failed.length > 0) throw new Error(`${res.failed.length} incident(s) could not be anonymised: ${res.failed.map((f) => f.reference).join(', ').slice(0, 200)}`);
     return res.anonymised.length;
   });
+  // Not a deletion: the one-off pass that indexes incidents stored before place-and-district keys existed, a few
+  // thousand a night until done (then one cached read); scripts/backfillFinder.ts does it all at once.
+  await step('IncidentFinder', 'place words within districts indexed (one-off pass)', async () => (await indexPlacesWithinDistricts(ctx, { budget: FINDER_PASS_BUDGET })).reindexed);
   // Repeat matching reads 6 months back; the index's keyed hashes go with the incidents' details.
   await step('ComplaintIndex', `deleted: happened before ${incidentCutoff}`, async () => purgeComplaintsBefore(ctx, incidentCutoff));
   // Teams user ids serve only to name who a channel card refreshes for: a member not seen for 13 months needs none.

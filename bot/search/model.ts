@@ -14,7 +14,7 @@ import { lazySchema } from '../shared/lazySchema';
  * no address.
  */
 export const FinderRow = lazySchema(() => z.object({
-  /** The partition: `org|<reporting organisation>`, `pc|<district>`, `w|<word of the area>` or `pol|<police reference>`. */
+  /** The partition: `org|<reporting organisation>`, `pc|<district>`, `w|<word of the area>`, `wd|<word>|<district>` or `pol|<police reference>`. */
   key: z.string().min(3).max(120),
   reference: IncidentReference,
   borough: BoroughId,
@@ -46,3 +46,16 @@ export const AccessRequest = lazySchema(() => z.object({
   decidedBy: z.object({ aadObjectId: z.string().min(1).max(64), displayName: z.string().max(120) }).optional(),
 }));
 export type AccessRequest = z.infer<typeof AccessRequest>;
+
+/**
+ * A finished one-off pass over the IncidentFinder index (table FinderMarks): that every incident stored before a
+ * new kind of finder key existed has been indexed under it, so searches may rely on it. `wordInDistrict`: the
+ * place-word-within-district partitions ("wd|brinnington|SK5").
+ */
+export const FinderMark = lazySchema(() => z.object({
+  name: z.enum(['wordInDistrict']),
+  completedAt: Instant,
+  /** Incidents the pass re-indexed. */
+  reindexed: z.number().int().min(0),
+}));
+export type FinderMark = z.infer<typeof FinderMark>;

@@ -2,11 +2,11 @@ import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import type { IncidentRecord } from '../incidents/model';
 import type { FinderRow } from './model';
-import { finderRowsOf, timeRange } from './rules/keys';
+import { finderKey, finderRowsOf, timeRange, WORD_IN_DISTRICT } from './rules/keys';
 import { safeKey } from '../store/entityTable';
 import { ConcurrencyError } from '../store/errors';
-import type { AccessRequest } from './model';
-import { accessRequestKeys } from './tables';
+import type { AccessRequest, FinderMark } from './model';
+import { accessRequestKeys, finderMarkKeys } from './tables';
 
 /** The only module that touches the search slice's tables, IncidentFinder and AccessRequests (docs/storage.md "Lists and search"). */
 
@@ -20,6 +20,39 @@ export function finderSlotsOf(ctx: Pick<AppContext, 'store'>, record: IncidentRe
 }
 
 const slotOf = (k: { partitionKey: string; rowKey: string }) => `${k.partitionKey} ${k.rowKey}`;
+
+/**
+ * Whether an incident's recorded finder slots (its IncidentIndex row's) predate the place-word-within-district keys:
+ * place words without them, or nothing recorded at all. Such an incident is re-indexed by the one-off pass
+ * (bot/search/backfill.ts); every write since those keys existed records them.
+ */
+export function lacksWordInDistrict(slots: readonly string[] | undefined): boolean {
+  if (!slots) return true;
+  return slots.some((s) => s.startsWith(finderKey.word(''))) && !slots.some((s) => s.startsWith(WORD_IN_DISTRICT));
+}
+
+/** Stores whose marks are known, so a search checks one at most once per store and process once it is written. */
+const marked = new WeakMap<object, Set<FinderMark['name']>>();
+
+/** Whether a one-off pass over the finder has finished (its FinderMarks row): one point read until it has, none after. */
+export async function finderMarked(ctx: Pick<AppContext, 'store'>, name: FinderMark['name']): Promise<boolean> {
+  if (marked.get(ctx.store)?.has(name)) return true;
+  if (!(await ctx.store.finderMarks.get(finderMarkKeys(name)))) return false;
+  remember(ctx.store, name);
+  return true;
+}
+
+/** Records that a pass has finished (once it has, it stays so: passes only ever add keys). */
+export async function markFinder(ctx: Pick<AppContext, 'store'>, mark: FinderMark): Promise<void> {
+  await ctx.store.finderMarks.upsert(mark);
+  remember(ctx.store, mark.name);
+}
+
+function remember(store: object, name: FinderMark['name']): void {
+  let names = marked.get(store);
+  if (!names) marked.set(store, (names = new Set()));
+  names.add(name);
+}
 
 /** Writes (upserts) an incident's finder rows as the record now reads. Idempotent. */
 export async function writeFinderRows(ctx: Pick<AppContext, 'store'>, record: IncidentRecord): Promise<void> {

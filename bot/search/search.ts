@@ -15,7 +15,7 @@ import { incidentSearchCard } from '../../cards/incidentSearch';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Button } from '../../cards/incidentCommon';
 import type { FinderRow } from './model';
-import { finderPage } from './repository';
+import { finderMarked, finderPage } from './repository';
 import { finderKey, placeWords } from './rules/keys';
 import { signPageToken, verifyPageToken } from './rules/pageToken';
 import { describeQuery, parseSearch, SEARCH_HELP, SearchQuery } from './rules/query';
@@ -114,8 +114,14 @@ export async function searchIncidents(ctx: AppContext, req: IncidentRequest, dat
     case 'place': {
       const words = [...query.words].sort((a, b) => b.length - a.length);
       // The longest word is the rarest in practice: its partition is read; the other words are checked on each row.
+      // With a district, the word's partition within that district: one partition, however common the word is
+      // elsewhere. Until the one-off pass has indexed incidents stored before those partitions existed
+      // (bot/search/backfill.ts), the word's partition filtered by district in the service: complete, not bounded.
       key = words[0] ? finderKey.word(words[0]) : finderKey.district(query.district!);
-      if (words[0] && query.district) filters = { district: query.district };
+      if (words[0] && query.district) {
+        if (await finderMarked(ctx, 'wordInDistrict')) key = finderKey.wordInDistrict(words[0], query.district);
+        else filters = { district: query.district };
+      }
       const rest = words.slice(1);
       keep = (r) => rest.every((w) => placeWords(r.area).includes(w));
       break;

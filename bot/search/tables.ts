@@ -1,6 +1,6 @@
 import { safeKey } from '../store/entityTable';
 import { shardedTable, table, type TablesOf } from '../store/tableDef';
-import { AccessRequest, FinderRow } from './model';
+import { AccessRequest, FinderMark, FinderRow } from './model';
 import { finderRowKey } from './rules/keys';
 
 /** The search slice's tables and the only place their keys are spelt; touched only by bot/search/repository.ts. */
@@ -9,6 +9,7 @@ import { finderRowKey } from './rules/keys';
 export const FINDER_SHARDS = 32;
 
 export const accessRequestKeys = (ownerOrg: string, id: string) => ({ partitionKey: ownerOrg, rowKey: id });
+export const finderMarkKeys = (name: FinderMark['name']) => ({ partitionKey: 'mark', rowKey: name });
 
 export const SEARCH_TABLES = {
   // One partition per way of finding an incident, newest first (bot/search/rules/keys.ts): every list and search is one
@@ -21,8 +22,18 @@ export const SEARCH_TABLES = {
     columns: (r) => ({ borough: r.borough, category: r.category, postcodeDistrict: r.postcodeDistrict, reporterOrg: r.reporterOrg }),
     retention: {
       holds: 'list and search index rows: reference, category, area, district, borough, times, risk, reporting and sharing organisations (no summary, names or address)',
-      retention: 'as long as the incident; anonymisation removes the area words and police reference rows and clears the area',
+      retention: 'as long as the incident; anonymisation removes the area words (alone and within the district) and police reference rows and clears the area',
       enforcedBy: 're-indexed by every incident write, the retention run included (bot/incidents/repository.ts reindexIncident, called before anonymising)',
+    },
+  }),
+  finderMarks: table({
+    name: 'FinderMarks',
+    schema: FinderMark,
+    keys: (m) => finderMarkKeys(m.name),
+    retention: {
+      holds: 'which one-off passes over the search index have finished: a name, a time and a count (no personal data)',
+      retention: 'kept: one row per pass, written once',
+      enforcedBy: 'nothing to expire (bounded by the number of passes ever made)',
     },
   }),
   accessRequests: table({

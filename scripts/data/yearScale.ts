@@ -45,6 +45,7 @@ import { splitIncidentPartition } from '../../bot/incidents/tables';
 import { checkPartnershipFile } from '../../bot/directory/rules/validate';
 import { DEMO_PARTNERSHIP } from '../demoPartnership';
 import { finderKey, finderRowsOf } from '../../bot/search/rules/keys';
+import { finderSlotsOf } from '../../bot/search/repository';
 
 export interface YearScaleOptions {
   /** The data set covers the `days` days up to this instant (default: the end of 2026, London). */
@@ -348,7 +349,9 @@ export async function loadYearScale(ctx: AppContext, opts: YearScaleOptions = {}
         if (opts.withIndex || opts.indexEvery) {
           for (const r of rows) {
             if (!opts.withIndex && Number(r.reference.slice(-6)) % opts.indexEvery! !== 0) continue;
-            await ctx.store.incidentIndex.upsert({ reference: r.reference, partitionKey });
+            // With the finder, its slots recorded as the app records them (reindexIncident), so passes over the index
+            // (bot/search/backfill.ts) see incidents indexed by this version.
+            await ctx.store.incidentIndex.upsert({ reference: r.reference, partitionKey, ...(opts.finder ? { finderKeys: finderSlotsOf(ctx, r) } : {}) });
             writes++;
           }
         }

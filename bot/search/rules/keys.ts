@@ -24,11 +24,16 @@ export function placeWords(text: string): string[] {
   return [...new Set(words)].slice(0, 6);
 }
 
+/** The prefix of place-word-within-district partitions. */
+export const WORD_IN_DISTRICT = 'wd|';
+
 export const finderKey = {
   /** An organisation's own reports, by when reported: the `incidents` list. */
   reportedBy: (org: string) => `org|${org}`,
   district: (district: string) => `pc|${district.toUpperCase()}`,
   word: (word: string) => `w|${word}`,
+  /** A place word within one postcode district ("Brinnington SK5"): the search for both is one partition, not a filtered word partition. */
+  wordInDistrict: (word: string, district: string) => `${WORD_IN_DISTRICT}${word}|${district.toUpperCase()}`,
   /** A police reference in its normal form (domain/policeReference.ts); `/` is not allowed in keys. */
   police: (normalised: string) => `pol|${normalised.replace(/\//g, '.').replace(/\s+/g, '_')}`,
 };
@@ -42,12 +47,17 @@ export function finderRowKey(row: Pick<FinderRow, 'key' | 'reference' | 'reporte
   return `${newestFirst(row.key.startsWith('org|') ? row.reportedAt : row.occurredAt)}|${reference}`;
 }
 
-/** Every finder row an incident has: one per way of finding it. An anonymised incident keeps only its organisation's list and district. */
+/**
+ * Every finder row an incident has: one per way of finding it (its organisation's list, its district, each place
+ * word, each place word within its district, its police reference). An anonymised incident keeps only its
+ * organisation's list and district (its area is cleared, so its place words go, alone and with the district).
+ */
 export function finderRowsOf(r: IncidentRecord): FinderRow[] {
   const keys = [
     finderKey.reportedBy(r.reporter.organisationId),
     finderKey.district(r.postcodeDistrict),
     ...placeWords(r.area).map(finderKey.word),
+    ...placeWords(r.area).map((w) => finderKey.wordInDistrict(w, r.postcodeDistrict)),
     ...(r.policeReference ? [finderKey.police(r.policeReference)] : []),
   ];
   return [...new Set(keys)].map((key) => ({
