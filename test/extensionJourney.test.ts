@@ -28,14 +28,13 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** Waits until the bot has answered a message-extension invoke sent after `since`, and returns its name. */
+/** Waits until the bot has answered a message-extension invoke sent after `since` (Person.card then waits for its card to be drawn). */
 async function answered(person: Person, since: number, name: string): Promise<void> {
   await expect
     .poll(() => person.client.log.slice(since).some((i) => (i.request?.body as { name?: string } | undefined)?.name === name && !!i.response && i.response.statusCode < 300), {
       timeout: 20_000,
     })
     .toBe(true);
-  await person.page.waitForTimeout(300); // let the client draw the dialog it was given
 }
 
 /**
@@ -86,7 +85,6 @@ describe('Priya reports from the compose box\'s message extension', () => {
     // The confirmation with its buttons is in her personal chat.
     await page.getByRole('button', { name: 'Close' }).first().click();
     await page.getByRole('dialog').waitFor({ state: 'detached' });
-    await page.waitForTimeout(1000); // the chat is drawn again once the dialog has gone
     const recorded = await priya.card(new RegExp(`Recorded: ${reference}`), { anyTime: true, timeoutMs: 30_000 });
     expect(await recorded.textContent()).toContain('View details');
     await priya.shoot('journey-extension-report-confirmation', recorded);

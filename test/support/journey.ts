@@ -12,7 +12,7 @@ import { ensureChromium } from '../../scripts/playground/ensureChromium';
 import { CARD, fitCardsToViewport, unfitCards } from '../../scripts/playground/phoneWidth';
 import { CHROMIUM_ARGS } from '../../scripts/playground/screenshot';
 import { startPlayground, type RunningPlayground } from '../../scripts/playground/start';
-import { PlaygroundClient } from './playgroundClient';
+import { PlaygroundClient, type Mark } from './playgroundClient';
 import { freshStore } from './storage';
 
 /**
@@ -43,11 +43,23 @@ export const PHONE = { width: 360, height: 740 } as const;
 
 let pins = 0;
 
+/**
+ * A card is read or filled only once it has gone this long without a change: the playground draws an answer in one
+ * or two React commits, and a commit landing after a field was filled would draw the card again, losing what was typed.
+ */
+const SETTLE_MS = 200;
+/** How long a journey waits for something the bot or the playground should show (generous: CI machines are loaded). */
+const SHOW_TIMEOUT_MS = 30_000;
+
 /** The little of the DOM the journeys touch in the page (the project compiles without the DOM library). */
 interface DomElement {
   setAttribute(name: string, value: string): void;
   removeAttribute(name: string): void;
   scrollIntoView(options: { block: 'start' }): void;
+  readonly isConnected: boolean;
+  readonly textContent: string | null;
+  /** Set by watchChanges(): when the element's subtree last changed (page clock, ms). */
+  journeyLastChange?: number;
 }
 const EDITOR = '[data-lexical-editor="true"]';
 
@@ -115,6 +127,9 @@ export async function startJourneyWorld(people: readonly string[]): Promise<Jour
     for (const { name, pg, client } of started) {
       const page = await browser.newPage({ viewport: DESKTOP });
       page.setDefaultTimeout(15_000);
+      // JOURNEY_CPU_SLOWDOWN=N runs each tab's page N times slower (Chrome's CPU throttling): a loaded CI machine, on demand.
+      const slowdown = Number(process.env.JOURNEY_CPU_SLOWDOWN ?? 1);
+      if (slowdown > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: slowdown });
       const person = new Person(name, page, client, verbsClicked);
       await person.load(pg.url);
       byName.set(name, person);
@@ -167,6 +182,8 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 export class Person {
   /** Taps (clicks on a button, field or choice) since the last resetTaps(): how much work a journey is. */
   taps = 0;
+  /** Chats opened in this tab: the first opening installs the bot there; load() opens the personal chat. */
+  private readonly visited = new Set<ChatName>(['Personal Chat']);
 
   constructor(
     readonly name: string,
@@ -194,15 +211,23 @@ export class Person {
   /** Opens a chat or channel from the left rail (opening one installs the bot there, as in Teams). */
   async open(chat: ChatName): Promise<void> {
     const label = chat === 'General' || chat === 'Stockport Priorities and Alerts' ? `Stockport Community Safety - ${chat}` : chat;
-    const since = this.client.log.length;
+    const since = this.client.mark();
     await this.page.getByRole('treeitem', { name: label, exact: true }).click();
     await this.page.locator(EDITOR).first().waitFor({ state: 'visible' });
-    // The first visit installs the bot there (the playground then opens its log panel): wait for that, then close the panel.
-    const deadline = Date.now() + 3000;
-    while (Date.now() < deadline && !this.client.log.slice(since).some((i) => (i.request?.body as { type?: string } | undefined)?.type === 'installationUpdate' && i.response)) {
-      await this.page.waitForTimeout(100);
-    }
-    await this.page.waitForTimeout(300);
+    if (this.visited.has(chat)) return;
+    this.visited.add(chat);
+    // The first visit installs the bot there, and the playground then opens its log panel: wait for both, then close it.
+    await this.client
+      .waitForTurn((t) => t.activity.type === 'installationUpdate', { since, timeoutMs: SHOW_TIMEOUT_MS })
+      .catch((err: Error) => {
+        throw new Error(`${this.name}: opening "${chat}" for the first time did not install the bot (no installationUpdate answered): ${err.message}`);
+      });
+    await this.page
+      .getByText('Log Panel', { exact: true })
+      .waitFor({ state: 'visible', timeout: SHOW_TIMEOUT_MS })
+      .catch(() => {
+        throw new Error(`${this.name}: the playground did not open its log panel within ${SHOW_TIMEOUT_MS} ms of installing the bot in "${chat}"`);
+      });
     await this.closeLogPanel();
   }
 
@@ -235,10 +260,59 @@ export class Person {
       .locator(opts.anyTime ? CARD : `${CARD}:not([data-seen])`)
       .filter({ hasText: text })
       .last();
-    await found.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 20_000 });
-    const pin = `pin-${++pins}`;
-    await found.evaluate((el: DomElement, id: string) => el.setAttribute('data-pin', id), pin);
-    return this.page.locator(`[data-pin="${pin}"]`);
+    const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+    for (;;) {
+      await found.waitFor({ state: 'visible', timeout: Math.max(deadline - Date.now(), 1) });
+      const pin = `pin-${++pins}`;
+      await found.evaluate((el: DomElement, id: string) => el.setAttribute('data-pin', id), pin);
+      const pinned = this.page.locator(`[data-pin="${pin}"]`);
+      try {
+        await this.settled(pinned, `the card showing ${String(text)}`);
+        return pinned;
+      } catch (err) {
+        // The chat was drawn anew (a dialog closed, the log panel toggled) while the card settled: find it again.
+        if (!(err instanceof CardLeftPage) || Date.now() > deadline) throw err;
+      }
+    }
+  }
+
+  /**
+   * Waits until `card` shows every text in `texts` and has not changed for SETTLE_MS since `afterPageMs` (page clock),
+   * failing with what was awaited, what is missing and what the card reads (CardLeftPage if it left the page).
+   */
+  private async settled(card: Locator, what: string, opts: { texts?: readonly string[]; afterPageMs?: number } = {}): Promise<void> {
+    const handle = await card.elementHandle({ timeout: SHOW_TIMEOUT_MS });
+    if (!handle) throw new Error(`${this.name}: ${what} is not on the page`);
+    try {
+      await handle.evaluate(watchChanges);
+      const arg = { el: handle, texts: opts.texts ?? [], settleMs: SETTLE_MS, after: opts.afterPageMs ?? 0 };
+      const outcome = await this.page.waitForFunction(
+        ({ el, texts, settleMs, after }: { el: DomElement; texts: readonly string[]; settleMs: number; after: number }) => {
+          if (!el.isConnected) return 'left';
+          const shown = (el.textContent ?? '').replace(/\s+/g, '');
+          const quietSince = Math.max(el.journeyLastChange ?? 0, after);
+          return texts.every((t) => shown.includes(t)) && performance.now() - quietSince >= settleMs ? 'shown' : false;
+        },
+        arg,
+        { timeout: SHOW_TIMEOUT_MS, polling: 50 },
+      );
+      if ((await outcome.jsonValue()) === 'left') throw new CardLeftPage(`${this.name}: waiting for ${what}, the card left the page (the chat was drawn anew)`);
+    } catch (err) {
+      if (err instanceof CardLeftPage) throw err;
+      const state = await handle
+        .evaluate((el: DomElement) => ({ connected: el.isConnected, text: (el.textContent ?? '').replace(/\s+/g, ' ').trim() }))
+        .catch(() => ({ connected: false, text: '' }));
+      const shown = state.text.replace(/\s+/g, '');
+      const missing = (opts.texts ?? []).filter((t) => !shown.includes(t));
+      const why = !state.connected
+        ? 'the card left the page'
+        : missing.length > 0
+          ? `it still lacks ${missing.map((t) => JSON.stringify(t)).join(', ')}`
+          : `it kept changing (never still for ${SETTLE_MS} ms)`;
+      throw new Error(`${this.name}: waited ${SHOW_TIMEOUT_MS} ms for ${what}, but ${why}. The card reads: "${state.text.slice(0, 400)}"`, { cause: err });
+    } finally {
+      await handle.dispose();
+    }
   }
 
   /** Marks every card on screen as seen (so card() waits for a new one), except `keep`. */
@@ -252,15 +326,23 @@ export class Person {
    * button on the line of a list that shows this text (a people list has a "Manage" on every line).
    */
   async click(card: Locator, title: string | RegExp, opts: { row?: string } = {}): Promise<void> {
-    const since = this.client.log.length;
+    const since = this.client.mark();
     this.taps++;
     await this.markSeen(card);
     const button = (within: Locator | Page) => within.getByRole('button', { name: title, exact: typeof title === 'string' });
     // Teams' renderer draws a column set as plain containers: the line is the innermost one holding both the text and the button.
     const scope = opts.row ? card.locator('.ac-container').filter({ hasText: opts.row }).filter({ has: button(this.page) }).last() : card;
+    // Watch the card from before the click, so a change drawn before the bot's answer reaches the log still counts.
+    await card.evaluate(watchChanges);
     await button(scope).first().click();
-    const verb = await this.waitForInvoke(since);
-    if (verb) this.verbsClicked.push(verb);
+    const answer = await this.waitForInvoke(since);
+    if (answer.verb) this.verbsClicked.push(answer.verb);
+    // Teams (and the playground) draw the invoke's answer card in place of the one clicked: wait until it is drawn.
+    const answeredAt = (await this.page.evaluate('performance.now()')) as number;
+    await this.settled(card, `the answer to "${String(title)}"${answer.verb ? ` (${answer.verb})` : ''} drawn in place of the clicked card`, {
+      texts: answer.card ? plainTexts(answer.card) : [],
+      afterPageMs: answeredAt,
+    });
   }
 
   /** Clicks a button that only changes the card in the client (Action.ToggleVisibility, Action.ShowCard). */
@@ -315,25 +397,19 @@ export class Person {
   }
 
   /**
-   * Waits for the bot's answer to the card action just clicked and returns
-   * its verb: Action.Execute is an `adaptiveCard/action` invoke, whose
-   * answer the playground logs once the bot has replied.
+   * Waits for the bot's answer to the card action just clicked: Action.Execute is an `adaptiveCard/action` invoke,
+   * whose answer the playground logs once the bot has replied. Returns its verb and the card it answered with.
    */
-  private async waitForInvoke(since: number, timeoutMs = 20_000): Promise<string | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      for (const item of this.client.log.slice(since)) {
-        const body = item.request?.body as { type?: string; name?: string; value?: { action?: { verb?: string } } } | undefined;
-        if (body?.type === 'invoke' && body.name === 'adaptiveCard/action' && item.response) {
-          if (item.response.statusCode >= 300) throw new Error(`The bot answered ${item.response.statusCode} to ${body.value?.action?.verb}`);
-          // Let the client draw the card it was given.
-          await this.page.waitForTimeout(150);
-          return body.value?.action?.verb;
-        }
-      }
-      await this.page.waitForTimeout(50);
-    }
-    throw new Error(`${this.name}: no invoke reached the bot within ${timeoutMs} ms of the click (a client-side error in the card?)`);
+  private async waitForInvoke(since: Mark): Promise<{ verb?: string; card?: unknown }> {
+    const turn = await this.client
+      .waitForTurn((t) => t.activity.type === 'invoke' && t.activity.name === 'adaptiveCard/action', { since, timeoutMs: SHOW_TIMEOUT_MS })
+      .catch((err: Error) => {
+        throw new Error(`${this.name}: no card action reached the bot within ${SHOW_TIMEOUT_MS} ms of the click (a client-side error in the card?): ${err.message}`);
+      });
+    const verb = (turn.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb;
+    if (turn.statusCode >= 300) throw new Error(`The bot answered ${turn.statusCode} to ${verb}`);
+    const answer = turn.responseBody as { type?: string; value?: unknown } | undefined;
+    return { verb, card: answer?.type === ADAPTIVE_CARD ? answer.value : undefined };
   }
 
   /** Screenshots of what this person sees now: desktop and phone width, into docs/screenshots/. */
@@ -372,6 +448,48 @@ export class Person {
     });
   }
 }
+
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+/** The card being waited for left the page: the chat was drawn anew, and a new element shows it now. */
+class CardLeftPage extends Error {}
+
+/** The page's MutationObserver, as far as watchChanges() uses it (the project compiles without the DOM library). */
+declare const MutationObserver: new (callback: (records: { type: string; attributeName: string | null }[]) => void) => {
+  observe(target: DomElement, options: { subtree: boolean; childList: boolean; characterData: boolean; attributes: boolean }): void;
+};
+
+/**
+ * Records in the element when its subtree last changed (page clock), so a wait can ask for "still for N ms".
+ * Runs in the page; installing it twice is harmless. The journeys' own marks (data-seen, data-pin) are not changes.
+ */
+function watchChanges(el: DomElement): void {
+  if (el.journeyLastChange !== undefined) return;
+  el.journeyLastChange = performance.now();
+  new MutationObserver((records) => {
+    if (records.some((r) => r.type !== 'attributes' || !/^data-(seen|pin)$/.test(r.attributeName ?? ''))) el.journeyLastChange = performance.now();
+  }).observe(el, { subtree: true, childList: true, characterData: true, attributes: true });
+}
+
+/**
+ * The texts a card shows wherever it is drawn, whitespace removed: its visible TextBlocks (not folded away, not in a
+ * ShowCard) whose text has no markdown or template syntax the renderer would change.
+ */
+function plainTexts(card: unknown): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const el = node as { type?: unknown; isVisible?: unknown; text?: unknown; body?: unknown; items?: unknown; columns?: unknown; rows?: unknown; cells?: unknown };
+    if (el.isVisible === false) return;
+    if (el.type === 'TextBlock' && typeof el.text === 'string' && PLAIN.test(el.text) && !LIST_ITEM.test(el.text)) out.push(el.text.replace(/\s+/g, ''));
+    for (const child of [el.body, el.items, el.columns, el.rows, el.cells]) walk(child);
+  };
+  walk(card);
+  return out.filter((t) => t.length > 0);
+}
+const PLAIN = /^[^*_`~#>[\]{}<&\\|]*$/;
+const LIST_ITEM = /^\s*([-+]|\d+\.)\s/m;
 
 /** A field's accessible name starts with its label (a required field's adds " *" and more). */
 function labelled(label: string | RegExp): RegExp {
