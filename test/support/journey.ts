@@ -216,18 +216,26 @@ export class Person {
     await this.page.locator(EDITOR).first().waitFor({ state: 'visible' });
     if (this.visited.has(chat)) return;
     this.visited.add(chat);
-    // The first visit installs the bot there, and the playground then opens its log panel: wait for both, then close it.
+    // The first visit installs the bot there; the playground may then open its log panel, drawing the chat again.
     await this.client
       .waitForTurn((t) => t.activity.type === 'installationUpdate', { since, timeoutMs: SHOW_TIMEOUT_MS })
       .catch((err: Error) => {
         throw new Error(`${this.name}: opening "${chat}" for the first time did not install the bot (no installationUpdate answered): ${err.message}`);
       });
+    // Wait for the page to stand still after the install's answer (the panel open, the welcome drawn), then close the
+    // panel. A page that never stands still (a stream of log lines) is not a failure here: say() and card() close the
+    // panel and wait for still cards themselves.
+    const page = (await this.page.locator('body').elementHandle())!;
+    await page.evaluate(watchChanges);
+    const answeredAt = (await this.page.evaluate('performance.now()')) as number;
     await this.page
-      .getByText('Log Panel', { exact: true })
-      .waitFor({ state: 'visible', timeout: SHOW_TIMEOUT_MS })
-      .catch(() => {
-        throw new Error(`${this.name}: the playground did not open its log panel within ${SHOW_TIMEOUT_MS} ms of installing the bot in "${chat}"`);
-      });
+      .waitForFunction(
+        ({ el, after, settleMs }: { el: DomElement; after: number; settleMs: number }) => performance.now() - Math.max(el.journeyLastChange ?? 0, after) >= settleMs,
+        { el: page, after: answeredAt, settleMs: 300 },
+        { timeout: 10_000, polling: 50 },
+      )
+      .catch(() => {});
+    await page.dispose();
     await this.closeLogPanel();
   }
 
