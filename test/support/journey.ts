@@ -12,7 +12,7 @@ import { ensureChromium } from '../../scripts/playground/ensureChromium';
 import { CARD, fitCardsToViewport, unfitCards } from '../../scripts/playground/phoneWidth';
 import { CHROMIUM_ARGS } from '../../scripts/playground/screenshot';
 import { startPlayground, type RunningPlayground } from '../../scripts/playground/start';
-import { PlaygroundClient, type Mark } from './playgroundClient';
+import { adaptiveCards, PlaygroundClient, type Mark } from './playgroundClient';
 import { freshStore } from './storage';
 
 /**
@@ -285,39 +285,37 @@ export class Person {
   }
 
   /**
-   * Waits until `card` shows every text in `texts` and has not changed for SETTLE_MS since `afterPageMs` (page clock),
-   * failing with what was awaited, what is missing and what the card reads (CardLeftPage if it left the page).
+   * Waits until `card` shows every text of one of `expected()` (asked again on each look: an update of the message may
+   * arrive while waiting) and has not changed for SETTLE_MS since `afterPageMs` (page clock). Fails with what was
+   * awaited, what is missing and what the card reads; CardLeftPage if it left the page.
    */
-  private async settled(card: Locator, what: string, opts: { texts?: readonly string[]; afterPageMs?: number } = {}): Promise<void> {
+  private async settled(card: Locator, what: string, opts: { expected?: () => string[][]; afterPageMs?: number } = {}): Promise<void> {
     const handle = await card.elementHandle({ timeout: SHOW_TIMEOUT_MS });
     if (!handle) throw new Error(`${this.name}: ${what} is not on the page`);
     try {
       await handle.evaluate(watchChanges);
-      const arg = { el: handle, texts: opts.texts ?? [], settleMs: SETTLE_MS, after: opts.afterPageMs ?? 0 };
-      const outcome = await this.page.waitForFunction(
-        ({ el, texts, settleMs, after }: { el: DomElement; texts: readonly string[]; settleMs: number; after: number }) => {
-          if (!el.isConnected) return 'left';
-          const shown = (el.textContent ?? '').replace(/\s+/g, '');
-          const quietSince = Math.max(el.journeyLastChange ?? 0, after);
-          return texts.every((t) => shown.includes(t)) && performance.now() - quietSince >= settleMs ? 'shown' : false;
-        },
-        arg,
-        { timeout: SHOW_TIMEOUT_MS, polling: 50 },
-      );
-      if ((await outcome.jsonValue()) === 'left') throw new CardLeftPage(`${this.name}: waiting for ${what}, the card left the page (the chat was drawn anew)`);
-    } catch (err) {
-      if (err instanceof CardLeftPage) throw err;
-      const state = await handle
-        .evaluate((el: DomElement) => ({ connected: el.isConnected, text: (el.textContent ?? '').replace(/\s+/g, ' ').trim() }))
-        .catch(() => ({ connected: false, text: '' }));
-      const shown = state.text.replace(/\s+/g, '');
-      const missing = (opts.texts ?? []).filter((t) => !shown.includes(t));
-      const why = !state.connected
-        ? 'the card left the page'
-        : missing.length > 0
-          ? `it still lacks ${missing.map((t) => JSON.stringify(t)).join(', ')}`
-          : `it kept changing (never still for ${SETTLE_MS} ms)`;
-      throw new Error(`${this.name}: waited ${SHOW_TIMEOUT_MS} ms for ${what}, but ${why}. The card reads: "${state.text.slice(0, 400)}"`, { cause: err });
+      const deadline = Date.now() + SHOW_TIMEOUT_MS;
+      for (;;) {
+        const state = await handle.evaluate((el: DomElement) => ({
+          connected: el.isConnected,
+          text: el.textContent ?? '',
+          stillFor: performance.now() - (el.journeyLastChange ?? 0),
+          now: performance.now(),
+        }));
+        if (!state.connected) throw new CardLeftPage(`${this.name}: waiting for ${what}, the card left the page (the chat was drawn anew)`);
+        const shown = state.text.replace(/\s+/g, '');
+        const alternatives = opts.expected?.() ?? [[]];
+        const missing = alternatives.map((texts) => texts.filter((t) => !shown.includes(t)));
+        const still = Math.min(state.stillFor, state.now - (opts.afterPageMs ?? 0)) >= SETTLE_MS;
+        if (still && missing.some((m) => m.length === 0)) return;
+        if (Date.now() > deadline) {
+          const why = missing.every((m) => m.length > 0)
+            ? `it still lacks ${missing.map((m) => m.map((t) => JSON.stringify(t)).join(', ')).join(' (or) ')}`
+            : `it kept changing (never still for ${SETTLE_MS} ms)`;
+          throw new Error(`${this.name}: waited ${SHOW_TIMEOUT_MS} ms for ${what}, but ${why}. The card reads: "${state.text.replace(/\s+/g, ' ').trim().slice(0, 400)}"`);
+        }
+        await this.page.waitForTimeout(50);
+      }
     } finally {
       await handle.dispose();
     }
@@ -345,10 +343,14 @@ export class Person {
     await button(scope).first().click();
     const answer = await this.waitForInvoke(since);
     if (answer.verb) this.verbsClicked.push(answer.verb);
-    // Teams (and the playground) draw the invoke's answer card in place of the one clicked: wait until it is drawn.
+    // Teams (and the playground) draw the invoke's answer card in place of the one clicked: wait until it is drawn
+    // and still. If the bot then updated the message for everyone (an acknowledged channel alert), the update is shown.
     const answeredAt = (await this.page.evaluate('performance.now()')) as number;
     await this.settled(card, `the answer to "${String(title)}"${answer.verb ? ` (${answer.verb})` : ''} drawn in place of the clicked card`, {
-      texts: answer.card ? plainTexts(answer.card) : [],
+      expected: () => [
+        answer.card ? plainTexts(answer.card) : [],
+        ...this.client.messages(since).flatMap((e) => (e.action === 'updateMessage' ? adaptiveCards(e.message).map(plainTexts) : [])),
+      ],
       afterPageMs: answeredAt,
     });
   }
