@@ -9,56 +9,16 @@ import { DIRECTORY_TABLES } from './directory/tables';
 import { ALERT_TABLES } from './alerts/tables';
 import { incidentTables } from './incidents/tables';
 import { OPERATION_TABLES } from './operations/tables';
-import { OutboxDue, OutboxItem, SenderLease } from './outbox/model';
+import { OUTBOX_TABLES } from './outbox/tables';
 import { PRIORITY_TABLES } from './priorities/tables';
 import { SEARCH_TABLES } from './search/tables';
 import type { StoreTables } from './store/store';
-import { table, type RetentionPolicy, type TablesOf } from './store/tableDef';
 import { WARNING_TABLES } from './warnings/tables';
 
 /**
  * The composition root of storage: every table the app opens, gathered from the slices' tables.ts
  * (docs/storage.md explains which query each key serves). bot/store/ knows no feature; runtime.ts opens these.
- *
- * Converting a slice (issue 14): move its entries below (and their RETENTION lines) into bot/<slice>/tables.ts as
- * `export const <SLICE>_TABLES = { ... }` with a `declare module '../store/store'` augmentation (see
- * bot/audit/tables.ts), spread it into APP_TABLES, and move every raw `ctx.store.<table>` use into
- * bot/<slice>/repository.ts.
  */
-
-const RETENTION = {
-  outbox: { holds: 'messages to send: the card payload until sent, then delivery metadata (target, status, activity id)', retention: 'payload: removed when the item is sent, dead-lettered, gone or cancelled; the row: OUTBOX_RETENTION_MONTHS, default 13, after it was created', enforcedBy: 'the sender removes the payload on finishing (bot/outbox/sender.ts); the retention run strips any left and deletes old rows' },
-  outboxLease: { holds: 'which sender instance holds the sending lease (one row), and the recent pace: send times and 10-character hashes of the conversations sent to in the last 30 s (no personal data)', retention: 'kept; the pace covers only the last 30 seconds', enforcedBy: 'overwritten by each sender run at every renewal and release' },
-  outboxDue: { holds: 'when each outbox item is next due', retention: 'until the item finishes', enforcedBy: 'the sender deletes it; the retention run deletes any older than the outbox retention' },
-} satisfies Record<string, RetentionPolicy>;
-
-/** Tables not yet moved into their slice's tables.ts. */
-const UNSORTED_TABLES = {
-    outbox: table({
-      name: 'Outbox',
-      schema: OutboxItem,
-      keys: (i) => ({ partitionKey: i.batchId, rowKey: i.id }),
-      columns: (i) => ({ status: i.status }),
-      retention: RETENTION.outbox,
-    }),
-    outboxDue: table({
-      name: 'OutboxDue',
-      schema: OutboxDue,
-      keys: (d) => ({ partitionKey: 'due', rowKey: `${d.dueAt}|${d.itemId}` }),
-      retention: RETENTION.outboxDue,
-    }),
-    outboxLease: table({
-      name: 'OutboxLease',
-      schema: SenderLease,
-      // One row: the sender lease (bot/outbox/run.ts).
-      keys: (l) => ({ partitionKey: 'lease', rowKey: l.name }),
-      retention: RETENTION.outboxLease,
-    }),
-};
-
-declare module './store/store' {
-  interface StoreTables extends TablesOf<typeof UNSORTED_TABLES> {}
-}
 
 /** Settings a table's keys depend on: the configured time zone decides which week partition an incident is in. */
 export interface TableSettings {
@@ -68,7 +28,7 @@ export interface TableSettings {
 /** Every table the app opens, for the deployment's settings: `openStore(connection, prefix, appTables(config))`. */
 export function appTables(settings: TableSettings) {
   return {
-    ...UNSORTED_TABLES,
+    ...OUTBOX_TABLES,
     ...AUDIT_TABLES,
     ...NOTICE_TABLES,
     ...USER_VIEW_TABLES,

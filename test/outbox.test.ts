@@ -3,11 +3,11 @@ import type { AppContext } from '../bot/kernel/context';
 import { silentLogger } from '../bot/kernel/logger';
 import { loadConfig } from '../bot/kernel/config';
 import { deliveryStatus, describeDelivery, enqueue, type OutgoingMessage } from '../bot/outbox/enqueue';
-import { Pacer } from '../bot/outbox/pacer';
+import { Pacer, TEAMS_LIMITS } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
 import { OUTBOX_HOOKS } from '../bot/outboxHooks';
 import type { OutboxHooks } from '../bot/outbox/hooks';
-import { TransportError, classifyFailure, retryDelayMs } from '../bot/outbox/transport';
+import { TransportError, classifyFailure, retryDelayMs, type Transport } from '../bot/outbox/transport';
 import { parseRetryAfter } from '../bot/teams/transport';
 import { fakeTransport } from './support/fakeTransport';
 import { freshStore } from './support/storage';
@@ -213,6 +213,33 @@ describe('the durable outbox', () => {
     expect(all).toHaveLength(10);
     expect(new Set(all).size).toBe(10);
   });
+
+  it('starts sending as soon as its first items are claimed: the first post of a 100-channel fan-out leaves with a handful claimed, not one item per worker', async () => {
+    const ctx = await context();
+    await enqueue(ctx, 'alert-ramp', messages(100, 'alert-ramp'));
+    const inner = fakeTransport();
+    // What storage holds as the first post leaves: items claimed (leased) and not yet sent.
+    let claimedAtFirstPost: number | undefined;
+    const transport: Transport = {
+      ...inner.transport,
+      async post(target, payload, dispatch) {
+        if (claimedAtFirstPost === undefined) {
+          claimedAtFirstPost = -1;
+          await dispatch.ready();
+          const items = (await ctx.store.outbox.listPartition('alert-ramp')).map((row) => row.value);
+          claimedAtFirstPost = items.filter((i) => i.status === 'pending' && i.leaseUntil !== undefined).length;
+        }
+        return inner.transport.post(target, payload, dispatch);
+      },
+    };
+    // The sender's own concurrency (64 in hand once ramped up) and a real pace: 50 a second.
+    const pass = await drainOutbox(ctx, transport, { pacer: new Pacer(TEAMS_LIMITS) });
+    expect(claimedAtFirstPost).toBeGreaterThanOrEqual(1);
+    expect(claimedAtFirstPost).toBeLessThanOrEqual(12);
+    // Nothing lost to the ramp: every item sent, once.
+    expect(pass.sent).toBe(100);
+    expect(new Set(inner.posts.map((p) => p.target.conversationId)).size).toBe(100);
+  }, 30_000);
 
   it('updates a posted card in place once the original has gone out', async () => {
     const ctx = await context();

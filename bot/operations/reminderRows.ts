@@ -1,4 +1,5 @@
 import type { AppContext } from '../kernel/context';
+import { cancelBatch } from '../outbox/enqueue';
 import type { JointOperation, Reminder } from './model';
 import { mutateReminder } from './repository';
 import { allReminders, planReminders } from './rules/reminderSchedule';
@@ -32,16 +33,6 @@ export async function retireReminders(ctx: AppContext, op: JointOperation, reaso
       if (!current || current.status !== 'pending') return undefined;
       return { ...current, status: 'cancelled' as const, reason };
     });
-    if (row && (row.value.status === 'claimed' || row.value.status === 'sent')) await cancelUnsent(ctx, reminderBatch(p.id));
-  }
-}
-
-/** Cancels the items of an outbox batch that are still waiting; the sender skips cancelled items. */
-async function cancelUnsent(ctx: AppContext, batchId: string): Promise<void> {
-  const items = await ctx.store.outbox.listPartition(batchId);
-  for (const item of items) {
-    await ctx.store.outbox.mutate(item.keys, (current) =>
-      current && current.status === 'pending' ? { ...current, status: 'cancelled' as const, leaseUntil: undefined } : undefined,
-    );
+    if (row && (row.value.status === 'claimed' || row.value.status === 'sent')) await cancelBatch(ctx, reminderBatch(p.id));
   }
 }

@@ -1,6 +1,6 @@
 import type { AppContext } from '../kernel/context';
-import { ConcurrencyError } from '../store/errors';
 import { OutboxItem, type OutboxPayload, type Target } from './model';
+import { cancelPendingOfBatch, itemsOfBatch, storeNewItem } from './repository';
 
 export interface OutgoingMessage {
   /** Deterministic: the same message for the same reason always has the same id (e.g. `alert:A1:<conversation>`). */
@@ -40,19 +40,7 @@ export async function enqueue(ctx: AppContext, batchId: string, messages: Outgoi
       nextAttemptAt: due,
       notifyOnDeadLetter: m.notifyOnDeadLetter ?? true,
     });
-    // The due index first: an index row without its item is cleaned up by the
-    // sender, while an item without an index row would never be sent.
-    try {
-      await ctx.store.outboxDue.create({ itemId: item.id, batchId, dueAt: due });
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError)) throw err;
-    }
-    try {
-      await ctx.store.outbox.create(item);
-      added++;
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError)) throw err;
-    }
+    if (await storeNewItem(ctx, item)) added++;
   }
   // Stored first, then the sender woken: one wake per call (a 300-channel fan-out is one), also when a
   // retried request found its items already stored, since the first attempt may have stopped before waking.
@@ -60,9 +48,17 @@ export async function enqueue(ctx: AppContext, batchId: string, messages: Outgoi
   return { added };
 }
 
+/**
+ * Stops whatever of a batch has not gone yet (a reminder retired because its operation moved): its waiting items
+ * are cancelled and the sender passes over them. What has gone stays gone. Returns how many were stopped.
+ */
+export async function cancelBatch(ctx: AppContext, batchId: string): Promise<number> {
+  return cancelPendingOfBatch(ctx, batchId);
+}
+
 /** Delivery of one batch: "delivered 298/300, 2 retrying". */
 export async function deliveryStatus(ctx: AppContext, batchId: string) {
-  const items = (await ctx.store.outbox.listPartition(batchId)).map((s) => s.value);
+  const items = (await itemsOfBatch(ctx, batchId)).map((s) => s.value);
   const count = (pred: (i: OutboxItem) => boolean) => items.filter(pred).length;
   return {
     total: items.length,

@@ -4,6 +4,7 @@ import { ConcurrencyError } from '../store/errors';
 import type { Stored } from '../store/entityTable';
 import type { SenderLease } from './model';
 import { decodePacerState, encodePacerState, Pacer, TEAMS_LIMITS, type PacerLimits, type PacerState } from './pacer';
+import { createLease, mutateLease, readLease, writeLease } from './repository';
 import { drainOutbox, type DrainOptions, type DrainResult } from './sender';
 import type { Transport } from './transport';
 
@@ -39,8 +40,6 @@ export interface SenderRunResult extends DrainResult {
   passes: number;
 }
 
-const LEASE_KEYS = { partitionKey: 'lease', rowKey: 'outbox' };
-
 export async function runSender(ctx: AppContext, transport: Transport, options: SenderRunOptions = {}): Promise<SenderRunResult> {
   const leaseMs = options.leaseMs ?? 30_000;
   const budgetMs = options.budgetMs ?? 4 * 60_000;
@@ -74,16 +73,16 @@ export async function runSender(ctx: AppContext, transport: Transport, options: 
       for (const k of ['sent', 'retried', 'dead', 'gone', 'skipped'] as const) total[k] += pass[k];
       await renewing;
       if (lost) break;
-      const now = await ctx.store.outboxLease.get(LEASE_KEYS);
+      const now = await readLease(ctx);
       if (!now || now.value.holder !== holder) break; // taken over after our lease ran out
       lease = now;
       if (now.value.wakes !== seenWakes) continue; // woken during the pass: go again
       try {
-        await ctx.store.outboxLease.update({ ...now.value, holder: '', until: ctx.clock().toISOString(), ...handOver(pacer) }, now.etag);
+        await writeLease(ctx, { ...now.value, holder: '', until: ctx.clock().toISOString(), ...handOver(pacer) }, now.etag);
         return total;
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
-        lease = (await ctx.store.outboxLease.get(LEASE_KEYS)) ?? lease; // woken between our read and release: go again
+        lease = (await readLease(ctx)) ?? lease; // woken between our read and release: go again
       }
     }
     // Out of budget (or the lease was lost): let go so the next wake or timer run carries on at once.
@@ -98,16 +97,16 @@ export async function runSender(ctx: AppContext, transport: Transport, options: 
 /** The lease, or undefined after asking its current holder to run again. */
 async function acquire(ctx: AppContext, holder: string, leaseMs: number): Promise<Stored<SenderLease> | undefined> {
   for (let attempt = 1; attempt <= 20; attempt++) {
-    const current = await ctx.store.outboxLease.get(LEASE_KEYS);
+    const current = await readLease(ctx);
     const now = ctx.clock();
     const until = new Date(now.getTime() + leaseMs).toISOString();
     try {
-      if (!current) return await ctx.store.outboxLease.create({ name: 'outbox', holder, until, wakes: 0, nextSlotAt: 0 });
+      if (!current) return await createLease(ctx, { name: 'outbox', holder, until, wakes: 0, nextSlotAt: 0 });
       const l = current.value;
       if (l.holder === '' || Date.parse(l.until) <= now.getTime()) {
-        return await ctx.store.outboxLease.update({ ...l, holder, until }, current.etag);
+        return await writeLease(ctx, { ...l, holder, until }, current.etag);
       }
-      await ctx.store.outboxLease.update({ ...l, wakes: l.wakes + 1 }, current.etag);
+      await writeLease(ctx, { ...l, wakes: l.wakes + 1 }, current.etag);
       return undefined;
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
@@ -130,12 +129,12 @@ function pacerStateOf(lease: SenderLease): PacerState {
 
 async function renew(ctx: AppContext, holder: string, leaseMs: number, pacer: Pacer): Promise<'renewed' | 'lost'> {
   for (;;) {
-    const current = await ctx.store.outboxLease.get(LEASE_KEYS);
+    const current = await readLease(ctx);
     if (!current || current.value.holder !== holder) return 'lost';
     try {
       // Keeps `wakes` as it is: the pass loop compares it to decide whether to go again. The pace is saved too,
       // so whoever takes over after this holder dies continues it.
-      await ctx.store.outboxLease.update({ ...current.value, until: new Date(ctx.clock().getTime() + leaseMs).toISOString(), ...handOver(pacer) }, current.etag);
+      await writeLease(ctx, { ...current.value, until: new Date(ctx.clock().getTime() + leaseMs).toISOString(), ...handOver(pacer) }, current.etag);
       return 'renewed';
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
@@ -144,7 +143,7 @@ async function renew(ctx: AppContext, holder: string, leaseMs: number, pacer: Pa
 }
 
 async function release(ctx: AppContext, holder: string, pacer: Pacer): Promise<void> {
-  await ctx.store.outboxLease.mutate(LEASE_KEYS, (l) =>
+  await mutateLease(ctx, (l) =>
     l && l.holder === holder ? { ...l, holder: '', until: ctx.clock().toISOString(), ...handOver(pacer) } : undefined,
   );
   // Whatever is still due gets a fresh run rather than waiting for the timer.

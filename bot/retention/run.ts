@@ -1,4 +1,3 @@
-import { odata } from '@azure/data-tables';
 import { deleteOperation, operationsEndedBefore, purgeRemindersDueBefore } from '../operations/repository';
 import type { AppContext } from '../kernel/context';
 import { pruneAuditBefore } from '../audit/repository';
@@ -13,9 +12,9 @@ import { applyRetention } from '../incidents/retention';
 import { purgeExpiredNotices } from '../notices/repository';
 import { NOTICE_OPENED_DAYS, NOTICE_UNOPENED_DAYS } from '../notices/rules/retention';
 import { incidentRetentionMonthsOf } from '../directory/settings';
-import type { Keys } from '../store/entityTable';
 import { forgetTeamsUsersSeenBefore } from '../userViews/repository';
 import { purgeAlertsRaisedBefore } from '../alerts/repository';
+import { purgeDueBefore, purgeItemsCreatedBefore, stripFinishedPayloads } from '../outbox/repository';
 import { deletePartnerRequestsBefore } from '../partners/repository';
 
 /**
@@ -66,10 +65,6 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
       ctx.log.error('retention step failed', { table, action, error: (err as Error).message });
     }
   };
-  const deleteAll = async (table: { delete(k: Keys): Promise<void> }, rows: { keys: Keys }[]) => {
-    for (const row of rows) await table.delete(row.keys);
-    return rows.length;
-  };
 
   await step('Incidents', `anonymised: reported before ${incidentCutoff}`, async () => {
     const res = await applyRetention(ctx, { months: r.incidentMonths });
@@ -85,25 +80,10 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   await step('TeamsUsers', `deleted: last seen before ${teamsUserCutoff.slice(0, 10)}`, async () => forgetTeamsUsersSeenBefore(ctx, teamsUserCutoff));
   await step('Warnings', `deleted: raised before ${incidentCutoff}`, async () => purgeWarningsRaisedBefore(ctx, incidentCutoff));
   await step('WeekStats', `deleted: weeks before ${weekOf(incidentCutoff)}`, async () => purgeWeekStatsBefore(ctx, weekOf(incidentCutoff)));
-  await step('Outbox', 'payloads removed from finished items', async () => {
-    // The sender removes a payload when it finishes an item; this catches items finished before it did, or by a crashed run.
-    const finished = await ctx.store.outbox.query("status ne 'pending'");
-    let n = 0;
-    for (const row of finished) {
-      if (row.value.payload === undefined) continue;
-      const { payload: _gone, ...metadata } = row.value;
-      await ctx.store.outbox.update({ ...metadata, payloadRemovedAt: now.toISOString() }, row.etag);
-      n++;
-    }
-    return n;
-  });
-  await step('Outbox', `deleted: created before ${outboxCutoff}`, async () => {
-    const old = (await ctx.store.outbox.query("PartitionKey ne ''")).filter((row) => row.value.createdAt < outboxCutoff);
-    return deleteAll(ctx.store.outbox, old);
-  });
-  await step('OutboxDue', `deleted: due before ${outboxCutoff}`, async () =>
-    deleteAll(ctx.store.outboxDue, await ctx.store.outboxDue.listPartition('due', { to: outboxCutoff })),
-  );
+  // The sender removes a payload when it finishes an item; this catches items finished before it did, or by a crashed run.
+  await step('Outbox', 'payloads removed from finished items', async () => stripFinishedPayloads(ctx, now.toISOString()));
+  await step('Outbox', `deleted: created before ${outboxCutoff}`, async () => purgeItemsCreatedBefore(ctx, outboxCutoff));
+  await step('OutboxDue', `deleted: due before ${outboxCutoff}`, async () => purgeDueBefore(ctx, outboxCutoff));
   await step('AccessRequests', `deleted: made before ${incidentCutoff}`, async () => purgeAccessRequestsBefore(ctx, incidentCutoff));
   await step('PartnerRequests', `deleted: made before ${partnerCutoff}`, async () => deletePartnerRequestsBefore(ctx, partnerCutoff));
   await step('Alerts', `deleted: raised before ${incidentCutoff}, with the rows of the channels each went to and their listings`, async () =>
