@@ -11,12 +11,12 @@ import { silentLogger } from '../bot/kernel/logger';
 import { enqueue, type OutgoingMessage } from '../bot/outbox/enqueue';
 import type { Target } from '../bot/outbox/model';
 import { decodePacerState, encodePacerState, MAX_PACING_TEXT, Pacer, TEAMS_LIMITS, type PacerState } from '../bot/outbox/pacer';
-import { runSender } from '../bot/outbox/run';
 import type { Transport } from '../bot/outbox/transport';
 import { createAdapter } from '../bot/teams/adapter';
 import { createTeamsTransport } from '../bot/teams/transport';
-import { startFakeConnector, TEAMS_CONNECTOR_LIMITS } from './support/fakeConnector';
+import { startFakeConnector } from './support/fakeConnector';
 import { freshStore } from './support/storage';
+import { busiestWindow, overLimits, sendersSideBySide } from './support/teamsLimits';
 
 async function context(): Promise<AppContext> {
   const { store } = await freshStore();
@@ -24,32 +24,6 @@ async function context(): Promise<AppContext> {
 }
 
 const channel = (n: number): Target => ({ conversationId: `19:pace-${n}@thread.tacv2`, serviceUrl: 'https://smba.example/uk/', tenantId: 't', kind: 'channel' });
-
-/** The most sends that fall in any window of `ms` (as Teams counts: the window ending at each send). */
-function busiest(times: number[], ms: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let end = 0, start = 0; end < sorted.length; end++) {
-    while (sorted[start]! <= sorted[end]! - ms) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
-}
-
-/** Every limit Teams would have enforced on these arrivals, with the busiest window seen for each. */
-function overLimits(arrivals: { conversationId: string; at: number }[]): string[] {
-  const over: string[] = [];
-  const all = busiest(arrivals.map((a) => a.at), 1000);
-  if (all > TEAMS_CONNECTOR_LIMITS.perSecond) over.push(`${all} sends in one second (limit ${TEAMS_CONNECTOR_LIMITS.perSecond})`);
-  for (const id of new Set(arrivals.map((a) => a.conversationId))) {
-    const times = arrivals.filter((a) => a.conversationId === id).map((a) => a.at);
-    for (const w of TEAMS_CONNECTOR_LIMITS.perConversation) {
-      const n = busiest(times, w.windowMs);
-      if (n > w.max) over.push(`${id}: ${n} sends in ${w.windowMs} ms (limit ${w.max})`);
-    }
-  }
-  return over;
-}
 
 /**
  * A transport that, like the Bot Connector client, spends a varying time building each request (the first of
@@ -80,23 +54,21 @@ describe('Teams limits across sender instances', () => {
     const messages: OutgoingMessage[] = Array.from({ length: 80 }, (_, i) => ({ id: `pace.${i}`, target: channel(i < 40 ? i % 2 : i), payload: { text: `pace.${i}` } }));
     await enqueue(ctx, 'pace', messages);
     const arrivals: { conversationId: string; at: number; id: string }[] = [];
-    const results = { a: 0, b: 0 };
-    const started = Date.now();
-    const instance = async (name: 'a' | 'b') => {
-      const transport = slowToBuild(arrivals);
-      while (arrivals.length < messages.length && Date.now() - started < 30_000) {
-        // A short budget: the holder lets go mid-fan-out and the other instance (or itself) takes over.
-        const run = await runSender(ctx, transport, { holder: `instance-${name}`, budgetMs: 300, drain: { concurrency: 8 } });
-        results[name] += run.sent;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    await Promise.all([instance('a'), instance('b')]);
+    // A short budget: the holder lets go mid-fan-out and the other instance (or itself) takes over.
+    const options = { budgetMs: 300, drain: { concurrency: 8 } };
+    const sent = await sendersSideBySide(
+      [
+        { holder: 'instance-a', ctx, transport: slowToBuild(arrivals), options },
+        { holder: 'instance-b', ctx, transport: slowToBuild(arrivals), options },
+      ],
+      () => arrivals.length >= messages.length,
+      { pauseMs: 20, limitMs: 30_000 },
+    );
 
     expect(arrivals.map((a) => a.id).sort()).toEqual(messages.map((m) => m.id).sort());
-    expect(results.a + results.b).toBe(80);
-    expect(results.a).toBeGreaterThan(0); // both instances sent: the pace crossed hand-overs
-    expect(results.b).toBeGreaterThan(0);
+    expect(sent['instance-a']! + sent['instance-b']!).toBe(80);
+    expect(sent['instance-a']).toBeGreaterThan(0); // both instances sent: the pace crossed hand-overs
+    expect(sent['instance-b']).toBeGreaterThan(0);
     expect(overLimits(arrivals)).toEqual([]);
   }, 60_000);
 
@@ -143,7 +115,7 @@ describe('sends count from when they can have reached Teams', () => {
         sent.done();
       }),
     );
-    expect(busiest(arrivals, 1000)).toBeLessThanOrEqual(5);
+    expect(busiestWindow(arrivals, 1000)).toBeLessThanOrEqual(5);
   });
 });
 

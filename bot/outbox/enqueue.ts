@@ -1,6 +1,6 @@
 import type { AppContext } from '../kernel/context';
 import { OutboxItem, type OutboxPayload, type Target } from './model';
-import { cancelPendingOfBatch, itemsOfBatch, storeNewItem } from './repository';
+import { cancelPendingOfBatch, itemsOfBatch, storeNewItem } from './repository/items';
 
 export interface OutgoingMessage {
   /** Deterministic: the same message for the same reason always has the same id (e.g. `alert:A1:<conversation>`). */

@@ -4,7 +4,7 @@ import { ConcurrencyError } from '../store/errors';
 import type { Stored } from '../store/entityTable';
 import type { SenderLease } from './model';
 import { decodePacerState, encodePacerState, Pacer, TEAMS_LIMITS, type PacerLimits, type PacerState } from './pacer';
-import { createLease, mutateLease, readLease, writeLease } from './repository';
+import { createLease, mutateLease, readLease, writeLease } from './repository/sending';
 import { drainOutbox, type DrainOptions, type DrainResult } from './sender';
 import type { Transport } from './transport';
 

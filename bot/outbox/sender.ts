@@ -3,7 +3,7 @@ import type { Stored } from '../store/entityTable';
 import { ConcurrencyError, StoreUnavailableError } from '../store/errors';
 import type { OutboxHooks } from './hooks';
 import type { OutboxDue, OutboxItem } from './model';
-import { claimItem, dropDue, dueBy, readItem, recordFinished, recordRescheduled } from './repository';
+import { claimItem, dropDue, dueBy, readItem, recordFinished, recordRescheduled } from './repository/sending';
 import { Pacer, TEAMS_LIMITS, type PacedSend } from './pacer';
 import { classifyFailure, retryDelayMs, TransportError, type Dispatch, type Transport } from './transport';
 

@@ -2,8 +2,8 @@ import { table, type TablesOf } from '../store/tableDef';
 import { OutboxDue, OutboxItem, SenderLease } from './model';
 
 /**
- * The outbox's tables and the only place their keys are spelt; bot/outbox/repository.ts is the only module that
- * touches them. An item lives in its batch's partition (a fan-out's delivery status is one partition read); the
+ * The outbox's tables and the only place their keys are spelt; the files of bot/outbox/repository/ are the only modules
+ * that touch them. An item lives in its batch's partition (a fan-out's delivery status is one partition read); the
  * due index makes "what is due now" one range read of one partition; the lease is one row.
  */
 export const DUE_PARTITION = 'due';
@@ -19,7 +19,7 @@ export const OUTBOX_TABLES = {
     retention: {
       holds: 'messages to send: the card payload until sent, then delivery metadata (target, status, activity id)',
       retention: 'payload: removed when the item is sent, dead-lettered, gone or cancelled; the row: OUTBOX_RETENTION_MONTHS, default 13, after it was created',
-      enforcedBy: 'the sender removes the payload on finishing (bot/outbox/sender.ts); the retention run strips any left and deletes old rows (bot/outbox/repository.ts)',
+      enforcedBy: 'the sender removes the payload on finishing (bot/outbox/sender.ts); the retention run strips any left and deletes old rows (bot/outbox/repository/retention.ts)',
     },
   }),
   outboxDue: table({
@@ -29,7 +29,7 @@ export const OUTBOX_TABLES = {
     retention: {
       holds: 'when each outbox item is next due',
       retention: 'until the item finishes',
-      enforcedBy: 'the sender deletes it; the retention run deletes any older than the outbox retention (bot/outbox/repository.ts)',
+      enforcedBy: 'the sender deletes it; the retention run deletes any older than the outbox retention (bot/outbox/repository/retention.ts)',
     },
   }),
   outboxLease: table({

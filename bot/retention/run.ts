@@ -14,7 +14,7 @@ import { NOTICE_OPENED_DAYS, NOTICE_UNOPENED_DAYS } from '../notices/rules/reten
 import { incidentRetentionMonthsOf } from '../directory/settings';
 import { forgetTeamsUsersSeenBefore } from '../userViews/repository';
 import { purgeAlertsRaisedBefore } from '../alerts/repository';
-import { purgeDueBefore, purgeItemsCreatedBefore, stripFinishedPayloads } from '../outbox/repository';
+import { purgeDueBefore, purgeItemsCreatedBefore, stripFinishedPayloads } from '../outbox/repository/retention';
 import { deletePartnerRequestsBefore } from '../partners/repository';
 
 /**

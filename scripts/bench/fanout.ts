@@ -19,11 +19,11 @@ import { loadConfig } from '../../bot/kernel/config';
 import { silentLogger } from '../../bot/kernel/logger';
 import { raiseAlert } from '../../bot/alerts/raise';
 import { deliveryStatus } from '../../bot/outbox/enqueue';
-import { runSender } from '../../bot/outbox/run';
 import { createRuntime } from '../../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { loadavg } from 'node:os';
 import { TEAMS_CONNECTOR_LIMITS } from '../../test/support/fakeConnector';
+import { busiestWindow, sendersSideBySide } from '../../test/support/teamsLimits';
 import { startConnectorThread } from './support/connectorThread';
 import { startAzurite } from '../azurite';
 
@@ -91,19 +91,21 @@ export async function measureFanout(channels = 300): Promise<FanoutResult> {
     const connectorLoadMs = Date.now() - loading;
 
     const started = Date.now();
-    let done = false;
-    const instance = async (rt: typeof runtime, holder: string) => {
-      while (!done) {
-        const { ran } = await runSender(rt.ctx, rt.transport, { holder });
-        // Only a run that held the lease can have delivered anything, so only then is the batch read: the other
-        // instance, woken every 50 ms, would otherwise parse all 300 items 20 times a second on the thread the
-        // sender shares with it here (in Azure each instance is a process of its own).
-        const status = ran ? await deliveryStatus(rt.ctx, 'alert-bench-1') : undefined;
-        if ((status && status.delivered + status.failed + status.removed >= channels) || Date.now() - started > 120_000) done = true;
-        else await new Promise((r) => setTimeout(r, 50));
-      }
-    };
-    await Promise.all([instance(runtime, 'instance-1'), instance(second, 'instance-2')]);
+    // Only a run that held the lease can have delivered anything, so only then is the batch read: the other
+    // instance, woken every 50 ms, would otherwise parse all 300 items 20 times a second on the thread the
+    // sender shares with it here (in Azure each instance is a process of its own).
+    await sendersSideBySide(
+      [
+        { holder: 'instance-1', ctx: runtime.ctx, transport: runtime.transport },
+        { holder: 'instance-2', ctx: second.ctx, transport: second.transport },
+      ],
+      async (ran, instance) => {
+        if (!ran) return false;
+        const status = await deliveryStatus(instance.ctx, 'alert-bench-1');
+        return status.delivered + status.failed + status.removed >= channels;
+      },
+      { pauseMs: 50, limitMs: 120_000 },
+    );
     const elapsedMs = Date.now() - started;
     const { sent, stats } = await connector.report();
     const received = sent.filter((a) => a.method === 'POST').map((a) => a.conversationId);
@@ -122,7 +124,7 @@ export async function measureFanout(channels = 300): Promise<FanoutResult> {
       requests: stats.requests,
       firstSendMs: Math.min(...sent.map((a) => a.at)) - started,
       lastSendMs: Math.max(...sent.map((a) => a.at)) - started,
-      busiestSecond: busiest(sent.map((a) => a.at), 1000),
+      busiestSecond: busiestWindow(sent.map((a) => a.at), 1000),
       connectorLoadMs,
       load: [loadBefore, loadavg()[0]!],
     };
@@ -130,17 +132,6 @@ export async function measureFanout(channels = 300): Promise<FanoutResult> {
     await connector.close();
     await azurite.stop();
   }
-}
-
-/** The most of these times that fall in any window of `ms` ending at one of them. */
-function busiest(times: number[], ms: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let end = 0, start = 0; end < sorted.length; end++) {
-    while (sorted[start]! <= sorted[end]! - ms) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
 }
 
 export async function run() {
