@@ -105,7 +105,11 @@ export async function drainOutbox(ctx: AppContext, transport: Transport, options
    */
   const workers: Promise<void>[] = [];
   const startWorker = () => {
-    if (workers.length < opts.concurrency) workers.push(worker());
+    if (workers.length >= opts.concurrency) return;
+    const running = worker();
+    // A worker started after another failed is awaited by no one: its failure is the pass's failure already reported.
+    running.catch(() => {});
+    workers.push(running);
   };
 
   // Storage down: every worker stops taking items, those that have sent finish recording it, then the run fails.
