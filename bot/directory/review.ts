@@ -28,7 +28,7 @@ import {
   suspendedInRound,
   writeRoundEntries,
 } from './repository';
-import { mayManage } from './rules/access';
+import { mayManage } from './rules/permissions';
 import { personOrderKey } from './rules/people';
 import { addMonths, REVIEW_PAGE, reviewDue, reviewPage, reviewRound, type ReviewPage } from './rules/review';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';

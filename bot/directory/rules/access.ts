@@ -17,20 +17,8 @@ export { ROLE_LABELS } from '../../shared/access';
 /** One id per request (a person's later request is a new one): outbox and audit ids derive from it. */
 export const requestKey = (r: Pick<AccessRequest, 'aadObjectId' | 'requestedAt'>) => createHash('sha256').update([r.aadObjectId, r.requestedAt].join('\u0000')).digest('hex').slice(0, 16);
 
-const isActive = (m: Member | undefined): m is Member => !!m && m.status !== 'suspended';
-
-/** An organisation's approvers decide its requests; administrators decide any, and those no organisation claims. */
-export function mayDecide(decider: Member | undefined, request: AccessRequest): boolean {
-  if (!isActive(decider)) return false;
-  if (decider.roles.includes('admin')) return true;
-  return request.routedTo === 'organisation' && decider.roles.includes('orgLead') && decider.organisationId === request.organisationId;
-}
-
-/** Approvers manage their own organisation's people; administrators anyone. */
-export function mayManage(manager: Member | undefined, target: Pick<Member, 'organisationId'>): boolean {
-  if (!isActive(manager)) return false;
-  return manager.roles.includes('admin') || (manager.roles.includes('orgLead') && manager.organisationId === target.organisationId);
-}
+// Who may decide or manage whom lives in ./permissions.ts (the access-review timer needs it without the form's text checks).
+export { mayDecide, mayManage } from './permissions';
 
 /** The one plain-text rule (bot/shared/plainText.ts): this text reaches the approver's card. */
 const plain = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).superRefine(plainTextRefinement(max));
