@@ -1,18 +1,3 @@
-import { formatCalendarDate, formatInstant } from '../bot/shared/dates';
-
-/**
- * Times in Europe/London, for the cards whose builders still take raw instants (the directory's, the
- * digest's cut-off): the one formatter (bot/shared/dates.ts) with the zone fixed. New code passes the
- * configured zone from its views instead (see bot/alerts/views.ts).
- */
-export function londonDateTime(iso: string): string {
-  return formatInstant(iso, 'Europe/London', 'dayTime');
-}
-
-export function londonDate(isoOrDate: string): string {
-  return isoOrDate.length === 10 ? formatCalendarDate(isoOrDate) : formatInstant(isoOrDate, 'Europe/London', 'date');
-}
-
 export function listOf(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;

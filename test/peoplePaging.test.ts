@@ -260,13 +260,13 @@ describe('card size with the longest names and details', () => {
   });
   it('a full people page and a full review page stay under 28 KB', () => {
     const directory = { ...EMPTY_DIRECTORY, organisations: [{ id: 'a-very-long-organisation-identifier-of-sixty-characters-xxxx', name: 'O'.repeat(120) } as never] };
-    const list = peopleListCard({ kind: 'list', directory, rows: Array.from({ length: PEOPLE_PAGE }, (_, i) => ({ kind: 'member' as const, member: member(i) })), query: 'w'.repeat(60), scope: 'O'.repeat(120), more: 'x'.repeat(900), continued: true, restarted: true, requests: 1 });
+    const list = peopleListCard({ kind: 'list', directory, rows: Array.from({ length: PEOPLE_PAGE }, (_, i) => ({ kind: 'member' as const, member: member(i) })), query: 'w'.repeat(60), scope: 'O'.repeat(120), more: 'x'.repeat(900), continued: true, restarted: true, requests: 1 }, 'Europe/London');
     expect(bytes(list)).toBeLessThan(28_000);
     expect(validateAdaptiveCard(list)).toEqual([]);
-    const review = { organisationId: 'stockport-homes', round: '2026-11' };
+    const review = { organisationId: 'stockport-homes', round: '2026-11', deadline: '2026-11-15T00:00:00.000Z' };
     const counts = { total: 99_999, confirmed: 33_333, removed: 33_333, suspended: 0 };
     const shown = Array.from({ length: REVIEW_PAGE + 1 }, (_, i) => ({ aadObjectId: member(i).aadObjectId, displayName: member(i).displayName }));
-    const card = reviewCard(review, counts, 'O'.repeat(120), '15 November 2026', { members: Array.from({ length: 500 }, (_, i) => member(i)), page: reviewPage({ people: shown.slice(0, REVIEW_PAGE), more: true }, counts), more: 'x'.repeat(900), status: { text: 'Confirmed.', tone: 'good' } });
+    const card = reviewCard(review, counts, 'O'.repeat(120), 'Europe/London', { members: Array.from({ length: 500 }, (_, i) => member(i)), page: reviewPage({ people: shown.slice(0, REVIEW_PAGE), more: true }, counts), more: 'x'.repeat(900), status: { text: 'Confirmed.', tone: 'good' } });
     expect(bytes(card)).toBeLessThan(28_000);
     expect(validateAdaptiveCard(card)).toEqual([]);
   });

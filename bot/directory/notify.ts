@@ -29,7 +29,7 @@ export async function decidersOf(ctx: AppContext, request: AccessRequest): Promi
 export async function notifyDeciders(ctx: AppContext, request: AccessRequest, organisationName: string): Promise<number> {
   const deciders = await decidersOf(ctx, request);
   const directory = await loadDirectory(ctx);
-  const card = decisionCardFor(request, organisationName, directory.themes.filter((t) => !t.retiredAt), { open: true });
+  const card = decisionCardFor(request, organisationName, directory.themes.filter((t) => !t.retiredAt), ctx.config.timeZone, { open: true });
   let reached = 0;
   for (const d of deciders) {
     const chat = await personalConversationOf(ctx, d.aadObjectId);

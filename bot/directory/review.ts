@@ -5,7 +5,7 @@ import { personalConversationOf } from '../conversation/repository';
 import type { Caller } from '../conversation/user';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
-import { londonDate } from '../../cards/format';
+import { formatInstant } from '../shared/dates';
 import { auditDirectory } from './audit';
 import type { AccessReview, Directory, ReviewTally } from './model';
 import {
@@ -109,7 +109,7 @@ async function openRound(ctx: AppContext, review: AccessReview, organisationName
   for (const r of reviewers) {
     const chat = await personalConversationOf(ctx, r.aadObjectId);
     if (!chat) continue;
-    const card = reviewCard(review, tally, organisationName, londonDate(review.deadline), { members: mine, page, more: reviewMoreToken(ctx, r.aadObjectId, review, page.next) });
+    const card = reviewCard(review, tally, organisationName, ctx.config.timeZone, { members: mine, page, more: reviewMoreToken(ctx, r.aadObjectId, review, page.next) });
     await enqueue(ctx, `review.${org}.${review.round}`, [
       { id: `review.${org}.${review.round}.to.${r.aadObjectId}`, target: targetOf(chat), payload: { card, summary: `Access review for ${organisationName}` } },
     ]);
@@ -167,7 +167,7 @@ async function closeRound(ctx: AppContext, directory: Directory, review: AccessR
           payload: {
             card: messageCard({
               title: `Access review: ${count} suspended at ${org}`,
-              text: `Not confirmed by ${londonDate(review.deadline)}, so suspended: ${names.join(', ')}${count > names.length ? ` and ${count - names.length} more` : ''}. An approver or administrator can reinstate them from **people**.`,
+              text: `Not confirmed by ${formatInstant(review.deadline, ctx.config.timeZone, 'date')}, so suspended: ${names.join(', ')}${count > names.length ? ` and ${count - names.length} more` : ''}. An approver or administrator can reinstate them from **people**.`,
               tone: 'warning',
             }),
             summary: `Access review: ${count} suspended at ${org}`,

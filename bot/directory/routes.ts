@@ -12,7 +12,6 @@ import { listPeople, removeMember, saveMemberRoles, setSuspended, showMember, ty
 import { reviewAction, reviewMore, type ReviewActionResult } from './review';
 import { mayDecide } from './rules/access';
 import { accessStateCard, decisionCardFor, decisionResultCard, memberManageCard, peopleListCard, peopleTokenRefusedCard, requestResultCard, reviewCard } from './views';
-import { londonDate } from '../../cards/format';
 import { DIRECTORY_VERBS } from './verbs';
 
 /**
@@ -31,14 +30,14 @@ export async function gateUnknown(ctx: AppContext, req: { caller: Caller; scope:
   if (req.scope !== 'personal') {
     return messageCard({ title: 'You are not registered with the concordat yet', text: 'Open a personal chat with Concordat to ask for access. Nothing else is shown until your organisation approves you.' });
   }
-  return accessStateCard(await accessStateOf(ctx, req.caller, req.email), req.caller.displayName);
+  return accessStateCard(await accessStateOf(ctx, req.caller, req.email), req.caller.displayName, ctx.config.timeZone);
 }
 
 async function peopleList(ctx: AppContext, caller: Caller, input: { query?: string; more?: unknown }, status?: { text: string; tone: 'good' | 'attention' | 'warning' | 'default' }): Promise<AdaptiveCard> {
   const result = await listPeople(ctx, caller, input);
   if (result.kind === 'refused') return messageCard({ title: 'For approvers', text: "Only an organisation's approvers and the concordat administrators manage people.", tone: 'attention' });
   if (result.kind === 'bad-token') return peopleTokenRefusedCard(result.reason);
-  return peopleListCard(result, status);
+  return peopleListCard(result, ctx.config.timeZone, status);
 }
 
 async function memberResultCard(ctx: AppContext, caller: Caller, result: MemberResult): Promise<AdaptiveCard> {
@@ -97,7 +96,7 @@ export const directoryRoutes = [
     verb: DIRECTORY_VERBS.request,
     schema: FormData,
     access: { who: 'anyone', scopes: PERSONAL },
-    handler: async (ctx, req) => requestResultCard(await requestAccess(ctx, req.caller, req.data, req.conversation, req.email), req.caller.displayName),
+    handler: async (ctx, req) => requestResultCard(await requestAccess(ctx, req.caller, req.data, req.conversation, req.email), req.caller.displayName, ctx.config.timeZone),
   }),
   defineAction({
     verb: DIRECTORY_VERBS.openRequest,
@@ -105,14 +104,14 @@ export const directoryRoutes = [
     access: people,
     handler: async (ctx, { caller, data }) => {
       const request = data.member ? (await findRequest(ctx, data.member))?.value : undefined;
-      if (!request || !mayDecide(caller.member, request)) return decisionResultCard({ kind: 'missing' }, []);
+      if (!request || !mayDecide(caller.member, request)) return decisionResultCard({ kind: 'missing' }, [], ctx.config.timeZone);
       const directory = await loadDirectory(ctx);
       const name = directory.organisations.find((o) => o.id === request.organisationId)?.name ?? 'an unknown organisation';
-      return decisionCardFor(request, name, directory.themes.filter((t) => !t.retiredAt), { open: request.status === 'pending' });
+      return decisionCardFor(request, name, directory.themes.filter((t) => !t.retiredAt), ctx.config.timeZone, { open: request.status === 'pending' });
     },
   }),
-  defineAction({ verb: DIRECTORY_VERBS.approve, schema: FormData, access: people, handler: async (ctx, { caller, data }) => decisionResultCard(await approveRequest(ctx, caller, data), await currentThemes(ctx)) }),
-  defineAction({ verb: DIRECTORY_VERBS.decline, schema: FormData, access: people, handler: async (ctx, { caller, data }) => decisionResultCard(await declineRequest(ctx, caller, data), await currentThemes(ctx)) }),
+  defineAction({ verb: DIRECTORY_VERBS.approve, schema: FormData, access: people, handler: async (ctx, { caller, data }) => decisionResultCard(await approveRequest(ctx, caller, data), await currentThemes(ctx), ctx.config.timeZone) }),
+  defineAction({ verb: DIRECTORY_VERBS.decline, schema: FormData, access: people, handler: async (ctx, { caller, data }) => decisionResultCard(await declineRequest(ctx, caller, data), await currentThemes(ctx), ctx.config.timeZone) }),
   // "More" carries the signed page token; "People" and "Back to people" carry none (the first page).
   defineAction({ verb: DIRECTORY_VERBS.people, schema: PageData, access: people, handler: (ctx, { caller, data }) => peopleList(ctx, caller, data.more === undefined ? {} : { more: data.more }) }),
   defineAction({ verb: DIRECTORY_VERBS.member, schema: PersonData, access: people, handler: async (ctx, { caller, data }) => memberResultCard(ctx, caller, await showMember(ctx, caller, data)) }),
@@ -123,20 +122,20 @@ export const directoryRoutes = [
   defineAction({ verb: DIRECTORY_VERBS.reviewConfirm, schema: ReviewData, access: people, handler: (ctx, { caller, data }) => reviewResultCard(ctx, caller, data, 'confirm') }),
   defineAction({ verb: DIRECTORY_VERBS.reviewRemove, schema: ReviewData, access: people, handler: (ctx, { caller, data }) => reviewResultCard(ctx, caller, data, 'remove') }),
   defineAction({ verb: DIRECTORY_VERBS.reviewConfirmAll, schema: ReviewData, access: people, handler: (ctx, { caller, data }) => reviewResultCard(ctx, caller, data, 'confirmAll') }),
-  defineAction({ verb: DIRECTORY_VERBS.reviewMore, schema: ReviewData, access: people, handler: async (ctx, { caller, data }) => reviewCardOf(await reviewMore(ctx, caller, data)) }),
+  defineAction({ verb: DIRECTORY_VERBS.reviewMore, schema: ReviewData, access: people, handler: async (ctx, { caller, data }) => reviewCardOf(await reviewMore(ctx, caller, data), ctx.config.timeZone) }),
 ];
 
 const currentThemes = async (ctx: AppContext) => (await loadDirectory(ctx)).themes.filter((t) => !t.retiredAt);
 
 async function reviewResultCard(ctx: AppContext, caller: Caller, data: unknown, action: 'confirm' | 'remove' | 'confirmAll'): Promise<AdaptiveCard> {
-  return reviewCardOf(await reviewAction(ctx, caller, data, action));
+  return reviewCardOf(await reviewAction(ctx, caller, data, action), ctx.config.timeZone);
 }
 
-function reviewCardOf(result: ReviewActionResult): AdaptiveCard {
+function reviewCardOf(result: ReviewActionResult, timeZone: string): AdaptiveCard {
   if (result.kind === 'missing') return messageCard({ title: 'This review has moved on', text: 'A newer access review has opened, or this one no longer exists.', tone: 'warning' });
   if (result.kind === 'refused') return messageCard({ title: 'Not yours to review', text: "Only the organisation's approvers, or a concordat administrator, can. This attempt has been recorded.", tone: 'attention' });
   if (result.kind === 'bad-token') return peopleTokenRefusedCard(result.reason);
-  return reviewCard(result.review, result.tally, result.organisationName, londonDate(result.review.deadline), {
+  return reviewCard(result.review, result.tally, result.organisationName, timeZone, {
     ...(result.note ? { status: { text: result.note, tone: 'good' as const } } : {}),
     members: result.members,
     page: result.page,

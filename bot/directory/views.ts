@@ -1,7 +1,7 @@
 import type { Role } from '../shared/access';
+import { formatInstant } from '../shared/dates';
 import type { Member } from '../shared/member';
 import { accessDecisionCard, accessRequestCard, memberCard, peopleCard } from '../../cards/directory';
-import { londonDate, londonDateTime } from '../../cards/format';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import type { AccessState, DecisionResult, RequestResult } from './results';
@@ -12,7 +12,10 @@ import { GRANTABLE_ROLES, ROLE_LABELS } from './rules/access';
 import { DIRECTORY_VERBS } from './verbs';
 import { CONVERSATION_VERBS } from '../conversation/verbs';
 
-/** Results of the directory's use cases as cards. No I/O. */
+/** Results of the directory's use cases as cards. No I/O. Times read as in the deployment's zone (TIME_ZONE), passed in. */
+
+/** "28 March 2026": the day an instant fell on in the zone. */
+const day = (instant: string, timeZone: string) => formatInstant(instant, timeZone, 'date');
 
 /** "Stockport Homes' approvers", "Greater Manchester Police's approvers". */
 export const possessive = (name: string) => (name.endsWith('s') ? `${name}'` : `${name}'s`);
@@ -21,12 +24,12 @@ const roleChoices = () => GRANTABLE_ROLES.map((r) => ({ title: ROLE_LABELS[r], v
 const themeChoices = (themes: DirectoryTheme[]) => themes.slice(0, 20).map((t) => ({ title: t.name, value: t.id }));
 const roleList = (roles: readonly Role[]) => roles.map((r) => ROLE_LABELS[r]).join(', ');
 
-export function accessStateCard(state: AccessState, displayName: string, form?: { values: Record<string, string>; errors: Record<string, string> }): AdaptiveCard {
+export function accessStateCard(state: AccessState, displayName: string, timeZone: string, form?: { values: Record<string, string>; errors: Record<string, string> }): AdaptiveCard {
   switch (state.kind) {
     case 'pending':
       return messageCard({
         title: 'Your request is waiting for a decision',
-        text: `You asked on ${londonDate(state.request.requestedAt)} to join as ${ROLE_LABELS[state.request.role]} of ${state.organisationName}. ${state.request.routedTo === 'organisation' ? `${possessive(state.organisationName)} approvers decide` : 'The concordat administrators decide'}; you will hear the answer here. Until then Concordat shows you nothing else.`,
+        text: `You asked on ${day(state.request.requestedAt, timeZone)} to join as ${ROLE_LABELS[state.request.role]} of ${state.organisationName}. ${state.request.routedTo === 'organisation' ? `${possessive(state.organisationName)} approvers decide` : 'The concordat administrators decide'}; you will hear the answer here. Until then Concordat shows you nothing else.`,
       });
     case 'suspended':
       return messageCard({ title: 'Your Concordat access is suspended', text: "Your organisation's approver did not confirm your access in the last review, or suspended it. Ask them to reinstate you.", tone: 'warning' });
@@ -53,14 +56,14 @@ export function accessStateCard(state: AccessState, displayName: string, form?: 
   }
 }
 
-export function requestResultCard(result: RequestResult, displayName: string): AdaptiveCard {
+export function requestResultCard(result: RequestResult, displayName: string, timeZone: string): AdaptiveCard {
   switch (result.kind) {
     case 'invalid':
-      return accessStateCard(result.state, displayName, { values: result.values, errors: result.errors });
+      return accessStateCard(result.state, displayName, timeZone, { values: result.values, errors: result.errors });
     case 'not-needed':
       return result.state.kind === 'member'
         ? messageCard({ title: 'You already have access', text: 'Say **help** to see what you can do.', buttons: [{ title: 'Show help', verb: CONVERSATION_VERBS.help }] })
-        : accessStateCard(result.state, displayName);
+        : accessStateCard(result.state, displayName, timeZone);
     case 'sent':
       return messageCard({
         title: 'Request sent',
@@ -74,6 +77,7 @@ export function decisionCardFor(
   request: AccessRequest,
   organisationName: string,
   themes: DirectoryTheme[],
+  timeZone: string,
   opts: { open: boolean; status?: { text: string; tone: 'good' | 'attention' | 'warning' | 'default' }; values?: Record<string, string>; errors?: Record<string, string> },
 ): AdaptiveCard {
   return accessDecisionCard({
@@ -86,7 +90,7 @@ export function decisionCardFor(
       ...(request.email ? [{ title: 'Signed in as', value: request.email }] : []),
       { title: 'Microsoft 365 tenant', value: request.tenantId },
       { title: 'Decided by', value: request.routedTo === 'organisation' ? `${possessive(organisationName)} approvers` : 'the concordat administrators (no organisation claims this sign-in)' },
-      { title: 'Asked on', value: londonDateTime(request.requestedAt) },
+      { title: 'Asked on', value: formatInstant(request.requestedAt, timeZone, 'dayTime') },
     ],
     open: opts.open,
     roleChoices: roleChoices(),
@@ -100,21 +104,21 @@ export function decisionCardFor(
 /** A reason typed by an approver usually ends with its own full stop: not "post.. They have been told". */
 const endSentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
-export function decisionResultCard(result: DecisionResult, themes: DirectoryTheme[]): AdaptiveCard {
+export function decisionResultCard(result: DecisionResult, themes: DirectoryTheme[], timeZone: string): AdaptiveCard {
   switch (result.kind) {
     case 'missing':
       return messageCard({ title: 'No such request', text: 'This request no longer exists: the person may have asked again. Say **people** to see open requests.', tone: 'warning' });
     case 'refused':
       return messageCard({ title: 'Not yours to decide', text: `Only ${possessive(result.organisationName)} approvers, or a concordat administrator, can decide this request. This attempt has been recorded.`, tone: 'attention' });
     case 'invalid':
-      return decisionCardFor(result.request, result.organisationName, themes, { open: true, values: result.values, errors: result.errors });
+      return decisionCardFor(result.request, result.organisationName, themes, timeZone, { open: true, values: result.values, errors: result.errors });
     case 'decided': {
       const r = result.request;
       const text =
         r.status === 'approved'
-          ? `Approved${r.decidedAt ? ` on ${londonDate(r.decidedAt)}` : ''}${result.member ? `: ${result.member.displayName} is now ${roleList(result.member.roles)} at ${result.organisationName}` : ''}. They have been told.`
-          : `${endSentence(`Declined${r.decidedAt ? ` on ${londonDate(r.decidedAt)}` : ''}${r.declineReason ? `: ${r.declineReason}` : ''}`)} They have been told.`;
-      return decisionCardFor(r, result.organisationName, themes, { open: false, status: { text: result.already ? `Already decided. ${text}` : text, tone: r.status === 'approved' ? 'good' : 'warning' } });
+          ? `Approved${r.decidedAt ? ` on ${day(r.decidedAt, timeZone)}` : ''}${result.member ? `: ${result.member.displayName} is now ${roleList(result.member.roles)} at ${result.organisationName}` : ''}. They have been told.`
+          : `${endSentence(`Declined${r.decidedAt ? ` on ${day(r.decidedAt, timeZone)}` : ''}${r.declineReason ? `: ${r.declineReason}` : ''}`)} They have been told.`;
+      return decisionCardFor(r, result.organisationName, themes, timeZone, { open: false, status: { text: result.already ? `Already decided. ${text}` : text, tone: r.status === 'approved' ? 'good' : 'warning' } });
     }
   }
 }
@@ -161,7 +165,7 @@ export function memberManageCard(m: Member, organisationName: string, themes: Di
 type Tone = 'good' | 'attention' | 'warning' | 'default';
 
 /** The people list: one page of open requests and members, with "More" when more follow. */
-export function peopleListCard(result: Extract<PeopleResult, { kind: 'list' }>, status?: { text: string; tone: Tone }): AdaptiveCard {
+export function peopleListCard(result: Extract<PeopleResult, { kind: 'list' }>, timeZone: string, status?: { text: string; tone: Tone }): AdaptiveCard {
   const orgName = new Map(result.directory.organisations.map((o) => [o.id, o.name]));
   const requests = result.rows.flatMap((r) => (r.kind === 'request' ? [r.request] : []));
   const members = result.rows.flatMap((r) => (r.kind === 'member' ? [r.member] : []));
@@ -176,7 +180,7 @@ export function peopleListCard(result: Extract<PeopleResult, { kind: 'list' }>, 
     people: [
       ...requests.map((r) => ({
         name: `${r.displayName} (asks to join)`,
-        detail: `${orgName.get(r.organisationId ?? '') ?? 'no organisation'} · ${ROLE_LABELS[r.role]} · asked ${londonDate(r.requestedAt)}`,
+        detail: `${orgName.get(r.organisationId ?? '') ?? 'no organisation'} · ${ROLE_LABELS[r.role]} · asked ${day(r.requestedAt, timeZone)}`,
         member: r.aadObjectId,
         buttons: [{ title: 'Decide', verb: DIRECTORY_VERBS.openRequest }],
       })),
@@ -215,17 +219,17 @@ export function peopleTokenRefusedCard(reason: string): AdaptiveCard {
  * still needs access; a person no longer a member shows as such.
  */
 export function reviewCard(
-  review: Pick<AccessReview, 'organisationId' | 'round' | 'closedAt'>,
+  review: Pick<AccessReview, 'organisationId' | 'round' | 'deadline' | 'closedAt'>,
   counts: ReviewCounts,
   organisationName: string,
-  deadlineText: string,
+  timeZone: string,
   opts: { status?: { text: string; tone: Tone }; members?: readonly Member[]; page: ReviewPage; more?: string },
 ): AdaptiveCard {
   const byId = new Map((opts.members ?? []).map((m) => [m.aadObjectId, m]));
   const detailOf = (id: string) => {
     const m = byId.get(id);
     if (!m) return 'not confirmed yet';
-    const since = m.confirmedAt && m.confirmedAt !== m.joinedAt ? `confirmed ${londonDate(m.confirmedAt)}` : m.joinedAt ? `joined ${londonDate(m.joinedAt)}` : '';
+    const since = m.confirmedAt && m.confirmedAt !== m.joinedAt ? `confirmed ${day(m.confirmedAt, timeZone)}` : m.joinedAt ? `joined ${day(m.joinedAt, timeZone)}` : '';
     return [roleList(m.roles), m.jobTitle, since].filter(Boolean).join(' · ');
   };
   const { shown, pending } = opts.page;
@@ -233,8 +237,8 @@ export function reviewCard(
   return peopleCard({
     title: `Access review: ${organisationName}`.slice(0, 120),
     subtitle: review.closedAt
-      ? `Closed ${londonDate(review.closedAt)}.`
-      : `Confirm who still needs Concordat. Anyone not confirmed by ${deadlineText} is suspended and the administrators are told.`,
+      ? `Closed ${day(review.closedAt, timeZone)}.`
+      : `Confirm who still needs Concordat. Anyone not confirmed by ${day(review.deadline, timeZone)} is suspended and the administrators are told.`,
     status: opts.status,
     people: shown.map((m) => ({
       name: m.displayName,
