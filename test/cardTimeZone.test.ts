@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pacer } from '../bot/outbox/pacer';
+import type { Directory as OperationsDirectory } from '../bot/operations/repository';
+import { scheduleFormCard } from '../bot/operations/views';
+import { DEMO_MEMBERS, DEMO_ORGANISATIONS } from './support/demoDirectory';
+import { validateAdaptiveCard } from './support/schemas';
 import { drainOutbox } from '../bot/outbox/sender';
 import { activityFrom, cardOf, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
 import { ALERTS_CHANNEL, execute, inChannel, installAndMapChannel } from './support/teamSetup';
@@ -84,4 +88,25 @@ describe('times on cards, in the configured zone', () => {
     expect(inNewYork).toContain('Weeks run Monday to Sunday, America/New_York.');
     expect(inNewYork).not.toContain('UK time');
   }, 60_000);
+});
+
+describe("the operation form's note on the clock change, in the zone's words", () => {
+  const dir: OperationsDirectory = { organisations: new Map(DEMO_ORGANISATIONS.map((o) => [o.id, o])), members: new Map(DEMO_MEMBERS.map((m) => [m.aadObjectId, m])) };
+  const noteIn = (timeZone: string) => {
+    const card = scheduleFormCard(dir, timeZone, RAISED);
+    expect(validateAdaptiveCard(card)).toEqual([]);
+    return textOfCard(card);
+  };
+
+  it('names the hour read twice when the clocks go back, and the time taken, as the zone calls it; nothing where clocks never change', () => {
+    expect(noteIn('Europe/London')).toContain('Times are UK time. When the clocks go back, 01:00–01:59 happens twice: the first (BST) is taken.');
+    const newYork = noteIn('America/New_York');
+    expect(newYork).toContain('Times are America/New_York. When the clocks go back, 01:00–01:59 happens twice: the first (EDT) is taken.');
+    expect(newYork).not.toContain('BST');
+    // Sydney goes back in April, from 03:00 daylight time to 02:00: the hour from 02:00 is read twice.
+    expect(noteIn('Australia/Sydney')).toMatch(/When the clocks go back, 02:00–02:59 happens twice: the first \((AEDT|summer time, GMT\+11)\) is taken\./);
+    const tokyo = noteIn('Asia/Tokyo');
+    expect(tokyo).toContain('Times are Asia/Tokyo. OFFICIAL-SENSITIVE');
+    expect(tokyo).not.toContain('clocks go back');
+  });
 });

@@ -39,8 +39,8 @@ const before = new Date('2026-12-04T09:00:00Z');
 const after = new Date('2026-12-06T16:00:00Z');
 
 const cards: Record<string, AdaptiveCard> = {
-  'schedule form': scheduleFormCard(dir, TZ, { caller: TOM }),
-  'schedule form with errors': scheduleFormCard(dir, TZ, {
+  'schedule form': scheduleFormCard(dir, TZ, before, { caller: TOM }),
+  'schedule form with errors': scheduleFormCard(dir, TZ, before, {
     submissionId: '6f1c2a4e-3b5d-4c7e-9f10-112233445566',
     values: { name: 'x', type: 'warrant', borough: 'stockport', area: '', startDate: '2026-03-29', startTime: '01:30', endDate: '', endTime: '', lead: 'gmp', partners: 'gmp', participants: '', briefing: '', incidents: 'nope', reminders: '10080', outcomesAfter: '1440' },
     errors: { name: 'too short', area: 'name the area', startTime: 'does not exist', endDate: 'choose a date', partners: 'lead twice', participants: 'choose', incidents: 'bad reference' },

@@ -49,7 +49,7 @@ export async function scheduleCommand(ctx: AppContext, req: OperationRequest): P
   if (req.scope !== 'personal') {
     return messageCard({ title: 'Schedule in a private chat', text: 'The scheduling card holds restricted details (participants, briefing): open your chat with Concordat and type **schedule** there.' });
   }
-  return scheduleFormCard(await loadDirectory(ctx), ctx.config.timeZone, { caller: req.caller.member });
+  return scheduleFormCard(await loadDirectory(ctx), ctx.config.timeZone, ctx.clock(), { caller: req.caller.member });
 }
 
 /** The form's "Schedule" button. */
@@ -59,7 +59,7 @@ export async function scheduleSubmit(ctx: AppContext, req: OperationRequest): Pr
   if (result.kind === 'refused') return refusedSchedule();
   const dir = await loadDirectory(ctx);
   if (result.kind === 'invalid') {
-    return scheduleFormCard(dir, ctx.config.timeZone, {
+    return scheduleFormCard(dir, ctx.config.timeZone, ctx.clock(), {
       submissionId: result.submissionId,
       values: result.values,
       errors: result.errors,

@@ -20,7 +20,7 @@ import {
   type JointOperation,
 } from './model';
 import { describeUntil, OUTCOMES_CHOICES, REMINDER_CHOICES } from './rules/reminderSchedule';
-import { toWallClock } from '../shared/timezone';
+import { clocksGoBack, toWallClock } from '../shared/timezone';
 import { operationCard, type OperationCardData } from '../../cards/operation';
 import { operationChangeCard } from '../../cards/operationChange';
 import { operationFormCard } from '../../cards/operationForm';
@@ -294,10 +294,21 @@ export function changeCard(
   });
 }
 
+/**
+ * What the form says about the hour the zone's clocks go back (read twice: fromWallClock takes the first), in the
+ * zone's own words: "01:00–01:59 ... the first (BST)" in London, "(EDT)" in New York; nothing where clocks never change.
+ */
+function clockChangeNote(timeZone: string, now: Date): string {
+  const back = clocksGoBack(timeZone, now);
+  if (!back) return '';
+  return ` When the clocks go back, ${back.from}–${back.to} happens twice: the first (${back.offsetOnly ? `summer time, ${back.before}` : back.before}) is taken.`;
+}
+
 /** The scheduling form: empty with the defaults, or as submitted with errors beside the fields. */
 export function scheduleFormCard(
   dir: Directory,
   timeZone: string,
+  now: Date,
   opts: {
     submissionId?: string;
     values?: Record<OperationFormField, string>;
@@ -335,7 +346,7 @@ export function scheduleFormCard(
       outcomes: OUTCOMES_CHOICES.map((c) => ({ title: c.label, value: String(c.minutes) })),
     },
     timeZoneLabel: timeZoneLabel(timeZone),
-    timeNote: `Times are ${timeZoneLabel(timeZone)}. When the clocks go back, 01:00–01:59 happens twice: the first (BST) is taken. OFFICIAL-SENSITIVE: the channel card shows name, type, area, times and agencies only.`,
+    timeNote: `Times are ${timeZoneLabel(timeZone)}.${clockChangeNote(timeZone, now)} OFFICIAL-SENSITIVE: the channel card shows name, type, area, times and agencies only.`,
   });
 }
 

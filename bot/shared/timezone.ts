@@ -95,3 +95,53 @@ export function fromWallClock(date: string, time: string, timeZone = 'Europe/Lon
   if (first === undefined) return { ok: false, reason: 'nonexistent' };
   return { ok: true, instant: new Date(first), ambiguous: candidates.length > 1 };
 }
+
+export interface ClocksGoBack {
+  /** The local hour read twice, "01:00" to "01:59" (fromWallClock takes the first). */
+  from: string;
+  to: string;
+  /** What the zone calls its time before the change ("BST", "EDT"), or its offset where it has no short name ("GMT+11"). */
+  before: string;
+  /** True when `before` is only an offset. */
+  offsetOnly: boolean;
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/**
+ * When the zone's clocks go back within half a year either side of `around`: the local times that happen twice,
+ * and the name of the time in force before. Undefined for a zone that keeps one offset (UTC, Asia/Tokyo).
+ */
+export function clocksGoBack(timeZone: string, around: Date): ClocksGoBack | undefined {
+  const start = around.getTime() - 183 * DAY;
+  let before = zoneOffsetMs(start, timeZone);
+  for (let t = start + DAY; t <= start + 366 * DAY; t += DAY) {
+    const after = zoneOffsetMs(t, timeZone);
+    if (after < before) {
+      // The change lies in the day before t: narrow it to the minute.
+      let lo = t - DAY;
+      let hi = t;
+      while (hi - lo > MINUTE) {
+        const mid = lo + Math.max(MINUTE, Math.floor((hi - lo) / 2 / MINUTE) * MINUTE);
+        if (zoneOffsetMs(mid, timeZone) < before) hi = mid;
+        else lo = mid;
+      }
+      const local = (ms: number) => toWallClock(new Date(ms), 'UTC').time;
+      const name = zoneName(lo, timeZone);
+      return { from: local(hi + after), to: local(hi + before - MINUTE), before: name, offsetOnly: /^(GMT|UTC)[+-]/.test(name) };
+    }
+    before = after;
+  }
+  return undefined;
+}
+
+/** The zone's short name at an instant: British English first ("BST"), then American ("EDT"), else the offset. */
+function zoneName(ms: number, timeZone: string): string {
+  let name = '';
+  for (const locale of ['en-GB', 'en-US']) {
+    name = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    if (name && !/^(GMT|UTC)[+-]/.test(name)) return name;
+  }
+  return name;
+}

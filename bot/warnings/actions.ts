@@ -138,7 +138,7 @@ export async function proposeOperation(ctx: AppContext, req: IncidentRequest, da
     incidents: linked.join(','),
     briefing: `Proposed from an early warning: ${w.count} ${w.ruleLabel.toLowerCase()} incidents in ${w.area}, ${w.postcodeDistrict} ${warningPeriods(w, ctx.config.timeZone).counted.replace(/^\d+ reports? /, ' ')}.`,
   };
-  const form = scheduleFormCard(await loadDirectory(ctx), ctx.config.timeZone, { caller: caller.member, prefill });
+  const form = scheduleFormCard(await loadDirectory(ctx), ctx.config.timeZone, ctx.clock(), { caller: caller.member, prefill });
   if (!chat) return form;
   await enqueue(ctx, `hotspot-propose-${w.id}`, [
     { id: `hotspot-propose:${w.id}:${randomUUID()}`, target: targetOf(chat), payload: { card: form, summary: 'Propose a joint operation for a hotspot' }, notifyOnDeadLetter: false },
