@@ -231,7 +231,7 @@ export type ReviewOutcome = z.infer<typeof ReviewOutcome>;
  * row holding them all would pass Azure's 64 KiB property limit.
  *
  * `members` is the shape rounds were stored in before (up to 500 people inline): such a row is still read, and
- * converted into entry rows the first time it is (bot/directory/repository.ts latestRound).
+ * converted into entry rows the first time it is (bot/directory/repository.ts latestReview).
  */
 export const AccessReview = lazySchema(() => z.object({
   organisationId: OrganisationId,
