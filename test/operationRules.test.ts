@@ -3,6 +3,7 @@ import { JointOperation, operationIdFor, boroughOfOperationId } from '../bot/ope
 import { canManage, canRecordOutcomes, canSchedule, canSeeBriefing, outcomesRecipients } from '../bot/operations/rules/access';
 import { parseOperationForm, parseOutcomesForm, parseRescheduleForm } from '../bot/operations/rules/form';
 import { summariseJointActions } from '../bot/operations/rules/summary';
+import { TimelineRow, timelineRowOf } from '../bot/operations/tables';
 import { allReminders, decideReminder, describeUntil, planReminders, shiftByLocalDays } from '../bot/operations/rules/reminderSchedule';
 import type { Member } from '../bot/shared/member';
 
@@ -241,5 +242,16 @@ describe('ids and the digest summary', () => {
     expect(s.totals).toEqual({ arrests: 7, warrantsExecuted: 2, premisesClosed: 0, vehiclesSeized: 4, referrals: 6 });
     expect([s.withOutcomes, s.awaitingOutcomes]).toEqual([2, 1]);
     expect(s.upcoming.map((l) => l.id)).toEqual(['OP-STO-FFFFFF']);
+  });
+
+  it('the upcoming list\'s timeline row and the digest\'s line copy the same fields of an operation, and nothing restricted', () => {
+    const full = op('2026-11-24T09:00:00.000Z', '2026-11-24T15:00:00.000Z', { briefing: 'Meet at the rear entrance', version: 3 });
+    const line = { id: full.id, name: full.name, type: full.type, borough: full.borough, area: full.area, startsAt: full.startsAt, endsAt: full.endsAt, leadOrganisationId: full.leadOrganisationId };
+    expect(timelineRowOf(full)).toEqual({ kind: 'timeline', ...line, version: 3 });
+    const digestLine = summariseJointActions([full], { from: new Date('2026-11-16T00:00:00Z'), to: new Date('2026-11-23T00:00:00Z'), upcomingUntil: new Date('2026-12-07T00:00:00Z') }).upcoming[0];
+    expect(digestLine).toEqual(line);
+    // The stored row parses back to itself: the schema and the copy name the same fields.
+    expect(TimelineRow.parse(timelineRowOf(full))).toEqual(timelineRowOf(full));
+    expect(JSON.stringify(timelineRowOf(full))).not.toMatch(/rear entrance|participants|coordinator/);
   });
 });

@@ -10,6 +10,7 @@ import type { StorageProxy } from '../scripts/bench/support/storageProxy';
 import { PRIYA, textOfCard, TOM, type BotHarness } from './support/botHarness';
 import { checkedCard, pressButton, replyCard, startBotBehindProxy } from './support/botTurns';
 import { freshStore } from './support/storage';
+import { auditOf } from './support/audit';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 const HOUR = 3600_000;
@@ -124,6 +125,23 @@ describe('the operations list, a page per turn', () => {
     const edited = await press(TOM, { more: forged });
     expect(textOfCard(edited)).toContain('could not be used');
     expect(ids(edited)).toEqual(expected.slice(0, 10));
+
+    // Both are buttons their presser was not given: audited as refusals of the list's route, with the reason.
+    const refusals = await auditOf(bot.runtime.ctx.store, 'route:action:operation.list');
+    expect(refusals.map((e) => [e.action, e.actor.aadObjectId, e.note?.split(';')[0]])).toEqual([
+      ['refusal', PRIYA.aadObjectId, 'operations page refused: page token belongs to someone else'],
+      ['refusal', TOM.aadObjectId, 'operations page refused: page token signature does not match'],
+    ]);
+    // Tom's own button a day later has expired: the first page again, said so, and not a refusal to audit.
+    const saved = bot.now.value;
+    bot.now.value = new Date(saved.getTime() + 25 * HOUR);
+    try {
+      const expired = await press(TOM, { more: token });
+      expect(textOfCard(expired)).toContain('That list was out of date, so here is its first page again.');
+    } finally {
+      bot.now.value = saved;
+    }
+    expect(await auditOf(bot.runtime.ctx.store, 'route:action:operation.list')).toHaveLength(2);
   });
 
   it('reads the same number of storage requests per turn however many operations are stored', async () => {

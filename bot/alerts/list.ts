@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { auditRouteRefusal } from '../conversation/refusalAudit';
+import { auditPageTokenRefusal } from '../conversation/refusalAudit';
 import { deliveryStatus } from '../outbox/enqueue';
-import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
+import { PAGE_TOKEN_EXPIRED, signPageToken, verifyPageToken } from '../search/rules/pageToken';
 import type { AlertRecord } from './model';
 import { alertsById, alertTimelinePage, ensureAlertTimeline } from './repository';
 import { ALERT_VERBS } from './verbs';
@@ -42,9 +42,8 @@ export async function listRecentAlerts(ctx: AppContext, caller: Caller, input: {
   if (input.more !== undefined) {
     const resumed = verifyPageToken(ctx.config.referenceHashKey, input.more, user, AlertsPage, now);
     if (!resumed.ok) {
-      const reason = resumed.reason === 'page token belongs to someone else' ? 'someone-else' : resumed.reason === 'page token expired' ? 'expired' : 'tampered';
-      // Someone else's token, or an edited one, is a button that was not given to this caller: audited as a refusal.
-      if (reason !== 'expired') await auditRouteRefusal(ctx, { aadObjectId: caller.aadObjectId, organisationId: caller.organisation?.id }, `action:${ALERT_VERBS.list}`, `alerts page refused: ${resumed.reason}`);
+      const reason = resumed.reason === 'page token belongs to someone else' ? 'someone-else' : resumed.reason === PAGE_TOKEN_EXPIRED ? 'expired' : 'tampered';
+      await auditPageTokenRefusal(ctx, { aadObjectId: caller.aadObjectId, organisationId: caller.organisation?.id }, `action:${ALERT_VERBS.list}`, 'alerts', resumed.reason);
       return { ok: false, reason };
     }
     page = resumed.query;

@@ -2,6 +2,7 @@ import { recordAudit } from '../audit/record';
 import type { AppContext } from '../kernel/context';
 import { EntraObjectId } from '../shared/member';
 import { stableId } from '../shared/stableId';
+import { PAGE_TOKEN_EXPIRED } from '../search/rules/pageToken';
 
 /** A refusal is audited once per caller, route and window; later ones in the window are only logged. */
 export const REFUSAL_AUDIT_WINDOW_MS = 60 * 60 * 1000;
@@ -33,4 +34,24 @@ export async function auditRouteRefusal(
     subject: { type: 'route', id: route },
     note: `${reason}; further refusals of this route to this caller in the hour from ${windowStart} are not logged again`.slice(0, 300),
   });
+}
+
+/**
+ * A list's "More" token that was not followed (bot/search/rules/pageToken.ts says why). Someone else's token, an
+ * edited or unreadable one is a button this caller was not given: audited as a refusal of the list's route, once
+ * per caller, route and hour. An expired one is the caller's own old button (the list starts again), so it is
+ * only logged. Every paged list refuses through here, so they all audit alike.
+ */
+export async function auditPageTokenRefusal(
+  ctx: AppContext,
+  caller: { aadObjectId?: string; organisationId?: string },
+  route: string,
+  list: string,
+  reason: string,
+): Promise<void> {
+  if (reason === PAGE_TOKEN_EXPIRED) {
+    ctx.log.info('page token expired', { route });
+    return;
+  }
+  await auditRouteRefusal(ctx, caller, route, `${list} page refused: ${reason}`);
 }

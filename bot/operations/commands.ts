@@ -9,7 +9,9 @@ import type { Caller } from '../conversation/user';
 import { z } from 'zod';
 import { BOROUGHS, BoroughId, boroughById, findBorough } from '../shared/borough';
 import { allOrganisations } from '../referenceData';
-import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
+import { PAGE_TOKEN_EXPIRED, signPageToken, verifyPageToken } from '../search/rules/pageToken';
+import { auditPageTokenRefusal } from '../conversation/refusalAudit';
+import { OPERATION_VERBS } from './verbs';
 import { boroughOfOperationId, hasEnded, type JointOperation } from './model';
 import { canManage, canRecordOutcomes, canSchedule, canSeeBriefing } from './rules/access';
 import { messageCard } from '../../cards/message';
@@ -112,7 +114,10 @@ export async function operationsCommand(ctx: AppContext, req: OperationRequest):
     boroughs = resumed.query.boroughs;
     after = resumed.continuation;
   } else {
-    if (resumed) notice = resumed.reason === 'page token expired' ? 'That list was out of date, so here is its first page again.' : 'That "More" button could not be used (it was made for someone else, or it was changed), so here is the first page of your own list.';
+    if (resumed) {
+      notice = resumed.reason === PAGE_TOKEN_EXPIRED ? 'That list was out of date, so here is its first page again.' : 'That "More" button could not be used (it was made for someone else, or it was changed), so here is the first page of your own list.';
+      await auditPageTokenRefusal(ctx, { aadObjectId: req.caller.aadObjectId, organisationId: req.caller.organisation?.id }, `action:${OPERATION_VERBS.list}`, 'operations', resumed.reason);
+    }
     if (req.args) {
       const b = findBorough(req.args);
       if (!b) {

@@ -48,7 +48,7 @@ export const OUTCOME_LABELS: Record<OutcomeCount, string> = {
 /** OP-STO-7K3Q9M: the borough code (so the id alone finds its partition) and six characters. */
 export const OperationId = lazySchema(() => z.string().regex(/^OP-[A-Z]{3}-[0-9A-Z]{6}$/, 'an operation id such as OP-STO-7K3Q9M'));
 
-export const JointOperation = lazySchema(() => z.object({
+const JointOperationFields = lazySchema(() => z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/),
   name: z.string().trim().min(3).max(100),
   type: OperationType,
@@ -80,7 +80,9 @@ export const JointOperation = lazySchema(() => z.object({
   cancelledAt: Instant.optional(),
   cancelReason: z.string().trim().max(300).optional(),
   outcomes: OperationOutcomes.optional(),
-})
+}));
+
+export const JointOperation = lazySchema(() => JointOperationFields
   .refine((o) => Date.parse(o.endsAt) > Date.parse(o.startsAt), { message: 'it ends after it starts', path: ['endsAt'] })
   .refine((o) => !o.partnerOrganisationIds.includes(o.leadOrganisationId), {
     message: 'the lead agency is not also listed as a partner',
@@ -99,6 +101,21 @@ export const JointOperation = lazySchema(() => z.object({
     path: ['cancelledAt'],
   }));
 export type JointOperation = z.infer<typeof JointOperation>;
+
+/**
+ * What a list shows of an operation: the upcoming list's timeline row and the digest's lines copy these fields
+ * and no others (never participants, briefing or outcome notes). One list, so a line cannot drift from the
+ * operation it copies.
+ */
+export const OPERATION_LINE_FIELDS = ['id', 'name', 'type', 'borough', 'area', 'startsAt', 'endsAt', 'leadOrganisationId'] as const;
+type LineField = (typeof OPERATION_LINE_FIELDS)[number];
+export const OperationLine = lazySchema(() => JointOperationFields.pick(Object.fromEntries(OPERATION_LINE_FIELDS.map((k) => [k, true])) as { [K in LineField]: true }));
+export type OperationLine = z.infer<typeof OperationLine>;
+
+/** An operation's line: its OPERATION_LINE_FIELDS. */
+export function operationLine(op: OperationLine): OperationLine {
+  return Object.fromEntries(OPERATION_LINE_FIELDS.map((k) => [k, op[k]])) as OperationLine;
+}
 
 const ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford: no I, L, O, U to misread
 

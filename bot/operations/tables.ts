@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { BoroughId } from '../shared/borough';
-import { Instant } from '../shared/common';
-import { OrganisationId } from '../shared/organisation';
 import { safeKey } from '../store/entityTable';
 import { table, type TablesOf } from '../store/tableDef';
-import { JointOperation, OperationType, Reminder } from './model';
+import { JointOperation, OperationLine, operationLine, Reminder } from './model';
 import { lazySchema } from '../shared/lazySchema';
 
 /**
@@ -39,19 +36,8 @@ export function timelineFrom(from: Date): string {
   return `${TIMELINE_PREFIX}${from.toISOString()}`;
 }
 
-/** One scheduled operation's line on the upcoming list: what the list card shows, nothing restricted. */
-export const TimelineRow = lazySchema(() => z.object({
-  kind: z.literal('timeline'),
-  id: z.string().min(1),
-  name: z.string().min(1).max(100),
-  type: OperationType,
-  borough: BoroughId,
-  area: z.string().min(1).max(80),
-  startsAt: Instant,
-  endsAt: Instant,
-  leadOrganisationId: OrganisationId,
-  version: z.number().int().min(1),
-}));
+/** One scheduled operation's line on the upcoming list: its line (what the list card shows, nothing restricted) and version. */
+export const TimelineRow = lazySchema(() => OperationLine.extend({ kind: z.literal('timeline'), version: z.number().int().min(1) }));
 export type TimelineRow = z.infer<typeof TimelineRow>;
 
 export const OperationRow = lazySchema(() => z.union([TimelineRow, JointOperation]));
@@ -60,18 +46,7 @@ export type OperationRow = z.infer<typeof OperationRow>;
 export const isTimelineRow = (r: OperationRow): r is TimelineRow => 'kind' in r && r.kind === 'timeline';
 
 export function timelineRowOf(op: JointOperation): TimelineRow {
-  return {
-    kind: 'timeline',
-    id: op.id,
-    name: op.name,
-    type: op.type,
-    borough: op.borough,
-    area: op.area,
-    startsAt: op.startsAt,
-    endsAt: op.endsAt,
-    leadOrganisationId: op.leadOrganisationId,
-    version: op.version,
-  };
+  return { kind: 'timeline', ...operationLine(op), version: op.version };
 }
 
 export const OperationChannel = lazySchema(() => z.object({

@@ -4,7 +4,7 @@
  * operations are passed in (bot/operations/summary.ts reads them).
  */
 import type { BoroughId } from '../../shared/borough';
-import { OUTCOME_COUNTS, type JointOperation, type OutcomeCount } from '../model';
+import { operationLine, OUTCOME_COUNTS, type JointOperation, type OperationLine, type OutcomeCount } from '../model';
 
 export interface JointActionSummaryQuery {
   /** Boroughs to include; empty or absent means all. */
@@ -17,7 +17,7 @@ export interface JointActionSummaryQuery {
 }
 
 /** One operation as the digest lists it: counts only, never the outcome notes; absent until the lead records them. */
-export type JointActionLine = Pick<JointOperation, 'id' | 'name' | 'type' | 'borough' | 'area' | 'startsAt' | 'endsAt' | 'leadOrganisationId'> & {
+export type JointActionLine = OperationLine & {
   outcomes?: Record<OutcomeCount, number>;
 };
 
@@ -36,16 +36,7 @@ export interface JointActionSummary {
 }
 
 function lineOf(op: JointOperation): JointActionLine {
-  const line: JointActionLine = {
-    id: op.id,
-    name: op.name,
-    type: op.type,
-    borough: op.borough,
-    area: op.area,
-    startsAt: op.startsAt,
-    endsAt: op.endsAt,
-    leadOrganisationId: op.leadOrganisationId,
-  };
+  const line: JointActionLine = operationLine(op);
   if (op.outcomes) line.outcomes = Object.fromEntries(OUTCOME_COUNTS.map((k) => [k, op.outcomes![k]])) as OutcomeTotals;
   return line;
 }

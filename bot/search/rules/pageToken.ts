@@ -12,6 +12,9 @@ import { lazySchema } from '../../shared/lazySchema';
  */
 export const TOKEN_TTL_MS = 24 * 3600_000;
 
+/** Why a token past its time is refused: the caller's own old button, which lists answer with their first page again. */
+export const PAGE_TOKEN_EXPIRED = 'page token expired';
+
 const Envelope = lazySchema(() => z.object({
   /** Who may use it (Entra object id). */
   u: z.string().min(1).max(64),
@@ -52,7 +55,7 @@ export function verifyPageToken<S extends z.ZodTypeAny>(secret: string, token: u
   const env = Envelope.safeParse(json);
   if (!env.success) return { ok: false, reason: 'malformed page token' };
   if (env.data.u !== user) return { ok: false, reason: 'page token belongs to someone else' };
-  if (env.data.e < now.getTime()) return { ok: false, reason: 'page token expired' };
+  if (env.data.e < now.getTime()) return { ok: false, reason: PAGE_TOKEN_EXPIRED };
   const q = query.safeParse(env.data.q);
   if (!q.success) return { ok: false, reason: 'page token names no known list' };
   return { ok: true, query: q.data as z.output<S>, continuation: env.data.c };
