@@ -19,7 +19,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import { auditOperation } from './audit';
 import { cancelOperation, OperationAction, rescheduleOperation, type ChangeResult } from './change';
 import { recordOutcomes } from './outcomes';
-import { ensureOperationTimeline, loadDirectory, loadOperation, upcomingPage } from './repository';
+import { decodeUpcomingCursor, encodeUpcomingCursor, ensureOperationTimeline, loadDirectory, loadOperation, upcomingPage, type UpcomingCursor } from './repository';
 import { scheduleOperation } from './schedule';
 import { changeCard, detailCard, outcomesCard, scheduleFormCard, upcomingListCard } from './views';
 
@@ -107,16 +107,19 @@ export async function operationsCommand(ctx: AppContext, req: OperationRequest):
   const more = req.data && typeof req.data === 'object' ? (req.data as Record<string, unknown>).more : undefined;
   const user = req.caller.aadObjectId ?? '';
   let boroughs: BoroughId[] = [];
-  let after: string | undefined;
+  let after: UpcomingCursor | undefined;
   let notice: string | undefined;
   const resumed = more !== undefined ? verifyPageToken(ctx.config.referenceHashKey, more, user, OperationsPage, now) : undefined;
-  if (resumed?.ok) {
+  const cursor = resumed?.ok ? decodeUpcomingCursor(resumed.continuation) : undefined;
+  if (resumed?.ok && cursor) {
     boroughs = resumed.query.boroughs;
-    after = resumed.continuation;
+    after = cursor;
   } else {
     if (resumed) {
-      notice = resumed.reason === PAGE_TOKEN_EXPIRED ? 'That list was out of date, so here is its first page again.' : 'That "More" button could not be used (it was made for someone else, or it was changed), so here is the first page of your own list.';
-      await auditPageTokenRefusal(ctx, { aadObjectId: req.caller.aadObjectId, organisationId: req.caller.organisation?.id }, `action:${OPERATION_VERBS.list}`, 'operations', resumed.reason);
+      // A signed token whose cursor does not read is treated as edited (it cannot happen unless the format changed).
+      const reason = resumed.ok ? 'page token names no known list' : resumed.reason;
+      notice = reason === PAGE_TOKEN_EXPIRED ? 'That list was out of date, so here is its first page again.' : 'That "More" button could not be used (it was made for someone else, or it was changed), so here is the first page of your own list.';
+      await auditPageTokenRefusal(ctx, { aadObjectId: req.caller.aadObjectId, organisationId: req.caller.organisation?.id }, `action:${OPERATION_VERBS.list}`, 'operations', reason);
     }
     if (req.args) {
       const b = findBorough(req.args);
@@ -131,7 +134,7 @@ export async function operationsCommand(ctx: AppContext, req: OperationRequest):
   const where = boroughs.length ? boroughs.map((id) => boroughById(id).name).join(', ') : 'all boroughs';
   await ensureOperationTimeline(ctx, now);
   const [page, organisations] = await Promise.all([upcomingPage(ctx, boroughs, { now, size: OPERATIONS_PAGE_SIZE, after }), allOrganisations(ctx)]);
-  const token = page.after ? signPageToken(ctx.config.referenceHashKey, { user, query: { list: 'operations', boroughs }, continuation: page.after }, now) : undefined;
+  const token = page.next ? signPageToken(ctx.config.referenceHashKey, { user, query: { list: 'operations', boroughs }, continuation: encodeUpcomingCursor(page.next) }, now) : undefined;
   return upcomingListCard(page.rows, { organisations: new Map(organisations.map((o) => [o.id, o])) }, ctx.config.timeZone, where, {
     ...(token ? { more: token } : {}),
     continued: after !== undefined,

@@ -1,15 +1,18 @@
 import { odata } from '@azure/data-tables';
+import { z } from 'zod';
 import { allOrganisations } from '../referenceData';
 import type { AppContext } from '../kernel/context';
-import { BOROUGHS, type BoroughId } from '../shared/borough';
+import { BOROUGHS, BoroughId } from '../shared/borough';
 import type { Member } from '../shared/member';
 import { boroughOfOperationId, type JointOperation, type Reminder } from './model';
 import type { Organisation } from '../shared/organisation';
 import type { Stored } from '../store/entityTable';
 import { activeMembers } from '../directory/repository';
 import { ConcurrencyError } from '../store/errors';
+import { mergedPage } from '../store/paging';
+import { lazySchema } from '../shared/lazySchema';
 import { MAX_DURATION_MS } from './rules/limits';
-import { isTimelineRow, reminderKeys, reminderPartition, TIMELINE_END, timelineFrom, timelineKey, timelineRowOf, type OperationRow, type TimelineRow } from './tables';
+import { isTimelineRow, reminderKeys, reminderPartition, TIMELINE_END, TIMELINE_PREFIX, timelineFrom, timelineKey, timelineRowOf, type OperationRow, type TimelineRow } from './tables';
 
 /**
  * The only module that touches the operations slice's tables (keys: ./tables.ts).
@@ -162,49 +165,69 @@ export async function operationChannelIds(ctx: OpCtx, op: Pick<JointOperation, '
 export interface UpcomingPage {
   /** Scheduled operations that have not ended, soonest first. */
   rows: TimelineRow[];
-  /** The key of the last row read: the next page starts after it. Absent when nothing follows. */
-  after?: string;
+  /** Where the next page starts (the `after` of the next call); absent when nothing follows. */
+  next?: UpcomingCursor;
+  /** Storage requests this page took. */
+  requests: number;
 }
+
+/** Where a page of the upcoming list goes on from: after the key of the last line shown, and, per borough, the service's token to resume its scan from. */
+export const UpcomingCursor = lazySchema(() => z.object({
+  after: z.string().startsWith(TIMELINE_PREFIX).max(200),
+  resume: z.record(BoroughId, z.string().max(1000)).default({}),
+}));
+export type UpcomingCursor = z.infer<typeof UpcomingCursor>;
+
+/** The cursor as the "More" token carries it. */
+export const encodeUpcomingCursor = (c: UpcomingCursor): string => JSON.stringify(c);
+
+/** A cursor from a "More" token, or undefined if it is not one. A bare key is a token made before pages could resume a scan. */
+export function decodeUpcomingCursor(text: string): UpcomingCursor | undefined {
+  let json: unknown = { after: text };
+  if (text.startsWith('{')) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+  const parsed = UpcomingCursor.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Requests one page may take: a read per borough, and as many again to follow short responses. */
+export const upcomingRequestBudget = (boroughs: number) => 2 * boroughs;
 
 /**
  * One page of the upcoming operations in the given boroughs (all when empty),
- * soonest first, starting after the key `after` (the first page: from the
- * earliest start of an operation that may not have ended yet). One key-range
- * read of at most `size` rows per borough; the pages are merged by start
- * time. Every row is keyed by start then id, and ids are unique across
- * boroughs, so "after this key" continues the merged order without a gap or
- * a repeat, however the lists change between pages.
+ * soonest first, starting after `after` (the first page: from the earliest
+ * start of an operation that may not have ended yet). A key-range read of at
+ * most `size` rows per borough, merged by start time (bot/store/paging.ts);
+ * a borough whose response came back short (Azure may stop a response early,
+ * even with no rows, and give a continuation) is read on while the page is
+ * short, within upcomingRequestBudget. Every row is keyed by start then id,
+ * and ids are unique across boroughs, so "after this key" continues the
+ * merged order without a gap or a repeat.
  */
-export async function upcomingPage(ctx: OpCtx, boroughs: readonly BoroughId[], opts: { now: Date; size: number; after?: string }): Promise<UpcomingPage> {
+export async function upcomingPage(ctx: OpCtx, boroughs: readonly BoroughId[], opts: { now: Date; size: number; after?: UpcomingCursor }): Promise<UpcomingPage> {
   const list = boroughs.length ? [...new Set(boroughs)] : BOROUGHS.map((b) => b.id);
   // Operations last at most MAX_DURATION_MS, so none that started earlier can still be running.
-  const from = opts.after ?? timelineFrom(new Date(opts.now.getTime() - MAX_DURATION_MS));
-  const pages = await Promise.all(
-    list.map((b) =>
-      ctx.store.operations.page(odata`PartitionKey eq ${b} and RowKey gt ${from} and RowKey lt ${TIMELINE_END} and lineEndsAt gt ${opts.now.toISOString()}`, {
-        maxPageSize: opts.size,
-      }),
-    ),
+  const from = opts.after?.after ?? timelineFrom(new Date(opts.now.getTime() - MAX_DURATION_MS));
+  const ending = opts.now.toISOString();
+  const sources = Object.fromEntries(
+    list.map((b) => [
+      b,
+      (q: { after: string; maxPageSize: number; continuationToken?: string }) =>
+        ctx.store.operations.page(odata`PartitionKey eq ${b} and RowKey gt ${q.after} and RowKey lt ${TIMELINE_END} and lineEndsAt gt ${ending}`, {
+          maxPageSize: q.maxPageSize,
+          ...(q.continuationToken ? { continuationToken: q.continuationToken } : {}),
+        }),
+    ]),
   );
-  // A borough whose page came back short while the service says more follows (a scan limit) bounds what is known:
-  // nothing after its last row may be shown yet, or a row of its next page could be skipped.
-  let frontier = TIMELINE_END;
-  for (const p of pages) {
-    if (p.next && p.rows.length < opts.size) {
-      const last = p.rows.at(-1)?.keys.rowKey ?? from;
-      if (last < frontier) frontier = last;
-    }
-  }
-  const merged = pages
-    .flatMap((p) => p.rows)
-    .filter((r) => r.keys.rowKey <= frontier)
-    .sort((a, b) => (a.keys.rowKey < b.keys.rowKey ? -1 : a.keys.rowKey > b.keys.rowKey ? 1 : 0));
-  const taken = merged.slice(0, opts.size);
-  const more = merged.length > opts.size || pages.some((p) => p.next !== undefined);
+  const page = await mergedPage(sources, (r) => r.keys.rowKey, { size: opts.size, after: from, resume: opts.after?.resume ?? {}, maxRequests: upcomingRequestBudget(list.length) });
   // Started but not yet ended is upcoming still (the service filtered out those that have ended).
-  const rows = taken.flatMap((r) => (isTimelineRow(r.value) ? [r.value] : []));
-  const after = more ? (taken.at(-1)?.keys.rowKey ?? from) : undefined;
-  return after ? { rows, after } : { rows };
+  const rows = page.rows.flatMap((r) => (isTimelineRow(r.value) ? [r.value] : []));
+  return page.after ? { rows, next: { after: page.after, resume: page.resume }, requests: page.requests } : { rows, requests: page.requests };
 }
 
 // ---- Reminders ------------------------------------------------------------------

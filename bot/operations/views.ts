@@ -18,6 +18,7 @@ import {
   OUTCOME_LABELS,
   OperationType,
   type JointOperation,
+  type OperationLine,
 } from './model';
 import { describeUntil, OUTCOMES_CHOICES, REMINDER_CHOICES } from './rules/reminderSchedule';
 import { clocksGoBack, toWallClock } from '../shared/timezone';
@@ -350,8 +351,6 @@ export function scheduleFormCard(
   });
 }
 
-/** One line of the upcoming list: nothing restricted (no participants, no briefing). */
-export type UpcomingLine = Pick<JointOperation, 'id' | 'name' | 'type' | 'borough' | 'area' | 'startsAt' | 'leadOrganisationId'>;
 
 /**
  * One page of upcoming operations, soonest first. `more`: the signed token of
@@ -359,7 +358,7 @@ export type UpcomingLine = Pick<JointOperation, 'id' | 'name' | 'type' | 'boroug
  * page; `notice`: said first (e.g. an unusable token was ignored).
  */
 export function upcomingListCard(
-  lines: readonly UpcomingLine[],
+  lines: readonly OperationLine[],
   dir: Pick<Directory, 'organisations'>,
   timeZone: string,
   where: string,
@@ -368,7 +367,10 @@ export function upcomingListCard(
   const count = `${lines.length} operation${lines.length === 1 ? '' : 's'}`;
   return operationListCard({
     heading: `Upcoming joint operations: ${where}`,
-    emptyText: `${page.notice ? `${page.notice} ` : ''}${page.continued ? `No more joint operations are scheduled in ${where}.` : `No joint operations are scheduled in ${where}.`}`,
+    // Empty with "More": storage answered slowly this time (bot/store/paging.ts), and the next press reads on from where this one stopped.
+    emptyText: `${page.notice ? `${page.notice} ` : ''}${
+      page.more ? `Still looking through ${where}: press More to go on.` : page.continued ? `No more joint operations are scheduled in ${where}.` : `No joint operations are scheduled in ${where}.`
+    }`,
     items: lines.slice(0, 25).map((op) => ({
       id: op.id,
       title: `${op.name} (${op.id})`,

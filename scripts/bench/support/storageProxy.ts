@@ -73,9 +73,27 @@ export function countsBetween(before: RequestCounts, after: RequestCounts): Requ
   return { total: after.total - before.total, byKind, maxTop: after.maxTop, unbounded: after.unbounded - before.unbounded, scans: after.scans.slice(before.scans.length) };
 }
 
+/**
+ * How many entities a query's response may carry before the proxy cuts it short: a number, or undefined to pass it
+ * through. Given the query (its table and `$top`) and how many queries came before it.
+ */
+export type ShortPages = (query: Classified & { n: number }) => number | undefined;
+
+export interface StorageProxyOptions {
+  /**
+   * Cut query responses short, as Azure does (after 5 seconds' work, at a partition or server boundary): the
+   * response keeps its first k entities and carries continuation headers naming the next one, so the client's
+   * next request resumes there. k = 0 is an empty response that still says more follow. Azurite's encoding of
+   * the headers (base64 of the key), so Azurite resumes from them.
+   */
+  shortPages?: ShortPages;
+}
+
 export interface StorageProxy {
   /** The connection string with the table endpoint pointed at the proxy. */
   connectionString: string;
+  /** Starts (or, with undefined, stops) cutting query responses short: see StorageProxyOptions. */
+  setShortPages(shortPages: ShortPages | undefined): void;
   /** A copy of the counts so far. */
   snapshot(): RequestCounts;
   /** Starts a new window: counts, top and scans from zero. */
@@ -88,19 +106,33 @@ export interface StorageProxy {
  * (Azurite's). The benches and the tests that bound "storage requests per
  * turn" both use it: `snapshot().total` is every request on the wire.
  */
-export async function startStorageProxy(connectionString: string): Promise<StorageProxy> {
+export async function startStorageProxy(connectionString: string, options: StorageProxyOptions = {}): Promise<StorageProxy> {
   const endpoint = /TableEndpoint=(http:\/\/[^;]+)/.exec(connectionString)?.[1];
   if (!endpoint) throw new Error('the connection string names no http TableEndpoint');
   const target = new URL(endpoint);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let counts = zero();
+  let shortPages = options.shortPages;
+  let queries = 0;
   const server = http.createServer((req, res) => {
-    addRequest(counts, classifyTableRequest(req.method ?? 'GET', req.url ?? '/'));
+    const kind = classifyTableRequest(req.method ?? 'GET', req.url ?? '/');
+    addRequest(counts, kind);
+    const keep = (kind.kind === 'partition' || kind.kind === 'scan') && shortPages ? shortPages({ ...kind, n: queries++ }) : undefined;
     const upstream = http.request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
+        if (keep === undefined || up.statusCode !== 200) {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const { body, headers } = cutShort(Buffer.concat(chunks), up.headers, keep);
+          res.writeHead(200, headers);
+          res.end(body);
+        });
       },
     );
     upstream.on('error', (err) => {
@@ -114,12 +146,32 @@ export async function startStorageProxy(connectionString: string): Promise<Stora
   const proxied = `http://127.0.0.1:${port}${target.pathname.replace(/\/$/, '')}`;
   return {
     connectionString: connectionString.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${proxied}`),
+    setShortPages: (next) => void (shortPages = next),
     snapshot: () => ({ ...counts, byKind: { ...counts.byKind }, scans: [...counts.scans] }),
     reset: () => void (counts = zero()),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       agent.destroy();
+    },
+  };
+}
+
+/** A query response with at most `keep` entities; when it had more, continuation headers naming the first one left out. */
+export function cutShort(body: Buffer, headers: http.IncomingHttpHeaders, keep: number): { body: Buffer; headers: http.OutgoingHttpHeaders } {
+  const json = JSON.parse(body.toString('utf8')) as { value?: { PartitionKey: string; RowKey: string }[] };
+  const rows = json.value ?? [];
+  if (rows.length <= keep) return { body, headers };
+  const next = rows[keep]!;
+  const out = Buffer.from(JSON.stringify({ ...json, value: rows.slice(0, keep) }), 'utf8');
+  const { 'content-length': _length, 'transfer-encoding': _chunked, ...rest } = headers;
+  return {
+    body: out,
+    headers: {
+      ...rest,
+      'content-length': String(out.length),
+      'x-ms-continuation-nextpartitionkey': Buffer.from(next.PartitionKey, 'utf8').toString('base64'),
+      'x-ms-continuation-nextrowkey': Buffer.from(next.RowKey, 'utf8').toString('base64'),
     },
   };
 }

@@ -1,0 +1,132 @@
+/**
+ * Lists under short pages. Azure Table Storage may answer a query with fewer
+ * entities than `$top`, even none, and a continuation (after 5 seconds' work,
+ * at a partition or server boundary); Azurite never does. The storage proxy
+ * here cuts responses short the way Azure does (scripts/bench/support/
+ * storageProxy.ts `shortPages`): the first k entities, and continuation
+ * headers naming the next. Whatever the cuts, every list must page forward
+ * with full pages, each row once, in order, in a bounded number of requests.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATIONS_PAGE_SIZE } from '../bot/operations/commands';
+import { JointOperation, operationIdFor } from '../bot/operations/model';
+import { createOperation } from '../bot/operations/repository';
+import type { BoroughId } from '../bot/shared/borough';
+import { startStorageProxy, type ShortPages, type StorageProxy } from '../scripts/bench/support/storageProxy';
+import { personalChat, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
+import { freshStore } from './support/storage';
+import { execute } from './support/teamSetup';
+
+const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP: every borough
+const NOW = new Date('2026-11-25T10:00:00Z');
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+let bot: BotHarness;
+let proxy: StorageProxy;
+
+function operation(borough: BoroughId, startsAt: Date, hours = 6): JointOperation {
+  return JointOperation.parse({
+    id: operationIdFor(borough, randomUUID()),
+    name: `Walkabout ${borough}`,
+    type: 'joint-visit',
+    borough,
+    area: 'Town centre',
+    startsAt: startsAt.toISOString(),
+    endsAt: new Date(startsAt.getTime() + hours * HOUR).toISOString(),
+    leadOrganisationId: 'gmp',
+    partnerOrganisationIds: [],
+    participants: [TOM.aadObjectId],
+    coordinator: TOM.aadObjectId,
+    linkedIncidents: [],
+    reminderOffsetsMin: [],
+    outcomesAfterMin: 0,
+    status: 'scheduled',
+  });
+}
+
+const opIds = (card: unknown) => textOfCard(card).match(/OP-[A-Z]{3}-[0-9A-Z]{6}/g) ?? [];
+const moreOf = (card: any): string | undefined => card.actions?.find((a: any) => a.title === 'More')?.data?.more;
+
+/** Pages through a list with "More" until it ends: each page's ids and the storage requests its turn took. */
+async function pageThrough(first: () => Promise<any>, next: (more: string) => Promise<any>, idsOf: (card: unknown) => string[]) {
+  const pages: { ids: string[]; requests: number }[] = [];
+  let before = proxy.snapshot().total;
+  let card = await first();
+  for (let turn = 0; turn < 40; turn++) {
+    pages.push({ ids: idsOf(card), requests: proxy.snapshot().total - before });
+    const more = moreOf(card);
+    if (!more) return pages;
+    before = proxy.snapshot().total;
+    card = await next(more);
+  }
+  throw new Error(`the list did not end in 40 pages: ${JSON.stringify(pages.map((p) => p.ids.length))}`);
+}
+
+/** Cuts every response from a table whose name ends with `table` to the next count of `pattern`, in turn. */
+const cut = (table: string, pattern: number[]): ShortPages => {
+  let i = 0;
+  return (q) => (q.table.endsWith(table) ? pattern[i++ % pattern.length] : undefined);
+};
+
+/** Every operation, soonest first. */
+let expectedOps: string[] = [];
+
+beforeAll(async () => {
+  const fresh = await freshStore();
+  proxy = await startStorageProxy(fresh.connectionString);
+  bot = await startBotHarness({ storage: { connectionString: proxy.connectionString, prefix: fresh.prefix }, start: NOW });
+  const ctx = bot.runtime.ctx;
+  // 34 upcoming operations over four boroughs, bunched in Stockport, so one borough's responses bound the page;
+  // and ended ones in Stockport before them (a scan that skips rows).
+  const plan: [BoroughId, number][] = [];
+  for (let i = 0; i < 16; i++) plan.push(['stockport', 1 + i]);
+  for (let i = 0; i < 8; i++) plan.push(['bury', 3 + 3 * i]);
+  for (let i = 0; i < 6; i++) plan.push(['salford', 2 + 5 * i]);
+  for (let i = 0; i < 4; i++) plan.push(['wigan', 20 + i]);
+  const ops = plan.map(([b, d]) => operation(b, new Date(NOW.getTime() + d * DAY)));
+  for (const op of ops) await createOperation(ctx, op);
+  for (let i = 0; i < 5; i++) await createOperation(ctx, operation('stockport', new Date(NOW.getTime() - 2 * DAY + i * HOUR), 12));
+  expectedOps = [...ops].sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id)).map((o) => o.id);
+  // The first list writes nothing more (lines of operations stored before the timeline): done before counting.
+  await execute(bot, TOM, personalChat(TOM), 'operation.list', {});
+}, 120_000);
+
+afterAll(async () => {
+  proxy?.setShortPages(undefined);
+  await bot?.close();
+  await proxy?.close();
+});
+
+describe('the operations list when storage answers with short pages', () => {
+  const list = () => pageThrough(
+    async () => (await execute(bot, TOM, personalChat(TOM), 'operation.list', {})).body.value,
+    async (more) => (await execute(bot, TOM, personalChat(TOM), 'operation.list', { more })).body.value,
+    opIds,
+  );
+
+  it('with no cuts (Azurite as it is): full pages, every operation once, soonest first', async () => {
+    const pages = await list();
+    expect(pages.flatMap((p) => p.ids)).toEqual(expectedOps);
+    expect(pages.map((p) => p.ids.length)).toEqual([10, 10, 10, 4]);
+  });
+
+  it.each([
+    ['at most 2 entities a response', [2]],
+    ['empty responses between short ones', [0, 1, 0, 3, 2]],
+    ['a response of one, then full ones', [1, 10, 10]],
+  ])('cut to %s: still full pages, every operation once, soonest first, in a bounded number of requests', async (_, pattern) => {
+    proxy.setShortPages(cut('Operations', pattern));
+    try {
+      const pages = await list();
+      // Every page full but the last, and every operation once, soonest first.
+      expect(pages.map((p) => p.ids.length)).toEqual([OPERATIONS_PAGE_SIZE, OPERATIONS_PAGE_SIZE, OPERATIONS_PAGE_SIZE, 4]);
+      expect(pages.flatMap((p) => p.ids)).toEqual(expectedOps);
+      // A turn: who is asking and the organisation names (4 requests), and at most two reads per borough.
+      for (const p of pages) expect(p.requests).toBeLessThanOrEqual(4 + 2 * 10);
+    } finally {
+      proxy.setShortPages(undefined);
+    }
+  }, 120_000);
+});
