@@ -9,14 +9,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALERT_PAGE_SIZE } from '../bot/alerts/list';
+import { raiseAlert } from '../bot/alerts/raise';
+import { ALERT_TIMELINE_READS } from '../bot/alerts/repository';
 import { OPERATIONS_PAGE_SIZE } from '../bot/operations/commands';
+import { Pacer } from '../bot/outbox/pacer';
+import { drainOutbox } from '../bot/outbox/sender';
 import { JointOperation, operationIdFor } from '../bot/operations/model';
 import { createOperation } from '../bot/operations/repository';
 import type { BoroughId } from '../bot/shared/borough';
 import { startStorageProxy, type ShortPages, type StorageProxy } from '../scripts/bench/support/storageProxy';
-import { personalChat, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
+import { personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
 import { freshStore } from './support/storage';
-import { execute } from './support/teamSetup';
+import { execute, installAndMapChannel } from './support/teamSetup';
 
 const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP: every borough
 const NOW = new Date('2026-11-25T10:00:00Z');
@@ -72,6 +77,37 @@ const cut = (table: string, pattern: number[]): ShortPages => {
 
 /** Every operation, soonest first. */
 let expectedOps: string[] = [];
+/** The alerts Priya (Stockport Homes: Stockport) sees, newest first. */
+let expectedAlerts: string[] = [];
+const headlines = (card: unknown): string[] => textOfCard(card).match(/Alert no\. \d+ for \w+/g) ?? [];
+const flush = () => drainOutbox(bot.runtime.ctx, bot.runtime.transport, { pacer: new Pacer({ perSecond: 1000, perConversationPerSecond: 1000, perConversationPer30s: 10_000 }) });
+
+async function raise(n: number, borough: 'stockport' | 'wigan') {
+  bot.now.value = new Date(bot.now.value.getTime() + 60_000);
+  const title = `Alert no. ${String(n).padStart(2, '0')} for ${borough === 'wigan' ? 'Wigan' : 'Stockport'}`;
+  const res = await raiseAlert(bot.runtime.ctx, {
+    alertId: `alert-${n}`,
+    source: 'card',
+    organisationId: 'gmp',
+    displayName: 'Tom Bradley',
+    input: { severity: 'info', boroughs: [borough], themeId: 'public-safety', title, body: 'Paging test.', expiresInDays: 7, marking: 'OFFICIAL' },
+  });
+  expect(res.ok).toBe(true);
+  return title;
+}
+
+/** The tables of the queries (not point reads, not writes) made while `run` runs. */
+async function queriesDuring<T>(run: () => Promise<T>): Promise<{ result: T; tables: string[]; requests: number }> {
+  const tables: string[] = [];
+  const before = proxy.snapshot().total;
+  proxy.setShortPages((q) => void tables.push(q.table));
+  try {
+    const result = await run();
+    return { result, tables, requests: proxy.snapshot().total - before };
+  } finally {
+    proxy.setShortPages(undefined);
+  }
+}
 
 beforeAll(async () => {
   const fresh = await freshStore();
@@ -91,7 +127,18 @@ beforeAll(async () => {
   expectedOps = [...ops].sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id)).map((o) => o.id);
   // The first list writes nothing more (lines of operations stored before the timeline): done before counting.
   await execute(bot, TOM, personalChat(TOM), 'operation.list', {});
-}, 120_000);
+
+  // 27 Stockport alerts (a channel each) with 5 Wigan ones (no channel) between them, a minute apart, all delivered.
+  await installAndMapChannel(bot, 'stockport');
+  const titles: string[] = [];
+  for (let n = 1; n <= 32; n++) {
+    const title = await raise(n, n % 6 === 0 ? 'wigan' : 'stockport');
+    if (n % 6 !== 0) titles.push(title);
+  }
+  await flush();
+  expectedAlerts = titles.reverse();
+  bot.now.value = new Date(bot.now.value.getTime() + HOUR);
+}, 180_000);
 
 afterAll(async () => {
   proxy?.setShortPages(undefined);
@@ -125,6 +172,67 @@ describe('the operations list when storage answers with short pages', () => {
       expect(pages.flatMap((p) => p.ids)).toEqual(expectedOps);
       // A turn: who is asking and the organisation names (4 requests), and at most two reads per borough.
       for (const p of pages) expect(p.requests).toBeLessThanOrEqual(4 + 2 * 10);
+    } finally {
+      proxy.setShortPages(undefined);
+    }
+  }, 120_000);
+});
+
+describe('the alerts list: delivery state and short pages', () => {
+  const alertsPage = (more?: string) => execute(bot, PRIYA, personalChat(PRIYA), 'alerts', more ? { more } : {}).then((r) => r.body.value);
+
+  it('reads an alert\'s posts only until its delivery has settled; then a page costs its timeline read and a point read per alert', async () => {
+    // First list since delivery: each alert's posts are read once more (one query of its Outbox partition), and the
+    // settled delivery kept on the alert (one write each).
+    const first = await queriesDuring(() => alertsPage());
+    expect(headlines(first.result)).toEqual(expectedAlerts.slice(0, ALERT_PAGE_SIZE));
+    expect(textOfCard(first.result)).toContain('Delivery: delivered 1/1');
+    expect(first.tables.filter((t) => t.endsWith('Outbox'))).toHaveLength(ALERT_PAGE_SIZE);
+    // From then on: no Outbox read at all, and the same delivery shown.
+    const again = await queriesDuring(() => alertsPage());
+    expect(again.tables.filter((t) => t.endsWith('Outbox'))).toEqual([]);
+    expect(textOfCard(again.result)).toContain('Delivery: delivered 1/1');
+    expect(headlines(again.result)).toEqual(expectedAlerts.slice(0, ALERT_PAGE_SIZE));
+    // The turn: who is asking (4 requests), one timeline query, ten point reads of the alerts. It was ten Outbox
+    // queries more on every list (each reading every post of its alert), and the first list after delivery still is.
+    expect(again.requests).toBe(4 + 1 + ALERT_PAGE_SIZE);
+    expect(first.requests).toBeGreaterThanOrEqual(again.requests + 2 * ALERT_PAGE_SIZE);
+
+    // A new alert whose post is still waiting: its posts are read on every list until it has gone out.
+    const title = await raise(40, 'stockport');
+    const waiting = await queriesDuring(() => alertsPage());
+    expect(textOfCard(waiting.result)).toMatch(/Delivery: delivered 0\/1, 1 waiting/);
+    expect(waiting.tables.filter((t) => t.endsWith('Outbox'))).toHaveLength(1);
+    await flush();
+    await alertsPage(); // settles it
+    const settled = await queriesDuring(() => alertsPage());
+    expect(headlines(settled.result)[0]).toBe(title);
+    expect(settled.tables.filter((t) => t.endsWith('Outbox'))).toEqual([]);
+    expectedAlerts.unshift(title);
+  }, 120_000);
+
+  it('with timeline responses cut to at most 3 entities: full pages, every alert once, newest first, within the read budget', async () => {
+    // Uncut first: every alert's delivery is now settled and kept, so the turns below read only the timeline and the alerts.
+    expect((await pageThrough(() => alertsPage(), (more) => alertsPage(more), headlines)).flatMap((p) => p.ids)).toEqual(expectedAlerts);
+    proxy.setShortPages(cut('AlertTimeline', [3]));
+    try {
+      const pages = await pageThrough(() => alertsPage(), (more) => alertsPage(more), headlines);
+      expect(pages.map((p) => p.ids.length)).toEqual([10, 10, 8]);
+      expect(pages.flatMap((p) => p.ids)).toEqual(expectedAlerts);
+      for (const p of pages) expect(p.requests).toBeLessThanOrEqual(4 + ALERT_TIMELINE_READS + ALERT_PAGE_SIZE);
+    } finally {
+      proxy.setShortPages(undefined);
+    }
+  }, 120_000);
+
+  it('with empty timeline responses between short ones: no empty page while more follow, every alert once, newest first', async () => {
+    proxy.setShortPages(cut('AlertTimeline', [0, 2, 0, 1]));
+    try {
+      const pages = await pageThrough(() => alertsPage(), (more) => alertsPage(more), headlines);
+      // Four reads a turn give three alerts here: short pages, since the turn's reads are bounded, but never empty ones.
+      expect(pages.every((p) => p.ids.length > 0)).toBe(true);
+      expect(pages.flatMap((p) => p.ids)).toEqual(expectedAlerts);
+      for (const p of pages) expect(p.requests).toBeLessThanOrEqual(4 + ALERT_TIMELINE_READS + ALERT_PAGE_SIZE);
     } finally {
       proxy.setShortPages(undefined);
     }

@@ -5,7 +5,8 @@ import { auditPageTokenRefusal } from '../conversation/refusalAudit';
 import { deliveryStatus } from '../outbox/enqueue';
 import { PAGE_TOKEN_EXPIRED, signPageToken, verifyPageToken } from '../search/rules/pageToken';
 import type { AlertRecord } from './model';
-import { alertsById, alertTimelinePage, ensureAlertTimeline } from './repository';
+import type { Stored } from '../store/entityTable';
+import { alertsById, alertTimelinePage, ensureAlertTimeline, keepSettledDelivery } from './repository';
 import { ALERT_VERBS } from './verbs';
 
 /** Alerts a page: each costs two point reads (the alert, its delivery), so a page is a bounded number of requests. */
@@ -16,9 +17,27 @@ export const ALERT_LIST_DAYS = 14;
 /** What a "More" token pages: the window fixed when the first page was read, so later pages continue the same list. */
 const AlertsPage = z.object({ list: z.literal('alerts'), since: z.string().datetime(), until: z.string().datetime() });
 
+type DeliveryStatus = Awaited<ReturnType<typeof deliveryStatus>>;
+
 export interface ListedAlert {
   record: AlertRecord;
-  delivery: Awaited<ReturnType<typeof deliveryStatus>>;
+  delivery: DeliveryStatus;
+}
+
+/**
+ * An alert's delivery: kept on the alert once settled (no read beyond the alert's own), otherwise read from its
+ * posts, one partition read, and kept if it has now settled: every post enqueued (as many as the alert's channels)
+ * and none waiting or being retried. Posts that have settled do not change again.
+ */
+async function deliveryOf(ctx: AppContext, stored: Stored<AlertRecord>, now: Date): Promise<DeliveryStatus> {
+  const kept = stored.value.delivery;
+  if (kept) return { total: kept.total, delivered: kept.delivered, retrying: 0, waiting: 0, failed: kept.failed, removed: kept.removed, cancelled: kept.cancelled };
+  const status = await deliveryStatus(ctx, stored.value.batchId);
+  const expected = stored.value.channels ?? (stored.value.posts?.length || undefined);
+  if (expected !== undefined && status.total >= expected && status.retrying === 0 && status.waiting === 0) {
+    await keepSettledDelivery(ctx, stored, { total: status.total, delivered: status.delivered, failed: status.failed, removed: status.removed, cancelled: status.cancelled, settledAt: now.toISOString() });
+  }
+  return status;
 }
 
 export type AlertListResult =
@@ -59,8 +78,8 @@ export async function listRecentAlerts(ctx: AppContext, caller: Caller, input: {
   const records = await alertsById(ctx, found.alertIds);
   const alerts = await Promise.all(
     found.alertIds.flatMap((id) => {
-      const record = records.get(id);
-      return record ? [deliveryStatus(ctx, record.batchId).then((delivery) => ({ record, delivery }))] : [];
+      const stored = records.get(id);
+      return stored ? [deliveryOf(ctx, stored, now).then((delivery) => ({ record: stored.value, delivery }))] : [];
     }),
   );
   const more = found.next ? signPageToken(ctx.config.referenceHashKey, { user, query: page, continuation: found.next }, now) : undefined;

@@ -38,6 +38,21 @@ export const Acknowledgement = lazySchema(() => z.object({
 }));
 export type Acknowledgement = z.infer<typeof Acknowledgement>;
 
+/**
+ * Where an alert's posts ended up, once none is waiting or being retried: sent, failed for good, no longer
+ * installed, or cancelled. A settled delivery never changes, so it is kept on the alert (bot/alerts/list.ts) and
+ * the list reads it with the alert instead of reading every post of the alert again on every page.
+ */
+export const SettledDelivery = lazySchema(() => z.object({
+  total: z.number().int().min(0),
+  delivered: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  removed: z.number().int().min(0),
+  cancelled: z.number().int().min(0),
+  settledAt: Instant,
+}));
+export type SettledDelivery = z.infer<typeof SettledDelivery>;
+
 /** An alert with what happened to it: where it went, who acknowledged, whether it was escalated. */
 export const AlertRecord = lazySchema(() => z.object({
   alert: Alert,
@@ -55,6 +70,8 @@ export const AlertRecord = lazySchema(() => z.object({
   expectedOrganisations: z.array(OrganisationId),
   acknowledgements: z.array(Acknowledgement),
   escalation: z.object({ dueAt: Instant, sentAt: Instant.optional() }).optional(),
+  /** Its posts' delivery, once settled (absent until then). */
+  delivery: SettledDelivery.optional(),
 }));
 export type AlertRecord = z.infer<typeof AlertRecord>;
 

@@ -2,7 +2,9 @@ import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import type { BoroughId } from '../shared/borough';
 import { ConcurrencyError } from '../store/errors';
-import type { Alert, AlertDelivery, AlertListing, AlertRecord } from './model';
+import { fillPage } from '../store/paging';
+import type { Stored } from '../store/entityTable';
+import type { Alert, AlertDelivery, AlertListing, AlertRecord, SettledDelivery } from './model';
 import {
   ALERT_PARTITION,
   alertDeliveryKeys,
@@ -93,16 +95,34 @@ export async function listAlert(ctx: AppContext, alert: Alert): Promise<void> {
   await ctx.store.alertTimeline.upsert(listingOf(alert));
 }
 
-/** The alerts with these ids, by point reads in parallel; an id whose alert is gone (retention) is left out. */
-export async function alertsById(ctx: AppContext, ids: readonly string[]): Promise<Map<string, AlertRecord>> {
+/** The alerts with these ids (as read, with their ETags), by point reads in parallel; an id whose alert is gone (retention) is left out. */
+export async function alertsById(ctx: AppContext, ids: readonly string[]): Promise<Map<string, Stored<AlertRecord>>> {
   const rows = await Promise.all(ids.map((id) => ctx.store.alerts.get(alertKeys(id))));
-  return new Map(rows.flatMap((r) => (r ? [[r.value.alert.id, r.value] as const] : [])));
+  return new Map(rows.flatMap((r) => (r ? [[r.value.alert.id, r] as const] : [])));
 }
 
 /**
+ * Keeps an alert's settled delivery on it: one write, if the alert is unchanged since read. False when it changed
+ * meanwhile (an acknowledgement): nothing is lost, a later list settles it again.
+ */
+export async function keepSettledDelivery(ctx: AppContext, stored: Stored<AlertRecord>, delivery: SettledDelivery): Promise<boolean> {
+  try {
+    await ctx.store.alerts.update({ ...stored.value, delivery }, stored.etag);
+    return true;
+  } catch (err) {
+    if (err instanceof ConcurrencyError) return false;
+    throw err;
+  }
+}
+
+/** Reads one timeline page may take: a response may come back short (even empty) with more to follow, so it is read on. */
+export const ALERT_TIMELINE_READS = 4;
+
+/**
  * One page of the timeline, newest first: the ids of alerts raised from `since` to `until` for any of `boroughs`
- * (every borough when undefined), at most `size`, and the storage continuation when more may follow. One storage
- * request: the borough filter runs in the service, so a page may be short (even empty) while more follow.
+ * (every borough when undefined), at most `size`, and the storage continuation when more may follow. The borough
+ * filter runs in the service, which may answer short (even empty) while more follow: the page is read on from the
+ * service's continuation until full, at most ALERT_TIMELINE_READS requests (bot/store/paging.ts fillPage).
  */
 export async function alertTimelinePage(
   ctx: AppContext,
@@ -112,7 +132,7 @@ export async function alertTimelinePage(
   let filter = `${odata`PartitionKey eq ${TIMELINE_PARTITION}`} and ${odata`RowKey ge ${range.from}`} and ${odata`RowKey lt ${range.to}`}`;
   // Column names come from the fixed borough list (bot/shared/borough.ts), never from input.
   if (opts.boroughs) filter += ` and (${opts.boroughs.map((b) => `${boroughColumn(b)} eq true`).join(' or ')})`;
-  const page = await ctx.store.alertTimeline.page(filter, { maxPageSize: opts.size, continuationToken: opts.continuation });
+  const page = await fillPage((q) => ctx.store.alertTimeline.page(filter, q), { size: opts.size, maxRequests: ALERT_TIMELINE_READS, ...(opts.continuation ? { continuation: opts.continuation } : {}) });
   const alertIds = page.rows.flatMap((r) => (r.value.kind === 'listing' ? [r.value.alertId] : []));
   return page.next ? { alertIds, next: page.next } : { alertIds };
 }
