@@ -61,7 +61,7 @@ export const ALERT_TABLES = {
       ...(a.escalation ? { escalationDueAt: a.escalation.dueAt } : {}),
     }),
     retention: {
-      holds: 'community alerts, acknowledgements (organisation, name, time)',
+      holds: 'community alerts, acknowledgements (organisation, name, time), settled delivery counts',
       retention: 'the incident retention after raised',
       enforcedBy: 'retention run (bot/alerts/repository.ts purgeAlertsRaisedBefore)',
     },
