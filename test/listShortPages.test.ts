@@ -18,12 +18,11 @@ import { drainOutbox } from '../bot/outbox/sender';
 import { JointOperation, operationIdFor } from '../bot/operations/model';
 import { createOperation } from '../bot/operations/repository';
 import type { BoroughId } from '../bot/shared/borough';
-import { startStorageProxy, type ShortPages, type StorageProxy } from '../scripts/bench/support/storageProxy';
-import { personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
-import { freshStore } from './support/storage';
-import { execute, installAndMapChannel } from './support/teamSetup';
+import type { ShortPages, StorageProxy } from '../scripts/bench/support/storageProxy';
+import { PRIYA, textOfCard, TOM, type BotHarness } from './support/botHarness';
+import { checkedCard, pressButton, startBotBehindProxy } from './support/botTurns';
+import { installAndMapChannel } from './support/teamSetup';
 
-const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP: every borough
 const NOW = new Date('2026-11-25T10:00:00Z');
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -110,9 +109,7 @@ async function queriesDuring<T>(run: () => Promise<T>): Promise<{ result: T; tab
 }
 
 beforeAll(async () => {
-  const fresh = await freshStore();
-  proxy = await startStorageProxy(fresh.connectionString);
-  bot = await startBotHarness({ storage: { connectionString: proxy.connectionString, prefix: fresh.prefix }, start: NOW });
+  ({ bot, proxy } = await startBotBehindProxy({ start: NOW }));
   const ctx = bot.runtime.ctx;
   // 34 upcoming operations over four boroughs, bunched in Stockport, so one borough's responses bound the page;
   // and ended ones in Stockport before them (a scan that skips rows).
@@ -126,7 +123,7 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) await createOperation(ctx, operation('stockport', new Date(NOW.getTime() - 2 * DAY + i * HOUR), 12));
   expectedOps = [...ops].sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id)).map((o) => o.id);
   // The first list writes nothing more (lines of operations stored before the timeline): done before counting.
-  await execute(bot, TOM, personalChat(TOM), 'operation.list', {});
+  await pressButton(bot, TOM, 'operation.list');
 
   // 27 Stockport alerts (a channel each) with 5 Wigan ones (no channel) between them, a minute apart, all delivered.
   await installAndMapChannel(bot, 'stockport');
@@ -142,14 +139,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   proxy?.setShortPages(undefined);
-  await bot?.close();
-  await proxy?.close();
+  await bot?.close(); // and the proxy
 });
 
 describe('the operations list when storage answers with short pages', () => {
   const list = () => pageThrough(
-    async () => (await execute(bot, TOM, personalChat(TOM), 'operation.list', {})).body.value,
-    async (more) => (await execute(bot, TOM, personalChat(TOM), 'operation.list', { more })).body.value,
+    async () => checkedCard(await pressButton(bot, TOM, 'operation.list')),
+    async (more) => checkedCard(await pressButton(bot, TOM, 'operation.list', { more })),
     opIds,
   );
 
@@ -179,7 +175,7 @@ describe('the operations list when storage answers with short pages', () => {
 });
 
 describe('the alerts list: delivery state and short pages', () => {
-  const alertsPage = (more?: string) => execute(bot, PRIYA, personalChat(PRIYA), 'alerts', more ? { more } : {}).then((r) => r.body.value);
+  const alertsPage = async (more?: string) => checkedCard(await pressButton(bot, PRIYA, 'alerts', more ? { more } : {}));
 
   it('reads an alert\'s posts only until its delivery has settled; then a page costs its timeline read and a point read per alert', async () => {
     // First list since delivery: each alert's posts are read once more (one query of its Outbox partition), and the
