@@ -2,7 +2,6 @@ import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
 import type { BoroughId } from '../shared/borough';
 import { ConcurrencyError } from '../store/errors';
-import { fillPage } from '../store/paging';
 import type { Stored } from '../store/entityTable';
 import type { Alert, AlertDelivery, AlertListing, AlertRecord, SettledDelivery } from './model';
 import {
@@ -132,6 +131,8 @@ export async function alertTimelinePage(
   let filter = `${odata`PartitionKey eq ${TIMELINE_PARTITION}`} and ${odata`RowKey ge ${range.from}`} and ${odata`RowKey lt ${range.to}`}`;
   // Column names come from the fixed borough list (bot/shared/borough.ts), never from input.
   if (opts.boroughs) filter += ` and (${opts.boroughs.map((b) => `${boroughColumn(b)} eq true`).join(' or ')})`;
+  // Loaded here, not at the top: the timers that reach this module (digests, retention, escalations) never list.
+  const { fillPage } = await import('../store/paging');
   const page = await fillPage((q) => ctx.store.alertTimeline.page(filter, q), { size: opts.size, maxRequests: ALERT_TIMELINE_READS, ...(opts.continuation ? { continuation: opts.continuation } : {}) });
   const alertIds = page.rows.flatMap((r) => (r.value.kind === 'listing' ? [r.value.alertId] : []));
   return page.next ? { alertIds, next: page.next } : { alertIds };

@@ -9,7 +9,6 @@ import type { Organisation } from '../shared/organisation';
 import type { Stored } from '../store/entityTable';
 import { activeMembers } from '../directory/repository';
 import { ConcurrencyError } from '../store/errors';
-import { mergedPage } from '../store/paging';
 import { lazySchema } from '../shared/lazySchema';
 import { MAX_DURATION_MS } from './rules/limits';
 import { isTimelineRow, reminderKeys, reminderPartition, TIMELINE_END, TIMELINE_PREFIX, timelineFrom, timelineKey, timelineRowOf, type OperationRow, type TimelineRow } from './tables';
@@ -224,6 +223,8 @@ export async function upcomingPage(ctx: OpCtx, boroughs: readonly BoroughId[], o
         }),
     ]),
   );
+  // Loaded here, not at the top: the timers that reach this module (reminders, digests, retention) never list.
+  const { mergedPage } = await import('../store/paging');
   const page = await mergedPage(sources, (r) => r.keys.rowKey, { size: opts.size, after: from, resume: opts.after?.resume ?? {}, maxRequests: upcomingRequestBudget(list.length) });
   // Started but not yet ended is upcoming still (the service filtered out those that have ended).
   const rows = page.rows.flatMap((r) => (isTimelineRow(r.value) ? [r.value] : []));
