@@ -20,7 +20,8 @@ import { createOperation } from '../bot/operations/repository';
 import type { BoroughId } from '../bot/shared/borough';
 import type { ShortPages, StorageProxy } from '../scripts/bench/support/storageProxy';
 import { PRIYA, textOfCard, TOM, type BotHarness } from './support/botHarness';
-import { checkedCard, pressButton, startBotBehindProxy } from './support/botTurns';
+import { checkedCard, pressButton, reportIncident, startBotBehindProxy } from './support/botTurns';
+import { PAGE_SIZE as INCIDENTS_PAGE_SIZE } from '../bot/incidents/list';
 import { installAndMapChannel } from './support/teamSetup';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
@@ -68,10 +69,10 @@ async function pageThrough(first: () => Promise<any>, next: (more: string) => Pr
   throw new Error(`the list did not end in 40 pages: ${JSON.stringify(pages.map((p) => p.ids.length))}`);
 }
 
-/** Cuts every response from a table whose name ends with `table` to the next count of `pattern`, in turn. */
-const cut = (table: string, pattern: number[]): ShortPages => {
+/** Cuts every response from a table whose name matches `table` (after the run's prefix) to the next count of `pattern`, in turn. */
+const cut = (table: RegExp, pattern: number[]): ShortPages => {
   let i = 0;
-  return (q) => (q.table.endsWith(table) ? pattern[i++ % pattern.length] : undefined);
+  return (q) => (table.test(q.table) ? pattern[i++ % pattern.length] : undefined);
 };
 
 /** Every operation, soonest first. */
@@ -160,7 +161,7 @@ describe('the operations list when storage answers with short pages', () => {
     ['empty responses between short ones', [0, 1, 0, 3, 2]],
     ['a response of one, then full ones', [1, 10, 10]],
   ])('cut to %s: still full pages, every operation once, soonest first, in a bounded number of requests', async (_, pattern) => {
-    proxy.setShortPages(cut('Operations', pattern));
+    proxy.setShortPages(cut(/Operations$/, pattern));
     try {
       const pages = await list();
       // Every page full but the last, and every operation once, soonest first.
@@ -210,7 +211,7 @@ describe('the alerts list: delivery state and short pages', () => {
   it('with timeline responses cut to at most 3 entities: full pages, every alert once, newest first, within the read budget', async () => {
     // Uncut first: every alert's delivery is now settled and kept, so the turns below read only the timeline and the alerts.
     expect((await pageThrough(() => alertsPage(), (more) => alertsPage(more), headlines)).flatMap((p) => p.ids)).toEqual(expectedAlerts);
-    proxy.setShortPages(cut('AlertTimeline', [3]));
+    proxy.setShortPages(cut(/AlertTimeline$/, [3]));
     try {
       const pages = await pageThrough(() => alertsPage(), (more) => alertsPage(more), headlines);
       expect(pages.map((p) => p.ids.length)).toEqual([10, 10, 8]);
@@ -222,13 +223,56 @@ describe('the alerts list: delivery state and short pages', () => {
   }, 120_000);
 
   it('with empty timeline responses between short ones: no empty page while more follow, every alert once, newest first', async () => {
-    proxy.setShortPages(cut('AlertTimeline', [0, 2, 0, 1]));
+    proxy.setShortPages(cut(/AlertTimeline$/, [0, 2, 0, 1]));
     try {
       const pages = await pageThrough(() => alertsPage(), (more) => alertsPage(more), headlines);
       // Four reads a turn give three alerts here: short pages, since the turn's reads are bounded, but never empty ones.
       expect(pages.every((p) => p.ids.length > 0)).toBe(true);
       expect(pages.flatMap((p) => p.ids)).toEqual(expectedAlerts);
       for (const p of pages) expect(p.requests).toBeLessThanOrEqual(4 + ALERT_TIMELINE_READS + ALERT_PAGE_SIZE);
+    } finally {
+      proxy.setShortPages(undefined);
+    }
+  }, 120_000);
+});
+
+describe('the incidents list when storage answers with short pages', () => {
+  const references = (card: unknown): string[] => [...new Set(textOfCard(card).match(/\b[A-Z]{3}-\d{4}-\d{6}\b/g) ?? [])];
+  const incidentsPage = async (more?: string) => checkedCard(await pressButton(bot, PRIYA, 'incidents.list', more ? { more } : { days: '30' }));
+  let reported: string[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < 19; i++) {
+      bot.now.value = new Date(bot.now.value.getTime() + 60_000);
+      reported.push(await reportIncident(bot, PRIYA));
+    }
+    reported = reported.reverse(); // newest first
+  }, 180_000);
+
+  it('uncut: full pages of its organisation\'s reports, newest first', async () => {
+    const pages = await pageThrough(() => incidentsPage(), (more) => incidentsPage(more), references);
+    expect(pages.map((p) => p.ids.length)).toEqual([8, 8, 3]);
+    expect(pages.flatMap((p) => p.ids)).toEqual(reported);
+  }, 120_000);
+
+  it('with responses cut to 3: still full pages, each report once, newest first', async () => {
+    proxy.setShortPages(cut(/IncidentFinder\d*$/, [3]));
+    try {
+      const pages = await pageThrough(() => incidentsPage(), (more) => incidentsPage(more), references);
+      expect(pages.map((p) => p.ids.length)).toEqual([INCIDENTS_PAGE_SIZE, INCIDENTS_PAGE_SIZE, 3]);
+      expect(pages.flatMap((p) => p.ids)).toEqual(reported);
+    } finally {
+      proxy.setShortPages(undefined);
+    }
+  }, 120_000);
+
+  it('with empty responses between short ones: never an empty page while more follow, each report once, reads bounded', async () => {
+    proxy.setShortPages(cut(/IncidentFinder\d*$/, [0, 2, 0, 3]));
+    try {
+      const pages = await pageThrough(() => incidentsPage(), (more) => incidentsPage(more), references);
+      // Four reads a turn give five reports here: short pages, since a turn's reads are bounded, but never empty ones.
+      expect(pages.map((p) => p.ids.length)).toEqual([5, 5, 5, 4]);
+      expect(pages.flatMap((p) => p.ids)).toEqual(reported);
     } finally {
       proxy.setShortPages(undefined);
     }

@@ -75,6 +75,9 @@ export interface FinderPage {
   next?: string;
 }
 
+/** Reads one finder page may take when responses come back short (one when they do not, as on Azurite). */
+export const FINDER_PAGE_READS = 4;
+
 /**
  * One page of one finder partition, newest first, optionally within a time
  * range and filtered on the copied columns: one storage request.
@@ -91,7 +94,14 @@ export async function finderPage(
   if (opts.filters?.borough) filter += ` and ${odata`borough eq ${opts.filters.borough}`}`;
   if (opts.filters?.category) filter += ` and ${odata`category eq ${opts.filters.category}`}`;
   if (opts.filters?.district) filter += ` and ${odata`postcodeDistrict eq ${opts.filters.district}`}`;
-  const page = await ctx.store.incidentFinder.page(safeKey(key), filter, { maxPageSize: opts.size, continuationToken: opts.continuation });
+  // A response may come back short, even empty, with more to follow (Azure stops a response after 5 s or at a
+  // boundary): read on from the service's continuation until the page is full, at most FINDER_PAGE_READS requests.
+  const { fillPage } = await import('../store/paging');
+  const page = await fillPage((q) => ctx.store.incidentFinder.page(safeKey(key), filter, q), {
+    size: opts.size,
+    maxRequests: FINDER_PAGE_READS,
+    ...(opts.continuation ? { continuation: opts.continuation } : {}),
+  });
   return { rows: page.rows.map((r) => r.value), ...(page.next ? { next: page.next } : {}) };
 }
 
