@@ -7,7 +7,6 @@
  * headers naming the next. Whatever the cuts, every list must page forward
  * with full pages, each row once, in order, in a bounded number of requests.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_PAGE_SIZE } from '../bot/alerts/list';
 import { raiseAlert } from '../bot/alerts/raise';
@@ -15,12 +14,12 @@ import { ALERT_TIMELINE_READS } from '../bot/alerts/repository';
 import { OPERATIONS_PAGE_SIZE } from '../bot/operations/commands';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
-import { JointOperation, operationIdFor } from '../bot/operations/model';
 import { createOperation } from '../bot/operations/repository';
 import type { BoroughId } from '../bot/shared/borough';
 import type { ShortPages, StorageProxy } from '../scripts/bench/support/storageProxy';
 import { PRIYA, textOfCard, TOM, type BotHarness } from './support/botHarness';
 import { checkedCard, pressButton, reportIncident, startBotBehindProxy } from './support/botTurns';
+import { scheduledOperation } from './support/operations';
 import { PAGE_SIZE as INCIDENTS_PAGE_SIZE } from '../bot/incidents/list';
 import { installAndMapChannel } from './support/teamSetup';
 
@@ -31,25 +30,7 @@ const DAY = 24 * HOUR;
 let bot: BotHarness;
 let proxy: StorageProxy;
 
-function operation(borough: BoroughId, startsAt: Date, hours = 6): JointOperation {
-  return JointOperation.parse({
-    id: operationIdFor(borough, randomUUID()),
-    name: `Walkabout ${borough}`,
-    type: 'joint-visit',
-    borough,
-    area: 'Town centre',
-    startsAt: startsAt.toISOString(),
-    endsAt: new Date(startsAt.getTime() + hours * HOUR).toISOString(),
-    leadOrganisationId: 'gmp',
-    partnerOrganisationIds: [],
-    participants: [TOM.aadObjectId],
-    coordinator: TOM.aadObjectId,
-    linkedIncidents: [],
-    reminderOffsetsMin: [],
-    outcomesAfterMin: 0,
-    status: 'scheduled',
-  });
-}
+const operation = scheduledOperation;
 
 const opIds = (card: unknown) => textOfCard(card).match(/OP-[A-Z]{3}-[0-9A-Z]{6}/g) ?? [];
 const moreOf = (card: any): string | undefined => card.actions?.find((a: any) => a.title === 'More')?.data?.more;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JointOperation, operationIdFor } from '../bot/operations/model';
+import { JointOperation } from '../bot/operations/model';
 import { createOperation, ensureOperationTimeline, loadOperation, operationChannelIds, saveOperation, upcomingPage } from '../bot/operations/repository';
 import { scheduleOperation } from '../bot/operations/schedule';
 import { cancelOperation } from '../bot/operations/change';
@@ -9,6 +9,7 @@ import type { BoroughId } from '../bot/shared/borough';
 import type { StorageProxy } from '../scripts/bench/support/storageProxy';
 import { PRIYA, textOfCard, TOM, type BotHarness } from './support/botHarness';
 import { checkedCard, pressButton, replyCard, startBotBehindProxy } from './support/botTurns';
+import { scheduledOperation } from './support/operations';
 import { freshStore } from './support/storage';
 import { auditOf } from './support/audit';
 
@@ -19,25 +20,7 @@ const DAY = 24 * HOUR;
 let bot: BotHarness;
 let proxy: StorageProxy;
 
-function operation(borough: BoroughId, startsAt: Date, hours = 6, name = `Walkabout ${borough}`): JointOperation {
-  return JointOperation.parse({
-    id: operationIdFor(borough, randomUUID()),
-    name,
-    type: 'joint-visit',
-    borough,
-    area: 'Town centre',
-    startsAt: startsAt.toISOString(),
-    endsAt: new Date(startsAt.getTime() + hours * HOUR).toISOString(),
-    leadOrganisationId: 'gmp',
-    partnerOrganisationIds: [],
-    participants: [TOM.aadObjectId],
-    coordinator: TOM.aadObjectId,
-    linkedIncidents: [],
-    reminderOffsetsMin: [],
-    outcomesAfterMin: 0,
-    status: 'scheduled',
-  });
-}
+const operation = scheduledOperation;
 
 const ids = (card: unknown) => textOfCard(card).match(/OP-[A-Z]{3}-[0-9A-Z]{6}/g) ?? [];
 const moreOf = (card: any): string | undefined => card.actions?.find((a: any) => a.title === 'More')?.data.more;
