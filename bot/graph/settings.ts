@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lazySchema } from '../shared/lazySchema';
+import { lazySchema } from '../../bot/shared/lazySchema';
 
 /**
  * Optional Microsoft Graph settings. Graph is used for two things only:
