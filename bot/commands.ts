@@ -8,17 +8,17 @@ import { incidentRoutes } from './incidents/routes';
 import { noticeRoutes } from './notices/routes';
 import { operationRoutes } from './operations/routes';
 import { priorityRoutes } from './priorities/routes';
-import type { Scope, Who } from './shared/access';
-import type { ActionRoute, CommandRoute, ExtensionRoute, Route } from './shared/route';
+import type { Scope, Who } from './common/access';
+import type { ActionRoute, CommandRoute, ExtensionRoute, Route } from './common/route';
 import { searchRoutes } from './search/routes';
 import { warningRoutes } from './warnings/routes';
 
-export { Role, Scope } from './shared/access';
+export { Role, Scope } from './common/access';
 
 /**
  * Every command and card action the bot answers, collected from each
  * capability's routes.ts. bot/teams/ registers exactly these behind the one
- * gate (bot/shared/gate.ts); the help card and the manifest's command lists
+ * gate (bot/common/gate.ts); the help card and the manifest's command lists
  * (scripts/package-app.ts) are derived from the same declarations, so a
  * command cannot be offered to someone it refuses, or answered somewhere it
  * is not declared.

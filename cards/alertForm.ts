@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BOROUGHS } from '../bot/shared/borough';
+import { BOROUGHS } from '../bot/common/borough';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/alertForm.json';
 

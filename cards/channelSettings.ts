@@ -1,6 +1,6 @@
 import { TONE_COLOR } from './format';
 import { z } from 'zod';
-import { BOROUGHS } from '../bot/shared/borough';
+import { BOROUGHS } from '../bot/common/borough';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/channelSettings.json';
 

@@ -1,6 +1,6 @@
 import { TONE_COLOR } from './format';
-import { boroughById, type BoroughId } from '../bot/shared/borough';
-import { CATEGORY_LABELS, type IncidentCategory } from '../bot/shared/taxonomy';
+import { boroughById, type BoroughId } from '../bot/common/borough';
+import { CATEGORY_LABELS, type IncidentCategory } from '../bot/common/taxonomy';
 import { Button, buttonsOf } from './incidentCommon';
 import { expandTemplate, type AdaptiveCard } from './render';
 import template from './templates/digest.json';

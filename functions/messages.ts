@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Runtime } from '../bot/runtime';
 import { readBody } from './body';
 import { crossSiteRefusal } from './crossSite';
-import { lazySchema } from '../bot/shared/lazySchema';
+import { lazySchema } from '../bot/common/lazySchema';
 
 /** Teams activities are small (a card submission is a few KB); a megabyte leaves room and bounds memory. */
 export const MAX_ACTIVITY_BYTES = 1024 * 1024;

@@ -2,7 +2,7 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import { z } from 'zod';
 import { runSender } from '../bot/outbox/run';
 import type { Runtime } from '../bot/runtime';
-import { lazySchema } from '../bot/shared/lazySchema';
+import { lazySchema } from '../bot/common/lazySchema';
 
 /** Within the host's 5-minute function timeout, with room to record the last sends. */
 const BUDGET_MS = 4 * 60_000;

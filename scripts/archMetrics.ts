@@ -14,10 +14,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 /**
  * The layering, lowest first. A module may import its own layer or a lower one; anything else is upward.
- * bot/domain is the old flat bag: its vocabulary files count as shared, its feature files as slices (SHARED_DOMAIN).
- * cards/ are views: they may use kernel and shared vocabulary only.
+ * bot/domain is the old flat bag: its vocabulary files count as common, its feature files as slices (SHARED_DOMAIN).
+ * cards/ are views: they may use kernel and common vocabulary only.
  */
-const LAYERS = ['kernel', 'shared', 'cards', 'store', 'outbox', 'slice', 'app'] as const;
+const LAYERS = ['kernel', 'common', 'cards', 'store', 'outbox', 'slice', 'app'] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** Every capability slice: a slice may use another slice's use cases or repository (same layer). */
@@ -27,7 +27,7 @@ const SLICES = [
 ];
 
 /**
- * Files of the old flat bot/domain/ that are vocabulary every slice uses (they moved to bot/shared/); the other
+ * Files of the old flat bot/domain/ that are vocabulary every slice uses (they moved to bot/common/); the other
  * bot/domain files served one feature and are counted with the slices, so that before and after compare alike.
  */
 const SHARED_DOMAIN = new Set([
@@ -48,8 +48,8 @@ function layerOf(file: string): Layer {
     return 'app'; // commands.ts, runtime.ts, health.ts, tables.ts: the composition root.
   }
   if (top === 'kernel') return 'kernel';
-  if (top === 'shared') return 'shared';
-  if (top === 'domain') return SHARED_DOMAIN.has((parts[2] ?? '').replace(/\.ts$/, '')) ? 'shared' : 'slice';
+  if (top === 'common') return 'common';
+  if (top === 'domain') return SHARED_DOMAIN.has((parts[2] ?? '').replace(/\.ts$/, '')) ? 'common' : 'slice';
   if (top === 'store' || top === 'graph') return 'store'; // graph: an I/O adapter beside storage.
   if (top === 'outbox') return 'outbox';
   if (SLICES.includes(top)) return 'slice';

@@ -24,7 +24,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { COMMANDS, EXTENSION_ROUTES, Scope, type CommandSpec } from '../bot/commands';
-import type { ExtensionRoute } from '../bot/shared/route';
+import type { ExtensionRoute } from '../bot/common/route';
 import { validateTeamsManifest } from '../test/support/schemas';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');

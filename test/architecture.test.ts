@@ -1,11 +1,11 @@
 /**
  * The import rules of the slices (docs/architecture.md), read from the source:
- * - pure code (every slice's rules/, and bot/shared/) loads no I/O, directly or through what it imports;
- * - a slice's rules/ import only zod, bot/shared/, their own slice's model and their own rules;
+ * - pure code (every slice's rules/, and bot/common/) loads no I/O, directly or through what it imports;
+ * - a slice's rules/ import only zod, bot/common/, their own slice's model and their own rules;
  * - a slice's tables are touched only by its repository.ts (or repository/ folder), and its tables.ts (where keys are spelt) is imported
  *   only inside the slice and by the composition root that opens the store;
- * - cards/ import only bot/shared/ (builders take plain view data);
- * - the outbox knows no feature: bot/outbox/ imports only the kernel, the store and bot/shared/ (a slice's
+ * - cards/ import only bot/common/ (builders take plain view data);
+ * - the outbox knows no feature: bot/outbox/ imports only the kernel, the store and bot/common/ (a slice's
  *   reaction to a delivery outcome is an injected hook, bot/outbox/hooks.ts).
  * Where today's code does not yet keep a rule, the exception is listed below with its reason; the list must only
  * shrink: an exception that no longer occurs fails the test until it is deleted.
@@ -58,10 +58,10 @@ function importsOf(file: string): Import[] {
 const SOURCE = [...filesUnder('bot'), ...filesUnder('cards'), ...filesUnder('functions')];
 const IMPORTS = new Map(SOURCE.map((f) => [f, importsOf(f)]));
 
-/** bot/<slice>/… → slice name (bot/shared, bot/kernel, bot/store… count as their own folder). */
+/** bot/<slice>/… → slice name (bot/common, bot/kernel, bot/store… count as their own folder). */
 const folderOf = (file: string) => (file.startsWith('bot/') ? file.split('/')[1]! : file.split('/')[0]!);
 const isRules = (file: string) => /^bot\/[^/]+\/rules\//.test(file);
-const isShared = (file: string) => file.startsWith('bot/shared/');
+const isShared = (file: string) => file.startsWith('bot/common/');
 const isPure = (file: string) => isRules(file) || isShared(file);
 
 /** Packages and folders that do I/O: storage, Teams, Graph, the network, the file system. */
@@ -81,7 +81,7 @@ const KNOWN: Record<string, Record<string, string>> = {
     'bot/digests/rules/digest.ts -> summary.ts': "the digest rules reuse the operations' outcome summary rule: to take it from the operations slice's view",
     'bot/digests/rules/digest.ts -> diff.ts': "the digest rules reuse the priorities' diff rule: to take it from the priorities slice's view",
     'bot/directory/rules/validate.ts -> hotspots.ts': "the partnership file validates hotspot rules, which are the warnings slice's (bot/domain/hotspots.ts)",
-    'bot/operations/rules/form.ts -> incident.ts': "an operation links incidents by reference: IncidentReference belongs in bot/shared/ (it is every slice's word for an incident)",
+    'bot/operations/rules/form.ts -> incident.ts': "an operation links incidents by reference: IncidentReference belongs in bot/common/ (it is every slice's word for an incident)",
     'bot/search/rules/keys.ts -> model.ts': "search keys copy the incident's stored shape (IncidentRow): the finder index is built from the incidents slice's rows",
     'bot/search/rules/query.ts -> policeReference.ts': "the police reference format is the incidents slice's rule (bot/domain/policeReference.ts)",
   },
@@ -144,11 +144,11 @@ describe('the import rules of the slices', () => {
     expect(ioLoadedBy('bot/alerts/raise.ts').length).toBeGreaterThan(0);
   });
 
-  it('pure code (rules/, bot/shared/) loads no I/O, directly or through what it imports', () => {
+  it('pure code (rules/, bot/common/) loads no I/O, directly or through what it imports', () => {
     check('pureLoadsIo', SOURCE.filter(isPure).flatMap(ioLoadedBy));
   });
 
-  it("a slice's rules/ import only zod, bot/shared/, their slice's model and their own rules", () => {
+  it("a slice's rules/ import only zod, bot/common/, their slice's model and their own rules", () => {
     const found: string[] = [];
     for (const file of SOURCE.filter(isRules)) {
       const slice = folderOf(file);
@@ -211,15 +211,15 @@ describe('the import rules of the slices', () => {
     expect(measure(ROOT).cycles).toEqual([]);
   });
 
-  it('the outbox knows no feature: it imports only the kernel, the store, bot/shared/ and itself', () => {
-    const allowed = /^bot\/(kernel|store|shared|outbox)\//;
+  it('the outbox knows no feature: it imports only the kernel, the store, bot/common/ and itself', () => {
+    const allowed = /^bot\/(kernel|store|common|outbox)\//;
     const found = SOURCE.filter((f) => f.startsWith('bot/outbox/')).flatMap((file) =>
       IMPORTS.get(file)!.filter((i) => i.target && !allowed.test(i.target)).map((i) => `${file} -> ${i.target}`),
     );
     expect(found).toEqual([]);
   });
 
-  it('cards/ import only bot/shared/ (and each other)', () => {
+  it('cards/ import only bot/common/ (and each other)', () => {
     const found: string[] = [];
     for (const file of SOURCE.filter((f) => f.startsWith('cards/'))) {
       for (const i of IMPORTS.get(file)!) {

@@ -10,7 +10,7 @@ import { ALERTS_CHANNEL, execute, inChannel, installAndMapChannel } from './supp
 
 /**
  * Cards show times as people in the deployment's configured zone (TIME_ZONE) read them, never London's by default:
- * the views format with ctx.config.timeZone (bot/shared/dates.ts) and the cards take the words. The same alert,
+ * the views format with ctx.config.timeZone (bot/common/dates.ts) and the cards take the words. The same alert,
  * raised at the same instant, read in a London deployment and in a New York one.
  */
 const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // may raise alerts

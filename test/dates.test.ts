@@ -1,9 +1,9 @@
 /**
- * The one date formatter (bot/shared/dates.ts): what a person reads, in the
+ * The one date formatter (bot/common/dates.ts): what a person reads, in the
  * configured time zone, across the clock changes.
  */
 import { describe, expect, it } from 'vitest';
-import { formatCalendarDate, formatInstant, formatSpan, timeZoneLabel } from '../bot/shared/dates';
+import { formatCalendarDate, formatInstant, formatSpan, timeZoneLabel } from '../bot/common/dates';
 
 describe('dates and times on cards', () => {
   it('read an instant in the zone passed, in each style', () => {

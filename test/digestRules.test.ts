@@ -3,7 +3,7 @@ import { changeOf, HOTSPOT_CAP, mayReceiveDigests, priorityChangesIn, weekStatsO
 import { addDays, dueDigest, latestSlot, mondayOf, mondayOfWeek, weekBounds, weekLabel } from '../bot/digests/rules/digestSchedule';
 import { categoriesOfTheme, THEME_CATEGORIES } from '../bot/digests/rules/digestThemes';
 import { DEMO_THEMES } from './support/demoDirectory';
-import { IncidentCategory } from '../bot/shared/taxonomy';
+import { IncidentCategory } from '../bot/common/taxonomy';
 
 const monday8 = { day: 1, time: '08:00', timeZone: 'Europe/London' };
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Alert } from '../bot/alerts/model';
 import { AuditEvent } from '../bot/audit/event';
-import { findBorough } from '../bot/shared/borough';
+import { findBorough } from '../bot/common/borough';
 import { ConversationReference } from '../bot/conversation/model';
 import { formatIncidentReference, IncidentSummary } from '../bot/incidents/rules/incident';
-import { Member } from '../bot/shared/member';
+import { Member } from '../bot/common/member';
 import { JointOperation, Reminder } from '../bot/operations/model';
-import { Organisation } from '../bot/shared/organisation';
+import { Organisation } from '../bot/common/organisation';
 import { PrioritySet } from '../bot/priorities/model';
-import { Theme } from '../bot/shared/theme';
+import { Theme } from '../bot/common/theme';
 import { DEMO_MEMBERS, DEMO_ORGANISATIONS, DEMO_THEMES } from './support/demoDirectory';
 
 const messages = (r: { success: boolean; error?: { issues: { message: string }[] } }) => r.error?.issues.map((i) => i.message) ?? [];

@@ -4,7 +4,7 @@ import { validateIncidentForm } from '../bot/incidents/rules/incidentForm';
 import { firstRecordedFact, historyLines } from '../bot/incidents/present';
 import { correctionReasonProblem, MOVE_LEASE_MS, placement, settleAction } from '../bot/incidents/rules/correction';
 import { incidentPartitionKey } from '../bot/incidents/tables';
-import type { BoroughId } from '../bot/shared/borough';
+import type { BoroughId } from '../bot/common/borough';
 import { DEMO_ORGANISATIONS } from './support/demoDirectory';
 
 /** The pure rules of correcting where and when an incident happened (issue 17). */

@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { decideAccess, mayAddUpdate, mayEdit } from '../bot/incidents/rules/incidentAccess';
 import { validateIncidentForm } from '../bot/incidents/rules/incidentForm';
 import { announcedInChannels, redactIncident } from '../bot/incidents/rules/incidentRedaction';
-import { isoWeekOf } from '../bot/shared/isoWeek';
+import { isoWeekOf } from '../bot/common/isoWeek';
 import { incidentPartitionKey } from '../bot/incidents/tables';
 import { parsePoliceReference } from '../bot/incidents/rules/policeReference';
 import { allocate, counterKey, RECENT_ALLOCATIONS } from '../bot/incidents/rules/referenceCounter';
 import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCutoff } from '../bot/retention/rules/schedule';
-import { markupProblem, personalDataProblem } from '../bot/shared/plainText';
-import { fromWallClock, toWallClock } from '../bot/shared/timezone';
+import { markupProblem, personalDataProblem } from '../bot/common/plainText';
+import { fromWallClock, toWallClock } from '../bot/common/timezone';
 import { DEMO_ORGANISATIONS } from './support/demoDirectory';
 
 const utc = (wall: { ok: boolean; instant?: Date }) => (wall.ok ? wall.instant!.toISOString() : wall);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { lazySchema, lazySchemaCount } from '../bot/shared/lazySchema';
+import { lazySchema, lazySchemaCount } from '../bot/common/lazySchema';
 // No other module of the app is imported statically here: the second test must see them load.
 
 /**
@@ -28,7 +28,7 @@ function recordSchemasBuilt(): { sites: string[]; stop(): void } {
 let stop: (() => void) | undefined;
 afterEach(() => stop?.());
 
-describe('schemas built on first use (bot/shared/lazySchema.ts)', () => {
+describe('schemas built on first use (bot/common/lazySchema.ts)', () => {
   it('a lazily declared schema is built when first used, and then parses, reports errors, extends and nests exactly as the schema', () => {
     let builds = 0;
     const Direct = z.object({ id: z.string().min(2), kind: z.literal('a'), at: z.string().datetime().optional() });

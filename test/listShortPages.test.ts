@@ -15,7 +15,7 @@ import { OPERATIONS_PAGE_SIZE } from '../bot/operations/commands';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
 import { createOperation } from '../bot/operations/repository';
-import type { BoroughId } from '../bot/shared/borough';
+import type { BoroughId } from '../bot/common/borough';
 import type { ShortPages, StorageProxy } from '../scripts/bench/support/storageProxy';
 import { PRIYA, textOfCard, TOM, type BotHarness } from './support/botHarness';
 import { checkedCard, pressButton, reportIncident, startBotBehindProxy } from './support/botTurns';

@@ -5,7 +5,7 @@ import { parseOperationForm, parseOutcomesForm, parseRescheduleForm } from '../b
 import { summariseJointActions } from '../bot/operations/rules/summary';
 import { TimelineRow, timelineRowOf } from '../bot/operations/tables';
 import { allReminders, decideReminder, describeUntil, planReminders, shiftByLocalDays } from '../bot/operations/rules/reminderSchedule';
-import type { Member } from '../bot/shared/member';
+import type { Member } from '../bot/common/member';
 
 const TZ = 'Europe/London';
 const TOM = '00000000-0000-4000-8000-000000000002';

@@ -5,7 +5,7 @@ import { createOperation, ensureOperationTimeline, loadOperation, operationChann
 import { scheduleOperation } from '../bot/operations/schedule';
 import { cancelOperation } from '../bot/operations/change';
 import { DEMO_MEMBERS } from './support/demoDirectory';
-import type { BoroughId } from '../bot/shared/borough';
+import type { BoroughId } from '../bot/common/borough';
 import type { StorageProxy } from '../scripts/bench/support/storageProxy';
 import { PRIYA, textOfCard, TOM, type BotHarness } from './support/botHarness';
 import { checkedCard, pressButton, replyCard, startBotBehindProxy } from './support/botTurns';

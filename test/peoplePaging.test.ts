@@ -16,7 +16,7 @@ import { EMPTY_DIRECTORY } from '../bot/directory/model';
 import { reviewEntriesPartition } from '../bot/directory/tables';
 import { peopleListCard, reviewCard } from '../bot/directory/views';
 import { DIRECTORY_VERBS } from '../bot/directory/verbs';
-import type { Member } from '../bot/shared/member';
+import type { Member } from '../bot/common/member';
 import { activityFrom, cardOf, DAN, MARIA, personalChat, startBotHarness, TENANT, textOfCard, type BotHarness } from './support/botHarness';
 import { validateAdaptiveCard } from './support/schemas';
 import { execute } from './support/teamSetup';

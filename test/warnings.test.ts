@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../bot/kernel/logger';
 import { incidentPartitionKey } from '../bot/incidents/tables';
-import type { IncidentCategory } from '../bot/shared/taxonomy';
+import type { IncidentCategory } from '../bot/common/taxonomy';
 import type { IncidentRecord } from '../bot/incidents/model';
 import { drainOutbox } from '../bot/outbox/sender';
 import { detectHotspots } from '../bot/warnings/detect';

@@ -1,9 +1,9 @@
 import { recordAudit } from '../audit/record';
 import type { AppContext } from '../kernel/context';
 import { auditRouteRefusal } from '../conversation/refusalAudit';
-import { EntraObjectId } from '../shared/member';
-import { canAcknowledge, type Actor } from '../shared/permissions';
-import { stableId } from '../shared/stableId';
+import { EntraObjectId } from '../common/member';
+import { canAcknowledge, type Actor } from '../common/permissions';
+import { stableId } from '../common/stableId';
 import { enqueue } from '../outbox/enqueue';
 import { toAlertChannels } from './channels';
 import type { AlertRecord } from './model';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
-import { plainTextRefinement } from '../shared/plainText';
+import { plainTextRefinement } from '../common/plainText';
 import { organisationById } from '../referenceData';
-import { stableId } from '../shared/stableId';
+import { stableId } from '../common/stableId';
 import { partnerRefusal } from '../partners/capabilities';
 import { forbidden, handleSignedRequest, type JsonResponse, type SignedRequest } from '../partners/signedRequest';
 import { AlertInput, raiseAlert } from './raise';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../kernel/context';
-import { stableId } from '../shared/stableId';
+import { stableId } from '../common/stableId';
 import { enqueue } from '../outbox/enqueue';
 import { organisationNames } from '../referenceData';
 import { toAlertChannels } from './channels';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { BoroughId } from '../shared/borough';
-import { Id, Instant, ProtectiveMarking } from '../shared/common';
-import { OrganisationId } from '../shared/organisation';
-import { ThemeId } from '../shared/theme';
-import { lazySchema } from '../shared/lazySchema';
+import { BoroughId } from '../common/borough';
+import { Id, Instant, ProtectiveMarking } from '../common/common';
+import { OrganisationId } from '../common/organisation';
+import { ThemeId } from '../common/theme';
+import { lazySchema } from '../common/lazySchema';
 
 export const AlertSeverity = lazySchema(() => z.enum(['info', 'warning', 'high']));
 export type AlertSeverity = z.infer<typeof AlertSeverity>;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { quoteForCard } from '../shared/plainText';
+import { quoteForCard } from '../common/plainText';
 import { channelsFor } from '../channels/lookup';
 import type { AppContext } from '../kernel/context';
 import { Alert, AlertSeverity } from './model';
-import { BoroughId } from '../shared/borough';
-import { ProtectiveMarking } from '../shared/common';
-import { broadcastText } from '../shared/plainText';
-import { stableId } from '../shared/stableId';
+import { BoroughId } from '../common/borough';
+import { ProtectiveMarking } from '../common/common';
+import { broadcastText } from '../common/plainText';
+import { stableId } from '../common/stableId';
 import { enqueue } from '../outbox/enqueue';
 import { toAlertChannels } from './channels';
 import type { AlertRecord } from './model';

@@ -1,6 +1,6 @@
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
-import type { BoroughId } from '../shared/borough';
+import type { BoroughId } from '../common/borough';
 import { ConcurrencyError } from '../store/errors';
 import type { Stored } from '../store/entityTable';
 import type { Alert, AlertDelivery, AlertListing, AlertRecord, SettledDelivery } from './model';
@@ -129,7 +129,7 @@ export async function alertTimelinePage(
 ): Promise<{ alertIds: string[]; next?: string }> {
   const range = timelineRange(opts.since, opts.until);
   let filter = `${odata`PartitionKey eq ${TIMELINE_PARTITION}`} and ${odata`RowKey ge ${range.from}`} and ${odata`RowKey lt ${range.to}`}`;
-  // Column names come from the fixed borough list (bot/shared/borough.ts), never from input.
+  // Column names come from the fixed borough list (bot/common/borough.ts), never from input.
   if (opts.boroughs) filter += ` and (${opts.boroughs.map((b) => `${boroughColumn(b)} eq true`).join(' or ')})`;
   // Loaded here, not at the top: the timers that reach this module (digests, retention, escalations) never list.
   const { fillPage } = await import('../store/paging');

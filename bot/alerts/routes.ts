@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAY } from '../shared/permissions';
-import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
+import { MAY } from '../common/permissions';
+import { defineAction, defineCommand, FormData, NoData } from '../common/route';
 import { acknowledgeFromCard } from './acknowledgeCard';
 import { openAlertForm, submitAlertForm } from './form';
 import { listRecentAlerts } from './list';

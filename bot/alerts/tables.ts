@@ -1,4 +1,4 @@
-import type { BoroughId } from '../shared/borough';
+import type { BoroughId } from '../common/borough';
 import { newestFirst } from '../search/rules/keys';
 import { safeKey } from '../store/entityTable';
 import { table, type TablesOf } from '../store/tableDef';

@@ -1,6 +1,6 @@
 import type { AppContext } from '../kernel/context';
-import { boroughById } from '../shared/borough';
-import { formatInstant } from '../shared/dates';
+import { boroughById } from '../common/borough';
+import { formatInstant } from '../common/dates';
 import { describeDelivery } from '../outbox/enqueue';
 import { alertListCard } from '../../cards/alertList';
 import { messageCard } from '../../cards/message';

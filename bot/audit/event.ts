@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Instant } from '../shared/common';
-import { EntraObjectId } from '../shared/member';
-import { OrganisationId } from '../shared/organisation';
-import { lazySchema } from '../shared/lazySchema';
+import { Instant } from '../common/common';
+import { EntraObjectId } from '../common/member';
+import { OrganisationId } from '../common/organisation';
+import { lazySchema } from '../common/lazySchema';
 
 /**
  * The kinds of processing that DPA 2018 s.62 requires logs of, plus refusals

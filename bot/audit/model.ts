@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { Instant } from '../shared/common';
+import { Instant } from '../common/common';
 import { AuditEvent } from './event';
-import { lazySchema } from '../shared/lazySchema';
+import { lazySchema } from '../common/lazySchema';
 
 /**
  * The audit log (DPA 2018 s.62) as a hash chain per partition (one

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAY } from '../shared/permissions';
-import { defineAction, defineCommand } from '../shared/route';
+import { MAY } from '../common/permissions';
+import { defineAction, defineCommand } from '../common/route';
 import { auditTrailPage } from './trail';
 import { AUDIT_VERBS } from './verbs';
 import { trailCard } from './views';

@@ -1,8 +1,8 @@
 import { auditTrailCard } from '../../cards/auditTrail';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
-import { formatInstant } from '../shared/dates';
-import { quoteForCard } from '../shared/plainText';
+import { formatInstant } from '../common/dates';
+import { quoteForCard } from '../common/plainText';
 import type { AuditAction } from './event';
 import { AUDIT_SUBJECT_TYPES, type TrailResult } from './trail';
 

@@ -1,5 +1,5 @@
 import type { AppContext } from '../kernel/context';
-import type { BoroughId } from '../shared/borough';
+import type { BoroughId } from '../common/borough';
 import type { ConversationReference } from '../conversation/model';
 import { channelConversations, installedChannels } from '../conversation/repository';
 import { mappingMatches } from './model';

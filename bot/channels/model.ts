@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { BoroughId } from '../shared/borough';
-import { Instant } from '../shared/common';
-import { EntraObjectId } from '../shared/member';
-import { ThemeId } from '../shared/theme';
-import { lazySchema } from '../shared/lazySchema';
+import { BoroughId } from '../common/borough';
+import { Instant } from '../common/common';
+import { EntraObjectId } from '../common/member';
+import { ThemeId } from '../common/theme';
+import { lazySchema } from '../common/lazySchema';
 
 /** "This channel gets Stockport priorities and alerts": set by an admin from the settings card. */
 export const ChannelMapping = lazySchema(() => z.object({

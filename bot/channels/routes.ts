@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAY } from '../shared/permissions';
-import { defineAction, defineCommand, FormData } from '../shared/route';
+import { MAY } from '../common/permissions';
+import { defineAction, defineCommand, FormData } from '../common/route';
 import { listChannelMappings, openChannelSettings, removeChannelMapping, saveChannelSettings } from './settings';
 import { CHANNEL_VERBS } from './verbs';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { BoroughId, boroughById } from '../shared/borough';
+import { BoroughId, boroughById } from '../common/borough';
 import type { ConversationReference } from '../conversation/model';
 import { channelConversation, forgetConversation, forgetTeamChannels, saveConversation } from '../conversation/repository';
-import { splitMulti } from '../shared/formErrors';
-import { canManageChannels } from '../shared/permissions';
+import { splitMulti } from '../common/formErrors';
+import { canManageChannels } from '../common/permissions';
 import { safeKey } from '../store/entityTable';
 import { notifyAdministrators } from '../directory/administrators';
 import { channelNamer } from './lookup';

@@ -1,5 +1,5 @@
-import { ROLE_LABELS } from '../shared/access';
-import type { CommandRequest } from '../shared/route';
+import { ROLE_LABELS } from '../common/access';
+import type { CommandRequest } from '../common/route';
 import { helpCard } from '../../cards/help';
 import type { AdaptiveCard } from '../../cards/render';
 import { OPERATION_VERBS } from '../operations/verbs';

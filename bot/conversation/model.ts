@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Instant } from '../shared/common';
-import { lazySchema } from '../shared/lazySchema';
+import { Instant } from '../common/common';
+import { lazySchema } from '../common/lazySchema';
 
 /**
  * Where the bot can post proactively. Stored when the bot is installed, in

@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/record';
 import type { AppContext } from '../kernel/context';
-import { EntraObjectId } from '../shared/member';
-import { stableId } from '../shared/stableId';
+import { EntraObjectId } from '../common/member';
+import { stableId } from '../common/stableId';
 import { PAGE_TOKEN_EXPIRED } from '../search/rules/pageToken';
 
 /** A refusal is audited once per caller, route and window; later ones in the window are only logged. */

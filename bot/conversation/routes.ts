@@ -1,4 +1,4 @@
-import { defineAction, defineCommand, NoData } from '../shared/route';
+import { defineAction, defineCommand, NoData } from '../common/route';
 import { buildHelpCard } from './help';
 import { CONVERSATION_VERBS } from './verbs';
 

@@ -1,7 +1,7 @@
-import type { Offer } from '../shared/route';
+import type { Offer } from '../common/route';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
-import { quotable } from '../shared/plainText';
+import { quotable } from '../common/plainText';
 import { CONVERSATION_VERBS } from './verbs';
 
 /** An answer to text the bot does not understand: say so, and say what would work (for this caller, here). */

@@ -1,6 +1,6 @@
 import type { AppContext } from '../kernel/context';
-import type { Member } from '../shared/member';
-import type { Organisation } from '../shared/organisation';
+import type { Member } from '../common/member';
+import type { Organisation } from '../common/organisation';
 import { identifyMember, type Standing } from '../directory/identify';
 
 /** Who is talking to the bot, as far as the concordat knows. Unregistered users get no roles. */

@@ -1,10 +1,10 @@
 import type { AppContext } from '../kernel/context';
-import type { BoroughId } from '../shared/borough';
+import type { BoroughId } from '../common/borough';
 import { TREND_WEEKS, themeDigestFigures, type ThemeDigestFigures, type WeekStats } from './rules/digest';
 import { addDays, weekBounds, weekLabel } from './rules/digestSchedule';
 import { categoriesOfTheme } from './rules/digestThemes';
 import { digestCard } from '../../cards/digest';
-import { timeZoneLabel } from '../shared/dates';
+import { timeZoneLabel } from '../common/dates';
 import { digestCardFigures, periodText } from './views';
 import type { Button } from '../../cards/incidentCommon';
 import type { AdaptiveCard } from '../../cards/render';

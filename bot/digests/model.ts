@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { BoroughId } from '../shared/borough';
-import { Instant } from '../shared/common';
+import { BoroughId } from '../common/borough';
+import { Instant } from '../common/common';
 import { WeekStats } from './rules/digest';
-import { EntraObjectId } from '../shared/member';
-import { OrganisationId } from '../shared/organisation';
-import { ThemeId } from '../shared/theme';
-import { lazySchema } from '../shared/lazySchema';
+import { EntraObjectId } from '../common/member';
+import { OrganisationId } from '../common/organisation';
+import { ThemeId } from '../common/theme';
+import { lazySchema } from '../common/lazySchema';
 
 /** Where a subscription's digests go: the owner's 1:1 chat with the bot, or a channel an admin has mapped. */
 export const DigestDestination = lazySchema(() => z.discriminatedUnion('kind', [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAY } from '../shared/permissions';
-import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
+import { MAY } from '../common/permissions';
+import { defineAction, defineCommand, FormData, NoData } from '../common/route';
 import { allowDigestMember, digestNow, openDigestSettings, saveDigestSettings, stopDigests } from './settings';
 import { DIGEST_VERBS } from './verbs';
 

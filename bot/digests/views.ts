@@ -1,6 +1,6 @@
 import type { DigestCardFigures } from '../../cards/digest';
 import { OPERATION_TYPE_LABELS, OUTCOME_COUNTS, OUTCOME_LABELS } from '../operations/model';
-import { formatCalendarDate, formatInstant } from '../shared/dates';
+import { formatCalendarDate, formatInstant } from '../common/dates';
 import type { ThemeDigestFigures } from './rules/digest';
 
 /** The digest rules' figures as the digest card shows them. No I/O. */

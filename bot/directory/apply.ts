@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Member } from '../shared/member';
+import type { Member } from '../common/member';
 import { ConcurrencyError } from '../store/errors';
 import { auditDirectory, type DirectoryActor, type DirectoryCtx } from './audit';
 import type { Directory, DirectoryRow, PartnershipFile, ResolvedPeopleFile } from './model';

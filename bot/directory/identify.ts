@@ -1,5 +1,5 @@
 import type { AppContext } from '../kernel/context';
-import type { Member } from '../shared/member';
+import type { Member } from '../common/member';
 import type { DirectoryOrganisation } from './model';
 import { findMember, findOrganisation } from './repository';
 import { memberStanding, type Standing } from './rules/tenancy';

@@ -1,6 +1,6 @@
 import type { AppContext } from '../kernel/context';
 import type { ConversationReference } from '../conversation/model';
-import type { Member } from '../shared/member';
+import type { Member } from '../common/member';
 import type { Caller } from '../conversation/user';
 import { ConcurrencyError } from '../store/errors';
 import { auditDirectory } from './audit';
@@ -9,7 +9,7 @@ import { notifyDeciders, tellRequester } from './notify';
 import { allMembers, deleteMember, findMember, findRequest, loadDirectory, putMember, putRequest } from './repository';
 import type { AccessState, DecisionResult, RequestResult } from './results';
 import { mayDecide, parseGrant, RequestForm, requestKey } from './rules/access';
-import { plainTextProblem } from '../shared/plainText';
+import { plainTextProblem } from '../common/plainText';
 import { proposeOrganisations } from './rules/tenancy';
 
 /**

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { Role } from '../shared/access';
-import { BoroughId } from '../shared/borough';
-import { Instant } from '../shared/common';
+import { Role } from '../common/access';
+import { BoroughId } from '../common/borough';
+import { Instant } from '../common/common';
 import { ConversationReference } from '../conversation/model';
 import { HotspotRule, HotspotRuleOverride } from '../warnings/rules/hotspots';
-import { EntraObjectId } from '../shared/member';
-import { OrganisationId, OrganisationKind } from '../shared/organisation';
-import { ThemeId } from '../shared/theme';
-import { lazySchema } from '../shared/lazySchema';
+import { EntraObjectId } from '../common/member';
+import { OrganisationId, OrganisationKind } from '../common/organisation';
+import { ThemeId } from '../common/theme';
+import { lazySchema } from '../common/lazySchema';
 
 /**
  * The partnership directory: who is in the concordat. Its source is one

@@ -1,5 +1,5 @@
 import type { AppContext } from '../kernel/context';
-import type { Member } from '../shared/member';
+import type { Member } from '../common/member';
 import { personalConversationOf } from '../conversation/repository';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
-import type { Member } from '../shared/member';
+import type { Member } from '../common/member';
 import type { Caller } from '../conversation/user';
 import type { Stored } from '../store/entityTable';
 import { auditDirectory } from './audit';

@@ -1,6 +1,6 @@
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
-import type { Member } from '../shared/member';
+import type { Member } from '../common/member';
 import { ConcurrencyError } from '../store/errors';
 import type { Keys, Stored } from '../store/entityTable';
 import {

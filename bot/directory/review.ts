@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
-import type { Member } from '../shared/member';
+import type { Member } from '../common/member';
 import { personalConversationOf } from '../conversation/repository';
 import type { Caller } from '../conversation/user';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
-import { formatInstant } from '../shared/dates';
+import { formatInstant } from '../common/dates';
 import { auditDirectory } from './audit';
 import type { AccessReview, Directory, ReviewTally } from './model';
 import {
@@ -32,7 +32,7 @@ import { mayManage } from './rules/permissions';
 import { personOrderKey } from './rules/people';
 import { addMonths, REVIEW_PAGE, reviewDue, reviewPage, reviewRound, type ReviewPage } from './rules/review';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
-import { lazySchema } from '../shared/lazySchema';
+import { lazySchema } from '../common/lazySchema';
 
 /**
  * The access review, on a timer (daily; idempotent). Every `everyMonths`

@@ -1,9 +1,9 @@
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { z } from 'zod';
-import type { Scope } from '../shared/access';
-import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
-import { MAY } from '../shared/permissions';
+import type { Scope } from '../common/access';
+import { defineAction, defineCommand, FormData, NoData } from '../common/route';
+import { MAY } from '../common/permissions';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { accessStateOf, approveRequest, declineRequest, requestAccess } from './join';

@@ -1,4 +1,4 @@
-import { Member } from '../shared/member';
+import { Member } from '../common/member';
 import { table, type TablesOf } from '../store/tableDef';
 import { AccessRequest, AccessReview, DirectoryRow, ReviewEntryRow } from './model';
 import { personOrderKey } from './rules/people';

@@ -1,6 +1,6 @@
-import type { Role } from '../shared/access';
-import { formatInstant } from '../shared/dates';
-import type { Member } from '../shared/member';
+import type { Role } from '../common/access';
+import { formatInstant } from '../common/dates';
+import type { Member } from '../common/member';
 import { accessDecisionCard, accessRequestCard, memberCard, peopleCard } from '../../cards/directory';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';

@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../kernel/logger';
-import { toWallClock } from '../../bot/shared/timezone';
+import { toWallClock } from '../common/timezone';
 import type { GraphSettings } from './settings';
 
 /** A calendar event for a joint operation. Carries nothing restricted: no briefing, no addresses. */

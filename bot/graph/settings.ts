@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lazySchema } from '../../bot/shared/lazySchema';
+import { lazySchema } from '../common/lazySchema';
 
 /**
  * Optional Microsoft Graph settings. Graph is used for two things only:

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { markupProblem } from '../shared/plainText';
+import { markupProblem } from '../common/plainText';
 import { IncidentReference } from './rules/incident';
 import { mayAddUpdate } from './rules/incidentAccess';
 import { auditIncident, stableId } from './audit';

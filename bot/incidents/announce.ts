@@ -1,7 +1,7 @@
 import { channelsFor } from '../channels/lookup';
 import type { AppContext } from '../kernel/context';
 import { announcedInChannels } from './rules/incidentRedaction';
-import type { Organisation } from '../shared/organisation';
+import type { Organisation } from '../common/organisation';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { incidentRedactedCard } from '../../cards/incidentRedacted';

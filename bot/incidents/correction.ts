@@ -1,6 +1,6 @@
 import type { AppContext } from '../kernel/context';
-import { formatInstant } from '../shared/dates';
-import { BOROUGHS } from '../shared/borough';
+import { formatInstant } from '../common/dates';
+import { BOROUGHS } from '../common/borough';
 import { forgetComplaint, indexComplaint } from '../warnings/repository';
 import { auditIncident, stableId } from './audit';
 import type { IncidentHistoryEntry, IncidentRecord } from './model';

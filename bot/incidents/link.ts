@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { formatInstant } from '../shared/dates';
+import { formatInstant } from '../common/dates';
 import type { AppContext } from '../kernel/context';
-import { boroughById } from '../shared/borough';
+import { boroughById } from '../common/borough';
 import { IncidentReference } from './rules/incident';
 import { decideAccess } from './rules/incidentAccess';
 import { loadOperation, listOperationsEndingAfter, mutateOperation } from '../operations/repository';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { formatInstant } from '../shared/dates';
+import { formatInstant } from '../common/dates';
 import type { AppContext } from '../kernel/context';
-import { BOROUGHS, BoroughId, boroughById, findBorough } from '../shared/borough';
-import { CATEGORY_LABELS, IncidentCategory } from '../shared/taxonomy';
+import { BOROUGHS, BoroughId, boroughById, findBorough } from '../common/borough';
+import { CATEGORY_LABELS, IncidentCategory } from '../common/taxonomy';
 import { RISK_GUIDANCE } from './rules/incidentRedaction';
 import { incidentListCard } from '../../cards/incidentList';
 import type { AdaptiveCard } from '../../cards/render';

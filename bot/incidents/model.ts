@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { BoroughId } from '../shared/borough';
-import { Instant, PostcodeDistrict, ProtectiveMarking, RiskLevel } from '../shared/common';
+import { BoroughId } from '../common/borough';
+import { Instant, PostcodeDistrict, ProtectiveMarking, RiskLevel } from '../common/common';
 import { IncidentReference } from './rules/incident';
-import { EntraObjectId } from '../shared/member';
-import { OrganisationId } from '../shared/organisation';
-import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../shared/taxonomy';
-import { lazySchema } from '../shared/lazySchema';
+import { EntraObjectId } from '../common/member';
+import { OrganisationId } from '../common/organisation';
+import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../common/taxonomy';
+import { lazySchema } from '../common/lazySchema';
 
 /**
  * The stored shapes of incidents (docs/storage.md "Incidents"). A new report

@@ -1,11 +1,11 @@
-import { BOROUGHS, boroughById } from '../shared/borough';
-import { formatInstant, timeZoneLabel } from '../shared/dates';
+import { BOROUGHS, boroughById } from '../common/borough';
+import { formatInstant, timeZoneLabel } from '../common/dates';
 import type { FormValues } from './rules/incidentForm';
 import { RISK_GUIDANCE, redactIncident, type RedactedIncident } from './rules/incidentRedaction';
-import type { RiskLevel } from '../shared/common';
-import type { Organisation } from '../shared/organisation';
-import { ActionTaken, CATEGORY_LABELS, HateCrimeStrand, IncidentCategory } from '../shared/taxonomy';
-import { toWallClock } from '../shared/timezone';
+import type { RiskLevel } from '../common/common';
+import type { Organisation } from '../common/organisation';
+import { ActionTaken, CATEGORY_LABELS, HateCrimeStrand, IncidentCategory } from '../common/taxonomy';
+import { toWallClock } from '../common/timezone';
 import type { Button, Fact } from '../../cards/incidentCommon';
 import type { IncidentFormData } from '../../cards/incidentForm';
 import type { IncidentHistoryEntry, IncidentRecord } from './model';

@@ -5,7 +5,7 @@ import { SubmissionId } from './model';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { allOrganisations } from '../referenceData';
-import type { ExtensionAnswer, ExtensionRequest, FormData } from '../shared/route';
+import type { ExtensionAnswer, ExtensionRequest, FormData } from '../common/route';
 import { categoryLabel, organisationName } from './present';
 import { newReportValues, rememberedChoices, reportFormCard } from './reportForm';
 import { personalConversationOf } from '../conversation/repository';

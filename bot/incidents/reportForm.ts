@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { formatInstant, timeZoneLabel } from '../shared/dates';
+import { formatInstant, timeZoneLabel } from '../common/dates';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { formValuesOf, type FormErrors, type FormValues } from './rules/incidentForm';
-import type { Organisation } from '../shared/organisation';
-import { toWallClock } from '../shared/timezone';
+import type { Organisation } from '../common/organisation';
+import { toWallClock } from '../common/timezone';
 import { incidentFormCard } from '../../cards/incidentForm';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';

@@ -1,7 +1,7 @@
 import { odata } from '@azure/data-tables';
 import type { AppContext } from '../kernel/context';
-import type { BoroughId } from '../shared/borough';
-import type { IncidentCategory } from '../shared/taxonomy';
+import type { BoroughId } from '../common/borough';
+import type { IncidentCategory } from '../common/taxonomy';
 import { allocate, counterKey, referenceFor, type ReferenceCounter } from './rules/referenceCounter';
 import { ConcurrencyError } from '../store/errors';
 import { isLive, type IncidentHistoryEntry, type IncidentIndexEntry, type IncidentRecord, type IncidentRow, type MoveIntent, type ReportDefaults } from './model';

@@ -1,7 +1,7 @@
 import type { AppContext } from '../kernel/context';
 import { personalConversationOf } from '../conversation/repository';
-import type { Scope } from '../shared/access';
-import type { CommandRequest } from '../shared/route';
+import type { Scope } from '../common/access';
+import type { CommandRequest } from '../common/route';
 import type { Caller } from '../conversation/user';
 import type { ConversationReference } from '../conversation/model';
 import { privateReachOf } from '../notices/reach';

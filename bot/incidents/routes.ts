@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IncidentReference } from './rules/incident';
-import { MAY } from '../shared/permissions';
-import { defineAction, defineCommand, defineExtension, FormData } from '../shared/route';
+import { MAY } from '../common/permissions';
+import { defineAction, defineCommand, defineExtension, FormData } from '../common/route';
 import { openReportDialog, submitReportDialog } from './reportDialog';
 import { openEditForm, openUpdateForm, submitEdit, submitUpdate } from './change';
 import { linkToOperation, openLinkForm } from './link';

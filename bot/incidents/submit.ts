@@ -6,7 +6,7 @@ import { REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
 import type { Caller } from '../conversation/user';
 import { IncidentSummary } from './rules/incident';
 import { formValuesOf, validateIncidentForm } from './rules/incidentForm';
-import type { Organisation } from '../shared/organisation';
+import type { Organisation } from '../common/organisation';
 import { incidentConfirmationCard } from '../../cards/incidentConfirmation';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';

@@ -1,6 +1,6 @@
-import type { BoroughId } from '../shared/borough';
-import { formatIsoWeek, isoWeekOf } from '../shared/isoWeek';
-import { toWallClock } from '../shared/timezone';
+import type { BoroughId } from '../common/borough';
+import { formatIsoWeek, isoWeekOf } from '../common/isoWeek';
+import { toWallClock } from '../common/timezone';
 import { table, type TablesOf } from '../store/tableDef';
 import { IncidentIndexEntry, IncidentRow, IncidentSubmission, ReportDefaults } from './model';
 import { ReferenceCounter } from './rules/referenceCounter';

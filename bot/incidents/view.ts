@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { formatInstant } from '../shared/dates';
+import { formatInstant } from '../common/dates';
 import type { AppContext } from '../kernel/context';
 import { IncidentReference } from './rules/incident';
 import { decideAccess, GRANT_JUSTIFICATION, mayAddUpdate, mayEdit, type Viewer } from './rules/incidentAccess';
-import type { Organisation } from '../shared/organisation';
+import type { Organisation } from '../common/organisation';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { incidentDetailsCard } from '../../cards/incidentDetails';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GraphSettings, graphSettingsFrom } from '../graph/settings';
 import { DEFAULT_RETENTION_MONTHS } from '../retention/rules/schedule';
 import { DEFAULT_HOTSPOT_SETTINGS, HotspotOverrides, HotspotSettings } from '../warnings/rules/hotspots';
-import { lazySchema } from '../shared/lazySchema';
+import { lazySchema } from '../common/lazySchema';
 
 /** The region's zone: the default TIME_ZONE, in which cards show times and incidents are filed by week. */
 export const DEFAULT_TIME_ZONE = 'Europe/London';

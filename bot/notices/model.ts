@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Instant } from '../shared/common';
-import { EntraObjectId } from '../shared/member';
-import { lazySchema } from '../shared/lazySchema';
+import { Instant } from '../common/common';
+import { EntraObjectId } from '../common/member';
+import { lazySchema } from '../common/lazySchema';
 
 /**
  * A private notice kept for one person because Concordat could not send it

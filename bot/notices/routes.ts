@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAY } from '../shared/permissions';
+import { MAY } from '../common/permissions';
 import { registered } from '../incidents/request';
-import { defineAction, defineCommand, NoData } from '../shared/route';
+import { defineAction, defineCommand, NoData } from '../common/route';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { messageCard } from '../../cards/message';

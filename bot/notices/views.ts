@@ -1,5 +1,5 @@
 import { messageCard } from '../../cards/message';
-import { formatInstant } from '../shared/dates';
+import { formatInstant } from '../common/dates';
 import { NOTICES_PER_CARD, privateNoticesCard } from '../../cards/privateNotices';
 import type { AdaptiveCard } from '../../cards/render';
 import type { NoticesResult } from './open';

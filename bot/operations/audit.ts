@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/record';
 import type { AppContext } from '../kernel/context';
 import type { AuditAction } from '../audit/event';
-import { EntraObjectId, type Member } from '../shared/member';
+import { EntraObjectId, type Member } from '../common/member';
 
 /** Records who did what to an operation, and who looked at its restricted briefing. */
 export async function auditOperation(

@@ -4,7 +4,7 @@
  * scheduling, moving or cancelling (Teams reminders do not depend on it).
  */
 import type { AppContext } from '../kernel/context';
-import { boroughById } from '../shared/borough';
+import { boroughById } from '../common/borough';
 import { OPERATION_TYPE_LABELS, reminderRecipients, type JointOperation } from './model';
 import type { CalendarEvent } from '../graph/gateway';
 import { mutateOperation, type Directory } from './repository';

@@ -2,12 +2,12 @@
  * The joint-operation commands and card actions, as cards. No Teams types:
  * bot/teams/app.ts routes to these and sends what they return.
  */
-import type { Scope } from '../shared/access';
-import { quoteForCard } from '../shared/plainText';
+import type { Scope } from '../common/access';
+import { quoteForCard } from '../common/plainText';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
 import { z } from 'zod';
-import { BOROUGHS, BoroughId, boroughById, findBorough } from '../shared/borough';
+import { BOROUGHS, BoroughId, boroughById, findBorough } from '../common/borough';
 import { allOrganisations } from '../referenceData';
 import { PAGE_TOKEN_EXPIRED, signPageToken, verifyPageToken } from '../search/rules/pageToken';
 import { auditPageTokenRefusal } from '../conversation/refusalAudit';

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { BoroughId, boroughById, findBorough, type Borough } from '../shared/borough';
-import { Id, Instant, ProtectiveMarking } from '../shared/common';
-import { EntraObjectId } from '../shared/member';
-import { OrganisationId } from '../shared/organisation';
+import { BoroughId, boroughById, findBorough, type Borough } from '../common/borough';
+import { Id, Instant, ProtectiveMarking } from '../common/common';
+import { EntraObjectId } from '../common/member';
+import { OrganisationId } from '../common/organisation';
 import { IncidentReference } from '../incidents/rules/incident';
-import { lazySchema } from '../shared/lazySchema';
+import { lazySchema } from '../common/lazySchema';
 
 export const OperationType = lazySchema(() => z.enum(['day-of-action', 'joint-visit', 'warrant', 'closure-hearing', 'community-event']));
 export type OperationType = z.infer<typeof OperationType>;

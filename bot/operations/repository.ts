@@ -2,14 +2,14 @@ import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import { allOrganisations } from '../referenceData';
 import type { AppContext } from '../kernel/context';
-import { BOROUGHS, BoroughId } from '../shared/borough';
-import type { Member } from '../shared/member';
+import { BOROUGHS, BoroughId } from '../common/borough';
+import type { Member } from '../common/member';
 import { boroughOfOperationId, type JointOperation, type Reminder } from './model';
-import type { Organisation } from '../shared/organisation';
+import type { Organisation } from '../common/organisation';
 import type { Stored } from '../store/entityTable';
 import { activeMembers } from '../directory/repository';
 import { ConcurrencyError } from '../store/errors';
-import { lazySchema } from '../shared/lazySchema';
+import { lazySchema } from '../common/lazySchema';
 import { MAX_DURATION_MS } from './rules/limits';
 import { isTimelineRow, reminderKeys, reminderPartition, TIMELINE_END, TIMELINE_PREFIX, timelineFrom, timelineKey, timelineRowOf, type OperationRow, type TimelineRow } from './tables';
 

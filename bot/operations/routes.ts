@@ -1,5 +1,5 @@
-import { MAY } from '../shared/permissions';
-import { defineAction, defineCommand, FormData, NoData } from '../shared/route';
+import { MAY } from '../common/permissions';
+import { defineAction, defineCommand, FormData, NoData } from '../common/route';
 import * as ops from './commands';
 import { OPERATION_VERBS } from './verbs';
 

@@ -8,7 +8,7 @@ import { parseOperationForm, type FieldErrors, type OperationFormField, type Ope
 import { loadIncident } from '../incidents/repository';
 import { ConcurrencyError } from '../store/errors';
 import { auditOperation } from './audit';
-import { stableId } from '../shared/stableId';
+import { stableId } from '../common/stableId';
 import { createCalendarEvent, installForUnreachable } from './calendar';
 import { postToChannels, sendPersonal } from './publish';
 import { personalChats } from '../conversation/repository';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { safeKey } from '../store/entityTable';
 import { table, type TablesOf } from '../store/tableDef';
 import { JointOperation, OperationLine, operationLine, Reminder } from './model';
-import { lazySchema } from '../shared/lazySchema';
+import { lazySchema } from '../common/lazySchema';
 
 /**
  * The operations slice's tables and the only place their keys are spelt

@@ -5,8 +5,8 @@
  */
 import { NOTICE_VERBS } from '../notices/verbs';
 import { randomUUID } from 'node:crypto';
-import { BOROUGHS, boroughById } from '../shared/borough';
-import type { Member } from '../shared/member';
+import { BOROUGHS, boroughById } from '../common/borough';
+import type { Member } from '../common/member';
 import { canManage, canRecordOutcomes, canSeeBriefing } from './rules/access';
 import { CHANGE_FORM_FIELDS, OPERATION_FORM_FIELDS, OUTCOMES_FORM_FIELDS, type FieldErrors, type ChangeFormField, type OperationFormField, type OutcomesFormField } from './rules/form';
 import {
@@ -21,14 +21,14 @@ import {
   type OperationLine,
 } from './model';
 import { describeUntil, OUTCOMES_CHOICES, REMINDER_CHOICES } from './rules/reminderSchedule';
-import { clocksGoBack, toWallClock } from '../shared/timezone';
+import { clocksGoBack, toWallClock } from '../common/timezone';
 import { operationCard, type OperationCardData } from '../../cards/operation';
 import { operationChangeCard } from '../../cards/operationChange';
 import { operationFormCard } from '../../cards/operationForm';
 import { operationListCard } from '../../cards/operationList';
 import { outcomesFormCard } from '../../cards/outcomesForm';
 import type { AdaptiveCard } from '../../cards/render';
-import { formatInstant, formatSpan, timeZoneLabel } from '../shared/dates';
+import { formatInstant, formatSpan, timeZoneLabel } from '../common/dates';
 import type { Directory } from './repository';
 import { OPERATION_VERBS } from './verbs';
 

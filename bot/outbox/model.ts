@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Instant } from '../shared/common';
+import { Instant } from '../common/common';
 import { MAX_PACING_TEXT, PACING_TEXT } from './pacer';
-import { lazySchema } from '../shared/lazySchema';
+import { lazySchema } from '../common/lazySchema';
 
 /** Where an outbox item goes: enough of a conversation reference to continue it. */
 export const Target = lazySchema(() => z.object({

@@ -1,12 +1,12 @@
-import type { BoroughId } from '../shared/borough';
-import type { Organisation, OrganisationKind } from '../shared/organisation';
+import type { BoroughId } from '../common/borough';
+import type { Organisation, OrganisationKind } from '../common/organisation';
 
 /**
  * What a partner system's key may do: only what its organisation may do, and
  * only where it works. A key names one organisation (PARTNER_KEYS); the
  * capability is checked against that organisation's stored record, before the
  * use case runs. The people a request names (publishedBy) are checked by the
- * same rules as on the card (bot/shared/permissions.ts).
+ * same rules as on the card (bot/common/permissions.ts).
  */
 export const PARTNER_MAY = {
   /** Policing priorities come from the police, for the boroughs the force polices. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Instant } from '../shared/common';
-import { lazySchema } from '../shared/lazySchema';
+import { Instant } from '../common/common';
+import { lazySchema } from '../common/lazySchema';
 
 /** A partner request seen once: refuses replays and makes retries with the same key safe. */
 export const PartnerRequest = lazySchema(() => z.object({

@@ -4,7 +4,7 @@ import type { AppContext } from '../kernel/context';
 import { verifySignature } from './rules/signature';
 import { ConcurrencyError } from '../store/errors';
 import { findPartnerRequest, freeKey, keepAnswer, recordOnce, retakePartnerRequest } from './repository';
-import { lazySchema } from '../shared/lazySchema';
+import { lazySchema } from '../common/lazySchema';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

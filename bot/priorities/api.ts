@@ -1,9 +1,9 @@
 import type { AppContext } from '../kernel/context';
 import { identifyMember } from '../directory/identify';
 import { organisationById } from '../referenceData';
-import { BoroughId } from '../shared/borough';
-import { EntraObjectId } from '../shared/member';
-import { canPublishPrioritiesFor } from '../shared/permissions';
+import { BoroughId } from '../common/borough';
+import { EntraObjectId } from '../common/member';
+import { canPublishPrioritiesFor } from '../common/permissions';
 import { partnerRefusal } from '../partners/capabilities';
 import { forbidden, handleSignedRequest, type JsonResponse, type SignedRequest } from '../partners/signedRequest';
 import { PrioritiesInput } from './input';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { quoteForCard } from '../shared/plainText';
+import { quoteForCard } from '../common/plainText';
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { BoroughId, boroughById, findBorough } from '../shared/borough';
-import { canPublishPriorities, canPublishPrioritiesFor } from '../shared/permissions';
+import { BoroughId, boroughById, findBorough } from '../common/borough';
+import { canPublishPriorities, canPublishPrioritiesFor } from '../common/permissions';
 import { messageCard } from '../../cards/message';
 import { prioritiesFormCard, themeInputId } from '../../cards/prioritiesForm';
 import type { AdaptiveCard } from '../../cards/render';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CalendarDate } from '../shared/common';
-import { broadcastText } from '../shared/plainText';
+import { CalendarDate } from '../common/common';
+import { broadcastText } from '../common/plainText';
 
 const plain = (max: number) => broadcastText(max, 'Write plain text');
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { BoroughId } from '../shared/borough';
-import { CalendarDate, Instant } from '../shared/common';
-import { EntraObjectId } from '../shared/member';
-import { ThemeId } from '../shared/theme';
-import { lazySchema } from '../shared/lazySchema';
+import { BoroughId } from '../common/borough';
+import { CalendarDate, Instant } from '../common/common';
+import { EntraObjectId } from '../common/member';
+import { ThemeId } from '../common/theme';
+import { lazySchema } from '../common/lazySchema';
 
 /** One priority area of a borough's plan, under a theme ("residential burglary"). */
 export const Priority = lazySchema(() => z.object({

@@ -1,9 +1,9 @@
 import { channelsFor } from '../channels/lookup';
 import type { AppContext } from '../kernel/context';
-import type { BoroughId } from '../shared/borough';
+import type { BoroughId } from '../common/borough';
 import { type Priority, type PrioritySet, PrioritySet as PrioritySetSchema } from './model';
 import { diffPriorities, hasChanges, type PriorityChanges } from './rules/diff';
-import { stableId } from '../shared/stableId';
+import { stableId } from '../common/stableId';
 import { enqueue, type OutgoingMessage } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { createPriorityVersion, priorityPostIn, priorityVersion, priorityVersions, recordPriorityPost } from './repository';

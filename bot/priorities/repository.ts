@@ -1,5 +1,5 @@
 import type { AppContext } from '../kernel/context';
-import type { BoroughId } from '../shared/borough';
+import type { BoroughId } from '../common/borough';
 import { ConcurrencyError } from '../store/errors';
 import type { PriorityPost, PrioritySet } from './model';
 import { priorityPostKeys, prioritySetKeys } from './tables';

@@ -1,5 +1,5 @@
-import { MAY } from '../shared/permissions';
-import { defineAction, defineCommand, FormData } from '../shared/route';
+import { MAY } from '../common/permissions';
+import { defineAction, defineCommand, FormData } from '../common/route';
 import { openPrioritiesForm, submitPrioritiesForm } from './form';
 import { showPriorities } from './show';
 import { PRIORITY_VERBS } from './verbs';

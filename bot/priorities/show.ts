@@ -1,7 +1,7 @@
 import type { AppContext } from '../kernel/context';
-import { quoteForCard } from '../shared/plainText';
+import { quoteForCard } from '../common/plainText';
 import type { Caller } from '../conversation/user';
-import { BOROUGHS, findBorough } from '../shared/borough';
+import { BOROUGHS, findBorough } from '../common/borough';
 import { messageCard } from '../../cards/message';
 import { prioritiesCard } from '../../cards/priorities';
 import { prioritiesCardData } from './views';

@@ -1,5 +1,5 @@
-import { boroughById } from '../shared/borough';
-import { formatCalendarDate, formatInstant } from '../shared/dates';
+import { boroughById } from '../common/borough';
+import { formatCalendarDate, formatInstant } from '../common/dates';
 import type { PrioritiesCardData } from '../../cards/priorities';
 import type { PrioritySet } from './model';
 

@@ -7,7 +7,7 @@ import { indexPlacesWithinDistricts } from '../search/backfill';
 import { purgeDeliveriesBefore, purgeWeekStatsBefore } from '../digests/repository';
 import { purgeComplaintsBefore, purgeWarningsRaisedBefore } from '../warnings/repository';
 import { retentionCutoff } from './rules/schedule';
-import { formatIsoWeek, isoWeekOf } from '../shared/isoWeek';
+import { formatIsoWeek, isoWeekOf } from '../common/isoWeek';
 import { applyRetention } from '../incidents/retention';
 import { purgeExpiredNotices } from '../notices/repository';
 import { NOTICE_OPENED_DAYS, NOTICE_UNOPENED_DAYS } from '../notices/rules/retention';

@@ -2,7 +2,7 @@ import { renderAlertCard } from '../alerts/views';
 import { findAlert as findAlertById } from '../alerts/repository';
 import { recordAudit } from '../audit/record';
 import type { AppContext } from '../kernel/context';
-import { boroughById } from '../shared/borough';
+import { boroughById } from '../common/borough';
 import { IncidentReference } from '../incidents/rules/incident';
 import { decideAccess, GRANT_JUSTIFICATION } from '../incidents/rules/incidentAccess';
 import { OperationId, OPERATION_TYPE_LABELS } from '../operations/model';
@@ -16,7 +16,7 @@ import { auditOperation } from '../operations/audit';
 import { loadDirectory, loadOperation } from '../operations/repository';
 import { channelCard } from '../operations/views';
 import { allOrganisations } from '../referenceData';
-import type { ExtensionRequest, ExtensionResult } from '../shared/route';
+import type { ExtensionRequest, ExtensionResult } from '../common/route';
 import { incidentRedactedCard } from '../../cards/incidentRedacted';
 import { INCIDENT_VERBS } from '../incidents/verbs';
 

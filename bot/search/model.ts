@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { BoroughId } from '../shared/borough';
-import { Instant, PostcodeDistrict, RiskLevel } from '../shared/common';
+import { BoroughId } from '../common/borough';
+import { Instant, PostcodeDistrict, RiskLevel } from '../common/common';
 import { IncidentReference } from '../incidents/rules/incident';
-import { OrganisationId } from '../shared/organisation';
-import { IncidentCategory } from '../shared/taxonomy';
-import { lazySchema } from '../shared/lazySchema';
+import { OrganisationId } from '../common/organisation';
+import { IncidentCategory } from '../common/taxonomy';
+import { lazySchema } from '../common/lazySchema';
 
 /**
  * One row of the IncidentFinder table (docs/storage.md "Lists and search"):

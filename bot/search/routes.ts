@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAY } from '../shared/permissions';
+import { MAY } from '../common/permissions';
 import { incidentRequest } from '../incidents/request';
-import { defineAction, defineCommand, defineExtension, FormData } from '../shared/route';
+import { defineAction, defineCommand, defineExtension, FormData } from '../common/route';
 import { findByReference } from './findByReference';
 import { decideAccessRequest, requestAccess } from './accessRequest';
 import { searchForm, searchIncidents } from './search';

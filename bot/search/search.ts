@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { formatInstant } from '../shared/dates';
+import { formatInstant } from '../common/dates';
 import type { AppContext } from '../kernel/context';
-import { boroughById } from '../shared/borough';
+import { boroughById } from '../common/borough';
 import { decideAccess, type Viewer } from '../incidents/rules/incidentAccess';
 import { RISK_GUIDANCE } from '../incidents/rules/incidentRedaction';
-import { CATEGORY_LABELS } from '../shared/taxonomy';
-import { fromWallClock } from '../shared/timezone';
+import { CATEGORY_LABELS } from '../common/taxonomy';
+import { fromWallClock } from '../common/timezone';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { registered, type IncidentRequest } from '../incidents/request';
 import { showIncident } from '../incidents/view';

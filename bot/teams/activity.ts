@@ -1,5 +1,5 @@
 import type { Activity, ChannelInfo } from 'botbuilder';
-import type { Scope } from '../../bot/shared/access';
+import type { Scope } from '../common/access';
 import type { ConversationReference } from '../conversation/model';
 
 /** Teams activity shapes mapped to the domain's; the only place that reads channelData. */

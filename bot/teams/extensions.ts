@@ -3,7 +3,7 @@ import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { CardFactory, type MessagingExtensionResult, type TaskModuleTaskInfo, type TurnContext } from 'botbuilder';
 import { EXTENSION_ROUTES } from '../commands';
 import type { AppContext } from '../kernel/context';
-import type { ExtensionAnswer, ExtensionContext, ExtensionResult } from '../../bot/shared/route';
+import type { ExtensionAnswer, ExtensionContext, ExtensionResult } from '../common/route';
 import { runExtensionFetch, runExtensionQuery, runExtensionSubmit, type ExtensionTurn, type Turn } from './gate';
 import { plainTextOfMessage } from './messageText';
 import { messageCard } from '../../cards/message';

@@ -18,7 +18,7 @@ import {
   type Decision,
   type Scope,
   type Who,
-} from '../../bot/shared/access';
+} from '../common/access';
 import {
   FormData,
   routeName,
@@ -31,7 +31,7 @@ import {
   type ExtensionResult,
   type ExtensionRoute,
   type Offer,
-} from '../../bot/shared/route';
+} from '../common/route';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
 import { CONVERSATION_VERBS } from '../conversation/verbs';

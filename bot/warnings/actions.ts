@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { formatInstant } from '../shared/dates';
+import { formatInstant } from '../common/dates';
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import { decideAccess, GRANT_JUSTIFICATION } from '../incidents/rules/incidentAccess';

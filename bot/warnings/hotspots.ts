@@ -1,9 +1,9 @@
 import type { AppContext } from '../kernel/context';
 import { hotspotSettingsOf } from '../directory/settings';
-import { BOROUGHS, boroughById, type BoroughId } from '../shared/borough';
+import { BOROUGHS, boroughById, type BoroughId } from '../common/borough';
 import { findHotspots, rulesFor } from './rules/hotspots';
-import { CATEGORY_LABELS } from '../shared/taxonomy';
-import { toWallClock } from '../shared/timezone';
+import { CATEGORY_LABELS } from '../common/taxonomy';
+import { toWallClock } from '../common/timezone';
 import { incidentsByWindow } from './incidents';
 
 const DAY_MS = 86_400_000;

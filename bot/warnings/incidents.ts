@@ -1,7 +1,7 @@
 import type { AppContext } from '../kernel/context';
-import type { BoroughId } from '../shared/borough';
+import type { BoroughId } from '../common/borough';
 import type { HotspotIncident, HotspotRule } from './rules/hotspots';
-import type { IncidentCategory } from '../shared/taxonomy';
+import type { IncidentCategory } from '../common/taxonomy';
 import { liveIncidentsHappened } from '../incidents/repository';
 
 /**

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { BoroughId } from '../shared/borough';
-import { CalendarDate, Instant } from '../shared/common';
+import { BoroughId } from '../common/borough';
+import { CalendarDate, Instant } from '../common/common';
 import { IncidentReference } from '../incidents/rules/incident';
-import { IncidentCategory } from '../shared/taxonomy';
-import { ThemeId } from '../shared/theme';
-import { stableId } from '../shared/stableId';
-import { lazySchema } from '../shared/lazySchema';
+import { IncidentCategory } from '../common/taxonomy';
+import { ThemeId } from '../common/theme';
+import { stableId } from '../common/stableId';
+import { lazySchema } from '../common/lazySchema';
 
 /**
  * The stored shapes of early warnings (docs/storage.md "Early warnings").

@@ -1,8 +1,8 @@
-import { boroughById } from '../shared/borough';
+import { boroughById } from '../common/borough';
 import { addDays } from './rules/hotspots';
-import { CATEGORY_LABELS } from '../shared/taxonomy';
-import { formatCalendarDate } from '../shared/dates';
-import { toWallClock } from '../shared/timezone';
+import { CATEGORY_LABELS } from '../common/taxonomy';
+import { formatCalendarDate } from '../common/dates';
+import { toWallClock } from '../common/timezone';
 import { hotspotWarningCard } from '../../cards/hotspotWarning';
 import type { AdaptiveCard } from '../../cards/render';
 import type { HotspotWarning } from './model';

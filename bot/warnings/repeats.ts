@@ -1,7 +1,7 @@
 import type { AppContext } from '../kernel/context';
 import { complaintsOf, indexComplaint } from './repository';
-import { formatInstant } from '../shared/dates';
-import { boroughById } from '../shared/borough';
+import { formatInstant } from '../common/dates';
+import { boroughById } from '../common/borough';
 import {
   CASE_REVIEW_MONTHS,
   CASE_REVIEW_THRESHOLD,
@@ -12,9 +12,9 @@ import {
   repeatLabel,
   type Complaint,
 } from '../incidents/rules/complaintReference';
-import type { Member } from '../shared/member';
-import type { Organisation } from '../shared/organisation';
-import { CATEGORY_LABELS } from '../shared/taxonomy';
+import type { Member } from '../common/member';
+import type { Organisation } from '../common/organisation';
+import { CATEGORY_LABELS } from '../common/taxonomy';
 import type { IncidentRecord } from '../incidents/model';
 import { organisationName } from '../incidents/present';
 import { personalChats } from '../conversation/repository';

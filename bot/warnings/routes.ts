@@ -1,6 +1,6 @@
-import { MAY } from '../shared/permissions';
+import { MAY } from '../common/permissions';
 import { incidentRequest } from '../incidents/request';
-import { defineAction, FormData } from '../shared/route';
+import { defineAction, FormData } from '../common/route';
 import { proposeOperation, showHotspotIncidents } from './actions';
 import { WARNING_VERBS } from './verbs';
 

@@ -1,4 +1,4 @@
-import { stableId } from '../shared/stableId';
+import { stableId } from '../common/stableId';
 import { table, type TablesOf } from '../store/tableDef';
 import { ComplaintIndexEntry, HotspotWarning } from './model';
 

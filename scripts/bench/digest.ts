@@ -18,7 +18,7 @@ import { type AppContext } from '../../bot/kernel/context';
 import { silentLogger } from '../../bot/kernel/logger';
 import { buildThemeDigest } from '../../bot/digests/build';
 import { DigestSources } from '../../bot/digests/sources';
-import { BOROUGHS } from '../../bot/shared/borough';
+import { BOROUGHS } from '../../bot/common/borough';
 import { weekMarkOp } from '../../bot/incidents/weekMark';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { allThemes } from '../../bot/referenceData';

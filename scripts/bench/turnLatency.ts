@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../bot/kernel/config';
 import { silentLogger } from '../../bot/kernel/logger';
-import { BOROUGHS } from '../../bot/shared/borough';
+import { BOROUGHS } from '../../bot/common/borough';
 import { createRuntime } from '../../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from '../demoPartnership';
 import { startFakeConnector } from '../../test/support/fakeConnector';

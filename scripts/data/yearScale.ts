@@ -35,11 +35,11 @@
  * `concurrency` partitions in parallel.
  */
 import type { AppContext } from '../../bot/kernel/context';
-import { BOROUGHS, type BoroughId } from '../../bot/shared/borough';
+import { BOROUGHS, type BoroughId } from '../../bot/common/borough';
 import { weekStatsOf } from '../../bot/digests/rules/digest';
 import { mondayOf, weekLabel } from '../../bot/digests/rules/digestSchedule';
-import { IncidentCategory } from '../../bot/shared/taxonomy';
-import { fromWallClock, toWallClock } from '../../bot/shared/timezone';
+import { IncidentCategory } from '../../bot/common/taxonomy';
+import { fromWallClock, toWallClock } from '../../bot/common/timezone';
 import type { IncidentRecord } from '../../bot/incidents/model';
 import { splitIncidentPartition } from '../../bot/incidents/tables';
 import { checkPartnershipFile } from '../../bot/directory/rules/validate';

@@ -1,4 +1,4 @@
-import type { Member } from '../../bot/shared/member';
+import type { Member } from '../../bot/common/member';
 import type { DirectoryOrganisation, DirectoryTheme } from '../../bot/directory/model';
 import { memberOfPerson } from '../../bot/directory/rules/plan';
 import { checkPartnershipFile } from '../../bot/directory/rules/validate';

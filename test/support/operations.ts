@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JointOperation, operationIdFor } from '../../bot/operations/model';
-import type { BoroughId } from '../../bot/shared/borough';
+import type { BoroughId } from '../../bot/common/borough';
 import { TOM } from './botHarness';
 
 const HOUR = 3600_000;

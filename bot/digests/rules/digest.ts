@@ -7,15 +7,15 @@
  * district and the area name reporters give (an estate, a street of shops).
  */
 import { z } from 'zod';
-import type { Member } from '../../shared/member';
-import { canReceiveDigests } from '../../shared/permissions';
+import type { Member } from '../../common/member';
+import { canReceiveDigests } from '../../common/permissions';
 import type { AlertRecord } from '../../alerts/model';
-import type { BoroughId } from '../../shared/borough';
+import type { BoroughId } from '../../common/borough';
 import type { JointActionSummary } from '../../operations/rules/summary';
 import type { PrioritySet } from '../../priorities/model';
 import { diffPriorities } from '../../priorities/rules/diff';
-import { IncidentCategory } from '../../shared/taxonomy';
-import { lazySchema } from '../../shared/lazySchema';
+import { IncidentCategory } from '../../common/taxonomy';
+import { lazySchema } from '../../common/lazySchema';
 
 // ---------------------------------------------------------------------------
 // One borough-week, aggregated (stored as the Incidents partition's ~stats row)

@@ -17,8 +17,8 @@
  * - A slot before the subscription existed is not due (no digest for the
  *   week that ended before someone subscribed, on the hour they subscribe).
  */
-import { formatIsoWeek, isoWeekOf } from '../../shared/isoWeek';
-import { fromWallClock, toWallClock } from '../../shared/timezone';
+import { formatIsoWeek, isoWeekOf } from '../../common/isoWeek';
+import { fromWallClock, toWallClock } from '../../common/timezone';
 
 export interface DeliverySchedule {
   /** ISO weekday: 1 Monday … 7 Sunday. */

@@ -1,4 +1,4 @@
-import type { IncidentCategory } from '../../shared/taxonomy';
+import type { IncidentCategory } from '../../common/taxonomy';
 
 /**
  * Which incident categories each theme's digest counts. Configuration, kept

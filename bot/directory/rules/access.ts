@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Role } from '../../shared/access';
-import { plainTextRefinement } from '../../shared/plainText';
-import type { Member } from '../../shared/member';
+import type { Role } from '../../common/access';
+import { plainTextRefinement } from '../../common/plainText';
+import type { Member } from '../../common/member';
 import type { AccessRequest } from '../model';
 import { RequestedRole } from '../model';
-import { lazySchema } from '../../shared/lazySchema';
+import { lazySchema } from '../../common/lazySchema';
 
 /** Who may decide, change or review whom. Pure. */
 
 /** Roles an approver can give from a card; administrators are named only in the partnership file. */
 export const GRANTABLE_ROLES = ['staff', 'coordinator', 'themeLead', 'orgLead'] as const satisfies readonly Role[];
 
-export { ROLE_LABELS } from '../../shared/access';
+export { ROLE_LABELS } from '../../common/access';
 
 /** One id per request (a person's later request is a new one): outbox and audit ids derive from it. */
 export const requestKey = (r: Pick<AccessRequest, 'aadObjectId' | 'requestedAt'>) => createHash('sha256').update([r.aadObjectId, r.requestedAt].join('\u0000')).digest('hex').slice(0, 16);
@@ -20,7 +20,7 @@ export const requestKey = (r: Pick<AccessRequest, 'aadObjectId' | 'requestedAt'>
 // Who may decide or manage whom lives in ./permissions.ts (the access-review timer needs it without the form's text checks).
 export { mayDecide, mayManage } from './permissions';
 
-/** The one plain-text rule (bot/shared/plainText.ts): this text reaches the approver's card. */
+/** The one plain-text rule (bot/common/plainText.ts): this text reaches the approver's card. */
 const plain = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).superRefine(plainTextRefinement(max));
 
 /** The request-access card's fields. */

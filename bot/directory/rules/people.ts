@@ -1,4 +1,4 @@
-import type { Member } from '../../shared/member';
+import type { Member } from '../../common/member';
 
 /** How people are ordered in lists: by name, case and accents ignored. Pure. */
 

@@ -1,4 +1,4 @@
-import type { Member } from '../../shared/member';
+import type { Member } from '../../common/member';
 import type { AccessRequest } from '../model';
 
 /** Who may decide or manage whom (re-exported by ./access.ts). Pure. */

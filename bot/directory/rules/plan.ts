@@ -1,5 +1,5 @@
-import type { Member } from '../../shared/member';
-import type { Role } from '../../shared/access';
+import type { Member } from '../../common/member';
+import type { Role } from '../../common/access';
 import type { Directory, DirectoryOrganisation, DirectoryTheme, PartnershipFile, PersonEntry, ResolvedPeopleFile } from '../model';
 
 /**

@@ -1,4 +1,4 @@
-import type { Member } from '../../shared/member';
+import type { Member } from '../../common/member';
 import type { DirectoryOrganisation } from '../model';
 
 /**

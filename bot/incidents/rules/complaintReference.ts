@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { OrganisationKind } from '../../shared/organisation';
-import { isAsb, type IncidentCategory } from '../../shared/taxonomy';
+import type { OrganisationKind } from '../../common/organisation';
+import { isAsb, type IncidentCategory } from '../../common/taxonomy';
 
 /**
  * Repeat complaints and the ASB case-review threshold ("community trigger":

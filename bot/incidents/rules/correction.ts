@@ -1,5 +1,5 @@
-import type { BoroughId } from '../../shared/borough';
-import { markupProblem, personalDataProblem } from '../../shared/plainText';
+import type { BoroughId } from '../../common/borough';
+import { markupProblem, personalDataProblem } from '../../common/plainText';
 import type { MoveIntent } from '../model';
 
 // The move's settling rule lives in ./move.ts (the repository needs it without this module's text checks).

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { BoroughId, boroughById } from '../../shared/borough';
-import { Instant, PostcodeDistrict, ProtectiveMarking, RiskLevel } from '../../shared/common';
-import { EntraObjectId } from '../../shared/member';
-import { OrganisationId } from '../../shared/organisation';
-import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../../shared/taxonomy';
-import { lazySchema } from '../../shared/lazySchema';
+import { BoroughId, boroughById } from '../../common/borough';
+import { Instant, PostcodeDistrict, ProtectiveMarking, RiskLevel } from '../../common/common';
+import { EntraObjectId } from '../../common/member';
+import { OrganisationId } from '../../common/organisation';
+import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../../common/taxonomy';
+import { lazySchema } from '../../common/lazySchema';
 
 /** STO-2026-000123: borough code, year, number allocated without gaps per borough and year. */
 export const IncidentReference = lazySchema(() => z.string().regex(/^[A-Z]{3}-\d{4}-\d{6}$/, 'a reference such as STO-2026-000123'));

@@ -1,5 +1,5 @@
-import type { Member } from '../../shared/member';
-import type { Organisation } from '../../shared/organisation';
+import type { Member } from '../../common/member';
+import type { Organisation } from '../../common/organisation';
 
 /**
  * Who may see an incident's details (summary, restricted fields, history).

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { BoroughId } from '../../shared/borough';
-import { PostcodeDistrictInput, ProtectiveMarking, RiskLevel } from '../../shared/common';
+import { BoroughId } from '../../common/borough';
+import { PostcodeDistrictInput, ProtectiveMarking, RiskLevel } from '../../common/common';
 import { referenceProblem } from './complaintReference';
 import { parsePoliceReference, POLICE_REFERENCE_HELP } from './policeReference';
-import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../../shared/taxonomy';
-import { markupProblem, personalDataProblem, quoteForCard as quoted } from '../../shared/plainText';
-import { fromWallClock, toWallClock } from '../../shared/timezone';
-import { fieldErrors } from '../../shared/formErrors';
+import { ActionTaken, HateCrimeStrand, IncidentCategory } from '../../common/taxonomy';
+import { markupProblem, personalDataProblem, quoteForCard as quoted } from '../../common/plainText';
+import { fromWallClock, toWallClock } from '../../common/timezone';
+import { fieldErrors } from '../../common/formErrors';
 
 /**
  * The incident card's form: what arrives from the Input.* elements (strings,

@@ -1,6 +1,6 @@
-import { boroughById, type BoroughId } from '../../shared/borough';
-import type { RiskLevel } from '../../shared/common';
-import { CATEGORY_LABELS, type IncidentCategory } from '../../shared/taxonomy';
+import { boroughById, type BoroughId } from '../../common/borough';
+import type { RiskLevel } from '../../common/common';
+import { CATEGORY_LABELS, type IncidentCategory } from '../../common/taxonomy';
 
 /**
  * What anyone may know about an incident: that it exists, what kind, roughly

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { boroughById, type BoroughId } from '../../shared/borough';
+import { boroughById, type BoroughId } from '../../common/borough';
 import { formatIncidentReference } from './incident';
-import { toWallClock } from '../../shared/timezone';
-import { lazySchema } from '../../shared/lazySchema';
+import { toWallClock } from '../../common/timezone';
+import { lazySchema } from '../../common/lazySchema';
 
 /**
  * The counter row behind reference numbers: one per borough and year

@@ -2,8 +2,8 @@
  * Who may do what with a joint operation. Pure: the caller's membership and
  * the operation are passed in.
  */
-import type { Member } from '../../shared/member';
-import { canScheduleOperations } from '../../shared/permissions';
+import type { Member } from '../../common/member';
+import { canScheduleOperations } from '../../common/permissions';
 import type { JointOperation } from '../model';
 
 type Op = Pick<JointOperation, 'coordinator' | 'participants' | 'leadOrganisationId'>;

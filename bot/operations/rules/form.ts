@@ -6,17 +6,17 @@
  * passed in.
  */
 import { z } from 'zod';
-import { BoroughId } from '../../shared/borough';
+import { BoroughId } from '../../common/borough';
 import { IncidentReference } from '../../incidents/rules/incident';
-import { EntraObjectId } from '../../shared/member';
+import { EntraObjectId } from '../../common/member';
 import { OperationType, type JointOperation } from '../model';
-import { OrganisationId } from '../../shared/organisation';
-import { personalDataMessage } from '../../shared/personalData';
-import { plainTextRefinement } from '../../shared/plainText';
+import { OrganisationId } from '../../common/organisation';
+import { personalDataMessage } from '../../common/personalData';
+import { plainTextRefinement } from '../../common/plainText';
 import { OUTCOMES_CHOICES, REMINDER_CHOICES } from './reminderSchedule';
-import { fieldErrors } from '../../shared/formErrors';
-import { fromWallClock } from '../../shared/timezone';
-import { lazySchema } from '../../shared/lazySchema';
+import { fieldErrors } from '../../common/formErrors';
+import { fromWallClock } from '../../common/timezone';
+import { lazySchema } from '../../common/lazySchema';
 import { MAX_DURATION_MS } from './limits';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;

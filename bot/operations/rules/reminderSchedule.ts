@@ -9,7 +9,7 @@
  * elapsed time.
  */
 import type { JointOperation, Reminder, ReminderKind } from '../model';
-import { fromWallClock, toWallClock, zoneOffsetMs } from '../../shared/timezone';
+import { fromWallClock, toWallClock, zoneOffsetMs } from '../../common/timezone';
 
 const MINUTE = 60_000;
 const DAY_MIN = 24 * 60;

@@ -3,7 +3,7 @@
  * period with their outcome totals, and those coming up. Pure: the
  * operations are passed in (bot/operations/summary.ts reads them).
  */
-import type { BoroughId } from '../../shared/borough';
+import type { BoroughId } from '../../common/borough';
 import { operationLine, OUTCOME_COUNTS, type JointOperation, type OperationLine, type OutcomeCount } from '../model';
 
 export interface JointActionSummaryQuery {

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { lazySchema } from '../../shared/lazySchema';
+import { lazySchema } from '../../common/lazySchema';
 
 /**
  * The "More" button's token: which list or search, for whom, and where the

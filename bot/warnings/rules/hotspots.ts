@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { BoroughId } from '../../shared/borough';
-import { IncidentCategory } from '../../shared/taxonomy';
-import { ThemeId } from '../../shared/theme';
-import { fromWallClock, toWallClock } from '../../shared/timezone';
-import { lazySchema } from '../../shared/lazySchema';
+import { BoroughId } from '../../common/borough';
+import { IncidentCategory } from '../../common/taxonomy';
+import { ThemeId } from '../../common/theme';
+import { fromWallClock, toWallClock } from '../../common/timezone';
+import { lazySchema } from '../../common/lazySchema';
 
 /**
  * Early warning: hotspots. Pure rules, no I/O and no clock (times are passed in).

@@ -9,10 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../../bot/kernel/context';
-import { BOROUGHS, type BoroughId } from '../../../bot/shared/borough';
+import { BOROUGHS, type BoroughId } from '../../../bot/common/borough';
 import { DEFAULT_TIME_ZONE } from '../../../bot/kernel/config';
 import { incidentPartitionKey } from '../../../bot/incidents/tables';
-import type { IncidentCategory } from '../../../bot/shared/taxonomy';
+import type { IncidentCategory } from '../../../bot/common/taxonomy';
 import type { IncidentRecord } from '../../../bot/incidents/model';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 /**
- * Common given names, for the personal-data check (bot/shared/personalData.ts):
+ * Common given names, for the personal-data check (bot/common/personalData.ts):
  * a capitalised given name followed by a surname-shaped word reads as a
  * person's name. Heuristic by design; the check is measured against ordinary
  * wording in test/personalData.test.ts.
