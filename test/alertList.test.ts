@@ -13,6 +13,7 @@ import type { AppContext } from '../bot/kernel/context';
 import { countingStore } from '../scripts/bench/digest';
 import { auditOf } from './support/audit';
 import { cardOf, personalChat, PRIYA, startBotHarness, TENANT, textOfCard, type BotHarness } from './support/botHarness';
+import { alteredToken } from './support/botTurns';
 import { validateAdaptiveCard } from './support/schemas';
 import { freshStore } from './support/storage';
 import { ALERTS_CHANNEL, execute, inChannel, installAndMapChannel } from './support/teamSetup';
@@ -136,10 +137,8 @@ describe('the alerts list, a page at a time', () => {
   it('refuses a tampered More button with a clear message, and an expired one asks her to start again', async () => {
     const first = await execute(bot, PRIYA, personalChat(PRIYA), 'alerts', {});
     const more = moreOf(first.body.value)!;
-    const [payload, mac] = more.split('.') as [string, string];
-    // Her own token, edited to start further on: the signature no longer matches.
-    const json = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    const edited = `${Buffer.from(JSON.stringify({ ...json, c: `${json.c}x` })).toString('base64url')}.${mac}`;
+    // Her own token, edited: the seal no longer matches.
+    const edited = alteredToken(more);
     const tampered = textOfCard((await execute(bot, PRIYA, personalChat(PRIYA), 'alerts', { more: edited })).body.value);
     expect(tampered).toContain('That list cannot be continued');
     expect(tampered).toMatch(/has been altered/);

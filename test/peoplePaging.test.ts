@@ -18,6 +18,7 @@ import { peopleListCard, reviewCard } from '../bot/directory/views';
 import { DIRECTORY_VERBS } from '../bot/directory/verbs';
 import type { Member } from '../bot/common/member';
 import { activityFrom, cardOf, DAN, MARIA, personalChat, startBotHarness, TENANT, textOfCard, type BotHarness } from './support/botHarness';
+import { alteredToken } from './support/botTurns';
 import { validateAdaptiveCard } from './support/schemas';
 import { execute } from './support/teamSetup';
 
@@ -153,10 +154,7 @@ describe("an approver's people list, a page at a time", () => {
     expect(textOfCard(stolen.value)).not.toMatch(/Adams|Kovács/);
 
     const token = String(more.more);
-    const [payload, mac] = token.split('.');
-    const edited = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
-    edited.q.organisationId = 'salix-homes';
-    const forged = `${Buffer.from(JSON.stringify(edited)).toString('base64url')}.${mac}`;
+    const forged = alteredToken(token);
     const altered = await turn(() => press(MARIA, DIRECTORY_VERBS.people, { ...more, more: forged }));
     expect(textOfCard(altered.value)).toContain('altered or damaged');
     expect(altered.perTable.get('PeopleIndex') ?? 0).toBe(0);

@@ -85,12 +85,14 @@ describe('opening an incident by its reference reads it by point reads, once', (
     expect(twenty.requests.total).toBe(twelve.requests.total);
   }, 120_000);
 
-  it('search by reference, by someone who may not: who holds it, from three point reads after identifying them, nothing audited as read', async () => {
+  it('search by reference, by someone who may not: who holds it, from three point reads after identifying them, and the refusal logged', async () => {
     const r = await counted(() => search(AISHA, fresh));
     expect(textOfCard(r.answer)).toMatch(/Held by organisations that have not shared it with yours: \*\*Stockport Homes\*\*/);
     expect(textOfCard(r.answer)).not.toContain('Group of youths');
-    expect(r.requests.total).toBe(r.requests.byKind.point);
-    expect(r.requests.total).toBeLessThanOrEqual(CALLER + 3);
+    expect(queries(r.requests)).toBe(0);
+    // The refusal's audit: the chain head (a point read) and one transaction (the only write).
+    expect(r.requests.byKind.write).toBe(1);
+    expect(r.requests.total).toBeLessThanOrEqual(CALLER + 3 + 2);
   });
 
   it('"View details" and its history pages: point reads only, the page shown and no more', async () => {

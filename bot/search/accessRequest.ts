@@ -10,7 +10,7 @@ import { notRegisteredCard } from '../incidents/reportForm';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { organisationNames } from '../referenceData';
-import { ConcurrencyError } from '../store/errors';
+import { auditRouteRefusal, REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
 import { incidentSearchCard } from '../../cards/incidentSearch';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
@@ -68,7 +68,7 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
   if (chats.length === 0) {
     return messageCard({
       title: 'Request kept, but nobody can decide it yet',
-      text: `${ownerName} has no approver on Concordat yet, so your request for ${references.length} incident${references.length === 1 ? '' : 's'} (${what}) is waiting. Contact ${ownerName} directly.`,
+      text: `${ownerName} has no approver on Concordat yet, so your request (${what}) is waiting. Contact ${ownerName} directly.`,
       tone: 'warning',
     });
   }
@@ -80,7 +80,8 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
   );
   return messageCard({
     title: 'Request sent',
-    text: `${ownerName}'s approver${chats.length === 1 ? '' : 's'} will decide whether to share ${references.length} incident${references.length === 1 ? '' : 's'} (${what}) with your organisation. You will get a message here when they do.`,
+    // Not how many: the requester learns which organisation holds incidents there, and no more, until it shares them.
+    text: `${ownerName}'s approver${chats.length === 1 ? '' : 's'} will decide whether to share what ${ownerName} holds there (${what}) with your organisation. You will get a message here when they do.`,
     tone: 'good',
   });
 }
@@ -114,15 +115,23 @@ export async function decideAccessRequest(ctx: AppContext, caller: Caller, data:
   if (!registered(caller)) return notRegisteredCard();
   const d = Decision.safeParse(data);
   if (!d.success) return messageCard({ title: 'Not a request', text: 'This card does not name an access request.', tone: 'attention' });
+  const actor = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id };
   const found = await accessRequestAt(ctx, d.data.owner, d.data.id);
-  if (!found) return messageCard({ title: 'Request not found', text: 'This access request no longer exists.', tone: 'attention' });
+  if (!found) {
+    // A button naming a request that does not exist (invented, or edited to another organisation): a refusal of the
+    // button, logged once an hour per caller, never under the invented id.
+    await auditRouteRefusal(ctx, actor, `action:${decision === 'approved' ? SEARCH_VERBS.accessApprove : SEARCH_VERBS.accessDecline}`, `no access request ${d.data.id.slice(0, 24)} of ${d.data.owner.slice(0, 60)}`);
+    return messageCard({ title: 'Request not found', text: 'This access request no longer exists.', tone: 'attention' });
+  }
   const r = found.value;
   const names = await organisationNames(ctx);
   const ownerName = names.get(r.ownerOrg) ?? r.ownerOrg;
   const requesterOrgName = names.get(r.requester.organisationId) ?? r.requester.organisationId;
   if (!isApproverOf(caller, r.ownerOrg)) {
+    // Logged on each incident asked for, once per caller, request and hour: pressing the button in a loop cannot fill the log.
+    const hour = String(Math.floor(ctx.clock().getTime() / REFUSAL_AUDIT_WINDOW_MS));
     for (const reference of r.references) {
-      await auditIncident(ctx, { action: 'refusal', actor: { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id }, reference, note: `not an approver of ${r.ownerOrg}: could not decide access request ${r.id}` });
+      await auditIncident(ctx, { action: 'refusal', actor, reference, id: stableId('access-decision-refused', caller.aadObjectId, r.id, reference, hour), note: `not an approver of ${r.ownerOrg}: could not decide access request ${r.id}` });
     }
     return messageCard({ title: 'Only an approver can decide', text: `Only ${ownerName}${ownerName.endsWith('s') ? "'" : "'s"} approvers can decide requests to see its incidents.`, tone: 'attention' });
   }
@@ -133,25 +142,31 @@ export async function decideAccessRequest(ctx: AppContext, caller: Caller, data:
   if (r.status === 'pending') {
     decided = await recordDecision(ctx, found, { status: decision, decidedAt: now, decidedBy: by });
   }
+  // What is shared: of the incidents asked for, those still the owner's and not anonymised since (retention may have
+  // erased one while the request waited). Only those are named, to the approver and to the requester.
+  const shared: string[] = [];
   if (decided.status === 'approved') {
-    const actor = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id, displayName: caller.displayName };
-    for (const reference of decided.references) await shareOne(ctx, decided, reference, actor, ownerName, requesterOrgName);
+    const by = { ...actor, displayName: caller.displayName };
+    for (const reference of decided.references) if (await shareOne(ctx, decided, reference, by, ownerName, requesterOrgName)) shared.push(reference);
   }
   if (decided.decidedBy?.aadObjectId !== caller.aadObjectId || decided.status !== decision) {
     return messageCard({ title: `Already ${decided.status}`, text: `${decided.decidedBy?.displayName ?? 'Another approver'} already ${decided.status} this request.` });
   }
-  await tellRequester(ctx, decided, ownerName);
+  await tellRequester(ctx, decided, ownerName, shared);
+  const gone = decided.references.length - shared.length;
   return messageCard({
     title: decision === 'approved' ? 'Shared' : 'Declined',
     text:
       decision === 'approved'
-        ? `${decided.references.length} incident${decided.references.length === 1 ? '' : 's'} now shared with ${requesterOrgName}: ${decided.references.join(', ')}. ${decided.requester.displayName} has been told.`
+        ? `${shared.length ? `${plural(shared.length)} now shared with ${requesterOrgName}: ${shared.join(', ')}.` : `Nothing was shared with ${requesterOrgName}.`}${gone ? ` ${plural(gone)} asked for ${gone === 1 ? 'was' : 'were'} anonymised or ${gone === 1 ? 'is' : 'are'} no longer ${ownerName}'s, so ${gone === 1 ? 'it was' : 'they were'} not shared.` : ''} ${decided.requester.displayName} has been told.`
         : `${decided.requester.displayName} has been told that ${ownerName} declined.`,
     tone: decision === 'approved' ? 'good' : 'default',
   });
 }
 
-/** Shares one incident with the requester's organisation: a new version with its history entry, then a disclosure in the audit log. */
+const plural = (n: number) => `${n} incident${n === 1 ? '' : 's'}`;
+
+/** Shares one incident with the requester's organisation: a new version with its history entry, then a disclosure in the audit log. Whether it is shared. */
 async function shareOne(
   ctx: AppContext,
   r: AccessRequest,
@@ -159,7 +174,7 @@ async function shareOne(
   by: { aadObjectId: string; organisationId: string; displayName: string },
   ownerName: string,
   requesterOrgName: string,
-): Promise<void> {
+): Promise<boolean> {
   const submissionId = `access_${r.id}`;
   const to = r.requester.organisationId;
   const result = await writeVersion(
@@ -189,7 +204,7 @@ async function shareOne(
     { retryOnConflict: true },
   );
   const shared = result.record && result.record.reporter.organisationId === r.ownerOrg && result.record.sharedWith.includes(to);
-  if (!shared) return;
+  if (!shared) return false;
   await auditIncident(ctx, {
     action: 'disclosure',
     actor: { aadObjectId: by.aadObjectId, organisationId: by.organisationId },
@@ -198,14 +213,18 @@ async function shareOne(
     justification: `access request approved by ${by.displayName} of ${ownerName} for ${r.requester.displayName} of ${requesterOrgName} (searched: ${r.what})`,
     recipients: [to],
   });
+  return true;
 }
 
-async function tellRequester(ctx: AppContext, r: AccessRequest, ownerName: string): Promise<void> {
+/** The requester's answer: on approval, the references shared (and only those: the rest stay unnamed to them). */
+async function tellRequester(ctx: AppContext, r: AccessRequest, ownerName: string, shared: readonly string[]): Promise<void> {
   const chat = await personalConversationOf(ctx, r.requester.aadObjectId);
   if (!chat) return;
   const card =
     r.status === 'approved'
-      ? messageCard({ title: `${ownerName} shared ${r.references.length} incident${r.references.length === 1 ? '' : 's'}`, text: `You asked about ${r.what}. Open them with **incident** and the reference: ${r.references.join(', ')}.`, tone: 'good' })
-      : messageCard({ title: `${ownerName} declined your request`, text: `You asked to see ${r.references.length} incident${r.references.length === 1 ? '' : 's'} about ${r.what}. Contact ${ownerName} if you need them.` });
+      ? shared.length
+        ? messageCard({ title: `${ownerName} shared ${plural(shared.length)}`, text: `You asked about ${r.what}. Open them with **incident** and the reference: ${shared.join(', ')}.`, tone: 'good' })
+        : messageCard({ title: `${ownerName} approved, but nothing could be shared`, text: `You asked about ${r.what}. What ${ownerName} held there has since been anonymised under the retention schedule.` })
+      : messageCard({ title: `${ownerName} declined your request`, text: `You asked to see what ${ownerName} holds about ${r.what}. Contact ${ownerName} if you need it.` });
   await enqueue(ctx, `access-${r.id}`, [{ id: `access:${r.id}:answer`, target: targetOf(chat), payload: { card, summary: `${ownerName} ${r.status} your request` } }]);
 }

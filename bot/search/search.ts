@@ -10,6 +10,7 @@ import { notRegisteredCard } from '../incidents/reportForm';
 import { registered, type IncidentRequest } from '../incidents/request';
 import { showIncident } from '../incidents/view';
 import { openIncident } from '../incidents/repository';
+import { auditIncident } from '../incidents/audit';
 import { organisationNames } from '../referenceData';
 import { incidentSearchCard } from '../../cards/incidentSearch';
 import type { AdaptiveCard } from '../../cards/render';
@@ -95,6 +96,14 @@ export async function searchIncidents(ctx: AppContext, req: IncidentRequest, dat
     const r = opened.record;
     // The incident view decides and audits access itself (consultation or refusal).
     if (mayOpen({ reporterOrg: r.reporter.organisationId, sharedWith: r.sharedWith })) return showIncident(ctx, { ...req, caller }, opened);
+    // Refused (the view would log it too): who holds it is all the answer says, and the look is logged on the incident.
+    const decision = decideAccess(viewer, { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith });
+    await auditIncident(ctx, {
+      action: 'refusal',
+      actor: { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id },
+      reference: r.reference,
+      note: `search by reference refused: ${decision.level === 'details' ? 'not shared' : decision.reason}; told only which organisation holds it`,
+    });
     return results(ctx, { caller: caller.aadObjectId, query, values, what, visible: [], hidden: [{ reporterOrg: r.reporter.organisationId, reference: r.reference }], nameOf: await nameOf(), now });
   }
 
@@ -180,12 +189,13 @@ function results(
   const tz = ctx.config.timeZone;
   const byOrg = new Map<string, string[]>();
   for (const h of r.hidden) byOrg.set(h.reporterOrg, [...(byOrg.get(h.reporterOrg) ?? []), h.reference]);
-  const owners = [...byOrg.entries()].sort((a, b) => b[1].length - a[1].length || r.nameOf(a[0]).localeCompare(r.nameOf(b[0])));
+  // Which organisations, by name: never how many incidents each holds, nor an order that would say which holds more.
+  const owners = [...byOrg.entries()].sort((a, b) => r.nameOf(a[0]).localeCompare(r.nameOf(b[0])));
   const heldElsewhere =
     owners.length === 0
       ? ''
-      : `${r.visible.length ? 'Also held' : 'Held'} by organisations that have not shared ${owners.length === 1 && owners[0]![1].length === 1 ? 'it' : 'them'} with yours: ` +
-        owners.map(([org, refs]) => `**${r.nameOf(org)}** (${refs.length})`).join(', ') +
+      : `${r.visible.length ? 'Also held' : 'Held'} by organisations that have not shared ${r.query.kind === 'reference' ? 'it' : 'them'} with yours: ` +
+        owners.map(([org]) => `**${r.nameOf(org)}**`).join(', ') +
         '. Ask an organisation for access and its approver decides.';
   const asks: Button[] = owners.slice(0, MAX_REQUEST_BUTTONS).map(([org, refs]) => ({
     title: `Ask ${r.nameOf(org)}`.slice(0, 40),

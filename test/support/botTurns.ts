@@ -130,3 +130,12 @@ export function errorUnder(card: any, field: string): string | undefined {
   walk(card.body);
   return found;
 }
+
+/**
+ * A "More" (or "Ask") token as someone who edited it would send it: one character of the sealed token changed
+ * (bot/search/rules/pageToken.ts). Its content cannot be read or re-encoded, so this is every edit there is.
+ */
+export function alteredToken(token: string): string {
+  const at = Math.floor(token.length / 2);
+  return token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1);
+}

@@ -76,8 +76,18 @@ export function finderRowsOf(r: IncidentRecord): FinderRow[] {
   }));
 }
 
-/** "PartitionKey eq key, newest first, from `since` to `until`" as a row-key range (both ends optional). */
+/** The instants newestFirst can key (13 digits): from the epoch to the year 2286. */
+const KEYABLE_MS = 9_999_999_999_999;
+
+/**
+ * "PartitionKey eq key, newest first, from `since` to `until`" as a row-key range (both ends optional). An end
+ * outside what a row key can hold (before 1970, after 2286) is no bound at all, not a key of the wrong length: a
+ * 14-digit `since` would sort before every row and leave "since 1900" finding nothing.
+ */
 export function timeRange(since?: Date, until?: Date): { from?: string; to?: string } {
+  const keyable = (d?: Date) => d !== undefined && d.getTime() >= 0 && d.getTime() <= KEYABLE_MS;
+  if (!keyable(since)) since = since && since.getTime() > KEYABLE_MS ? new Date(KEYABLE_MS) : undefined;
+  if (!keyable(until)) until = until && until.getTime() < 0 ? new Date(0) : undefined;
   return {
     // Newest first: a later `until` is a smaller key; everything at `until` itself and earlier comes after it.
     ...(until ? { from: newestFirst(until.toISOString()) } : {}),

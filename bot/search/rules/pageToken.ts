@@ -1,14 +1,19 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { lazySchema } from '../../common/lazySchema';
 
 /**
- * The "More" button's token: which list or search, for whom, and where the
- * storage service said the next page starts. Opaque to the client and
- * signed (HMAC-SHA256, a key derived from the deployment's secret), so a
- * token cannot be edited to read another partition or be replayed by
- * another person; it expires after a day. Access is still decided again on
- * every page: a token only says where to read next, never what may be seen.
+ * The "More" button's token (and the search's "Ask" button's): which list or
+ * search, for whom, and where the storage service said the next page starts.
+ * Sealed with AES-256-GCM under a key derived from the deployment's secret:
+ * authenticated, so it cannot be edited to read another partition, be
+ * replayed by another person, or come from another deployment; and
+ * encrypted, because what it carries is not the holder's to read. A search's
+ * continuation is the next index row's key (when an incident happened, and
+ * its reference), and an "Ask" button lists the references of incidents the
+ * holder may not see: signed but readable, a partner could decode them from
+ * the card. It expires after a day. Access is still decided again on every
+ * page: a token only says where to read next, never what may be seen.
  */
 export const TOKEN_TTL_MS = 24 * 3600_000;
 
@@ -26,29 +31,51 @@ const Envelope = lazySchema(() => z.object({
   e: z.number().int(),
 }));
 
+/** Bytes of the GCM nonce and tag around the sealed envelope. */
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** Bound to the token's purpose: the same deployment secret serves other purposes (reference hashes). */
+const PURPOSE = Buffer.from('concordat page token v2');
+
 function keyOf(secret: string): Buffer {
-  // Domain separation: the same deployment secret serves other purposes.
-  return createHmac('sha256', secret).update('concordat page token v1').digest();
+  // Domain separation: a 32-byte key for this purpose only, derived from the deployment secret.
+  return createHmac('sha256', secret).update(PURPOSE).digest();
 }
 
 export function signPageToken(secret: string, body: { user: string; query: unknown; continuation: string }, now: Date): string {
-  const payload = Buffer.from(JSON.stringify({ u: body.user, q: body.query, c: body.continuation, e: now.getTime() + TOKEN_TTL_MS })).toString('base64url');
-  const mac = createHmac('sha256', keyOf(secret)).update(payload).digest('base64url');
-  return `${payload}.${mac}`;
+  const plain = Buffer.from(JSON.stringify({ u: body.user, q: body.query, c: body.continuation, e: now.getTime() + TOKEN_TTL_MS }), 'utf8');
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', keyOf(secret), iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(PURPOSE);
+  const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
 }
 
 export type PageTokenCheck<Q> = { ok: true; query: Q; continuation: string } | { ok: false; reason: string };
 
+/** The envelope's text, or undefined when the token was not sealed by this deployment's key as it stands (edited, forged, truncated). */
+function unseal(secret: string, token: string): string | undefined {
+  const raw = Buffer.from(token, 'base64url');
+  if (raw.length <= IV_BYTES + TAG_BYTES || raw.toString('base64url') !== token) return undefined;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', keyOf(secret), raw.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+    decipher.setAAD(PURPOSE);
+    decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 export function verifyPageToken<S extends z.ZodTypeAny>(secret: string, token: unknown, user: string, query: S, now: Date): PageTokenCheck<z.output<S>> {
-  if (typeof token !== 'string' || token.length > 4000) return { ok: false, reason: 'no page token' };
-  const [payload, mac] = token.split('.');
-  if (!payload || !mac) return { ok: false, reason: 'malformed page token' };
-  const expected = Buffer.from(createHmac('sha256', keyOf(secret)).update(payload).digest('base64url'));
-  const given = Buffer.from(mac);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'page token signature does not match' };
+  if (typeof token !== 'string' || token.length === 0 || token.length > 4000) return { ok: false, reason: 'no page token' };
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) return { ok: false, reason: 'malformed page token' };
+  // The reason keeps its old words ("signature"): lists and audit notes name an edited or foreign token by it.
+  const text = unseal(secret, token);
+  if (text === undefined) return { ok: false, reason: 'page token signature does not match' };
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     return { ok: false, reason: 'malformed page token' };
   }
