@@ -125,6 +125,13 @@ describe('the esbuild bundle of the Function App', () => {
     // What every instance loads holds no XML parser nor proxy agents: they are behind import(), for their first use.
     const kernel = staticGraph(built.metafile, REPO_ROOT, built.outFile);
     expect(kernel.packages.filter((p) => ['fast-xml-parser', 'fast-xml-builder', '@azure/core-xml', 'https-proxy-agent', 'http-proxy-agent', 'debug'].includes(p))).toEqual([]);
+    // Nor imports `node:process` as an ES module: its facade copies every property of `process` on first import,
+    // opening standard input, which no function reads (processGlobal in scripts/build-bundle.ts).
+    const esmImports = Object.entries(built.metafile.outputs)
+      .filter(([file]) => kernel.chunks.includes(path.resolve(REPO_ROOT, file)))
+      .flatMap(([, out]) => out.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path));
+    expect(esmImports.filter((p) => /^(node:)?process$/.test(p))).toEqual([]);
+    expect(esmImports).toContain('node:os'); // the check above reads the kernel's real imports
     // A message turn through teams-ai's Application, bundled the same way: the per-turn sign-in checks it keeps
     // run, the handler sees the text. And asking the bundle for sign-in fails loudly, with the reason.
     const turnDir = mkdtempSync(path.join(os.tmpdir(), 'concordat-turn-'));
@@ -146,7 +153,10 @@ describe('the esbuild bundle of the Function App', () => {
       expect(out.xml).toMatchObject({ status: 403 });
       // And a read through a proxy goes through it bundled (the proxy agents loaded on that first use) as from source.
       expect(out.proxy).toEqual(await unbundled.proxiedRead());
-      expect(out.proxy).toEqual({ proxied: ["GET http://storage.invalid/devstoreaccount1/Things(PartitionKey='p',RowKey='r')"], status: 404 });
+      expect(out.proxy).toMatchObject({ proxied: ["GET http://storage.invalid/devstoreaccount1/Things(PartitionKey='p',RowKey='r')"], status: 404 });
+      // The pipeline's `import process from "node:process"` is the global `process` in the bundle (processGlobal in
+      // scripts/build-bundle.ts): the User-Agent still names this Node.js, as from source.
+      expect((out.proxy as { userAgent?: string }).userAgent).toContain(` Node/${process.versions.node} `);
       expect(out.signIn).toMatch(/left out of the bundle \(scripts\/build-bundle\.ts LEFT_OUT\): teams-ai's sign-in manager is built only for Application's `authentication` option/);
     } finally {
       rmSync(turnDir, { recursive: true, force: true });

@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from '../bot/kernel/config';
+import { DEFAULT_HOTSPOT_SETTINGS, HotspotSettings } from '../bot/warnings/rules/hotspots';
+import { DEFAULT_RETENTION_MONTHS } from '../bot/retention/rules/schedule';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -51,6 +53,52 @@ describe('configuration', () => {
       REFERENCE_HASH_KEY: 'k'.repeat(32),
     });
     expect(c.mode).toBe('production');
+  });
+
+  it('refuses a reference hash key shorter than 32 characters in local mode too, naming the setting', () => {
+    expect(() => loadConfig({ CONCORDAT_MODE: 'local', REFERENCE_HASH_KEY: 'short' })).toThrow(ConfigError);
+    expect(() => loadConfig({ CONCORDAT_MODE: 'local', REFERENCE_HASH_KEY: 'short' })).toThrow(/REFERENCE_HASH_KEY: at least 32 characters/);
+    expect(loadConfig({ CONCORDAT_MODE: 'local', REFERENCE_HASH_KEY: 'k'.repeat(32) }).referenceHashKey).toBe('k'.repeat(32));
+  });
+
+  it('the default hotspot rules, used when HOTSPOT_RULES is unset, are valid hotspot settings', () => {
+    // loadConfig takes them as they are (only overrides from the environment are parsed at start), so they are checked here.
+    expect(HotspotSettings.parse(DEFAULT_HOTSPOT_SETTINGS)).toEqual(DEFAULT_HOTSPOT_SETTINGS);
+    expect(loadConfig({ CONCORDAT_MODE: 'local' }).hotspots).toEqual(DEFAULT_HOTSPOT_SETTINGS);
+  });
+
+  it('builds the whole configuration from the environment: each setting where the app reads it, blank meaning the default', () => {
+    const c = loadConfig({
+      CONCORDAT_MODE: 'production',
+      MicrosoftAppId: 'app-id',
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppTenantId: 'tenant',
+      STORAGE_ACCOUNT_URL: 'https://concordat.table.core.windows.net',
+      REFERENCE_HASH_KEY: 'k'.repeat(32),
+      PORT: '8080',
+      TIME_ZONE: 'Europe/Dublin',
+      PARTNER_KEYS: JSON.stringify({ 'gmp-crm': { secret: 's'.repeat(32), organisationId: 'gmp' } }),
+      HOTSPOT_RULES: JSON.stringify({ stockport: { asb: { threshold: 6 } } }),
+      GRAPH_CLIENT_SECRET: 'graph-secret',
+      AUDIT_RETENTION_MONTHS: '',
+      OUTBOX_RETENTION_MONTHS: '24',
+    });
+    expect(c).toEqual({
+      mode: 'production',
+      host: '127.0.0.1',
+      port: 8080,
+      tablePrefix: 'concordat',
+      timeZone: 'Europe/Dublin',
+      partners: new Map([['gmp-crm', { secret: 's'.repeat(32), organisationId: 'gmp' }]]),
+      alertEscalationMinutes: 120,
+      graph: { tenantId: 'tenant', clientId: 'app-id', credential: { kind: 'secret', secret: 'graph-secret' } },
+      referenceHashKey: 'k'.repeat(32),
+      hotspots: { rules: DEFAULT_HOTSPOT_SETTINGS.rules, boroughs: { stockport: { asb: { threshold: 6 } } } },
+      retention: { incidentMonths: DEFAULT_RETENTION_MONTHS, auditMonths: 72, outboxMonths: 24, partnerRequestDays: 30 },
+      auditChainKey: '',
+      storage: { accountUrl: 'https://concordat.table.core.windows.net' },
+      bot: { appId: 'app-id', appType: 'SingleTenant', tenantId: 'tenant', password: 'secret' },
+    });
   });
 
   it('refuses the Azurite development account in production', () => {

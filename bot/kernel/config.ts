@@ -77,7 +77,6 @@ const PartnerKeysJson = lazySchema(() => z.record(PartnerId, PartnerKey));
  * object lookup would find "__proto__", "constructor" or "toString" on the
  * prototype (a 500 instead of a 401).
  */
-export const PartnerKeys = lazySchema(() => z.map(PartnerId, PartnerKey));
 export type PartnerKeys = ReadonlyMap<string, PartnerKey>;
 
 /** Local mode's key for household/complainant reference hashes. Never used in production (REFERENCE_HASH_KEY is required there). */
@@ -86,55 +85,60 @@ export const LOCAL_REFERENCE_HASH_KEY = 'local-reference-hash-key-not-for-produc
 /** Local mode's demo partner, so the signed endpoints can be tried without setup. Never used in production. */
 export const LOCAL_DEMO_PARTNER = { id: 'demo-partner', secret: 'local-demo-secret-not-for-production-use', organisationId: 'gmp' };
 
-/** Settings both modes have; the modes differ in storage and bot credentials. A function: schemas are built on first use. */
-const commonSettings = () => ({
-  host: z.string(),
-  port: z.number(),
-  tablePrefix: z.string(),
-  timeZone: z.string(),
-  partners: PartnerKeys,
-  alertEscalationMinutes: z.number(),
-  graph: GraphSettings.optional(),
-  referenceHashKey: z.string().min(32),
-  hotspots: HotspotSettings,
-  retention: z.object({
-    /** Incidents (and their warnings, complaint index rows, alerts, operations) are anonymised or deleted this long after. */
-    incidentMonths: z.number().int(),
-    /** Audit events are kept this long: 6 years by default (the limitation period for claims a log may be evidence in). */
-    auditMonths: z.number().int(),
-    /** Outbox rows (delivery metadata; payloads go when sent) are deleted this long after they were created. */
-    outboxMonths: z.number().int(),
-    /** Partner request idempotency records are deleted this long after the request. */
-    partnerRequestDays: z.number().int(),
-  }),
-  /** The HMAC key of the audit log's hash chain; '' (unkeyed) when AUDIT_CHAIN_KEY is not set. */
-  auditChainKey: z.string(),
-});
+/** The shortest REFERENCE_HASH_KEY accepted, in either mode. */
+const MIN_REFERENCE_HASH_KEY = 32;
 
-export const Config = lazySchema(() => {
-  const COMMON_SETTINGS = commonSettings();
-  return z.discriminatedUnion('mode', [
-    z.object({
-      mode: z.literal('local'),
-      ...COMMON_SETTINGS,
-      storage: z.object({ connectionString: z.string() }),
-      bot: z.object({ appId: z.literal('') }),
-    }),
-    z.object({
-      mode: z.literal('production'),
-      ...COMMON_SETTINGS,
-      storage: z.union([z.object({ connectionString: z.string() }), z.object({ accountUrl: z.string() })]),
-      bot: z.object({
-        appId: z.string(),
-        appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']),
-        tenantId: z.string(),
-        /** Absent when a managed identity stands in for a secret. */
-        password: z.string().optional(),
-      }),
-    }),
-  ]);
-});
-export type Config = z.infer<typeof Config>;
+/**
+ * Settings both modes have; the modes differ in storage and bot credentials.
+ *
+ * A type, not a schema: loadConfig builds it only from values it has already parsed (the environment through
+ * RawEnv, PARTNER_KEYS, the Graph settings and HOTSPOT_RULES through theirs), so parsing the result again proved
+ * nothing, and it was a third of the zod work every instance does at start (`npm run bench -- coldImport`).
+ */
+interface CommonConfig {
+  host: string;
+  port: number;
+  tablePrefix: string;
+  timeZone: string;
+  partners: PartnerKeys;
+  alertEscalationMinutes: number;
+  graph?: GraphSettings | undefined;
+  referenceHashKey: string;
+  hotspots: HotspotSettings;
+  retention: {
+    /** Incidents (and their warnings, complaint index rows, alerts, operations) are anonymised or deleted this long after. */
+    incidentMonths: number;
+    /** Audit events are kept this long: 6 years by default (the limitation period for claims a log may be evidence in). */
+    auditMonths: number;
+    /** Outbox rows (delivery metadata; payloads go when sent) are deleted this long after they were created. */
+    outboxMonths: number;
+    /** Partner request idempotency records are deleted this long after the request. */
+    partnerRequestDays: number;
+  };
+  /** The HMAC key of the audit log's hash chain; '' (unkeyed) when AUDIT_CHAIN_KEY is not set. */
+  auditChainKey: string;
+}
+
+export interface LocalConfig extends CommonConfig {
+  mode: 'local';
+  storage: { connectionString: string };
+  bot: { appId: '' };
+}
+
+export interface ProductionConfig extends CommonConfig {
+  mode: 'production';
+  storage: { connectionString: string } | { accountUrl: string };
+  bot: {
+    appId: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    tenantId: string;
+    /** Absent when a managed identity stands in for a secret. */
+    password?: string | undefined;
+  };
+}
+
+/** Start-up configuration: what loadConfig returns. */
+export type Config = LocalConfig | ProductionConfig;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -200,13 +204,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         'CONCORDAT_MODE=local runs unauthenticated with public demo keys, so it only uses the local storage emulator (Azurite on this machine). Unset STORAGE_CONNECTION / STORAGE_ACCOUNT_URL, or set CONCORDAT_MODE=production.',
       ]);
     }
-    return Config.parse({
+    if (e.REFERENCE_HASH_KEY && e.REFERENCE_HASH_KEY.length < MIN_REFERENCE_HASH_KEY) {
+      throw new ConfigError([`REFERENCE_HASH_KEY: at least ${MIN_REFERENCE_HASH_KEY} characters (or unset it: local mode then uses its own key)`]);
+    }
+    return {
       mode: 'local',
       ...common,
       referenceHashKey: e.REFERENCE_HASH_KEY ?? LOCAL_REFERENCE_HASH_KEY,
       storage: { connectionString: e.STORAGE_CONNECTION ?? AZURITE_DEV_CONNECTION },
       bot: { appId: '' },
-    });
+    };
   }
 
   const missing: string[] = [];
@@ -222,19 +229,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.STORAGE_CONNECTION?.includes('devstoreaccount1')) {
     missing.push('STORAGE_CONNECTION points at the Azurite development account; production needs a real storage account');
   }
-  if (!e.REFERENCE_HASH_KEY || e.REFERENCE_HASH_KEY.length < 32) {
+  if (!e.REFERENCE_HASH_KEY || e.REFERENCE_HASH_KEY.length < MIN_REFERENCE_HASH_KEY) {
     missing.push('REFERENCE_HASH_KEY (at least 32 characters: the key of household/complainant reference hashes)');
   }
-  if (missing.length > 0) {
+  const storage = e.STORAGE_CONNECTION ? { connectionString: e.STORAGE_CONNECTION } : e.STORAGE_ACCOUNT_URL ? { accountUrl: e.STORAGE_ACCOUNT_URL } : undefined;
+  if (missing.length > 0 || !storage || !e.MicrosoftAppId || !e.MicrosoftAppTenantId || !e.REFERENCE_HASH_KEY) {
     throw new ConfigError(missing.map((m) => `production mode needs ${m}`));
   }
-  return Config.parse({
+  return {
     mode: 'production',
     ...common,
     referenceHashKey: e.REFERENCE_HASH_KEY,
-    storage: e.STORAGE_CONNECTION ? { connectionString: e.STORAGE_CONNECTION } : { accountUrl: e.STORAGE_ACCOUNT_URL },
+    storage,
     bot: { appId: e.MicrosoftAppId, appType, tenantId: e.MicrosoftAppTenantId, password: e.MicrosoftAppPassword },
-  });
+  };
 }
 
 /** Azurite on this machine: the development account, with every endpoint on loopback. */
