@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { closedLoop, latencyRows, percentile } from '../scripts/bench/support/latency';
+import { medianIntervalRanks, pairedRatio } from '../scripts/bench/support/ratios';
 import { classifyTableRequest, countsBetween, startStorageProxy } from '../scripts/bench/support/storageProxy';
 
 /**
@@ -100,5 +101,30 @@ describe('latency figures', () => {
     expect(p99).toMatchObject({ name: 'list, 10 users: p99', ok: false });
     const [context] = latencyRows('list', 1, { samples: 10, p50: 20, p99: 40, max: 41, errors: 0 }, {});
     expect(context).toMatchObject({ goal: null, ok: null });
+  });
+});
+
+describe('the cold-start verdict: a median of paired ratios', () => {
+  it('bounds the median with the order statistics a 95% interval needs (exact binomial ranks)', () => {
+    // Tabulated values for the sign-test interval: n=6 -> 1st and 6th, n=21 -> 6th and 16th, n=41 -> 14th and 28th.
+    expect(medianIntervalRanks(6)).toEqual([1, 6]);
+    expect(medianIntervalRanks(21)).toEqual([6, 16]);
+    expect(medianIntervalRanks(41)).toEqual([14, 28]);
+    // Too few values for 95%: the whole range.
+    expect(medianIntervalRanks(5)).toEqual([1, 5]);
+  });
+
+  it('judges each load against the floor load beside it, so drift that falls on both cancels', () => {
+    // The machine slows down by half late in the run: every load costs more, floor and function alike.
+    const floor = [40, 40, 40, 40, 60, 60, 60];
+    const timer = [79, 80, 81, 82, 118, 120, 122];
+    const r = pairedRatio(timer, floor, 2);
+    expect(r.median).toBeCloseTo(2.0, 5);
+    expect(r.pairs).toBe(7);
+    expect(r.over).toBe(3);
+    // The ratio of the two medians (82 / 40) would mix a slow load of one with fast loads of the other: 2.05x.
+    expect(82 / 40).toBeGreaterThan(2);
+    expect([r.low, r.q1, r.q3, r.high].map((x) => Number(x.toFixed(3)))).toEqual([1.967, 1.975, 2.033, 2.05]);
+    expect(() => pairedRatio([1, 2], [1])).toThrow(/as many baselines/);
   });
 });

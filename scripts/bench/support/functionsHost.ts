@@ -141,9 +141,12 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
  * Spawns `node -e` that loads `entry` (an absolute path) and, with `warm`,
  * readies that function; returns the registrations and timings.
  */
-export function loadEntry(entry: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; warm?: string; invoke?: boolean } = {}): LoadResult {
+export function loadEntry(
+  entry: string,
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; warm?: string; invoke?: boolean; /** Node options for the child, e.g. --cpu-prof (not allowed in NODE_OPTIONS). */ nodeArgs?: string[] } = {},
+): LoadResult {
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['-e', childProgram(entry, options.warm, options.invoke)], {
+  const child = spawnSync(process.execPath, [...(options.nodeArgs ?? []), '-e', childProgram(entry, options.warm, options.invoke)], {
     env: options.env ?? childEnv(),
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
