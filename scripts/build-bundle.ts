@@ -55,6 +55,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { TIMER_FUNCTIONS } from '../functions/registry';
+import { planFolds, type FoldPlan } from './foldChunks';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -222,7 +224,7 @@ const rewrite: Plugin = {
  * is reached through a module that re-exports it and imports the entry, for the same reason (the Azure SDK's
  * core packages are shared with the tables). Dependencies' own `import()` targets are left as they are.
  */
-function oneKernelChunk(repoRoot: string, entryFile: string, lazyModules: Set<string>): Plugin {
+function oneKernelChunk(repoRoot: string, entryFile: string, lazyModules: Set<string>, folds: Map<string, string[]>): Plugin {
   return {
     name: 'concordat-one-kernel-chunk',
     setup(b) {
@@ -236,9 +238,12 @@ function oneKernelChunk(repoRoot: string, entryFile: string, lazyModules: Set<st
         resolveDir: repoRoot,
       }));
       b.onLoad({ filter: /\.ts$/ }, (args) => {
-        if (!lazyModules.has(args.path)) return undefined;
+        // And the modules of the chunks folded together for it (scripts/foldChunks.ts), the entry's included.
+        const folded = (folds.get(args.path) ?? []).map((m) => `import ${JSON.stringify(m)};\n`).join('');
+        const lazy = lazyModules.has(args.path);
+        if (!lazy && !folded) return undefined;
         const source = readFileSync(args.path, 'utf8');
-        return { contents: `${source}\nimport ${JSON.stringify(entryFile)};\n`, loader: 'ts', resolveDir: path.dirname(args.path) };
+        return { contents: `${source}\n${lazy ? `import ${JSON.stringify(entryFile)};\n` : ''}${folded}`, loader: 'ts', resolveDir: path.dirname(args.path) };
       });
     },
   };
@@ -259,7 +264,14 @@ export interface BuildBundleOptions {
   outDir?: string;
   /** Default true. */
   minify?: boolean;
+  /**
+   * The lazily loaded modules (relative paths) whose cold start the chunk folding weighs (scripts/foldChunks.ts);
+   * none, no folding. Default: the timers' handler modules for the default entry, none for any other.
+   */
+  fold?: string[];
 }
+
+const DEFAULT_ENTRY = 'functions/index.ts';
 
 /** Gives each ES module chunk what bundled CommonJS code expects of a CommonJS module. */
 export const ESM_BANNER = [
@@ -286,6 +298,8 @@ export interface BuildBundleResult {
   warnings: string[];
   /** esbuild's account of the build: which source went into which chunk, and how chunks import each other. */
   metafile: Metafile;
+  /** The chunk folding planned for this build (scripts/foldChunks.ts), when there was one. */
+  folds?: FoldPlan;
 }
 
 const BUILTINS = new Set(builtinModules);
@@ -296,7 +310,7 @@ function isBuiltin(specifier: string): boolean {
 
 export async function buildBundle(options: BuildBundleOptions = {}): Promise<BuildBundleResult> {
   const repoRoot = options.repoRoot ?? REPO_ROOT;
-  const entry = options.entry ?? 'functions/index.ts';
+  const entry = options.entry ?? DEFAULT_ENTRY;
   const outDir = options.outDir ?? path.join(repoRoot, 'dist-bundle');
   const outFile = path.join(outDir, entry.replace(/\.[cm]?tsx?$/, '.mjs'));
 
@@ -321,15 +335,18 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
     metafile: true as const,
     logLevel: 'silent' as const,
   } satisfies BuildOptions;
-  // First pass, nothing written: which of the app's own modules are loaded lazily (`import()` targets).
-  const plan = await build({ ...esbuildOptions, write: false, sourcemap: false, minify: false, plugins: [leaveOut, rewrite] });
+  // First pass, nothing written: which of the app's own modules are loaded lazily (`import()` targets), and the
+  // module graph the chunks are folded on (minified, as the sizes the fold weighs).
+  const plan = await build({ ...esbuildOptions, write: false, sourcemap: false, plugins: [leaveOut, rewrite] });
   const lazyModules = new Set<string>();
   for (const input of Object.values(plan.metafile.inputs)) {
     for (const i of input.imports) {
       if (i.kind === 'dynamic-import' && !i.path.includes('node_modules/') && i.path.endsWith('.ts')) lazyModules.add(path.resolve(repoRoot, i.path));
     }
   }
-  const result = await build({ ...esbuildOptions, plugins: [leaveOut, rewrite, oneKernelChunk(repoRoot, path.join(repoRoot, entry), lazyModules)] });
+  const weigh = options.fold ?? (entry === DEFAULT_ENTRY ? TIMER_FUNCTIONS.map((f) => `functions/${f.name}.ts`) : []);
+  const folds = weigh.length > 0 ? planFolds(plan.metafile, repoRoot, entry, weigh) : undefined;
+  const result = await build({ ...esbuildOptions, plugins: [leaveOut, rewrite, oneKernelChunk(repoRoot, path.join(repoRoot, entry), lazyModules, folds?.inject ?? new Map())] });
 
   const outputs = Object.entries(result.metafile.outputs).map(([file, out]) => ({ file: path.resolve(repoRoot, file), out }));
   if (!outputs.some((o) => o.file === outFile)) throw new BundleBuildError(`esbuild wrote no ${path.relative(repoRoot, outFile)}`);
@@ -352,6 +369,7 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
     externals,
     warnings: result.warnings.map((w) => `${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.text}`),
     metafile: result.metafile,
+    ...(folds ? { folds } : {}),
   };
 }
 

@@ -10,15 +10,14 @@ import { staticGraph } from '../scripts/bench/support/moduleGraph';
 import { loadEntry } from '../scripts/bench/support/functionsHost';
 
 /**
- * Files a timer loads on its first invocation (its handler chunk and what that imports statically), about 0.3 ms
+ * Files a timer loads on its first invocation (its handler chunk and what that imports statically), about 0.6 ms
  * each (a timer loaded 39 before the one-chunk build). Set at 16 in 10455fc; raised to 18 when the slices'
  * repositories landed (the digests and retention timers reach alerts, operations and the directory through
- * them). Lowered to 17 when what only some runs need loaded on those runs (a due digest, reminder, escalation or
- * warning: digests 7 files, reminders 8, escalations 5, warnings 11) and timers stopped loading the form text
- * checks; retention, which runs every step every night, is the 17 (a module shared with a lazily loaded path is a
- * chunk of its own). The cost is measured by `npm run bench -- coldImport` against the bare floor.
+ * them); lowered to 17 when what only some runs need loaded on those runs. Lowered to 8 when chunks shared by
+ * several timers were folded together (scripts/foldChunks.ts): retention loaded 17 files, warnings and
+ * accessReview 11, and now 7, 6 and 8. The cost is measured by `npm run bench -- coldImport` against the bare floor.
  */
-const MAX_TIMER_FILES = 17;
+const MAX_TIMER_FILES = 8;
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'concordat-build-'));
 let built0: BuildBundleResult | undefined;
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
@@ -96,6 +95,15 @@ describe('the esbuild bundle of the Function App', () => {
     }
     // Every timer's file count, so a failure names them all.
     expect(files.filter((f) => f.files > MAX_TIMER_FILES)).toEqual([]);
+    // The folding's model of esbuild's chunking (scripts/foldChunks.ts) predicted exactly the files each timer loads:
+    // its choices were made on the chunks esbuild really makes.
+    expect(built.folds?.folds).toBeGreaterThan(0);
+    expect(built.folds!.predicted.map((p) => ({ timer: p.entry, files: p.after.files }))).toEqual(
+      files.map((f) => ({ timer: `functions/${f.timer}.ts`, files: f.files })),
+    );
+    // And it folded: the largest timer loads far fewer files than esbuild alone would give it.
+    const retention = built.folds!.predicted.find((p) => p.entry === 'functions/retention.ts')!;
+    expect(retention.after.files).toBeLessThan(retention.before.files / 2);
     // The queue-triggered sender too: `outboxWake` lives in functions/outbox.ts.
     expect(staticGraph(built.metafile, REPO_ROOT, built.outFile, 'functions/outbox.ts').sdkPackages).toEqual([]);
     // `messages` loads the Teams layer (its chunk is reached through `import()` in bot/runtime.ts), but not
@@ -110,6 +118,16 @@ describe('the esbuild bundle of the Function App', () => {
     // And the Teams layer is really in the bundle, behind `import()`: the check above is not vacuous.
     const everything = Object.keys(built.metafile.inputs).join('\n');
     for (const pkg of ['@microsoft/teams-ai', 'botbuilder', 'adaptivecards-templating']) expect(everything).toContain(`node_modules/${pkg}/`);
+  });
+
+  it("every timer's code, and the queue-triggered sender's, loads from the folded chunks and is ready to run", { timeout: 120_000 }, async () => {
+    const built = built0 ?? (await buildBundle({ outDir }));
+    // Each in a fresh process, as an instance woken for it: its chunks link and evaluate (an import appended by the
+    // folding that closed a cycle, or ran a module before what it needs, would fail here).
+    for (const name of [...TIMER_FUNCTIONS.map((t) => t.name), ...QUEUE_FUNCTIONS.map((q) => q.name)]) {
+      const ready = loadEntry(built.outFile, { warm: name });
+      expect({ name, handler: ready.warmCpuMs!.handler > 0 }).toEqual({ name, handler: true });
+    }
   });
 
   it('the Teams layer loads and builds in the bundle, and teams-ai runs a turn without its sign-in, which is left out', { timeout: 120_000 }, async () => {
