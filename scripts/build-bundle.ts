@@ -12,7 +12,10 @@
  * instance woken for a timer never reads, compiles or runs the Teams SDK,
  * Graph or the card templating (`npm run bench -- coldImport` measures each
  * function against a bare @azure/functions app). One CommonJS file, as
- * before, cost every function the 9.5 MiB of all of them.
+ * before, cost every function the 9.5 MiB of all of them. What every instance
+ * loads shares one chunk (oneKernelChunk, below); chunks shared by several
+ * timers are folded together where fewer files cost less than the code a
+ * timer then loads without running it (scripts/foldChunks.ts).
  *
  * The deployment needs no `npm ci`: the output folder is the whole app. The
  * Functions Node.js worker loads an `.mjs` "main" with `import()`.
