@@ -347,7 +347,9 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
       if (i.kind === 'dynamic-import' && !i.path.includes('node_modules/') && i.path.endsWith('.ts')) lazyModules.add(path.resolve(repoRoot, i.path));
     }
   }
-  const weigh = options.fold ?? (entry === DEFAULT_ENTRY ? TIMER_FUNCTIONS.map((f) => `functions/${f.name}.ts`) : []);
+  // The timers of this repository's registry, when this is its entry (a repository that has them).
+  const timers = entry === DEFAULT_ENTRY ? TIMER_FUNCTIONS.map((f) => `functions/${f.name}.ts`).filter((m) => m in plan.metafile.inputs) : [];
+  const weigh = options.fold ?? timers;
   const folds = weigh.length > 0 ? planFolds(plan.metafile, repoRoot, entry, weigh) : undefined;
   const result = await build({ ...esbuildOptions, plugins: [leaveOut, rewrite, oneKernelChunk(repoRoot, path.join(repoRoot, entry), lazyModules, folds?.inject ?? new Map())] });
 
