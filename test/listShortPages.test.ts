@@ -17,11 +17,15 @@ import { drainOutbox } from '../bot/outbox/sender';
 import { createOperation } from '../bot/operations/repository';
 import type { BoroughId } from '../bot/common/borough';
 import type { ShortPages, StorageProxy } from '../scripts/bench/support/storageProxy';
-import { PRIYA, textOfCard, TOM, type BotHarness } from './support/botHarness';
+import { MARIA, PRIYA, TENANT, textOfCard, TOM, type BotHarness } from './support/botHarness';
 import { checkedCard, pressButton, reportIncident, startBotBehindProxy } from './support/botTurns';
 import { scheduledOperation } from './support/operations';
 import { PAGE_SIZE as INCIDENTS_PAGE_SIZE } from '../bot/incidents/list';
 import { installAndMapChannel } from './support/teamSetup';
+import { applyDirectoryFile } from '../bot/directory/apply';
+import { PEOPLE_PAGE, PEOPLE_READS } from '../bot/directory/people';
+import { DIRECTORY_VERBS } from '../bot/directory/verbs';
+import { validateAdaptiveCard } from './support/schemas';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 const HOUR = 3600_000;
@@ -256,6 +260,84 @@ describe('the incidents list when storage answers with short pages', () => {
       expect(pages.flatMap((p) => p.ids)).toEqual(reported);
     } finally {
       proxy.setShortPages(undefined);
+    }
+  }, 120_000);
+});
+
+describe('the people list when storage answers with short pages', () => {
+  const STAFF = 60; // with Priya and Maria: 62 people in Stockport Homes, two full pages and one of 12
+  /** The people on a page, in the order shown (each row's buttons name the person). */
+  const memberIds = (card: unknown): string[] => [...new Set([...JSON.stringify((card as { body: unknown }).body).matchAll(/"member":"([^"]+)"/g)].map((m) => m[1]!))];
+  // A valid card; its size is test/peoplePaging.test.ts's to bound.
+  const peoplePage = async (more?: string) => {
+    const card = await pressButton(bot, MARIA, DIRECTORY_VERBS.people, more ? { more } : {});
+    expect(validateAdaptiveCard(card, '1.5')).toEqual([]);
+    return card;
+  };
+  /** Stockport Homes' people in name order: the people index's own order, read whole. */
+  let expected: string[] = [];
+
+  beforeAll(async () => {
+    const people = Array.from({ length: STAFF }, (_, i) => ({
+      aadObjectId: `00000000-0000-4000-8000-${String(0xe00000 + i).padStart(12, '0')}`,
+      tenantId: TENANT,
+      displayName: `${['Zoë', 'adam', 'Beth', 'Émile', 'Kasia', 'Mo'][i % 6]} ${['Adams', "O'Neill", 'Kovács', 'Smith', 'Ng'][Math.floor(i / 6) % 5]} ${i}`,
+      roles: ['staff'],
+    }));
+    const done = await applyDirectoryFile(bot.runtime.ctx, { schema: 'concordat.people/v1', organisation: 'stockport-homes', people }, 'system');
+    expect(done.ok).toBe(true);
+    expected = (await bot.runtime.ctx.store.peopleIndex.listPartition('stockport-homes')).map((r) => r.value.aadObjectId);
+    expect(expected).toHaveLength(STAFF + 2);
+  }, 120_000);
+
+  /** Pages through Maria's list with responses of the people index cut by `pattern`: each page's people, its index reads and all its requests. */
+  async function pagesCut(pattern: number[]) {
+    let index = 0;
+    const cutIndex = cut(/PeopleIndex$/, pattern);
+    proxy.setShortPages((q) => {
+      if (/PeopleIndex$/.test(q.table)) index++;
+      return cutIndex(q);
+    });
+    try {
+      const pages: { ids: string[]; reads: number; requests: number }[] = [];
+      let more: string | undefined;
+      do {
+        index = 0;
+        const before = proxy.snapshot().total;
+        const card = await peoplePage(more);
+        pages.push({ ids: memberIds(card), reads: index, requests: proxy.snapshot().total - before });
+        more = moreOf(card);
+        if (pages.length > 30) throw new Error(`the list did not end in 30 pages: ${JSON.stringify(pages.map((p) => p.ids.length))}`);
+      } while (more);
+      return pages;
+    } finally {
+      proxy.setShortPages(undefined);
+    }
+  }
+
+  it('uncut: full pages in name order, one read of the index a page', async () => {
+    const pages = await pagesCut([1000]);
+    expect(pages.map((p) => p.ids.length)).toEqual([PEOPLE_PAGE, PEOPLE_PAGE, 12]);
+    expect(pages.flatMap((p) => p.ids)).toEqual(expected);
+    for (const p of pages) expect(p.reads).toBe(1);
+  }, 120_000);
+
+  it('cut to at most 3 people a response: still full pages, each person once, in name order, within the read budget', async () => {
+    const pages = await pagesCut([3]);
+    expect(pages.map((p) => p.ids.length)).toEqual([PEOPLE_PAGE, PEOPLE_PAGE, 12]);
+    expect(pages.flatMap((p) => p.ids)).toEqual(expected);
+    for (const p of pages) expect(p.reads).toBeLessThanOrEqual(PEOPLE_READS.members);
+  }, 120_000);
+
+  it('with empty responses, two in a row, between ones of 1 or 2: every "More" moves on, each person once, in name order, reads bounded', async () => {
+    const pages = await pagesCut([0, 0, 2, 1, 0, 2]);
+    // A turn's reads are bounded, so these pages are short (ten reads give about eight people here), but never empty.
+    expect(pages.every((p) => p.ids.length > 0)).toBe(true);
+    expect(pages.flatMap((p) => p.ids)).toEqual(expected);
+    for (const p of pages) {
+      expect(p.reads).toBeLessThanOrEqual(PEOPLE_READS.members);
+      // Who is asking and the directory (a few point reads), open requests (their own budget), then the index.
+      expect(p.requests).toBeLessThanOrEqual(6 + PEOPLE_READS.requests + PEOPLE_READS.members);
     }
   }, 120_000);
 });

@@ -5,7 +5,7 @@ import type { Caller } from '../conversation/user';
 import type { Stored } from '../store/entityTable';
 import { auditDirectory } from './audit';
 import type { AccessRequest, Directory } from './model';
-import { allMembers, deleteMember, findMember, loadDirectory, peoplePage, pendingRequestsPage, putMember, reconcilePeopleIndex } from './repository';
+import { allMembers, deleteMember, findMember, loadDirectory, peoplePage, pendingRequestsPage, putMember, reconcilePeopleIndex, type PeopleCursor as PeopleCursorAt } from './repository';
 import { mayDecide, mayManage, parseGrant } from './rules/access';
 import { matchesPeopleQuery } from './rules/people';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
@@ -26,9 +26,26 @@ export const PEOPLE_PAGE = 25;
  * next, never what may be seen.
  */
 const PeopleQuery = z.object({ list: z.literal('people'), q: z.string().max(60), organisationId: z.string().max(60).optional() });
-/** Where the list stopped: open requests come first (requester id order), then members (name order). */
-const PeopleCursor = z.object({ phase: z.enum(['requests', 'members']), partitionKey: z.string().max(200).optional(), rowKey: z.string().max(300).optional() });
+/**
+ * Where the list stopped: open requests come first (requester id order), then members (name order). Within a
+ * phase, the rows after these keys (from the start without them), and the storage service's continuation of that
+ * query when the last page was cut short (repository.ts PeopleCursor).
+ */
+const PeopleCursor = z.object({
+  phase: z.enum(['requests', 'members']),
+  partitionKey: z.string().max(200).optional(),
+  rowKey: z.string().max(300).optional(),
+  token: z.string().min(1).max(1000).optional(),
+});
 type PeopleCursor = z.infer<typeof PeopleCursor>;
+
+/**
+ * Storage reads a turn may make, per part of the list. A page of members asks for 26 index rows, which one
+ * response nearly always holds; the service may answer with fewer, even none, and a continuation, and the page
+ * is filled from further responses up to this budget (then "More" goes on from where the service got to). A
+ * search reads wide (up to 1,000 rows a response), so fewer reads; open requests are few, in one partition.
+ */
+export const PEOPLE_READS = { members: 10, search: 2, requests: 2 } as const;
 
 export type PeopleRow = { kind: 'request'; request: AccessRequest } | { kind: 'member'; member: Member };
 
@@ -77,28 +94,33 @@ export async function listPeople(ctx: AppContext, caller: Caller, input: { query
       return { kind: 'bad-token', reason: resumed.reason };
     } else restarted = true; // expired, or the caller's role changed since: their list as it is now
   }
-  const continued = cursor.phase === 'members' || cursor.rowKey !== undefined;
-  const after = cursor.rowKey !== undefined ? { partitionKey: cursor.partitionKey ?? '', rowKey: cursor.rowKey } : undefined;
+  const continued = cursor.phase === 'members' || cursor.rowKey !== undefined || cursor.token !== undefined;
+  const at = {
+    ...(cursor.rowKey !== undefined ? { after: { partitionKey: cursor.partitionKey ?? '', rowKey: cursor.rowKey } } : {}),
+    ...(cursor.token !== undefined ? { token: cursor.token } : {}),
+  };
   const rows: PeopleRow[] = [];
   let next: PeopleCursor | undefined;
   let requests = 0;
+  const cursorOf = (phase: PeopleCursor['phase'], c: PeopleCursorAt): PeopleCursor => ({ phase, ...(c.after ? { partitionKey: c.after.partitionKey, rowKey: c.after.rowKey } : {}), ...(c.token ? { token: c.token } : {}) });
   if (cursor.phase === 'requests') {
-    const page = await pendingRequestsPage(ctx, { organisationId }, { size: PEOPLE_PAGE, after, match: (r) => mayDecide(me, r) && matchesPeopleQuery(query.q, r) });
+    const page = await pendingRequestsPage(ctx, { organisationId }, { size: PEOPLE_PAGE, at, match: (r) => mayDecide(me, r) && matchesPeopleQuery(query.q, r), maxRequests: PEOPLE_READS.requests });
     requests += page.requests;
     rows.push(...page.rows.map((request) => ({ kind: 'request' as const, request })));
-    if (page.next) next = { phase: 'requests', ...page.next };
+    if (page.next) next = cursorOf('requests', page.next);
     else if (rows.length === PEOPLE_PAGE) next = { phase: 'members' };
   }
   if (!next && rows.length < PEOPLE_PAGE) {
     const read = () =>
       peoplePage(ctx, { organisationId }, {
         size: PEOPLE_PAGE - rows.length,
-        after: cursor.phase === 'members' ? after : undefined,
+        ...(cursor.phase === 'members' ? { at } : {}),
         // Without words to match, the index read is exactly a page; the access rule is checked on every row regardless.
         ...(query.q ? { match: (m: Member) => mayManage(me, m) && matchesPeopleQuery(query.q, m) } : {}),
+        maxRequests: query.q ? PEOPLE_READS.search : PEOPLE_READS.members,
       });
     let page = await read();
-    if (!continued && !query.q && page.rows.length === 0) {
+    if (!continued && !query.q && page.rows.length === 0 && !page.next) {
       // The caller is a member of the organisations they list, so an empty first page means a store written before
       // the people index existed: build it once, now, rather than leave the list empty until the daily reconcile.
       ctx.log.info('people index empty: building it from the member rows');
@@ -107,7 +129,7 @@ export async function listPeople(ctx: AppContext, caller: Caller, input: { query
     }
     requests += page.requests;
     rows.push(...page.rows.filter((m) => mayManage(me, m)).map((member) => ({ kind: 'member' as const, member })));
-    if (page.next) next = { phase: 'members', ...page.next };
+    if (page.next) next = cursorOf('members', page.next);
   }
   const more = next ? signPageToken(ctx.config.referenceHashKey, { user: caller.aadObjectId, query, continuation: JSON.stringify(next) }, now) : undefined;
   return {

@@ -236,12 +236,21 @@ export async function peopleBetween(ctx: Ctx, organisationId: string, first: Pic
   return (await ctx.store.peopleIndex.listPartition(organisationId, { from, to })).map((r) => r.value);
 }
 
-/** Where a page of people (or requests) stopped: the keys of the last row it covered. */
-export type PeopleCursor = Keys;
+/**
+ * Where a page of people (or requests) stopped. The next page is the query of
+ * the rows after `after` (from the start when absent), resumed at the storage
+ * service's `token` when given: the service may answer a query with short or
+ * empty responses and a continuation, and resuming its scan (rather than the
+ * query again from the last row shown) is what makes every "More" go further.
+ */
+export interface PeopleCursor {
+  after?: Keys;
+  token?: string;
+}
 
 export interface PeoplePage<T> {
   rows: T[];
-  /** Set when more may follow: the next page starts after these keys. */
+  /** Set when more may follow: where the next page starts. */
   next?: PeopleCursor;
   /** Storage requests this page made. */
   requests: number;
@@ -249,16 +258,16 @@ export interface PeoplePage<T> {
 
 /**
  * One page of the people index, in name order (by organisation, then name,
- * across organisations): rows after `after` that `match`, at most `size`.
- * Reads at most `maxRequests` storage pages: when a search finds fewer than
- * `size` within them, it stops where it got to and `next` continues there.
+ * across organisations): rows after `at` that `match`, at most `size`.
+ * Reads at most `maxRequests` storage pages: when fewer than `size` are found
+ * within them, it stops where the service got to and `next` continues there.
  */
 export async function peoplePage(
   ctx: Ctx,
   scope: { organisationId?: string },
-  opts: { size: number; after?: PeopleCursor; match?: (m: Member) => boolean; maxRequests?: number },
+  opts: { size: number; at?: PeopleCursor; match?: (m: Member) => boolean; maxRequests: number },
 ): Promise<PeoplePage<Member>> {
-  const after = opts.after;
+  const after = opts.at?.after;
   let filter: string;
   if (scope.organisationId !== undefined) {
     filter = odata`PartitionKey eq ${scope.organisationId}`;
@@ -266,7 +275,7 @@ export async function peoplePage(
   } else {
     filter = after ? `(${odata`PartitionKey eq ${after.partitionKey} and RowKey gt ${after.rowKey}`}) or ${odata`PartitionKey gt ${after.partitionKey}`}` : "PartitionKey gt ''";
   }
-  return scanPage(ctx.store.peopleIndex, filter, opts.size, opts.match, opts.maxRequests ?? 2, after);
+  return scanPage(ctx.store.peopleIndex, filter, opts, opts.at);
 }
 
 /**
@@ -274,48 +283,46 @@ export async function peoplePage(
  * one organisation's approvers), in requester id order: requests are few and
  * short-lived, so no name order is kept for them.
  */
-export async function pendingRequestsPage(ctx: Ctx, scope: { organisationId?: string }, opts: { size: number; after?: PeopleCursor; match?: (r: AccessRequest) => boolean; maxRequests?: number }): Promise<PeoplePage<AccessRequest>> {
+export async function pendingRequestsPage(ctx: Ctx, scope: { organisationId?: string }, opts: { size: number; at?: PeopleCursor; match?: (r: AccessRequest) => boolean; maxRequests: number }): Promise<PeoplePage<AccessRequest>> {
   let filter = odata`PartitionKey eq ${REQUEST_PARTITION} and status eq ${'pending'}`;
   if (scope.organisationId !== undefined) filter += ` and ${odata`organisationId eq ${scope.organisationId} and routedTo eq ${'organisation'}`}`;
-  if (opts.after) filter += ` and ${odata`RowKey gt ${opts.after.rowKey}`}`;
-  return scanPage(ctx.store.joinRequests, filter, opts.size, opts.match, opts.maxRequests ?? 2, opts.after);
+  if (opts.at?.after) filter += ` and ${odata`RowKey gt ${opts.at.after.rowKey}`}`;
+  return scanPage(ctx.store.joinRequests, filter, opts, opts.at);
 }
 
 /**
- * Reads storage pages of `filter` until `size` matching rows and one more are
- * found (so "more" is known, not guessed), the rows run out, or the request
- * budget is spent. Continuation is by key, not the service's token: the next
- * page starts after the last row shown, or after the last row examined when
- * the budget ran out, so pages neither repeat nor skip a row.
+ * Reads storage pages of `filter` (the query of the rows after `at.after`),
+ * from the service's `at.token` when given, until `size` matching rows and
+ * one more are found (so "more" is known, not guessed), the rows run out, or
+ * the request budget is spent. A full page continues after its last row (a
+ * new query from there). A page cut short by the budget continues the same
+ * query at the service's token: every row before it has been examined, so
+ * nothing repeats or is skipped, and the next page starts further on even
+ * when every response this turn was empty.
  */
 async function scanPage<T>(
   table: { page(filter: string, opts: { maxPageSize: number; continuationToken?: string }): Promise<{ rows: Stored<T>[]; next?: string }> },
   filter: string,
-  size: number,
-  match: ((v: T) => boolean) | undefined,
-  maxRequests: number,
-  after: Keys | undefined,
+  opts: { size: number; match?: (v: T) => boolean; maxRequests: number },
+  at: PeopleCursor | undefined,
 ): Promise<PeoplePage<T>> {
+  const { size, match } = opts;
   const found: Stored<T>[] = [];
-  let examined: Keys | undefined;
-  let token: string | undefined;
+  let token = at?.token;
   let requests = 0;
-  while (requests < maxRequests) {
+  do {
     // Without a filter in memory, exactly one more row than a page says whether more follow; a search reads wide.
-    const page = await table.page(filter, { maxPageSize: match ? 1000 : size + 1 - found.length, continuationToken: token });
+    const page = await table.page(filter, { maxPageSize: match ? 1000 : size + 1 - found.length, ...(token ? { continuationToken: token } : {}) });
     requests++;
     for (const row of page.rows) {
-      if (!match || match(row.value)) {
-        if (found.length === size) return { rows: found.map((r) => r.value), next: found.at(-1)!.keys, requests };
-        found.push(row);
-      }
-      examined = row.keys;
+      if (match && !match(row.value)) continue;
+      if (found.length === size) return { rows: found.map((r) => r.value), next: { after: found.at(-1)!.keys }, requests };
+      found.push(row);
     }
-    if (!page.next) return { rows: found.map((r) => r.value), requests };
     token = page.next;
-  }
-  // The budget ran out: continue after the last row examined (or, if the service returned only empty pages, where this began).
-  return { rows: found.map((r) => r.value), next: examined ?? after ?? { partitionKey: '', rowKey: '' }, requests };
+  } while (token && requests < Math.max(1, opts.maxRequests));
+  const rows = found.map((r) => r.value);
+  return token ? { rows, next: { ...(at?.after ? { after: at.after } : {}), token }, requests } : { rows, requests };
 }
 
 // ---- Access requests and reviews ----------------------------------------------
