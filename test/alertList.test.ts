@@ -152,6 +152,10 @@ describe('the alerts list, a page at a time', () => {
     } finally {
       bot.now.value = saved;
     }
+    // The edited button is audited as a refusal; the expired one is her own, unaltered (the signature and the person
+    // are checked before the time), so it is not (docs/authorisation.md, "Refusals in the audit log").
+    const hers = (await auditOf(bot.runtime.ctx.store, 'route:action:alerts')).filter((e) => e.actor.aadObjectId === PRIYA.aadObjectId);
+    expect(hers.map((e) => e.note?.split(';')[0])).toEqual(['alerts page refused: page token signature does not match']);
   });
 
   it('in a channel, shows organisations and times but not who pressed Acknowledge', async () => {

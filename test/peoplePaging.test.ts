@@ -22,6 +22,7 @@ import type { Member } from '../bot/common/member';
 import { activityFrom, cardOf, DAN, MARIA, personalChat, startBotHarness, TENANT, textOfCard, type BotHarness } from './support/botHarness';
 import { alteredToken } from './support/botTurns';
 import { validateAdaptiveCard } from './support/schemas';
+import { auditOf } from './support/audit';
 import { execute } from './support/teamSetup';
 
 const OLU = { id: '29:olu', aadObjectId: '00000000-0000-4000-8000-0000000000b1', name: 'Olu Adeyemi' }; // Salix Homes' approver
@@ -161,7 +162,15 @@ describe("an approver's people list, a page at a time", () => {
     expect(textOfCard(altered.value)).toContain('altered or damaged');
     expect(altered.perTable.get('PeopleIndex') ?? 0).toBe(0);
 
-    // A day later the token has expired: the first page again, said so.
+    // Both are buttons their presser was not given: audited as refusals of the list's route, with the reason.
+    const refusals = await auditOf(bot.runtime.ctx.store, `route:action:${DIRECTORY_VERBS.people}`);
+    expect(refusals.map((e) => [e.action, e.actor.aadObjectId, e.note?.split(';')[0]])).toEqual([
+      ['refusal', OLU.aadObjectId, 'people page refused: page token belongs to someone else'],
+      ['refusal', MARIA.aadObjectId, 'people page refused: page token signature does not match'],
+    ]);
+
+    // A day later the token has expired: the first page again, said so. Her own button, unaltered (the signature
+    // and the person are checked before the time): not a refusal to audit.
     bot.now.value = new Date(bot.now.value.getTime() + 25 * 3600_000);
     try {
       const late = await press(MARIA, DIRECTORY_VERBS.people, more);
@@ -170,6 +179,7 @@ describe("an approver's people list, a page at a time", () => {
     } finally {
       bot.now.value = new Date(bot.now.value.getTime() - 25 * 3600_000);
     }
+    expect(await auditOf(bot.runtime.ctx.store, `route:action:${DIRECTORY_VERBS.people}`)).toHaveLength(2);
   });
 
   it("an administrator pages through every organisation's people, by organisation then name", async () => {
@@ -231,6 +241,19 @@ describe('the access review of a large organisation, a page at a time', () => {
     expect(page2.perTable.get('Members') ?? 0).toBeLessThanOrEqual(2); // details come from one range read of the index
     expect(page2.perTable.get('PeopleIndex') ?? 0).toBeLessThanOrEqual(1);
     expect(await press(OLU, DIRECTORY_VERBS.reviewMore, more)).toSatisfy((c: any) => textOfCard(c).includes('not yours to use'));
+    expect((await auditOf(ctx.store, `route:action:${DIRECTORY_VERBS.reviewMore}`)).map((e) => [e.action, e.actor.aadObjectId, e.note?.split(';')[0]])).toEqual([
+      ['refusal', OLU.aadObjectId, 'access review page refused: page token belongs to someone else'],
+    ]);
+    // Maria's own button a day later: the round from the top again, said so, and nothing audited.
+    bot.now.value = new Date(bot.now.value.getTime() + 25 * 3600_000);
+    try {
+      const late = await press(MARIA, DIRECTORY_VERBS.reviewMore, more);
+      expect(textOfCard(late)).toContain('more than a day old, so here is its first page again');
+      expect(rowsOf(late).map((r) => r.name)).toEqual(page1.map((r) => r.name));
+    } finally {
+      bot.now.value = new Date(bot.now.value.getTime() - 25 * 3600_000);
+    }
+    expect(await auditOf(ctx.store, `route:action:${DIRECTORY_VERBS.reviewMore}`)).toHaveLength(1);
 
     // Confirming all shown on page 2 confirms those 25, and the card stays on that part of the list.
     const confirmAll = (page2.value.actions as any[]).find((a) => String(a.title).startsWith('Confirm all'));

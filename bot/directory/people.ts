@@ -8,7 +8,9 @@ import type { AccessRequest, Directory } from './model';
 import { allMembers, deleteMember, findMember, loadDirectory, peoplePage, pendingRequestsPage, putMember, reconcilePeopleIndex, type PeopleCursor as PeopleCursorAt } from './repository';
 import { mayDecide, mayManage, parseGrant } from './rules/access';
 import { matchesPeopleQuery } from './rules/people';
-import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
+import { PAGE_TOKEN_EXPIRED, signPageToken, verifyPageToken } from '../search/rules/pageToken';
+import { auditPageTokenRefusal } from '../conversation/refusalAudit';
+import { DIRECTORY_VERBS } from './verbs';
 
 /**
  * Approvers and administrators manage people from cards: find, change roles
@@ -89,10 +91,16 @@ export async function listPeople(ctx: AppContext, caller: Caller, input: { query
     if (resumed.ok && at?.success && resumed.query.organisationId === organisationId) {
       query = resumed.query;
       cursor = at.data;
-    } else if (!resumed.ok && resumed.reason !== 'page token expired') {
-      ctx.log.warn('people list: a More token was refused', { reason: resumed.reason });
+    } else if (!resumed.ok && resumed.reason !== PAGE_TOKEN_EXPIRED) {
+      // Someone else's button, or an edited one: refused, nothing read, audited as every list's are.
+      await auditPageTokenRefusal(ctx, { aadObjectId: caller.aadObjectId, organisationId: me.organisationId }, `action:${DIRECTORY_VERBS.people}`, 'people', resumed.reason);
       return { kind: 'bad-token', reason: resumed.reason };
-    } else restarted = true; // expired, or the caller's role changed since: their list as it is now
+    } else {
+      // Expired (the caller's own button: only logged, see auditPageTokenRefusal), or the caller's role changed since:
+      // their list as it is now, from the top.
+      if (!resumed.ok) await auditPageTokenRefusal(ctx, { aadObjectId: caller.aadObjectId, organisationId: me.organisationId }, `action:${DIRECTORY_VERBS.people}`, 'people', resumed.reason);
+      restarted = true;
+    }
   }
   const continued = cursor.phase === 'members' || cursor.rowKey !== undefined || cursor.token !== undefined;
   const at = {

@@ -31,7 +31,9 @@ import {
 import { mayManage } from './rules/permissions';
 import { personOrderKey } from './rules/people';
 import { addMonths, REVIEW_PAGE, reviewDue, reviewPage, reviewRound, type ReviewPage } from './rules/review';
-import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
+import { PAGE_TOKEN_EXPIRED, signPageToken, verifyPageToken } from '../search/rules/pageToken';
+import { auditPageTokenRefusal } from '../conversation/refusalAudit';
+import { DIRECTORY_VERBS } from './verbs';
 import { lazySchema } from '../common/lazySchema';
 
 /**
@@ -231,10 +233,9 @@ export async function reviewMore(ctx: AppContext, caller: Caller, data: unknown)
   const d = (data ?? {}) as Record<string, unknown>;
   const check = verifyPageToken(ctx.config.referenceHashKey, d.more, caller.aadObjectId ?? '', ReviewQuery, ctx.clock());
   if (!check.ok) {
-    if (check.reason !== 'page token expired') {
-      ctx.log.warn('access review: a More token was refused', { reason: check.reason });
-      return { kind: 'bad-token', reason: check.reason };
-    }
+    // Someone else's button or an edited one is audited as a refusal; an expired one (the caller's own) only logged.
+    await auditPageTokenRefusal(ctx, { aadObjectId: caller.aadObjectId, organisationId: caller.member?.organisationId }, `action:${DIRECTORY_VERBS.reviewMore}`, 'access review', check.reason);
+    if (check.reason !== PAGE_TOKEN_EXPIRED) return { kind: 'bad-token', reason: check.reason };
     // Expired: the round as it is now, from the top.
     const loaded = await loadRound(ctx, caller, textIn(d, 'organisationId', 60), textIn(d, 'round', 10), 'page');
     return loaded.kind === 'ok' ? pageResult(ctx, caller, loaded.latest, loaded.tally, loaded.organisationName, {}, 'That list was more than a day old, so here is its first page again.') : loaded;
