@@ -10,7 +10,9 @@ import { InvocationContext } from '@azure/functions';
 import type { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyDirectoryFile } from '../bot/directory/apply';
-import { dropOldReviews, findMember, latestReview, readTally } from '../bot/directory/repository';
+import { deleteMember, dropOldReviews, findMember, latestReview, putMember, readTally } from '../bot/directory/repository';
+import { OPEN_STEP } from '../bot/directory/review';
+import { reviewPendingRowKey } from '../bot/directory/tables';
 import { REVIEW_PAGE } from '../bot/directory/rules/review';
 import { personOrderKey } from '../bot/directory/rules/people';
 import { reviewEntriesPartition } from '../bot/directory/tables';
@@ -103,7 +105,34 @@ describe('an access review of 1,200 people', () => {
   it('opens, pages through everyone 20 at a time in name order, records decisions once, and suspends the rest at the deadline; no stored row passes 2 KiB', async () => {
     const ctx = bot.runtime.ctx;
     let since = bot.connector.sent.length;
-    expect(await runTimer(bot, '2027-02-26T06:00:00Z')).toContain('1 rounds opened');
+    // Opening reads the organisation's members a page at a time and writes their rows a step at a time: no read of
+    // the members, nor of the round's rows, returns more than a step's worth.
+    const memberPages = vi.spyOn(ctx.store.members, 'page');
+    const entryReads = vi.spyOn(ctx.store.accessReviewEntries, 'query');
+    const entryPartitions = vi.spyOn(ctx.store.accessReviewEntries, 'listPartition');
+    const writes = vi.spyOn(ctx.store.accessReviewEntries, 'transact');
+    try {
+      expect(await runTimer(bot, '2027-02-26T06:00:00Z')).toContain('1 rounds opened');
+      const pages = await Promise.all(memberPages.mock.results.map((r) => r.value as Promise<{ rows: unknown[] }>));
+      // 1,200 staff and the two approvers named in the partnership file, 100 a page.
+      expect(pages.length).toBeGreaterThanOrEqual(Math.ceil((STAFF + 2) / OPEN_STEP));
+      expect(pages.length).toBeLessThanOrEqual(Math.ceil((STAFF + 2) / OPEN_STEP) + 1);
+      for (const [, opts] of memberPages.mock.calls) expect(opts.maxPageSize).toBeLessThanOrEqual(OPEN_STEP);
+      for (const p of pages) expect(p.rows.length).toBeLessThanOrEqual(OPEN_STEP);
+      const ranges = await Promise.all(entryReads.mock.results.map((r) => r.value as Promise<unknown[]>));
+      for (const rows of ranges) expect(rows.length).toBeLessThanOrEqual(OPEN_STEP);
+      expect(entryPartitions).not.toHaveBeenCalled();
+      // Two rows a person, each person's in one transaction of at most 100, two transactions a step: written once.
+      const sizes = writes.mock.calls.map(([ops]) => ops.length);
+      for (const n of sizes) expect(n).toBeLessThanOrEqual(100);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(2 * STAFF);
+      expect(sizes.length).toBeLessThanOrEqual(2 * Math.ceil((STAFF + 2) / OPEN_STEP));
+    } finally {
+      memberPages.mockRestore();
+      entryReads.mockRestore();
+      entryPartitions.mockRestore();
+      writes.mockRestore();
+    }
     const [first] = cardsTo(bot, MARIA, since);
     expect(textOfCard(first)).toContain(`0 confirmed, 0 removed, ${STAFF} to go (${REVIEW_PAGE} shown here, in name order)`);
     expect(validateAdaptiveCard(first)).toEqual([]);
@@ -292,4 +321,73 @@ describe('a run that stops part way', () => {
     }
     expect((await ctx.store.accessReviewEntries.listPartition(reviewEntriesPartition('stockport-homes', '2027-02'))).filter((r) => r.value.kind === 'pending')).toEqual([]);
   }, 120_000);
+});
+
+describe('opening a round a step at a time', () => {
+  const STAFF = 250; // after Priya and Maria (their ids sort first): steps of 98, 100 and 52 people
+  let bot: BotHarness;
+  let people: ReturnType<typeof person>[];
+  beforeAll(async () => {
+    bot = await harness();
+    people = await onboard(bot, 'stockport-homes', STAFF, 0xd00000);
+  }, 120_000);
+  afterAll(async () => bot?.close());
+
+  it('a run stopped in its third step is finished by the next from there, with whoever left or was renamed meanwhile', async () => {
+    const ctx = bot.runtime.ctx;
+    const table = ctx.store.accessReviewEntries;
+    const real = table.transact.bind(table);
+    // The sixth transaction is the third step's second: the first 50 of that step are written, the last 2 not.
+    let calls = 0;
+    const failing = vi.spyOn(table, 'transact').mockImplementation(async (ops) => {
+      if (++calls === 6) throw new Error('storage went away');
+      return real(ops);
+    });
+    await expect(runTimer(bot, '2027-02-26T06:00:00Z')).rejects.toThrow('storage went away');
+    failing.mockRestore();
+    const half = (await latestReview(ctx, 'stockport-homes'))!.value;
+    // Two steps recorded on the round: the ids up to the 198th staff member, and 198 people.
+    expect(half.opening).toEqual({ after: people[197]!.aadObjectId, people: 198 });
+    expect(half.announcedAt).toBeUndefined();
+    expect(await readTally(ctx, half)).toBeUndefined();
+
+    // Meanwhile one of the third step's people already written leaves, and another is renamed.
+    const leaver = people[200]!;
+    const renamed = people[210]!;
+    await deleteMember(ctx, (await findMember(ctx, leaver.aadObjectId))!);
+    const stored = (await findMember(ctx, renamed.aadObjectId))!;
+    await putMember(ctx, { ...stored.value, displayName: 'Aaron Aardvark' }, stored);
+
+    const since = bot.connector.sent.length;
+    const writes = vi.spyOn(table, 'transact');
+    const memberPages = vi.spyOn(ctx.store.members, 'page');
+    try {
+      expect(await runTimer(bot, '2027-02-26T07:00:00Z')).toContain('1 rounds opened');
+      // Only the third step again: one page of members from where the round stood, its two stale rows deleted,
+      // and its 51 people written (the first two steps are not read or written again).
+      expect(memberPages.mock.calls.map(([filter]) => filter)).toEqual([expect.stringContaining(`RowKey gt '${people[197]!.aadObjectId}'`)]);
+      const written = writes.mock.calls.flatMap(([ops]) => ops).filter((op) => op.op === 'upsert').map((op) => (op as { value: { kind: string } }).value);
+      expect(written.filter((v) => v.kind === 'entry')).toHaveLength(STAFF - 198 - 1);
+      expect(writes.mock.calls.flatMap(([ops]) => ops).filter((op) => op.op === 'delete')).toHaveLength(3);
+    } finally {
+      writes.mockRestore();
+      memberPages.mockRestore();
+    }
+    const round = (await latestReview(ctx, 'stockport-homes'))!.value;
+    expect(await readTally(ctx, round)).toMatchObject({ total: STAFF - 1, confirmed: 0, removed: 0, suspended: 0 });
+    const rows = (await table.listPartition(reviewEntriesPartition('stockport-homes', round.round))).map((r) => ({ key: r.keys.rowKey, ...r.value }));
+    const entries = rows.filter((r) => r.kind === 'entry');
+    const pending = rows.filter((r) => r.kind === 'pending');
+    // Everyone still a member once, each with one pending row under their name as it is now; the leaver nowhere.
+    expect(entries.map((e) => (e as { aadObjectId: string }).aadObjectId).sort()).toEqual(people.filter((p) => p !== leaver).map((p) => p.aadObjectId).sort());
+    expect(pending).toHaveLength(STAFF - 1);
+    expect(pending.map((p) => p.key)).toContain(reviewPendingRowKey({ displayName: 'Aaron Aardvark', aadObjectId: renamed.aadObjectId }));
+    expect(pending.map((p) => p.key)).not.toContain(reviewPendingRowKey(renamed));
+    expect(JSON.stringify(rows)).not.toContain(leaver.aadObjectId);
+    // One card, to Maria, opening on the first names of the round: Aaron Aardvark first.
+    const cards = cardsTo(bot, MARIA, since);
+    expect(cards).toHaveLength(1);
+    expect(textOfCard(cards[0])).toContain(`0 confirmed, 0 removed, ${STAFF - 1} to go`);
+    expect(idsOn(cards[0])[0]).toBe(renamed.aadObjectId);
+  }, 180_000);
 });

@@ -238,6 +238,11 @@ export const AccessReview = lazySchema(() => z.object({
   round: z.string().regex(/^\d{4}-\d{2}$/), // the month the round opened, e.g. 2026-11
   openedAt: Instant,
   deadline: Instant,
+  /**
+   * How far writing the round's people has got while it opens (a step at a time, members in object id order): the
+   * last id written and how many people so far. A run that stops part way goes on from here.
+   */
+  opening: z.object({ after: z.string().max(64), people: z.number().int().min(0) }).optional(),
   /** Set once the approvers' cards are in the outbox: until then the daily run finishes opening the round. */
   announcedAt: Instant.optional(),
   closedAt: Instant.optional(),
@@ -245,6 +250,7 @@ export const AccessReview = lazySchema(() => z.object({
   members: z.array(ReviewPerson.extend({ displayName: z.string(), outcome: ReviewOutcome })).max(500).optional(),
 }));
 export type AccessReview = z.infer<typeof AccessReview>;
+export type OpeningProgress = NonNullable<AccessReview['opening']>;
 
 /** How many of a round's people were confirmed, removed or suspended (the rest are pending). */
 export interface ReviewCounts {

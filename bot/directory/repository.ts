@@ -12,6 +12,7 @@ import {
   type DirectoryOrganisation,
   type DirectoryRow,
   type DirectoryTheme,
+  type OpeningProgress,
   type ReviewEntry,
   type ReviewEntryRow,
   type ReviewOutcome,
@@ -389,33 +390,87 @@ export async function readTally(ctx: Ctx, review: RoundId): Promise<ReviewTally 
 const BATCH = 100;
 
 /**
- * Writes a round's people, a row each plus a name-ordered row for each one pending, then the tally, which says
- * they are all there. Once the tally exists nothing is written again, so a retry never undoes a decision; before
- * it, a retry (perhaps with people joined or gone since) first deletes rows of people no longer in the list.
+ * One page of an organisation's active members in object id order, after the id `after` ('' for the start): a
+ * step of opening a review round reads one such page (at most `size` rows), never the whole organisation.
+ * `continuation` goes on with the service's scan of the same query (from the same `after`).
  */
-export async function writeRoundEntries(ctx: Ctx, review: RoundId, people: readonly (ReviewPerson & { outcome: ReviewOutcome })[]): Promise<ReviewTally> {
-  const done = await readTally(ctx, review);
-  if (done) return done;
-  const base = { organisationId: review.organisationId, round: review.round };
-  const rows: ReviewEntryRow[] = people.flatMap((p) => [
-    { kind: 'entry' as const, ...base, aadObjectId: p.aadObjectId, displayName: p.displayName, outcome: p.outcome },
-    ...(p.outcome === 'pending' ? [{ kind: 'pending' as const, ...base, aadObjectId: p.aadObjectId, displayName: p.displayName }] : []),
-  ]);
+export async function activeMembersPage(ctx: Ctx, organisationId: string, opts: { after: string; size: number; continuation?: string }): Promise<{ members: Member[]; next?: string }> {
+  const filter = odata`PartitionKey eq ${MEMBER_PARTITION} and organisationId eq ${organisationId} and RowKey gt ${opts.after}`;
+  const page = await ctx.store.members.page(filter, { maxPageSize: opts.size, ...(opts.continuation ? { continuationToken: opts.continuation } : {}) });
+  const members = page.rows.map((r) => r.value);
+  return page.next ? { members, next: page.next } : { members };
+}
+
+type RoundPerson = ReviewPerson & { outcome: ReviewOutcome };
+
+/**
+ * Writes some of a round's people: those whose object ids lie after `range.after` ('' for the start) up to and
+ * including `range.through` (to the end when absent), a row each plus a name-ordered row for each one pending.
+ * Rows an earlier attempt left in that range for someone no longer in it go first (and a pending row under a name
+ * since changed), so a step re-run after a stop, perhaps with people joined or gone since, leaves exactly `people`
+ * there. Reads the rows of that range only; each person's rows are written in one transaction.
+ */
+export async function writeRoundPeople(ctx: Ctx, review: RoundId, range: { after: string; through?: string }, people: readonly RoundPerson[]): Promise<void> {
   const table = ctx.store.accessReviewEntries;
-  const wanted = new Set(rows.map((r) => table.keysOf(r).rowKey));
-  const left = (await table.listPartition(roundPartition(review))).filter((r) => !wanted.has(r.keys.rowKey));
-  for (let i = 0; i < left.length; i += BATCH) await table.transact(left.slice(i, i + BATCH).map((r) => ({ op: 'delete' as const, keys: r.keys })));
-  for (let i = 0; i < rows.length; i += BATCH) await table.transact(rows.slice(i, i + BATCH).map((value) => ({ op: 'upsert' as const, value })));
-  const count = (o: ReviewOutcome) => people.filter((p) => p.outcome === o).length;
-  const tally: ReviewTally = { kind: 'tally', ...base, total: people.length, confirmed: count('confirmed'), removed: count('removed'), suspended: count('suspended') };
+  const partitionKey = roundPartition(review);
+  const base = { organisationId: review.organisationId, round: review.round };
+  // Entry rows sort "e|<oid>"; '}' sorts after '|', so "e}" bounds them all.
+  const upTo = range.through !== undefined ? odata`RowKey le ${reviewEntryRowKey(range.through)}` : odata`RowKey lt ${'e}'}`;
+  const there = await table.query(`${odata`PartitionKey eq ${partitionKey} and RowKey gt ${reviewEntryRowKey(range.after)}`} and ${upTo}`);
+  const wanted = new Map(people.map((p) => [p.aadObjectId, p]));
+  const stale: Keys[][] = [];
+  for (const row of there) {
+    if (row.value.kind !== 'entry') continue;
+    const was = row.value;
+    const now = wanted.get(was.aadObjectId);
+    const pendingRow = { partitionKey, rowKey: reviewPendingRowKey(was) };
+    if (!now) stale.push(was.outcome === 'pending' ? [row.keys, pendingRow] : [row.keys]);
+    else if (was.outcome === 'pending' && reviewPendingRowKey(now) !== pendingRow.rowKey) stale.push([pendingRow]);
+  }
+  const perBatch = Math.floor(BATCH / 2);
+  for (let i = 0; i < stale.length; i += perBatch) {
+    await table.transact(stale.slice(i, i + perBatch).flat().map((keys) => ({ op: 'delete' as const, keys })));
+  }
+  const rowsOf = (p: RoundPerson): ReviewEntryRow[] => [
+    { kind: 'entry', ...base, aadObjectId: p.aadObjectId, displayName: p.displayName, outcome: p.outcome },
+    ...(p.outcome === 'pending' ? [{ kind: 'pending' as const, ...base, aadObjectId: p.aadObjectId, displayName: p.displayName }] : []),
+  ];
+  for (let i = 0; i < people.length; i += perBatch) {
+    await table.transact(people.slice(i, i + perBatch).flatMap(rowsOf).map((value) => ({ op: 'upsert' as const, value })));
+  }
+}
+
+/**
+ * Records how far the opening of a round has got (`opening`), only if it is still where this step began (`from`):
+ * a step's people are counted once, whoever re-runs it. Returns where the round's opening now stands.
+ */
+export async function advanceOpening(ctx: Ctx, review: AccessReview, from: OpeningProgress, to: OpeningProgress): Promise<OpeningProgress> {
+  const now = await mutateReview(ctx, review, (r) => ((r.opening?.after ?? '') === from.after && (r.opening?.people ?? 0) === from.people ? { ...r, opening: to } : undefined));
+  if (!now) throw new Error(`review round ${review.organisationId} ${review.round} is gone while it opens`);
+  return now.opening ?? { after: '', people: 0 };
+}
+
+/** Writes a round's tally, which says its people are all there; if another run wrote it first, that one (it counts the same rows). */
+export async function writeTally(ctx: Ctx, tally: ReviewTally): Promise<ReviewTally> {
   try {
-    await table.create(tally);
+    await ctx.store.accessReviewEntries.create(tally);
     return tally;
   } catch (err) {
-    // Another run finished first: its tally counts the same rows.
-    if (err instanceof ConcurrencyError) return (await readTally(ctx, review)) ?? tally;
+    if (err instanceof ConcurrencyError) return (await readTally(ctx, tally)) ?? tally;
     throw err;
   }
+}
+
+/**
+ * Writes all of a round's people at once, then the tally: for converting a round stored with its people inline
+ * (at most 500). Once the tally exists nothing is written again, so a retry never undoes a decision.
+ */
+export async function writeRoundEntries(ctx: Ctx, review: RoundId, people: readonly RoundPerson[]): Promise<ReviewTally> {
+  const done = await readTally(ctx, review);
+  if (done) return done;
+  await writeRoundPeople(ctx, review, { after: '' }, people);
+  const count = (o: ReviewOutcome) => people.filter((p) => p.outcome === o).length;
+  return writeTally(ctx, { kind: 'tally', organisationId: review.organisationId, round: review.round, total: people.length, confirmed: count('confirmed'), removed: count('removed'), suspended: count('suspended') });
 }
 
 /** One person's entry in a round (undefined if they are not in it). */

@@ -7,8 +7,10 @@ import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { formatInstant } from '../common/dates';
 import { auditDirectory } from './audit';
-import type { AccessReview, Directory, ReviewTally } from './model';
+import type { AccessReview, Directory, OpeningProgress, ReviewTally } from './model';
 import {
+  activeMembersPage,
+  advanceOpening,
   allMembers,
   createReview,
   decideReviewEntries,
@@ -26,7 +28,8 @@ import {
   readTally,
   reconcilePeopleIndex,
   suspendedInRound,
-  writeRoundEntries,
+  writeRoundPeople,
+  writeTally,
 } from './repository';
 import { mayManage } from './rules/permissions';
 import { personOrderKey } from './rules/people';
@@ -77,7 +80,7 @@ export async function runAccessReview(ctx: AppContext): Promise<ReviewRun> {
     if (latest && !latest.closedAt) {
       if (now.getTime() >= Date.parse(latest.deadline)) run.closed.push(await closeRound(ctx, directory, latest));
       // A round whose opening stopped part way (its people, or its cards, not all written) is finished now.
-      else if (!latest.announcedAt) run.opened.push(await openRound(ctx, latest, org.name, mine, members));
+      else if (!latest.announcedAt) run.opened.push(await openRound(ctx, latest, org.name, members));
       continue;
     }
     if (mine.length === 0 || !reviewDue(now, settings.everyMonths, latest?.openedAt, mine.map((m) => m.confirmedAt ?? m.joinedAt))) continue;
@@ -88,18 +91,21 @@ export async function runAccessReview(ctx: AppContext): Promise<ReviewRun> {
       deadline: new Date(now.getTime() + settings.deadlineDays * 86_400_000).toISOString(),
     };
     const created = await createReview(ctx, review);
-    run.opened.push(await openRound(ctx, created?.value ?? (await latestReview(ctx, org.id))!.value, org.name, mine, members));
+    run.opened.push(await openRound(ctx, created?.value ?? (await latestReview(ctx, org.id))!.value, org.name, members));
   }
   return run;
 }
 
+/** Members read, and their rows written, per step of opening a round: one page of the Members table, two transactions. */
+export const OPEN_STEP = 100;
+
 /**
- * Opening a round, each step safe to re-run: its people are written (a row each: a round of any size), the
- * approvers' cards queued with fixed ids, then the round is marked announced. A run that stops part way leaves
- * the round unannounced, and the next daily run finishes it.
+ * Opening a round, each step safe to re-run: its people are written a step at a time (a row each: a round of any
+ * size), the approvers' cards queued with fixed ids, then the round is marked announced. A run that stops part
+ * way leaves the round unannounced, and the next daily run finishes it, from where the last step ended.
  */
-async function openRound(ctx: AppContext, review: AccessReview, organisationName: string, mine: Member[], members: Member[]): Promise<ReviewRun['opened'][number]> {
-  const tally = await writeRoundEntries(ctx, review, mine.map((m) => ({ aadObjectId: m.aadObjectId, displayName: m.displayName, outcome: 'pending' as const })));
+async function openRound(ctx: AppContext, review: AccessReview, organisationName: string, members: Member[]): Promise<ReviewRun['opened'][number]> {
+  const tally = (await readTally(ctx, review)) ?? (await writeRoundInSteps(ctx, review));
   const org = review.organisationId;
   const approvers = members.filter((m) => m.organisationId === org && m.status !== 'suspended' && m.roles.includes('orgLead'));
   // No approver of its own: the concordat administrators review it.
@@ -108,10 +114,12 @@ async function openRound(ctx: AppContext, review: AccessReview, organisationName
   // Card modules load when there is something to post: an idle timer run never loads the card templating (cold start).
   const { reviewCard } = await import('./views');
   const page = reviewPage(await pendingReviewPeople(ctx, review, {}, REVIEW_PAGE), tally);
+  // The details of those shown: one range read of the index, as every later page of the card.
+  const shown = page.shown.length ? await peopleBetween(ctx, org, page.shown[0]!, page.shown.at(-1)!) : [];
   for (const r of reviewers) {
     const chat = await personalConversationOf(ctx, r.aadObjectId);
     if (!chat) continue;
-    const card = reviewCard(review, tally, organisationName, ctx.config.timeZone, { members: mine, page, more: reviewMoreToken(ctx, r.aadObjectId, review, page.next) });
+    const card = reviewCard(review, tally, organisationName, ctx.config.timeZone, { members: shown, page, more: reviewMoreToken(ctx, r.aadObjectId, review, page.next) });
     await enqueue(ctx, `review.${org}.${review.round}`, [
       { id: `review.${org}.${review.round}.to.${r.aadObjectId}`, target: targetOf(chat), payload: { card, summary: `Access review for ${organisationName}` } },
     ]);
@@ -121,6 +129,42 @@ async function openRound(ctx: AppContext, review: AccessReview, organisationName
   const announcedAt = ctx.clock().toISOString();
   await mutateReview(ctx, review, (r) => (r.announcedAt ? undefined : { ...r, announcedAt }));
   return { organisationId: org, round: review.round, members: tally.total, approversReached: reached };
+}
+
+/**
+ * Writes a round's people a step at a time: a page of at most OPEN_STEP of the organisation's active members (in
+ * object id order), their rows, then how far it got, on the round's row. A run that stops part way leaves the
+ * round where its last step ended and the next run goes on from there; a step re-run writes its rows once and
+ * counts its people once. Then the tally, which says they are all there.
+ */
+async function writeRoundInSteps(ctx: AppContext, review: AccessReview): Promise<ReviewTally> {
+  let at: OpeningProgress = review.opening ?? { after: '', people: 0 };
+  // One query from where the round's opening stood, read on with the service's continuation.
+  let from = at.after;
+  let continuation: string | undefined;
+  for (;;) {
+    const page = await activeMembersPage(ctx, review.organisationId, { after: from, size: OPEN_STEP, ...(continuation ? { continuation } : {}) });
+    const last = page.members.at(-1)?.aadObjectId;
+    if (last !== undefined) {
+      const people = page.members.filter(reviewable).map((m) => ({ aadObjectId: m.aadObjectId, displayName: m.displayName, outcome: 'pending' as const }));
+      await writeRoundPeople(ctx, review, { after: at.after, through: last }, people);
+      const to = { after: last, people: at.people + people.length };
+      const now = await advanceOpening(ctx, review, at, to);
+      if (now.after !== to.after || now.people !== to.people) {
+        // Another run is opening this round too and got there first: on from where it has got to.
+        at = now;
+        from = now.after;
+        continuation = undefined;
+        continue;
+      }
+      at = to;
+    }
+    if (!page.next) break;
+    continuation = page.next;
+  }
+  // Past the last member: rows an earlier attempt wrote for people who have gone since.
+  await writeRoundPeople(ctx, review, { after: at.after }, []);
+  return writeTally(ctx, { kind: 'tally', organisationId: review.organisationId, round: review.round, total: at.people, confirmed: 0, removed: 0, suspended: 0 });
 }
 
 /** People suspended per step of closing a round: their member rows and audits (side by side), then their entries with the tally. */
