@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Pacer } from '../bot/outbox/pacer';
 import type { Directory as OperationsDirectory } from '../bot/operations/repository';
 import { scheduleFormCard } from '../bot/operations/views';
 import { DEMO_MEMBERS, DEMO_ORGANISATIONS } from './support/demoDirectory';
 import { validateAdaptiveCard } from './support/schemas';
 import { drainOutbox } from '../bot/outbox/sender';
-import { activityFrom, cardOf, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
+import { activityFrom, cardOf, personalChat, PRIYA, textOfCard, type BotHarness } from './support/botHarness';
+import { twoDeployments } from './support/deployments';
 import { ALERTS_CHANNEL, execute, inChannel, installAndMapChannel } from './support/teamSetup';
 
 /**
@@ -31,13 +32,11 @@ const form = {
   marking: 'OFFICIAL',
 };
 
-async function deployment(timeZone: string) {
-  const bot = await startBotHarness({ start: RAISED, env: { TIME_ZONE: timeZone } });
+async function prepare(bot: BotHarness): Promise<void> {
   await installAndMapChannel(bot);
   for (const user of [TOM, HELEN]) {
     await bot.post(activityFrom(bot.connector.serviceUrl, user, personalChat(user), { type: 'installationUpdate', action: 'add' }));
   }
-  return bot;
 }
 
 /** Raises the alert at RAISED, has Stockport Homes acknowledge it at ACKNOWLEDGED: the channel's card, as it stands. */
@@ -60,15 +59,10 @@ async function digestFootnoteIn(bot: BotHarness): Promise<string> {
 }
 
 describe('times on cards, in the configured zone', () => {
-  let london: BotHarness;
-  let newYork: BotHarness;
-  beforeAll(async () => {
-    [london, newYork] = await Promise.all([deployment('Europe/London'), deployment('America/New_York')]);
-  }, 60_000);
-  afterAll(async () => Promise.all([london?.close(), newYork?.close()]));
+  const zones = twoDeployments(RAISED, prepare);
 
   it('an alert card says when it was raised, when it expires and when each organisation acknowledged, in the zone', async () => {
-    const [inLondon, inNewYork] = await Promise.all([alertCardIn(london), alertCardIn(newYork)]);
+    const [inLondon, inNewYork] = await Promise.all([alertCardIn(zones.london), alertCardIn(zones.newYork)]);
     expect(inLondon).toMatch(/Raised\nMon 30 Nov 15:00 by /);
     expect(inLondon).toMatch(/Expires\nMon 7 Dec 15:00/);
     // Acknowledged the next day in London: the day is named.
@@ -83,7 +77,7 @@ describe('times on cards, in the configured zone', () => {
   }, 60_000);
 
   it("a digest says which zone its weeks run in: UK time in London, the zone's name elsewhere", async () => {
-    const [inLondon, inNewYork] = await Promise.all([digestFootnoteIn(london), digestFootnoteIn(newYork)]);
+    const [inLondon, inNewYork] = await Promise.all([digestFootnoteIn(zones.london), digestFootnoteIn(zones.newYork)]);
     expect(inLondon).toContain('Weeks run Monday to Sunday, UK time.');
     expect(inNewYork).toContain('Weeks run Monday to Sunday, America/New_York.');
     expect(inNewYork).not.toContain('UK time');

@@ -5,11 +5,12 @@
  * deployment and in a New York one.
  */
 import { InvocationContext } from '@azure/functions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIRECTORY_VERBS } from '../bot/directory/verbs';
 import { drainOutbox } from '../bot/outbox/sender';
 import { accessReview } from '../functions/accessReview';
-import { activityFrom, cardOf, DAN, MARIA, personalChat, SAM, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
+import { activityFrom, cardOf, DAN, MARIA, personalChat, SAM, textOfCard, type BotHarness } from './support/botHarness';
+import { twoDeployments } from './support/deployments';
 import { validateAdaptiveCard } from './support/schemas';
 import { execute } from './support/teamSetup';
 
@@ -20,11 +21,9 @@ const ASKED = new Date('2026-12-01T02:00:00Z');
 const REVIEW_OPENS = '2027-03-01T03:00:00Z';
 const DEADLINE = '2027-03-15T03:00:00Z';
 
-async function deployment(timeZone: string): Promise<BotHarness> {
-  const bot = await startBotHarness({ start: ASKED, env: { TIME_ZONE: timeZone } });
+async function prepare(bot: BotHarness): Promise<void> {
   for (const user of [MARIA, DAN]) await bot.post(activityFrom(bot.connector.serviceUrl, user, personalChat(user), { type: 'installationUpdate', action: 'add' }));
   bot.connector.members[SAM.id] = { id: SAM.id, name: SAM.name, aadObjectId: SAM.aadObjectId, email: 'sam.newton@stockporthomes.org.uk', userPrincipalName: 'sam.newton@stockporthomes.org.uk' };
-  return bot;
 }
 
 async function press(bot: BotHarness, user: typeof SAM, verb: string, data: Record<string, unknown>): Promise<any> {
@@ -77,15 +76,10 @@ async function story(bot: BotHarness) {
 }
 
 describe("the directory's cards, in the configured zone", () => {
-  let london: BotHarness;
-  let newYork: BotHarness;
-  beforeAll(async () => {
-    [london, newYork] = await Promise.all([deployment('Europe/London'), deployment('America/New_York')]);
-  }, 60_000);
-  afterAll(async () => Promise.all([london?.close(), newYork?.close()]));
+  const zones = twoDeployments(ASKED, prepare);
 
   it('a request to join, its approval, the people list and the access review say the day (and time) as the zone reads them', async () => {
-    const [inLondon, inNewYork] = await Promise.all([story(london), story(newYork)]);
+    const [inLondon, inNewYork] = await Promise.all([story(zones.london), story(zones.newYork)]);
 
     expect(inLondon.waiting).toContain('You asked on 1 December 2026 to join');
     expect(inNewYork.waiting).toContain('You asked on 30 November 2026 to join');
