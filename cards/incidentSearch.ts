@@ -10,7 +10,10 @@ export const IncidentSearchData = z.object({
   q: z.string().max(200),
   from: z.string().max(10),
   to: z.string().max(10),
+  /** A problem with what was typed in the box, shown under it. */
   error: z.string().max(500).default(''),
+  /** A problem with the From/To dates, shown under them. */
+  datesError: z.string().max(500).default(''),
   resultsHeading: z.string().max(200).default(''),
   rows: z.array(z.object({ reference: z.string(), heading: z.string().max(200), line: z.string().max(300) })).max(25),
   /** Which other organisations hold incidents there: names and counts only. */

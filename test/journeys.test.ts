@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ROUTES } from '../bot/commands';
 import { applyDirectoryFile } from '../bot/directory/apply';
@@ -7,7 +6,7 @@ import { identifyCaller } from '../bot/conversation/user';
 import { submitReport } from '../bot/incidents/submit';
 import { detectHotspots } from '../bot/warnings/detect';
 import { demoPerson } from '../scripts/playground/people';
-import { startJourneyWorld, type JourneyWorld } from './support/journey';
+import { fileReports, startJourneyWorld, type JourneyWorld } from './support/journey';
 import { ALERT_PAGE_SIZE } from '../bot/alerts/list';
 import { raiseAlert } from '../bot/alerts/raise';
 import { runDueReminders } from '../bot/operations/reminderEngine';
@@ -382,28 +381,9 @@ describe('After the operation, Tom records the outcomes', () => {
   });
 });
 
-/**
- * Reports stored through the same use case the report card's Submit calls (the browser journey of reporting is
- * above): the hotspot and search journeys need several, on earlier days, which would be minutes of typing.
- */
-async function reportsBy(name: string, reports: { category: string; area: string; district: string; sharedWith: string; summary: string; daysAgo: number }[]): Promise<void> {
-  const ctx = world.runtime.ctx;
-  const who = demoPerson(name);
-  const caller = await identifyCaller(ctx, { aadObjectId: who.aadObjectId, name: who.name, tenantId: who.tenantId });
-  for (const r of reports) {
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(ctx.clock().getTime() - r.daysAgo * 86_400_000));
-    const card = await submitReport(ctx, caller, {
-      submissionId: randomUUID(), category: r.category, hateCrimeStrand: '', borough: 'stockport', area: r.area, postcodeDistrict: r.district,
-      fullAddress: '', occurredDate: day, occurredTime: '10:00', summary: r.summary, details: '', victims: '0', suspects: '1', witnesses: '0',
-      vulnerablePerson: 'false', childrenPresent: 'false', policeReference: '', risk: 'standard', actions: 'none-yet', sharedWith: r.sharedWith, marking: 'OFFICIAL-SENSITIVE',
-    });
-    expect(JSON.stringify(card)).toMatch(/Recorded: STO-/);
-  }
-}
-
 describe('Early warning: criminal damage clusters in Brinnington; Tom sees the incidents and proposes an operation from the channel card', () => {
   it('the hotspot card reaches the channel; See the incidents and Propose joint operation answer in his private chat', JOURNEY, async () => {
-    await reportsBy('Priya Shah', [1, 2, 3, 4].map((d) => ({
+    await fileReports(world, 'Priya Shah', [1, 2, 3, 4].map((d) => ({
       category: 'criminal-damage', area: 'Brinnington estate', district: 'SK5', sharedWith: 'gmp,stockport-council', daysAgo: d,
       summary: `Bus shelter and shop shutters damaged again on Brinnington Road (${d} days ago).`,
     })));
@@ -431,7 +411,7 @@ describe('Early warning: criminal damage clusters in Brinnington; Tom sees the i
 
 describe('Search: Aisha Rahman (Salix Homes) finds incidents Stockport Homes holds and asks for them; Maria approves one request and declines another', () => {
   it('searches from the form, asks Stockport Homes, and Maria decides in her private chat', JOURNEY, async () => {
-    await reportsBy('Priya Shah', [
+    await fileReports(world, 'Priya Shah', [
       { category: 'asb-nuisance', area: 'Brinnington estate', district: 'SK5', sharedWith: 'gmp', daysAgo: 2, summary: 'Motorbikes ridden across the green behind the tower blocks every evening.' },
       { category: 'asb-nuisance', area: 'Lancashire Hill', district: 'SK4', sharedWith: 'gmp', daysAgo: 3, summary: 'Repeated door knocking and shouting in the stairwell late at night.' },
     ]);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finderRowsOf } from '../bot/search/rules/keys';
 import { signPageToken, verifyPageToken } from '../bot/search/rules/pageToken';
 import { parseSearch, SearchQuery } from '../bot/search/rules/query';
+import { searchForm } from '../bot/search/search';
 import { applyRetention } from '../bot/incidents/retention';
 import { activityFrom, DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
 import { validateAdaptiveCard } from './support/schemas';
@@ -87,7 +88,22 @@ describe('search rules', () => {
   it('refuses what it cannot search for, saying what it can', () => {
     expect(parseSearch({ text: 'the road' }, now)).toMatchObject({ ok: false, message: expect.stringContaining('Search by reference') });
     expect(parseSearch({ text: 'SK5 from 31/02/2026 to 01/03/2026' }, now)).toMatchObject({ ok: false, message: expect.stringContaining('not a real date') });
-    expect(parseSearch({ text: 'SK5 from 10/11/2026 to 01/11/2026' }, now)).toMatchObject({ ok: false, message: expect.stringContaining('after the end date') });
+    expect(parseSearch({ text: 'SK5 from 10/11/2026 to 01/11/2026' }, now)).toMatchObject({ ok: false, message: expect.stringContaining('after the end date'), field: 'q' });
+  });
+
+  it('a start date after the end date picked in the From/To fields is told beside those fields, in UK dates', () => {
+    expect(parseSearch({ text: 'Brinnington', from: '2026-11-20', to: '2026-11-13' }, now)).toEqual({
+      ok: false, message: 'The start date (20/11/2026) is after the end date (13/11/2026).', field: 'dates',
+    });
+  });
+
+  it('the search card shows a problem with the dates under the To date, one with the box under the box, and keeps what was typed', () => {
+    const order = (card: any) => (card.body as any[]).map((e) => e.id ?? (e.color === 'Attention' ? `error: ${e.text}` : undefined)).filter(Boolean);
+    const dates = searchForm({ dates: 'The start date (20/11/2026) is after the end date (13/11/2026).' }, { q: 'Brinnington', from: '2026-11-20', to: '2026-11-13' });
+    expect(order(dates)).toEqual(['q', 'from', 'to', 'error: The start date (20/11/2026) is after the end date (13/11/2026).']);
+    expect((dates.body as any[]).filter((e) => e.id).map((e) => [e.id, e.value])).toEqual([['q', 'Brinnington'], ['from', '2026-11-20'], ['to', '2026-11-13']]);
+    expect(order(searchForm({ q: 'No incident STO-2026-000999. Check the reference.' }, { q: 'STO-2026-000999' }))).toEqual(['q', 'error: No incident STO-2026-000999. Check the reference.', 'from', 'to']);
+    expect(validateAdaptiveCard(dates)).toEqual([]);
   });
 
   it('indexes an incident under its organisation, district, place words, place words within its district and police reference; an anonymised one only under the first two', () => {
@@ -212,6 +228,12 @@ describe('search answers only with what the caller may see', () => {
     // The requester is told, privately.
     const answer = (await store().outbox.get({ partitionKey: `access-${requests[0]!.id}`, rowKey: `access:${requests[0]!.id}:answer` }))?.value;
     expect(answer?.target.conversationId).toBe(personalChat(AISHA).id);
+    // ... with a button that opens what was shared, in one tap.
+    const told = answer!.payload!.card as any;
+    expect(validateAdaptiveCard(told)).toEqual([]);
+    const open = button(told, `Open ${held}`);
+    expect(open).toMatchObject({ type: 'Action.Execute', verb: 'incident.view', data: { verb: 'incident.view', reference: held } });
+    expect(textOfCard(await invoke(AISHA, open.verb, open.data))).toContain('Group of youths throwing stones at passing buses');
 
     // Aisha can now open it; the council's incident is still only "held by".
     const after = await search(AISHA, 'Brinnington');

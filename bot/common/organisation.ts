@@ -16,3 +16,6 @@ export const Organisation = lazySchema(() => z.object({
   defaultSharing: z.array(OrganisationId).optional(),
 }).refine((o) => new Set(o.boroughs).size === o.boroughs.length, { message: 'boroughs are listed once each', path: ['boroughs'] }));
 export type Organisation = z.infer<typeof Organisation>;
+
+/** "Stockport Homes' approvers", "Greater Manchester Police's approvers": an organisation's name as a possessive. */
+export const possessive = (name: string) => (name.endsWith('s') ? `${name}'` : `${name}'s`);

@@ -1,6 +1,7 @@
 import type { Role } from '../common/access';
 import { formatInstant } from '../common/dates';
 import type { Member } from '../common/member';
+import { possessive } from '../common/organisation';
 import { accessDecisionCard, accessRequestCard, memberCard, peopleCard } from '../../cards/directory';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
@@ -17,8 +18,6 @@ import { CONVERSATION_VERBS } from '../conversation/verbs';
 /** "28 March 2026": the day an instant fell on in the zone. */
 const day = (instant: string, timeZone: string) => formatInstant(instant, timeZone, 'date');
 
-/** "Stockport Homes' approvers", "Greater Manchester Police's approvers". */
-export const possessive = (name: string) => (name.endsWith('s') ? `${name}'` : `${name}'s`);
 
 const roleChoices = () => GRANTABLE_ROLES.map((r) => ({ title: ROLE_LABELS[r], value: r }));
 const themeChoices = (themes: DirectoryTheme[]) => themes.slice(0, 20).map((t) => ({ title: t.name, value: t.id }));

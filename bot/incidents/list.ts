@@ -105,7 +105,7 @@ export async function listIncidents(ctx: AppContext, req: IncidentRequest, input
     },
     rows: found.rows.map(row),
     emptyText: continuation ? 'No more incidents match.' : 'No incidents match. Change the filters, or type **report** to report one.',
-    pageText: found.rows.length === 0 ? '' : `${continuation ? 'More: ' : ''}${found.rows.length} incident${found.rows.length === 1 ? '' : 's'}${more ? ', and more to come' : ''}`,
+    pageText: found.rows.length === 0 ? '' : `${continuation ? 'More: ' : ''}${found.rows.length} incident${found.rows.length === 1 ? '' : 's'}${more ? ', and more to come: More shows older ones.' : '.'}`,
     buttons: [
       { title: 'Apply filters', verb: INCIDENT_VERBS.list, data: {} },
       ...(more ? [{ title: 'More', verb: INCIDENT_VERBS.list, data: { more } }] : []),

@@ -11,6 +11,8 @@ import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { organisationNames } from '../referenceData';
 import { auditRouteRefusal, REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
+import { possessive } from '../common/organisation';
+import { INCIDENT_VERBS } from '../incidents/verbs';
 import { incidentSearchCard } from '../../cards/incidentSearch';
 import { messageCard } from '../../cards/message';
 import type { AdaptiveCard } from '../../cards/render';
@@ -81,7 +83,7 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
   return messageCard({
     title: 'Request sent',
     // Not how many: the requester learns which organisation holds incidents there, and no more, until it shares them.
-    text: `${ownerName}'s approver${chats.length === 1 ? '' : 's'} will decide whether to share what ${ownerName} holds there (${what}) with your organisation. You will get a message here when they do.`,
+    text: `${possessive(ownerName)} approver${chats.length === 1 ? '' : 's'} will decide whether to share what ${ownerName} holds there (${what}) with your organisation. You will get a message here when they do.`,
     tone: 'good',
   });
 }
@@ -133,7 +135,7 @@ export async function decideAccessRequest(ctx: AppContext, caller: Caller, data:
     for (const reference of r.references) {
       await auditIncident(ctx, { action: 'refusal', actor, reference, id: stableId('access-decision-refused', caller.aadObjectId, r.id, reference, hour), note: `not an approver of ${r.ownerOrg}: could not decide access request ${r.id}` });
     }
-    return messageCard({ title: 'Only an approver can decide', text: `Only ${ownerName}${ownerName.endsWith('s') ? "'" : "'s"} approvers can decide requests to see its incidents.`, tone: 'attention' });
+    return messageCard({ title: 'Only an approver can decide', text: `Only ${possessive(ownerName)} approvers can decide requests to see its incidents.`, tone: 'attention' });
   }
   const now = ctx.clock().toISOString();
   const by = { aadObjectId: caller.aadObjectId, displayName: caller.displayName };
@@ -216,6 +218,9 @@ async function shareOne(
   return true;
 }
 
+/** "Open STO-2026-000123" buttons on the requester's answer (Teams shows at most 6 actions on a card). */
+const OPEN_BUTTONS = 5;
+
 /** The requester's answer: on approval, the references shared (and only those: the rest stay unnamed to them). */
 async function tellRequester(ctx: AppContext, r: AccessRequest, ownerName: string, shared: readonly string[]): Promise<void> {
   const chat = await personalConversationOf(ctx, r.requester.aadObjectId);
@@ -223,7 +228,12 @@ async function tellRequester(ctx: AppContext, r: AccessRequest, ownerName: strin
   const card =
     r.status === 'approved'
       ? shared.length
-        ? messageCard({ title: `${ownerName} shared ${plural(shared.length)}`, text: `You asked about ${r.what}. Open them with **incident** and the reference: ${shared.join(', ')}.`, tone: 'good' })
+        ? messageCard({
+            title: `${ownerName} shared ${plural(shared.length)}`,
+            text: `You asked about ${r.what}. ${shared.length > OPEN_BUTTONS ? `Open the first ${OPEN_BUTTONS} here, or any of them with **incident** and its reference` : `Open ${shared.length === 1 ? 'it' : 'them'} here, or later with **incident** and the reference`}: ${shared.join(', ')}.`,
+            tone: 'good',
+            buttons: shared.slice(0, OPEN_BUTTONS).map((reference) => ({ title: `Open ${reference}`, verb: INCIDENT_VERBS.view, data: { reference } })),
+          })
         : messageCard({ title: `${ownerName} approved, but nothing could be shared`, text: `You asked about ${r.what}. What ${ownerName} held there has since been anonymised under the retention schedule.` })
       : messageCard({ title: `${ownerName} declined your request`, text: `You asked to see what ${ownerName} holds about ${r.what}. Contact ${ownerName} if you need it.` });
   await enqueue(ctx, `access-${r.id}`, [{ id: `access:${r.id}:answer`, target: targetOf(chat), payload: { card, summary: `${ownerName} ${r.status} your request` } }]);

@@ -38,15 +38,19 @@ const SearchInput = z.object({
 export const AccessAsk = z.object({ owner: z.string().min(1).max(60), references: z.array(z.string()).min(1).max(50), what: z.string().min(1).max(120) });
 export type AccessAsk = z.infer<typeof AccessAsk>;
 
-/** The search card, empty: from the `search` command with nothing after it, or the help card. */
-export function searchForm(error = '', values: { q?: string; from?: string; to?: string } = {}): AdaptiveCard {
+/**
+ * The search card, empty (the `search` command with nothing after it, or the help card), or again with what was
+ * typed and each problem beside its field: `q` under the search box, `dates` under the From/To dates.
+ */
+export function searchForm(errors: { q?: string; dates?: string } = {}, values: { q?: string; from?: string; to?: string } = {}): AdaptiveCard {
   return incidentSearchCard({
     title: 'Search incidents',
     subtitle: `${SEARCH_HELP} You see the incidents your organisation may open; for others, only which organisations hold them, and you can ask them for access.`,
     q: values.q ?? '',
     from: values.from ?? '',
     to: values.to ?? '',
-    error,
+    error: errors.q ?? '',
+    datesError: errors.dates ?? '',
     rows: [],
     buttons: [{ title: 'Search', verb: SEARCH_VERBS.search, data: {} }],
   });
@@ -75,7 +79,7 @@ export async function searchIncidents(ctx: AppContext, req: IncidentRequest, dat
     continuation = resumed.continuation;
   } else {
     const parsed = parseSearch({ text: values.q, from: values.from || undefined, to: values.to || undefined }, now);
-    if (!parsed.ok) return searchForm(resumed ? 'That search had expired; search again.' : parsed.message, values);
+    if (!parsed.ok) return searchForm(resumed ? { q: 'That search had expired; search again.' } : { [parsed.field]: parsed.message }, values);
     query = parsed.query;
   }
 
@@ -92,7 +96,7 @@ export async function searchIncidents(ctx: AppContext, req: IncidentRequest, dat
     // Two point reads decide it (the reference's index row names the incident's partition, then its row); only
     // someone who may open it pays for the view, which is handed the record rather than reading it again.
     const opened = await openIncident(ctx, query.reference);
-    if (!opened) return searchForm(`No incident ${query.reference}. Check the reference.`, values);
+    if (!opened) return searchForm({ q: `No incident ${query.reference}. Check the reference.` }, values);
     const r = opened.record;
     // The incident view decides and audits access itself (consultation or refusal).
     if (mayOpen({ reporterOrg: r.reporter.organisationId, sharedWith: r.sharedWith })) return showIncident(ctx, { ...req, caller }, opened);
@@ -214,14 +218,15 @@ function results(
     resultsHeading:
       total === 0
         ? r.continued ? 'No more incidents found.' : 'No incidents found.'
-        : `${r.visible.length === 0 ? 'None' : r.visible.length} you can open${r.continued ? ' (continued)' : ''}`,
+        : `${r.visible.length === 0 ? 'None' : r.visible.length} you can open${r.continued ? ' (continued)' : ''}${r.visible.length > 0 ? ': select one to see its details' : ''}`,
     rows: r.visible.map((f) => ({
       reference: f.reference,
       heading: `${f.reference} · ${CATEGORY_LABELS[f.category]}`,
       line: `${formatInstant(f.occurredAt, tz, 'weekdayDateTime')} · ${f.area ? `${f.area}, ` : ''}${boroughById(f.borough).name} ${f.postcodeDistrict} · ${RISK_GUIDANCE[f.risk].label} risk${f.anonymised ? ' · anonymised' : ''}`,
     })),
     heldElsewhere,
-    pageText: r.more ? 'More may follow: select More.' : '',
+    // Finder rows are newest first (bot/search/rules/keys.ts): the next page holds older incidents.
+    pageText: r.more ? 'Newest first. More searches on for older incidents.' : '',
     buttons: [
       { title: 'Search', verb: SEARCH_VERBS.search, data: {} },
       ...(r.more ? [{ title: 'More', verb: SEARCH_VERBS.search, data: { more: r.more } }] : []),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,9 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { loadConfig } from '../../bot/kernel/config';
 import { silentLogger } from '../../bot/kernel/logger';
 import { createRuntime, type Runtime } from '../../bot/runtime';
+import { identifyCaller } from '../../bot/conversation/user';
+import { submitReport } from '../../bot/incidents/submit';
+import { demoPerson } from '../../scripts/playground/people';
 import { applyDemoPartnershipIfEmpty } from '../../scripts/demoPartnership';
 import { invocation, startLocalHost, type LocalHost } from '../../scripts/localFunctionsHost';
 import { TIMER_FUNCTIONS } from '../../functions/registry';
@@ -377,16 +381,20 @@ export class Person {
     await card.click({ position: { x: 4, y: 4 } });
   }
 
-  /** Picks a day in an Input.Date's calendar (the `nth` field with this label). */
+  /**
+   * Picks a day in an Input.Date's calendar (the `nth` field with this label). The calendar opens on today's month
+   * (or the field's date): it steps back for a day before today, forward for one after.
+   */
   async pickDate(card: Locator, label: string | RegExp, date: { year: number; month: number; day: number }, nth = 0): Promise<void> {
     this.taps += 2;
     await card.getByRole('combobox', { name: labelled(label) }).nth(nth).click();
     const dialog = this.page.getByRole('dialog').last();
     const monthName = new Date(Date.UTC(date.year, date.month - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
     const day = dialog.getByRole('button', { name: `${date.day}, ${monthName}, ${date.year}`, exact: true });
+    const past = Date.UTC(date.year, date.month - 1, date.day) < Date.now() - 86_400_000;
     for (let i = 0; i < 24 && !(await day.isVisible()); i++) {
       this.taps++;
-      await dialog.locator('button[title^="Next month"]').click();
+      await dialog.locator(past ? 'button[title^="Previous month"]' : 'button[title^="Next month"]').click();
     }
     await day.click();
   }
@@ -437,17 +445,69 @@ export class Person {
     return { desktop, phone };
   }
 
+  /**
+   * A high-contrast screenshot at phone width: the page drawn with forced colours (what Windows' and Teams' high
+   * contrast themes do to a web client). The Agents Playground (0.2.28) has no dark theme of its own to switch to.
+   */
+  async shootContrast(name: string, focus?: Locator): Promise<string> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const file = path.join(SCREENSHOT_DIR, `${name}-contrast-phone.png`);
+    await this.closeLogPanel();
+    await this.page.emulateMedia({ forcedColors: 'active', colorScheme: 'dark' });
+    try {
+      await this.atPhoneWidth(async () => {
+        await focus?.evaluate((el: DomElement) => el.scrollIntoView({ block: 'start' }));
+        await this.page.screenshot({ path: file });
+      });
+    } finally {
+      await this.page.emulateMedia({ forcedColors: 'none', colorScheme: 'light' });
+    }
+    return file;
+  }
+
+  /**
+   * What a person on a phone could not reach or read on this card: each button, field or line of text drawn
+   * (partly) beyond the screen's right edge, and each line of text cut short (wider than its box). Empty when the
+   * whole card fits a phone.
+   */
+  async unreachableAtPhoneWidth(card: Locator): Promise<string[]> {
+    return this.atPhoneWidth(() =>
+      card.evaluate((root: DomElement, selector: string) => {
+        type Box = { right: number; left: number; width: number };
+        type El = { getBoundingClientRect(): Box; scrollWidth: number; clientWidth: number; textContent: string | null; getAttribute(n: string): string | null; tagName: string };
+        const width = (globalThis as unknown as { innerWidth: number }).innerWidth;
+        const found: string[] = [];
+        for (const el of (root as unknown as { querySelectorAll(s: string): Iterable<El> }).querySelectorAll(selector)) {
+          const box = el.getBoundingClientRect();
+          if (box.width === 0) continue; // folded away (a ShowCard, a hidden part)
+          const what = `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 60)}"`;
+          if (box.right > width + 1 || box.left < -1) found.push(`${what} runs off the screen (${Math.round(box.left)}..${Math.round(box.right)} of ${width} px)`);
+          else if (el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'BUTTON') found.push(`${what} is cut short (${el.scrollWidth} px of text in ${el.clientWidth} px)`);
+        }
+        return found;
+      }, 'button, input, textarea, [role="combobox"], .ac-textBlock'),
+    );
+  }
+
   /** Runs `fn` with the page at phone width, the cards fitted to it, then restores the desktop size. */
   async atPhoneWidth<T>(fn: () => Promise<T>): Promise<T> {
+    // Nested (a journey done on a phone takes a phone screenshot): fit the cards drawn since, stay at phone width.
+    if (this.onPhone) {
+      await fitCardsToViewport(this.page);
+      return fn();
+    }
+    this.onPhone = true;
     await this.page.setViewportSize(PHONE);
     await fitCardsToViewport(this.page);
     try {
       return await fn();
     } finally {
+      this.onPhone = false;
       await unfitCards(this.page);
       await this.page.setViewportSize(DESKTOP);
     }
   }
+  private onPhone = false;
 
   /** The rendered height of a card at phone width, in CSS pixels, and its width. */
   async cardSizeAtPhoneWidth(card: Locator): Promise<{ width: number; height: number }> {
@@ -460,6 +520,41 @@ export class Person {
 }
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+export interface FiledReport {
+  category: string;
+  area: string;
+  district: string;
+  /** Comma-separated organisation ids it is shared with. */
+  sharedWith: string;
+  summary: string;
+  /** Days before the bot's today it happened (UK date), at 10:00. */
+  daysAgo: number;
+}
+
+/**
+ * Reports stored through the same use case the report card's Submit calls (the browser journey of reporting is in
+ * test/journeys.test.ts): search and hotspot journeys need several, on earlier days, which would be minutes of typing.
+ * Returns their references, in order.
+ */
+export async function fileReports(world: JourneyWorld, name: string, reports: readonly FiledReport[]): Promise<string[]> {
+  const ctx = world.runtime.ctx;
+  const who = demoPerson(name);
+  const caller = await identifyCaller(ctx, { aadObjectId: who.aadObjectId, name: who.name, tenantId: who.tenantId });
+  const references: string[] = [];
+  for (const r of reports) {
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: ctx.config.timeZone }).format(new Date(ctx.clock().getTime() - r.daysAgo * 86_400_000));
+    const card = await submitReport(ctx, caller, {
+      submissionId: randomUUID(), category: r.category, hateCrimeStrand: '', borough: 'stockport', area: r.area, postcodeDistrict: r.district,
+      fullAddress: '', occurredDate: day, occurredTime: '10:00', summary: r.summary, details: '', victims: '0', suspects: '1', witnesses: '0',
+      vulnerablePerson: 'false', childrenPresent: 'false', policeReference: '', risk: 'standard', actions: 'none-yet', sharedWith: r.sharedWith, marking: 'OFFICIAL-SENSITIVE',
+    });
+    const recorded = /Recorded: ([A-Z]{3}-\d{4}-\d{6})/.exec(JSON.stringify(card));
+    if (!recorded) throw new Error(`${name}'s report "${r.summary}" was not recorded: ${JSON.stringify(card).slice(0, 300)}`);
+    references.push(recorded[1]!);
+  }
+  return references;
+}
 
 /** The card being waited for left the page: the chat was drawn anew, and a new element shows it now. */
 class CardLeftPage extends Error {}

@@ -44,7 +44,8 @@ export function parseDay(text: string): string | undefined {
   return date.toISOString().slice(0, 10);
 }
 
-export type ParsedSearch = { ok: true; query: SearchQuery } | { ok: false; message: string };
+/** A failure names the field it is about, so the card shows it there: the search box, or the From/To dates. */
+export type ParsedSearch = { ok: true; query: SearchQuery } | { ok: false; message: string; field: 'q' | 'dates' };
 
 /** `text` from the command or the card's box; `from`/`to` from the card's date inputs (YYYY-MM-DD) when given. */
 export function parseSearch(input: { text: string; from?: string; to?: string }, now: Date): ParsedSearch {
@@ -74,20 +75,25 @@ export function parseSearch(input: { text: string; from?: string; to?: string },
   ] as const) {
     if (!m) continue;
     set(m[1]!, m[2]);
-    if ((m[1] && !parseDay(m[1])) || (m[2] && !parseDay(m[2]))) return { ok: false, message: `${m[0].trim()} is not a real date. ${SEARCH_HELP}` };
+    if ((m[1] && !parseDay(m[1])) || (m[2] && !parseDay(m[2]))) return { ok: false, message: `${m[0].trim()} is not a real date. ${SEARCH_HELP}`, field: 'q' };
   }
   if (last) {
     const days = Math.min(400, Number(last[1]));
     from = new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
   }
-  if (from && to && from > to) return { ok: false, message: `The start date (${from}) is after the end date (${to}).` };
+  if (from && to && from > to) {
+    // Typed in the box ("from 10/11 to 01/11"), it is shown there; picked in the date fields, beside them.
+    const typed = range || since || until || last;
+    const uk = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+    return { ok: false, message: `The start date (${uk(from)}) is after the end date (${uk(to)}).`, field: typed ? 'q' : 'dates' };
+  }
 
   const words = text.split(' ').filter(Boolean);
   const district = words.find((w) => DISTRICT.test(w))?.toUpperCase();
   const place = placeWords(words.filter((w) => !DISTRICT.test(w)).join(' '));
   if (!district && place.length === 0) {
     if (from || to) return { ok: true, query: { kind: 'dates', ...(from ? { from } : {}), ...(to ? { to } : {}) } };
-    return { ok: false, message: text ? `Nothing to search for in "${text}". ${SEARCH_HELP}` : SEARCH_HELP };
+    return { ok: false, message: text ? `Nothing to search for in "${text}". ${SEARCH_HELP}` : SEARCH_HELP, field: 'q' };
   }
   return { ok: true, query: { kind: 'place', words: place, ...(district ? { district } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) } };
 }
