@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finderRowsOf } from '../bot/search/rules/keys';
 import { signPageToken, verifyPageToken } from '../bot/search/rules/pageToken';
 import { parseSearch, SearchQuery } from '../bot/search/rules/query';
-import { searchForm } from '../bot/search/search';
+import { SEARCH_PAGE_SIZE, searchForm } from '../bot/search/search';
+import { CARD_BYTE_BUDGET, cardBytes } from '../cards/render';
+import { CATEGORY_LABELS } from '../bot/common/taxonomy';
 import { applyRetention } from '../bot/incidents/retention';
 import { activityFrom, DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
 import { validateAdaptiveCard } from './support/schemas';
@@ -255,6 +257,21 @@ describe('search answers only with what the caller may see', () => {
     expect(openable(await search(AISHA, 'Brinnington'))).toEqual([held]);
     const answer = (await store().outbox.get({ partitionKey: `access-${request.id}`, rowKey: `access:${request.id}:answer` }))?.value;
     expect(textOfCard(answer?.payload?.card)).toContain('declined');
+  });
+
+  it('a full page of results, each with the longest area a report takes, stays within the card budget and the schema; More says older ones follow', async () => {
+    const area = 'Woodbank Park allotments, the footpath behind Vernon Park museum and the car park'.slice(0, 80);
+    const [category] = Object.entries(CATEGORY_LABELS).sort((a, b) => b[1].length - a[1].length)[0]!; // the longest label
+    for (let i = 0; i <= SEARCH_PAGE_SIZE; i++) await report(PRIYA, { area, postcodeDistrict: 'SK1', category });
+    const card = await search(PRIYA, 'Woodbank SK1');
+    expect(openable(card)).toHaveLength(SEARCH_PAGE_SIZE);
+    expect(textOfCard(card)).toContain('Newest first. More searches on for older incidents.');
+    expect(cardBytes(card)).toBeLessThan(CARD_BYTE_BUDGET);
+    expect(validateAdaptiveCard(card)).toEqual([]);
+    // Each line is named by what it opens (a screen reader, a hover), not "View".
+    const selects: any[] = [];
+    JSON.stringify(card, (k, v) => (k === 'selectAction' && selects.push(v), v));
+    expect(selects.map((a) => a.title)).toEqual(openable(card).map((r) => `Open ${r}`));
   });
 
   it('retention takes an incident\'s place words and police reference out of search', async () => {
