@@ -155,22 +155,43 @@ describe('Priya Shah, housing officer at Stockport Homes, searches her organisat
   });
 });
 
+describe('Priya Shah in the partnership channel', () => {
+  it('asks for an incident there: the channel card is de-identified; View details sends the details to her private chat', JOURNEY, async () => {
+    const priya = world.person('Priya Shah');
+    const reference = filed.twoDays!;
+    await priya.open('Stockport Priorities and Alerts');
+    await priya.say(`incident ${reference}`, { mention: true });
+    // Asked in the channel, the details go to her private chat at once; the channel sees only the de-identified card.
+    const posted = await priya.card(new RegExp(`Incident ${reference}[\\s\\S]*View details`));
+    expect(await posted.textContent()).not.toContain('Fireworks');
+    // Pressed again later (the private card scrolled away): sent again, privately.
+    await priya.click(posted, 'View details');
+    const answered = await priya.card(/I have sent the details to your private chat/);
+    expect(await answered.textContent()).not.toContain('Fireworks');
+    await priya.shoot('journey-channel-view-details', answered);
+    await priya.open('Personal Chat');
+    const details = await priya.card(new RegExp(`${reference}[\\s\\S]*Fireworks let off at the bus stop`), { anyTime: true, timeoutMs: 30_000 });
+    expect(await priya.unreachableAtPhoneWidth(details)).toEqual([]);
+    await priya.shoot('journey-channel-view-details-private', details);
+  });
+});
+
 describe('Aisha Rahman of Salix Homes asks Stockport Homes for incidents it holds; Maria Lopez, its approver, decides', () => {
   it('finds one by reference, is told only which organisation holds it and asks; Maria grants; Aisha is told and opens the details', JOURNEY, async () => {
     const aisha = world.person('Aisha Rahman');
     const maria = world.person('Maria Lopez');
     const reference = filed.lancashireHill!;
     await aisha.say(`search ${reference}`);
-    const results = await aisha.card(/Held by organisations that have not shared it with yours/);
+    const results = await aisha.card(/Held by an organisation that has not shared it with yours/);
     const text = (await results.textContent()) ?? '';
-    expect(text).toMatch(/Stockport Homes \(1\)/);
+    expect(text).toMatch(/with yours: Stockport Homes\. Ask Stockport Homes for access/);
     expect(text).not.toContain('door knocking');
     expect(await aisha.unreachableAtPhoneWidth(results)).toEqual([]);
     await aisha.shoot('journey-search-held-elsewhere', results);
     await aisha.shootContrast('journey-search-held-elsewhere', results);
     await aisha.click(results, 'Ask Stockport Homes');
     const sent = await aisha.card('Request sent');
-    expect(await sent.textContent()).toMatch(/Stockport Homes's? approvers? will decide whether to share 1 incident/);
+    expect(await sent.textContent()).toContain(`Stockport Homes' approver will decide whether to share what Stockport Homes holds there (${reference})`);
 
     const request = await maria.card(new RegExp(`Request to see incidents[\\s\\S]*${reference}`), { timeoutMs: 30_000 });
     expect(await request.textContent()).toMatch(/Aisha Rahman of Salix Homes/);
@@ -192,9 +213,9 @@ describe('Aisha Rahman of Salix Homes asks Stockport Homes for incidents it hold
     const aisha = world.person('Aisha Rahman');
     const maria = world.person('Maria Lopez');
     await aisha.say('search Brinnington SK5 last 7 days');
-    const results = await aisha.card(/Held by organisations that have not shared them with yours/);
+    const results = await aisha.card(/Held by an organisation that has not shared them with yours/);
     expect(await results.textContent()).toMatch(/None you can open/);
-    expect(await results.textContent()).toMatch(/Stockport Homes \(2\)/);
+    expect(await results.textContent()).toMatch(/with yours: Stockport Homes\./);
     await aisha.click(results, 'Ask Stockport Homes');
     await aisha.card('Request sent');
 
@@ -204,7 +225,7 @@ describe('Aisha Rahman of Salix Homes asks Stockport Homes for incidents it hold
     await maria.shoot('journey-search-access-refused', declined);
 
     const told = await aisha.card(/Stockport Homes declined your request/, { timeoutMs: 30_000 });
-    expect(await told.textContent()).toMatch(/2 incidents about Brinnington, SK5/);
+    expect(await told.textContent()).toMatch(/You asked to see what Stockport Homes holds about Brinnington, SK5/);
     await aisha.shoot('journey-search-access-refused-told', told);
   });
 });

@@ -87,7 +87,7 @@ describe('opening an incident by its reference reads it by point reads, once', (
 
   it('search by reference, by someone who may not: who holds it, from three point reads after identifying them, and the refusal logged', async () => {
     const r = await counted(() => search(AISHA, fresh));
-    expect(textOfCard(r.answer)).toMatch(/Held by organisations that have not shared it with yours: \*\*Stockport Homes\*\*/);
+    expect(textOfCard(r.answer)).toMatch(/Held by an organisation that has not shared it with yours: \*\*Stockport Homes\*\*\. Ask Stockport Homes for access/);
     expect(textOfCard(r.answer)).not.toContain('Group of youths');
     expect(queries(r.requests)).toBe(0);
     // The refusal's audit: the chain head (a point read) and one transaction (the only write).

@@ -160,7 +160,7 @@ export async function decideAccessRequest(ctx: AppContext, caller: Caller, data:
     title: decision === 'approved' ? 'Shared' : 'Declined',
     text:
       decision === 'approved'
-        ? `${shared.length ? `${plural(shared.length)} now shared with ${requesterOrgName}: ${shared.join(', ')}.` : `Nothing was shared with ${requesterOrgName}.`}${gone ? ` ${plural(gone)} asked for ${gone === 1 ? 'was' : 'were'} anonymised or ${gone === 1 ? 'is' : 'are'} no longer ${ownerName}'s, so ${gone === 1 ? 'it was' : 'they were'} not shared.` : ''} ${decided.requester.displayName} has been told.`
+        ? `${shared.length ? `${plural(shared.length)} now shared with ${requesterOrgName}: ${shared.join(', ')}.` : `Nothing was shared with ${requesterOrgName}.`}${gone ? ` ${plural(gone)} asked for ${gone === 1 ? 'was' : 'were'} anonymised or ${gone === 1 ? 'is' : 'are'} no longer ${possessive(ownerName)}, so ${gone === 1 ? 'it was' : 'they were'} not shared.` : ''} ${decided.requester.displayName} has been told.`
         : `${decided.requester.displayName} has been told that ${ownerName} declined.`,
     tone: decision === 'approved' ? 'good' : 'default',
   });

@@ -202,9 +202,11 @@ function results(
   const heldElsewhere =
     owners.length === 0
       ? ''
-      : `${r.visible.length ? 'Also held' : 'Held'} by organisations that have not shared ${r.query.kind === 'reference' ? 'it' : 'them'} with yours: ` +
+      : `${r.visible.length ? 'Also held' : 'Held'} by ${owners.length === 1 ? 'an organisation that has' : 'organisations that have'} not shared ${r.query.kind === 'reference' ? 'it' : 'them'} with yours: ` +
         owners.map(([org]) => `**${r.nameOf(org)}**`).join(', ') +
-        '. Ask an organisation for access and its approver decides.';
+        (owners.length === 1
+          ? `. Ask ${r.nameOf(owners[0]![0])} for access: its approver decides, and you are told here.`
+          : '. Ask an organisation for access: its approver decides, and you are told here.');
   const asks: Button[] = owners.slice(0, MAX_REQUEST_BUTTONS).map(([org, refs]) => ({
     title: `Ask ${r.nameOf(org)}`.slice(0, 40),
     verb: SEARCH_VERBS.accessRequest,
