@@ -87,7 +87,11 @@ export function peopleCard(input: z.input<typeof PeopleCardData>): AdaptiveCard 
     ...d,
     status: d.status?.text ?? '',
     statusColor: TONE_COLOR[d.status?.tone ?? 'default'],
-    people: d.people.map((p) => ({ ...p, buttons: p.buttons.map((b) => ({ ...b, member: p.member, organisationId: d.organisationId, round: d.round, from: d.from })) })),
+    // Only the fields a button needs ride on it: a people list's rows carry no round (every byte is paid on every row).
+    people: d.people.map((p) => ({
+      ...p,
+      buttons: p.buttons.map((b) => ({ ...b, data: { verb: b.verb, member: p.member, ...(d.organisationId ? { organisationId: d.organisationId } : {}), ...(d.round ? { round: d.round } : {}), ...(d.from ? { from: d.from } : {}) } })),
+    })),
     actions: d.actions.map((a) => ({ title: a.title, verb: a.verb, data: { ...a.data, verb: a.verb, organisationId: d.organisationId, round: d.round } })),
   });
 }

@@ -66,7 +66,12 @@ export function plainTextProblem(text: string): string | undefined {
 export function quotable(text: string, max = 60): string | undefined {
   const trimmed = text.trim();
   if (!trimmed || plainTextProblem(trimmed.slice(0, MAX_CHECKED_CHARS + 1))) return undefined;
-  return trimmed.length > max ? `${trimmed.slice(0, max - 1)}…` : trimmed;
+  return clip(trimmed, max);
+}
+
+/** At most `max` characters: cut with "…" when longer (a list's line, where the full text is one tap away). */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** The user's value quoted in a message ("SK5Q" is not …), or the fallback when it is not plain text. */

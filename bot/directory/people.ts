@@ -18,8 +18,11 @@ import { DIRECTORY_VERBS } from './verbs';
  * change takes effect on the person's next activity. Every change audited.
  */
 
-/** People on one card: the card stays well under Teams' 28 KB with the longest names and details (test/peoplePaging.test.ts). */
-export const PEOPLE_PAGE = 25;
+/**
+ * People on one card: with the longest names and details (each line cut to views.ts LINE_CHARS) and the longest
+ * "More" token, the card stays within the budget every card keeps (cards/render.ts cardBytes: test/peoplePaging.test.ts).
+ */
+export const PEOPLE_PAGE = 20;
 
 /**
  * What a "More" token of the people list stands for: the words searched and

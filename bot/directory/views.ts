@@ -11,6 +11,7 @@ import type { ReviewPage } from './rules/review';
 import type { AccessRequest, AccessReview, DirectoryTheme, ReviewCounts } from './model';
 import { GRANTABLE_ROLES, ROLE_LABELS } from './rules/access';
 import { DIRECTORY_VERBS } from './verbs';
+import { clip } from '../common/plainText';
 import { CONVERSATION_VERBS } from '../conversation/verbs';
 
 /** Results of the directory's use cases as cards. No I/O. Times read as in the deployment's zone (TIME_ZONE), passed in. */
@@ -163,6 +164,9 @@ export function memberManageCard(m: Member, organisationName: string, themes: Di
 
 type Tone = 'good' | 'attention' | 'warning' | 'default';
 
+/** The most characters of a person's name, their organisation's name and their line of details on a list. */
+const LINE_CHARS = { name: 80, organisation: 40, detail: 150 } as const;
+
 /** The people list: one page of open requests and members, with "More" when more follow. */
 export function peopleListCard(result: Extract<PeopleResult, { kind: 'list' }>, timeZone: string, status?: { text: string; tone: Tone }): AdaptiveCard {
   const orgName = new Map(result.directory.organisations.map((o) => [o.id, o.name]));
@@ -170,22 +174,27 @@ export function peopleListCard(result: Extract<PeopleResult, { kind: 'list' }>, 
   const members = result.rows.flatMap((r) => (r.kind === 'member' ? [r.member] : []));
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const counts = [members.length || !requests.length ? plural(members.length, 'member') : '', requests.length ? plural(requests.length, 'open request') : ''].filter(Boolean).join(' and ');
-  const order = result.scope === 'every organisation' ? 'open requests first, then people by organisation and name' : 'open requests first, then people by name';
+  const everyOrganisation = result.scope === 'every organisation';
+  const order = everyOrganisation ? 'open requests first, then people by organisation and name' : 'open requests first, then people by name';
+  // One organisation's list names it once, above; an administrator's names each line's.
+  const orgOf = (id: string | undefined) => (everyOrganisation ? clip(orgName.get(id ?? '') ?? id ?? 'no organisation', LINE_CHARS.organisation) : '');
   const restarted = result.restarted ? { text: 'That list was more than a day old, so here is its first page again.', tone: 'attention' as const } : undefined;
   return peopleCard({
     title: result.query ? `People matching "${result.query}"` : 'People', // the query is at most 60 characters
     subtitle: `${result.scope}${result.continued ? ', continued' : ''}: ${counts}${result.more ? ' on this page, more follow' : ''}. In order: ${order}. Type **people** and a name to find someone.`,
     status: status ?? restarted,
     people: [
+      // A line each, its name and details cut to LINE_CHARS: a full page of the longest stays within a card's budget
+      // (test/peoplePaging.test.ts); Decide and Manage show everything.
       ...requests.map((r) => ({
-        name: `${r.displayName} (asks to join)`,
-        detail: `${orgName.get(r.organisationId ?? '') ?? 'no organisation'} · ${ROLE_LABELS[r.role]} · asked ${day(r.requestedAt, timeZone)}`,
+        name: `${clip(r.displayName, LINE_CHARS.name)} (asks to join)`,
+        detail: clip([orgOf(r.organisationId), ROLE_LABELS[r.role], `asked ${day(r.requestedAt, timeZone)}`].filter(Boolean).join(' · '), LINE_CHARS.detail),
         member: r.aadObjectId,
         buttons: [{ title: 'Decide', verb: DIRECTORY_VERBS.openRequest }],
       })),
       ...members.map((m) => ({
-        name: m.displayName,
-        detail: memberDetail(m, orgName.get(m.organisationId) ?? m.organisationId),
+        name: clip(m.displayName, LINE_CHARS.name),
+        detail: clip(memberDetail(m, orgOf(m.organisationId)), LINE_CHARS.detail),
         member: m.aadObjectId,
         buttons: [{ title: 'Manage', verb: DIRECTORY_VERBS.member }],
       })),
