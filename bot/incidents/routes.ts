@@ -58,7 +58,7 @@ export const incidentRoutes = [
     // Details shown in place (no personal chat) are hidden again: the answer is the de-identified card.
     schema: Reference,
     access: ANYWHERE,
-    handler: (ctx, req) => hideIncident(ctx, req.data.reference),
+    handler: (ctx, req) => hideIncident(ctx, incidentRequest(ctx, req), req.data.reference),
   }),
   defineAction({ verb: INCIDENT_VERBS.updateForm, schema: Reference, access: PERSONAL, handler: (ctx, req) => openUpdateForm(ctx, incidentRequest(ctx, req), req.data) }),
   defineAction({ verb: INCIDENT_VERBS.updateSubmit, schema: FormData, access: PERSONAL, handler: (ctx, req) => submitUpdate(ctx, incidentRequest(ctx, req), req.data) }),

@@ -151,16 +151,7 @@ export async function showIncident(
   const actor = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id };
   const decision = decideAccess(viewerOf(caller), { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith });
 
-  if (decision.level !== 'details') {
-    await auditIncident(ctx, { action: 'refusal', actor, reference, note: `details refused: ${decision.reason}` });
-    return existenceCard(
-      r,
-      organisations,
-      `${caller.organisation.name} does not have access to the details of this incident: you can see that it exists. If you need them, ask ${organisationName(organisations, r.reporter.organisationId)} to share it with your organisation.`,
-      'attention',
-      false,
-    );
-  }
+  if (decision.level !== 'details') return refusedDetails(ctx, caller, r, organisations, `details refused: ${decision.reason}`);
 
   const justification = GRANT_JUSTIFICATION[decision.grant];
   // Only after the access check, and only for a card that shows them: how many linked complaints share its
@@ -207,14 +198,34 @@ export async function showIncident(
   return card;
 }
 
+/** Details refused: logged on the incident, and the de-identified card saying whom to ask (no View details button). */
+async function refusedDetails(ctx: AppContext, caller: RegisteredCaller, r: IncidentRecord, organisations: readonly Organisation[], note: string): Promise<AdaptiveCard> {
+  await auditIncident(ctx, { action: 'refusal', actor: { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id }, reference: r.reference, note });
+  return existenceCard(
+    r,
+    organisations,
+    `${caller.organisation.name} does not have access to the details of this incident: you can see that it exists. If you need them, ask ${organisationName(organisations, r.reporter.organisationId)} to share it with your organisation.`,
+    'attention',
+    false,
+  );
+}
+
 /**
- * "Hide details" on details shown in place: puts back the de-identified card everyone in the channel sees.
- * Reads nothing restricted, so it needs no access check beyond the route's.
+ * "Hide details" on details shown in place: puts back the de-identified card everyone in the channel sees. The
+ * button is only on details, so only someone who may see them was given it; anyone else pressing it (a hand-made
+ * button) is refused and logged as for View details: otherwise it would be an unlogged way to look up any incident.
  */
-export async function hideIncident(ctx: AppContext, referenceText: string): Promise<AdaptiveCard> {
-  const opened = await openIncident(ctx, normaliseReference(referenceText));
-  if (!opened) return unknownIncidentCard(normaliseReference(referenceText));
-  return existenceCard(opened.record, await allOrganisations(ctx), '', 'default', true);
+export async function hideIncident(ctx: AppContext, req: IncidentRequest, referenceText: string): Promise<AdaptiveCard> {
+  const reference = normaliseReference(referenceText);
+  const caller = req.caller;
+  if (!registered(caller)) return notRegisteredCard();
+  const opened = await openIncident(ctx, reference);
+  if (!opened) return unknownIncidentCard(reference);
+  const r = opened.record;
+  const organisations = await allOrganisations(ctx);
+  const decision = decideAccess(viewerOf(caller), { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith });
+  if (decision.level !== 'details') return refusedDetails(ctx, caller, r, organisations, `hide details refused: ${decision.reason}`);
+  return existenceCard(r, organisations, '', 'default', true);
 }
 
 /** Anything a person cannot do to an incident: audited, and said plainly. */
