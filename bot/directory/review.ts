@@ -33,7 +33,7 @@ import {
 } from './repository';
 import { mayManage } from './rules/permissions';
 import { personOrderKey } from './rules/people';
-import { addMonths, REVIEW_PAGE, reviewDue, reviewPage, reviewRound, type ReviewPage } from './rules/review';
+import { addMonths, REVIEW_PAGE, reviewDue, reviewOver, reviewPage, reviewRound, type ReviewPage } from './rules/review';
 import { PAGE_TOKEN_EXPIRED, signPageToken, verifyPageToken } from '../search/rules/pageToken';
 import { auditPageTokenRefusal } from '../conversation/refusalAudit';
 import { DIRECTORY_VERBS } from './verbs';
@@ -78,7 +78,7 @@ export async function runAccessReview(ctx: AppContext): Promise<ReviewRun> {
     const latest = (await latestReview(ctx, org.id))?.value;
     const mine = members.filter((m) => m.organisationId === org.id && reviewable(m));
     if (latest && !latest.closedAt) {
-      if (now.getTime() >= Date.parse(latest.deadline)) run.closed.push(await closeRound(ctx, directory, latest));
+      if (reviewOver(latest, now)) run.closed.push(await closeRound(ctx, directory, latest));
       // A round whose opening stopped part way (its people, or its cards, not all written) is finished now.
       else if (!latest.announcedAt) run.opened.push(await openRound(ctx, latest, org.name, members));
       continue;
@@ -303,6 +303,11 @@ export async function reviewAction(ctx: AppContext, caller: Caller, data: unknow
   const { latest, organisationName } = loaded;
   const from = textIn(d, 'from', 64) || undefined;
   if (latest.closedAt) return pageResult(ctx, caller, latest, loaded.tally, organisationName, { from }, 'This review has closed.');
+  // Past its deadline the round is over even before the daily run closes it: a confirmation pressed now would keep
+  // someone the round suspends. A removal still counts: it only takes access away.
+  if (action !== 'remove' && reviewOver(latest, ctx.clock())) {
+    return pageResult(ctx, caller, latest, loaded.tally, organisationName, { from }, 'This review closed at its deadline: nobody can be confirmed in it now. Whoever was not confirmed is suspended, and can be reinstated from **people**.');
+  }
   // "Confirm all shown": the ids the card showed (older cards without them: the first page, as it showed).
   const named = action === 'confirmAll' ? textIn(d, 'members', 2000).split(',').filter(Boolean) : [textIn(d, 'member', 64)];
   const asked = action === 'confirmAll' && named.length === 0 ? (await pendingReviewPeople(ctx, latest, {}, REVIEW_PAGE)).people.map((p) => p.aadObjectId) : named.slice(0, REVIEW_PAGE);

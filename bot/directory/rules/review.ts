@@ -23,6 +23,13 @@ export function reviewDue(now: Date, everyMonths: number, lastOpenedAt: string |
   return oldest !== undefined && addMonths(oldest, everyMonths).getTime() <= now.getTime();
 }
 
+/**
+ * Whether a round is over: closed by the daily run, or past its deadline (the run that closes it may come later:
+ * it is daily, and may be late). Past it, nobody can be confirmed in it any more.
+ */
+export const reviewOver = (review: { deadline: string; closedAt?: string }, now: Date): boolean =>
+  review.closedAt !== undefined || now.getTime() >= Date.parse(review.deadline);
+
 /** The round's id: the month it opened, "2026-11". */
 export const reviewRound = (now: Date) => now.toISOString().slice(0, 7);
 
