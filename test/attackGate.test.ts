@@ -125,3 +125,26 @@ describe('the gate: where and who, before any handler', () => {
     expect(textOfCard(await pressButton(bot, DAN, 'incidents.access.approve', { owner: 'stockport-council', id: 'a'.repeat(24) }))).toContain('approver');
   });
 });
+
+describe('"More" buttons edited or made for someone else, on every list', () => {
+  // A sealed token that was never made by this deployment: what an edited, truncated or invented one looks like.
+  const forged = 'A'.repeat(80);
+  const lists: [string, typeof PRIYA, Record<string, unknown>][] = [
+    ['incidents.search', AISHA, { q: '', more: forged }],
+    ['incidents.list', AISHA, { more: forged }],
+    ['alerts', AISHA, { more: forged }],
+    ['operation.list', AISHA, { more: forged }],
+    ['people.list', DAN, { more: forged }],
+    ['review.more', DAN, { more: forged, organisationId: 'stockport-homes', round: '2026-11' }],
+    ['audit.trail', DAN, { more: forged }],
+  ];
+
+  it('is refused and logged as a refusal of that list\'s button, once an hour, whichever list it is', async () => {
+    for (const [verb, user, data] of lists) {
+      await pressButton(bot, user, verb, data);
+      await pressButton(bot, user, verb, data);
+      const refusals = (await auditOf(store(), `route:action:${verb}`)).filter((e) => e.actor.aadObjectId === user.aadObjectId);
+      expect({ verb, notes: refusals.map((e) => e.note?.split(';')[0]) }).toEqual({ verb, notes: [expect.stringMatching(/refused: page token signature does not match/)] });
+    }
+  });
+});

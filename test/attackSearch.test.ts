@@ -53,6 +53,9 @@ const openable = (card: any): string[] => {
 };
 /** Disclosures to Salix Homes (reporting discloses to the police too, at collection). */
 const disclosedToSalix = (events: AuditEvent[]) => events.filter((e) => e.action === 'disclosure' && e.recipients?.includes('salix-homes'));
+/** The notes of the refusals of a route logged for one person. */
+const routeRefusals = async (route: string, user: User) =>
+  (await auditOf(store(), `route:${route}`)).filter((e) => e.action === 'refusal' && e.actor.aadObjectId === user.aadObjectId).map((e) => e.note);
 const report = (user: User, over: Record<string, unknown>) => reportIncident(bot, user, { sharedWith: 'gmp', ...over });
 
 /**
@@ -164,12 +167,16 @@ describe('the "which organisations" answer tells a partner which organisations h
       expect(textOfCard(theirs)).toContain('That search had expired; search again.');
       expect(openable(theirs)).toEqual([]);
       expect(textOfCard(theirs)).not.toContain('Stockport Homes');
+      // A button he was not given: logged as a refusal of the search, as the other lists do.
+      expect(await routeRefusals('action:incidents.search', DAN)).toEqual([expect.stringContaining('page token belongs to someone else')]);
     });
 
     it('a More button edited, made by another deployment, or a day old is refused', async () => {
       const flipped = more.slice(0, 20) + (more[20] === 'A' ? 'B' : 'A') + more.slice(21);
       const elsewhere = signPageToken('another-deployment-secret-of-32-characters!', { user: AISHA.aadObjectId, query: { kind: 'place', words: ['heaton', 'chapel'] }, continuation: 'x' }, START);
       for (const token of [flipped, elsewhere]) expect(textOfCard(await search(AISHA, '', { more: token }))).toContain('That search had expired; search again.');
+      // Edited or foreign: logged (once an hour); a day old: her own old button, only started again.
+      expect(await routeRefusals('action:incidents.search', AISHA)).toEqual([expect.stringContaining('signature does not match')]);
       bot.now.value = new Date(START.getTime() + 25 * 3600_000);
       try {
         expect(textOfCard(await search(AISHA, '', { more }))).toContain('That search had expired; search again.');
@@ -186,6 +193,8 @@ describe('the "which organisations" answer tells a partner which organisations h
       expect(textOfCard(await search(AISHA, '', { more: ask.ask }))).toContain('That search had expired; search again.');
       // Another person's request button: refused, and nothing filed for them.
       expect(textOfCard(await press(DAN, 'incidents.access.request', ask))).toContain('could not be sent');
+      expect(await routeRefusals('action:incidents.access.request', DAN)).toEqual([expect.stringContaining('page token belongs to someone else')]);
+      expect(await routeRefusals('action:incidents.list', AISHA)).toEqual([expect.stringContaining('names no known list')]);
       expect((await store().accessRequests.listPartition('stockport-homes')).filter((r) => r.value.requester.aadObjectId === DAN.aadObjectId)).toEqual([]);
     });
   });

@@ -6,7 +6,9 @@ import { findMember, loadDirectory } from '../directory/repository';
 import { permits } from '../common/access';
 import { MAY } from '../common/permissions';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
+import { auditPageTokenRefusal } from '../conversation/refusalAudit';
 import { AuditEvent } from './event';
+import { AUDIT_VERBS } from './verbs';
 import { appendAudit, auditEventsPage, type NumberedEvent } from './repository';
 
 /**
@@ -71,7 +73,10 @@ export async function auditTrailPage(ctx: AppContext, caller: Caller, input: { a
     floor = resumed.query.floor;
     before = Number(resumed.continuation);
   } else {
-    if (resumed) notice = 'That "More" button could not be used (it was out of date, made for someone else, or changed). Type **audit** and the subject again.';
+    if (resumed) {
+      notice = 'That "More" button could not be used (it was out of date, made for someone else, or changed). Type **audit** and the subject again.';
+      await auditPageTokenRefusal(ctx, { aadObjectId: member.aadObjectId, organisationId: member.organisationId }, `action:${AUDIT_VERBS.trail}`, 'audit trail', resumed.ok ? 'page token continuation is not a position' : resumed.reason);
+    }
     subject = parseAuditSubject(input.args ?? '');
     if (!subject) return { kind: 'usage', typed: input.args ?? '', ...(notice ? { notice } : {}) };
   }

@@ -13,6 +13,7 @@ import { finderPage } from '../search/repository';
 import { finderKey } from '../search/rules/keys';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
 import { INCIDENT_VERBS } from './verbs';
+import { auditPageTokenRefusal } from '../conversation/refusalAudit';
 
 /** `incidents`: the caller's organisation's recent reports, filtered and paged. Only references and categories: no free text. */
 
@@ -76,7 +77,10 @@ export async function listIncidents(ctx: AppContext, req: IncidentRequest, input
     page = resumed.query;
     continuation = resumed.continuation;
   } else {
-    if (resumed) expired = 'That list was out of date, so here is its first page again. ';
+    if (resumed) {
+      expired = 'That list was out of date, so here is its first page again. ';
+      await auditPageTokenRefusal(ctx, { aadObjectId: caller.aadObjectId, organisationId: org.id }, `action:${INCIDENT_VERBS.list}`, 'incidents', resumed.reason);
+    }
     page = { ...input, list: 'reported', since: new Date(now.getTime() - input.days * 86_400_000).toISOString(), until: now.toISOString() };
   }
   const found = await finderPage(ctx, finderKey.reportedBy(org.id), {

@@ -10,7 +10,7 @@ import { notRegisteredCard } from '../incidents/reportForm';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { organisationNames } from '../referenceData';
-import { auditRouteRefusal, REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
+import { auditPageTokenRefusal, auditRouteRefusal, REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
 import { possessive } from '../common/organisation';
 import { INCIDENT_VERBS } from '../incidents/verbs';
 import { incidentSearchCard } from '../../cards/incidentSearch';
@@ -42,6 +42,7 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
   const token = (data && typeof data === 'object' ? (data as { ask?: unknown }).ask : undefined) ?? '';
   const ask = verifyPageToken(ctx.config.referenceHashKey, token, caller.aadObjectId, AccessAsk, now);
   if (!ask.ok) {
+    await auditPageTokenRefusal(ctx, { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id }, `action:${SEARCH_VERBS.accessRequest}`, 'request access', ask.reason);
     return messageCard({ title: 'That request could not be sent', text: 'The search it came from has expired or was not yours. Search again, then ask.', tone: 'attention' });
   }
   const { owner, references, what } = ask.query;

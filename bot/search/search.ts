@@ -11,6 +11,7 @@ import { registered, type IncidentRequest } from '../incidents/request';
 import { showIncident } from '../incidents/view';
 import { openIncident } from '../incidents/repository';
 import { auditIncident } from '../incidents/audit';
+import { auditPageTokenRefusal } from '../conversation/refusalAudit';
 import { organisationNames } from '../referenceData';
 import { incidentSearchCard } from '../../cards/incidentSearch';
 import type { AdaptiveCard } from '../../cards/render';
@@ -78,6 +79,7 @@ export async function searchIncidents(ctx: AppContext, req: IncidentRequest, dat
   let query: SearchQuery;
   let continuation: string | undefined;
   const resumed = input.success && input.data.more ? verifyPageToken(secret, input.data.more, caller.aadObjectId, SearchQuery, now) : undefined;
+  if (resumed && !resumed.ok) await auditPageTokenRefusal(ctx, { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id }, `action:${SEARCH_VERBS.search}`, 'search', resumed.reason);
   if (resumed?.ok) {
     query = resumed.query;
     continuation = resumed.continuation;
