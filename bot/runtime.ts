@@ -3,7 +3,7 @@ import { type AppContext } from './kernel/context';
 import { consoleLogger, type Logger } from './kernel/logger';
 import { openStore } from './store/store';
 import { appTables } from './tables';
-import { graphFromConfig } from './graph';
+import { announceGraph, graphFromConfig } from './graph';
 import type { Transport } from './outbox/transport';
 import { storageQueueWaker } from './outbox/wake';
 import { OUTBOX_HOOKS } from './outboxHooks';
@@ -53,13 +53,22 @@ export function createRuntime(config: Config, log: Logger = consoleLogger, clock
   return { ctx, bot: async (req) => (await teams()).endpoint(req), transport, teams };
 }
 
+/**
+ * The host's start-up lines, once per process: the version and configuration (never a secret), and whether Graph
+ * is on. Written when the host first builds its runtime, not by every runtime built (tests and benches build many).
+ */
+export function announceStart(config: Config, log: Logger): void {
+  log.info('Concordat starting', { version: VERSION, ...describeConfig(config) });
+  announceGraph(config, log);
+}
+
 let current: Promise<Runtime> | undefined;
 
 /** The process-wide runtime for the Functions host, built on first use from the environment. */
 export function runtimeFromEnv(): Promise<Runtime> {
   current ??= (async () => {
     const config = loadConfig(process.env);
-    consoleLogger.info('Concordat starting', { version: VERSION, ...describeConfig(config) });
+    announceStart(config, consoleLogger);
     // No ensureTables here: each table is created, if missing, on its first use in this process (EntityTable),
     // so a cold start no longer sends one request per table of the app (~70) before its first line of work.
     return createRuntime(config);

@@ -14,7 +14,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { ConfigError, describeConfig, loadConfig } from '../bot/kernel/config';
 import { consoleLogger, type Logger } from '../bot/kernel/logger';
-import { createRuntime } from '../bot/runtime';
+import { announceStart, createRuntime } from '../bot/runtime';
 import { applyDemoPartnershipIfEmpty } from './demoPartnership';
 import { startAzurite } from './azurite';
 import { startLocalHost } from './localFunctionsHost';
@@ -68,6 +68,7 @@ export async function startDevHost(opts: DevHostOptions): Promise<DevHost> {
       stops.push(azurite.stop);
       print('Azurite      http://127.0.0.1:10002 (tables), :10001 (queues); data in .azurite/');
     }
+    announceStart(config, opts.logger ?? consoleLogger);
     const runtime = createRuntime(config, opts.logger ?? consoleLogger);
     await runtime.ctx.store.ensureTables();
     const { applied } = await applyDemoPartnershipIfEmpty(runtime.ctx);

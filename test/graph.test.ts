@@ -7,6 +7,7 @@ import { type AppContext } from '../bot/kernel/context';
 import { silentLogger, type Logger } from '../bot/kernel/logger';
 import type { Caller } from '../bot/conversation/user';
 import { graphFromConfig } from '../bot/graph';
+import { announceStart, createRuntime } from '../bot/runtime';
 import { createGraphClient, GRAPH_SCOPE } from '../bot/graph/client';
 import { createGraphGateway } from '../bot/graph/gateway';
 import type { GraphSettings } from '../bot/graph/settings';
@@ -268,11 +269,15 @@ describe('joint operations with Graph configured', () => {
 });
 
 describe('Graph configuration', () => {
-  it('is off without credentials, and says so once at start-up', () => {
+  it('is off without credentials, and the host says so once in its start-up lines, not each time a runtime is built', () => {
     const lines: string[] = [];
     const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
-    expect(graphFromConfig(loadConfig({ CONCORDAT_MODE: 'local' }), log)).toBeUndefined();
-    expect(lines).toEqual([expect.stringContaining('Microsoft Graph is off')]);
+    const config = loadConfig({ CONCORDAT_MODE: 'local' });
+    expect(graphFromConfig(config, log)).toBeUndefined();
+    createRuntime(config, log);
+    expect(lines).toEqual([]);
+    announceStart(config, log);
+    expect(lines).toEqual(['Concordat starting', expect.stringContaining('Microsoft Graph is off')]);
   });
 
   it('reuses the bot identity with a Graph secret, or takes a managed identity; incomplete settings stop start-up', () => {

@@ -5,19 +5,24 @@ import type { GraphGateway } from './gateway';
 export type { GraphGateway } from './gateway';
 
 /**
- * Graph for this process, or undefined when no Graph credentials are
- * configured. Called once at start-up, which is where "off" is said, once.
+ * What the host says about Graph when it starts (bot/runtime.ts announceStart): off, and what is missing for it,
+ * or on, and how. Said once per process, by the host, not by every runtime built: building one writes nothing.
  */
-export function graphFromConfig(config: Config, log: Logger): GraphGateway | undefined {
+export function announceGraph(config: Config, log: Logger): void {
   if (!config.graph) {
     log.info('Microsoft Graph is off (no GRAPH_CLIENT_SECRET or GRAPH_MANAGED_IDENTITY): no calendar events, no installing the bot for users');
-    return undefined;
+    return;
   }
   log.info('Microsoft Graph is on', {
     credential: config.graph.credential.kind,
     organiser: config.graph.organiser ?? "the coordinator's calendar",
     installForUsers: config.graph.teamsAppCatalogId ? 'on' : 'off (no GRAPH_TEAMS_APP_CATALOG_ID)',
   });
+}
+
+/** Graph for this process, or undefined when no Graph credentials are configured (announceGraph says which). */
+export function graphFromConfig(config: Config, log: Logger): GraphGateway | undefined {
+  if (!config.graph) return undefined;
   const settings = config.graph;
   // The Graph client and @azure/identity are loaded on the first call: most functions never make one
   // (only publishing an operation and installing the bot for users do), and they cost every cold start otherwise.
