@@ -10,9 +10,9 @@ export interface PairedRatio {
   /** A distribution-free 95% confidence interval for that median (order statistics, exact binomial ranks). */
   low: number;
   high: number;
-  /** The middle half of the per-pair ratios (25th to 75th percentile, nearest rank). */
-  q1: number;
-  q3: number;
+  /** The lowest and highest per-pair ratio. */
+  min: number;
+  max: number;
   /** How many pairs, and how many of them were over `limit` (when given). */
   pairs: number;
   over: number;
@@ -50,13 +50,12 @@ export function pairedRatio(values: readonly number[], baselines: readonly numbe
   const ratios = values.map((v, i) => v / baselines[i]!).sort((a, b) => a - b);
   const n = ratios.length;
   const [lo, hi] = medianIntervalRanks(n);
-  const rank = (p: number) => ratios[Math.min(n, Math.max(1, Math.ceil(p * n))) - 1]!;
   return {
     median: median(ratios),
     low: ratios[lo - 1]!,
     high: ratios[hi - 1]!,
-    q1: rank(0.25),
-    q3: rank(0.75),
+    min: ratios[0]!,
+    max: ratios[n - 1]!,
     pairs: n,
     over: limit === undefined ? 0 : ratios.filter((r) => r > limit).length,
   };
