@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
 import type { Caller } from '../conversation/user';
-import { findMember, loadDirectory } from '../directory/repository';
+import { findMember, findRequest, loadDirectory } from '../directory/repository';
 import { permits } from '../common/access';
 import { MAY } from '../common/permissions';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
-import { auditPageTokenRefusal } from '../conversation/refusalAudit';
+import { auditPageTokenRefusal, auditRouteRefusal, REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
+import { openIncident } from '../incidents/repository';
+import { decideAccess } from '../incidents/rules/incidentAccess';
+import { auditIncident, stableId } from '../incidents/audit';
 import { AuditEvent } from './event';
 import { AUDIT_VERBS } from './verbs';
 import { appendAudit, auditEventsPage, type NumberedEvent } from './repository';
@@ -81,6 +84,13 @@ export async function auditTrailPage(ctx: AppContext, caller: Caller, input: { a
     if (!subject) return { kind: 'usage', typed: input.args ?? '', ...(notice ? { notice } : {}) };
   }
 
+  // A DPO reads the trails of what their organisation may see (an administrator reads every trail). A refused
+  // subject gets the answer a subject with nothing logged gets, so the answer does not say whether it exists; the
+  // refusal is logged, and the reader's look is not written on that trail.
+  if (!member.roles.includes('admin') && !(await dpoMayRead(ctx, caller, subject))) {
+    return { kind: 'page', subject, lines: [], continued: before !== undefined, ...(notice ? { notice } : {}) };
+  }
+
   // Persist before showing: the review is logged on the trail it reads (and so is its first line).
   await appendAudit(ctx, {
     id: randomUUID(),
@@ -112,4 +122,53 @@ export async function auditTrailPage(ctx: AppContext, caller: Caller, input: { a
       ? signPageToken(ctx.config.referenceHashKey, { user: member.aadObjectId, query: { list: 'audit', subject, floor: page.floor }, continuation: String(page.before) }, now)
       : undefined;
   return { kind: 'page', subject, lines, ...(more ? { more } : {}), continued: before !== undefined, ...(notice ? { notice } : {}) };
+}
+
+/**
+ * Whether a data protection officer (not an administrator) may read this subject's trail; a refusal is audited.
+ * - an incident: only if their organisation may see its details (the rule View details uses: the reporter's
+ *   organisation, organisations it was shared with, the police);
+ * - a member: only a member of their own organisation;
+ * - a join request (access-request, keyed by the requester's Entra id): only if it asked to join their
+ *   organisation, or the requester is now one of its members (a decided request is deleted by retention);
+ * - alerts, operations, priorities, routes and the directory are partnership-wide (docs/audit.md).
+ * A refusal of a real incident is logged on that incident (its owners' DPO sees who tried), once per reader and
+ * hour; anything else is logged as a refusal of the route, never under the asked-for id, so an invented subject
+ * gets no trail.
+ */
+async function dpoMayRead(ctx: AppContext, caller: Caller, subject: AuditSubject): Promise<boolean> {
+  const member = caller.member!;
+  const orgId = member.organisationId;
+  const actor = { aadObjectId: member.aadObjectId, organisationId: orgId };
+  const windowStart = new Date(Math.floor(ctx.clock().getTime() / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
+  switch (subject.type) {
+    case 'incident': {
+      const opened = await openIncident(ctx, subject.id);
+      if (!opened) break;
+      const r = opened.record;
+      const decision = decideAccess({ member, organisation: caller.organisation }, { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith });
+      if (decision.level === 'details') return true;
+      await auditIncident(ctx, {
+        id: stableId('audit-trail-refused', member.aadObjectId, r.reference, windowStart),
+        action: 'refusal',
+        actor,
+        reference: r.reference,
+        note: `audit trail refused to a data protection officer of ${orgId}: ${decision.reason}; told nothing is logged`,
+      });
+      return false;
+    }
+    case 'member': {
+      if ((await findMember(ctx, subject.id))?.value.organisationId === orgId) return true;
+      break;
+    }
+    case 'access-request': {
+      const [request, requester] = await Promise.all([findRequest(ctx, subject.id), findMember(ctx, subject.id)]);
+      if (request?.value.organisationId === orgId || requester?.value.organisationId === orgId) return true;
+      break;
+    }
+    default:
+      return true;
+  }
+  await auditRouteRefusal(ctx, actor, `command:audit`, `audit trail of a ${subject.type} refused to a data protection officer of ${orgId}: not their organisation's (or not found); told nothing is logged`);
+  return false;
 }
