@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AISHA, DAN, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
+import { AISHA, DAN, MARIA, PRIYA, SAM, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
 import { checkedCard, replyCard, reportIncident } from './support/botTurns';
 import { auditOf } from './support/audit';
 
@@ -93,5 +93,27 @@ describe('the audit trail is read only by a data protection officer whose organi
     expect(await auditOf(store(), `member:${invented}`)).toEqual([]);
     // A member of her own organisation she may read.
     expect(textOfCard(await audit(AISHA, `member ${AISHA.aadObjectId}`))).toContain('Looked at');
+  });
+
+  it('a DPO reads the trail of a request to join their organisation, not of a request to join another', async () => {
+    const { putRequest } = await import('../bot/directory/repository');
+    const { auditDirectory } = await import('../bot/directory/audit');
+    await putRequest(bot.runtime.ctx, {
+      aadObjectId: SAM.aadObjectId,
+      tenantId: '00000000-0000-4000-8000-0000000c0dec',
+      displayName: SAM.name,
+      organisationId: 'stockport-homes',
+      routedTo: 'organisation',
+      role: 'staff',
+      reason: 'I work ASB cases on the Brinnington estate',
+      requestedAt: START.toISOString(),
+      status: 'pending',
+    });
+    await auditDirectory(bot.runtime.ctx, { action: 'collection', actor: { aadObjectId: SAM.aadObjectId }, subject: { type: 'access-request', id: SAM.aadObjectId }, note: 'asked to join stockport-homes as staff' });
+    const refused = textOfCard(await audit(AISHA, `access-request ${SAM.aadObjectId}`));
+    expect(refused).toContain('Nothing is logged for it');
+    expect(refused).not.toContain('Sam Newton');
+    await makeDpo(MARIA); // Stockport Homes' approver, and now its data protection officer
+    expect(textOfCard(await audit(MARIA, `access-request ${SAM.aadObjectId}`))).toContain('asked to join stockport-homes');
   });
 });
