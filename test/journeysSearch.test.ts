@@ -197,6 +197,7 @@ describe('Aisha Rahman of Salix Homes asks Stockport Homes for incidents it hold
     expect(await request.textContent()).toMatch(/Aisha Rahman of Salix Homes/);
     expect(await maria.unreachableAtPhoneWidth(request)).toEqual([]);
     await maria.shoot('journey-search-access-request-reference', request);
+    await maria.shootContrast('journey-search-access-request-reference', request);
     await maria.click(request, 'Approve');
     const shared = await maria.card(/now shared with Salix Homes/);
     expect(await shared.textContent()).toMatch(/Aisha Rahman has been told/);
@@ -204,6 +205,7 @@ describe('Aisha Rahman of Salix Homes asks Stockport Homes for incidents it hold
     const told = await aisha.card(/Stockport Homes shared 1 incident/, { timeoutMs: 30_000 });
     expect(await aisha.unreachableAtPhoneWidth(told)).toEqual([]);
     await aisha.shoot('journey-search-access-granted', told);
+    await aisha.shootContrast('journey-search-access-granted', told);
     await aisha.click(told, `Open ${reference}`);
     const details = await aisha.card(reference);
     expect(await details.textContent()).toContain('Repeated door knocking and shouting in the stairwell');
@@ -226,6 +228,7 @@ describe('Aisha Rahman of Salix Homes asks Stockport Homes for incidents it hold
 
     const told = await aisha.card(/Stockport Homes declined your request/, { timeoutMs: 30_000 });
     expect(await told.textContent()).toMatch(/You asked to see what Stockport Homes holds about Brinnington, SK5/);
+    expect(await aisha.unreachableAtPhoneWidth(told)).toEqual([]);
     await aisha.shoot('journey-search-access-refused-told', told);
   });
 });
