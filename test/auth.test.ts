@@ -28,6 +28,7 @@ import { auditOf } from './support/audit';
 import { runtimeWithAcceptingAuth } from './support/acceptingAuth';
 import { activityFrom, cardOf, personalChat, PRIYA, startBotHarness, STRANGER, TENANT, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
 import { inChannel } from './support/teamSetup';
+import { pressButton } from './support/botTurns';
 import { startFakeConnector, type FakeConnector } from './support/fakeConnector';
 import { freshStore } from './support/storage';
 
@@ -204,18 +205,8 @@ describe('tampered card actions', () => {
   afterAll(async () => bot?.close());
 
   const store = () => bot.runtime.ctx.store;
-  const invoke = async (user: typeof PRIYA, verb: string, data: Record<string, unknown>) => {
-    const res = await bot.post(
-      activityFrom(bot.connector.serviceUrl, user, personalChat(user), {
-        type: 'invoke',
-        name: 'adaptiveCard/action',
-        value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' },
-      }),
-    );
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
-    return textOfCard(res.body.value);
-  };
+  /** Presses a card button as `user` (test/support/botTurns.ts): the text of the card the bot answers with. */
+  const invoke = async (user: typeof PRIYA, verb: string, data: Record<string, unknown>) => textOfCard(await pressButton(bot, user, verb, data));
   const refusals = async (subject: string) =>
     (await auditOf(store(), subject as `incident:${string}`)).filter((a) => a.action === 'refusal');
 

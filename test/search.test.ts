@@ -7,9 +7,10 @@ import { SEARCH_PAGE_SIZE, searchForm } from '../bot/search/search';
 import { CARD_BYTE_BUDGET, cardBytes } from '../cards/render';
 import { CATEGORY_LABELS } from '../bot/common/taxonomy';
 import { applyRetention } from '../bot/incidents/retention';
-import { activityFrom, DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
+import { DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
 import { validateAdaptiveCard } from './support/schemas';
 import { auditOf } from './support/audit';
+import { pressButton } from './support/botTurns';
 
 const TOM = { id: '29:tom', aadObjectId: '00000000-0000-4000-8000-000000000002', name: 'Tom Bradley' }; // GMP: sees every incident
 const AISHA = { id: '29:aisha', aadObjectId: '00000000-0000-4000-8000-000000000005', name: 'Aisha Rahman' }; // Salix Homes
@@ -32,17 +33,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => bot?.close());
 
-async function invoke(user: User, verb: string, data: Record<string, unknown> = {}, conversation: Conversation = personalChat(user)) {
-  const res = await bot.post(
-    activityFrom(bot.connector.serviceUrl, user, conversation, {
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' },
-    }),
-  );
-  expect(res.status).toBe(200);
-  return res.body.value as any;
-}
+/** Presses a card button as `user`: the card the bot answers with (test/support/botTurns.ts). */
+const invoke = (user: User, verb: string, data: Record<string, unknown> = {}, conversation: Conversation = personalChat(user)) => pressButton(bot, user, verb, data, conversation);
 
 const report = async (user: User, over: Record<string, unknown>) => {
   const card = await invoke(user, 'incident.submit', {
