@@ -34,10 +34,11 @@ export const reviewOver = (review: { deadline: string; closedAt?: string }, now:
 export const reviewRound = (now: Date) => now.toISOString().slice(0, 7);
 
 /**
- * Review entries on one card. Fewer than the people list's 25: each row has two buttons carrying the round and
- * the page, and 25 rows of the longest names and details came to 29.4 KB, over Teams' 28 KB (test/peoplePaging.test.ts).
+ * Review entries on one card: half the people list's 20, because each row has two buttons carrying the round and the
+ * page. Measured as Teams measures (cards/render.ts cardBytes, UTF-16), 20 rows came to 35.9 KB with ordinary names
+ * and 46.6 KB with the longest, over the 28 KB budget; 10 stay within it (test/peoplePaging.test.ts).
  */
-export const REVIEW_PAGE = 20;
+export const REVIEW_PAGE = 10;
 
 /** One page of the review card: the people shown, the order key to continue after ("More"), how many are pending. */
 export interface ReviewPage {
