@@ -4,7 +4,7 @@ import { findMember, putMember } from '../bot/directory/repository';
 import { applyRetention } from '../bot/incidents/retention';
 import { parseSearch } from '../bot/search/rules/query';
 import { signPageToken } from '../bot/search/rules/pageToken';
-import { activityFrom, AISHA, DAN, MARIA, personalChat, PRIYA, startBotHarness, textOfCard, TOM, type BotHarness } from './support/botHarness';
+import { activityFrom, AISHA, DAN, MARIA, personalChat, PRIYA, openable, startBotHarness, textOfCard, TOM, type BotHarness } from './support/botHarness';
 import { pressButton, reportIncident } from './support/botTurns';
 import { inChannel, TEAM } from './support/teamSetup';
 import { auditOf } from './support/audit';
@@ -39,18 +39,6 @@ const press = (user: User, verb: string, data: Record<string, unknown> = {}) => 
 const search = (user: User, q: string, extra: Record<string, unknown> = {}) => press(user, 'incidents.search', { q, from: '', to: '', ...extra });
 const button = (card: any, title: string) => card.actions?.find((a: any) => a.title === title);
 const titles = (card: any): string[] => (card.actions ?? []).map((a: any) => a.title);
-const openable = (card: any): string[] => {
-  const out: string[] = [];
-  const walk = (n: any) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      if (n.selectAction?.verb === 'incident.view') out.push(n.selectAction.data.reference);
-      Object.values(n).forEach(walk);
-    }
-  };
-  walk(card.body);
-  return out;
-};
 /** Disclosures to Salix Homes (reporting discloses to the police too, at collection). */
 const disclosedToSalix = (events: AuditEvent[]) => events.filter((e) => e.action === 'disclosure' && e.recipients?.includes('salix-homes'));
 /** The notes of the refusals of a route logged for one person. */

@@ -7,7 +7,7 @@ import { SEARCH_PAGE_SIZE, searchForm } from '../bot/search/search';
 import { CARD_BYTE_BUDGET, cardBytes } from '../cards/render';
 import { CATEGORY_LABELS } from '../bot/common/taxonomy';
 import { applyRetention } from '../bot/incidents/retention';
-import { DAN, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
+import { DAN, personalChat, PRIYA, openable, startBotHarness, textOfCard, type BotHarness, type Conversation } from './support/botHarness';
 import { validateAdaptiveCard } from './support/schemas';
 import { auditOf } from './support/audit';
 import { pressButton } from './support/botTurns';
@@ -52,18 +52,6 @@ const report = async (user: User, over: Record<string, unknown>) => {
 
 const search = (user: User, q: string, extra: Record<string, unknown> = {}) => invoke(user, 'incidents.search', { q, from: '', to: '', ...extra });
 const refsOn = (card: any) => [...new Set(textOfCard(card).match(/[A-Z]{3}-\d{4}-\d{6}/g) ?? [])];
-const openable = (card: any): string[] => {
-  const out: string[] = [];
-  const walk = (n: any) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      if (n.selectAction?.verb === 'incident.view') out.push(n.selectAction.data.reference);
-      Object.values(n).forEach(walk);
-    }
-  };
-  walk(card.body);
-  return out;
-};
 const button = (card: any, title: string) => card.actions?.find((a: any) => a.title === title);
 
 describe('search rules', () => {

@@ -120,6 +120,20 @@ export function cardOf(a: { activity: { attachments?: { contentType: string; con
   return a.activity.attachments?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 }
 
+/** The references of the incidents a card's rows open (each row's select action is View details), in card order. */
+export function openable(card: any): string[] {
+  const out: string[] = [];
+  const walk = (n: any) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      if (n.selectAction?.verb === 'incident.view') out.push(n.selectAction.data.reference);
+      Object.values(n).forEach(walk);
+    }
+  };
+  walk(card.body);
+  return out;
+}
+
 export function textOfCard(card: any): string {
   const out: string[] = [];
   const walk = (n: any) => {
