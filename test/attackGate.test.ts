@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activityFrom, AISHA, CITY_WEST_TENANT, DAN, personalChat, PRIYA, STRANGER, startBotHarness, textOfCard, TOM, type BotHarness, type Conversation } from './support/botHarness';
-import { pressButton, reportIncident } from './support/botTurns';
+import { AISHA, CITY_WEST_TENANT, DAN, personalChat, PRIYA, STRANGER, startBotHarness, textOfCard, TOM, type BotHarness, type Conversation } from './support/botHarness';
+import { findByReference, pressButton, reportIncident } from './support/botTurns';
 import { inChannel, TEAM } from './support/teamSetup';
 import { auditOf } from './support/audit';
 
@@ -32,17 +32,7 @@ async function queuedFor(user: User): Promise<number> {
   const rows = await store().outbox.query("PartitionKey ne ''");
   return rows.filter((r) => r.value.target.conversationId === personalChat(user).id).length;
 }
-async function find(user: User & { tenantId?: string }, text: string, conversation: Conversation = GROUP) {
-  const res = await bot.post(
-    activityFrom(bot.connector.serviceUrl, user, conversation, {
-      type: 'invoke',
-      name: 'composeExtension/query',
-      value: { commandId: 'findByReference', parameters: [{ name: 'reference', value: text }], queryOptions: { skip: 0, count: 25 } },
-    }),
-  );
-  expect(res.status).toBe(200);
-  return res.body as any;
-}
+const find = (user: User & { tenantId?: string }, text: string, conversation: Conversation = GROUP) => findByReference(bot, user, text, conversation);
 
 describe('"View details" and "Hide details" decide access for whoever presses them', () => {
   it('a forged Hide details for an incident not shared with you is refused and logged, like View details', async () => {

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyWindow } from '../bot/incidents/view';
 import { HISTORY_PAGE } from '../cards/incidentDetails';
 import { countsBetween, type RequestCounts, type StorageProxy } from '../scripts/bench/support/storageProxy';
-import { activityFrom, AISHA, PRIYA, TOM, textOfCard, type BotHarness } from './support/botHarness';
-import { newSubmissionId, pressButton, reportIncident, startBotBehindProxy } from './support/botTurns';
+import { AISHA, PRIYA, TOM, textOfCard, type BotHarness } from './support/botHarness';
+import { findByReference, newSubmissionId, pressButton, reportIncident, startBotBehindProxy } from './support/botTurns';
 
 type User = typeof PRIYA;
 
@@ -42,17 +42,7 @@ const report = (summary: string) => reportIncident(bot, PRIYA, { summary, occurr
 const update = (reference: string, i: number) => pressButton(bot, PRIYA, 'incident.update.submit', { reference, submissionId: newSubmissionId(), note: `Update ${i}: patrols continued.` });
 const search = (user: User, q: string) => pressButton(bot, user, 'incidents.search', { q, from: '', to: '' });
 const view = (user: User, data: Record<string, unknown>) => pressButton(bot, user, 'incident.view', data);
-async function find(user: User, text: string) {
-  const res = await bot.post(
-    activityFrom(bot.connector.serviceUrl, user, { id: '19:estate@thread.v2', conversationType: 'groupChat' }, {
-      type: 'invoke',
-      name: 'composeExtension/query',
-      value: { commandId: 'findByReference', parameters: [{ name: 'reference', value: text }], queryOptions: { skip: 0, count: 25 } },
-    }),
-  );
-  expect(res.status).toBe(200);
-  return res.body as any;
-}
+const find = (user: User, text: string) => findByReference(bot, user, text, { id: '19:estate@thread.v2', conversationType: 'groupChat' });
 
 describe('opening an incident by its reference reads it by point reads, once', () => {
   let fresh: string;

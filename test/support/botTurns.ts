@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { cardBytes, CARD_BYTE_BUDGET } from '../../cards/render';
 import { startStorageProxy, type StorageProxy } from '../../scripts/bench/support/storageProxy';
-import { cardOf, personalChat, startBotHarness, textOfCard, type BotHarness, type Conversation, type PRIYA } from './botHarness';
+import { activityFrom, cardOf, personalChat, startBotHarness, textOfCard, type BotHarness, type Conversation, type PRIYA } from './botHarness';
 import { validateAdaptiveCard } from './schemas';
 import { freshStore } from './storage';
 import { execute } from './teamSetup';
@@ -40,6 +40,19 @@ export async function pressButton(bot: BotHarness, user: User, verb: string, dat
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
   return res.body.value;
+}
+
+/** Types `text` into the message extension's "find by reference" in `conversation`; returns the extension's answer. */
+export async function findByReference(bot: BotHarness, user: User & { tenantId?: string }, text: string, conversation: Conversation): Promise<any> {
+  const res = await bot.post(
+    activityFrom(bot.connector.serviceUrl, user, conversation, {
+      type: 'invoke',
+      name: 'composeExtension/query',
+      value: { commandId: 'findByReference', parameters: [{ name: 'reference', value: text }], queryOptions: { skip: 0, count: 25 } },
+    }),
+  );
+  expect(res.status).toBe(200);
+  return res.body as any;
 }
 
 /** Says `text` in `user`'s personal chat and returns the card the bot replies with there. */
