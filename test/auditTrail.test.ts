@@ -102,6 +102,39 @@ describe('the audit trail, for a data protection officer', () => {
     });
   });
 
+  it("an edited \"More\" button, or someone else's, shows nothing of the trail and is audited once an hour as a refusal of the button", async () => {
+    const refusalsOf = async (user: typeof PRIYA) =>
+      (await auditOf(bot.runtime.ctx.store, `route:action:audit.trail`)).filter((e) => e.action === 'refusal' && e.actor.aadObjectId === user.aadObjectId);
+    const before = { dan: (await refusalsOf(DAN)).length, priya: (await refusalsOf(PRIYA)).length };
+    // An hour on from the earlier tests' presses: a new window for each caller.
+    bot.now.value = new Date(NOW.getTime() + 2 * 3600_000);
+    try {
+      const trailBefore = (await auditOf(bot.runtime.ctx.store, `operation:${SUBJECT}`)).length;
+      const dans = await ask(DAN, `audit ${SUBJECT}`);
+      const token = moreOf(dans)!;
+      for (let i = 0; i < 3; i++) {
+        // Priya (a data protection officer since the test above) with Dan's button; Dan with his button edited.
+        for (const [user, more] of [[PRIYA, token], [DAN, alteredToken(token)]] as const) {
+          const card = await press(user, { more });
+          expect(textOfCard(card)).toContain('could not be used');
+          expect(seqs(card)).toEqual([]);
+          expect(textOfCard(card)).not.toContain('Tom Bradley');
+          expect(textOfCard(card)).not.toContain(SUBJECT);
+        }
+      }
+      const priya = (await refusalsOf(PRIYA)).slice(before.priya);
+      const dan = (await refusalsOf(DAN)).slice(before.dan);
+      expect(priya).toHaveLength(1);
+      expect(dan).toHaveLength(1);
+      expect(priya[0]!.note).toContain('audit trail page refused');
+      expect(dan[0]!.note).toContain('audit trail page refused');
+      // Nothing was read, so nothing is logged on the subject's trail but Dan's own look at it.
+      expect((await auditOf(bot.runtime.ctx.store, `operation:${SUBJECT}`)).length).toBe(trailBefore + 1);
+    } finally {
+      bot.now.value = NOW;
+    }
+  });
+
   it('costs a bounded number of storage requests per turn, however long the trail', async () => {
     const first = await ask(DAN, `audit ${SUBJECT}`);
     const before = proxy.snapshot().total;
