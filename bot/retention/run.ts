@@ -2,7 +2,7 @@ import { deleteOperation, operationsEndedBefore, purgeRemindersDueBefore } from 
 import type { AppContext } from '../kernel/context';
 import { pruneAuditBefore } from '../audit/repository';
 import { recordAudit } from '../audit/record';
-import { purgeAccessRequestsBefore } from '../search/repository';
+import { forgetIdleRequesters, purgeAccessRequestsBefore } from '../search/repository';
 import { indexPlacesWithinDistricts } from '../search/backfill';
 import { purgeDeliveriesBefore, purgeWeekStatsBefore } from '../digests/repository';
 import { purgeComplaintsBefore, purgeWarningsRaisedBefore } from '../warnings/repository';
@@ -85,6 +85,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
   await step('Outbox', `deleted: created before ${outboxCutoff}`, async () => purgeItemsCreatedBefore(ctx, outboxCutoff));
   await step('OutboxDue', `deleted: due before ${outboxCutoff}`, async () => purgeDueBefore(ctx, outboxCutoff));
   await step('AccessRequests', `deleted: made before ${incidentCutoff}`, async () => purgeAccessRequestsBefore(ctx, incidentCutoff));
+  await step('AccessAsks', 'deleted: requesters with nothing waiting and no request in the last day', async () => forgetIdleRequesters(ctx, now, incidentCutoff));
   await step('PartnerRequests', `deleted: made before ${partnerCutoff}`, async () => deletePartnerRequestsBefore(ctx, partnerCutoff));
   await step('Alerts', `deleted: raised before ${incidentCutoff}, with the rows of the channels each went to and their listings`, async () =>
     purgeAlertsRaisedBefore(ctx, incidentCutoff),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../kernel/context';
-import { accessRequestAt, fileAccessRequest, recordDecision } from './repository';
+import { accessRequestAt, admitAccessAsk, fileAccessRequest, recordDecision, refileAccessRequest, settleAccessAsk } from './repository';
+import { ACCESS_REQUEST_LIMITS, type AskAdmission } from './rules/accessLimits';
 import type { Caller } from '../conversation/user';
 import { personalConversationOf } from '../conversation/repository';
 import { auditIncident, stableId } from '../incidents/audit';
@@ -9,7 +10,7 @@ import { registered } from '../incidents/request';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
-import { organisationNames } from '../referenceData';
+import { organisationById, organisationNames } from '../referenceData';
 import { auditPageTokenRefusal, auditRouteRefusal, REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
 import { possessive } from '../common/organisation';
 import { INCIDENT_VERBS } from '../incidents/verbs';
@@ -20,7 +21,9 @@ import type { AccessRequest } from './model';
 import { verifyPageToken } from './rules/pageToken';
 import { AccessAsk } from './search';
 import { SEARCH_VERBS } from './verbs';
-import { activeMembersOf } from '../directory/repository';
+import { activeMembersOf, findActiveMember } from '../directory/repository';
+import { memberStanding } from '../directory/rules/tenancy';
+import { formatInstant, timeZoneLabel } from '../common/dates';
 
 /**
  * "Request access" from a search: the caller asks the organisation that
@@ -49,6 +52,15 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
   const names = await organisationNames(ctx);
   const ownerName = names.get(owner) ?? owner;
   if (owner === caller.organisation.id) return messageCard({ title: 'Already yours', text: `Those incidents are held by your own organisation.` });
+  // An organisation that has left the concordat (its Ask button made before it did) has no approver here to decide.
+  const ownerOrganisation = await organisationById(ctx, owner);
+  if (!ownerOrganisation || ownerOrganisation.retiredAt) {
+    return messageCard({
+      title: `${ownerName} has left the concordat`,
+      text: `${ownerName} has left the concordat, so nobody there can decide a request through Concordat, and none was sent. Contact ${ownerName} directly if you still need what it held.`,
+      tone: 'attention',
+    });
+  }
 
   // One request per person, owner and set of incidents: asking twice (or a double tap) creates it once.
   const id = stableId('access', caller.aadObjectId, owner, [...references].sort().join(','));
@@ -61,9 +73,21 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
     status: 'pending',
     createdAt: now.toISOString(),
   };
-  const stored = await fileAccessRequest(ctx, request);
-  if (stored.status !== 'pending') {
-    return messageCard({ title: `Already ${stored.status}`, text: `${ownerName} ${stored.status} this request on ${stored.decidedAt?.slice(0, 10) ?? 'an earlier day'}.` });
+  const existing = await accessRequestAt(ctx, owner, id);
+  if (existing && existing.value.status !== 'pending' && existing.value.status !== 'withdrawn') return alreadyDecided(ctx, existing.value, ownerName);
+  let stored: AccessRequest;
+  if (existing?.value.status === 'pending') {
+    // The same request again (a double tap, a retry): its approver cards are enqueued again below, once each.
+    stored = existing.value;
+  } else {
+    // A new request (or one withdrawn, asked again): counted against the limits before anything is filed or sent.
+    const admission = await admitAccessAsk(ctx, caller.aadObjectId, { id, owner });
+    if (!admission.ok) {
+      await auditRouteRefusal(ctx, { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id }, `action:${SEARCH_VERBS.accessRequest}`, limitReason(admission, owner));
+      return limitCard(ctx, admission, ownerName);
+    }
+    stored = existing ? await refileAccessRequest(ctx, existing, request) : await fileAccessRequest(ctx, request);
+    if (stored.status !== 'pending') return alreadyDecided(ctx, stored, ownerName);
   }
 
   const approvers = (await activeMembersOf(ctx, owner)).filter((m) => (m.roles as readonly string[]).includes(APPROVER_ROLE));
@@ -87,6 +111,54 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
     text: `${possessive(ownerName)} approver${chats.length === 1 ? '' : 's'} will decide whether to share what ${ownerName} holds there (${what}) with your organisation. You will get a message here when they do.`,
     tone: 'good',
   });
+}
+
+/** A request already decided, asked again: final for those incidents (docs/authorisation.md), so no card is sent. */
+function alreadyDecided(ctx: AppContext, r: AccessRequest, ownerName: string): AdaptiveCard {
+  const when = r.decidedAt ? formatInstant(r.decidedAt, ctx.config.timeZone, 'date') : 'an earlier day';
+  const by = r.decidedBy ? ` (${r.decidedBy.displayName})` : '';
+  return r.status === 'declined'
+    ? messageCard({
+        title: 'Already declined',
+        text: `${ownerName} declined this request on ${when}${by}. A declined request is not sent again for the same incidents: contact ${ownerName} directly if you still need them.`,
+      })
+    : messageCard({ title: `Already ${r.status}`, text: `${ownerName} ${r.status} this request on ${when}${by}.` });
+}
+
+/** The audit note of a refusal by the limits: which limit, never what was asked for. */
+function limitReason(a: Extract<AskAdmission, { ok: false }>, owner: string): string {
+  switch (a.limit) {
+    case 'waitingPerOrganisation':
+      return `access request limit: ${a.count} requests waiting with ${owner}`;
+    case 'waitingEverywhere':
+      return `access request limit: ${a.count} requests waiting across the partnership`;
+    case 'perDay':
+      return `access request limit: ${a.count} requests in the last 24 hours`;
+  }
+}
+
+/** What the requester is told when a limit stops a request: the limit, and when they can ask again. */
+function limitCard(ctx: AppContext, a: Extract<AskAdmission, { ok: false }>, ownerName: string): AdaptiveCard {
+  switch (a.limit) {
+    case 'waitingPerOrganisation':
+      return messageCard({
+        title: `Wait for ${ownerName} to decide`,
+        text: `You have ${a.count} requests waiting for ${possessive(ownerName)} approvers, the most one person can have waiting with one organisation (${ACCESS_REQUEST_LIMITS.waitingPerOrganisation}). This one was not sent. You can ask again when ${ownerName} has decided one of them: you will get a message here when they do.`,
+        tone: 'warning',
+      });
+    case 'waitingEverywhere':
+      return messageCard({
+        title: 'Wait for your requests to be decided',
+        text: `You have ${a.count} requests waiting across the partnership, the most one person can have waiting at once (${ACCESS_REQUEST_LIMITS.waitingEverywhere}). This one was not sent. You can ask again when one of them has been decided: you will get a message here when it is.`,
+        tone: 'warning',
+      });
+    case 'perDay':
+      return messageCard({
+        title: 'Too many requests today',
+        text: `You have sent ${a.count} requests in the last 24 hours, the most one person can send in a day (${ACCESS_REQUEST_LIMITS.perDay}). This one was not sent. You can ask again from ${formatInstant(a.until, ctx.config.timeZone)} (${timeZoneLabel(ctx.config.timeZone)}).`,
+        tone: 'warning',
+      });
+  }
 }
 
 function approverCard(r: AccessRequest, requesterOrgName: string, ownerName: string): AdaptiveCard {
@@ -140,22 +212,35 @@ export async function decideAccessRequest(ctx: AppContext, caller: Caller, data:
   }
   const now = ctx.clock().toISOString();
   const by = { aadObjectId: caller.aadObjectId, displayName: caller.displayName };
+  // Shared with an organisation on one person's request: only while that person is still an active member of it.
+  // Suspended, removed, moved to another organisation, or their organisation retired: nothing is shared (the
+  // incidents would reach an organisation on behalf of someone no longer there), and they are told nothing.
+  const requesterActive = r.status === 'withdrawn' ? false : await stillActive(ctx, r.requester);
   // The decision is recorded first (ETag-guarded: two approvers at once, one decides); sharing follows and is idempotent.
   let decided = r;
   if (r.status === 'pending') {
-    decided = await recordDecision(ctx, found, { status: decision, decidedAt: now, decidedBy: by });
+    const status = decision === 'approved' && !requesterActive ? 'withdrawn' : decision;
+    decided = await recordDecision(ctx, found, { status, decidedAt: now, decidedBy: by });
+  }
+  // Once decided, the requester's place under the limits is freed (idempotent: a retry re-runs it).
+  if (decided.status !== 'pending') await settleAccessAsk(ctx, decided.requester.aadObjectId, decided.id);
+  if (decided.status === 'withdrawn') {
+    return messageCard({
+      title: 'Nothing was shared',
+      text: `${decided.requester.displayName} is no longer an active member of ${requesterOrgName} (suspended, removed or moved to another organisation), so nothing was shared and the request is closed.`,
+    });
   }
   // What is shared: of the incidents asked for, those still the owner's and not anonymised since (retention may have
   // erased one while the request waited). Only those are named, to the approver and to the requester.
   const shared: string[] = [];
-  if (decided.status === 'approved') {
+  if (decided.status === 'approved' && requesterActive) {
     const by = { ...actor, displayName: caller.displayName };
     for (const reference of decided.references) if (await shareOne(ctx, decided, reference, by, ownerName, requesterOrgName)) shared.push(reference);
   }
   if (decided.decidedBy?.aadObjectId !== caller.aadObjectId || decided.status !== decision) {
     return messageCard({ title: `Already ${decided.status}`, text: `${decided.decidedBy?.displayName ?? 'Another approver'} already ${decided.status} this request.` });
   }
-  await tellRequester(ctx, decided, ownerName, shared);
+  if (requesterActive) await tellRequester(ctx, decided, ownerName, shared);
   const gone = decided.references.length - shared.length;
   return messageCard({
     title: decision === 'approved' ? 'Shared' : 'Declined',
@@ -165,6 +250,13 @@ export async function decideAccessRequest(ctx: AppContext, caller: Caller, data:
         : `${decided.requester.displayName} has been told that ${ownerName} declined.`,
     tone: decision === 'approved' ? 'good' : 'default',
   });
+}
+
+/** Whether the person who asked is still an active member of the organisation they asked for (one point read). */
+async function stillActive(ctx: AppContext, requester: AccessRequest['requester']): Promise<boolean> {
+  const member = await findActiveMember(ctx, requester.aadObjectId);
+  if (!member || member.organisationId !== requester.organisationId) return false;
+  return memberStanding(member, await organisationById(ctx, requester.organisationId), undefined) === undefined;
 }
 
 const plural = (n: number) => `${n} incident${n === 1 ? '' : 's'}`;

@@ -40,7 +40,11 @@ export const AccessRequest = lazySchema(() => z.object({
   what: z.string().min(1).max(120),
   /** The incidents asked for: those of this page of results held by the owner. */
   references: z.array(IncidentReference).min(1).max(50),
-  status: z.enum(['pending', 'approved', 'declined']),
+  /**
+   * `withdrawn`: closed without sharing because, when an approver decided, the requester was no longer an active
+   * member of the organisation they asked for (suspended, removed, moved, or their organisation retired).
+   */
+  status: z.enum(['pending', 'approved', 'declined', 'withdrawn']),
   createdAt: Instant,
   decidedAt: Instant.optional(),
   decidedBy: z.object({ aadObjectId: z.string().min(1).max(64), displayName: z.string().max(120) }).optional(),
@@ -59,3 +63,16 @@ export const FinderMark = lazySchema(() => z.object({
   reindexed: z.number().int().min(0),
 }));
 export type FinderMark = z.infer<typeof FinderMark>;
+
+/**
+ * One person's recent and waiting access requests (table AccessAsks): what the limits on requests are counted from
+ * (bot/search/rules/accessLimits.ts), one point read and one ETag-guarded write per new request. Holds ids, owning
+ * organisations and times only; what was asked for stays on the requests.
+ */
+export const AccessAsks = lazySchema(() => z.object({
+  requester: z.string().min(1).max(64),
+  /** Bounded by the limits: at most 25 waiting plus 20 in the last 24 hours. */
+  asks: z.array(z.object({ id: z.string().regex(/^[a-f0-9]{24}$/), owner: OrganisationId, at: Instant, pending: z.boolean() })).max(60),
+  updatedAt: Instant,
+}));
+export type AccessAsks = z.infer<typeof AccessAsks>;

@@ -6,7 +6,8 @@ import { finderKey, finderRowsOf, timeRange, WORD_IN_DISTRICT } from './rules/ke
 import { safeKey } from '../store/entityTable';
 import { ConcurrencyError } from '../store/errors';
 import type { AccessRequest, FinderMark } from './model';
-import { accessRequestKeys, finderMarkKeys } from './tables';
+import { accessAsksKeys, accessRequestKeys, finderMarkKeys } from './tables';
+import { admitAsk, ASK_WINDOW_MS, settleAsk, type AskAdmission, type AskEntry } from './rules/accessLimits';
 
 /** The only module that touches the search slice's tables, IncidentFinder and AccessRequests (docs/storage.md "Lists and search"). */
 
@@ -116,6 +117,19 @@ export async function fileAccessRequest(ctx: Pick<AppContext, 'store'>, request:
   }
 }
 
+/**
+ * Files a request again under the id of a withdrawn one (its requester, restored since, asks for the same incidents):
+ * ETag-guarded, so two taps file it once. The request as it now stands.
+ */
+export async function refileAccessRequest(ctx: Pick<AppContext, 'store'>, withdrawn: { value: AccessRequest; etag: string }, request: AccessRequest): Promise<AccessRequest> {
+  try {
+    return (await ctx.store.accessRequests.update(request, withdrawn.etag)).value;
+  } catch (err) {
+    if (!(err instanceof ConcurrencyError)) throw err;
+    return (await accessRequestAt(ctx, request.ownerOrg, request.id))?.value ?? request;
+  }
+}
+
 export async function accessRequestAt(ctx: Pick<AppContext, 'store'>, ownerOrg: string, id: string): Promise<{ value: AccessRequest; etag: string } | undefined> {
   return ctx.store.accessRequests.get(accessRequestKeys(ownerOrg, id));
 }
@@ -138,4 +152,75 @@ export async function purgeAccessRequestsBefore(ctx: Pick<AppContext, 'store'>, 
   const old = (await ctx.store.accessRequests.query("PartitionKey ne ''")).filter((row) => row.value.createdAt < cutoff);
   for (const row of old) await ctx.store.accessRequests.delete(row.keys);
   return old.length;
+}
+
+/**
+ * Counts one more request of `requester` against the limits (bot/search/rules/accessLimits.ts) and, if admitted,
+ * records it before the request is filed: one point read and one ETag-guarded write of the requester's AccessAsks
+ * row. Two requests at once both read the row; the second write fails on the ETag and is checked again against the
+ * first, so two taps can never both take the last place. A request already counted (a double tap) writes nothing.
+ */
+export async function admitAccessAsk(ctx: Pick<AppContext, 'store' | 'clock'>, requester: string, ask: { id: string; owner: string }): Promise<AskAdmission> {
+  const now = ctx.clock();
+  const keys = accessAsksKeys(requester);
+  for (let attempt = 1; ; attempt++) {
+    const current = await ctx.store.accessAsks.get(keys);
+    let entries = current?.value.asks ?? [];
+    let admission = admitAsk(entries, ask, now);
+    if (!admission.ok && admission.limit !== 'perDay') {
+      // At a limit on waiting requests: confirm each is still waiting (at most 25 point reads, only at the limit).
+      // One decided without this row being told (a crash between the two writes) or deleted by retention is settled.
+      const settled = await notWaiting(ctx, admission.waiting, now);
+      if (settled.length === 0) return admission;
+      entries = settleAsk(entries, settled) ?? entries;
+      admission = admitAsk(entries, ask, now);
+      if (!admission.ok) {
+        await writeAsks(ctx, requester, entries, now, current?.etag).catch((err) => {
+          if (!(err instanceof ConcurrencyError)) throw err;
+        });
+        return admission;
+      }
+    }
+    if (!admission.ok || admission.repeat) return admission;
+    try {
+      await writeAsks(ctx, requester, admission.entries, now, current?.etag);
+      return admission;
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) || attempt >= 8) throw err;
+    }
+  }
+}
+
+async function writeAsks(ctx: Pick<AppContext, 'store'>, requester: string, asks: AskEntry[], now: Date, etag: string | undefined): Promise<void> {
+  const row = { requester, asks, updatedAt: now.toISOString() };
+  if (etag === undefined) await ctx.store.accessAsks.create(row);
+  else await ctx.store.accessAsks.update(row, etag);
+}
+
+/**
+ * Of entries counted as waiting, the ids whose request is decided, or gone. A request not yet filed is still
+ * waiting: its entry is written just before the request (a concurrent tap must not free its place), so a missing
+ * request counts as gone only once its entry is a day old (a crash between the two writes, or retention).
+ */
+async function notWaiting(ctx: Pick<AppContext, 'store'>, waiting: readonly AskEntry[], now: Date): Promise<string[]> {
+  const found = await Promise.all(waiting.map(async (e) => ({ e, r: await accessRequestAt(ctx, e.owner, e.id) })));
+  return found.filter(({ e, r }) => (r ? r.value.status !== 'pending' : Date.parse(e.at) <= now.getTime() - ASK_WINDOW_MS)).map(({ e }) => e.id);
+}
+
+/** A request is no longer waiting (decided or withdrawn): its requester's place under the limits is freed. Idempotent. */
+export async function settleAccessAsk(ctx: Pick<AppContext, 'store'>, requester: string, id: string): Promise<void> {
+  await ctx.store.accessAsks.mutate(accessAsksKeys(requester), (current) => {
+    if (!current) return undefined;
+    const asks = settleAsk(current.asks, [id]);
+    return asks ? { ...current, asks } : undefined;
+  });
+}
+
+/**
+ * Retention of AccessAsks: a requester with nothing waiting and no request in the last day is forgotten; so is one
+ * whose last request predates `incidentCutoff` (those requests have been deleted). Returns how many.
+ */
+export async function forgetIdleRequesters(ctx: Pick<AppContext, 'store'>, now: Date, incidentCutoff: string): Promise<number> {
+  const dayAgo = new Date(now.getTime() - ASK_WINDOW_MS).toISOString();
+  return ctx.store.accessAsks.deleteWhere(odata`(waiting eq false and updatedAt lt ${dayAgo}) or updatedAt lt ${incidentCutoff}`);
 }

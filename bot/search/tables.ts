@@ -1,6 +1,6 @@
 import { safeKey } from '../store/entityTable';
 import { shardedTable, table, type TablesOf } from '../store/tableDef';
-import { AccessRequest, FinderMark, FinderRow } from './model';
+import { AccessAsks, AccessRequest, FinderMark, FinderRow } from './model';
 import { finderRowKey } from './rules/keys';
 
 /** The search slice's tables and the only place their keys are spelt; touched only by bot/search/repository.ts. */
@@ -9,6 +9,8 @@ import { finderRowKey } from './rules/keys';
 export const FINDER_SHARDS = 32;
 
 export const accessRequestKeys = (ownerOrg: string, id: string) => ({ partitionKey: ownerOrg, rowKey: id });
+/** One row per requester. */
+export const accessAsksKeys = (requester: string) => ({ partitionKey: requester, rowKey: 'asks' });
 export const finderMarkKeys = (name: FinderMark['name']) => ({ partitionKey: 'mark', rowKey: name });
 
 export const SEARCH_TABLES = {
@@ -46,6 +48,18 @@ export const SEARCH_TABLES = {
       holds: "requests to see another organisation's incidents: requester (Entra id, name, organisation), what was searched, references, decision and approver",
       retention: 'the incident retention after the request',
       enforcedBy: 'retention run (bot/search/repository.ts purgeAccessRequestsBefore)',
+    },
+  }),
+  accessAsks: table({
+    name: 'AccessAsks',
+    schema: AccessAsks,
+    keys: (a) => accessAsksKeys(a.requester),
+    // For the retention run: which rows nothing waits on, and since when.
+    columns: (a) => ({ waiting: a.asks.some((x) => x.pending), updatedAt: a.updatedAt }),
+    retention: {
+      holds: "a requester's Entra id and their recent and waiting access requests: request ids, owning organisations, times (no names, nothing searched)",
+      retention: 'a day after their last request once none is waiting; a waiting one keeps it until decided, or at most the incident retention',
+      enforcedBy: 'retention run (bot/search/repository.ts forgetIdleRequesters); each new request also drops what is a day old and decided',
     },
   }),
 };
