@@ -1,6 +1,6 @@
 import type { AppContext } from './kernel/context';
 import type { DirectoryOrganisation, DirectoryTheme } from './directory/model';
-import { findOrganisation, findTheme, loadDirectory } from './directory/repository';
+import { committedDirectory, findOrganisation, findTheme, loadDirectory } from './directory/repository';
 
 /**
  * The configured organisations and themes, as the partnership directory's
@@ -8,12 +8,20 @@ import { findOrganisation, findTheme, loadDirectory } from './directory/reposito
  * Retired ones are left out of lists (choices, fan-out) but still found by id
  * and named, so history keeps resolving.
  */
-export async function allOrganisations(ctx: Pick<AppContext, 'store'>): Promise<DirectoryOrganisation[]> {
-  return (await loadDirectory(ctx)).organisations.filter((o) => !o.retiredAt);
+export async function allOrganisations(ctx: Pick<AppContext, 'store'>, at?: DirectoryAt): Promise<DirectoryOrganisation[]> {
+  return (await directoryAt(ctx, at)).organisations.filter((o) => !o.retiredAt);
 }
 
-export async function organisationNames(ctx: Pick<AppContext, 'store'>): Promise<Map<string, string>> {
-  return new Map((await loadDirectory(ctx)).organisations.map((o) => [o.id, o.name]));
+export async function organisationNames(ctx: Pick<AppContext, 'store'>, at?: DirectoryAt): Promise<Map<string, string>> {
+  return new Map((await directoryAt(ctx, at)).organisations.map((o) => [o.id, o.name]));
+}
+
+/** A turn's caller (bot/conversation/user.ts): the directory version they were identified against, if any. */
+export type DirectoryAt = { directoryVersion?: number };
+
+/** The version the caller was identified against when known (no storage request), else the one in force. */
+function directoryAt(ctx: Pick<AppContext, 'store'>, at: DirectoryAt | undefined) {
+  return at?.directoryVersion !== undefined ? committedDirectory(ctx, at.directoryVersion) : loadDirectory(ctx);
 }
 
 export async function organisationById(ctx: Pick<AppContext, 'store'>, id: string): Promise<DirectoryOrganisation | undefined> {

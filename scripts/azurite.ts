@@ -12,6 +12,8 @@ export interface AzuriteHandle {
   stop(): Promise<void>;
   /** Stops and restarts on the same ports (in-memory data is lost; on-disk data is kept). */
   restart(): Promise<void>;
+  /** The emulator's process id while it runs (benches read its CPU time from /proc). */
+  readonly pid: number | undefined;
 }
 
 export interface AzuriteOptions {
@@ -76,6 +78,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       `QueueEndpoint=http://${host}:${ports.queue}/${account.name};` +
       `TableEndpoint=http://${host}:${ports.table}/${account.name};`,
     stop: halt,
+    get pid() {
+      return child?.pid;
+    },
     async restart() {
       await halt();
       await launch();

@@ -66,3 +66,31 @@ describe('card text colours', () => {
     expect(expandTemplate(template, { c: 'Attention' }).body).toEqual([{ type: 'TextBlock', text: 'x', color: 'Attention' }]);
   });
 });
+
+describe('a template rendered again (each is parsed once per process)', () => {
+  it('shows only the second data: no rows, conditions or values carried over from the first', () => {
+    const template = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'TextBlock', text: '${title}' },
+        { type: 'TextBlock', $when: '${warning != \'\'}', text: '${warning}' },
+        { type: 'TextBlock', $data: '${rows}', text: '${name}' },
+      ],
+    };
+    const first = expandTemplate(template, { title: 'First', warning: 'Careful', rows: [{ name: 'a' }, { name: 'b' }] });
+    const second = expandTemplate(template, { title: 'Second', warning: '', rows: [{ name: 'c' }] });
+    expect(first.body).toEqual([
+      { type: 'TextBlock', text: 'First' },
+      { type: 'TextBlock', text: 'Careful' },
+      { type: 'TextBlock', text: 'a' },
+      { type: 'TextBlock', text: 'b' },
+    ]);
+    expect(second.body).toEqual([
+      { type: 'TextBlock', text: 'Second' },
+      { type: 'TextBlock', text: 'c' },
+    ]);
+    // The template itself is untouched, so the next card is built from the same text.
+    expect(template.body[0]).toEqual({ type: 'TextBlock', text: '${title}' });
+  });
+});

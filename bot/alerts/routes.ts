@@ -22,10 +22,10 @@ const AlertIdData = z.object({ alertId: z.string().min(3).max(100) }).passthroug
 
 export const alertRoutes = [
   defineCommand({ title: 'alert', description: 'Raise a partnership alert for one or more boroughs', access: RAISE, handler: (ctx, { caller }) => openAlertForm(ctx, caller) }),
-  defineCommand({ title: 'alerts', description: 'Recent alerts: delivery and who has acknowledged', access: READ, handler: async (ctx, { caller, scope }) => alertListView(ctx, await listRecentAlerts(ctx, caller), scope) }),
+  defineCommand({ title: 'alerts', description: 'Recent alerts: delivery and who has acknowledged', access: READ, handler: async (ctx, { caller, scope }) => alertListView(ctx, await listRecentAlerts(ctx, caller), scope, caller) }),
   defineAction({ verb: ALERT_VERBS.open, schema: NoData, access: RAISE, handler: (ctx, { caller }) => openAlertForm(ctx, caller) }),
   // The list's first page, or with `more` (the "More" button's signed token) the next one.
-  defineAction({ verb: ALERT_VERBS.list, schema: AlertsPageData, access: READ, handler: async (ctx, { caller, scope, data }) => alertListView(ctx, await listRecentAlerts(ctx, caller, data), scope) }),
+  defineAction({ verb: ALERT_VERBS.list, schema: AlertsPageData, access: READ, handler: async (ctx, { caller, scope, data }) => alertListView(ctx, await listRecentAlerts(ctx, caller, data), scope, caller) }),
   defineAction({ verb: ALERT_VERBS.submit, schema: FormData, access: RAISE, handler: (ctx, { caller, data }) => submitAlertForm(ctx, caller, data) }),
   // Acknowledgement buttons sit on the alert's channel posts.
   defineAction({

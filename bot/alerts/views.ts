@@ -13,7 +13,7 @@ import { knownTeamsUsers } from '../userViews/repository';
 import { refreshAudience } from '../userViews/rules/audience';
 import type { AlertRecord } from './model';
 import { refreshRank, type AlertView } from './rules/userView';
-import { organisationNames, themeById } from '../referenceData';
+import { organisationNames, themeById, type DirectoryAt } from '../referenceData';
 
 const REFUSED: Record<Extract<AlertListResult, { ok: false }>['reason'], string> = {
   'someone-else': 'That **More** button belongs to someone else\'s list, so it shows you nothing. Type **alerts** to see your own.',
@@ -26,14 +26,14 @@ const REFUSED: Record<Extract<AlertListResult, { ok: false }>['reason'], string>
  * everywhere, the person who pressed Acknowledge only in a private chat (a
  * channel or group chat is a broad audience), and who is still awaited.
  */
-export async function alertListView(ctx: AppContext, result: AlertListResult, scope: 'personal' | 'team' | 'groupChat'): Promise<AdaptiveCard> {
+export async function alertListView(ctx: AppContext, result: AlertListResult, scope: 'personal' | 'team' | 'groupChat', caller: DirectoryAt): Promise<AdaptiveCard> {
   if (!result.ok) {
     return messageCard({ title: 'That list cannot be continued', text: REFUSED[result.reason], tone: 'warning', buttons: [{ title: 'Recent alerts', verb: ALERT_VERBS.list }] });
   }
   if (result.alerts.length === 0 && !result.continued && !result.more) {
     return messageCard({ title: `No alerts in the last ${result.days} days`, text: 'Nothing has been raised for your boroughs recently.' });
   }
-  const names = await organisationNames(ctx);
+  const names = await organisationNames(ctx, caller);
   const orgName = (id: string) => names.get(id) ?? id;
   const when = (iso: string) => formatInstant(iso, ctx.config.timeZone, 'dayTime');
   const rows = result.alerts.map(({ record: r, delivery }) => {

@@ -13,6 +13,11 @@ export interface Caller {
   organisation?: Organisation;
   /** Why someone with a member row is treated as unknown (suspended, signed in from another tenant, organisation retired). */
   standing?: Standing;
+  /**
+   * The partnership directory version this caller was identified against (its head was read for this turn): the
+   * turn reads organisation names from the same version, one snapshot, without reading the head again.
+   */
+  directoryVersion?: number;
 }
 
 /** Read on every activity, never cached: a removal or suspension takes effect on the person's next message. */
@@ -21,5 +26,5 @@ export async function identifyCaller(ctx: AppContext, who: { aadObjectId?: strin
   if (!who.aadObjectId) return { displayName };
   const found = await identifyMember(ctx, who.aadObjectId, who.tenantId);
   if (!found.member) return { aadObjectId: who.aadObjectId, tenantId: who.tenantId, displayName, ...(found.standing ? { standing: found.standing } : {}) };
-  return { aadObjectId: who.aadObjectId, tenantId: who.tenantId, displayName: found.member.displayName, member: found.member, organisation: found.organisation };
+  return { aadObjectId: who.aadObjectId, tenantId: who.tenantId, displayName: found.member.displayName, member: found.member, organisation: found.organisation, directoryVersion: found.directoryVersion };
 }

@@ -57,15 +57,23 @@ const committed = new WeakMap<object, Map<number, Directory>>();
 
 /** The directory of one version (default: the one in force). Version 0 is the empty directory of a new store. */
 export async function loadDirectory(ctx: Ctx, version?: number): Promise<Directory> {
+  // An explicit version may be one being staged (bot/directory/apply.ts commit): read it, never cached.
   if (version !== undefined) return readVersion(ctx, version);
-  const v = (await readHead(ctx))?.value.version ?? 0;
+  return committedDirectory(ctx, (await readHead(ctx))?.value.version ?? 0);
+}
+
+/**
+ * A version the head has named (the one in force, or the one a caller was identified against earlier in the same
+ * turn): it never changes, so it comes from memory once read, with no storage request at all.
+ */
+export async function committedDirectory(ctx: Ctx, version: number): Promise<Directory> {
   let cache = committed.get(ctx.store);
   if (!cache) committed.set(ctx.store, (cache = new Map()));
-  const hit = cache.get(v);
+  const hit = cache.get(version);
   if (hit) return hit;
-  const d = await readVersion(ctx, v);
+  const d = await readVersion(ctx, version);
   if (cache.size > 4) cache.clear();
-  cache.set(v, d);
+  cache.set(version, d);
   return d;
 }
 
@@ -128,11 +136,12 @@ export async function dropVersion(ctx: Ctx, version: number): Promise<void> {
 
 /** A person's row, active or suspended. Read on every activity: roles are never cached. */
 export async function findMember(ctx: Ctx, aadObjectId: string): Promise<Stored<Member> | undefined> {
-  const [active, suspended] = await Promise.all([
-    ctx.store.members.get({ partitionKey: MEMBER_PARTITION, rowKey: aadObjectId }),
-    ctx.store.members.get({ partitionKey: SUSPENDED_PARTITION, rowKey: aadObjectId }),
-  ]);
-  return active ?? suspended;
+  // The active row first: most activity comes from active members, whose turn then makes one read, not two (the
+  // suspended row is only looked for when there is no active one, and an active row wins if both exist).
+  return (
+    (await ctx.store.members.get({ partitionKey: MEMBER_PARTITION, rowKey: aadObjectId })) ??
+    (await ctx.store.members.get({ partitionKey: SUSPENDED_PARTITION, rowKey: aadObjectId }))
+  );
 }
 
 /** An active member (suspended ones are not found): who published priorities, whom an administrator allows digests. */

@@ -145,7 +145,7 @@ export async function showIncident(
   historyBefore?: number,
 ): Promise<AdaptiveCard> {
   const caller = req.caller;
-  const organisations = await allOrganisations(ctx);
+  const organisations = await allOrganisations(ctx, caller);
   const r = opened.record;
   const reference = r.reference;
   const actor = { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id };
@@ -222,7 +222,7 @@ export async function hideIncident(ctx: AppContext, req: IncidentRequest, refere
   const opened = await openIncident(ctx, reference);
   if (!opened) return unknownIncidentCard(reference);
   const r = opened.record;
-  const organisations = await allOrganisations(ctx);
+  const organisations = await allOrganisations(ctx, caller);
   const decision = decideAccess(viewerOf(caller), { reporterOrganisationId: r.reporter.organisationId, sharedWith: r.sharedWith });
   if (decision.level !== 'details') return refusedDetails(ctx, caller, r, organisations, `hide details refused: ${decision.reason}`);
   return existenceCard(r, organisations, '', 'default', true);
@@ -234,6 +234,6 @@ export async function refuse(ctx: AppContext, req: IncidentRequest, record: Inci
   if (caller.aadObjectId && /^[0-9a-f-]{36}$/i.test(caller.aadObjectId)) {
     await auditIncident(ctx, { action: 'refusal', actor: { aadObjectId: caller.aadObjectId, organisationId: caller.organisation?.id }, reference: record.reference, note: `${what} refused` });
   }
-  const organisations = await allOrganisations(ctx);
+  const organisations = await allOrganisations(ctx, caller);
   return existenceCard(record, organisations, `You cannot ${what} this incident: only ${what === 'edit' ? 'its reporting organisation and administrators' : 'partners with access to its details'} can.`, 'attention', false);
 }

@@ -133,7 +133,7 @@ export async function operationsCommand(ctx: AppContext, req: OperationRequest):
   }
   const where = boroughs.length ? boroughs.map((id) => boroughById(id).name).join(', ') : 'all boroughs';
   await ensureOperationTimeline(ctx, now);
-  const [page, organisations] = await Promise.all([upcomingPage(ctx, boroughs, { now, size: OPERATIONS_PAGE_SIZE, after }), allOrganisations(ctx)]);
+  const [page, organisations] = await Promise.all([upcomingPage(ctx, boroughs, { now, size: OPERATIONS_PAGE_SIZE, after }), allOrganisations(ctx, req.caller)]);
   const token = page.next ? signPageToken(ctx.config.referenceHashKey, { user, query: { list: 'operations', boroughs }, continuation: encodeUpcomingCursor(page.next) }, now) : undefined;
   return upcomingListCard(page.rows, { organisations: new Map(organisations.map((o) => [o.id, o])) }, ctx.config.timeZone, where, {
     ...(token ? { more: token } : {}),

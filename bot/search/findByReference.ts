@@ -73,7 +73,7 @@ async function findIncident(ctx: AppContext, caller: Registered, reference: stri
     await auditIncident(ctx, { action: 'refusal', actor, reference, id: searchAuditId(ctx, caller, reference, 'refused'), note: `search (message extension) refused: ${decision.reason}` });
     return [];
   }
-  const organisations = await allOrganisations(ctx);
+  const organisations = await allOrganisations(ctx, caller);
   const redacted = redactedOf(r, organisations);
   await auditIncident(ctx, { action: 'consultation', actor, reference, id: searchAuditId(ctx, caller, reference, 'shown'), justification: `${GRANT_JUSTIFICATION[decision.grant]}; ${INSERTED}` });
   return [

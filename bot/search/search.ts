@@ -94,7 +94,7 @@ export async function searchIncidents(ctx: AppContext, req: IncidentRequest, dat
     decideAccess(viewer, { reporterOrganisationId: r.reporterOrg, sharedWith: r.sharedWith }).level === 'details';
   const what = describeQuery(query);
   const nameOf = async () => {
-    const names = await organisationNames(ctx);
+    const names = await organisationNames(ctx, caller);
     return (id: string) => names.get(id) ?? id;
   };
 
