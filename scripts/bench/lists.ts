@@ -19,12 +19,17 @@
  * The list and search code is not told any of this: a query that read
  * beyond its partition would count as a scan below, whatever was loaded.
  *
+ * The users' HTTP client runs on a thread of its own (support/clientThread.ts),
+ * as the counting proxy does: the bot's thread does only what a deployed bot
+ * does. Both threads share the machine's 2 cores with the bot and Azurite.
+ *
  * Baseline, same run, same users: the search card submitted empty (the same
  * route, gate and caller look-up, no search), so each figure also reads as a
  * ratio that the machine's load cancels out of.
  *
  * Storage requests are counted at the transport (a pass-through proxy in
- * front of Azurite, support/storageProxy.ts): per turn at 1 user (turns one
+ * front of Azurite, support/storageProxy.ts, on a thread of its own so that
+ * its work is not queued on the bot's: support/storageProxyThread.ts): per turn at 1 user (turns one
  * at a time, so each count is one turn's), and every query of every turn at
  * every level is checked to name one partition: a scan of a whole table
  * would show as a count here, whatever its latency on this machine.
@@ -52,7 +57,9 @@ import { startAzurite } from '../azurite';
 import { loadYearScale } from '../data/yearScale';
 import { startLocalHost } from '../localFunctionsHost';
 import { closedLoop, latencyRows, printLatencyTable, type LatencySummary } from './support/latency';
-import { countsBetween, startStorageProxy, type RequestCounts } from './support/storageProxy';
+import { countsBetween, type RequestCounts } from './support/storageProxy';
+import { startStorageProxyThread } from './support/storageProxyThread';
+import { startClientThread } from './support/clientThread';
 import { execute, textOf, type BenchUser } from './support/turns';
 import { cpuMeter, startProfile, type CpuSplit } from './support/cpu';
 import type { BenchRow } from './types';
@@ -77,7 +84,7 @@ export interface ListsResult extends LatencySummary {
   perTurn?: { max: number; mean: number; worst: RequestCounts };
   /** Every storage request of this level's turns. */
   requests: RequestCounts;
-  /** CPU per turn, ms: this process (the bot, the counting proxy and the users' client) and Azurite. */
+  /** CPU per turn, ms: this process (the bot's thread, the counting proxy's and the users' client's) and Azurite. */
   cpu: CpuSplit;
 }
 
@@ -96,8 +103,9 @@ export interface ListsMeasurement {
 export async function measureLists(opts: { scale?: number; samplesPerUser?: (users: number) => number } = {}): Promise<ListsMeasurement> {
   const scale = opts.scale ?? 1;
   const azurite = await startAzurite();
-  const proxy = await startStorageProxy(azurite.connectionString);
+  const proxy = await startStorageProxyThread(azurite.connectionString);
   const connector = await startFakeConnector();
+  const client = await startClientThread();
   try {
     const env = { CONCORDAT_MODE: 'local', TABLE_PREFIX: 'benchls', PORT: '0' };
     // The app's storage goes through the counting proxy; the loader writes straight to Azurite.
@@ -140,13 +148,13 @@ export async function measureLists(opts: { scale?: number; samplesPerUser?: (use
     const turn = (kind: Kind, userIndex: number, i: number) => {
       switch (kind) {
         case 'baseline':
-          return execute(host.url, connector.serviceUrl, i % 2 ? TOM : PRIYA, userIndex, 'incidents.search', { q: '', from: '', to: '' });
+          return execute(host.url, connector.serviceUrl, i % 2 ? TOM : PRIYA, userIndex, 'incidents.search', { q: '', from: '', to: '' }, undefined, client.post);
         case 'list':
-          return execute(host.url, connector.serviceUrl, PRIYA, userIndex, 'incidents.list', { borough: 'all', category: 'all', days: '30' });
+          return execute(host.url, connector.serviceUrl, PRIYA, userIndex, 'incidents.list', { borough: 'all', category: 'all', days: '30' }, undefined, client.post);
         case 'location':
-          return execute(host.url, connector.serviceUrl, i % 2 ? TOM : PRIYA, userIndex, 'incidents.search', { q: PLACES[i % PLACES.length], from: '', to: '' });
+          return execute(host.url, connector.serviceUrl, i % 2 ? TOM : PRIYA, userIndex, 'incidents.search', { q: PLACES[i % PLACES.length], from: '', to: '' }, undefined, client.post);
         case 'reference':
-          return execute(host.url, connector.serviceUrl, i % 2 ? TOM : PRIYA, userIndex, 'incidents.search', { q: sample[i % sample.length], from: '', to: '' });
+          return execute(host.url, connector.serviceUrl, i % 2 ? TOM : PRIYA, userIndex, 'incidents.search', { q: sample[i % sample.length], from: '', to: '' }, undefined, client.post);
       }
     };
     /** The answer a person would accept: a page of incidents, who holds them, or a clear "none". */
@@ -240,6 +248,7 @@ export async function measureLists(opts: { scale?: number; samplesPerUser?: (use
       failures: Object.fromEntries(failures),
     };
   } finally {
+    await client.close();
     await connector.close();
     await proxy.close();
     await azurite.stop();

@@ -87,6 +87,8 @@ export interface StorageProxyOptions {
    * the headers (base64 of the key), so Azurite resumes from them.
    */
   shortPages?: ShortPages;
+  /** Told of every request as it is counted (the proxy's thread, support/storageProxyThread.ts, shares its counts). */
+  onRequest?: (request: Classified) => void;
 }
 
 export interface StorageProxy {
@@ -117,6 +119,7 @@ export async function startStorageProxy(connectionString: string, options: Stora
   const server = http.createServer((req, res) => {
     const kind = classifyTableRequest(req.method ?? 'GET', req.url ?? '/');
     addRequest(counts, kind);
+    options.onRequest?.(kind);
     const keep = (kind.kind === 'partition' || kind.kind === 'scan') && shortPages ? shortPages({ ...kind, n: queries++ }) : undefined;
     const upstream = http.request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },

@@ -36,6 +36,17 @@ export function activity(serviceUrl: string, user: BenchUser, userIndex: number,
   };
 }
 
+/** How a bench's users send a turn: POST the body, time it to the last byte of the answer. */
+export type Poster = (url: string, body: string) => Promise<{ ms: number; status: number; text: string }>;
+
+/** In this thread (a few sequential turns); benches that time many concurrent users use support/clientThread.ts. */
+export const postHere: Poster = async (url, body) => {
+  const started = performance.now();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await res.text();
+  return { ms: performance.now() - started, status: res.status, text };
+};
+
 /** An Action.Execute of `verb`; returns the card the bot answered with, and how long the turn took. */
 export async function execute(
   hostUrl: string,
@@ -45,21 +56,19 @@ export async function execute(
   verb: string,
   data: Record<string, unknown>,
   where: Where = personal(userIndex),
+  post: Poster = postHere,
 ): Promise<{ ms: number; status: number; card: unknown }> {
   const body = JSON.stringify(
     activity(serviceUrl, user, userIndex, where, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' } }),
   );
-  const started = performance.now();
-  const res = await fetch(`${hostUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const text = await res.text();
-  const ms = performance.now() - started;
+  const { ms, status, text } = await post(`${hostUrl}/api/messages`, body);
   let card: unknown;
   try {
     card = (JSON.parse(text) as { value?: unknown }).value;
   } catch {
     card = undefined;
   }
-  return { ms, status: res.status, card };
+  return { ms, status, card };
 }
 
 /** Every TextBlock and fact of a card, joined (enough to check what a card says). */
