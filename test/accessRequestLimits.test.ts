@@ -134,7 +134,7 @@ describe('one person cannot flood an organisation\'s approvers with requests', (
     expect(await cardsToMaria(CARL)).toHaveLength(5);
   }, 120_000);
 
-  it('the limits, as rules: a repeat is never counted twice, waiting requests count until decided, and 25 may wait across the partnership', () => {
+  it('the limits, as rules: a repeat is never counted twice, waiting requests count until decided, 25 may wait across the partnership, and a withdrawn request asked again waits again', () => {
     const now = new Date('2026-11-25T10:00:00Z');
     const entry = (i: number, owner: string, pending: boolean, hoursAgo = 48): AskEntry => ({ id: i.toString(16).padStart(24, '0'), owner, at: new Date(now.getTime() - hoursAgo * 3600_000).toISOString(), pending });
     const owners = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -150,6 +150,9 @@ describe('one person cannot flood an organisation\'s approvers with requests', (
     const admitted = admitAsk(old, { id: 'e'.repeat(24), owner: 'b' }, now);
     expect(admitted).toMatchObject({ ok: true, repeat: false });
     expect(admitted.ok && admitted.entries).toHaveLength(1);
+    // A withdrawn request asked again waits again (one entry, counted as of now), not a repeat of a settled one.
+    const withdrawn = [entry(7, 'a', false, 2)];
+    expect(admitAsk(withdrawn, { id: withdrawn[0]!.id, owner: 'a' }, now)).toEqual({ ok: true, repeat: false, entries: [{ ...withdrawn[0]!, at: now.toISOString(), pending: true }] });
   });
 });
 
@@ -167,7 +170,7 @@ describe('requests that should not reach an approver, or should not be granted',
     expect(await cardsToMaria(DEV)).toHaveLength(1);
   });
 
-  it('approving the request of someone suspended since shares nothing, discloses nothing, and sends them nothing', async () => {
+  it('approving the request of someone suspended since shares nothing, discloses nothing, and sends them nothing; restored, they can ask again', async () => {
     const held = await reportIncident(bot, PRIYA, { area: 'Bredbury Green', sharedWith: 'gmp' });
     expect(textOfCard(await ask(ELLA, button(await search(ELLA, 'Bredbury Green'), 'Ask Stockport Homes').data))).toContain('Request sent');
     const r = (await requestsOf(ELLA, 'stockport-homes'))[0]!;
@@ -184,6 +187,14 @@ describe('requests that should not reach an approver, or should not be granted',
     // Pressed again, or by another approver: the same, nothing shared.
     expect(textOfCard(await press(MARIA, 'incidents.access.approve', { owner: 'stockport-homes', id: r.id }))).toContain('Nothing was shared');
     expect(await sharedWithOf(held)).toEqual(['gmp']);
+    // Ella is restored and asks again with the same button: a new request her approver can decide, and it shares.
+    const suspended = (await findMember(bot.runtime.ctx, ELLA.aadObjectId))!;
+    await putMember(bot.runtime.ctx, { ...suspended.value, status: 'active' }, suspended);
+    expect(textOfCard(await ask(ELLA, button(await search(ELLA, 'Bredbury Green'), 'Ask Stockport Homes').data))).toContain('Request sent');
+    expect((await store().accessRequests.get({ partitionKey: 'stockport-homes', rowKey: r.id }))?.value.status).toBe('pending');
+    expect(await cardsToMaria(ELLA)).toHaveLength(2);
+    expect(textOfCard(await press(MARIA, 'incidents.access.approve', { owner: 'stockport-homes', id: r.id }))).toContain('now shared with Salix Homes');
+    expect(await sharedWithOf(held)).toEqual(['gmp', 'salix-homes']);
   });
 
   it('approving the request of someone who has since moved to another organisation shares nothing with either', async () => {

@@ -103,7 +103,8 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
   await enqueue(
     ctx,
     `access-${id}`,
-    chats.map(({ a, chat }) => ({ id: `access:${id}:${a.aadObjectId}`, target: targetOf(chat!), payload: { card, summary: `Access request from ${stored.requester.displayName}` } })),
+    // A request asked again after being withdrawn is a new round: its cards are new items (the outbox stores an id once).
+    chats.map(({ a, chat }) => ({ id: `access:${id}:${stored.refiled ? `r${stored.refiled}:` : ''}${a.aadObjectId}`, target: targetOf(chat!), payload: { card, summary: `Access request from ${stored.requester.displayName}` } })),
   );
   return messageCard({
     title: 'Request sent',

@@ -46,6 +46,8 @@ export const AccessRequest = lazySchema(() => z.object({
    */
   status: z.enum(['pending', 'approved', 'declined', 'withdrawn']),
   createdAt: Instant,
+  /** How many times it was asked again after being withdrawn: each time its approvers get a new card. */
+  refiled: z.number().int().min(1).max(1000).optional(),
   decidedAt: Instant.optional(),
   decidedBy: z.object({ aadObjectId: z.string().min(1).max(64), displayName: z.string().max(120) }).optional(),
 }));

@@ -123,7 +123,7 @@ export async function fileAccessRequest(ctx: Pick<AppContext, 'store'>, request:
  */
 export async function refileAccessRequest(ctx: Pick<AppContext, 'store'>, withdrawn: { value: AccessRequest; etag: string }, request: AccessRequest): Promise<AccessRequest> {
   try {
-    return (await ctx.store.accessRequests.update(request, withdrawn.etag)).value;
+    return (await ctx.store.accessRequests.update({ ...request, refiled: (withdrawn.value.refiled ?? 0) + 1 }, withdrawn.etag)).value;
   } catch (err) {
     if (!(err instanceof ConcurrencyError)) throw err;
     return (await accessRequestAt(ctx, request.ownerOrg, request.id))?.value ?? request;

@@ -37,12 +37,12 @@ export function liveEntries(entries: readonly AskEntry[], now: Date): AskEntry[]
 }
 
 /**
- * Whether one more request (`ask`) may go to approvers. A request already made (a double tap, a retry) is never
+ * Whether one more request (`ask`) may go to approvers. A request already waiting (a double tap, a retry) is never
  * counted twice. The limits are checked narrowest first, so the answer names the one the person can act on.
  */
 export function admitAsk(entries: readonly AskEntry[], ask: { id: string; owner: string }, now: Date): AskAdmission {
   const live = liveEntries(entries, now);
-  if (live.some((e) => e.id === ask.id)) return { ok: true, entries: live, repeat: true };
+  if (live.some((e) => e.id === ask.id && e.pending)) return { ok: true, entries: live, repeat: true };
   const waitingHere = live.filter((e) => e.pending && e.owner === ask.owner);
   if (waitingHere.length >= ACCESS_REQUEST_LIMITS.waitingPerOrganisation) return { ok: false, limit: 'waitingPerOrganisation', count: waitingHere.length, waiting: waitingHere };
   const waiting = live.filter((e) => e.pending);
@@ -52,7 +52,8 @@ export function admitAsk(entries: readonly AskEntry[], ask: { id: string; owner:
   if (today.length >= ACCESS_REQUEST_LIMITS.perDay) {
     return { ok: false, limit: 'perDay', count: today.length, until: new Date(Date.parse(today[today.length - ACCESS_REQUEST_LIMITS.perDay]!.at) + ASK_WINDOW_MS) };
   }
-  return { ok: true, entries: [...live, { id: ask.id, owner: ask.owner, at: now.toISOString(), pending: true }], repeat: false };
+  // The same id settled earlier is a withdrawn request asked again: it waits again, counted as of now.
+  return { ok: true, entries: [...live.filter((e) => e.id !== ask.id), { id: ask.id, owner: ask.owner, at: now.toISOString(), pending: true }], repeat: false };
 }
 
 /** The entries once a request is decided (or withdrawn, or gone): it no longer waits. Unchanged if it was not waiting. */
