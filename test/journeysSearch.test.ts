@@ -231,4 +231,35 @@ describe('Aisha Rahman of Salix Homes asks Stockport Homes for incidents it hold
     expect(await aisha.unreachableAtPhoneWidth(told)).toEqual([]);
     await aisha.shoot('journey-search-access-refused-told', told);
   });
+
+  it('asks Stockport Homes after five more searches while none is decided: the sixth is told to wait, and why, on her phone too; once Maria decides one she can ask', JOURNEY, async () => {
+    const aisha = world.person('Aisha Rahman');
+    const maria = world.person('Maria Lopez');
+    const askAfter = async (q: string) => {
+      await aisha.say(q);
+      await aisha.click(await aisha.card(/Held by an organisation that has not shared them with yours/), 'Ask Stockport Homes');
+    };
+    // Five searches, each finding a different set of Stockport Homes' incidents: five requests waiting.
+    for (const days of [3, 10, 20, 25, 30]) {
+      await askAfter(`search Brinnington SK5 last ${days} days`);
+      await aisha.card('Request sent');
+    }
+    await askAfter('search Brinnington SK5 last 22 days');
+    const wait = await aisha.card('Wait for Stockport Homes to decide');
+    const text = (await wait.textContent()) ?? '';
+    expect(text).toContain("You have 5 requests waiting for Stockport Homes' approvers, the most one person can have waiting with one organisation (5). This one was not sent.");
+    expect(text).toContain('You can ask again when Stockport Homes has decided one of them');
+    expect(await aisha.unreachableAtPhoneWidth(wait)).toEqual([]);
+    await aisha.shoot('journey-search-access-limit', wait);
+    await aisha.shootContrast('journey-search-access-limit', wait);
+    const waiting = (await world.runtime.ctx.store.accessRequests.listPartition('stockport-homes')).filter((r) => r.value.requester.displayName === 'Aisha Rahman' && r.value.status === 'pending');
+    expect(waiting).toHaveLength(5);
+
+    // Maria declines the first of them; Aisha's sixth then goes.
+    const request = await maria.card(`to share 1 incident it holds there: ${filed.twoDays}.`, { timeoutMs: 30_000, anyTime: true });
+    await maria.click(request, 'Decline');
+    await maria.card(/Aisha Rahman has been told that Stockport Homes declined/);
+    await askAfter('search Brinnington SK5 last 22 days');
+    await aisha.card('Request sent');
+  });
 });
