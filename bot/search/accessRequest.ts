@@ -10,7 +10,7 @@ import { registered } from '../incidents/request';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
-import { organisationById, organisationNames } from '../referenceData';
+import { allOrganisations, organisationById, organisationNames } from '../referenceData';
 import { auditPageTokenRefusal, auditRouteRefusal, REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
 import { possessive } from '../common/organisation';
 import { INCIDENT_VERBS } from '../incidents/verbs';
@@ -49,12 +49,12 @@ export async function requestAccess(ctx: AppContext, caller: Caller, data: unkno
     return messageCard({ title: 'That request could not be sent', text: 'The search it came from has expired or was not yours. Search again, then ask.', tone: 'attention' });
   }
   const { owner, references, what } = ask.query;
-  const names = await organisationNames(ctx);
+  // The directory version the caller was identified against: no storage request.
+  const [names, current] = await Promise.all([organisationNames(ctx, caller), allOrganisations(ctx, caller)]);
   const ownerName = names.get(owner) ?? owner;
   if (owner === caller.organisation.id) return messageCard({ title: 'Already yours', text: `Those incidents are held by your own organisation.` });
   // An organisation that has left the concordat (its Ask button made before it did) has no approver here to decide.
-  const ownerOrganisation = await organisationById(ctx, owner);
-  if (!ownerOrganisation || ownerOrganisation.retiredAt) {
+  if (!current.some((o) => o.id === owner)) {
     return messageCard({
       title: `${ownerName} has left the concordat`,
       text: `${ownerName} has left the concordat, so nobody there can decide a request through Concordat, and none was sent. Contact ${ownerName} directly if you still need what it held.`,
