@@ -57,10 +57,10 @@ import { startAzurite } from '../azurite';
 import { loadYearScale } from '../data/yearScale';
 import { startLocalHost } from '../localFunctionsHost';
 import { closedLoop, latencyRows, printLatencyTable, type LatencySummary } from './support/latency';
-import { countsBetween, type RequestCounts } from './support/storageProxy';
+import { countsBetween, startStorageProxy, type RequestCounts } from './support/storageProxy';
 import { startStorageProxyThread } from './support/storageProxyThread';
 import { startClientThread } from './support/clientThread';
-import { execute, textOf, type BenchUser } from './support/turns';
+import { execute, postHere, textOf, type BenchUser } from './support/turns';
 import { cpuMeter, startProfile, type CpuSplit } from './support/cpu';
 import type { BenchRow } from './types';
 
@@ -91,6 +91,8 @@ export interface ListsResult extends LatencySummary {
 export interface ListsMeasurement {
   results: ListsResult[];
   loaded: { incidents: number; partitions: number; finderRows: number; writes: number; seconds: number; scale: number };
+  /** Where the counting proxy and the users' client ran: threads of their own, or the bot's thread (BENCH_SAME_THREAD=1). */
+  harness: 'own threads' | "the bot's thread";
   /**
    * Each figure's main storage read on its own, no bot turn: p50 one at a time (`one`) and with 10 readers in a
    * closed loop (`ten`). Azurite's floor: when `ten` is near a goal, the goal is out of reach on this emulator.
@@ -103,9 +105,12 @@ export interface ListsMeasurement {
 export async function measureLists(opts: { scale?: number; samplesPerUser?: (users: number) => number } = {}): Promise<ListsMeasurement> {
   const scale = opts.scale ?? 1;
   const azurite = await startAzurite();
-  const proxy = await startStorageProxyThread(azurite.connectionString);
+  // BENCH_SAME_THREAD=1: the proxy and the users' client in the bot's thread, as before they had threads of their own
+  // (to see what that costs the figures, on the same code in the same hour).
+  const sameThread = process.env.BENCH_SAME_THREAD === '1';
+  const proxy = sameThread ? await startStorageProxy(azurite.connectionString) : await startStorageProxyThread(azurite.connectionString);
   const connector = await startFakeConnector();
-  const client = await startClientThread();
+  const client = sameThread ? { post: postHere, close: async () => {} } : await startClientThread();
   try {
     const env = { CONCORDAT_MODE: 'local', TABLE_PREFIX: 'benchls', PORT: '0' };
     // The app's storage goes through the counting proxy; the loader writes straight to Azurite.
@@ -244,6 +249,7 @@ export async function measureLists(opts: { scale?: number; samplesPerUser?: (use
     return {
       results,
       loaded: { incidents: loaded.incidents, partitions: loaded.partitions, finderRows: loaded.finderRows, writes: loaded.writes, seconds: loaded.elapsedMs / 1000, scale },
+      harness: sameThread ? "the bot's thread" : 'own threads',
       floor,
       failures: Object.fromEntries(failures),
     };
@@ -303,7 +309,8 @@ export function rowsOf(m: ListsMeasurement): BenchRow[] {
       ok: l.scale === 1 ? l.incidents > 200_000 : false,
       note:
         `scale ${l.scale}, ${l.partitions} borough-weeks, loaded in ${l.seconds.toFixed(0)} s (${l.writes} write requests): every incident; ` +
-        `${l.finderRows} finder rows: the partitions read here and every district's, in full; police numbers 1 in ${POLICE_EVERY}; reference index 1 in ${INDEX_EVERY}`,
+        `${l.finderRows} finder rows: the partitions read here and every district's, in full; police numbers 1 in ${POLICE_EVERY}; reference index 1 in ${INDEX_EVERY}; ` +
+        `storage proxy and users' client on ${m.harness}`,
     },
     ...m.results.flatMap((r): BenchRow[] => {
       const tenUsers = r.users === 10 && r.kind !== 'baseline';
@@ -353,7 +360,7 @@ if (require.main === module) {
   measureLists({ scale: Number(process.env.BENCH_SCALE ?? '1') }).then(
     (m) => {
       printLatencyTable(m.results.map(({ requests, perTurn, ...r }) => ({ ...r, requests: requests.total, perTurnMax: perTurn?.max ?? '', scans: requests.byKind.scan })));
-      console.log(JSON.stringify({ loaded: m.loaded, floor: m.floor, failures: m.failures }));
+      console.log(JSON.stringify({ loaded: m.loaded, harness: m.harness, floor: m.floor, failures: m.failures }));
       process.exit(0);
     },
     (err) => {
