@@ -11,12 +11,13 @@ import { loadConfig } from '../bot/kernel/config';
 import { consoleLogger } from '../bot/kernel/logger';
 import { createRuntime } from '../bot/runtime';
 import { indexPlacesWithinDistricts } from '../bot/search/backfill';
+import { counted } from '../bot/common/words';
 
 async function main(): Promise<void> {
   const { ctx } = createRuntime(loadConfig(process.env), consoleLogger);
   const started = Date.now();
   const result = await indexPlacesWithinDistricts(ctx, { budget: Number.MAX_SAFE_INTEGER });
-  console.log(`${result.reindexed} incident(s) re-indexed in ${((Date.now() - started) / 1000).toFixed(0)} s; ${result.complete ? 'complete: place-and-district searches read one partition' : 'not complete: run it again'}`);
+  console.log(`${counted(result.reindexed, 'incident')} re-indexed in ${((Date.now() - started) / 1000).toFixed(0)} s; ${result.complete ? 'complete: place-and-district searches read one partition' : 'not complete: run it again'}`);
 }
 
 main().catch((err: unknown) => {

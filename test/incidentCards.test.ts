@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FORM_FIELDS, type FormErrors } from '../bot/incidents/rules/incidentForm';
 import { channelAnnouncementCard } from '../bot/incidents/announce';
 import type { IncidentHistoryEntry, IncidentRecord } from '../bot/incidents/model';
-import { defaultFormValues, formChoices, formValuesOfRecord, historyLines, incidentButtons, redactedOf, reportTimeNote } from '../bot/incidents/present';
+import { defaultFormValues, detailFacts, formChoices, formValuesOfRecord, historyLines, incidentButtons, redactedOf, reportTimeNote } from '../bot/incidents/present';
 import { DEMO_ORGANISATIONS } from './support/demoDirectory';
 import { incidentConfirmationCard } from '../cards/incidentConfirmation';
 import { incidentDetailsCard } from '../cards/incidentDetails';
@@ -14,6 +14,7 @@ import { incidentUpdateFormCard } from '../cards/incidentUpdateForm';
 import { CARD_BYTE_BUDGET, cardBytes, type AdaptiveCard } from '../cards/render';
 import { textOfCard } from './support/botHarness';
 import { validateAdaptiveCard } from './support/schemas';
+import { counted, countsInWords } from '../bot/common/words';
 
 const stockportHomes = DEMO_ORGANISATIONS.find((o) => o.id === 'stockport-homes')!;
 const now = new Date('2026-11-25T10:00:00Z');
@@ -128,5 +129,21 @@ describe('incident cards', () => {
     expect(() =>
       incidentRedactedCard({ title: 't', incident: { ...redactedOf(record, DEMO_ORGANISATIONS), summary: 'leak' } as never, buttons: [] }),
     ).toThrow();
+  });
+
+  it('says who was involved in plain English, not as a form ("1 victim(s)")', () => {
+    const people = (p: Partial<IncidentRecord['people']>) =>
+      detailFacts({ ...record, people: { ...record.people, vulnerablePerson: false, childrenPresent: false, ...p } }, DEMO_ORGANISATIONS, 'Europe/London').find((f) => f.title === 'People')!.value;
+    expect(people({ victims: 0, suspects: 1, witnesses: 2 })).toBe('No victims, 1 suspect, 2 witnesses');
+    expect(people({ victims: 1, suspects: 0, witnesses: 1 })).toBe('1 victim, no suspects, 1 witness');
+    expect(people({ victims: 3, suspects: 2, witnesses: 0, vulnerablePerson: true, childrenPresent: true })).toBe('3 victims, 2 suspects, no witnesses; vulnerable person involved; children present');
+    expect(people({ victims: 0, suspects: 0, witnesses: 0 })).toBe('No victims, suspects or witnesses');
+    for (const f of detailFacts(record, DEMO_ORGANISATIONS, 'Europe/London')) expect(f.value).not.toMatch(/\((?:s|es)\)/);
+  });
+
+  it('counts meet their nouns in one place: one, many, irregular plurals', () => {
+    expect([counted(0, 'step'), counted(1, 'step'), counted(2, 'witness', 'witnesses')]).toEqual(['0 steps', '1 step', '2 witnesses']);
+    expect(countsInWords([[0, 'victim']])).toBe('No victims');
+    expect(countsInWords([[0, 'victim'], [0, 'witness', 'witnesses']])).toBe('No victims or witnesses');
   });
 });

@@ -1,5 +1,6 @@
 import type { EntityTable } from '../store/entityTable';
 import { CorruptRowError } from '../store/errors';
+import { counted } from '../common/words';
 import { auditPartition, eventRowKey, HEAD_KEY } from './tables';
 import { GENESIS, linkHash, type AuditEventRow, type AuditHeadRow, type AuditRow } from './model';
 
@@ -94,6 +95,6 @@ export async function verifyAuditTable(table: EntityTable<typeof AuditRow>, key:
 }
 
 export function describeReport(r: VerifyReport): string {
-  const head = `${r.table}: ${r.events} events in ${r.partitions} chains, ${r.breaks.length === 0 ? 'every chain intact' : `${r.breaks.length} break(s)`}`;
+  const head = `${r.table}: ${r.events} events in ${r.partitions} chains, ${r.breaks.length === 0 ? 'every chain intact' : counted(r.breaks.length, 'break')}`;
   return [head, ...r.breaks.map((b) => `  BREAK ${b.partition}${b.seq !== undefined ? ` #${b.seq}` : ''}: ${b.problem}`)].join('\n');
 }

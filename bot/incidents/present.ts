@@ -6,6 +6,7 @@ import type { RiskLevel } from '../common/common';
 import type { Organisation } from '../common/organisation';
 import { ActionTaken, CATEGORY_LABELS, HateCrimeStrand, IncidentCategory } from '../common/taxonomy';
 import { toWallClock } from '../common/timezone';
+import { countsInWords } from '../common/words';
 import type { Button, Fact } from '../../cards/incidentCommon';
 import type { IncidentFormData } from '../../cards/incidentForm';
 import type { IncidentHistoryEntry, IncidentRecord } from './model';
@@ -194,7 +195,7 @@ export function detailFacts(r: IncidentRecord, organisations: readonly Organisat
   return [
     ...summaryFacts(r, organisations, timeZone),
     { title: 'Reported', value: `${formatInstant(r.reportedAt, timeZone, 'weekdayDateTime')} by ${r.reporter.displayName}, ${organisationName(organisations, r.reporter.organisationId)}` },
-    { title: 'People', value: `${p.victims} victim(s), ${p.suspects} suspect(s), ${p.witnesses} witness(es)${flags ? `; ${flags}` : ''}` },
+    { title: 'People', value: `${countsInWords([[p.victims, 'victim'], [p.suspects, 'suspect'], [p.witnesses, 'witness', 'witnesses']])}${flags ? `; ${flags}` : ''}` },
     { title: 'Police reference', value: r.policeReference ?? 'none given' },
     ...firstRecordedFact(r),
     { title: 'Actions taken', value: r.actions.map((a) => ACTION_LABELS[a]).join(', ') },

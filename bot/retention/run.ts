@@ -7,6 +7,7 @@ import { indexPlacesWithinDistricts } from '../search/backfill';
 import { purgeDeliveriesBefore, purgeWeekStatsBefore } from '../digests/repository';
 import { purgeComplaintsBefore, purgeWarningsRaisedBefore } from '../warnings/repository';
 import { retentionCutoff } from './rules/schedule';
+import { counted } from '../common/words';
 import { formatIsoWeek, isoWeekOf } from '../common/isoWeek';
 import { applyRetention } from '../incidents/retention';
 import { purgeExpiredNotices } from '../notices/repository';
@@ -68,7 +69,7 @@ export async function runRetention(ctx: AppContext): Promise<RetentionReport> {
 
   await step('Incidents', `anonymised: reported before ${incidentCutoff}`, async () => {
     const res = await applyRetention(ctx, { months: r.incidentMonths });
-    if (res.failed.length > 0) throw new Error(`${res.failed.length} incident(s) could not be anonymised: ${res.failed.map((f) => f.reference).join(', ').slice(0, 200)}`);
+    if (res.failed.length > 0) throw new Error(`${counted(res.failed.length, 'incident')} could not be anonymised: ${res.failed.map((f) => f.reference).join(', ').slice(0, 200)}`);
     return res.anonymised.length;
   });
   // Not a deletion: the one-off pass that indexes incidents stored before place-and-district keys existed, a few
@@ -130,7 +131,7 @@ async function tellAdministrators(ctx: AppContext, report: RetentionReport): Pro
     {
       title: 'Retention did not complete',
       text:
-        `The nightly retention run on ${day} could not finish ${report.failed.length} step(s), so some data is being kept past its retention period: ` +
+        `The nightly retention run on ${day} could not finish ${counted(report.failed.length, 'step')}, so some data is being kept past its retention period: ` +
         report.failed.map((s) => `${s.table} (${s.action}): ${s.error}`).join('; ').slice(0, 1200) +
         '. Tomorrow\'s run tries again; if this repeats, check the storage account and the function app\'s logs.',
     },

@@ -15,6 +15,7 @@ import {
 import type { Member } from '../common/member';
 import type { Organisation } from '../common/organisation';
 import { CATEGORY_LABELS } from '../common/taxonomy';
+import { counted } from '../common/words';
 import type { IncidentRecord } from '../incidents/model';
 import { organisationName } from '../incidents/present';
 import { personalChats } from '../conversation/repository';
@@ -163,7 +164,7 @@ export async function recordComplaint(
       at: record.reportedAt,
       id: stableId('combination', 'repeat', record.reference, c.reference),
       recipients: reachable.map(({ member }) => member.aadObjectId),
-      note: `repeat complaints (same household or complainant reference): ${ordinal(count)} in ${CASE_REVIEW_MONTHS} months, triggered by ${record.reference}; matched with ${(c.reference === record.reference ? others : combined.filter((r) => r !== c.reference)).join(', ')}; sent to ${reachable.length} lead(s), kept for ${withoutChat.length} with no personal chat`.slice(0, 300),
+      note: `repeat complaints (same household or complainant reference): ${ordinal(count)} in ${CASE_REVIEW_MONTHS} months, triggered by ${record.reference}; matched with ${(c.reference === record.reference ? others : combined.filter((r) => r !== c.reference)).join(', ')}; sent to ${counted(reachable.length, 'lead')}, kept for ${withoutChat.length} with no personal chat`.slice(0, 300),
     });
   }
   const unreachable = recipients.length - reachable.length;
