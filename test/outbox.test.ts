@@ -11,6 +11,7 @@ import { TransportError, classifyFailure, retryDelayMs, type Transport } from '.
 import { parseRetryAfter } from '../bot/teams/transport';
 import { fakeTransport } from './support/fakeTransport';
 import { freshStore } from './support/storage';
+import { applyDemoPartnershipIfEmpty } from '../scripts/demoPartnership';
 
 async function context(): Promise<AppContext & { now: { value: Date } }> {
   const { store } = await freshStore();
@@ -91,7 +92,8 @@ describe('the durable outbox', () => {
 
   it('dead-letters after a bounded number of tries and tells the admins in their personal chat', async () => {
     const ctx = await context();
-    await ctx.store.members.create({ aadObjectId: '00000000-0000-4000-8000-000000000004', displayName: 'Dan', organisationId: 'stockport-council', roles: ['admin'] });
+    // Dan, an administrator as the partnership file makes one: named in its administrators (whom notices go to).
+    await applyDemoPartnershipIfEmpty(ctx);
     await ctx.store.conversations.create({ kind: 'personal', conversationId: 'a:dan', serviceUrl: 'https://smba.example/uk/', tenantId: 't', userAadObjectId: '00000000-0000-4000-8000-000000000004', installedAt: ctx.now.value.toISOString() });
     await enqueue(ctx, 'alert-4', messages(1, 'alert-4'));
     const { transport, posts } = fakeTransport((t) => (t.conversationId === channel(0).conversationId ? new TransportError(500, 'boom') : undefined));
@@ -110,7 +112,8 @@ describe('the durable outbox', () => {
     const ref = { ...channel(0), kind: 'channel' as const, teamId: 'team', channelId: channel(0).conversationId, channelName: 'ASB Stockport', installedAt: ctx.now.value.toISOString() };
     await ctx.store.conversations.create(ref);
     await ctx.store.channelMappings.create({ conversationId: ref.conversationId, teamId: 'team', channelName: 'ASB Stockport', boroughs: ['stockport'], themes: [], mappedBy: '00000000-0000-4000-8000-000000000004', mappedAt: ctx.now.value.toISOString() });
-    await ctx.store.members.create({ aadObjectId: '00000000-0000-4000-8000-000000000004', displayName: 'Dan', organisationId: 'stockport-council', roles: ['admin'] });
+    // Dan, an administrator as the partnership file makes one: named in its administrators (whom notices go to).
+    await applyDemoPartnershipIfEmpty(ctx);
     await ctx.store.conversations.create({ kind: 'personal', conversationId: 'a:dan', serviceUrl: 'https://smba.example/uk/', tenantId: 't', userAadObjectId: '00000000-0000-4000-8000-000000000004', installedAt: ctx.now.value.toISOString() });
   };
   const stillMapped = async (ctx: AppContext) => ({

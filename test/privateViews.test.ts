@@ -196,7 +196,7 @@ describe('private notices for a shared-channel member: kept, shown to him alone,
       }),
     ]);
     const combination = (await auditOf(store(), `incident:${warned}`)).find((e) => e.action === 'combination');
-    expect(combination?.note).toMatch(/sent to \d+ lead\(s\), kept for \d+ with no personal chat/);
+    expect(combination?.note).toMatch(/sent to \d+ leads?, kept for \d+ with no personal chat/);
 
     // Opened: marked so on his list.
     expect(textOfCard(await invoke(KWAME, 'notices.list', {}, inSalford))).toContain('Opened');

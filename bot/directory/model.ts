@@ -242,7 +242,18 @@ export const AccessReview = lazySchema(() => z.object({
    * How far writing the round's people has got while it opens (a step at a time, members in object id order): the
    * last id written and how many people so far. A run that stops part way goes on from here.
    */
-  opening: z.object({ after: z.string().max(64), people: z.number().int().min(0) }).optional(),
+  opening: z
+    .object({
+      after: z.string().max(64),
+      people: z.number().int().min(0),
+      /**
+       * The organisation's approvers met so far (active members with the orgLead role, at most MAX_APPROVERS): the
+       * steps read every member anyway, so whom to send the cards is known without another read of them all. Absent
+       * on rounds whose opening began before this was kept: their approvers are read once, when they are announced.
+       */
+      approvers: z.array(z.string().max(64)).max(MAX_APPROVERS).optional(),
+    })
+    .optional(),
   /** Set once the approvers' cards are in the outbox: until then the daily run finishes opening the round. */
   announcedAt: Instant.optional(),
   closedAt: Instant.optional(),
@@ -251,6 +262,25 @@ export const AccessReview = lazySchema(() => z.object({
 }));
 export type AccessReview = z.infer<typeof AccessReview>;
 export type OpeningProgress = NonNullable<AccessReview['opening']>;
+/** The most approvers a round's cards go to (an organisation names a handful; the cap keeps the round's row small). */
+export const MAX_APPROVERS = 50;
+
+/**
+ * Where the daily access review run got to (one row): the organisation a run stopped at when its read budget was
+ * spent (the next run starts there), and the organisation whose people index is checked next (the index is checked a
+ * few organisations a run, round the partnership). Organisation ids only: no personal data.
+ */
+export const ReviewRunCursor = lazySchema(() => z.object({
+  resumeAt: OrganisationId.optional(),
+  reconcileNext: OrganisationId.optional(),
+  /**
+   * Organisations never reviewed whose members were all read and none was due: not due before `at` (the oldest
+   * membership's date plus `everyMonths`; anyone joining later is due later still), so they are not read again daily.
+   */
+  notDueBefore: z.record(z.string().max(60), z.object({ at: Instant, everyMonths: z.number().int().min(1) })).optional(),
+  at: Instant,
+}));
+export type ReviewRunCursor = z.infer<typeof ReviewRunCursor>;
 
 /** How many of a round's people were confirmed, removed or suspended (the rest are pending). */
 export interface ReviewCounts {

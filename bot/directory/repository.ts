@@ -17,6 +17,7 @@ import {
   type ReviewEntryRow,
   type ReviewOutcome,
   type ReviewPerson,
+  type ReviewRunCursor,
   type ReviewTally,
 } from './model';
 import {
@@ -29,6 +30,7 @@ import {
   reviewEntriesPartition,
   reviewEntryRowKey,
   reviewPendingRowKey,
+  REVIEW_RUN_KEYS,
   SUSPENDED_PARTITION,
   versionPartition,
 } from './tables';
@@ -159,9 +161,15 @@ export async function activeMembersOf(ctx: Ctx, organisationId: string): Promise
   return (await ctx.store.members.query(odata`PartitionKey eq ${MEMBER_PARTITION} and organisationId eq ${organisationId}`)).map((m) => m.value);
 }
 
-/** The concordat administrators in good standing: whom failures and dead letters are told. */
-export async function administrators(ctx: Ctx): Promise<Member[]> {
-  return (await activeMembers(ctx)).filter((m) => m.roles.includes('admin'));
+/**
+ * The concordat administrators in good standing: whom failures, dead letters and access review suspensions are told.
+ * The directory names them (at most 20; the admin role comes only from that list: rules/plan.ts memberOfPerson), so
+ * this is a point read each, never a read of every member.
+ */
+export async function administrators(ctx: Ctx, directory?: Pick<Directory, 'administrators'>): Promise<Member[]> {
+  const ids = (directory ?? (await loadDirectory(ctx))).administrators;
+  const found = await Promise.all(ids.map((id) => findActiveMember(ctx, id)));
+  return found.filter((m): m is Member => !!m && m.roles.includes('admin'));
 }
 
 export async function allMembers(ctx: Ctx): Promise<Member[]> {
@@ -237,6 +245,34 @@ export async function reconcilePeopleIndex(ctx: Ctx, members: readonly Member[])
 }
 
 const keyString = (k: Keys) => `${k.partitionKey}\u0000${k.rowKey}`;
+
+/**
+ * Makes one organisation's people index match its member rows (active and suspended): its members are read with a
+ * filter on the organisationId column, its copies as one partition. Returns what it wrote and deleted, and how many
+ * rows it read, for the daily run's budget.
+ */
+export async function reconcileOrganisationIndex(ctx: Ctx, organisationId: string): Promise<{ written: number; deleted: number; rowsRead: number }> {
+  const [active, suspended, have] = await Promise.all([
+    ctx.store.members.query(odata`PartitionKey eq ${MEMBER_PARTITION} and organisationId eq ${organisationId}`),
+    ctx.store.members.query(odata`PartitionKey eq ${SUSPENDED_PARTITION} and organisationId eq ${organisationId}`),
+    ctx.store.peopleIndex.listPartition(organisationId),
+  ]);
+  const wanted = new Map([...active, ...suspended].map((r) => [peopleIndexKeys(r.value).rowKey, r.value]));
+  const copies = new Map(have.map((r) => [r.keys.rowKey, r.value]));
+  let written = 0;
+  let deleted = 0;
+  for (const [k, m] of wanted) {
+    if (JSON.stringify(copies.get(k)) === JSON.stringify(m)) continue;
+    await ctx.store.peopleIndex.upsert(m);
+    written++;
+  }
+  for (const r of have) {
+    if (wanted.has(r.keys.rowKey)) continue;
+    await ctx.store.peopleIndex.delete(r.keys);
+    deleted++;
+  }
+  return { written, deleted, rowsRead: active.length + suspended.length + have.length };
+}
 
 /** The index copies of one organisation's people from one name to another (both included): a page's details. */
 export async function peopleBetween(ctx: Ctx, organisationId: string, first: Pick<Member, 'displayName' | 'aadObjectId'>, last: Pick<Member, 'displayName' | 'aadObjectId'>): Promise<Member[]> {
@@ -359,14 +395,28 @@ export async function pendingRequests(ctx: Ctx): Promise<AccessRequest[]> {
  * here, the first time it is read: its entry rows are written, then the row loses its list (with its ETag, so a
  * second reader converting at the same time changes nothing twice). Both steps re-run safely after a crash.
  */
-export async function latestReview(ctx: Ctx, organisationId: string): Promise<Stored<AccessReview> | undefined> {
-  const latest = (await ctx.store.accessReviews.listPartition(organisationId)).at(-1);
+export async function latestReview(ctx: Ctx, organisationId: string, rounds?: readonly Stored<AccessReview>[]): Promise<Stored<AccessReview> | undefined> {
+  const latest = (rounds ?? (await reviewRounds(ctx, organisationId))).at(-1);
   if (!latest?.value.members) return latest;
   const legacy = latest.value;
   await writeRoundEntries(ctx, legacy, legacy.members!.map((m) => ({ aadObjectId: m.aadObjectId, displayName: m.displayName.slice(0, 120) || m.aadObjectId, outcome: m.outcome })));
   // Its cards went out when it opened, in the old shape: nothing is announced again.
   const converted = await ctx.store.accessReviews.mutate(latest.keys, (r) => (r?.members ? { ...withoutMembers(r), announcedAt: r.announcedAt ?? r.openedAt } : undefined));
   return converted ?? latest;
+}
+
+/** An organisation's review rounds, oldest first (at most REVIEW_ROUNDS_KEPT and the one opening: a handful of rows). */
+export async function reviewRounds(ctx: Ctx, organisationId: string): Promise<Stored<AccessReview>[]> {
+  return ctx.store.accessReviews.listPartition(organisationId);
+}
+
+/** Where the daily run got to (undefined before its first run). */
+export async function readRunCursor(ctx: Ctx): Promise<ReviewRunCursor | undefined> {
+  return (await ctx.store.accessReviewRuns.get(REVIEW_RUN_KEYS))?.value;
+}
+
+export async function writeRunCursor(ctx: Ctx, cursor: ReviewRunCursor): Promise<void> {
+  await ctx.store.accessReviewRuns.upsert(cursor);
 }
 
 const withoutMembers = ({ members: _members, ...rest }: AccessReview): AccessReview => rest;
@@ -549,16 +599,20 @@ export async function suspendedInRound(ctx: Ctx, review: RoundId, limit: number)
   return page.rows.flatMap((r) => (r.value.kind === 'entry' ? [r.value.displayName] : []));
 }
 
-/** Deletes requests decided before `cutoff` (pending ones stay until decided). */
-export async function deleteDecidedRequests(ctx: Ctx, cutoff: string): Promise<number> {
-  const old = (await ctx.store.joinRequests.listPartition('request')).filter((r) => r.value.status !== 'pending' && (r.value.decidedAt ?? r.value.requestedAt) < cutoff);
+/**
+ * Deletes requests decided before `cutoff` (pending ones stay until decided). Reads the decided ones (the decision's
+ * date is in the row's JSON, not a column the service can filter on): about one a person who joined in 13 months.
+ */
+export async function deleteDecidedRequests(ctx: Ctx, cutoff: string): Promise<{ deleted: number; rowsRead: number }> {
+  const decided = await ctx.store.joinRequests.query(odata`PartitionKey eq ${REQUEST_PARTITION} and status ne ${'pending'}`);
+  const old = decided.filter((r) => (r.value.decidedAt ?? r.value.requestedAt) < cutoff);
   for (const r of old) await ctx.store.joinRequests.delete(r.keys, r.etag);
-  return old.length;
+  return { deleted: old.length, rowsRead: decided.length };
 }
 
-/** Keeps an organisation's newest `kept` review rounds (row keys sort by month). */
-export async function dropOldReviews(ctx: Ctx, organisationId: string, kept: number): Promise<number> {
-  const rows = await ctx.store.accessReviews.listPartition(organisationId);
+/** Keeps an organisation's newest `kept` review rounds (row keys sort by month); `rounds`, when already read. */
+export async function dropOldReviews(ctx: Ctx, organisationId: string, kept: number, rounds?: readonly Stored<AccessReview>[]): Promise<number> {
+  const rows = rounds ?? (await reviewRounds(ctx, organisationId));
   const old = rows.slice(0, Math.max(0, rows.length - kept));
   for (const r of old) {
     // The round's people first: a crash in between leaves the round, and the next run deletes the rest.

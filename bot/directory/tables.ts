@@ -1,6 +1,6 @@
 import { Member } from '../common/member';
 import { table, type TablesOf } from '../store/tableDef';
-import { AccessRequest, AccessReview, DirectoryRow, ReviewEntryRow } from './model';
+import { AccessRequest, AccessReview, DirectoryRow, ReviewEntryRow, ReviewRunCursor } from './model';
 import { personOrderKey } from './rules/people';
 
 /**
@@ -53,6 +53,9 @@ export const REVIEW_TALLY_KEY = 'tally';
 export const reviewEntryRowKey = (aadObjectId: string) => `e|${aadObjectId}`;
 export const reviewPendingRowKey = (person: { displayName: string; aadObjectId: string }) => `p|${personOrderKey(person)}`;
 export const REVIEW_PENDING_RANGE = { from: 'p|', to: 'p}' } as const;
+
+/** The daily run's cursor: one row. */
+export const REVIEW_RUN_KEYS = { partitionKey: 'run', rowKey: 'cursor' } as const;
 
 export function reviewEntryKeys(r: ReviewEntryRow): { partitionKey: string; rowKey: string } {
   const partitionKey = reviewEntriesPartition(r.organisationId, r.round);
@@ -123,6 +126,16 @@ export const DIRECTORY_TABLES = {
       holds: "who is in each access review round (Entra id, name) and each one's outcome",
       retention: 'as the round (AccessReviews): the last 8 rounds per organisation',
       enforcedBy: 'the daily accessReview timer deletes a round\'s entries, then the round (bot/directory/repository.ts dropOldReviews)',
+    },
+  }),
+  accessReviewRuns: table({
+    name: 'AccessReviewRuns',
+    schema: ReviewRunCursor,
+    keys: () => REVIEW_RUN_KEYS,
+    retention: {
+      holds: 'where the daily access review run got to: organisation ids and a time (no personal data)',
+      retention: 'one row, replaced by every run',
+      enforcedBy: 'the daily accessReview timer overwrites it (bot/directory/review.ts runAccessReview)',
     },
   }),
   peopleIndex: table({

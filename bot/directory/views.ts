@@ -1,6 +1,5 @@
 import type { Role } from '../common/access';
 import { formatInstant } from '../common/dates';
-import { counted } from '../common/words';
 import type { Member } from '../common/member';
 import { possessive } from '../common/organisation';
 import { accessDecisionCard, accessRequestCard, memberCard, peopleCard } from '../../cards/directory';
@@ -173,7 +172,8 @@ export function peopleListCard(result: Extract<PeopleResult, { kind: 'list' }>, 
   const orgName = new Map(result.directory.organisations.map((o) => [o.id, o.name]));
   const requests = result.rows.flatMap((r) => (r.kind === 'request' ? [r.request] : []));
   const members = result.rows.flatMap((r) => (r.kind === 'member' ? [r.member] : []));
-  const counts = [members.length || !requests.length ? counted(members.length, 'member') : '', requests.length ? counted(requests.length, 'open request') : ''].filter(Boolean).join(' and ');
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const counts = [members.length || !requests.length ? plural(members.length, 'member') : '', requests.length ? plural(requests.length, 'open request') : ''].filter(Boolean).join(' and ');
   const everyOrganisation = result.scope === 'every organisation';
   const order = everyOrganisation ? 'open requests first, then people by organisation and name' : 'open requests first, then people by name';
   // One organisation's list names it once, above; an administrator's names each line's.

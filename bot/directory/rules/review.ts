@@ -18,10 +18,15 @@ export function addMonths(iso: string, months: number): Date {
  */
 export function reviewDue(now: Date, everyMonths: number, lastOpenedAt: string | undefined, since: (string | undefined)[]): boolean {
   if (lastOpenedAt) return addMonths(lastOpenedAt, everyMonths).getTime() <= now.getTime();
-  if (since.some((s) => s === undefined)) return true;
-  const oldest = since.filter((s): s is string => !!s).sort()[0];
-  return oldest !== undefined && addMonths(oldest, everyMonths).getTime() <= now.getTime();
+  return since.some((s) => membershipDue(now, everyMonths, s));
 }
+
+/**
+ * Whether one membership makes an organisation's first round due: it has no date, or was confirmed (or began)
+ * `everyMonths` ago. The oldest decides, so the daily run reads an organisation's members only until it meets one.
+ */
+export const membershipDue = (now: Date, everyMonths: number, since: string | undefined): boolean =>
+  since === undefined || addMonths(since, everyMonths).getTime() <= now.getTime();
 
 /**
  * Whether a round is over: closed by the daily run, or past its deadline (the run that closes it may come later:
