@@ -5,8 +5,9 @@ import { findMember, putMember } from '../bot/directory/repository';
 import { runRetention } from '../bot/retention/run';
 import { admitAsk, ACCESS_REQUEST_LIMITS, type AskEntry } from '../bot/search/rules/accessLimits';
 import { signPageToken } from '../bot/search/rules/pageToken';
-import { AISHA, DAN, MARIA, personalChat, PRIYA, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
-import { pressButton, reportIncident } from './support/botTurns';
+import { AISHA, DAN, MARIA, personalChat, PRIYA, textOfCard, type BotHarness } from './support/botHarness';
+import { pressButton, reportIncident, startBotBehindProxy } from './support/botTurns';
+import type { StorageProxy } from '../scripts/bench/support/storageProxy';
 import { auditOf } from './support/audit';
 
 /**
@@ -24,10 +25,12 @@ const BEN = { id: '29:ben', aadObjectId: '00000000-0000-4000-8000-0000000000b1',
 const CARL = { id: '29:carl', aadObjectId: '00000000-0000-4000-8000-0000000000b2', name: 'Carla Reyes' };
 const DEV = { id: '29:dev', aadObjectId: '00000000-0000-4000-8000-0000000000b3', name: 'Dev Patel' };
 const ELLA = { id: '29:ella', aadObjectId: '00000000-0000-4000-8000-0000000000b4', name: 'Ella Moss' };
+const GUS = { id: '29:gus', aadObjectId: '00000000-0000-4000-8000-0000000000b6', name: 'Gus Ward' };
 const FINN = { id: '29:finn', aadObjectId: '00000000-0000-4000-8000-0000000000b5', name: 'Finn Hale' };
 const STOCKPORT_PLACES = ['Brinnington estate', 'Reddish Vale', 'Offerton Green', 'Adswood Road', 'Heaton Norris', 'Cheadle Heath'];
 
 let bot: BotHarness;
+let proxy: StorageProxy;
 const store = () => bot.runtime.ctx.store;
 const press = (user: User, verb: string, data: Record<string, unknown> = {}) => pressButton(bot, user, verb, data);
 const search = (user: User, q: string) => press(user, 'incidents.search', { q, from: '', to: '' });
@@ -52,10 +55,10 @@ const sharedWithOf = async (reference: string) => ((await store().incidents.quer
 const ref = (n: number) => `STO-2026-${String(900000 + n).padStart(6, '0')}`;
 
 beforeAll(async () => {
-  bot = await startBotHarness({ start: START });
+  ({ bot, proxy } = await startBotBehindProxy({ start: START }));
   await store().members.upsert({ aadObjectId: MARIA.aadObjectId, displayName: MARIA.name, organisationId: 'stockport-homes', roles: ['staff', 'orgLead'] });
-  for (const u of [BEN, CARL, DEV, ELLA, FINN]) await store().members.upsert({ aadObjectId: u.aadObjectId, displayName: u.name, organisationId: 'salix-homes', roles: ['staff'] });
-  for (const u of [AISHA, MARIA, BEN, CARL, DEV, ELLA, FINN]) {
+  for (const u of [BEN, CARL, DEV, ELLA, FINN, GUS]) await store().members.upsert({ aadObjectId: u.aadObjectId, displayName: u.name, organisationId: 'salix-homes', roles: ['staff'] });
+  for (const u of [AISHA, MARIA, BEN, CARL, DEV, ELLA, FINN, GUS]) {
     await store().conversations.upsert({ kind: 'personal', conversationId: personalChat(u).id, serviceUrl: bot.connector.serviceUrl, tenantId: '00000000-0000-4000-8000-0000000c0dec', userAadObjectId: u.aadObjectId, installedAt: START.toISOString() });
   }
   for (const area of STOCKPORT_PLACES) await reportIncident(bot, PRIYA, { area, sharedWith: 'gmp' });
@@ -154,6 +157,31 @@ describe('one person cannot flood an organisation\'s approvers with requests', (
     const withdrawn = [entry(7, 'a', false, 2)];
     expect(admitAsk(withdrawn, { id: withdrawn[0]!.id, owner: 'a' }, now)).toEqual({ ok: true, repeat: false, entries: [{ ...withdrawn[0]!, at: now.toISOString(), pending: true }] });
   });
+});
+
+describe('the limits cost a bounded number of storage requests, never a scan', () => {
+  it('a request, a double tap and a refusal at the limit each cost a few point reads and writes, however many requests the person has made', async () => {
+    const cost = async (fn: () => Promise<unknown>) => {
+      const before = proxy.snapshot().total;
+      await fn();
+      return proxy.snapshot().total - before;
+    };
+    await ask(GUS, askButton(GUS, 'bolton-at-home', [ref(500)], 'Warm-up')); // the caller's first turn records their Teams id
+    const first = await cost(() => ask(GUS, askButton(GUS, 'stockport-homes', [ref(501)], 'Street 1')));
+    for (let i = 2; i <= 5; i++) await ask(GUS, askButton(GUS, 'stockport-homes', [ref(500 + i)], `Street ${i}`));
+    const again = await cost(() => ask(GUS, askButton(GUS, 'stockport-homes', [ref(505)], 'Street 5')));
+    const refused = await cost(() => ask(GUS, askButton(GUS, 'stockport-homes', [ref(506)], 'Street 6')));
+    console.log(`storage requests: a new request ${first}, the same again ${again}, refused at the limit ${refused}`);
+    // Caller (member row, Teams id), the request's point read, the limits row read and written, the request
+    // created, the owner's approvers (one filtered query), each approver's chat, the outbox item and its due row.
+    // Measured: 10 (3 more than before the limits: the request's point read, the limits row read and written).
+    expect(first).toBeLessThanOrEqual(10);
+    // The same request again: no limits row write, no request created (measured 7).
+    expect(again).toBeLessThanOrEqual(7);
+    // At the limit: the limits row, the 5 waiting requests confirmed by point reads, the refusal's audit append;
+    // nothing filed, no approver read (measured 11).
+    expect(refused).toBeLessThanOrEqual(11);
+  }, 60_000);
 });
 
 describe('requests that should not reach an approver, or should not be granted', () => {
