@@ -135,6 +135,34 @@ describe('the audit trail, for a data protection officer', () => {
     }
   });
 
+  it("a data protection officer's own \"More\" on a person's trail, after that person has left their organisation, shows nothing more and is audited once as a refusal of the button", async () => {
+    const OLLY = '00000000-0000-4000-8000-0000000000c1';
+    await bot.runtime.ctx.store.members.upsert({ aadObjectId: OLLY, displayName: 'Olly Grant', organisationId: 'stockport-homes', roles: ['staff'] });
+    for (let i = 1; i <= 12; i++) {
+      await appendAudit(bot.runtime.ctx, { id: `olly-${i}-0000`, at: new Date(NOW.getTime() - i * 60_000).toISOString(), action: 'alteration', actor: { aadObjectId: DAN.aadObjectId }, subject: { type: 'member', id: OLLY }, note: `roles changed ${i}` });
+    }
+    bot.now.value = new Date(NOW.getTime() + 4 * 3600_000);
+    try {
+      // Priya, Stockport Homes' data protection officer (since the test above), reads the trail of one of its people.
+      const first = await ask(PRIYA, `audit member ${OLLY}`);
+      expect(seqs(first).length).toBe(10);
+      const more = moreOf(first)!;
+      // Olly moves to Salix Homes: his trail is no longer Stockport Homes' to read.
+      const olly = (await bot.runtime.ctx.store.members.get({ partitionKey: 'member', rowKey: OLLY }))!;
+      await bot.runtime.ctx.store.members.update({ ...olly.value, organisationId: 'salix-homes' }, olly.etag);
+      const routes = async () => (await auditOf(bot.runtime.ctx.store, 'route:action:audit.trail')).filter((e) => e.actor.aadObjectId === PRIYA.aadObjectId && e.note?.includes('member'));
+      const before = (await routes()).length;
+      for (let i = 0; i < 3; i++) {
+        const card = await press(PRIYA, { more });
+        expect(seqs(card)).toEqual([]);
+        expect(textOfCard(card)).not.toContain('roles changed');
+      }
+      expect((await routes()).length - before).toBe(1);
+    } finally {
+      bot.now.value = NOW;
+    }
+  });
+
   it('costs a bounded number of storage requests per turn, however long the trail', async () => {
     const first = await ask(DAN, `audit ${SUBJECT}`);
     const before = proxy.snapshot().total;

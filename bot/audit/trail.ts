@@ -87,7 +87,9 @@ export async function auditTrailPage(ctx: AppContext, caller: Caller, input: { a
   // A DPO reads the trails of what their organisation may see (an administrator reads every trail). A refused
   // subject gets the answer a subject with nothing logged gets, so the answer does not say whether it exists; the
   // refusal is logged, and the reader's look is not written on that trail.
-  if (!member.roles.includes('admin') && !(await dpoMayRead(ctx, caller, subject))) {
+  // A refusal is logged under what was used: the "More" button when it was pressed, else the command.
+  const route = before !== undefined ? `action:${AUDIT_VERBS.trail}` : 'command:audit';
+  if (!member.roles.includes('admin') && !(await dpoMayRead(ctx, caller, subject, route))) {
     return { kind: 'page', subject, lines: [], continued: before !== undefined, ...(notice ? { notice } : {}) };
   }
 
@@ -133,10 +135,10 @@ export async function auditTrailPage(ctx: AppContext, caller: Caller, input: { a
  *   organisation, or the requester is now one of its members (a decided request is deleted by retention);
  * - alerts, operations, priorities, routes and the directory are partnership-wide (docs/audit.md).
  * A refusal of a real incident is logged on that incident (its owners' DPO sees who tried), once per reader and
- * hour; anything else is logged as a refusal of the route, never under the asked-for id, so an invented subject
- * gets no trail.
+ * hour; anything else is logged as a refusal of the route used (the command, or the "More" button of a trail the
+ * reader could read when it was given), never under the asked-for id, so an invented subject gets no trail.
  */
-async function dpoMayRead(ctx: AppContext, caller: Caller, subject: AuditSubject): Promise<boolean> {
+async function dpoMayRead(ctx: AppContext, caller: Caller, subject: AuditSubject, route: string): Promise<boolean> {
   const member = caller.member!;
   const orgId = member.organisationId;
   const actor = { aadObjectId: member.aadObjectId, organisationId: orgId };
@@ -169,6 +171,6 @@ async function dpoMayRead(ctx: AppContext, caller: Caller, subject: AuditSubject
     default:
       return true;
   }
-  await auditRouteRefusal(ctx, actor, `command:audit`, `audit trail of a ${subject.type} refused to a data protection officer of ${orgId}: not their organisation's (or not found); told nothing is logged`);
+  await auditRouteRefusal(ctx, actor, route, `audit trail of a ${subject.type} refused to a data protection officer of ${orgId}: not their organisation's (or not found); told nothing is logged`);
   return false;
 }
