@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDirectoryFile } from '../bot/directory/apply';
 import { findMember, putMember } from '../bot/directory/repository';
+import { applyRetention } from '../bot/incidents/retention';
 import { runRetention } from '../bot/retention/run';
 import { admitAsk, ACCESS_REQUEST_LIMITS, type AskEntry } from '../bot/search/rules/accessLimits';
 import { signPageToken } from '../bot/search/rules/pageToken';
@@ -234,6 +235,26 @@ describe('requests that should not reach an approver, or should not be granted',
     const answer = textOfCard(await press(MARIA, 'incidents.access.approve', { owner: 'stockport-homes', id: r.id }));
     expect(answer).toContain('Nothing was shared');
     expect(await sharedWithOf(held)).toEqual(['gmp']);
+  });
+
+  it('a request whose incidents are all anonymised by retention while it waits: approval shares and discloses nothing, and both sides are told why', async () => {
+    bot.now.value = new Date('2025-10-01T10:00:00Z');
+    let old: string;
+    try {
+      old = await reportIncident(bot, PRIYA, { area: 'Marple Bridge', occurredDate: '2025-09-30', sharedWith: 'gmp' });
+    } finally {
+      bot.now.value = START;
+    }
+    expect(textOfCard(await ask(DEV, button(await search(DEV, 'Marple Bridge'), 'Ask Stockport Homes').data))).toContain('Request sent');
+    const r = (await requestsOf(DEV, 'stockport-homes')).find((x) => x.references.includes(old))!;
+    expect((await applyRetention(bot.runtime.ctx, { months: 13 })).anonymised).toContain(old);
+    const answer = textOfCard(await press(MARIA, 'incidents.access.approve', { owner: 'stockport-homes', id: r.id }));
+    expect(answer).toContain('Nothing was shared with Salix Homes');
+    expect(answer).toContain('anonymised');
+    expect((await auditOf(store(), `incident:${old}`)).filter((e) => e.action === 'disclosure' && e.recipients?.includes('salix-homes'))).toEqual([]);
+    const told = (await store().outbox.get({ partitionKey: `access-${r.id}`, rowKey: `access:${r.id}:answer` }))?.value;
+    expect(textOfCard(told?.payload?.card)).toContain('approved, but nothing could be shared');
+    expect(textOfCard(told?.payload?.card)).not.toContain(old);
   });
 
   it("an organisation that has left the concordat cannot be asked: nothing is kept, and the requester is told why", async () => {
