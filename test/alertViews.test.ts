@@ -3,6 +3,9 @@ import { putMember } from '../bot/directory/repository';
 import { Pacer } from '../bot/outbox/pacer';
 import { drainOutbox } from '../bot/outbox/sender';
 import { MAX_REFRESH_USERS, refreshAudience } from '../bot/userViews/rules/audience';
+import { rememberTeamsUser } from '../bot/userViews/repository';
+import { insertedAlertCard } from '../bot/alerts/views';
+import { findAlert } from '../bot/alerts/repository';
 import { activityFrom, cardOf, DAN, MARIA, personalChat, PRIYA, STRANGER, startBotHarness, textOfCard, type BotHarness } from './support/botHarness';
 import { validateAdaptiveCard } from './support/schemas';
 import { ALERTS_CHANNEL, execute, inChannel, installAndMapChannel, TEAM } from './support/teamSetup';
@@ -201,6 +204,74 @@ describe('a large partnership: more than 60 people of asked organisations', () =
     expect(textOfCard(updated)).toMatch(/Acknowledged by 1 of \d+ organisations[\s\S]*✔ Stockport Homes/);
     expect(textOfCard((await refresh(leftOut, updated)).body.value)).toContain('✔ Your organisation acknowledged at');
     expect(JSON.stringify(updated).length).toBeLessThan(28_000);
+  });
+});
+
+describe('at the limit: 200 people of the organisations the channel serves', () => {
+  it('names exactly the 60 the documented rule picks, Teams user ids only, reading only the asked organisations\' members; a card inserted elsewhere names nobody', async () => {
+    const ctx = bot.runtime.ctx;
+    const person = (n: number) => `00000000-0000-4000-8000-${String(0x2000 + n).padStart(12, '0')}`;
+    // 120 at Stockport Homes and 60 at Stockport Council (both asked), 20 at GMP (raised it: not asked). Among the
+    // asked: every tenth suspended, every seventh remembered under an Entra object id (a bad row), every eleventh
+    // never seen in Teams. Seen on days spread over two months, so "most recently seen" decides, then the id.
+    const people = Array.from({ length: 200 }, (_, n) => ({
+      n,
+      aadObjectId: person(n),
+      organisationId: n < 120 ? 'stockport-homes' : n < 180 ? 'stockport-council' : 'gmp',
+      suspended: n < 180 && n % 10 === 0,
+      userId: n % 7 === 0 ? person(n) : `29:officer-${String(n).padStart(3, '0')}`,
+      seenAt: n % 11 === 0 ? undefined : new Date(Date.UTC(2026, 9, 1 + (n % 59))).toISOString(),
+    }));
+    for (const p of people) {
+      await putMember(ctx, { aadObjectId: p.aadObjectId, displayName: `Officer ${p.n}`, organisationId: p.organisationId, roles: ['staff'], leadsThemes: [], ...(p.suspended ? { status: 'suspended' as const } : {}) });
+      if (p.seenAt) await ctx.store.teamsUsers.upsert({ aadObjectId: p.aadObjectId, userId: p.userId, seenAt: p.seenAt });
+    }
+    const memberQueries: string[] = [];
+    const query = ctx.store.members.queryEach.bind(ctx.store.members);
+    ctx.store.members.queryEach = async (filter: string) => (memberQueries.push(filter), query(filter));
+    const card = await raiseStockportAlert();
+
+    // The rule, worked out here from the people: asked, active, seen in Teams under a Teams id; most recently seen
+    // first, then by id. Dan (Stockport Council, seen in the harness) is one of the candidates too.
+    const dan = (await ctx.store.teamsUsers.get({ partitionKey: 'user', rowKey: DAN.aadObjectId }))!.value;
+    const eligible = [
+      ...people.filter((p) => p.organisationId !== 'gmp' && !p.suspended && p.seenAt && p.userId.startsWith('29:')).map((p) => ({ id: p.userId, seenAt: p.seenAt! })),
+      { id: dan.userId, seenAt: dan.seenAt },
+    ];
+    const expected = eligible.sort((a, b) => b.seenAt.localeCompare(a.seenAt) || a.id.localeCompare(b.id)).slice(0, MAX_REFRESH_USERS).map((e) => e.id);
+    expect(eligible.length).toBeGreaterThan(MAX_REFRESH_USERS);
+    expect(card.refresh.userIds).toEqual(expected);
+    for (const id of card.refresh.userIds) expect(id).toMatch(/^29:/);
+    // Nobody's name, object id or anything of theirs but the Teams id on the channel card.
+    const json = JSON.stringify(card);
+    for (const p of people) {
+      expect(json).not.toContain(p.aadObjectId);
+      expect(json).not.toContain(`Officer ${p.n}"`);
+    }
+    expect(validateAdaptiveCard(card)).toEqual([]);
+    expect(JSON.stringify(card).length).toBeLessThan(28_000);
+    // Only the asked organisations' active members were read, never a whole partition of the Members table.
+    expect(memberQueries.length).toBeGreaterThan(0);
+    for (const f of memberQueries) expect(f).toMatch(/organisationId eq '/);
+
+    // As the message extension inserts it into a conversation of the person's choosing: the card as it stands, with
+    // no refresh (Teams would ask the bot about it there, where the alert was not posted, and get "out of date").
+    const inserted = await insertedAlertCard(ctx, (await findAlert(ctx, card.refresh.action.data.alertId))!);
+    expect(textOfCard(inserted)).toContain('Closure order granted: Hollyhedge Court');
+    expect(inserted).not.toHaveProperty('refresh');
+    expect(JSON.stringify(inserted)).not.toMatch(/29:officer/);
+  });
+
+  it('remembers only Teams user ids: an id of another shape is not kept', async () => {
+    const ctx = bot.runtime.ctx;
+    await rememberTeamsUser(ctx, '00000000-0000-4000-8000-000000003001', '00000000-0000-4000-8000-000000003001');
+    await rememberTeamsUser(ctx, '00000000-0000-4000-8000-000000003002', 'user-1');
+    await rememberTeamsUser(ctx, '00000000-0000-4000-8000-000000003003', '29:1a2b3c');
+    const kept = (await ctx.store.teamsUsers.listPartition('user')).map((r) => r.value.userId);
+    expect(kept).toContain('29:1a2b3c');
+    expect(kept).not.toContain('user-1');
+    expect(kept).not.toContain('00000000-0000-4000-8000-000000003001');
+    expect(refreshAudience([{ userId: '00000000-0000-4000-8000-000000003001', rank: 0, seenAt: '2026-11-01' }])).toBeUndefined();
   });
 });
 

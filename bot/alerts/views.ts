@@ -8,7 +8,7 @@ import { alertCard, type AlertCardData, type AlertViewer } from '../../cards/ale
 import type { AdaptiveCard } from '../../cards/render';
 import type { AlertListResult } from './list';
 import { ALERT_VERBS } from './verbs';
-import { allMembers } from '../directory/repository';
+import { activeMembersOf } from '../directory/repository';
 import { knownTeamsUsers } from '../userViews/repository';
 import { refreshAudience } from '../userViews/rules/audience';
 import type { AlertRecord } from './model';
@@ -76,6 +76,18 @@ export async function renderAlertCard(ctx: AppContext, record: AlertRecord, view
 }
 
 /**
+ * The alert card as a person inserts it into a conversation of their choosing (the message extension's find by
+ * reference): the card as it stands, with no `refresh`. Teams would run a refresh in that conversation, where the
+ * alert was not posted, and the bot answers such a refresh with "out of date" rather than the alert
+ * (bot/alerts/routes.ts): everyone it named would lose the card they were sent.
+ */
+export async function insertedAlertCard(ctx: AppContext, record: AlertRecord): Promise<AdaptiveCard> {
+  const organisations = await organisationNames(ctx);
+  const theme = await themeById(ctx, record.alert.themeId);
+  return alertCard(alertCardData(record, { organisations, themeName: theme?.name, timeZone: ctx.config.timeZone }, undefined, undefined));
+}
+
+/**
  * The alert as the card shows it: organisations by name, times in the configured zone. Pure. `refresh`: whom
  * Teams asks the bot about (a person's own view names nobody: Teams asks again when the posted card changes, and
  * every acknowledgement updates it).
@@ -121,11 +133,17 @@ function acknowledgedAt(at: string, raisedAt: string, timeZone: string): string 
   return formatInstant(at, timeZone, sameDay ? 'time' : 'dayTime');
 }
 
-/** Teams user ids of active members whose organisations are asked (awaited first), by the rule in bot/userViews/rules/audience.ts. */
+/**
+ * Teams user ids of active members whose organisations are asked (awaited first), by the rule in
+ * bot/userViews/rules/audience.ts. Only the asked organisations' active members are read (a filter on the
+ * organisationId column each, side by side), never the Members table whole: at the region's ~5,000 staff an alert
+ * for one borough reads its few organisations' people.
+ */
 async function refreshUserIds(ctx: AppContext, record: AlertRecord): Promise<string[] | undefined> {
-  const [members, known] = await Promise.all([allMembers(ctx), knownTeamsUsers(ctx)]);
+  const asked = [...new Set(record.expectedOrganisations)];
+  const [byOrganisation, known] = await Promise.all([Promise.all(asked.map((o) => activeMembersOf(ctx, o))), knownTeamsUsers(ctx)]);
   return refreshAudience(
-    members.flatMap((m) => {
+    byOrganisation.flat().flatMap((m) => {
       const rank = m.status === 'suspended' ? undefined : refreshRank(record, m.organisationId);
       const teams = known.get(m.aadObjectId);
       return rank === undefined || !teams ? [] : [{ userId: teams.userId, rank, seenAt: teams.seenAt }];

@@ -1,4 +1,4 @@
-import { renderAlertCard } from '../alerts/views';
+import { insertedAlertCard } from '../alerts/views';
 import { findAlert as findAlertById } from '../alerts/repository';
 import { recordAudit } from '../audit/record';
 import type { AppContext } from '../kernel/context';
@@ -122,7 +122,7 @@ async function findAlert(ctx: AppContext, caller: Registered, id: string): Promi
   if (!mine) return [];
   return [
     {
-      card: await renderAlertCard(ctx, record),
+      card: await insertedAlertCard(ctx, record),
       preview: { title: record.alert.title, text: `Partnership alert · ${record.alert.boroughs.map((b) => boroughById(b).name).join(', ')} · ${record.alert.severity}` },
     },
   ];

@@ -11,6 +11,12 @@ import { lazySchema } from '../common/lazySchema';
 export const TeamsUserId = lazySchema(() => z.string().min(3).max(200).regex(/^[\w:@.\-]+$/, 'a Teams user id'));
 export type TeamsUserId = z.infer<typeof TeamsUserId>;
 
+/**
+ * Whether an id is a Teams user id ("29:…"), the only kind `refresh.userIds` may name. An Entra object id, or an
+ * id another channel gives (an emulator's "user-1"), looks like a valid row but Teams would match nobody by it.
+ */
+export const isTeamsUserId = (id: string): boolean => /^29:[\w:@.\-]{1,197}$/.test(id);
+
 export const TeamsUser = lazySchema(() => z.object({
   aadObjectId: EntraObjectId,
   userId: TeamsUserId,

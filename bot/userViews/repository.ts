@@ -1,6 +1,6 @@
 import type { AppContext } from '../kernel/context';
 import { TEAMS_USER_PARTITION } from './tables';
-import { TeamsUser, TeamsUserId } from './model';
+import { isTeamsUserId, TeamsUser, TeamsUserId } from './model';
 
 /** The only module that touches the TeamsUsers table. */
 
@@ -19,7 +19,7 @@ const WRITTEN_MAX = 10_000;
  * (at most once a day per process; an upsert, so retries and races are harmless).
  */
 export async function rememberTeamsUser(ctx: Ctx, aadObjectId: string, userId: string): Promise<void> {
-  if (!TeamsUserId.safeParse(userId).success) return;
+  if (!isTeamsUserId(userId) || !TeamsUserId.safeParse(userId).success) return;
   const day = ctx.clock().toISOString().slice(0, 10);
   const mark = `${userId}|${day}`;
   let written = writtenTo.get(ctx.store);

@@ -1,3 +1,5 @@
+import { isTeamsUserId } from '../model';
+
 /**
  * Who a channel card's `refresh.userIds` names (pure).
  *
@@ -11,7 +13,9 @@
  * The rule when more than 60 qualify: the lower `rank` first (the caller
  * ranks who most needs their own view), then the most recently seen (most
  * likely to be reading Teams now), then by id so the list is stable between
- * renders. The card as posted must be right for everyone left out.
+ * renders. The card as posted must be right for everyone left out. Only
+ * Teams user ids ("29:…") are named: a row holding anything else (an Entra
+ * object id) is skipped, never sent.
  */
 export const MAX_REFRESH_USERS = 60;
 
@@ -24,6 +28,7 @@ export interface AudienceCandidate {
 export function refreshAudience(candidates: readonly AudienceCandidate[]): string[] | undefined {
   const best = new Map<string, AudienceCandidate>();
   for (const c of candidates) {
+    if (!isTeamsUserId(c.userId)) continue;
     const had = best.get(c.userId);
     if (!had || c.rank < had.rank || (c.rank === had.rank && c.seenAt > had.seenAt)) best.set(c.userId, c);
   }
