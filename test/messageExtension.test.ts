@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTENSION_ROUTES } from '../bot/commands';
-import { loadIncident } from '../bot/incidents/repository';
+import { loadIncident } from '../bot/incidents/repository/read';
 import { plainTextOfMessage } from '../bot/teams/messageText';
 import { actionDataProblems, cardBytes, CARD_BYTE_BUDGET } from '../cards/render';
 import { activityFrom, AISHA, DAN, findById, personalChat, PRIYA, startBotHarness, STRANGER, textOfCard, TOM, type BotHarness, type Conversation } from './support/botHarness';

@@ -7,7 +7,7 @@ import { permits } from '../common/access';
 import { MAY } from '../common/permissions';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
 import { auditPageTokenRefusal, auditRouteRefusal, REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
-import { openIncident } from '../incidents/repository';
+import { openIncident } from '../incidents/repository/read';
 import { decideAccess } from '../incidents/rules/incidentAccess';
 import { auditIncident, stableId } from '../incidents/audit';
 import { AuditEvent } from './event';

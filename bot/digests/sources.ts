@@ -10,7 +10,7 @@ import type { JointActionSummary, JointActionSummaryQuery } from '../operations/
 import type { PrioritySet } from '../priorities/model';
 import { priorityVersions } from '../priorities/repository';
 import type { Theme } from '../common/theme';
-import { liveIncidentsOfWeek, weekMarkOf } from '../incidents/repository';
+import { liveIncidentsOfWeek, weekMarkOf } from '../incidents/repository/weeks';
 import type { BoroughWeekStats } from './model';
 import { jointActionSummary } from '../operations/summary';
 

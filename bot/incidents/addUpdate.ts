@@ -6,13 +6,14 @@ import { IncidentReference } from './rules/incident';
 import { mayAddUpdate } from './rules/incidentAccess';
 import { auditIncident, stableId } from './audit';
 import { SubmissionId, type Actor, type IncidentHistoryEntry, type IncidentRecord } from './model';
-import { loadIncident, writeVersion } from './repository';
+import { loadIncident } from './repository/read';
+import { writeVersion } from './repository/writeVersion';
 import { registered } from './request';
 import { viewerOf } from './view';
 
 /**
  * "Add an update": a progress note on an incident, stored as its next version
- * with a history entry (one transaction, bot/incidents/repository.ts
+ * with a history entry (one transaction, bot/incidents/repository/writeVersion.ts
  * writeVersion). A second submission of the same card is recognised by its
  * submission id and adds nothing; it re-runs what follows the write (the
  * audit event, idempotent), so a retry after a failure completes it.

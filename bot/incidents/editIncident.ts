@@ -17,7 +17,10 @@ import { announceIncident } from './announce';
 import { auditIncident, stableId } from './audit';
 import { recordCorrection } from './correction';
 import { SubmissionId, type IncidentHistoryEntry, type IncidentRecord } from './model';
-import { loadIncident, moveIncident, reindexIncident, writeVersion } from './repository';
+import { loadIncident } from './repository/read';
+import { moveIncident } from './repository/move';
+import { reindexIncident } from './repository/reindex';
+import { writeVersion } from './repository/writeVersion';
 import { registered } from './request';
 import { incidentPartitionKey } from './tables';
 import { viewerOf } from './view';
@@ -26,7 +29,7 @@ import { viewerOf } from './view';
  * "Edit": a correction of an incident by its reporting organisation or an
  * administrator, stored as its next version with a history entry naming each
  * changed field. A corrected borough, or a date in another ISO week, moves it
- * to another partition (repository.ts moveIncident; a reason is required). A
+ * to another partition (repository/move.ts moveIncident; a reason is required). A
  * second submission of the same card adds nothing and completes what follows
  * the write. Returns what happened; bot/incidents/change.ts turns it into a card.
  */

@@ -49,7 +49,7 @@ export type Actor = z.infer<typeof Actor>;
  * row is frozen (every writer is ETag-guarded on it and finishes or waits for
  * the move first) and range readers skip it; the new partition's rows are
  * written next, then the reference lookup is pointed at them, then the old
- * rows are deleted. bot/incidents/repository.ts moveIncident and settleMove.
+ * rows are deleted. bot/incidents/repository/move.ts moveIncident and settleMove.
  */
 export const MoveIntent = lazySchema(() => z.object({
   /** The partition it moves to. */

@@ -12,7 +12,7 @@ import { defaultFormValues, formChoices, reportTimeNote } from './present';
 import { registered } from './request';
 import { allOrganisations } from '../referenceData';
 import type { IncidentRecord, ReportDefaults } from './model';
-import { reportDefaultsOf, saveReportDefaults } from './repository';
+import { reportDefaultsOf, saveReportDefaults } from './repository/reportDefaults';
 
 
 export function notRegisteredCard(): AdaptiveCard {

@@ -4,7 +4,10 @@ import { anonymiseHistoryEntry, anonymiseIncident, isPastRetention, retentionCut
 import { auditIncident, stableId } from './audit';
 import { incidentRetentionMonthsOf } from '../directory/settings';
 import type { IncidentHistoryEntry, IncidentRecord } from './model';
-import { incidentsReportedBefore, loadIncident, purgeReportDefaultsBefore, reindexIncident, writeAnonymised } from './repository';
+import { incidentsReportedBefore, writeAnonymised } from './repository/anonymise';
+import { loadIncident } from './repository/read';
+import { purgeReportDefaultsBefore } from './repository/reportDefaults';
+import { reindexIncident } from './repository/reindex';
 import { splitIncidentPartition } from './tables';
 
 export interface RetentionResult {

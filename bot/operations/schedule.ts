@@ -5,7 +5,7 @@ import type { Caller } from '../conversation/user';
 import { JointOperation, operationIdFor } from './model';
 import { canSchedule } from './rules/access';
 import { parseOperationForm, type FieldErrors, type OperationFormField, type OperationFormValues } from './rules/form';
-import { loadIncident } from '../incidents/repository';
+import { loadIncident } from '../incidents/repository/read';
 import { ConcurrencyError } from '../store/errors';
 import { auditOperation } from './audit';
 import { stableId } from '../common/stableId';

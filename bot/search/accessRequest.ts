@@ -5,7 +5,7 @@ import { ACCESS_REQUEST_LIMITS, type AskAdmission } from './rules/accessLimits';
 import type { Caller } from '../conversation/user';
 import { personalConversationOf } from '../conversation/repository';
 import { auditIncident, stableId } from '../incidents/audit';
-import { writeVersion } from '../incidents/repository';
+import { writeVersion } from '../incidents/repository/writeVersion';
 import { registered } from '../incidents/request';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { enqueue } from '../outbox/enqueue';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../kernel/context';
-import { incidentIndexPage, reindexStored } from '../incidents/repository';
+import { incidentIndexPage, reindexStored } from '../incidents/repository/reindexPass';
 import { finderMarked, lacksWordInDistrict, markFinder } from './repository';
 
 /** Incidents re-indexed at once by the pass. */

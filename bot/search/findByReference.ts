@@ -9,7 +9,7 @@ import { OperationId, OPERATION_TYPE_LABELS } from '../operations/model';
 import { auditIncident, stableId } from '../incidents/audit';
 import { REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
 import { categoryLabel, redactedOf } from '../incidents/present';
-import { openIncident } from '../incidents/repository';
+import { openIncident } from '../incidents/repository/read';
 import { registered } from '../incidents/request';
 import { normaliseReference, viewerOf } from '../incidents/view';
 import { auditOperation } from '../operations/audit';

@@ -14,7 +14,7 @@ import { admitAsk, ASK_WINDOW_MS, settleAsk, type AskAdmission, type AskEntry } 
 /**
  * An incident's finder rows as slots, "<partition> <row key>" (the row key too, since it holds the incident's
  * times): what the incidents slice records on the incident's IncidentIndex row before writing them, so that a
- * crash half way leaves rows the next reindex knows to delete (bot/incidents/repository.ts reindexIncident).
+ * crash half way leaves rows the next reindex knows to delete (bot/incidents/repository/reindex.ts reindexIncident).
  */
 export function finderSlotsOf(ctx: Pick<AppContext, 'store'>, record: IncidentRecord): string[] {
   return finderRowsOf(record).map((r) => slotOf(ctx.store.incidentFinder.keysOf(r)));

@@ -9,7 +9,7 @@ import { fromWallClock } from '../common/timezone';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { registered, type IncidentRequest } from '../incidents/request';
 import { showIncident } from '../incidents/view';
-import { openIncident } from '../incidents/repository';
+import { openIncident } from '../incidents/repository/read';
 import { auditIncident } from '../incidents/audit';
 import { auditPageTokenRefusal } from '../conversation/refusalAudit';
 import { organisationNames } from '../referenceData';

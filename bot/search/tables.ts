@@ -25,7 +25,7 @@ export const SEARCH_TABLES = {
     retention: {
       holds: 'list and search index rows: reference, category, area, district, borough, times, risk, reporting and sharing organisations (no summary, names or address)',
       retention: 'as long as the incident; anonymisation removes the area words (alone and within the district) and police reference rows and clears the area',
-      enforcedBy: 're-indexed by every incident write, the retention run included (bot/incidents/repository.ts reindexIncident, called before anonymising)',
+      enforcedBy: 're-indexed by every incident write, the retention run included (bot/incidents/repository/reindex.ts reindexIncident, called before anonymising)',
     },
   }),
   finderMarks: table({

@@ -8,7 +8,7 @@ import { canSchedule } from '../operations/rules/access';
 import type { OperationFormField } from '../operations/rules/form';
 import { auditIncident } from '../incidents/audit';
 import type { IncidentRecord } from '../incidents/model';
-import { currentRecord } from '../incidents/repository';
+import { currentRecord } from '../incidents/repository/read';
 import { categoryLabel } from '../incidents/present';
 import { notRegisteredCard } from '../incidents/reportForm';
 import { registered, type IncidentRequest } from '../incidents/request';

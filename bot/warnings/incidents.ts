@@ -2,13 +2,13 @@ import type { AppContext } from '../kernel/context';
 import type { BoroughId } from '../common/borough';
 import type { HotspotIncident, HotspotRule } from './rules/hotspots';
 import type { IncidentCategory } from '../common/taxonomy';
-import { liveIncidentsHappened } from '../incidents/repository';
+import { liveIncidentsHappened } from '../incidents/repository/weeks';
 
 /**
  * Incidents of some categories in some boroughs that happened in (since,
  * until], as hotspot rules count them: the incidents slice reads each
  * borough's range of week partitions (a 14-day look-back is 3 partitions a
- * borough), live rows only (bot/incidents/repository.ts
+ * borough), live rows only (bot/incidents/repository/weeks.ts
  * liveIncidentsHappened). Asked per borough: Azurite scans the table once a
  * page and evaluates the whole filter per row, so ten simple range queries
  * beat one filter of ten ranges.

@@ -19,7 +19,7 @@ import { counted } from '../common/words';
 import type { IncidentRecord } from '../incidents/model';
 import { organisationName } from '../incidents/present';
 import { personalChats } from '../conversation/repository';
-import { incidentAt, partitionOf } from '../incidents/repository';
+import { incidentAt, partitionOf } from '../incidents/repository/read';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { ConcurrencyError } from '../store/errors';

@@ -44,7 +44,7 @@
 import { loadConfig } from '../../bot/kernel/config';
 import { silentLogger } from '../../bot/kernel/logger';
 import { createRuntime } from '../../bot/runtime';
-import { openIncident } from '../../bot/incidents/repository';
+import { openIncident } from '../../bot/incidents/repository/read';
 import { readHistoryPage } from '../../bot/incidents/view';
 import { finderPage } from '../../bot/search/repository';
 import { finderKey, placeWords } from '../../bot/search/rules/keys';
