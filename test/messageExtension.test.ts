@@ -5,6 +5,7 @@
  * reference" (composeExtension/query), each through the one gate.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stableId } from '../bot/common/stableId';
 import { EXTENSION_ROUTES } from '../bot/commands';
 import { loadIncident } from '../bot/incidents/repository/read';
 import { plainTextOfMessage } from '../bot/teams/messageText';
@@ -267,6 +268,21 @@ describe('"Find by reference"', () => {
     expect(textOfCard(alert.content)).toContain('Closure order granted on Hillside Road');
     expect(validateAdaptiveCard(alert.content)).toEqual([]);
     expect(resultsOf(await query(AISHA, alertId))).toEqual([]); // Salford: not hers
+
+    // An alert raised today has the id the alert form and the partner API give it (their 202 answer names it).
+    const raisedId = stableId('alert', 'partner-api', 'closure-2');
+    await ctx.store.alerts.upsert({
+      alert: {
+        id: raisedId, severity: 'warning', boroughs: ['stockport'], themeId: 'public-safety', title: 'Second closure order on Hillside Road',
+        body: 'A second closure order was granted.', raisedAt: '2026-11-26T09:00:00Z', expiresAt: '2026-12-03T09:00:00Z',
+        raisedBy: { organisationId: 'gmp', displayName: 'Tom Bradley' }, marking: 'OFFICIAL',
+      },
+      source: 'api', batchId: `alert-${raisedId}`, expectedOrganisations: ['gmp', 'stockport-homes'], acknowledgements: [],
+    });
+    const [raised] = resultsOf(await query(PRIYA, ` ${raisedId} `));
+    expect(textOfCard(raised.content)).toContain('Second closure order on Hillside Road');
+    // Its letters' case is part of it: another case is another id, and finds nothing.
+    expect(resultsOf(await query(PRIYA, raisedId.toUpperCase().replace('ALERT-', 'alert-')))).toEqual([]);
   });
 
   it('answers anything that is not a reference with no results', async () => {

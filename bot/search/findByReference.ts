@@ -31,8 +31,12 @@ import { INCIDENT_VERBS } from '../incidents/verbs';
  * offered is audited as a read, and every refused incident as a refusal.
  */
 
-/** Alerts are keyed by a 24-character hex id (bot/alerts: stableId). */
-const ALERT_ID = /^[a-f0-9]{24}$/;
+/**
+ * An alert's id, as the alert form and the partner API make it (bot/common/stableId.ts: `alert-` and 16 letters or
+ * digits, case significant, which the API's 202 answer gives the partner), or the 24 hex digits of alerts stored before.
+ */
+const ALERT_ID = /^alert-[A-Za-z0-9]{16}$/;
+const OLDER_ALERT_ID = /^[a-f0-9]{24}$/;
 
 const INSERTED = 'offered for insertion into a chat as its de-identified card (message extension search)';
 
@@ -55,7 +59,8 @@ export async function findByReference(ctx: AppContext, req: ExtensionRequest & {
   if (IncidentReference.safeParse(incident).success) return findIncident(ctx, caller, incident);
   const operation = text.toUpperCase();
   if (OperationId.safeParse(operation).success) return findOperation(ctx, caller, operation);
-  if (ALERT_ID.test(text.toLowerCase())) return findAlert(ctx, caller, text.toLowerCase());
+  if (ALERT_ID.test(text)) return findAlert(ctx, caller, text);
+  if (OLDER_ALERT_ID.test(text.toLowerCase())) return findAlert(ctx, caller, text.toLowerCase());
   return [];
 }
 
