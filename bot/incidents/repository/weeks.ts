@@ -48,22 +48,3 @@ export async function liveIncidentsOfWeek(ctx: AppContext, borough: BoroughId, w
   const rows = await ctx.store.incidents.query(odata`PartitionKey eq ${weekPartition(borough, week)} and kind eq 'incident'`);
   return rows.map((r) => r.value).filter((v): v is IncidentRecord => v.kind === 'incident' && isLive(v));
 }
-
-/**
- * Incidents (not history) reported by an organisation in a borough, whose
- * partition week is in range: one range query per borough, filtered by the
- * service on the copied columns.
- */
-export async function incidentsReportedBy(
-  ctx: AppContext,
-  organisationId: string,
-  borough: BoroughId,
-  since: Date,
-  until: Date,
-): Promise<IncidentRecord[]> {
-  const { from, to } = partitionRange(borough, since, until, ctx.config.timeZone);
-  const rows = await ctx.store.incidents.query(
-    odata`PartitionKey ge ${from} and PartitionKey le ${to} and kind eq 'incident' and reporterOrg eq ${organisationId}`,
-  );
-  return rows.map((r) => r.value).filter((v): v is IncidentRecord => v.kind === 'incident' && isLive(v));
-}
