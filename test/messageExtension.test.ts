@@ -255,15 +255,17 @@ describe('"Find by reference"', () => {
     expect(validateAdaptiveCard(op.content)).toEqual([]);
     expect(resultsOf(await query(AISHA, 'OP-STO-000000'))).toEqual([]);
 
+    /** A Stockport alert, stored as raising one stores it. */
+    const storeAlert = (id: string, title: string, raisedAt: string, source: 'card' | 'api') =>
+      ctx.store.alerts.upsert({
+        alert: {
+          id, severity: 'warning', boroughs: ['stockport'], themeId: 'public-safety', title, body: `${title}.`, raisedAt,
+          expiresAt: new Date(Date.parse(raisedAt) + 7 * 86_400_000).toISOString(), raisedBy: { organisationId: 'gmp', displayName: 'Tom Bradley' }, marking: 'OFFICIAL',
+        },
+        source, batchId: `alert-${id}`, expectedOrganisations: ['gmp', 'stockport-homes'], acknowledgements: [],
+      });
     const alertId = 'a'.repeat(24);
-    await ctx.store.alerts.upsert({
-      alert: {
-        id: alertId, severity: 'warning', boroughs: ['stockport'], themeId: 'public-safety', title: 'Closure order granted on Hillside Road',
-        body: 'A closure order was granted today.', raisedAt: '2026-11-25T09:00:00Z', expiresAt: '2026-12-02T09:00:00Z',
-        raisedBy: { organisationId: 'gmp', displayName: 'Tom Bradley' }, marking: 'OFFICIAL',
-      },
-      source: 'card', batchId: `alert-${alertId}`, expectedOrganisations: ['gmp', 'stockport-homes'], acknowledgements: [],
-    });
+    await storeAlert(alertId, 'Closure order granted on Hillside Road', '2026-11-25T09:00:00Z', 'card');
     const [alert] = resultsOf(await query(PRIYA, alertId));
     expect(textOfCard(alert.content)).toContain('Closure order granted on Hillside Road');
     expect(validateAdaptiveCard(alert.content)).toEqual([]);
@@ -271,14 +273,7 @@ describe('"Find by reference"', () => {
 
     // An alert raised today has the id the alert form and the partner API give it (their 202 answer names it).
     const raisedId = stableId('alert', 'partner-api', 'closure-2');
-    await ctx.store.alerts.upsert({
-      alert: {
-        id: raisedId, severity: 'warning', boroughs: ['stockport'], themeId: 'public-safety', title: 'Second closure order on Hillside Road',
-        body: 'A second closure order was granted.', raisedAt: '2026-11-26T09:00:00Z', expiresAt: '2026-12-03T09:00:00Z',
-        raisedBy: { organisationId: 'gmp', displayName: 'Tom Bradley' }, marking: 'OFFICIAL',
-      },
-      source: 'api', batchId: `alert-${raisedId}`, expectedOrganisations: ['gmp', 'stockport-homes'], acknowledgements: [],
-    });
+    await storeAlert(raisedId, 'Second closure order on Hillside Road', '2026-11-26T09:00:00Z', 'api');
     const [raised] = resultsOf(await query(PRIYA, ` ${raisedId} `));
     expect(textOfCard(raised.content)).toContain('Second closure order on Hillside Road');
     // Its letters' case is part of it: another case is another id, and finds nothing.
