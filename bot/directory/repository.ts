@@ -223,28 +223,14 @@ async function indexMember(ctx: Ctx, member: Member, previous: Member | undefine
 
 /**
  * Makes the people index match the member rows: writes missing or changed
- * copies, deletes copies of people who are gone. Run daily (the access review
- * timer); it also fills the index of a store written before it existed.
+ * copies, deletes copies of people who are gone. The people list runs it once,
+ * to fill the index of a store written before the index existed (people.ts);
+ * the daily access review timer checks a few organisations a run instead
+ * (reconcileOrganisationIndex).
  */
 export async function reconcilePeopleIndex(ctx: Ctx, members: readonly Member[]): Promise<{ written: number; deleted: number }> {
-  const wanted = new Map(members.map((m) => [keyString(peopleIndexKeys(m)), m]));
-  const have = new Map((await ctx.store.peopleIndex.query("PartitionKey gt ''")).map((r) => [keyString(r.keys), r.value]));
-  let written = 0;
-  let deleted = 0;
-  for (const [k, m] of wanted) {
-    if (JSON.stringify(have.get(k)) === JSON.stringify(m)) continue;
-    await ctx.store.peopleIndex.upsert(m);
-    written++;
-  }
-  for (const [k, m] of have) {
-    if (wanted.has(k)) continue;
-    await ctx.store.peopleIndex.delete(peopleIndexKeys(m));
-    deleted++;
-  }
-  return { written, deleted };
+  return syncIndexCopies(ctx, members, await ctx.store.peopleIndex.query("PartitionKey gt ''"));
 }
-
-const keyString = (k: Keys) => `${k.partitionKey}\u0000${k.rowKey}`;
 
 /**
  * Makes one organisation's people index match its member rows (active and suspended): its members are read with a
@@ -257,8 +243,14 @@ export async function reconcileOrganisationIndex(ctx: Ctx, organisationId: strin
     ctx.store.members.query(odata`PartitionKey eq ${SUSPENDED_PARTITION} and organisationId eq ${organisationId}`),
     ctx.store.peopleIndex.listPartition(organisationId),
   ]);
-  const wanted = new Map([...active, ...suspended].map((r) => [peopleIndexKeys(r.value).rowKey, r.value]));
-  const copies = new Map(have.map((r) => [r.keys.rowKey, r.value]));
+  const synced = await syncIndexCopies(ctx, [...active, ...suspended].map((r) => r.value), have);
+  return { ...synced, rowsRead: active.length + suspended.length + have.length };
+}
+
+/** Writes the copies of `members` missing from `have` or different there, and deletes those of `have` nobody wants. */
+async function syncIndexCopies(ctx: Ctx, members: readonly Member[], have: readonly Stored<Member>[]): Promise<{ written: number; deleted: number }> {
+  const wanted = new Map(members.map((m) => [keyString(peopleIndexKeys(m)), m]));
+  const copies = new Map(have.map((r) => [keyString(r.keys), r.value]));
   let written = 0;
   let deleted = 0;
   for (const [k, m] of wanted) {
@@ -267,12 +259,14 @@ export async function reconcileOrganisationIndex(ctx: Ctx, organisationId: strin
     written++;
   }
   for (const r of have) {
-    if (wanted.has(r.keys.rowKey)) continue;
+    if (wanted.has(keyString(r.keys))) continue;
     await ctx.store.peopleIndex.delete(r.keys);
     deleted++;
   }
-  return { written, deleted, rowsRead: active.length + suspended.length + have.length };
+  return { written, deleted };
 }
+
+const keyString = (k: Keys) => `${k.partitionKey}\u0000${k.rowKey}`;
 
 /** The index copies of one organisation's people from one name to another (both included): a page's details. */
 export async function peopleBetween(ctx: Ctx, organisationId: string, first: Pick<Member, 'displayName' | 'aadObjectId'>, last: Pick<Member, 'displayName' | 'aadObjectId'>): Promise<Member[]> {

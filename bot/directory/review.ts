@@ -332,7 +332,7 @@ async function closeRound(ctx: AppContext, directory: Directory, review: AccessR
   for (;;) {
     if (budget.spent) return undefined;
     const { people } = await pendingReviewPeople(ctx, review, {}, CLOSE_STEP);
-    // A pending row, two point reads of the member (active, suspended) and one of the entry, each person.
+    // A pending row, at most two point reads of the member (the active row, then the suspended one) and one of the entry, each person.
     budget.spend(people.length * 3 + 1, people.length * 3 + 1);
     if (people.length === 0) break;
     // Side by side: each person's rows and audit chain are their own (thousands pending would take minutes one by one).

@@ -149,7 +149,7 @@ export const DIRECTORY_TABLES = {
     retention: {
       holds: 'a copy of each member row (Entra id, tenant, display name, job title, organisation, roles, status), kept in name order per organisation for the people list and the access review',
       retention: 'while a member (as the Members row it copies)',
-      enforcedBy: 'written and deleted with the member row (bot/directory/repository.ts putMember, deleteMember); the daily accessReview timer writes missing copies and deletes those whose member is gone (reconcilePeopleIndex)',
+      enforcedBy: 'written and deleted with the member row (bot/directory/repository.ts putMember, deleteMember); the daily accessReview timer checks a seventh of the organisations a run, writing missing copies and deleting those whose member is gone (reconcileOrganisationIndex)',
     },
   }),
 };
