@@ -6,7 +6,7 @@ import { findMember, findRequest, loadDirectory } from '../directory/repository'
 import { permits } from '../common/access';
 import { MAY } from '../common/permissions';
 import { signPageToken, verifyPageToken } from '../search/rules/pageToken';
-import { auditPageTokenRefusal, auditRouteRefusal, REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
+import { auditPageTokenRefusal, auditRouteRefusal, refusalWindowStart } from '../conversation/refusalAudit';
 import { openIncident } from '../incidents/repository/read';
 import { decideAccess } from '../incidents/rules/incidentAccess';
 import { auditIncident, stableId } from '../incidents/audit';
@@ -142,7 +142,7 @@ async function dpoMayRead(ctx: AppContext, caller: Caller, subject: AuditSubject
   const member = caller.member!;
   const orgId = member.organisationId;
   const actor = { aadObjectId: member.aadObjectId, organisationId: orgId };
-  const windowStart = new Date(Math.floor(ctx.clock().getTime() / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
+  const windowStart = refusalWindowStart(ctx.clock());
   switch (subject.type) {
     case 'incident': {
       const opened = await openIncident(ctx, subject.id);

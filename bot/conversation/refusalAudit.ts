@@ -7,6 +7,12 @@ import { PAGE_TOKEN_EXPIRED } from '../search/rules/pageToken';
 /** A refusal is audited once per caller, route and window; later ones in the window are only logged. */
 export const REFUSAL_AUDIT_WINDOW_MS = 60 * 60 * 1000;
 
+/** The refusal audit window an instant falls in, numbered from the epoch: part of the ids of rows logged once a window. */
+export const refusalWindow = (at: Date): number => Math.floor(at.getTime() / REFUSAL_AUDIT_WINDOW_MS);
+
+/** The start of the refusal audit window an instant falls in, as an ISO instant. */
+export const refusalWindowStart = (at: Date): string => new Date(refusalWindow(at) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
+
 /**
  * A refusal that names no real thing (the gate refused the route, or a button
  * named an id that does not exist): one audit row per caller, route and hour.
@@ -24,7 +30,7 @@ export async function auditRouteRefusal(
   const who = EntraObjectId.safeParse(caller.aadObjectId);
   if (!who.success) return;
   const now = ctx.clock();
-  const windowStart = new Date(Math.floor(now.getTime() / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
+  const windowStart = refusalWindowStart(now);
   // An event id is logged once: the id names the caller, route and window, so a loop logs one event.
   await recordAudit(ctx, {
     id: stableId('refusal', windowStart, who.data, route),

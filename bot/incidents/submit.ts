@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { repeatLabel } from './rules/complaintReference';
 import { recordComplaint, referenceFields } from '../warnings/repeats';
 import type { AppContext } from '../kernel/context';
-import { REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
+import { refusalWindowStart } from '../conversation/refusalAudit';
 import type { Caller } from '../conversation/user';
 import { IncidentSummary } from './rules/incident';
 import { formValuesOf, validateIncidentForm } from './rules/incidentForm';
@@ -112,7 +112,7 @@ export async function recordReport(ctx: AppContext, caller: Caller, data: unknow
     // A submission id is one card in one reporter's chat: anyone else sending it (a replayed or copied card)
     // learns nothing of that incident. Audited once per person, submission and hour, so a loop writes one row.
     if (stored && stored.record.reporter.aadObjectId !== caller.aadObjectId) {
-      const hour = new Date(Math.floor(ctx.clock().getTime() / REFUSAL_AUDIT_WINDOW_MS) * REFUSAL_AUDIT_WINDOW_MS).toISOString();
+      const hour = refusalWindowStart(ctx.clock());
       await auditIncident(ctx, {
         action: 'refusal',
         actor: { aadObjectId: caller.aadObjectId, organisationId: caller.organisation.id },

@@ -11,7 +11,7 @@ import { notRegisteredCard } from '../incidents/reportForm';
 import { enqueue } from '../outbox/enqueue';
 import { targetOf } from '../outbox/model';
 import { allOrganisations, organisationById, organisationNames } from '../referenceData';
-import { auditPageTokenRefusal, auditRouteRefusal, REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
+import { auditPageTokenRefusal, auditRouteRefusal, refusalWindow } from '../conversation/refusalAudit';
 import { possessive } from '../common/organisation';
 import { INCIDENT_VERBS } from '../incidents/verbs';
 import { incidentSearchCard } from '../../cards/incidentSearch';
@@ -205,7 +205,7 @@ export async function decideAccessRequest(ctx: AppContext, caller: Caller, data:
   const requesterOrgName = names.get(r.requester.organisationId) ?? r.requester.organisationId;
   if (!isApproverOf(caller, r.ownerOrg)) {
     // Logged on each incident asked for, once per caller, request and hour: pressing the button in a loop cannot fill the log.
-    const hour = String(Math.floor(ctx.clock().getTime() / REFUSAL_AUDIT_WINDOW_MS));
+    const hour = String(refusalWindow(ctx.clock()));
     for (const reference of r.references) {
       await auditIncident(ctx, { action: 'refusal', actor, reference, id: stableId('access-decision-refused', caller.aadObjectId, r.id, reference, hour), note: `not an approver of ${r.ownerOrg}: could not decide access request ${r.id}` });
     }

@@ -7,7 +7,7 @@ import { IncidentReference } from '../incidents/rules/incident';
 import { decideAccess, GRANT_JUSTIFICATION } from '../incidents/rules/incidentAccess';
 import { OperationId, OPERATION_TYPE_LABELS } from '../operations/model';
 import { auditIncident, stableId } from '../incidents/audit';
-import { REFUSAL_AUDIT_WINDOW_MS } from '../conversation/refusalAudit';
+import { refusalWindow } from '../conversation/refusalAudit';
 import { categoryLabel, redactedOf } from '../incidents/present';
 import { openIncident } from '../incidents/repository/read';
 import { registered } from '../incidents/request';
@@ -46,8 +46,7 @@ const INSERTED = 'offered for insertion into a chat as its de-identified card (m
  * outcome and hour records the look without letting a loop fill the log.
  */
 function searchAuditId(ctx: AppContext, caller: { aadObjectId: string }, item: string, outcome: 'shown' | 'refused'): string {
-  const hour = Math.floor(ctx.clock().getTime() / REFUSAL_AUDIT_WINDOW_MS);
-  return stableId('extension-search', caller.aadObjectId, item, outcome, String(hour));
+  return stableId('extension-search', caller.aadObjectId, item, outcome, String(refusalWindow(ctx.clock())));
 }
 
 export async function findByReference(ctx: AppContext, req: ExtensionRequest & { text: string }): Promise<ExtensionResult[]> {
