@@ -69,10 +69,8 @@ export async function alertListView(ctx: AppContext, result: AlertListResult, sc
  * one person's own view (what Teams shows them in place of the posted card).
  */
 export async function renderAlertCard(ctx: AppContext, record: AlertRecord, view?: AlertView): Promise<AdaptiveCard> {
-  const organisations = await organisationNames(ctx);
-  const theme = await themeById(ctx, record.alert.themeId);
   const refresh = { verb: ALERT_VERBS.view, userIds: view ? undefined : await refreshUserIds(ctx, record) };
-  return alertCard(alertCardData(record, { organisations, themeName: theme?.name, timeZone: ctx.config.timeZone }, view, refresh));
+  return alertCard(alertCardData(record, await namesOf(ctx, record), view, refresh));
 }
 
 /**
@@ -82,9 +80,13 @@ export async function renderAlertCard(ctx: AppContext, record: AlertRecord, view
  * (bot/alerts/routes.ts): everyone it named would lose the card they were sent.
  */
 export async function insertedAlertCard(ctx: AppContext, record: AlertRecord): Promise<AdaptiveCard> {
-  const organisations = await organisationNames(ctx);
-  const theme = await themeById(ctx, record.alert.themeId);
-  return alertCard(alertCardData(record, { organisations, themeName: theme?.name, timeZone: ctx.config.timeZone }, undefined, undefined));
+  return alertCard(alertCardData(record, await namesOf(ctx, record), undefined, undefined));
+}
+
+/** What the card names: organisations, the alert's theme, and the zone its times are shown in. */
+async function namesOf(ctx: AppContext, record: AlertRecord): Promise<Parameters<typeof alertCardData>[1]> {
+  const [organisations, theme] = await Promise.all([organisationNames(ctx), themeById(ctx, record.alert.themeId)]);
+  return { organisations, themeName: theme?.name, timeZone: ctx.config.timeZone };
 }
 
 /**
