@@ -200,7 +200,7 @@ export async function decideAccessRequest(ctx: AppContext, caller: Caller, data:
     return messageCard({ title: 'Request not found', text: 'This access request no longer exists.', tone: 'attention' });
   }
   const r = found.value;
-  const names = await organisationNames(ctx);
+  const names = await organisationNames(ctx, caller);
   const ownerName = names.get(r.ownerOrg) ?? r.ownerOrg;
   const requesterOrgName = names.get(r.requester.organisationId) ?? r.requester.organisationId;
   if (!isApproverOf(caller, r.ownerOrg)) {
