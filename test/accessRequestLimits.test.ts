@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDirectoryFile } from '../bot/directory/apply';
 import { findMember, putMember } from '../bot/directory/repository';
+import type { Member } from '../bot/common/member';
 import { applyRetention } from '../bot/incidents/retention';
 import { runRetention } from '../bot/retention/run';
 import { admitAsk, ACCESS_REQUEST_LIMITS, type AskEntry } from '../bot/search/rules/accessLimits';
@@ -199,12 +200,21 @@ describe('requests that should not reach an approver, or should not be granted',
     expect(await cardsToMaria(DEV)).toHaveLength(1);
   });
 
+  /** Priya reports an incident at `area` shared with the police only; `user` finds it and asks Stockport Homes. */
+  const askStockportHomesAbout = async (user: User, area: string) => {
+    const held = await reportIncident(bot, PRIYA, { area, sharedWith: 'gmp' });
+    expect(textOfCard(await ask(user, button(await search(user, area), 'Ask Stockport Homes').data))).toContain('Request sent');
+    return { held, r: (await requestsOf(user, 'stockport-homes'))[0]! };
+  };
+  /** What happens to a requester's member row while their request waits. */
+  const changeMember = async (user: User, change: Partial<Member>) => {
+    const found = (await findMember(bot.runtime.ctx, user.aadObjectId))!;
+    await putMember(bot.runtime.ctx, { ...found.value, ...change }, found);
+  };
+
   it('approving the request of someone suspended since shares nothing, discloses nothing, and sends them nothing; restored, they can ask again', async () => {
-    const held = await reportIncident(bot, PRIYA, { area: 'Bredbury Green', sharedWith: 'gmp' });
-    expect(textOfCard(await ask(ELLA, button(await search(ELLA, 'Bredbury Green'), 'Ask Stockport Homes').data))).toContain('Request sent');
-    const r = (await requestsOf(ELLA, 'stockport-homes'))[0]!;
-    const ella = (await findMember(bot.runtime.ctx, ELLA.aadObjectId))!;
-    await putMember(bot.runtime.ctx, { ...ella.value, status: 'suspended' }, ella);
+    const { held, r } = await askStockportHomesAbout(ELLA, 'Bredbury Green');
+    await changeMember(ELLA, { status: 'suspended' });
 
     const answer = textOfCard(await press(MARIA, 'incidents.access.approve', { owner: 'stockport-homes', id: r.id }));
     expect(answer).toContain('Nothing was shared');
@@ -217,8 +227,7 @@ describe('requests that should not reach an approver, or should not be granted',
     expect(textOfCard(await press(MARIA, 'incidents.access.approve', { owner: 'stockport-homes', id: r.id }))).toContain('Nothing was shared');
     expect(await sharedWithOf(held)).toEqual(['gmp']);
     // Ella is restored and asks again with the same button: a new request her approver can decide, and it shares.
-    const suspended = (await findMember(bot.runtime.ctx, ELLA.aadObjectId))!;
-    await putMember(bot.runtime.ctx, { ...suspended.value, status: 'active' }, suspended);
+    await changeMember(ELLA, { status: 'active' });
     expect(textOfCard(await ask(ELLA, button(await search(ELLA, 'Bredbury Green'), 'Ask Stockport Homes').data))).toContain('Request sent');
     expect((await store().accessRequests.get({ partitionKey: 'stockport-homes', rowKey: r.id }))?.value.status).toBe('pending');
     expect(await cardsToMaria(ELLA)).toHaveLength(2);
@@ -227,11 +236,8 @@ describe('requests that should not reach an approver, or should not be granted',
   });
 
   it('approving the request of someone who has since moved to another organisation shares nothing with either', async () => {
-    const held = await reportIncident(bot, PRIYA, { area: 'Woodley Precinct', sharedWith: 'gmp' });
-    expect(textOfCard(await ask(FINN, button(await search(FINN, 'Woodley Precinct'), 'Ask Stockport Homes').data))).toContain('Request sent');
-    const r = (await requestsOf(FINN, 'stockport-homes'))[0]!;
-    const finn = (await findMember(bot.runtime.ctx, FINN.aadObjectId))!;
-    await putMember(bot.runtime.ctx, { ...finn.value, organisationId: 'city-west-housing' }, finn);
+    const { held, r } = await askStockportHomesAbout(FINN, 'Woodley Precinct');
+    await changeMember(FINN, { organisationId: 'city-west-housing' });
     const answer = textOfCard(await press(MARIA, 'incidents.access.approve', { owner: 'stockport-homes', id: r.id }));
     expect(answer).toContain('Nothing was shared');
     expect(await sharedWithOf(held)).toEqual(['gmp']);
